@@ -1,0 +1,237 @@
+/**
+ * Streaming encoder: rows in, RecordIO chunks out, in constant memory, for data larger than memory.
+ * Works with any (async) iterable and with web streams; Node streams are in `@fraud/recordio/node`.
+ * @packageDocumentation
+ */
+import type { Dtype } from "./dtype.js";
+import { outOfRange, scalarKind, unsupported } from "./dtype.js";
+import { RecordIOError } from "./errors.js";
+import { payloadSize, writeRow } from "./dense.js";
+import type { DensePlan, Source } from "./dense.js";
+import { paddingFor } from "./framing.js";
+
+/** One row for the streaming encoder: a feature vector, or features with a label. @public */
+export type RowInput = ArrayLike<number> | { features: ArrayLike<number>; label?: number | undefined };
+
+/** Options of {@link RecordIOWriter}. @public */
+export interface RecordIOWriterOptions {
+  /** Number of features per row; every row must have exactly this many. */
+  cols: number;
+  /** Element type of the features. @defaultValue "float32" (what Linear Learner trains on) */
+  dtype?: Dtype;
+  /**
+   * Element type of the labels; `null` writes no labels (rows must then carry none).
+   * @defaultValue "float32"
+   */
+  labelDtype?: Dtype | null;
+  /** Size of the chunks produced, in bytes (a record larger than this gets a chunk of its own). @defaultValue 65536 */
+  chunkBytes?: number;
+}
+
+function tensorOf(dtype: Dtype): Source {
+  if (dtype === "float32") return { type: "float32", words: undefined, ints: undefined };
+  if (dtype === "float64") return { type: "float64", words: undefined, ints: undefined };
+  if (dtype === "int64" || dtype === "int32") return { type: "int32", words: undefined, ints: undefined };
+  throw unsupported(String(dtype));
+}
+
+/**
+ * Incremental dense encoder. `write()` appends one row (byte-identical to what {@link encodeDense}
+ * writes for it); full chunks are collected with `take()`, the rest with `flush()`. Memory is one
+ * chunk plus one row, whatever the number of rows.
+ *
+ * @example
+ * ```ts
+ * const writer = new RecordIOWriter({ cols: 30 });
+ * for (const t of transactions) writer.write({ features: t.features, label: t.label });
+ * const chunks = [...writer.take(), writer.flush()];
+ * ```
+ * @public
+ */
+export class RecordIOWriter {
+  /** Rows written so far. */
+  rowsWritten = 0;
+  /** Bytes of completed records so far (taken, pending or in the current chunk). */
+  bytesWritten = 0;
+  private readonly cols: number;
+  private readonly chunkBytes: number;
+  private readonly plan: DensePlan;
+  private readonly fScratch: Float32Array | Float64Array | Int32Array;
+  private readonly lScratch: Float32Array | Float64Array | Int32Array | undefined;
+  private readonly fixedSize: number;
+  private buf: Uint8Array;
+  private view: DataView;
+  private pos = 0;
+  private ready: Uint8Array[] = [];
+
+  constructor(options: RecordIOWriterOptions) {
+    const cols = options.cols;
+    if (!Number.isSafeInteger(cols) || cols < 0) throw new RecordIOError("INVALID_ARGUMENT", `invalid cols: ${cols}`);
+    const chunkBytes = options.chunkBytes ?? 65536;
+    if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new RecordIOError("INVALID_ARGUMENT", `invalid chunkBytes: ${chunkBytes}`);
+    this.cols = cols;
+    this.chunkBytes = chunkBytes;
+    const features = tensorOf(options.dtype ?? "float32");
+    const labelDtype = options.labelDtype === undefined ? "float32" : options.labelDtype;
+    const labels = labelDtype === null ? undefined : tensorOf(labelDtype);
+    this.fScratch = scratch(features, cols);
+    this.lScratch = labels ? scratch(labels, 1) : undefined;
+    this.plan = { rows: 1, cols, features, labels };
+    this.fixedSize = features.type !== "int32" && labels?.type !== "int32" ? payloadSize(this.plan, 0) : -1;
+    this.buf = new Uint8Array(chunkBytes);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  /** Encodes one row. Throws (`INVALID_ARGUMENT`, `UNSUPPORTED_DTYPE`, `VALUE_OUT_OF_RANGE`) without writing anything for it. */
+  write(row: RowInput): void {
+    const index = this.rowsWritten;
+    let features: ArrayLike<number>;
+    let label: number | undefined;
+    if (typeof row === "object" && row !== null && "features" in row) {
+      features = row.features;
+      label = row.label;
+    } else features = row as ArrayLike<number>;
+    if (features === null || typeof features !== "object" || features.length !== this.cols) {
+      throw new RecordIOError("INVALID_ARGUMENT", `row ${index} has ${features?.length ?? 0} features, expected ${this.cols}`, { record: index });
+    }
+    fill(this.fScratch, features, index);
+    if (this.lScratch) {
+      if (label === undefined) throw new RecordIOError("INVALID_ARGUMENT", `row ${index} has no label`, { record: index });
+      fill(this.lScratch, [label], index);
+    } else if (label !== undefined) {
+      throw new RecordIOError("INVALID_ARGUMENT", `row ${index} has a label but the writer has labelDtype null`, { record: index });
+    }
+    const size = this.fixedSize >= 0 ? this.fixedSize : payloadSize(this.plan, 0);
+    const framed = 8 + size + paddingFor(size);
+    if (this.pos + framed > this.buf.length) {
+      this.cut();
+      if (framed > this.buf.length) {
+        this.buf = new Uint8Array(framed);
+        this.view = new DataView(this.buf.buffer);
+      }
+    }
+    this.pos = writeRow(this.buf, this.view, this.pos, this.plan, 0, size);
+    this.rowsWritten++;
+    this.bytesWritten += framed;
+  }
+
+  /** Completed chunks since the last call. */
+  take(): Uint8Array[] {
+    const out = this.ready;
+    this.ready = [];
+    return out;
+  }
+
+  /** Everything not yet taken, as one final chunk (empty when nothing is pending). */
+  flush(): Uint8Array {
+    this.cut();
+    const parts = this.take();
+    if (parts.length === 1) return parts[0]!;
+    let n = 0;
+    for (const p of parts) n += p.length;
+    const out = new Uint8Array(n);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+
+  private cut(): void {
+    if (this.pos === 0) return;
+    this.ready.push(this.buf.subarray(0, this.pos));
+    this.buf = new Uint8Array(this.chunkBytes);
+    this.view = new DataView(this.buf.buffer);
+    this.pos = 0;
+  }
+}
+
+function scratch(src: Source, n: number): Float32Array | Float64Array | Int32Array {
+  if (src.type === "float32") {
+    const a = new Float32Array(n);
+    src.words = new Uint32Array(a.buffer);
+    return a;
+  }
+  if (src.type === "float64") {
+    const a = new Float64Array(n);
+    src.words = new Uint32Array(a.buffer);
+    return a;
+  }
+  const a = new Int32Array(n);
+  src.ints = a;
+  return a;
+}
+
+function fill(dst: Float32Array | Float64Array | Int32Array, values: ArrayLike<number>, record: number): void {
+  const n = dst.length;
+  if (dst instanceof Int32Array) {
+    for (let i = 0; i < n; i++) {
+      const v = values[i] as unknown;
+      if (typeof v !== "number") throw withRecord(unsupported(scalarKind(v)), record);
+      if (!Number.isInteger(v)) throw new RecordIOError("INVALID_ARGUMENT", `non-integer value ${v} in row ${record}`, { record });
+      if (v < -2147483648 || v > 2147483647) throw outOfRange(v, record);
+      dst[i] = v;
+    }
+    return;
+  }
+  if (values instanceof Float32Array || values instanceof Float64Array) {
+    dst.set(values);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as unknown;
+    if (typeof v !== "number") throw withRecord(unsupported(scalarKind(v)), record);
+    dst[i] = v;
+  }
+}
+
+function withRecord(err: RecordIOError, record: number): RecordIOError {
+  return new RecordIOError(err.code, err.message, { record });
+}
+
+/**
+ * Encodes an (async) iterable of rows into RecordIO chunks of about `chunkBytes`, pulling rows only
+ * as chunks are consumed (back-pressure by construction).
+ *
+ * @example
+ * ```ts
+ * for await (const chunk of encodeRows(rows, { cols: 30 })) await sink.write(chunk);
+ * ```
+ * @public
+ */
+export async function* encodeRows(
+  rows: AsyncIterable<RowInput> | Iterable<RowInput>,
+  options: RecordIOWriterOptions,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const writer = new RecordIOWriter(options);
+  for await (const row of rows as AsyncIterable<RowInput>) {
+    writer.write(row);
+    for (const chunk of writer.take()) yield chunk;
+  }
+  const last = writer.flush();
+  if (last.length > 0) yield last;
+}
+
+/**
+ * A web `TransformStream` from rows to RecordIO chunks.
+ *
+ * @example
+ * ```ts
+ * await rowStream.pipeThrough(createEncoderStream({ cols: 30 })).pipeTo(fileSink);
+ * ```
+ * @public
+ */
+export function createEncoderStream(options: RecordIOWriterOptions): TransformStream<RowInput, Uint8Array> {
+  const writer = new RecordIOWriter(options);
+  return new TransformStream<RowInput, Uint8Array>({
+    transform(row, controller) {
+      writer.write(row);
+      for (const chunk of writer.take()) controller.enqueue(chunk);
+    },
+    flush(controller) {
+      const last = writer.flush();
+      if (last.length > 0) controller.enqueue(last);
+    },
+  });
+}
