@@ -285,24 +285,87 @@ export function writeRow(out: Uint8Array, view: DataView, pos: number, plan: Den
 export function encodeDense(matrix: MatrixInput, options: EncodeDenseOptions = {}): Uint8Array {
   const plan = planDense(matrix, options);
   const fixed = plan.features.type !== "int32" && plan.labels?.type !== "int32";
+  if (fixed) return encodeFixed(plan);
+  const sizes = new Uint32Array(plan.rows);
   let total = 0;
-  let sizes: Uint32Array | undefined;
-  if (fixed) {
-    const size = plan.rows > 0 ? payloadSize(plan, 0) : 0;
-    total = plan.rows * (8 + size + paddingFor(size));
-  } else {
-    sizes = new Uint32Array(plan.rows);
-    for (let r = 0; r < plan.rows; r++) {
-      const s = payloadSize(plan, r);
-      sizes[r] = s;
-      total += 8 + s + paddingFor(s);
-    }
+  for (let r = 0; r < plan.rows; r++) {
+    const s = payloadSize(plan, r);
+    sizes[r] = s;
+    total += 8 + s + paddingFor(s);
   }
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   let pos = 0;
-  const fixedSize = fixed && plan.rows > 0 ? payloadSize(plan, 0) : 0;
-  for (let r = 0; r < plan.rows; r++) pos = writeRow(out, view, pos, plan, r, sizes ? sizes[r]! : fixedSize);
+  for (let r = 0; r < plan.rows; r++) pos = writeRow(out, view, pos, plan, r, sizes[r]!);
+  return out;
+}
+
+/**
+ * Byte layout shared by every record of a float-typed plan: every record is the template with its
+ * feature and label words filled in.
+ * @internal
+ */
+export interface FixedLayout {
+  /** Framed record bytes with zero data (header, structure, padding). */
+  template: Uint8Array;
+  /** Payload length written in the frame header. */
+  payloadLength: number;
+  /** Offset of the first feature value in a framed record. */
+  featOffset: number;
+  /** Offset of the label value, or -1. */
+  labelOffset: number;
+  /** 32-bit words per feature row / per label. */
+  featWords: number;
+  labelWords: number;
+}
+
+/** Computes the fixed layout of float-typed dense records with `cols` features. @internal */
+export function fixedLayout(fType: "float32" | "float64", lType: "float32" | "float64" | undefined, cols: number): FixedLayout {
+  const fWidth = WIDTH[fType];
+  let size = entryFieldSize(cols * fWidth, cols > 0);
+  if (lType) size += entryFieldSize(WIDTH[lType], true);
+  const template = new Uint8Array(8 + size + paddingFor(size));
+  let pos = writeFrameHeader(template, 0, size);
+  pos = writeEntryHeader(template, pos, 0x0a, TENSOR_TAG[fType], cols * fWidth, cols > 0);
+  const featOffset = pos;
+  pos += cols * fWidth;
+  let labelOffset = -1;
+  if (lType) {
+    pos = writeEntryHeader(template, pos, 0x12, TENSOR_TAG[lType], WIDTH[lType], true);
+    labelOffset = pos;
+  }
+  return { template, payloadLength: size, featOffset, labelOffset, featWords: (cols * fWidth) / 4, labelWords: lType ? WIDTH[lType] / 4 : 0 };
+}
+
+/** Copies `n` structure bytes of the template at `from` into `out` at `pos + from`, a word at a time. */
+function putStruct(view: DataView, out: Uint8Array, pos: number, tView: DataView, template: Uint8Array, from: number, to: number): void {
+  let k = from;
+  for (; k + 4 <= to; k += 4) view.setUint32(pos + k, tView.getUint32(k, true), true);
+  for (; k < to; k++) out[pos + k] = template[k]!;
+}
+
+function encodeFixed(plan: DensePlan): Uint8Array {
+  const { rows, features, labels, cols } = plan;
+  const layout = fixedLayout(features.type as "float32", labels?.type as "float32" | undefined, cols);
+  const { template, featOffset, labelOffset, featWords, labelWords } = layout;
+  const stride = template.length;
+  const out = new Uint8Array(rows * stride);
+  const view = new DataView(out.buffer);
+  const tView = new DataView(template.buffer);
+  const fw = features.words!;
+  const lw = labels?.words;
+  const midStart = featOffset + featWords * 4;
+  for (let r = 0, pos = 0; r < rows; r++, pos += stride) {
+    putStruct(view, out, pos, tView, template, 0, featOffset);
+    let p = pos + featOffset;
+    for (let w = r * featWords, end = w + featWords; w < end; w++, p += 4) view.setUint32(p, fw[w]!, true);
+    if (lw) {
+      putStruct(view, out, pos, tView, template, midStart, labelOffset);
+      p = pos + labelOffset;
+      for (let w = r * labelWords, end = w + labelWords; w < end; w++, p += 4) view.setUint32(p, lw[w]!, true);
+    }
+    // padding bytes are already zero
+  }
   return out;
 }
 
@@ -517,6 +580,19 @@ function sinkRecord(r: ProtoReader, view: DataView, sink: DenseSink): void {
   if (sink.lType !== undefined && sink.labelFilled !== 1) notDense(r, "record without a label");
 }
 
+/** True when the structure bytes of the framed record at `at` equal the layout's template. */
+function matches(view: DataView, at: number, tView: DataView, layout: FixedLayout): boolean {
+  const { featOffset, labelOffset, featWords } = layout;
+  let k = 0;
+  for (; k + 4 <= featOffset; k += 4) if (view.getUint32(at + k, true) !== tView.getUint32(k, true)) return false;
+  for (; k < featOffset; k++) if (view.getUint8(at + k) !== tView.getUint8(k)) return false;
+  if (labelOffset < 0) return true;
+  k = featOffset + featWords * 4;
+  for (; k + 4 <= labelOffset; k += 4) if (view.getUint32(at + k, true) !== tView.getUint32(k, true)) return false;
+  for (; k < labelOffset; k++) if (view.getUint8(at + k) !== tView.getUint8(k)) return false;
+  return true;
+}
+
 /**
  * Decodes RecordIO-protobuf of dense records (as {@link encodeDense} or the SDK writes them) into one
  * row-major matrix and a label vector, without building an object per record. The first record fixes
@@ -533,24 +609,13 @@ export function decodeDense(bytes: Uint8Array, options: FramingOptions = {}): De
   const max = resolveMaxRecordBytes(options);
   const strict = options.strict ?? false;
   const end = bytes.length;
-  // pass 1: frame boundaries
-  let rows = 0;
-  let pos = 0;
-  let firstLen = -1;
-  for (;;) {
-    const len = scanFrame(bytes, pos, end, true, 0, rows, max, strict);
-    if (len === END) break;
-    if (firstLen < 0) firstLen = len;
-    rows++;
-    pos = Math.min(end, pos + 8 + len + paddingFor(len));
-  }
-  if (rows === 0) return { data: new Float32Array(0), shape: [0, 0], labels: undefined };
+  const firstLen = scanFrame(bytes, 0, end, true, 0, 0, max, strict);
+  if (firstLen === END) return { data: new Float32Array(0), shape: [0, 0], labels: undefined };
   // the first record fixes the layout
   const first = decodeRecordPayload(new ProtoReader(bytes, 8, 8 + firstLen, 0, 0));
   const fv = first.features["values"];
   const lv = first.label["values"];
-  const featureKeys = Object.keys(first.features);
-  if (featureKeys.length !== 1 || !fv || fv.type === "bytes" || fv.type === "none" || fv.keys.length > 0) {
+  if (Object.keys(first.features).length !== 1 || !fv || fv.type === "bytes" || fv.type === "none" || fv.keys.length > 0) {
     throw decodeError("NOT_DENSE", 'first record is not a dense "values" tensor', 8, 0);
   }
   let lType: TensorType | undefined;
@@ -561,11 +626,42 @@ export function decodeDense(bytes: Uint8Array, options: FramingOptions = {}): De
     lType = lv.type;
   }
   const cols = fv.values.length;
-  const sink = new DenseSink(rows, cols, fv.type, lType);
   const view = new DataView(bytes.buffer, 0, bytes.buffer.byteLength);
+  const base = bytes.byteOffset;
+  // Fast path: when every record's structure bytes equal the canonical layout (what the SDK and
+  // encodeDense write), records sit at a fixed stride and are copied word by word in one pass.
+  const layout = fv.type !== "int32" && lType !== "int32" ? fixedLayout(fv.type, lType, cols) : undefined;
+  if (layout && !strict && end % layout.template.length < 4) {
+    const stride = layout.template.length;
+    const rows = Math.floor(end / stride);
+    const tView = new DataView(layout.template.buffer);
+    const sink = new DenseSink(rows, cols, fv.type, lType);
+    const { featWords, labelWords, featOffset, labelOffset } = layout;
+    const dw = sink.dataWords!;
+    const lw = sink.labelWords;
+    let row = 0;
+    for (let pos = base; row < rows; row++, pos += stride) {
+      if (!matches(view, pos, tView, layout)) break;
+      let w = row * featWords;
+      for (let p = pos + featOffset, stop = w + featWords; w < stop; w++, p += 4) dw[w] = view.getUint32(p, true);
+      if (lw) {
+        let l = row * labelWords;
+        for (let p = pos + labelOffset, stop = l + labelWords; l < stop; l++, p += 4) lw[l] = view.getUint32(p, true);
+      }
+    }
+    if (row === rows) return { data: sink.data, shape: [rows, cols], labels: sink.labels };
+  }
+  // General path: find the frames, then parse each record into the matrix.
+  let rows = 0;
+  for (let pos = 0; ; ) {
+    const len = scanFrame(bytes, pos, end, true, 0, rows, max, strict);
+    if (len === END) break;
+    rows++;
+    pos = Math.min(end, pos + 8 + len + paddingFor(len));
+  }
+  const sink = new DenseSink(rows, cols, fv.type, lType);
   const r = new ProtoReader(bytes);
-  pos = 0;
-  for (let row = 0; row < rows; row++) {
+  for (let row = 0, pos = 0; row < rows; row++) {
     const len = (bytes[pos + 4]! | (bytes[pos + 5]! << 8) | (bytes[pos + 6]! << 16) | (bytes[pos + 7]! << 24)) >>> 0;
     r.reset(bytes, pos + 8, pos + 8 + len, 0, row);
     sink.row = row;

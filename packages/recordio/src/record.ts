@@ -67,7 +67,7 @@ export interface EmptyValue {
 /** One entry of a record's `features` or `label` map. @public */
 export type Value = Tensor | BytesValue | EmptyValue;
 
-/** A map of named values, as in `Record.features` and `Record.label` (null-prototype object). @public */
+/** A map of named values, as in `Record.features` and `Record.label`. @public */
 export type ValueMap = Record<string, Value>;
 
 /** A decoded `aialgs.data.Record`. @public */
@@ -122,6 +122,16 @@ function readString(r: ProtoReader): string {
   const end = r.lengthDelimited();
   const start = r.pos;
   r.pos = end;
+  const buf = r.buf;
+  if (end - start === 6 && buf[start] === 0x76 && buf[start + 1] === 0x61 && buf[start + 2] === 0x6c && buf[start + 3] === 0x75 && buf[start + 4] === 0x65 && buf[start + 5] === 0x73) {
+    return "values";
+  }
+  if (end - start <= 32) {
+    let ascii = "";
+    let k = start;
+    for (; k < end && buf[k]! < 0x80; k++) ascii += String.fromCharCode(buf[k]!);
+    if (k === end) return ascii;
+  }
   try {
     return utf8.decode(r.buf.subarray(start, end));
   } catch {
@@ -156,15 +166,13 @@ function appendFloats(r: ProtoReader, tag: number, prev: Float32Array | Float64A
     bytes = width;
   } else return r.wrongType(tag, width === 4 ? "float values" : "double values");
   const n = bytes / width;
-  const out = width === 4 ? new Float32Array(prev.length + n) : new Float64Array(prev.length + n);
-  out.set(prev);
-  // copy bytes into an aligned buffer, then view (little-endian hosts), else DataView
-  const dst = new Uint8Array(out.buffer, prev.length * width, bytes);
-  dst.set(r.buf.subarray(start, start + bytes));
-  if (!LITTLE_ENDIAN) {
-    const view = new DataView(r.buf.buffer, r.buf.byteOffset + start, bytes);
-    for (let i = 0; i < n; i++) out[prev.length + i] = width === 4 ? view.getFloat32(i * 4, true) : view.getFloat64(i * 8, true);
-  }
+  const offset = prev.length;
+  const out = width === 4 ? r.f32(offset + n) : r.f64(offset + n);
+  if (offset > 0) out.set(prev);
+  const view = r.view();
+  const abs = r.buf.byteOffset + start;
+  if (width === 4) for (let i = 0; i < n; i++) out[offset + i] = view.getFloat32(abs + i * 4, true);
+  else for (let i = 0; i < n; i++) out[offset + i] = view.getFloat64(abs + i * 8, true);
   r.pos = start + bytes;
   return out;
 }
@@ -186,6 +194,11 @@ function appendInt32(r: ProtoReader, tag: number, prev: Int32Array): Int32Array 
   return out;
 }
 
+const EMPTY_F32 = new Float32Array(0);
+const NONE: EmptyValue = Object.freeze({ type: "none" });
+const EMPTY_F64 = new Float64Array(0);
+const EMPTY_I32 = new Int32Array(0);
+
 function decodeTensor(r: ProtoReader, end: number, type: TensorType, prev: Value | undefined): Tensor {
   const outer = r.end;
   r.end = end;
@@ -198,7 +211,7 @@ function decodeTensor(r: ProtoReader, end: number, type: TensorType, prev: Value
     keys = prev.keys;
     shape = prev.shape;
   } else {
-    values = type === "float32" ? new Float32Array(0) : type === "float64" ? new Float64Array(0) : new Int32Array(0);
+    values = type === "float32" ? EMPTY_F32 : type === "float64" ? EMPTY_F64 : EMPTY_I32;
     keys = [];
     shape = [];
   }
@@ -247,7 +260,7 @@ function decodeBytes(r: ProtoReader, end: number, prev: Value | undefined): Byte
 function decodeValue(r: ProtoReader, end: number): Value {
   const outer = r.end;
   r.end = end;
-  let value: Value = { type: "none" };
+  let value: Value = NONE;
   while (r.pos < end) {
     const tag = r.tag();
     const field = tag >>> 3;
@@ -267,7 +280,7 @@ function decodeMapEntry(r: ProtoReader, end: number, map: ValueMap): void {
   const outer = r.end;
   r.end = end;
   let key = "";
-  let value: Value = { type: "none" };
+  let value: Value = NONE;
   while (r.pos < end) {
     const tag = r.tag();
     const field = tag >>> 3;
@@ -282,12 +295,13 @@ function decodeMapEntry(r: ProtoReader, end: number, map: ValueMap): void {
     } else r.skip(tag);
   }
   r.end = outer;
-  map[key] = value;
+  if (key === "__proto__") Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  else map[key] = value;
 }
 
-/** Creates an empty null-prototype {@link ValueMap}. @internal */
+/** Creates an empty {@link ValueMap}. @internal */
 export function emptyMap(): ValueMap {
-  return Object.create(null) as ValueMap;
+  return {};
 }
 
 /**

@@ -38,6 +38,50 @@ export class ProtoReader {
     this.record = record;
   }
 
+  private f32Slab = new Float32Array(0);
+  private f32Used = 0;
+  private f64Slab = new Float64Array(0);
+  private f64Used = 0;
+
+  /**
+   * A fresh `Float32Array(n)`: a view into a shared slab (one allocation per ~64 KiB of values
+   * instead of one per tensor; large tensors get their own buffer).
+   */
+  f32(n: number): Float32Array {
+    if (n > 2048) return new Float32Array(n);
+    if (this.f32Used + n > this.f32Slab.length) {
+      this.f32Slab = new Float32Array(16384);
+      this.f32Used = 0;
+    }
+    const out = this.f32Slab.subarray(this.f32Used, this.f32Used + n);
+    this.f32Used += n;
+    return out;
+  }
+
+  /** A fresh `Float64Array(n)`, slab-allocated like {@link ProtoReader.f32}. */
+  f64(n: number): Float64Array {
+    if (n > 1024) return new Float64Array(n);
+    if (this.f64Used + n > this.f64Slab.length) {
+      this.f64Slab = new Float64Array(8192);
+      this.f64Used = 0;
+    }
+    const out = this.f64Slab.subarray(this.f64Used, this.f64Used + n);
+    this.f64Used += n;
+    return out;
+  }
+
+  private dv: DataView | undefined;
+  private dvBuffer: ArrayBufferLike | undefined;
+
+  /** A DataView over the whole underlying buffer (absolute offsets: `buf.byteOffset + pos`). */
+  view(): DataView {
+    if (this.dvBuffer !== this.buf.buffer) {
+      this.dvBuffer = this.buf.buffer;
+      this.dv = new DataView(this.buf.buffer);
+    }
+    return this.dv!;
+  }
+
   reset(buf: Uint8Array, pos: number, end: number, base: number, record?: number): void {
     this.buf = buf;
     this.pos = pos;
