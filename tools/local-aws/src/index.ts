@@ -1,0 +1,14 @@
+/**
+ * `@fraud/local-aws`: local stand-ins for a SageMaker runtime endpoint serving Linear Learner and
+ * for Kinesis Data Firehose delivering GZIP objects, reachable by the real AWS SDKs through
+ * `AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME` / `AWS_ENDPOINT_URL_FIREHOSE`.
+ * @packageDocumentation
+ */
+export { LocalAwsError } from "./errors.js";
+export type { LocalAwsErrorCode } from "./errors.js";
+export type { RequestLogger } from "./internal.js";
+export { MAX_INVOKE_PAYLOAD_BYTES, startEndpoint } from "./endpoint.js";
+export type { EndpointModel, EndpointOptions, EndpointServer } from "./endpoint.js";
+export type { ModelPrediction } from "./formats.js";
+export { FIREHOSE_MAX_BATCH_BYTES, FIREHOSE_MAX_BATCH_RECORDS, FIREHOSE_MAX_RECORD_BYTES, startFirehose } from "./firehose.js";
+export type { FirehoseOptions, FirehoseServer } from "./firehose.js";

@@ -1,0 +1,86 @@
+import { spawn } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FIXTURES, b64, firehoseCall, readObjects, tempDir } from "./helpers.js";
+
+const CLI = join(import.meta.dirname, "../src/cli.ts");
+
+function run(args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ["--conditions=@fraud/source", "--import", "tsx", CLI, ...args], { stdio: "pipe" });
+}
+
+function collect(child: ChildProcessWithoutNullStreams): { out: () => string; err: () => string; exit: Promise<number | null> } {
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return { out: () => out, err: () => err, exit };
+}
+
+async function urlOf(io: { out: () => string }): Promise<string> {
+  await expect.poll(() => /http:\/\/[\d.]+:\d+/.exec(io.out())?.[0], { timeout: 15_000, interval: 50 }).toBeDefined();
+  return /http:\/\/[\d.]+:\d+/.exec(io.out())![0];
+}
+
+describe("fraud-local", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir());
+  });
+  afterEach(() => cleanup());
+
+  it("firehose: serves on a free port, logs requests at debug, and delivers the buffer on SIGTERM", async () => {
+    // Prepare
+    const child = run(["firehose", "--dir", dir, "--port", "0", "--buffer-seconds", "900", "--log-level", "debug"]);
+    const io = collect(child);
+    const url = await urlOf(io);
+    // Act
+    const res = await firehoseCall(url, "PutRecordBatch", { DeliveryStreamName: "s", Records: [{ Data: b64("a\n") }, { Data: b64("b\n") }] });
+    child.kill("SIGTERM");
+    const code = await io.exit;
+    // Assess
+    expect(res.json["FailedPutCount"]).toBe(0);
+    expect(code).toBe(0);
+    expect(io.err()).toMatch(/DEBUG firehose PutRecordBatch 200 records=2 failed=0/);
+    expect((await readObjects(dir)).map((o) => o.text)).toEqual(["a\nb\n"]);
+    expect(io.out()).toMatch(/1 objects written/);
+  });
+
+  it("endpoint: serves a real artifact on a free port and stops on SIGINT", async () => {
+    // Prepare
+    const child = run(["endpoint", "--model", join(FIXTURES, "attrition-binary", "model.tar.gz"), "--port", "0", "--name", "attrition"]);
+    const io = collect(child);
+    const url = await urlOf(io);
+    // Act
+    const ping = await fetch(`${url}/ping`);
+    const res = await fetch(`${url}/endpoints/attrition/invocations`, { method: "POST", headers: { "content-type": "text/csv" }, body: Array(20).fill("0").join(",") });
+    child.kill("SIGINT");
+    // Assess
+    expect(ping.status).toBe(200);
+    expect(res.status).toBe(200);
+    expect(io.out()).toMatch(/endpoint attrition \(binary_classifier, 20 features\) listening on/);
+    expect(await io.exit).toBe(0);
+  });
+
+  it.each([
+    { args: ["firehose", "--dir", "x", "--fail-rate", "1.5"], code: 2, msg: /^fraud-local: option '--fail-rate <f>' argument '1.5' is invalid. --fail-rate must be a number from 0 to 1/ },
+    { args: ["firehose"], code: 2, msg: /^fraud-local: required option '--dir <dir>' not specified/ },
+    { args: ["nope"], code: 2, msg: /^fraud-local: unknown command 'nope'/ },
+    { args: ["endpoint", "--model", "/does/not/exist.tar.gz", "--port", "0"], code: 1, msg: /^fraud-local: cannot load model \/does\/not\/exist.tar.gz/ },
+    { args: ["endpoint", "--model", join(FIXTURES, "FORMAT.md"), "--port", "0"], code: 1, msg: /^fraud-local: cannot load model .*FORMAT.md/ },
+  ])("exits $code with a one-line error for $args", async ({ args, code, msg }) => {
+    const io = collect(run(args));
+    expect(await io.exit).toBe(code);
+    expect(io.err()).toMatch(msg);
+    expect(io.err()).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([[["--help"]], [["endpoint", "--help"]], [["firehose", "--help"]]])("prints help for %j", async (args) => {
+    const io = collect(run(args));
+    expect(await io.exit).toBe(0);
+    expect(io.out()).toMatch(/^Usage: fraud-local/);
+  });
+});
