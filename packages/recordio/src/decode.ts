@@ -173,8 +173,8 @@ export function recordsToDense(records: readonly RecordIORecord[]): DenseMatrix 
   const labels = hasLabel ? make(labelType!, rows) : undefined;
   for (let i = 0; i < rows; i++) {
     const rec = records[i]!;
-    const v = rec.features["values"] as { values: ArrayLike<number>; keys: number[] };
-    if (v.keys.length === 0) {
+    const v = rec.features["values"] as { values: ArrayLike<number>; keys: number[]; shape: number[] };
+    if (v.keys.length === 0 && (v.shape.length === 0 || v.values.length !== 0)) {
       if (v.values.length !== cols) throw notDense(i, `${v.values.length} values, expected ${cols}`);
       data.set(v.values, i * cols);
     } else {

@@ -32,7 +32,7 @@ export type { CooMatrix, CsrMatrix, EncodeSparseOptions, SparseMatrix } from "./
 export { decodeRecords, iterateRecords, readRecords, recordsToDense } from "./decode.js";
 export type { ChunkSource } from "./decode.js";
 export { RecordIOWriter, createEncoderStream, encodeRows } from "./stream.js";
-export type { RecordIOWriterOptions, RowInput } from "./stream.js";
+export type { LabeledRow, RecordIOWriterOptions, RowInput } from "./stream.js";
 export { encodeInferenceResponse, parseInferenceResponse } from "./inference.js";
 export type { Prediction } from "./inference.js";
 

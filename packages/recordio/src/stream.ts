@@ -10,8 +10,16 @@ import { payloadSize, writeRow } from "./dense.js";
 import type { DensePlan, Source } from "./dense.js";
 import { paddingFor } from "./framing.js";
 
+/** A row with its label, for the streaming encoder. @public */
+export interface LabeledRow {
+  /** The feature vector; exactly `cols` numbers. */
+  features: ArrayLike<number>;
+  /** The label; required unless the writer has `labelDtype: null`. */
+  label?: number | undefined;
+}
+
 /** One row for the streaming encoder: a feature vector, or features with a label. @public */
-export type RowInput = ArrayLike<number> | { features: ArrayLike<number>; label?: number | undefined };
+export type RowInput = ArrayLike<number> | LabeledRow;
 
 /** Options of {@link RecordIOWriter}. @public */
 export interface RecordIOWriterOptions {

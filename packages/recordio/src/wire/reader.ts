@@ -1,4 +1,5 @@
 import { decodeError } from "../errors.js";
+import { varintSize } from "./varint.js";
 
 /** Protobuf wire types. @internal */
 export const enum WireType {
@@ -214,6 +215,7 @@ export class ProtoReader {
 
   /** Raises `BAD_WIRE_TYPE` for a known field carried with the wrong wire type. */
   wrongType(tag: number, what: string): never {
-    return this.fail("BAD_WIRE_TYPE", `wire type ${tag & 7} for ${what} (field ${tag >>> 3})`);
+    // report the offset of the tag itself, which was just read
+    return this.fail("BAD_WIRE_TYPE", `wire type ${tag & 7} for ${what} (field ${tag >>> 3})`, this.pos - varintSize(tag));
   }
 }
