@@ -1,0 +1,120 @@
+import { invalidOption } from "./errors.js";
+
+/** Number of PCA components `V1..V28` in a transaction. @public */
+export const V_COUNT = 28;
+
+/** Number of model features per transaction (`Time`, `V1..V28`, `Amount`). @public */
+export const FEATURE_COUNT = 30;
+
+/**
+ * The 30 feature columns of `creditcard.csv`, in file order: `Time`, `V1`…`V28`, `Amount`.
+ * @public
+ */
+export const FEATURE_COLUMNS: readonly string[] = Object.freeze([
+  "Time",
+  ...Array.from({ length: V_COUNT }, (_, i) => `V${i + 1}`),
+  "Amount",
+]);
+
+/** All 31 columns of `creditcard.csv`: {@link FEATURE_COLUMNS} followed by `Class`. @public */
+export const CSV_COLUMNS: readonly string[] = Object.freeze([...FEATURE_COLUMNS, "Class"]);
+
+/**
+ * One card transaction in the shape of a `creditcard.csv` row.
+ * @public
+ */
+export interface Transaction {
+  /** Seconds since the first transaction of the data set (the `Time` column). */
+  time: number;
+  /** The 28 anonymised PCA components `V1..V28`. */
+  v: number[];
+  /** Amount in euros (two decimals). */
+  amount: number;
+  /** `1` for fraud, `0` for a legitimate transaction; absent when unknown. */
+  label?: 0 | 1;
+}
+
+/** Payment channel of a {@link LiveTransaction}. @public */
+export type Channel = "Mobile" | "Web" | "Store";
+
+/**
+ * A transaction as it arrives in a live stream: a {@link Transaction} with an id, a channel and an event time.
+ * @public
+ */
+export interface LiveTransaction extends Transaction {
+  /** Unique id (UUID-shaped, derived from the seed, so reproducible). */
+  id: string;
+  /** Channel the transaction came through. */
+  channel: Channel;
+  /** Event time, ISO 8601 (UTC). */
+  timestamp: string;
+}
+
+/**
+ * Compact columnar form of many transactions.
+ * @public
+ */
+export interface Dataset {
+  /** Number of rows. */
+  rows: number;
+  /** `rows * 30` values, row-major, each row `Time, V1..V28, Amount`. */
+  features: Float64Array;
+  /** `rows` labels, each 0 or 1. */
+  labels: Uint8Array;
+}
+
+/**
+ * The 30 model features of a transaction, in {@link FEATURE_COLUMNS} order.
+ *
+ * @example
+ * ```ts
+ * transactionFeatures({ time: 0, v: new Array(28).fill(0), amount: 149.62 }).length; // 30
+ * ```
+ * @throws {@link SimulatorError} `INVALID_OPTION` when `v` does not hold 28 values.
+ * @public
+ */
+export function transactionFeatures(t: Transaction): number[] {
+  if (!Array.isArray(t.v) || t.v.length !== V_COUNT) {
+    throw invalidOption(`transaction must have ${V_COUNT} V components, got ${Array.isArray(t.v) ? t.v.length : typeof t.v}`);
+  }
+  return [t.time, ...t.v, t.amount];
+}
+
+/**
+ * Reads row `index` of a {@link Dataset} as a {@link Transaction} (with its label).
+ * @public
+ */
+export function datasetRow(data: Dataset, index: number): Transaction {
+  if (!Number.isInteger(index) || index < 0 || index >= data.rows) {
+    throw invalidOption(`row index ${index} is outside 0..${data.rows - 1}`);
+  }
+  const base = index * FEATURE_COUNT;
+  const f = data.features;
+  const v = new Array<number>(V_COUNT);
+  for (let j = 0; j < V_COUNT; j++) v[j] = f[base + 1 + j] as number;
+  return { time: f[base] as number, v, amount: f[base + 29] as number, label: data.labels[index] === 1 ? 1 : 0 };
+}
+
+/**
+ * Packs transactions into a {@link Dataset}; a missing label counts as 0.
+ * @public
+ */
+export function toDataset(transactions: readonly Transaction[]): Dataset {
+  const rows = transactions.length;
+  const features = new Float64Array(rows * FEATURE_COUNT);
+  const labels = new Uint8Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const t = transactions[i] as Transaction;
+    features.set(transactionFeatures(t), i * FEATURE_COUNT);
+    labels[i] = t.label === 1 ? 1 : 0;
+  }
+  return { rows, features, labels };
+}
+
+/**
+ * Iterates the rows of a {@link Dataset} as {@link Transaction} objects.
+ * @public
+ */
+export function* datasetTransactions(data: Dataset): Generator<Transaction> {
+  for (let i = 0; i < data.rows; i++) yield datasetRow(data, i);
+}

@@ -1,0 +1,29 @@
+/**
+ * `@fraud/simulator`: transactions that behave like the public credit-card fraud data set, the
+ * `creditcard.csv` codec, and live transaction streams.
+ * @packageDocumentation
+ */
+export { CsvError, SimulatorError } from "./errors.js";
+export type { CsvErrorCode, CsvErrorOptions, SimulatorErrorCode } from "./errors.js";
+export {
+  CSV_COLUMNS,
+  FEATURE_COLUMNS,
+  FEATURE_COUNT,
+  V_COUNT,
+  datasetRow,
+  datasetTransactions,
+  toDataset,
+  transactionFeatures,
+} from "./columns.js";
+export type { Channel, Dataset, LiveTransaction, Transaction } from "./columns.js";
+export {
+  CsvParser,
+  creditCardCsvHeader,
+  formatCreditCardCsv,
+  formatCreditCardRows,
+  parseCreditCardCsv,
+  readCreditCardCsv,
+  writeCreditCardCsv,
+} from "./csv.js";
+export { DEFAULT_FRAUD_RATE, MAX_ROWS, createTransactionSource, generateDataset } from "./generate.js";
+export type { GenerateOptions, TransactionSource, TransactionSourceOptions } from "./generate.js";
