@@ -1,0 +1,134 @@
+import { Construct } from "constructs";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias/index.js";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key/index.js";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket/index.js";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration/index.js";
+import type { S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration/index.js";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls/index.js";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy/index.js";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning/index.js";
+import type { StackConfig } from "../config.js";
+
+/** Properties of a {@link SecureBucket}. @public */
+export interface SecureBucketProps {
+  /** `bucket_prefix` (AWS appends a unique suffix). */
+  namePrefix: string;
+  /** KMS key for SSE-KMS; SSE-S3 (AES256) when absent. */
+  kmsKey?: KmsKey;
+  /** Delete objects on destroy. */
+  forceDestroy: boolean;
+  /** Keep object versions. */
+  versioned?: boolean;
+  /** Lifecycle rules. */
+  lifecycle?: S3BucketLifecycleConfigurationRule[];
+}
+
+/**
+ * An S3 bucket that is encrypted, blocked from public access, owner-enforced (no ACLs) and
+ * reachable only over TLS.
+ * @public
+ */
+export class SecureBucket extends Construct {
+  /** The bucket. */
+  readonly bucket: S3Bucket;
+  /** The TLS-only bucket policy. */
+  readonly policy: S3BucketPolicy;
+
+  constructor(scope: Construct, id: string, props: SecureBucketProps) {
+    super(scope, id);
+    this.bucket = new S3Bucket(this, "bucket", { bucketPrefix: props.namePrefix, forceDestroy: props.forceDestroy });
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      bucket: this.bucket.id,
+      rule: [
+        props.kmsKey
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKey.arn }, bucketKeyEnabled: true }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ],
+    });
+    const pab = new S3BucketPublicAccessBlock(this, "public-access-block", {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "ownership", { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    this.policy = new S3BucketPolicy(this, "tls-only", {
+      bucket: this.bucket.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ],
+      }),
+      dependsOn: [pab],
+    });
+    if (props.versioned) {
+      new S3BucketVersioningA(this, "versioning", { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
+    }
+    if (props.lifecycle && props.lifecycle.length > 0) {
+      new S3BucketLifecycleConfiguration(this, "lifecycle", { bucket: this.bucket.id, rule: props.lifecycle });
+    }
+  }
+}
+
+/**
+ * The three buckets (artifacts, training data, Firehose output) and the optional KMS key.
+ * @public
+ */
+export class Storage extends Construct {
+  /** Code and model artifacts (versioned). */
+  readonly artifacts: SecureBucket;
+  /** Training data. */
+  readonly data: SecureBucket;
+  /** Firehose output (lifecycle rules). */
+  readonly output: SecureBucket;
+  /** Customer-managed key when `buckets.encryption` is `kms`. */
+  readonly kmsKey: KmsKey | undefined;
+
+  constructor(scope: Construct, id: string, config: StackConfig) {
+    super(scope, id);
+    const name = `${config.prefix}-${config.environment}`;
+    const b = config.buckets;
+    if (b.encryption === "kms") {
+      this.kmsKey = new KmsKey(this, "key", { description: `${name} data at rest`, enableKeyRotation: true, deletionWindowInDays: 30 });
+      new KmsAlias(this, "key-alias", { name: `alias/${name}`, targetKeyId: this.kmsKey.keyId });
+    }
+    const common = { forceDestroy: b.forceDestroy, ...(this.kmsKey ? { kmsKey: this.kmsKey } : {}) };
+    const abort = { abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] };
+    this.artifacts = new SecureBucket(this, "artifacts", {
+      ...common,
+      namePrefix: `${name}-artifacts-`,
+      versioned: true,
+      lifecycle: [
+        { id: "expire-noncurrent", status: "Enabled", filter: [{ prefix: "" }], noncurrentVersionExpiration: [{ noncurrentDays: b.artifactNoncurrentDays }], ...abort },
+      ],
+    });
+    this.data = new SecureBucket(this, "data", {
+      ...common,
+      namePrefix: `${name}-data-`,
+      lifecycle: [{ id: "abort-incomplete-uploads", status: "Enabled", filter: [{ prefix: "" }], ...abort }],
+    });
+    const outputRule: S3BucketLifecycleConfigurationRule = { id: "firehose-output", status: "Enabled", filter: [{ prefix: "" }], ...abort };
+    this.output = new SecureBucket(this, "output", {
+      ...common,
+      namePrefix: `${name}-output-`,
+      lifecycle: [
+        {
+          ...outputRule,
+          ...(b.outputTransitionDays > 0 ? { transition: [{ days: b.outputTransitionDays, storageClass: b.outputTransitionStorageClass }] } : {}),
+          ...(b.outputExpirationDays > 0 ? { expiration: [{ days: b.outputExpirationDays }] } : {}),
+        },
+      ],
+    });
+  }
+}

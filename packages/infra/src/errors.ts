@@ -1,0 +1,67 @@
+/**
+ * Stable machine-readable codes carried by every {@link InfraError}.
+ *
+ * - `CONFIG_NOT_FOUND` — the configuration file (or the `sagemaker.json` it names) does not exist.
+ * - `CONFIG_PARSE` — a configuration file is not valid JSON.
+ * - `CONFIG_INVALID` — a configuration value is out of range, of the wrong type or unknown; `field` names it.
+ * - `ASSET_MISSING` — the Lambda zip named by the configuration does not exist.
+ * - `WILDCARD_POLICY` — an IAM statement uses a wildcard action, or a `*` resource for an action
+ *   that accepts a narrower one.
+ * - `TOOL_MISSING` — neither `terraform` nor OpenTofu's `tofu` is on `PATH`.
+ * - `CREDENTIALS_MISSING` — no AWS credentials are configured for `plan`, `deploy` or `destroy`.
+ * - `STACK_MISSING` — the synthesized stack folder for an environment does not exist (run `synth`).
+ * - `COMMAND_FAILED` — a `terraform` command exited with a non-zero status.
+ *
+ * @public
+ */
+export type InfraErrorCode =
+  | "CONFIG_NOT_FOUND"
+  | "CONFIG_PARSE"
+  | "CONFIG_INVALID"
+  | "ASSET_MISSING"
+  | "WILDCARD_POLICY"
+  | "TOOL_MISSING"
+  | "CREDENTIALS_MISSING"
+  | "STACK_MISSING"
+  | "COMMAND_FAILED";
+
+/** Options accepted by the {@link InfraError} constructor. @public */
+export interface InfraErrorOptions extends ErrorOptions {
+  /** Dotted path of the configuration field involved (for `CONFIG_INVALID`), e.g. `endpoint.instanceType`. */
+  field?: string;
+}
+
+/**
+ * The single error class raised by this package. Messages are one line and name the bad value.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   resolveConfig({ region: "mars-1" }, "dev");
+ * } catch (err) {
+ *   if (isInfraError(err, "CONFIG_INVALID")) console.error(err.field); // "region"
+ * }
+ * ```
+ * @public
+ */
+export class InfraError extends Error {
+  /** Stable code identifying the failure; safe to branch on. */
+  readonly code: InfraErrorCode;
+  /** Dotted configuration path involved, when the error is about one field. */
+  readonly field: string | undefined;
+
+  constructor(code: InfraErrorCode, message: string, options: InfraErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "InfraError";
+    this.code = code;
+    this.field = options.field;
+  }
+}
+
+/**
+ * Type guard for {@link InfraError}, optionally narrowing to one code.
+ * @public
+ */
+export function isInfraError(err: unknown, code?: InfraErrorCode): err is InfraError {
+  return err instanceof InfraError && (code === undefined || err.code === code);
+}
