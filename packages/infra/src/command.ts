@@ -43,7 +43,12 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   const program = new Command("fraud-infra")
     .description("Synthesize and deploy the fraud-detection stack (CDKTF + Terraform)")
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      // One line per usage error, in the same "fraud-infra: <message>" form as other failures.
+      outputError: (text, write) => write(`fraud-infra: ${text.replace(/^error: /, "").trim().replace(/\s*\n\s*/g, " ")}\n`),
+    })
     .showHelpAfterError(false);
 
   program

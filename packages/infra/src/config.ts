@@ -274,8 +274,8 @@ const DEFAULT_VALUES: Omit<StackConfig, "environment" | "baseDir"> = {
 /** Defaults applied before the file, the environment's overrides and env variables. @public */
 export const DEFAULTS: Readonly<Omit<StackConfig, "environment" | "baseDir">> = Object.freeze(DEFAULT_VALUES);
 
-/** Kind of value an environment variable override carries. */
-type EnvKind = "string" | "int" | "number" | "bool";
+/** Kind of value an environment variable override carries. @public */
+export type EnvKind = "string" | "int" | "number" | "bool";
 
 /**
  * Environment variables that override single settings (applied last), as

@@ -14,6 +14,7 @@ export type {
   BucketSettings,
   DeepPartial,
   EndpointSettings,
+  EnvKind,
   EnvironmentOverrides,
   FirehoseSettings,
   InfraConfigFile,

@@ -12,7 +12,14 @@ import type { ResultStream } from "./stream.js";
  */
 export class Alarms extends Construct {
   /** The alarms, by purpose. */
-  readonly alarms: { lambdaErrors: CloudwatchMetricAlarm; deliveryFreshness: CloudwatchMetricAlarm; endpoint5xx: CloudwatchMetricAlarm };
+  readonly alarms: {
+    /** Scheduled scorer `Errors` above 0 in 5 minutes. */
+    lambdaErrors: CloudwatchMetricAlarm;
+    /** Firehose `DeliveryToS3.DataFreshness` above `alarms.freshnessSeconds`. */
+    deliveryFreshness: CloudwatchMetricAlarm;
+    /** Endpoint `Invocation5XXErrors` above 0 in 5 minutes. */
+    endpoint5xx: CloudwatchMetricAlarm;
+  };
 
   constructor(scope: Construct, id: string, config: StackConfig, parts: { hosting: ModelHosting; scorer: Scorer; stream: ResultStream }) {
     super(scope, id);
