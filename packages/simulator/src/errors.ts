@@ -66,11 +66,10 @@ export class CsvError extends Error {
  * Stable codes carried by {@link SimulatorError}.
  *
  * - `INVALID_OPTION` — an option is missing or outside its documented range.
- * - `TARGET_FAILED` — the HTTP target of a stream could not be reached at all.
  *
  * @public
  */
-export type SimulatorErrorCode = "INVALID_OPTION" | "TARGET_FAILED";
+export type SimulatorErrorCode = "INVALID_OPTION";
 
 /**
  * The error raised for invalid generator or stream options.

@@ -19,6 +19,7 @@ export type { Channel, Dataset, LiveTransaction, Transaction } from "./columns.j
 export {
   CsvParser,
   creditCardCsvHeader,
+  encodeCreditCardRows,
   formatCreditCardCsv,
   formatCreditCardRows,
   parseCreditCardCsv,
@@ -27,3 +28,6 @@ export {
 } from "./csv.js";
 export { DEFAULT_FRAUD_RATE, MAX_ROWS, createTransactionSource, generateDataset } from "./generate.js";
 export type { GenerateOptions, TransactionSource, TransactionSourceOptions } from "./generate.js";
+export { NdjsonParser, formatNdjsonRows, parseNdjson, readNdjson, writeNdjson } from "./ndjson.js";
+export { poissonArrivals, postTransactions, replayDataset, transactionStream } from "./stream.js";
+export type { PoissonOptions, PostOptions, PostResult, ReplayOptions, StreamOptions } from "./stream.js";

@@ -13,7 +13,7 @@ export function tempPathFor(path: string): string {
 
 /** Sink for text chunks with back-pressure. @internal */
 export interface TextSink {
-  write(chunk: string): Promise<void> | void;
+  write(chunk: string | Uint8Array): Promise<void> | void;
 }
 
 /**
@@ -36,7 +36,7 @@ export async function writeFileAtomic(path: string, produce: (sink: TextSink) =>
     await opened;
     if (failure !== undefined) throw failure;
     await produce({
-      write(chunk: string): Promise<void> | void {
+      write(chunk: string | Uint8Array): Promise<void> | void {
         if (failure !== undefined) throw failure;
         if (!stream.write(chunk)) {
           return new Promise<void>((resolve, reject) => {

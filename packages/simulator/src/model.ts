@@ -13,11 +13,11 @@ export const TIME_MAX = 172_792;
 /** Shape constants of the hardness model (see the README, "The model"). @internal */
 export const HARDNESS = {
   /** Share of frauds drawn from the legitimate distribution, nudged only slightly towards fraud. */
-  camouflage: 0.2,
+  camouflage: 0.3,
   /** Largest nudge of a camouflaged fraud, as a share of the fraud-vs-legitimate mean gap. */
   camouflageShift: 0.3,
   /** Share of legitimate rows that drift part of the way towards the fraud profile. */
-  oddLegit: 0.0025,
+  oddLegit: 0.003,
   /** Largest drift of such an odd legitimate row, as a share of the mean gap. */
   oddShift: 0.45,
 } as const;
@@ -38,8 +38,8 @@ const AMOUNT_KNOTS_0: Knots = [
   [0.9, 190],
   [0.95, 340],
   [0.99, 900],
-  [0.999, 2250],
-  [0.9999, 5000],
+  [0.999, 2100],
+  [0.9999, 4000],
   [1, 25691.16],
 ];
 const AMOUNT_KNOTS_1: Knots = [
