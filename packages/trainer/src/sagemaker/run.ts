@@ -1,0 +1,238 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import type { CreateTrainingJobRequest, DescribeTrainingJobResponse } from "@aws-sdk/client-sagemaker";
+import { readCreditCardCsv } from "@fraud/simulator";
+import { writeFileAtomic } from "../artifact.js";
+import { requireBothClasses, stratifiedSplit, validateDataset } from "../data.js";
+import type { Dataset } from "../data.js";
+import { SageMakerError, awsErrorName } from "./errors.js";
+import { downloadObject, evaluateJobArtifact } from "./evaluate.js";
+import type { EvaluationOutput, SageMakerJobRecord } from "./evaluate.js";
+import { CHANNELS, defaultJobName, planTrainingJob } from "./job.js";
+import type { TrainingJobPlan, TrainingJobSettings } from "./job.js";
+import { createTrainingJob, finalMetrics, waitForTrainingJob } from "./monitor.js";
+import type { JobUpdate, WaitOptions } from "./monitor.js";
+import { checkBucket, planUploads, summarizeUploads, uploadSplits } from "./upload.js";
+import type { Splits, UploadProgress, UploadSummary } from "./upload.js";
+
+/**
+ * Shares of the train / validation / test splits, the same stratified split as local training.
+ * @public
+ */
+export const SPLIT_FRACTIONS: readonly [number, number, number] = [0.7, 0.15, 0.15];
+
+/** Options of {@link runSageMakerTraining}. @public */
+export interface SageMakerTrainOptions extends Omit<TrainingJobSettings, "jobName" | "region" | "featureDim"> {
+  /** `creditcard.csv` path, or an already loaded dataset. */
+  data: string | Dataset;
+  /** Training job name. @defaultValue a fresh `fraud-linear-learner-<timestamp>` */
+  jobName?: string;
+  /** Region; otherwise the SDK's standard resolution (`AWS_REGION`, profile). */
+  region?: string;
+  /** Shared-config profile for credentials and region (standard SDK resolution otherwise). */
+  profile?: string;
+  /** Seed of the stratified split. @defaultValue 0 */
+  seed?: number;
+  /** Directory for `training-job.json` and, with `wait`, `metrics.json`, `report.html`, `sagemaker.json`. */
+  outDir?: string;
+  /** Follow the job to the end, then evaluate its model and write the outputs. @defaultValue false */
+  wait?: boolean;
+  /** Encode and plan only: no credentials needed, nothing sent. @defaultValue false */
+  dryRun?: boolean;
+  /** Clients to use instead of the default ones (tests, custom endpoints). */
+  clients?: { s3?: S3Client; sagemaker?: SageMakerClient };
+  /** Progress of the uploads. */
+  onUploadProgress?: (p: UploadProgress) => void;
+  /** Status transitions while waiting. */
+  onUpdate?: (u: JobUpdate) => void;
+  /** One-line notes on each step (`uploading…`, `created job …`). */
+  onStep?: (message: string) => void;
+  /** Called once the training job exists (from then on it is billed until it ends or is stopped). */
+  onJobCreated?: (jobName: string) => void;
+  /** Polling settings while waiting. */
+  waitOptions?: Omit<WaitOptions, "onUpdate" | "signal">;
+  /** Cancels uploads or stops following the job (the job itself keeps running). */
+  signal?: AbortSignal;
+}
+
+/** The JSON a dry run prints: exactly what would be sent. @public */
+export interface DryRunOutput {
+  /** Objects that would be uploaded. */
+  uploads: UploadSummary[];
+  /** The `CreateTrainingJob` input. */
+  createTrainingJob: CreateTrainingJobRequest;
+}
+
+/** What {@link runSageMakerTraining} did. @public */
+export interface SageMakerRunResult {
+  /** The validated plan. */
+  plan: TrainingJobPlan;
+  /** Objects uploaded (or planned, in a dry run). */
+  uploads: UploadSummary[];
+  /** Region used. */
+  region: string;
+  /** Whether this was a dry run (nothing sent). */
+  dryRun: boolean;
+  /** ARN of the created job (not in a dry run). */
+  jobArn?: string;
+  /** Final description, when waited for. */
+  job?: DescribeTrainingJobResponse;
+  /** `sagemaker.json` contents, when waited for. */
+  record?: SageMakerJobRecord;
+  /** Evaluation outputs, when waited for. */
+  evaluation?: EvaluationOutput;
+}
+
+/**
+ * Client configuration from the standard SDK chain plus an optional profile and region; an
+ * endpoint override comes from `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL_SAGEMAKER` as usual.
+ */
+function clientConfig(region: string | undefined, profile: string | undefined): { region?: string; profile?: string } {
+  return { ...(region !== undefined ? { region } : {}), ...(profile !== undefined ? { profile } : {}) };
+}
+
+/**
+ * Resolves the region the standard SDK way (explicit, `AWS_REGION`, the profile's `region`).
+ * @throws {@link SageMakerError} `NO_REGION`.
+ * @public
+ */
+export async function resolveRegion(region?: string, profile?: string): Promise<string> {
+  if (region !== undefined && region !== "") return region;
+  const probe = new S3Client(clientConfig(undefined, profile));
+  try {
+    const r = await probe.config.region();
+    if (typeof r === "string" && r !== "") return r;
+  } catch {
+    // fall through to the error below
+  } finally {
+    probe.destroy();
+  }
+  throw new SageMakerError("NO_REGION", "no AWS region: pass --region, set AWS_REGION, or set region in the AWS profile");
+}
+
+/**
+ * Resolves credentials the standard SDK way, failing early when there are none.
+ * @throws {@link SageMakerError} `NO_CREDENTIALS`.
+ * @public
+ */
+export async function requireCredentials(client: S3Client | SageMakerClient): Promise<void> {
+  try {
+    const creds = await client.config.credentials();
+    if (!creds?.accessKeyId) throw new Error("empty credentials");
+  } catch (err) {
+    throw new SageMakerError(
+      "NO_CREDENTIALS",
+      `no AWS credentials found (${awsErrorName(err)}): set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or --profile, or run on a machine with a role`,
+      { cause: err },
+    );
+  }
+}
+
+/** Loads (if needed), checks and splits the data like local training. */
+async function loadSplits(data: string | Dataset, seed: number): Promise<Splits> {
+  const ds = typeof data === "string" ? await readCreditCardCsv(data) : data;
+  const name = typeof data === "string" ? data : "data";
+  const featureDim = ds.rows === 0 ? 0 : ds.features.length / ds.rows;
+  if (ds.rows === 0 || !Number.isInteger(featureDim)) throw new SageMakerError("BAD_ARGUMENT", `${name}: no rows to train on`);
+  validateDataset(ds, name, featureDim);
+  requireBothClasses(ds, name);
+  const [train, validation, test] = stratifiedSplit(ds, SPLIT_FRACTIONS, seed, CHANNELS, featureDim);
+  return { train: train!, validation: validation!, test: test! };
+}
+
+function featureDimOf(splits: Splits): number {
+  return splits.train.features.length / splits.train.rows;
+}
+
+/**
+ * Trains Linear Learner on SageMaker from a local `creditcard.csv`: validates every argument,
+ * checks credentials and the bucket, splits the data like local training, streams each split as
+ * RecordIO-protobuf into S3, creates the training job and, with `wait`, follows it, downloads the
+ * model, evaluates it on the local test split and writes `metrics.json`, `report.html` and
+ * `sagemaker.json`. Everything that can be checked is checked before anything is uploaded or billed.
+ *
+ * @example
+ * ```ts
+ * const { uploads, plan } = await runSageMakerTraining({
+ *   data: "creditcard.csv", bucket: "my-bucket", roleArn: "arn:aws:iam::123456789012:role/sm",
+ *   region: "eu-west-1", dryRun: true,
+ * });
+ * ```
+ * @throws {@link SageMakerError}, {@link TrainError} (`BAD_HYPERPARAMETER`, `BAD_DATA`), or the
+ * simulator's `CsvError` for a malformed file.
+ * @public
+ */
+export async function runSageMakerTraining(options: SageMakerTrainOptions): Promise<SageMakerRunResult> {
+  const dryRun = options.dryRun ?? false;
+  const region = await resolveRegion(options.region, options.profile);
+  const jobName = options.jobName ?? defaultJobName();
+  const settings = (featureDim: number): TrainingJobSettings => ({ ...options, jobName, region, featureDim });
+  // Validate every argument before touching the data or the network.
+  planTrainingJob(settings(30));
+  if (options.wait && !dryRun && options.outDir === undefined) throw new SageMakerError("BAD_ARGUMENT", "an output directory is needed to wait for the job");
+
+  const owned: { s3?: S3Client; sagemaker?: SageMakerClient } = {};
+  const s3 = options.clients?.s3 ?? (dryRun ? undefined : (owned.s3 = new S3Client(clientConfig(region, options.profile))));
+  const sm = options.clients?.sagemaker ?? (dryRun ? undefined : (owned.sagemaker = new SageMakerClient(clientConfig(region, options.profile))));
+  try {
+    if (!dryRun) {
+      await requireCredentials(sm!);
+      await checkBucket(s3!, options.bucket);
+    }
+    options.onStep?.(`reading and splitting ${typeof options.data === "string" ? options.data : "data"}`);
+    const splits = await loadSplits(options.data, options.seed ?? 0);
+    const plan = planTrainingJob(settings(featureDimOf(splits)));
+    const parts = planUploads(splits, plan.layout);
+    if (dryRun) {
+      return { plan, uploads: summarizeUploads(parts), region, dryRun };
+    }
+    options.onStep?.(`uploading ${parts.length} RecordIO objects to s3://${plan.layout.bucket}/${plan.layout.jobPrefix}`);
+    const uploads = await uploadSplits(s3!, parts, { ...(options.onUploadProgress ? { onProgress: options.onUploadProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    const jobArn = await createTrainingJob(sm!, plan.request);
+    options.onJobCreated?.(jobName);
+    options.onStep?.(`created training job ${jobName} (${plan.image})`);
+    const result: SageMakerRunResult = { plan, uploads, region, dryRun, jobArn };
+    if (options.outDir !== undefined) {
+      await mkdir(options.outDir, { recursive: true });
+      const job = { jobName, jobArn, region, image: plan.image, expectedModelDataUrl: plan.layout.modelDataUrl, uploads };
+      await writeFileAtomic(join(options.outDir, "training-job.json"), `${JSON.stringify(job, null, 2)}\n`);
+    }
+    if (!options.wait) return result;
+
+    const job = await waitForTrainingJob(sm!, jobName, {
+      ...options.waitOptions,
+      ...(options.onUpdate ? { onUpdate: options.onUpdate } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const modelDataUrl = job.ModelArtifacts?.S3ModelArtifacts ?? plan.layout.modelDataUrl;
+    options.onStep?.(`downloading ${modelDataUrl}`);
+    const artifact = await downloadObject(s3!, modelDataUrl);
+    const record: SageMakerJobRecord = { jobName, image: plan.image, modelDataUrl, region };
+    const evaluation = await evaluateJobArtifact(
+      artifact,
+      splits.test,
+      {
+        ...record,
+        trainSeconds: job.TrainingTimeInSeconds ?? 0,
+        ...(job.BillableTimeInSeconds !== undefined ? { billableSeconds: job.BillableTimeInSeconds } : {}),
+        instanceType: plan.request.ResourceConfig?.InstanceType ?? "",
+        instanceCount: plan.request.ResourceConfig?.InstanceCount ?? 1,
+        spot: plan.request.EnableManagedSpotTraining ?? false,
+        hyperparameters: plan.request.HyperParameters ?? {},
+        finalMetrics: finalMetrics(job),
+      },
+      options.outDir!,
+    );
+    return { ...result, job, record, evaluation };
+  } finally {
+    owned.s3?.destroy();
+    owned.sagemaker?.destroy();
+  }
+}
+
+/** The dry-run JSON of a result: `{ uploads, createTrainingJob }`. @public */
+export function dryRunOutput(result: SageMakerRunResult): DryRunOutput {
+  return { uploads: result.uploads, createTrainingJob: result.plan.request };
+}
