@@ -178,11 +178,11 @@ function validateTags(tags: Readonly<Record<string, string>>): Tag[] {
 export function sagemakerHyperparameters(input: Readonly<Record<string, string | number | boolean>>, featureDim: number): Record<string, string> {
   const raw: Record<string, string> = {};
   for (const [k, v] of Object.entries(input)) raw[k] = String(v).trim();
-  const { loss, ...rest } = raw;
-  parseHyperparameters(loss === "hinge_loss" ? rest : raw);
   if (raw.predictor_type !== undefined && raw.predictor_type !== "binary_classifier") {
     bad(`predictor_type=${raw.predictor_type}: fraud detection trains a binary_classifier`);
   }
+  const { loss, ...rest } = raw;
+  parseHyperparameters(loss === "hinge_loss" ? rest : raw);
   if (raw.feature_dim !== undefined && raw.feature_dim !== "auto" && Number(raw.feature_dim) !== featureDim) {
     bad(`feature_dim=${raw.feature_dim} does not match the data's ${featureDim} features`);
   }

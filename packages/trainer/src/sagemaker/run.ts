@@ -15,7 +15,7 @@ import type { TrainingJobPlan, TrainingJobSettings } from "./job.js";
 import { createTrainingJob, finalMetrics, waitForTrainingJob } from "./monitor.js";
 import type { JobUpdate, WaitOptions } from "./monitor.js";
 import { checkBucket, planUploads, summarizeUploads, uploadSplits } from "./upload.js";
-import type { Splits, UploadProgress, UploadSummary } from "./upload.js";
+import type { Splits, UploadOptions, UploadProgress, UploadSummary } from "./upload.js";
 
 /**
  * Shares of the train / validation / test splits, the same stratified split as local training.
@@ -51,6 +51,8 @@ export interface SageMakerTrainOptions extends Omit<TrainingJobSettings, "jobNam
   onStep?: (message: string) => void;
   /** Called once the training job exists (from then on it is billed until it ends or is stopped). */
   onJobCreated?: (jobName: string) => void;
+  /** Multipart settings of the uploads. */
+  uploadOptions?: Pick<UploadOptions, "partSize" | "queueSize">;
   /** Polling settings while waiting. */
   waitOptions?: Omit<WaitOptions, "onUpdate" | "signal">;
   /** Cancels uploads or stops following the job (the job itself keeps running). */
@@ -189,7 +191,7 @@ export async function runSageMakerTraining(options: SageMakerTrainOptions): Prom
       return { plan, uploads: summarizeUploads(parts), region, dryRun };
     }
     options.onStep?.(`uploading ${parts.length} RecordIO objects to s3://${plan.layout.bucket}/${plan.layout.jobPrefix}`);
-    const uploads = await uploadSplits(s3!, parts, { ...(options.onUploadProgress ? { onProgress: options.onUploadProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    const uploads = await uploadSplits(s3!, parts, { ...options.uploadOptions, ...(options.onUploadProgress ? { onProgress: options.onUploadProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
     const jobArn = await createTrainingJob(sm!, plan.request);
     options.onJobCreated?.(jobName);
     options.onStep?.(`created training job ${jobName} (${plan.image})`);
