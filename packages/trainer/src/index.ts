@@ -31,3 +31,17 @@ export {
   writeModelArtifact,
 } from "./artifact.js";
 export type { ModelArtifact, ModelArtifactInput } from "./artifact.js";
+export { createRng } from "./rng.js";
+export type { Rng } from "./rng.js";
+export { HYPERPARAMETER_NAMES, parseHyperparameterArgs, parseHyperparameters } from "./hyperparameters.js";
+export type { Hyperparameters, SelectionCriterion } from "./hyperparameters.js";
+export { FEATURE_NAMES, countPositives, fingerprint, requireBothClasses, stratifiedSplit, takeRows, validateDataset } from "./data.js";
+export type { DataFingerprint, Dataset } from "./data.js";
+export { averagePrecision, chooseThreshold, confusionAt, confusionMetrics, evaluateBinary, rocAuc, sweep } from "./metrics.js";
+export type { BinaryMetrics, Confusion, CriterionSettings, Sweep, ThresholdChoice } from "./metrics.js";
+export { trainLinearLearner } from "./train.js";
+export type { ModelSummary, Scaler, TrainOptions, TrainProgress, TrainResult } from "./train.js";
+export { renderReport } from "./report.js";
+export type { ReportInput, ReportSet } from "./report.js";
+export { runEvaluation, runLocalTraining } from "./pipeline.js";
+export type { DataSource, EvaluationOptions, LocalTrainingOptions, LocalTrainingResult, MetricsDocument } from "./pipeline.js";

@@ -43,8 +43,7 @@ export {
 } from "./sagemaker/monitor.js";
 export type { JobUpdate, WaitOptions } from "./sagemaker/monitor.js";
 export { downloadObject, evaluateJobArtifact, evaluateOnSplit, parseS3Url } from "./sagemaker/evaluate.js";
-export type { EvaluationOutput, JobFacts, SageMakerJobRecord, SageMakerMetrics } from "./sagemaker/evaluate.js";
-export { renderReport } from "./sagemaker/report.js";
+export type { EvaluationOutput, JobFacts, SageMakerJobRecord, SageMakerMetrics, SplitEvaluation, TestSplitSource } from "./sagemaker/evaluate.js";
 export { SPLIT_FRACTIONS, dryRunOutput, requireCredentials, resolveRegion, runSageMakerTraining } from "./sagemaker/run.js";
 export type { DryRunOutput, SageMakerRunResult, SageMakerTrainOptions } from "./sagemaker/run.js";
 export { formatJob, registerSagemakerCommands } from "./sagemaker/cli.js";

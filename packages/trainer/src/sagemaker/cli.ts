@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline/promises";
-import { InvalidArgumentError, Option } from "commander";
+import { CommanderError, InvalidArgumentError, Option } from "commander";
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -48,7 +48,7 @@ function parseTags(pairs: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of pairs) {
     const i = p.indexOf("=");
-    if (i <= 0) throw new SageMakerError("BAD_ARGUMENT", `tag "${p}" is not key=value`);
+    if (i <= 0) throw new CommanderError(2, "usage", `--tag "${p}" is not key=value`);
     out[p.slice(0, i)] = p.slice(i + 1);
   }
   return out;
@@ -196,7 +196,7 @@ export function registerSagemakerCommands(program: Command, deps: SagemakerCliDe
     .option("--out <dir>", "output directory: training-job.json; with --wait also metrics.json, report.html, sagemaker.json (required unless --dry-run)")
     .option("--dry-run", "print what would be uploaded and sent, as JSON; no credentials needed, nothing sent")
     .action(async (flags: TrainFlags) => {
-      if (!flags.dryRun && flags.out === undefined) throw new SageMakerError("BAD_ARGUMENT", "--out DIR is required (except with --dry-run)");
+      if (!flags.dryRun && flags.out === undefined) throw new CommanderError(2, "usage", "--out DIR is required (except with --dry-run)");
       const hyperparameters = parseHyperparameterArgs(flags.hp);
       const tags = parseTags(flags.tag);
       const progress = uploadProgress(err, interactive);
@@ -279,7 +279,7 @@ export function registerSagemakerCommands(program: Command, deps: SagemakerCliDe
           err(`follow with: fraud-train sagemaker-status ${name}\n`);
           return;
         }
-        const t = result.evaluation.metrics.test;
+        const t = result.evaluation.metrics.test!;
         err(`test split: precision ${t.precision.toFixed(4)}, recall ${t.recall.toFixed(4)}, PR AUC ${t.prAuc.toFixed(4)}\n`);
         for (const f of Object.values(result.evaluation.files)) err(`wrote ${f}\n`);
         out(`${name}\n`);

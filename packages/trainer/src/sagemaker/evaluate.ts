@@ -3,13 +3,15 @@ import { join } from "node:path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { loadModel, writeFileAtomic } from "../artifact.js";
+import { FEATURE_NAMES, fingerprint } from "../data.js";
 import type { Dataset } from "../data.js";
-import { ModelError } from "../errors.js";
+import { ModelError, TrainError } from "../errors.js";
 import { evaluateBinary } from "../metrics.js";
 import type { BinaryMetrics } from "../metrics.js";
 import type { LinearLearnerModel } from "../model.js";
+import type { MetricsDocument } from "../pipeline.js";
 import { SageMakerError, awsErrorName, awsStatus, wrapAwsError } from "./errors.js";
-import { renderReport } from "./report.js";
+import { renderReport } from "../report.js";
 
 /** Contents of `sagemaker.json`, the file the infrastructure reads to deploy the endpoint. @public */
 export interface SageMakerJobRecord {
@@ -41,16 +43,14 @@ export interface JobFacts extends SageMakerJobRecord {
   finalMetrics?: Record<string, number>;
 }
 
-/** `metrics.json` of a SageMaker-trained model. @public */
-export interface SageMakerMetrics {
+/**
+ * `metrics.json` of a SageMaker-trained model: the local trainer's document (same fields, so every
+ * reader treats both alike) plus the job's facts under `sagemaker`.
+ * @public
+ */
+export interface SageMakerMetrics extends MetricsDocument {
   /** Where the model was trained. */
   engine: "sagemaker";
-  /** The model's decision threshold (probability space), from its artifact. */
-  threshold: number;
-  /** Seconds SageMaker spent training. */
-  trainSeconds: number;
-  /** The model on the local test split, through the same evaluator as local training. */
-  test: BinaryMetrics;
   /** The job, its final metrics as SageMaker computed them, and its settings. */
   sagemaker: Omit<JobFacts, "trainSeconds">;
 }
@@ -81,18 +81,30 @@ export async function downloadObject(s3: S3Client, url: string): Promise<Uint8Ar
   }
 }
 
+/** Scores of a test split, and its binary-classification metrics at the model's own threshold. @public */
+export interface SplitEvaluation {
+  /** One probability per row. */
+  scores: Float64Array;
+  /** Metrics from the local trainer's evaluator. */
+  metrics: BinaryMetrics;
+}
+
 /**
  * Scores a test split with a model and computes the binary-classification metrics at the model's
  * own threshold, with the local trainer's evaluator.
  * @throws ModelError `MODEL_UNSUPPORTED` for a regressor, `BAD_FEATURE_COUNT` when the split's width differs.
  * @public
  */
-export function evaluateOnSplit(model: LinearLearnerModel, test: Dataset): BinaryMetrics {
+export function evaluateOnSplit(model: LinearLearnerModel, test: Dataset): SplitEvaluation {
   if (model.predictorType !== "binary_classifier") {
     throw new ModelError("MODEL_UNSUPPORTED", `the model is a ${model.predictorType}; only binary classifiers can be evaluated`);
   }
+  const width = test.rows === 0 ? model.featureDim : test.features.length / test.rows;
+  if (width !== model.featureDim) {
+    throw new ModelError("BAD_FEATURE_COUNT", `the model expects ${model.featureDim} features, the test split has ${width}`);
+  }
   const scores = model.scores({ data: test.features, rows: test.rows });
-  return evaluateBinary(scores, test.labels, model.threshold);
+  return { scores, metrics: evaluateBinary(scores, test.labels, model.threshold) };
 }
 
 /** Output files of {@link evaluateJobArtifact}. @public */
@@ -103,28 +115,78 @@ export interface EvaluationOutput {
   files: { metrics: string; report: string; sagemaker: string };
 }
 
-/**
- * The path a SageMaker job's artifact takes after the job: load the `model.tar.gz` bytes, evaluate
- * on the local test split, and write `outDir/metrics.json`, `outDir/report.html` and
- * `outDir/sagemaker.json` (each written to a temporary file and renamed).
- * @throws ModelError for an artifact that is not a Linear Learner binary classifier.
- * @public
- */
-export async function evaluateJobArtifact(artifact: Uint8Array, test: Dataset, facts: JobFacts, outDir: string): Promise<EvaluationOutput> {
-  const model = await loadModel(artifact);
-  const test_ = evaluateOnSplit(model, test);
-  const { trainSeconds, ...rest } = facts;
-  const metrics: SageMakerMetrics = { engine: "sagemaker", threshold: model.threshold, trainSeconds, test: test_, sagemaker: rest };
-  const record: SageMakerJobRecord = { jobName: facts.jobName, image: facts.image, modelDataUrl: facts.modelDataUrl, region: facts.region };
-  await mkdir(outDir, { recursive: true });
-  const files = { metrics: join(outDir, "metrics.json"), report: join(outDir, "report.html"), sagemaker: join(outDir, "sagemaker.json") };
-  await writeFileAtomic(files.metrics, `${JSON.stringify(metrics, jsonNumbers, 2)}\n`);
-  await writeFileAtomic(files.report, renderReport(metrics));
-  await writeFileAtomic(files.sagemaker, `${JSON.stringify(record, null, 2)}\n`);
-  return { metrics, files };
+/** Where the test split came from, recorded in `metrics.json`. @public */
+export interface TestSplitSource {
+  /** The CSV that was split, if any. */
+  file?: string;
+  /** Seed of the stratified split. */
+  seed?: number;
 }
 
-/** NaN and infinities become null in JSON (as JSON.stringify does), kept explicit for readers. */
-function jsonNumbers(_key: string, value: unknown): unknown {
-  return typeof value === "number" && !Number.isFinite(value) ? null : value;
+const pad = (n: number, w: number): string => String(n).padStart(w, "0");
+
+/**
+ * The path a SageMaker job's artifact takes after the job: load the `model.tar.gz` bytes, evaluate
+ * on the local test split with the local trainer's evaluator, and write `outDir/metrics.json`,
+ * `outDir/report.html` (the local trainer's report) and `outDir/sagemaker.json`, each through a
+ * temporary file and a rename.
+ * @throws ModelError for an artifact that is not a Linear Learner binary classifier of the data's width.
+ * @public
+ */
+export async function evaluateJobArtifact(artifact: Uint8Array, test: Dataset, facts: JobFacts, outDir: string, source: TestSplitSource = {}): Promise<EvaluationOutput> {
+  const model = await loadModel(artifact);
+  const { scores, metrics: testMetrics } = evaluateOnSplit(model, test);
+  const { trainSeconds, ...rest } = facts;
+  const thresholdReason = "the model's own threshold (additional-params.json), calibrated by SageMaker on the validation channel";
+  const features = model.featureDim === FEATURE_NAMES.length ? FEATURE_NAMES : Array.from({ length: model.featureDim }, (_, i) => `f${pad(i, String(model.featureDim - 1).length)}`);
+  const metrics: SageMakerMetrics = {
+    algorithm: "linear-learner",
+    predictorType: model.predictorType,
+    threshold: model.threshold,
+    thresholdReason,
+    trainSeconds,
+    ...(source.seed !== undefined ? { seed: source.seed } : {}),
+    ...(facts.hyperparameters !== undefined ? { hyperparameters: facts.hyperparameters } : {}),
+    features,
+    data: {
+      model: facts.modelDataUrl,
+      split: "stratified 70/15/15",
+      test: { ...(source.file !== undefined ? { file: source.file } : {}), ...fingerprint(test) },
+    },
+    validation: null,
+    test: testMetrics,
+    engine: "sagemaker",
+    sagemaker: rest,
+  };
+  const record: SageMakerJobRecord = { jobName: facts.jobName, image: facts.image, modelDataUrl: facts.modelDataUrl, region: facts.region };
+  const reportFacts: Record<string, string | number> = {
+    "training job": facts.jobName,
+    region: facts.region,
+    image: facts.image,
+    "model data": facts.modelDataUrl,
+    instances: `${facts.instanceCount ?? 1} x ${facts.instanceType ?? "?"}${facts.spot ? " (managed spot)" : ""}`,
+    "training seconds": trainSeconds,
+    ...(facts.billableSeconds !== undefined ? { "billable seconds": facts.billableSeconds } : {}),
+    "test rows": test.rows,
+    "test frauds": testMetrics.positives,
+  };
+  for (const [k, v] of Object.entries(facts.finalMetrics ?? {}).sort(([a], [b]) => a.localeCompare(b))) reportFacts[`SageMaker ${k}`] = v;
+  const html = renderReport({
+    title: `Linear Learner trained on SageMaker — ${facts.jobName}`,
+    threshold: model.threshold,
+    thresholdReason,
+    sets: [{ name: "test", scores, labels: test.labels, metrics: testMetrics }],
+    facts: reportFacts,
+    ...(facts.hyperparameters !== undefined ? { hyperparameters: facts.hyperparameters } : {}),
+  });
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    throw new TrainError("IO_ERROR", `${outDir}: cannot create the output directory (${(err as Error).message})`, { cause: err });
+  }
+  const files = { metrics: join(outDir, "metrics.json"), report: join(outDir, "report.html"), sagemaker: join(outDir, "sagemaker.json") };
+  await writeFileAtomic(files.metrics, `${JSON.stringify(metrics, null, 2)}\n`);
+  await writeFileAtomic(files.report, html);
+  await writeFileAtomic(files.sagemaker, `${JSON.stringify(record, null, 2)}\n`);
+  return { metrics, files };
 }

@@ -1,0 +1,15 @@
+import { generateDataset } from "@fraud/simulator";
+import { stratifiedSplit, trainLinearLearner, evaluateBinary } from "@fraud/trainer";
+const rows = Number(process.argv[2] ?? 284807);
+let t = performance.now();
+const ds = generateDataset({ rows, seed: 7 });
+console.log("gen", ((performance.now() - t) / 1000).toFixed(2), "s");
+const [train, val, test] = stratifiedSplit(ds, [0.7, 0.15, 0.15], 1, ["train", "validation", "test"]);
+const hp = JSON.parse(process.argv[3] ?? "{}");
+const workers = Number(process.argv[4] ?? 2);
+t = performance.now();
+const r = await trainLinearLearner(train!, val!, { seed: 1, workers, hyperparameters: hp });
+console.log("train", r.trainSeconds.toFixed(2), "s", "selected", r.selectedModel, r.models[r.selectedModel], r.threshold);
+console.log("epochs", r.models.map((m) => m.epochsRun).join(","));
+const m = evaluateBinary(r.model.scores({ data: test!.features, rows: test!.rows }), test!.labels, r.model.threshold);
+console.log(JSON.stringify(m));

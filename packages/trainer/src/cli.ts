@@ -1,0 +1,151 @@
+// `fraud-train`: the command-line interface. `program` is exported so further subcommands can be
+// registered on it before parsing.
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { SingleBar } from "cli-progress";
+import { parseHyperparameterArgs } from "./hyperparameters.js";
+import type { BinaryMetrics } from "./metrics.js";
+import { runEvaluation, runLocalTraining } from "./pipeline.js";
+import type { TrainProgress } from "./train.js";
+
+const NAME = "fraud-train";
+
+function int(name: string) {
+  return (v: string): number => {
+    if (!/^-?\d+$/.test(v.trim())) throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`);
+    return Number(v);
+  };
+}
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
+}
+
+function summaryTable(rows: [string, BinaryMetrics | null][]): string {
+  const cols: [string, (m: BinaryMetrics) => string][] = [
+    ["rows", (m) => String(m.rows)],
+    ["frauds", (m) => String(m.positives)],
+    ["precision", (m) => m.precision.toFixed(4)],
+    ["recall", (m) => m.recall.toFixed(4)],
+    ["F1", (m) => m.f1.toFixed(4)],
+    ["ROC AUC", (m) => m.rocAuc.toFixed(4)],
+    ["PR AUC", (m) => m.prAuc.toFixed(4)],
+    ["TP/FP/FN", (m) => `${m.confusion.tp}/${m.confusion.fp}/${m.confusion.fn}`],
+  ];
+  const body = rows.filter((r): r is [string, BinaryMetrics] => r[1] !== null).map(([n, m]) => [n, ...cols.map(([, f]) => f(m))]);
+  const head = ["set", ...cols.map(([h]) => h)];
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+}
+
+function progressReporter(quiet: boolean): { onProgress?: (p: TrainProgress) => void; stop: () => void } {
+  if (quiet) return { stop: () => undefined };
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar({ format: "training [{bar}] {value}/{total} shard-epochs | best val loss {loss}", stream: process.stderr, hideCursor: true });
+    let started = false;
+    return {
+      onProgress: (p) => {
+        if (!started) {
+          bar.start(p.total, 0, { loss: "-" });
+          started = true;
+        }
+        bar.update(p.completed, { loss: Number.isFinite(p.bestValidationLoss) ? p.bestValidationLoss.toFixed(5) : "-" });
+      },
+      stop: () => {
+        if (started) bar.stop();
+      },
+    };
+  }
+  return {
+    onProgress: (p) => process.stderr.write(`epoch ${p.epoch + 1}: ${p.completed}/${p.total} shard-epochs, best validation loss ${p.bestValidationLoss.toFixed(6)}\n`),
+    stop: () => undefined,
+  };
+}
+
+/** The `fraud-train` command tree. */
+export const program = new Command(NAME)
+  .description("Train, evaluate and package SageMaker-Linear-Learner-compatible fraud models.")
+  .showHelpAfterError(false)
+  .exitOverride()
+  .configureOutput({ outputError: (str, write) => write(`${NAME}: ${str.replace(/^error: /, "")}`) });
+
+program
+  .command("local")
+  .description("train locally; writes DIR/model.tar.gz, DIR/metrics.json and DIR/report.html")
+  .addOption(new Option("--data <file>", "one creditcard.csv, split 70/15/15 (stratified, seeded)").conflicts(["train", "validation", "test"]))
+  .option("--train <file>", "training CSV")
+  .option("--validation <file>", "validation CSV (default: a stratified 15% of --train)")
+  .option("--test <file>", "test CSV")
+  .requiredOption("--out <dir>", "output directory")
+  .option("--seed <n>", "seed of the split and the training", int("--seed"), 0)
+  .option("--hp <key=value>", "Linear Learner hyperparameter (repeatable), e.g. --hp mini_batch_size=200", collect, [])
+  .option("--workers <n>", "worker threads (default: all cores)", int("--workers"))
+  .option("--quiet", "no progress output")
+  .action(async (o: { data?: string; train?: string; validation?: string; test?: string; out: string; seed: number; hp: string[]; workers?: number; quiet?: boolean }) => {
+    if (o.data === undefined && o.train === undefined) throw new CommanderError(2, "usage", "give --data FILE or --train FILE");
+    if (o.train === undefined && (o.validation !== undefined || o.test !== undefined)) throw new CommanderError(2, "usage", "--validation and --test need --train");
+    const progress = progressReporter(Boolean(o.quiet));
+    try {
+      const { result, metrics } = await runLocalTraining({
+        out: o.out,
+        seed: o.seed,
+        hyperparameters: parseHyperparameterArgs(o.hp),
+        ...(o.data !== undefined ? { data: o.data } : {}),
+        ...(o.train !== undefined ? { train: o.train } : {}),
+        ...(o.validation !== undefined ? { validation: o.validation } : {}),
+        ...(o.test !== undefined ? { test: o.test } : {}),
+        ...(o.workers !== undefined ? { workers: o.workers } : {}),
+        ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+      });
+      progress.stop();
+      const sel = result.models[result.selectedModel]!;
+      process.stdout.write(
+        `${summaryTable([
+          ["validation", metrics.validation],
+          ["test", metrics.test],
+        ])}\n\nthreshold ${result.model.threshold.toFixed(4)}: ${result.threshold.reason}\n` +
+          `model #${sel.index} of ${result.models.length} (lr ${sel.learningRate.toPrecision(3)}, l1 ${sel.l1.toPrecision(2)}, wd ${sel.wd.toPrecision(2)}, best epoch ${sel.bestEpoch + 1}), ` +
+          `trained in ${result.trainSeconds.toFixed(2)} s on ${result.workers} thread(s)\nwrote ${o.out}/model.tar.gz, metrics.json, report.html\n`,
+      );
+    } finally {
+      progress.stop();
+    }
+  });
+
+program
+  .command("evaluate")
+  .description("score a labelled CSV with a Linear Learner binary-classifier model.tar.gz (ours or SageMaker's)")
+  .requiredOption("--model <file>", "model.tar.gz")
+  .requiredOption("--data <file>", "labelled CSV (creditcard.csv layout)")
+  .requiredOption("--out <dir>", "output directory for metrics.json and report.html")
+  .option("--threshold <t>", "override the model's threshold", (v: string) => {
+    const t = Number(v);
+    if (v.trim() === "" || !(t >= 0 && t <= 1)) throw new InvalidArgumentError(`--threshold must be a number in [0, 1], got "${v}"`);
+    return t;
+  })
+  .action(async (o: { model: string; data: string; out: string; threshold?: number }) => {
+    const doc = await runEvaluation({ model: o.model, data: o.data, out: o.out, ...(o.threshold !== undefined ? { threshold: o.threshold } : {}) });
+    process.stdout.write(`${summaryTable([[o.data, doc.test]])}\n\nthreshold ${doc.threshold.toFixed(4)} (${doc.thresholdReason})\nwrote ${o.out}/metrics.json, report.html\n`);
+  });
+
+/** Parses `argv` and runs the command; returns the exit code (0 ok, 1 failure, 2 usage). */
+export async function main(argv: readonly string[] = process.argv): Promise<number> {
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return 2;
+    }
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0) return 0;
+      if (err.code === "usage") process.stderr.write(`${NAME}: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`${NAME}: ${(err as Error).message ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main();

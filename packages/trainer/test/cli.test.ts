@@ -1,0 +1,104 @@
+// The fraud-train CLI, run as a child process from the sources.
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateDataset, writeCreditCardCsv } from "@fraud/simulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadModel } from "@fraud/trainer";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CLI = resolve(here, "../src/cli.ts");
+const FIXTURES = resolve(process.env["LL_FIXTURES_DIR"] || resolve(here, "../../../../shared/fixtures/linear-learner"));
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    execFile(process.execPath, ["--conditions=@fraud/source", "--import", "tsx", CLI, ...args], { cwd: here }, (err, stdout, stderr) => {
+      res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let dir = "";
+let csv = "";
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "fraud-train-cli-"));
+  csv = join(dir, "data.csv");
+  await writeCreditCardCsv(csv, generateDataset({ rows: 12_000, seed: 4, fraudRate: 0.02 }));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const HP = ["--hp", "epochs=3", "--hp", "num_models=2", "--hp", "mini_batch_size=200", "--workers", "1"];
+
+describe("fraud-train local and evaluate", () => {
+  it("trains, writes the three outputs, and evaluate re-scores the model identically", async () => {
+    const out = join(dir, "out");
+    const r = await run(["local", "--data", csv, "--out", out, "--seed", "3", ...HP]);
+    expect(r.stderr).toContain("shard-epochs");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^set\s+rows\s+frauds\s+precision/);
+    expect((await readdir(out)).sort()).toEqual(["metrics.json", "model.tar.gz", "report.html"]);
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    for (const k of ["precision", "recall", "f1", "accuracy", "balancedAccuracy", "rocAuc", "prAuc", "kappa"]) expect(typeof metrics.test[k]).toBe("number");
+    expect(Object.keys(metrics.test.confusion).sort()).toEqual(["fn", "fp", "tn", "tp"]);
+    expect(metrics.test.rows).toBe(1800);
+    expect(typeof metrics.trainSeconds).toBe("number");
+    expect(metrics.hyperparameters.epochs).toBe(3);
+    const model = await loadModel(join(out, "model.tar.gz"));
+    expect(model.threshold).toBe(metrics.threshold);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).toContain("<svg");
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+
+    const evalOut = join(dir, "eval");
+    const e = await run(["evaluate", "--model", join(out, "model.tar.gz"), "--data", csv, "--out", evalOut]);
+    expect(e.code).toBe(0);
+    const em = JSON.parse(readFileSync(join(evalOut, "metrics.json"), "utf8"));
+    expect(em.test.rows).toBe(12_000);
+    expect(em.threshold).toBe(metrics.threshold);
+  });
+
+  it("evaluates a real SageMaker artifact only if it has the 30 features", async () => {
+    const out = join(dir, "eval-attrition");
+    const e = await run(["evaluate", "--model", join(FIXTURES, "attrition-binary", "model.tar.gz"), "--data", csv, "--out", out]);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toMatch(/^fraud-train: .*attrition-binary\/model\.tar\.gz: the model expects 20 features, .* has 30 \(Time\.\.Amount\)\n$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  const bad: [string, () => Promise<string[]>, number, RegExp][] = [
+    ["a Factorization Machines model", async () => ["evaluate", "--model", join(FIXTURES, "OTHER-fm-movielens-regressor", "model.tar.gz"), "--data", csv, "--out", join(dir, "x1")], 1, /a SageMaker Factorization Machines model .*not Linear Learner\n$/],
+    ["a regressor", async () => ["evaluate", "--model", join(FIXTURES, "salary-regressor", "model.tar.gz"), "--data", csv, "--out", join(dir, "x2")], 1, /evaluate needs a binary_classifier model, this one is a regressor\n$/],
+    ["a corrupt model", async () => { const f = join(dir, "bad.tar.gz"); await writeFile(f, "nope"); return ["evaluate", "--model", f, "--data", csv, "--out", join(dir, "x3")]; }, 1, /bad\.tar\.gz: not a model\.tar\.gz/],
+    ["a bad hyperparameter", async () => ["local", "--data", csv, "--out", join(dir, "x4"), "--hp", "epochs=0"], 1, /^fraud-train: hyperparameter epochs=0 is not valid: must be an integer >= 1\n$/],
+    ["an unknown hyperparameter", async () => ["local", "--data", csv, "--out", join(dir, "x5"), "--hp", "speed=9"], 1, /^fraud-train: unknown hyperparameter speed \(valid: /],
+    ["a missing data file", async () => ["local", "--data", join(dir, "none.csv"), "--out", join(dir, "x6")], 1, /none\.csv/],
+    ["a CSV without the Class column", async () => { const f = join(dir, "nocls.csv"); await writeFile(f, "Time,V1\n1,2\n"); return ["local", "--data", f, "--out", join(dir, "x7")]; }, 1, /^fraud-train: .*nocls\.csv/],
+    ["a label of 2", async () => { const f = join(dir, "lbl.csv"); const lines = readFileSync(csv, "utf8").split("\n"); lines[5] = lines[5]!.replace(/,"?0"?$/, ",2"); await writeFile(f, lines.join("\n")); return ["local", "--data", f, "--out", join(dir, "x8")]; }, 1, /lbl\.csv/],
+    ["no positives", async () => { const f = join(dir, "neg.csv"); const lines = readFileSync(csv, "utf8").split("\n").filter((l, i) => i === 0 || !/,"?1"?$/.test(l)); await writeFile(f, lines.join("\n")); return ["local", "--data", f, "--out", join(dir, "x9")]; }, 1, /no positive examples \(Class=1\)/],
+    ["--data with --train", async () => ["local", "--data", csv, "--train", csv, "--out", join(dir, "x10")], 2, /^fraud-train: option '--data <file>' cannot be used with option '--train <file>'\n$/],
+    ["no data at all", async () => ["local", "--out", join(dir, "x11")], 2, /^fraud-train: give --data FILE or --train FILE\n$/],
+    ["a missing --out", async () => ["evaluate", "--model", "m", "--data", csv], 2, /^fraud-train: required option '--out <dir>' not specified\n$/],
+  ];
+  it.each(bad)("fails cleanly on %s, writing nothing", async (_name, args, code, stderr) => {
+    const argv = await args();
+    const r = await run(argv);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(stderr);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const out = argv[argv.indexOf("--out") + 1]!;
+    if (argv.includes("--out")) expect(existsSync(out) ? await readdir(out) : []).toEqual([]);
+  });
+
+  it("has --help on every command", async () => {
+    for (const args of [["--help"], ["local", "--help"], ["evaluate", "--help"]]) {
+      const r = await run(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("Usage: fraud-train");
+    }
+  });
+});
