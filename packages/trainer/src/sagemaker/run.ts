@@ -7,7 +7,6 @@ import { readCreditCardCsv } from "@fraud/simulator";
 import { writeFileAtomic } from "../artifact.js";
 import { requireBothClasses, stratifiedSplit, validateDataset } from "../data.js";
 import type { Dataset } from "../data.js";
-import { TrainError } from "../errors.js";
 import { SageMakerError, awsErrorName } from "./errors.js";
 import { downloadObject, evaluateJobArtifact } from "./evaluate.js";
 import type { EvaluationOutput, SageMakerJobRecord } from "./evaluate.js";
@@ -135,15 +134,7 @@ export async function requireCredentials(client: S3Client | SageMakerClient): Pr
 
 /** Loads (if needed), checks and splits the data like local training. */
 async function loadSplits(data: string | Dataset, seed: number): Promise<Splits> {
-  let ds: Dataset;
-  try {
-    ds = typeof data === "string" ? await readCreditCardCsv(data) : data;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new TrainError("IO_ERROR", `${String(data)}: no such file`, { cause: err });
-    if (code === "EISDIR" || code === "EACCES") throw new TrainError("IO_ERROR", `${String(data)}: cannot read (${code})`, { cause: err });
-    throw err;
-  }
+  const ds = typeof data === "string" ? await readCreditCardCsv(data) : data;
   const name = typeof data === "string" ? data : "data";
   const featureDim = ds.rows === 0 ? 0 : ds.features.length / ds.rows;
   if (ds.rows === 0 || !Number.isInteger(featureDim)) throw new SageMakerError("BAD_ARGUMENT", `${name}: no rows to train on`);
