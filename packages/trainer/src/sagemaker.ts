@@ -43,8 +43,8 @@ export {
 } from "./sagemaker/monitor.js";
 export type { JobUpdate, WaitOptions } from "./sagemaker/monitor.js";
 export { downloadObject, evaluateJobArtifact, evaluateOnSplit, parseS3Url } from "./sagemaker/evaluate.js";
-export type { EvaluationOutput, JobFacts, SageMakerJobRecord, SageMakerMetrics, SplitEvaluation, TestSplitSource } from "./sagemaker/evaluate.js";
+export type { EvaluationFiles, EvaluationOutput, JobFacts, S3Location, SageMakerJobRecord, SageMakerMetrics, SplitEvaluation, TestSplitSource } from "./sagemaker/evaluate.js";
 export { SPLIT_FRACTIONS, dryRunOutput, requireCredentials, resolveRegion, runSageMakerTraining } from "./sagemaker/run.js";
-export type { DryRunOutput, SageMakerRunResult, SageMakerTrainOptions } from "./sagemaker/run.js";
+export type { AwsClients, DryRunOutput, SageMakerRunResult, SageMakerTrainOptions } from "./sagemaker/run.js";
 export { formatJob, registerSagemakerCommands } from "./sagemaker/cli.js";
 export type { SagemakerCliDeps } from "./sagemaker/cli.js";

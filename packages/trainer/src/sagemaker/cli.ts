@@ -12,6 +12,7 @@ import { TRAINING_JOB_DEFAULTS } from "./job.js";
 import { describeTrainingJob, finalMetrics, stopTrainingJob } from "./monitor.js";
 import type { JobUpdate, WaitOptions } from "./monitor.js";
 import { dryRunOutput, requireCredentials, resolveRegion, runSageMakerTraining } from "./run.js";
+import type { AwsClients } from "./run.js";
 import type { UploadProgress } from "./upload.js";
 
 /** Hooks of the SageMaker subcommands, for embedding and tests; every field is optional. @public */
@@ -23,7 +24,7 @@ export interface SagemakerCliDeps {
   /** Whether standard error is a terminal (progress bar) and Ctrl-C can ask a question. @defaultValue process.stderr.isTTY */
   interactive?: boolean;
   /** Clients to use instead of ones built from the standard SDK configuration. */
-  clients?: { s3?: S3Client; sagemaker?: SageMakerClient };
+  clients?: AwsClients;
   /** Asks whether to stop the job after Ctrl-C. @defaultValue a y/N question on the terminal */
   confirmStop?: (jobName: string) => Promise<boolean>;
   /** Registers the Ctrl-C handler; returns its removal. @defaultValue process.on("SIGINT") */

@@ -55,8 +55,16 @@ export interface SageMakerMetrics extends MetricsDocument {
   sagemaker: Omit<JobFacts, "trainSeconds">;
 }
 
+/** An S3 object location. @public */
+export interface S3Location {
+  /** Bucket. */
+  bucket: string;
+  /** Object key. */
+  key: string;
+}
+
 /** Splits an `s3://bucket/key` URL. @throws {@link SageMakerError} `BAD_ARGUMENT`. @public */
-export function parseS3Url(url: string): { bucket: string; key: string } {
+export function parseS3Url(url: string): S3Location {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
   if (m === null) throw new SageMakerError("BAD_ARGUMENT", `not an s3://bucket/key URL: ${url}`);
   return { bucket: m[1]!, key: m[2]! };
@@ -107,12 +115,22 @@ export function evaluateOnSplit(model: LinearLearnerModel, test: Dataset): Split
   return { scores, metrics: evaluateBinary(scores, test.labels, model.threshold) };
 }
 
+/** Paths of the files {@link evaluateJobArtifact} writes. @public */
+export interface EvaluationFiles {
+  /** `metrics.json`. */
+  metrics: string;
+  /** `report.html`. */
+  report: string;
+  /** `sagemaker.json`. */
+  sagemaker: string;
+}
+
 /** Output files of {@link evaluateJobArtifact}. @public */
 export interface EvaluationOutput {
   /** The metrics written to `metrics.json`. */
   metrics: SageMakerMetrics;
   /** Paths written. */
-  files: { metrics: string; report: string; sagemaker: string };
+  files: EvaluationFiles;
 }
 
 /** Where the test split came from, recorded in `metrics.json`. @public */

@@ -171,7 +171,7 @@ function validateTags(tags: Readonly<Record<string, string>>): Tag[] {
  * `feature_dim` and `predictor_type` filled in, keys sorted.
  *
  * `loss=hinge_loss`, valid on SageMaker for binary classifiers though not trained locally, is accepted.
- * @throws {@link TrainError} `BAD_HYPERPARAMETER` (unknown name or bad value); {@link SageMakerError}
+ * @throws `TrainError` `BAD_HYPERPARAMETER` (unknown name or bad value); {@link SageMakerError}
  * `BAD_ARGUMENT` when `feature_dim` or `predictor_type` contradicts the data.
  * @public
  */
@@ -246,7 +246,7 @@ export interface TrainingJobPlan {
  * request.AlgorithmSpecification?.TrainingImage; // "438346466558.dkr.ecr.eu-west-1.amazonaws.com/linear-learner:1"
  * ```
  * @throws {@link SageMakerError} (`BAD_ARGUMENT`, `UNKNOWN_REGION`, `BAD_ROLE_ARN`, `BAD_INSTANCE_TYPE`) or
- * {@link TrainError} `BAD_HYPERPARAMETER`.
+ * `TrainError` `BAD_HYPERPARAMETER`.
  * @public
  */
 export function planTrainingJob(settings: TrainingJobSettings): TrainingJobPlan {

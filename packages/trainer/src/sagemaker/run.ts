@@ -23,6 +23,14 @@ import type { Splits, UploadOptions, UploadProgress, UploadSummary } from "./upl
  */
 export const SPLIT_FRACTIONS: readonly [number, number, number] = [0.7, 0.15, 0.15];
 
+/** AWS clients to use instead of ones built from the standard SDK configuration. @public */
+export interface AwsClients {
+  /** S3 client (uploads, bucket check, model download). */
+  s3?: S3Client;
+  /** SageMaker control-plane client. */
+  sagemaker?: SageMakerClient;
+}
+
 /** Options of {@link runSageMakerTraining}. @public */
 export interface SageMakerTrainOptions extends Omit<TrainingJobSettings, "jobName" | "region" | "featureDim"> {
   /** `creditcard.csv` path, or an already loaded dataset. */
@@ -42,7 +50,7 @@ export interface SageMakerTrainOptions extends Omit<TrainingJobSettings, "jobNam
   /** Encode and plan only: no credentials needed, nothing sent. @defaultValue false */
   dryRun?: boolean;
   /** Clients to use instead of the default ones (tests, custom endpoints). */
-  clients?: { s3?: S3Client; sagemaker?: SageMakerClient };
+  clients?: AwsClients;
   /** Progress of the uploads. */
   onUploadProgress?: (p: UploadProgress) => void;
   /** Status transitions while waiting. */
@@ -162,7 +170,7 @@ function featureDimOf(splits: Splits): number {
  *   region: "eu-west-1", dryRun: true,
  * });
  * ```
- * @throws {@link SageMakerError}, {@link TrainError} (`BAD_HYPERPARAMETER`, `BAD_DATA`), or the
+ * @throws {@link SageMakerError}, `TrainError` (`BAD_HYPERPARAMETER`, `BAD_DATA`), or the
  * simulator's `CsvError` for a malformed file.
  * @public
  */
