@@ -303,28 +303,46 @@ const Z = new Float64Array(N);
  * Writes one legitimate-looking V1..V28 vector into `out[offset..offset+28)`. `nudge` shifts it
  * by `nudge * gap` towards the fraud profile.
  */
+const L_A = MODEL.loadAmount;
+const L_T = MODEL.loadTime;
+const CUT16 = Uint32Array.from(MODEL.outlierCut, (c) => Math.round(c / 65536));
+const CORE_M = MODEL.coreMean;
+const CORE_S = MODEL.coreSd;
+const OUT_M = MODEL.outMean;
+const OUT_S = MODEL.outSd;
+const MEAN0 = MODEL.mean0;
+const SD0 = MODEL.sd0;
+const GAP = MODEL.gap;
+const C00 = MODEL.corr[0]!;
+const C01 = MODEL.corr[1]!;
+const C11 = MODEL.corr[3]!;
+
 function legitComponents(rng: Rng, amount: number, time: number, nudge: number, out: Float64Array, offset: number): void {
-  const m = MODEL;
   const gA = (amount - A0.mean) / A0.std;
   const gT = (time - T0.mean) / T0.std;
   let p1 = 0,
     p2 = 0;
-  for (let j = 0; j < N; j++) {
-    const z =
-      rng.u32() < m.outlierCut[j]!
-        ? m.outMean[j]! + m.outSd[j]! * rng.normal()
-        : m.coreMean[j]! + m.coreSd[j]! * rng.normal();
-    Z[j] = z;
-    p1 += m.loadAmount[j]! * z;
-    p2 += m.loadTime[j]! * z;
+  for (let j = 0; j < N; j += 2) {
+    // One 32-bit draw gives the outlier coins of two components (16 bits each).
+    const coins = rng.u32();
+    const z0 =
+      (coins & 0xffff) < CUT16[j]! ? OUT_M[j]! + OUT_S[j]! * rng.normal() : CORE_M[j]! + CORE_S[j]! * rng.normal();
+    const z1 =
+      coins >>> 16 < CUT16[j + 1]!
+        ? OUT_M[j + 1]! + OUT_S[j + 1]! * rng.normal()
+        : CORE_M[j + 1]! + CORE_S[j + 1]! * rng.normal();
+    Z[j] = z0;
+    Z[j + 1] = z1;
+    p1 += L_A[j]! * z0 + L_A[j + 1]! * z1;
+    p2 += L_T[j]! * z0 + L_T[j + 1]! * z1;
   }
-  const c1 = m.corr[0]! * p1 + m.corr[1]! * p2;
-  const c2 = m.corr[2]! * p1 + m.corr[3]! * p2;
+  const c1 = C00 * p1 + C01 * p2;
+  const c2 = C01 * p1 + C11 * p2;
   for (let j = 0; j < N; j++) {
-    const la = m.loadAmount[j]!,
-      lt = m.loadTime[j]!;
-    const x = Z[j]! - la * c1 - lt * c2 + la * gA + lt * gT;
-    out[offset + j] = m.mean0[j]! + m.sd0[j]! * x + nudge * m.gap[j]!;
+    const la = L_A[j]!,
+      lt = L_T[j]!;
+    const x = Z[j]! - la * (c1 - gA) - lt * (c2 - gT);
+    out[offset + j] = MEAN0[j]! + SD0[j]! * x + nudge * GAP[j]!;
   }
 }
 
