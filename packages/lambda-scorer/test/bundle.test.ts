@@ -200,6 +200,19 @@ describe("bundled scheduled handler", () => {
   });
 });
 
+describe("lambda.zip", () => {
+  it("is deterministic: zipping the same bundle again gives the same bytes, dated 1980-01-01", async () => {
+    const again = join(WORK, "again.zip");
+    await run(process.execPath, [join(ROOT, "scripts/zip-bundle.mjs"), join(ROOT, "dist/lambda"), again]);
+    const a = await readFile(ZIP);
+    const b = await readFile(again);
+    expect(b.equals(a)).toBe(true);
+    // local file header: DOS time 0x0000, DOS date 1980-01-01 = 0x0021
+    expect(a.readUInt16LE(10)).toBe(0);
+    expect(a.readUInt16LE(12)).toBe(0x21);
+  });
+});
+
 describe("bundled http handler", () => {
   const good = { id: "tx-1", channel: "Mobile", timestamp: "2025-06-01T12:00:00.000Z", features: someFeatures(1) };
   const post = (body: string, extra: Record<string, unknown> = {}) => ({
