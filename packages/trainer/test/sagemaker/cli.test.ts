@@ -125,8 +125,8 @@ describe("fraud-train sagemaker --wait", () => {
       let z = Math.fround(-2);
       for (let j = 0; j < 30; j++) z += test.features[r * 30 + j]! * w32[j]!;
       const hat = 1 / (1 + Math.exp(-z)) >= 0.3;
-      if (test.labels[r] === 1) hat ? c0.tp++ : c0.fn++;
-      else hat ? c0.fp++ : c0.tn++;
+      const key = test.labels[r] === 1 ? (hat ? "tp" : "fn") : hat ? "fp" : "tn";
+      c0[key]++;
     }
     expect(c0.tp + c0.fp).toBeGreaterThan(0);
     expect(metrics.test.confusion).toEqual(c0);
@@ -319,8 +319,8 @@ describe("a real SageMaker Linear Learner artifact", () => {
       // Assess: confusion from the reference predictions (numpy over the stored parameters).
       const c0 = { tn: 0, fp: 0, fn: 0, tp: 0 };
       rows.forEach((r, i) => {
-        if (labels[i] === 1) r.predicted_label === 1 ? c0.tp++ : c0.fn++;
-        else r.predicted_label === 1 ? c0.fp++ : c0.tn++;
+        const hat = r.predicted_label === 1;
+        c0[labels[i] === 1 ? (hat ? "tp" : "fn") : hat ? "fp" : "tn"]++;
       });
       expect(metrics.threshold).toBe(expected["additional-params.json"].threshold);
       expect(metrics.test!.confusion).toEqual(c0);
