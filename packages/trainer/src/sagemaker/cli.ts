@@ -2,17 +2,21 @@ import { createInterface } from "node:readline/promises";
 import { CommanderError, InvalidArgumentError, Option } from "commander";
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import type { DescribeTrainingJobResponse } from "@aws-sdk/client-sagemaker";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { DescribeTrainingJobResponse, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { parseHyperparameterArgs } from "../hyperparameters.js";
+import { TRAINING_JOB_DEFAULTS } from "./defaults.js";
 import { SageMakerError } from "./errors.js";
 import { LINEAR_LEARNER_REGIONS } from "./images.js";
-import { TRAINING_JOB_DEFAULTS } from "./job.js";
-import { describeTrainingJob, finalMetrics, stopTrainingJob } from "./monitor.js";
 import type { JobUpdate, WaitOptions } from "./monitor.js";
-import { dryRunOutput, requireCredentials, resolveRegion, runSageMakerTraining } from "./run.js";
 import type { AwsClients } from "./run.js";
+
+// The AWS SDK takes most of a second to load: it is imported when a SageMaker command runs, so
+// registering these commands costs the rest of the CLI nothing.
+const sdk = async () => {
+  const [s3, sm, run, monitor] = await Promise.all([import("@aws-sdk/client-s3"), import("@aws-sdk/client-sagemaker"), import("./run.js"), import("./monitor.js")]);
+  return { S3Client: s3.S3Client, SageMakerClient: sm.SageMakerClient, ...run, ...monitor };
+};
 import type { UploadProgress } from "./upload.js";
 
 /** Hooks of the SageMaker subcommands, for embedding and tests; every field is optional. @public */
@@ -112,7 +116,7 @@ export function formatJob(d: DescribeTrainingJobResponse): string {
   if (d.FailureReason) lines.push(`failure:   ${d.FailureReason}`);
   const t = d.SecondaryStatusTransitions;
   if (t && t.length > 0) lines.push(`latest:    ${t[t.length - 1]!.Status ?? ""}: ${t[t.length - 1]!.StatusMessage ?? ""}`);
-  for (const [k, v] of Object.entries(finalMetrics(d))) lines.push(`metric:    ${k} = ${v}`);
+  for (const m of d.FinalMetricDataList ?? []) lines.push(`metric:    ${m.MetricName ?? "?"} = ${m.Value ?? "?"}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -221,7 +225,7 @@ export function registerSagemakerCommands(program: Command, deps: SagemakerCliDe
             if (!stop) return detach();
             err(`stopping training job ${name}\n`);
             if (sm === undefined) return;
-            await stopTrainingJob(sm, name).catch((e: unknown) => err(`could not stop ${name}: ${(e as Error).message}\n`));
+            await (await sdk()).stopTrainingJob(sm, name).catch((e: unknown) => err(`could not stop ${name}: ${(e as Error).message}\n`));
           },
           () => detach(),
         );
@@ -230,6 +234,7 @@ export function registerSagemakerCommands(program: Command, deps: SagemakerCliDe
       let sm: SageMakerClient | undefined;
       let s3: S3Client | undefined;
       try {
+        const { S3Client, SageMakerClient, dryRunOutput, resolveRegion, runSageMakerTraining } = await sdk();
         const region = await resolveRegion(flags.region, flags.profile);
         const conf = { region, ...(flags.profile !== undefined ? { profile: flags.profile } : {}) };
         if (!flags.dryRun) {
@@ -294,6 +299,7 @@ export function registerSagemakerCommands(program: Command, deps: SagemakerCliDe
 
   const withClient = async <T>(flags: { region?: string; profile?: string }, fn: (sm: SageMakerClient) => Promise<T>): Promise<T> => {
     if (deps.clients?.sagemaker) return fn(deps.clients.sagemaker);
+    const { SageMakerClient, requireCredentials, resolveRegion } = await sdk();
     const region = await resolveRegion(flags.region, flags.profile);
     const sm = new SageMakerClient({ region, ...(flags.profile !== undefined ? { profile: flags.profile } : {}) });
     try {
@@ -312,6 +318,7 @@ export function registerSagemakerCommands(program: Command, deps: SagemakerCliDe
     .option("--profile <name>", "AWS shared-config profile")
     .option("--json", "print DescribeTrainingJob's response as JSON")
     .action(async (job: string, flags: { region?: string; profile?: string; json?: boolean }) => {
+      const { describeTrainingJob } = await sdk();
       const d = await withClient(flags, (sm) => describeTrainingJob(sm, job));
       if (flags.json) {
         const { $metadata: _m, ...rest } = d as DescribeTrainingJobResponse & { $metadata?: unknown };
@@ -326,6 +333,7 @@ export function registerSagemakerCommands(program: Command, deps: SagemakerCliDe
     .option("--region <region>", "AWS region (default: AWS_REGION or the profile's)")
     .option("--profile <name>", "AWS shared-config profile")
     .action(async (job: string, flags: { region?: string; profile?: string }) => {
+      const { stopTrainingJob } = await sdk();
       await withClient(flags, (sm) => stopTrainingJob(sm, job));
       out(`stop requested for training job ${job}\n`);
     });

@@ -2,7 +2,10 @@ import { TrainingInstanceType } from "@aws-sdk/client-sagemaker";
 import type { CreateTrainingJobRequest, Channel, Tag } from "@aws-sdk/client-sagemaker";
 import { parseHyperparameters } from "../hyperparameters.js";
 import { SageMakerError } from "./errors.js";
+import { TRAINING_JOB_DEFAULTS } from "./defaults.js";
 import { linearLearnerImage, linearLearnerRegistry } from "./images.js";
+
+export { TRAINING_JOB_DEFAULTS } from "./defaults.js";
 
 /** Content type of every channel: what `@fraud/recordio` writes. @public */
 export const RECORDIO_PROTOBUF = "application/x-recordio-protobuf";
@@ -16,17 +19,6 @@ export type ChannelName = (typeof CHANNELS)[number];
 /** Longest run SageMaker accepts for `MaxRuntimeInSeconds` and `MaxWaitTimeInSeconds` (28 days). @public */
 export const MAX_RUNTIME_SECONDS = 28 * 24 * 3600;
 
-/** Defaults of {@link TrainingJobSettings}. @public */
-export const TRAINING_JOB_DEFAULTS = {
-  /** Training instance type. */
-  instanceType: "ml.m5.large",
-  /** Number of training instances. */
-  instanceCount: 1,
-  /** Size of each instance's ML storage volume. */
-  volumeSizeGb: 30,
-  /** Stopping condition: one day. */
-  maxRuntimeSeconds: 24 * 3600,
-} as const;
 
 /**
  * Everything that defines a Linear Learner training job, before validation.
