@@ -6,6 +6,7 @@ import { parseHyperparameterArgs } from "./hyperparameters.js";
 import type { BinaryMetrics } from "./metrics.js";
 import { runEvaluation, runLocalTraining } from "./pipeline.js";
 import type { TrainProgress } from "./train.js";
+import { registerSagemakerCommands } from "./sagemaker/cli.js";
 
 const NAME = "fraud-train";
 
@@ -127,6 +128,9 @@ program
     const doc = await runEvaluation({ model: o.model, data: o.data, out: o.out, ...(o.threshold !== undefined ? { threshold: o.threshold } : {}) });
     process.stdout.write(`${summaryTable([[o.data, doc.test]])}\n\nthreshold ${doc.threshold.toFixed(4)} (${doc.thresholdReason})\nwrote ${o.out}/metrics.json, report.html\n`);
   });
+
+// `sagemaker`, `sagemaker-status`, `sagemaker-stop` (the AWS SDK is loaded only when one runs)
+registerSagemakerCommands(program);
 
 /** Parses `argv` and runs the command; returns the exit code (0 ok, 1 failure, 2 usage). */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {

@@ -9,10 +9,10 @@ import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, 
 import type { DescribeTrainingJobResponse } from "@aws-sdk/client-sagemaker";
 import { S3Client } from "@aws-sdk/client-s3";
 import { generateDataset, readCreditCardCsv, writeCreditCardCsv } from "@fraud/simulator";
-import { encodeModelArtifact } from "../../src/artifact.js";
-import { stratifiedSplit } from "../../src/data.js";
-import { LINEAR_LEARNER_REGIONS, SageMakerError, downloadObject, evaluateJobArtifact, linearLearnerImage, registerSagemakerCommands } from "../../src/sagemaker.js";
-import type { SagemakerCliDeps } from "../../src/sagemaker.js";
+import { encodeModelArtifact } from "@fraud/trainer";
+import { stratifiedSplit } from "@fraud/trainer";
+import { LINEAR_LEARNER_REGIONS, SageMakerError, downloadObject, evaluateJobArtifact, linearLearnerImage, registerSagemakerCommands } from "@fraud/trainer/sagemaker";
+import type { SagemakerCliDeps } from "@fraud/trainer/sagemaker";
 import { startS3Stub } from "./s3-server.js";
 import type { S3Stub } from "./s3-server.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LINEAR_LEARNER_REGIONS, LINEAR_LEARNER_REGISTRIES, SageMakerError, linearLearnerImage, linearLearnerRegistry } from "../../src/sagemaker.js";
+import { LINEAR_LEARNER_REGIONS, LINEAR_LEARNER_REGISTRIES, SageMakerError, linearLearnerImage, linearLearnerRegistry } from "@fraud/trainer/sagemaker";
 
 describe("linearLearnerImage", () => {
   // Spot checks against the SageMaker Python SDK's image_uri_config/linear-learner.json and its unit tests.

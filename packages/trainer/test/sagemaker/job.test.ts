@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { TrainError } from "../../src/errors.js";
-import { SageMakerError, defaultJobName, jobLayout, planTrainingJob, planUploads } from "../../src/sagemaker.js";
-import type { TrainingJobSettings } from "../../src/sagemaker.js";
+import { TrainError } from "@fraud/trainer";
+import { SageMakerError, defaultJobName, jobLayout, planTrainingJob, planUploads } from "@fraud/trainer/sagemaker";
+import type { TrainingJobSettings } from "@fraud/trainer/sagemaker";
 
 const ROLE = "arn:aws:iam::123456789012:role/service-role/SageMakerFraud";
 const base: TrainingJobSettings = { jobName: "fraud-1", region: "eu-west-1", roleArn: ROLE, bucket: "fraud-bucket", prefix: "fraud-detection", featureDim: 30 };

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { mockClient } from "aws-sdk-client-mock";
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, StopTrainingJobCommand } from "@aws-sdk/client-sagemaker";
 import type { DescribeTrainingJobResponse } from "@aws-sdk/client-sagemaker";
-import { SageMakerError, createTrainingJob, describeTrainingJob, finalMetrics, isTransientError, stopTrainingJob, waitForTrainingJob } from "../../src/sagemaker.js";
-import type { JobUpdate } from "../../src/sagemaker.js";
+import { SageMakerError, createTrainingJob, describeTrainingJob, finalMetrics, isTransientError, stopTrainingJob, waitForTrainingJob } from "@fraud/trainer/sagemaker";
+import type { JobUpdate } from "@fraud/trainer/sagemaker";
 
 function client(): SageMakerClient {
   return new SageMakerClient({ region: "eu-west-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" } });

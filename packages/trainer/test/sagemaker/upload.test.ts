@@ -4,10 +4,10 @@ import { mockClient } from "aws-sdk-client-mock";
 import { CreateTrainingJobCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { decodeRecords, encodeDense, recordsToDense } from "@fraud/recordio";
 import { generateDataset } from "@fraud/simulator";
-import { stratifiedSplit } from "../../src/data.js";
-import type { Dataset } from "../../src/data.js";
-import { SPLIT_FRACTIONS, encodeRecordIO, runSageMakerTraining } from "../../src/sagemaker.js";
-import type { UploadProgress } from "../../src/sagemaker.js";
+import { stratifiedSplit } from "@fraud/trainer";
+import type { Dataset } from "@fraud/trainer";
+import { SPLIT_FRACTIONS, encodeRecordIO, runSageMakerTraining } from "@fraud/trainer/sagemaker";
+import type { UploadProgress } from "@fraud/trainer/sagemaker";
 import { startS3Stub } from "./s3-server.js";
 import type { S3Stub } from "./s3-server.js";
 
