@@ -37,7 +37,7 @@ export { HYPERPARAMETER_NAMES, parseHyperparameterArgs, parseHyperparameters } f
 export type { Hyperparameters, SelectionCriterion } from "./hyperparameters.js";
 export { FEATURE_NAMES, countPositives, fingerprint, requireBothClasses, stratifiedSplit, takeRows, validateDataset } from "./data.js";
 export type { DataFingerprint, Dataset } from "./data.js";
-export { averagePrecision, chooseThreshold, confusionAt, confusionMetrics, evaluateBinary, rocAuc, sweep } from "./metrics.js";
+export { averagePrecision, chooseThreshold, recallFloor, confusionAt, confusionMetrics, evaluateBinary, rocAuc, sweep } from "./metrics.js";
 export type { BinaryMetrics, Confusion, CriterionSettings, Sweep, ThresholdChoice } from "./metrics.js";
 export { trainLinearLearner } from "./train.js";
 export type { ModelSummary, Scaler, TrainOptions, TrainProgress, TrainResult } from "./train.js";

@@ -6,6 +6,7 @@ import {
   TrainError,
   averagePrecision,
   chooseThreshold,
+  recallFloor,
   evaluateBinary,
   parseHyperparameterArgs,
   parseHyperparameters,
@@ -116,13 +117,14 @@ describe("metrics", () => {
           const settings = { beta: 1, targetRecall: target, targetPrecision: target };
           const choice = chooseThreshold(s, y, criterion, settings);
           const at = evaluateBinary(s, y, choice.threshold);
-          if (criterion === "precision_at_target_recall") expect(at.recall).toBeGreaterThanOrEqual(target);
+          const floor = recallFloor(target, y.filter((l) => l === 1).length);
+          if (criterion === "precision_at_target_recall") expect(at.recall).toBeGreaterThanOrEqual(floor);
           if (criterion === "recall_at_target_precision" && choice.met) expect(at.precision).toBeGreaterThanOrEqual(target);
           const value = (t: number): number => {
             const m = evaluateBinary(s, y, t);
             if (criterion === "accuracy") return m.accuracy;
             if (criterion === "f_beta") return m.f1;
-            if (criterion === "precision_at_target_recall") return m.recall >= target ? m.precision : -1;
+            if (criterion === "precision_at_target_recall") return m.recall >= floor ? m.precision : -1;
             return m.precision >= target && m.confusion.tp > 0 ? m.recall : -1;
           };
           if (choice.met) for (const t of [...new Set(s)]) expect(value(choice.threshold)).toBeGreaterThanOrEqual(value(t) - 1e-12);
