@@ -56,10 +56,19 @@ function thin(points: [number, number][], max = 400): [number, number][] {
 }
 
 /** A small line chart in inline SVG; x and y in [xMin, xMax] × [yMin, yMax]. */
-function lineChart(title: string, xLabel: string, yLabel: string, series: Series[], opts: { xMax?: number; yMax?: number; yMin?: number; diagonal?: boolean } = {}): string {
+/** Tick label: at most 3 significant digits, so labels fit the margin. */
+const tick = (x: number): string => (x === 0 ? "0" : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(1) : String(Number(x.toPrecision(3))));
+
+function lineChart(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  series: Series[],
+  opts: { xMax?: number; yMax?: number; yMin?: number; diagonal?: boolean; legend?: "top" | "bottom" } = {},
+): string {
   const W = 360;
   const H = 280;
-  const L = 48;
+  const L = 56;
   const B = 40;
   const T = 24;
   const R = 12;
@@ -74,16 +83,22 @@ function lineChart(title: string, xLabel: string, yLabel: string, series: Series
   for (const t of ticks) {
     const xv = t * xMax;
     const yv = yMin + t * (yMax - yMin);
-    svg += `<line x1="${sx(xv)}" y1="${sy(yMin)}" x2="${sx(xv)}" y2="${sy(yMax)}" class="g"/><text x="${sx(xv)}" y="${H - B + 14}" text-anchor="middle">${num(xv)}</text>`;
-    svg += `<line x1="${sx(0)}" y1="${sy(yv)}" x2="${sx(xMax)}" y2="${sy(yv)}" class="g"/><text x="${L - 4}" y="${sy(yv) + 4}" text-anchor="end">${num(yv)}</text>`;
+    svg += `<line x1="${sx(xv)}" y1="${sy(yMin)}" x2="${sx(xv)}" y2="${sy(yMax)}" class="g"/><text x="${sx(xv)}" y="${H - B + 14}" text-anchor="middle">${tick(xv)}</text>`;
+    svg += `<line x1="${sx(0)}" y1="${sy(yv)}" x2="${sx(xMax)}" y2="${sy(yv)}" class="g"/><text x="${L - 4}" y="${sy(yv) + 4}" text-anchor="end">${tick(yv)}</text>`;
   }
   if (opts.diagonal) svg += `<line x1="${sx(0)}" y1="${sy(0)}" x2="${sx(1)}" y2="${sy(1)}" class="d"/>`;
   svg += `<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle">${esc(xLabel)}</text>`;
   svg += `<text transform="translate(12 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`;
+  // legend sized to its longest entry (about 6.5 px a character at 11 px), top or bottom right
+  const lw = 18 + 6.5 * Math.max(...series.map((x) => x.name.length), 0);
+  const ly = opts.legend === "bottom" ? H - B - 6 - series.length * 16 : T + 4;
   series.forEach((s, i) => {
     const d = s.points.map(([x, y], k) => `${k ? "L" : "M"}${sx(x).toFixed(1)} ${sy(y).toFixed(1)}`).join("");
     svg += `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`;
-    svg += `<rect x="${W - R - 110}" y="${T + 4 + i * 16}" width="10" height="10" fill="${s.color}"/><text x="${W - R - 96}" y="${T + 13 + i * 16}">${esc(s.name)}</text>`;
+  });
+  svg += `<rect x="${W - R - lw - 6}" y="${ly - 2}" width="${lw + 4}" height="${series.length * 16 + 2}" fill="#fff" fill-opacity="0.85"/>`;
+  series.forEach((s, i) => {
+    svg += `<rect x="${W - R - lw - 2}" y="${ly + i * 16}" width="10" height="10" fill="${s.color}"/><text x="${W - R - lw + 12}" y="${ly + 9 + i * 16}">${esc(s.name)}</text>`;
   });
   return svg + "</svg>";
 }
@@ -199,7 +214,7 @@ tr.sel td{background:#fff6d6;font-weight:600}.conf td{min-width:70px}.conf td.ba
 <h2>Quality</h2>
 ${table(["metric", ...input.sets.map((s) => s.name)], metricRows.map(([label, key]) => [label, ...input.sets.map((s) => f4(s.metrics[key] as number))]))}
 <h2>Curves</h2>
-<div class="charts">${lineChart("Precision–recall", "recall", "precision", pr)}${lineChart("ROC", "false positive rate", "true positive rate", roc, { diagonal: true })}${histogram(main, input.threshold)}</div>
+<div class="charts">${lineChart("Precision–recall", "recall", "precision", pr, { legend: "bottom" })}${lineChart("ROC", "false positive rate", "true positive rate", roc, { diagonal: true, legend: "bottom" })}${histogram(main, input.threshold)}</div>
 <h2>Confusion matrices (threshold ${f4(input.threshold)})</h2>
 <div class="cms">${confusion}</div>
 <h2>Thresholds (${esc(main.name)})</h2>
@@ -208,7 +223,7 @@ ${table(["threshold", "precision", "recall", "F1", "TP", "FP", "FN"], thresholdR
   if (input.lossHistory && input.lossHistory.length > 0) {
     const h = input.lossHistory;
     const maxL = Math.max(...h.filter(Number.isFinite));
-    html += `<h2>Validation loss per epoch (selected model)</h2><div class="charts">${lineChart("Validation loss", "epoch", "loss", [{ name: "validation", color: COLORS[0]!, points: h.map((l, i) => [i + 1, l] as [number, number]) }], { xMax: h.length, yMax: maxL * 1.05, yMin: 0 })}</div>`;
+    html += `<h2>Validation loss per epoch (selected model)</h2><div class="charts">${lineChart("Validation loss", "epoch", "loss", [{ name: "validation", color: COLORS[0]!, points: h.map((l, i) => [i + 1, l] as [number, number]) }], { xMax: h.length, yMax: maxL * 1.05, yMin: 0, legend: "top" })}</div>`;
   }
   if (input.models && input.models.length > 0) {
     const keys = Object.keys(input.models[0]!);
