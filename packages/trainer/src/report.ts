@@ -92,7 +92,7 @@ function lineChart(
   // legend sized to its longest entry (about 6.5 px a character at 11 px), top or bottom right
   const lw = 18 + 6.5 * Math.max(...series.map((x) => x.name.length), 0);
   const ly = opts.legend === "bottom" ? H - B - 6 - series.length * 16 : T + 4;
-  series.forEach((s, i) => {
+  series.forEach((s) => {
     const d = s.points.map(([x, y], k) => `${k ? "L" : "M"}${sx(x).toFixed(1)} ${sy(y).toFixed(1)}`).join("");
     svg += `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`;
   });
