@@ -109,8 +109,21 @@ function typedOf(dtype: string, values: unknown[]): unknown {
       return Int16Array.from(values as number[]);
     case "uint32":
       return Uint32Array.from(values as number[]);
+    case "int8":
+      return Int8Array.from(values as number[]);
+    case "uint16":
+    case "float16": // no Float16Array in Node 20: its bits in a Uint16Array, equally unsupported
+      return Uint16Array.from(values as number[]);
+    case "uint64":
+      return BigUint64Array.from(values as number[], (v) => BigInt(v));
+    case "bool":
+    case "complex64":
+    case "complex128":
+      return values; // booleans and {re, im} objects: plain values of an unsupported kind
     default:
-      return values; // booleans, strings, complex objects: plain values of an unsupported kind
+      // strings, objects and any other numpy dtype: values of a kind JavaScript numbers cannot stand for
+      if (/^[<>|=]?[USa]/.test(dtype)) return values;
+      return values.map((v) => ({ value: v }));
   }
 }
 
@@ -125,7 +138,10 @@ function matrixOf(c: VectorCase, dtype = featureDtype(c)): MatrixInput {
   if (shape.length !== 2) return arr as MatrixInput; // 1-D or 3-D: nested arrays as given
   const typed = typedOf(dtype, flatten(arr));
   if (ArrayBuffer.isView(typed)) return { data: typed as Float32Array, shape };
-  return arr.map((row) => (row as unknown[]).map((v) => (["float32", "float64"].includes(dtype) ? num(v) : v))) as MatrixInput;
+  // values of an unsupported kind, as rows of plain JavaScript values
+  const values = typed as unknown[];
+  const cols = shape[1]!;
+  return Array.from({ length: shape[0]! }, (_, r) => values.slice(r * cols, (r + 1) * cols)) as unknown as MatrixInput;
 }
 
 function labelsOf(c: VectorCase): LabelsInput | undefined {
