@@ -580,16 +580,41 @@ function sinkRecord(r: ProtoReader, view: DataView, sink: DenseSink): void {
   if (sink.lType !== undefined && sink.labelFilled !== 1) notDense(r, "record without a label");
 }
 
+/** The structure bytes of a layout's template, as 32-bit words and leftover bytes to compare. */
+interface StructureCheck {
+  wordAt: Int32Array;
+  wordValue: Uint32Array;
+  byteAt: Int32Array;
+  byteValue: Uint8Array;
+}
+
+function structureCheck(layout: FixedLayout): StructureCheck {
+  const t = new DataView(layout.template.buffer);
+  const wordAt: number[] = [];
+  const wordValue: number[] = [];
+  const byteAt: number[] = [];
+  const byteValue: number[] = [];
+  const add = (from: number, to: number) => {
+    let k = from;
+    for (; k + 4 <= to; k += 4) {
+      wordAt.push(k);
+      wordValue.push(t.getUint32(k, true));
+    }
+    for (; k < to; k++) {
+      byteAt.push(k);
+      byteValue.push(t.getUint8(k));
+    }
+  };
+  add(0, layout.featOffset);
+  if (layout.labelOffset >= 0) add(layout.featOffset + layout.featWords * 4, layout.labelOffset);
+  return { wordAt: Int32Array.from(wordAt), wordValue: Uint32Array.from(wordValue), byteAt: Int32Array.from(byteAt), byteValue: Uint8Array.from(byteValue) };
+}
+
 /** True when the structure bytes of the framed record at `at` equal the layout's template. */
-function matches(view: DataView, at: number, tView: DataView, layout: FixedLayout): boolean {
-  const { featOffset, labelOffset, featWords } = layout;
-  let k = 0;
-  for (; k + 4 <= featOffset; k += 4) if (view.getUint32(at + k, true) !== tView.getUint32(k, true)) return false;
-  for (; k < featOffset; k++) if (view.getUint8(at + k) !== tView.getUint8(k)) return false;
-  if (labelOffset < 0) return true;
-  k = featOffset + featWords * 4;
-  for (; k + 4 <= labelOffset; k += 4) if (view.getUint32(at + k, true) !== tView.getUint32(k, true)) return false;
-  for (; k < labelOffset; k++) if (view.getUint8(at + k) !== tView.getUint8(k)) return false;
+function matches(view: DataView, at: number, c: StructureCheck): boolean {
+  const { wordAt, wordValue, byteAt, byteValue } = c;
+  for (let i = 0; i < wordAt.length; i++) if (view.getUint32(at + wordAt[i]!, true) !== wordValue[i]) return false;
+  for (let i = 0; i < byteAt.length; i++) if (view.getUint8(at + byteAt[i]!) !== byteValue[i]) return false;
   return true;
 }
 
@@ -634,14 +659,14 @@ export function decodeDense(bytes: Uint8Array, options: FramingOptions = {}): De
   if (layout && !strict && end % layout.template.length < 4) {
     const stride = layout.template.length;
     const rows = Math.floor(end / stride);
-    const tView = new DataView(layout.template.buffer);
+    const check = structureCheck(layout);
     const sink = new DenseSink(rows, cols, fv.type, lType);
     const { featWords, labelWords, featOffset, labelOffset } = layout;
     const dw = sink.dataWords!;
     const lw = sink.labelWords;
     let row = 0;
     for (let pos = base; row < rows; row++, pos += stride) {
-      if (!matches(view, pos, tView, layout)) break;
+      if (!matches(view, pos, check)) break;
       let w = row * featWords;
       for (let p = pos + featOffset, stop = w + featWords; w < stop; w++, p += 4) dw[w] = view.getUint32(p, true);
       if (lw) {
