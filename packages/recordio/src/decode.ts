@@ -6,6 +6,7 @@ import { RecordIOError } from "./errors.js";
 import { END, NEED_MORE, paddingFor, resolveMaxRecordBytes, scanFrame } from "./framing.js";
 import type { FramingOptions } from "./framing.js";
 import type { DenseMatrix } from "./dense.js";
+import { allocTensor } from "./layout.js";
 import { decodeRecordPayload } from "./record.js";
 import type { RecordIORecord, TensorType } from "./record.js";
 import { ProtoReader } from "./wire/reader.js";
@@ -168,9 +169,8 @@ export function recordsToDense(records: readonly RecordIORecord[]): DenseMatrix 
     if ((l !== undefined) !== hasLabel) throw notDense(i, hasLabel ? "record without a label" : "label where the first record had none");
     if (l && (l.type !== labelType || l.values.length !== 1)) throw notDense(i, "label is not a one-element tensor of the first record's type");
   }
-  const make = (t: TensorType, n: number) => (t === "float32" ? new Float32Array(n) : t === "float64" ? new Float64Array(n) : new Int32Array(n));
-  const data = make(type!, rows * cols);
-  const labels = hasLabel ? make(labelType!, rows) : undefined;
+  const data = allocTensor(type!, rows * cols);
+  const labels = hasLabel ? allocTensor(labelType!, rows) : undefined;
   for (let i = 0; i < rows; i++) {
     const rec = records[i]!;
     const v = rec.features["values"] as { values: ArrayLike<number>; keys: number[]; shape: number[] };

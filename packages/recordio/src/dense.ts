@@ -11,7 +11,8 @@ import type { FramingOptions } from "./framing.js";
 import { decodeRecordPayload } from "./record.js";
 import type { TensorType } from "./record.js";
 import { ProtoReader, WireType } from "./wire/reader.js";
-import { int32Size, varintSize, writeInt32, writeVarint } from "./wire/varint.js";
+import { TENSOR_TAG, WIDTH, allocTensor, entrySize, packedLen, valuesLen, writeEntryStart, writePackedHeader, writeValues } from "./layout.js";
+import type { Source } from "./layout.js";
 
 /**
  * A row-major matrix (or, with a one-element `shape`, a vector) over a typed array, numpy style.
@@ -46,15 +47,6 @@ export interface EncodeDenseOptions {
   labelDtype?: Dtype;
 }
 
-/** Features or labels ready for the writer: element type and raw words. @internal */
-export interface Source {
-  type: TensorType;
-  /** float32: one word per value; float64: two words per value (little-endian order). */
-  words: Uint32Array | undefined;
-  /** int32 values. */
-  ints: Int32Array | undefined;
-}
-
 /** @internal */
 export interface DensePlan {
   rows: number;
@@ -62,9 +54,6 @@ export interface DensePlan {
   features: Source;
   labels: Source | undefined;
 }
-
-const TENSOR_TAG: Record<TensorType, number> = { float32: 0x12, float64: 0x1a, int32: 0x3a };
-const WIDTH: Record<TensorType, number> = { float32: 4, float64: 8, int32: 0 };
 
 function isMatrix(x: unknown): x is Matrix {
   return typeof x === "object" && x !== null && "data" in x && "shape" in x && !Array.isArray(x);
@@ -174,73 +163,12 @@ export function planDense(matrix: MatrixInput, options: EncodeDenseOptions = {})
   return { rows, cols, features, labels };
 }
 
-// --- sizes -------------------------------------------------------------------------------------
-
-/** Size of a `features`/`label` map field holding one tensor whose packed data is `dataLen` bytes. */
-function entryFieldSize(dataLen: number, hasData: boolean): number {
-  const tensorLen = hasData ? 1 + varintSize(dataLen) + dataLen : 0;
-  const valueLen = 1 + varintSize(tensorLen) + tensorLen;
-  const entryLen = 8 + 1 + varintSize(valueLen) + valueLen;
-  return 1 + varintSize(entryLen) + entryLen;
-}
-
-function writeEntryHeader(out: Uint8Array, pos: number, fieldTag: number, tensorTag: number, dataLen: number, hasData: boolean): number {
-  const tensorLen = hasData ? 1 + varintSize(dataLen) + dataLen : 0;
-  const valueLen = 1 + varintSize(tensorLen) + tensorLen;
-  const entryLen = 8 + 1 + varintSize(valueLen) + valueLen;
-  out[pos++] = fieldTag;
-  pos = writeVarint(out, pos, entryLen);
-  // key: field 1, "values"
-  out[pos++] = 0x0a;
-  out[pos++] = 0x06;
-  out[pos++] = 0x76;
-  out[pos++] = 0x61;
-  out[pos++] = 0x6c;
-  out[pos++] = 0x75;
-  out[pos++] = 0x65;
-  out[pos++] = 0x73;
-  // value: field 2, Value message
-  out[pos++] = 0x12;
-  pos = writeVarint(out, pos, valueLen);
-  out[pos++] = tensorTag;
-  pos = writeVarint(out, pos, tensorLen);
-  if (hasData) {
-    out[pos++] = 0x0a;
-    pos = writeVarint(out, pos, dataLen);
-  }
-  return pos;
-}
-
-function int32DataLen(ints: Int32Array, start: number, n: number): number {
-  let len = 0;
-  for (let i = start; i < start + n; i++) len += int32Size(ints[i]!);
-  return len;
-}
-
 /** Payload size of row `row` of a plan. @internal */
 export function payloadSize(plan: DensePlan, row: number): number {
   const { cols, features, labels } = plan;
-  const fData = features.type === "int32" ? int32DataLen(features.ints!, row * cols, cols) : cols * WIDTH[features.type];
-  let size = entryFieldSize(fData, cols > 0);
-  if (labels) {
-    const lData = labels.type === "int32" ? int32Size(labels.ints![row]!) : WIDTH[labels.type];
-    size += entryFieldSize(lData, true);
-  }
+  let size = entrySize(packedLen(valuesLen(features, row * cols, cols)));
+  if (labels) size += entrySize(packedLen(valuesLen(labels, row, 1)));
   return size;
-}
-
-/** Writes the values of one tensor slice; returns the position after them. */
-function writeValues(out: Uint8Array, view: DataView, pos: number, src: Source, start: number, n: number): number {
-  if (src.type === "int32") {
-    const ints = src.ints!;
-    for (let i = start; i < start + n; i++) pos = writeInt32(out, pos, ints[i]!);
-    return pos;
-  }
-  const words = src.words!;
-  const wpv = src.type === "float32" ? 1 : 2;
-  const end = (start + n) * wpv;
-  for (let w = start * wpv; w < end; w++, pos += 4) view.setUint32(pos, words[w]!, true);
-  return pos;
 }
 
 /**
@@ -251,13 +179,13 @@ function writeValues(out: Uint8Array, view: DataView, pos: number, src: Source, 
 export function writeRow(out: Uint8Array, view: DataView, pos: number, plan: DensePlan, row: number, size: number): number {
   const { cols, features, labels } = plan;
   pos = writeFrameHeader(out, pos, size);
-  const fData = features.type === "int32" ? int32DataLen(features.ints!, row * cols, cols) : cols * WIDTH[features.type];
-  pos = writeEntryHeader(out, pos, 0x0a, TENSOR_TAG[features.type], fData, cols > 0);
-  pos = writeValues(out, view, pos, features, row * cols, cols);
+  const fData = valuesLen(features, row * cols, cols);
+  pos = writeEntryStart(out, pos, 0x0a, TENSOR_TAG[features.type], packedLen(fData));
+  pos = writeValues(out, view, pos, features, row * cols, cols, fData);
   if (labels) {
-    const lData = labels.type === "int32" ? int32Size(labels.ints![row]!) : WIDTH[labels.type];
-    pos = writeEntryHeader(out, pos, 0x12, TENSOR_TAG[labels.type], lData, true);
-    pos = writeValues(out, view, pos, labels, row, 1);
+    const lData = valuesLen(labels, row, 1);
+    pos = writeEntryStart(out, pos, 0x12, TENSOR_TAG[labels.type], packedLen(lData));
+    pos = writeValues(out, view, pos, labels, row, 1, lData);
   }
   const pad = paddingFor(size);
   for (let i = 0; i < pad; i++) out[pos++] = 0;
@@ -321,20 +249,22 @@ export interface FixedLayout {
 
 /** Computes the fixed layout of float-typed dense records with `cols` features. @internal */
 export function fixedLayout(fType: "float32" | "float64", lType: "float32" | "float64" | undefined, cols: number): FixedLayout {
-  const fWidth = WIDTH[fType];
-  let size = entryFieldSize(cols * fWidth, cols > 0);
-  if (lType) size += entryFieldSize(WIDTH[lType], true);
+  const fData = cols * WIDTH[fType];
+  let size = entrySize(packedLen(fData));
+  if (lType) size += entrySize(packedLen(WIDTH[lType]));
   const template = new Uint8Array(8 + size + paddingFor(size));
   let pos = writeFrameHeader(template, 0, size);
-  pos = writeEntryHeader(template, pos, 0x0a, TENSOR_TAG[fType], cols * fWidth, cols > 0);
+  pos = writeEntryStart(template, pos, 0x0a, TENSOR_TAG[fType], packedLen(fData));
+  if (fData > 0) pos = writePackedHeader(template, pos, fData);
   const featOffset = pos;
-  pos += cols * fWidth;
+  pos += fData;
   let labelOffset = -1;
   if (lType) {
-    pos = writeEntryHeader(template, pos, 0x12, TENSOR_TAG[lType], WIDTH[lType], true);
+    pos = writeEntryStart(template, pos, 0x12, TENSOR_TAG[lType], packedLen(WIDTH[lType]));
+    pos = writePackedHeader(template, pos, WIDTH[lType]);
     labelOffset = pos;
   }
-  return { template, payloadLength: size, featOffset, labelOffset, featWords: (cols * fWidth) / 4, labelWords: lType ? WIDTH[lType] / 4 : 0 };
+  return { template, payloadLength: size, featOffset, labelOffset, featWords: fData / 4, labelWords: lType ? WIDTH[lType] / 4 : 0 };
 }
 
 /** Copies `n` structure bytes of the template at `from` into `out` at `pos + from`, a word at a time. */
@@ -344,28 +274,35 @@ function putStruct(view: DataView, out: Uint8Array, pos: number, tView: DataView
   for (; k < to; k++) out[pos + k] = template[k]!;
 }
 
+/**
+ * Writes row `row` of `fw`/`lw` (feature and label words) as one framed record of `layout` at `pos`:
+ * the template's structure bytes with the row's words in place. Returns the position after it.
+ * @internal
+ */
+export function writeFixedRow(out: Uint8Array, view: DataView, pos: number, layout: FixedLayout, tView: DataView, fw: Uint32Array, lw: Uint32Array | undefined, row: number): number {
+  const { template, featOffset, labelOffset, featWords, labelWords } = layout;
+  putStruct(view, out, pos, tView, template, 0, featOffset);
+  let p = pos + featOffset;
+  for (let w = row * featWords, end = w + featWords; w < end; w++, p += 4) view.setUint32(p, fw[w]!, true);
+  if (lw) {
+    putStruct(view, out, pos, tView, template, featOffset + featWords * 4, labelOffset);
+    p = pos + labelOffset;
+    for (let w = row * labelWords, end = w + labelWords; w < end; w++, p += 4) view.setUint32(p, lw[w]!, true);
+  }
+  // padding: the template's zero bytes
+  for (p = pos + 8 + layout.payloadLength; p < pos + template.length; p++) out[p] = 0;
+  return pos + template.length;
+}
+
 function encodeFixed(plan: DensePlan): Uint8Array {
   const { rows, features, labels, cols } = plan;
   const layout = fixedLayout(features.type as "float32", labels?.type as "float32" | undefined, cols);
-  const { template, featOffset, labelOffset, featWords, labelWords } = layout;
-  const stride = template.length;
-  const out = new Uint8Array(rows * stride);
+  const out = new Uint8Array(rows * layout.template.length);
   const view = new DataView(out.buffer);
-  const tView = new DataView(template.buffer);
+  const tView = new DataView(layout.template.buffer);
   const fw = features.words!;
   const lw = labels?.words;
-  const midStart = featOffset + featWords * 4;
-  for (let r = 0, pos = 0; r < rows; r++, pos += stride) {
-    putStruct(view, out, pos, tView, template, 0, featOffset);
-    let p = pos + featOffset;
-    for (let w = r * featWords, end = w + featWords; w < end; w++, p += 4) view.setUint32(p, fw[w]!, true);
-    if (lw) {
-      putStruct(view, out, pos, tView, template, midStart, labelOffset);
-      p = pos + labelOffset;
-      for (let w = r * labelWords, end = w + labelWords; w < end; w++, p += 4) view.setUint32(p, lw[w]!, true);
-    }
-    // padding bytes are already zero
-  }
+  for (let r = 0, pos = 0; r < rows; r++) pos = writeFixedRow(out, view, pos, layout, tView, fw, lw, r);
   return out;
 }
 
@@ -425,10 +362,6 @@ export interface DenseMatrix {
   labels: Float32Array | Float64Array | Int32Array | undefined;
 }
 
-function alloc(type: TensorType, n: number): Float32Array | Float64Array | Int32Array {
-  return type === "float32" ? new Float32Array(n) : type === "float64" ? new Float64Array(n) : new Int32Array(n);
-}
-
 const VALUES_KEY = [0x76, 0x61, 0x6c, 0x75, 0x65, 0x73];
 
 /** Per-record fast parser state. */
@@ -448,9 +381,9 @@ class DenseSink {
     this.cols = cols;
     this.fType = fType;
     this.lType = lType;
-    this.data = alloc(fType, rows * cols);
+    this.data = allocTensor(fType, rows * cols);
     this.dataWords = fType === "int32" ? undefined : new Uint32Array(this.data.buffer);
-    this.labels = lType ? alloc(lType, rows) : undefined;
+    this.labels = lType ? allocTensor(lType, rows) : undefined;
     this.labelWords = lType && lType !== "int32" ? new Uint32Array(this.labels!.buffer) : undefined;
   }
 }

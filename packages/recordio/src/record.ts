@@ -115,8 +115,6 @@ export interface RecordInput {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** True on little-endian hosts, where typed arrays can take wire bytes as they are. @internal */
-export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function readString(r: ProtoReader): string {
   const end = r.lengthDelimited();

@@ -5,10 +5,11 @@
 import type { Dtype, NumericArray } from "./dtype.js";
 import { RecordIOError } from "./errors.js";
 import { toSource } from "./dense.js";
-import type { LabelsInput, Matrix, Source } from "./dense.js";
+import type { LabelsInput, Matrix } from "./dense.js";
 import { paddingFor, writeFrameHeader } from "./framing.js";
-import type { TensorType } from "./record.js";
-import { int32Size, varintSize, writeInt32, writeVarint } from "./wire/varint.js";
+import { TENSOR_TAG, entrySize, packedLen, valuesLen, writeEntryStart, writeValues } from "./layout.js";
+import type { Source } from "./layout.js";
+import { varintSize, writeVarint } from "./wire/varint.js";
 
 /**
  * A compressed-sparse-row matrix (scipy's `csr_matrix`): row `i` holds `indices[indptr[i]..indptr[i+1]]`
@@ -158,54 +159,6 @@ function csrOf(m: CsrMatrix, rows: number, cols: number, dtype: Dtype | undefine
   return { rows, cols, indptr: Float64Array.from(m.indptr), indices: Float64Array.from(m.indices), values: toSource(m.data, dtype, 1) };
 }
 
-const TENSOR_TAG: Record<TensorType, number> = { float32: 0x12, float64: 0x1a, int32: 0x3a };
-
-function valuesLen(src: Source, start: number, n: number): number {
-  if (src.type === "float32") return n * 4;
-  if (src.type === "float64") return n * 8;
-  let len = 0;
-  for (let i = start; i < start + n; i++) len += int32Size(src.ints![i]!);
-  return len;
-}
-
-function packedLen(dataLen: number): number {
-  return dataLen > 0 ? 1 + varintSize(dataLen) + dataLen : 0;
-}
-
-function entrySize(tensorLen: number): number {
-  const valueLen = 1 + varintSize(tensorLen) + tensorLen;
-  const entryLen = 8 + 1 + varintSize(valueLen) + valueLen;
-  return 1 + varintSize(entryLen) + entryLen;
-}
-
-function writeEntryStart(out: Uint8Array, pos: number, fieldTag: number, tensorTag: number, tensorLen: number): number {
-  const valueLen = 1 + varintSize(tensorLen) + tensorLen;
-  const entryLen = 8 + 1 + varintSize(valueLen) + valueLen;
-  out[pos++] = fieldTag;
-  pos = writeVarint(out, pos, entryLen);
-  out.set(VALUES_KEY, pos);
-  pos += 8;
-  out[pos++] = 0x12;
-  pos = writeVarint(out, pos, valueLen);
-  out[pos++] = tensorTag;
-  return writeVarint(out, pos, tensorLen);
-}
-
-const VALUES_KEY = new Uint8Array([0x0a, 0x06, 0x76, 0x61, 0x6c, 0x75, 0x65, 0x73]);
-
-function writeVals(out: Uint8Array, view: DataView, pos: number, src: Source, start: number, n: number): number {
-  if (n === 0) return pos;
-  out[pos++] = 0x0a;
-  pos = writeVarint(out, pos, valuesLen(src, start, n));
-  if (src.type === "int32") {
-    for (let i = start; i < start + n; i++) pos = writeInt32(out, pos, src.ints![i]!);
-    return pos;
-  }
-  const wpv = src.type === "float32" ? 1 : 2;
-  for (let w = start * wpv; w < (start + n) * wpv; w++, pos += 4) view.setUint32(pos, src.words![w]!, true);
-  return pos;
-}
-
 /**
  * Encodes a sparse matrix as RecordIO-protobuf, one record per row, exactly as the SageMaker Python
  * SDK's `write_spmatrix_to_sparse_tensor(file, array, labels)` writes it: each record's tensor holds
@@ -276,7 +229,7 @@ export function encodeSparse(matrix: SparseMatrix, options: EncodeSparseOptions 
     for (let i = start; i < start + n; i++) keysLen += varintSize(indices[i]!);
     const tensorLen = packedLen(valuesLen(values, start, n)) + packedLen(keysLen) + shapeLen;
     pos = writeEntryStart(out, pos, 0x0a, TENSOR_TAG[values.type], tensorLen);
-    pos = writeVals(out, view, pos, values, start, n);
+    pos = writeValues(out, view, pos, values, start, n, valuesLen(values, start, n));
     if (n > 0) {
       out[pos++] = 0x12;
       pos = writeVarint(out, pos, keysLen);
@@ -287,7 +240,7 @@ export function encodeSparse(matrix: SparseMatrix, options: EncodeSparseOptions 
     pos = writeVarint(out, pos, cols);
     if (labels) {
       pos = writeEntryStart(out, pos, 0x12, TENSOR_TAG[labels.type], packedLen(valuesLen(labels, r, 1)));
-      pos = writeVals(out, view, pos, labels, r, 1);
+      pos = writeValues(out, view, pos, labels, r, 1, valuesLen(labels, r, 1));
     }
     const pad = paddingFor(size);
     for (let i = 0; i < pad; i++) out[pos++] = 0;

@@ -6,8 +6,9 @@
 import type { Dtype } from "./dtype.js";
 import { outOfRange, scalarKind, unsupported } from "./dtype.js";
 import { RecordIOError } from "./errors.js";
-import { payloadSize, writeRow } from "./dense.js";
-import type { DensePlan, Source } from "./dense.js";
+import { fixedLayout, payloadSize, writeFixedRow, writeRow } from "./dense.js";
+import type { DensePlan, FixedLayout } from "./dense.js";
+import type { Source } from "./layout.js";
 import { paddingFor } from "./framing.js";
 
 /** A row with its label, for the streaming encoder. @public */
@@ -66,7 +67,9 @@ export class RecordIOWriter {
   private readonly plan: DensePlan;
   private readonly fScratch: Float32Array | Float64Array | Int32Array;
   private readonly lScratch: Float32Array | Float64Array | Int32Array | undefined;
-  private readonly fixedSize: number;
+  /** Layout shared by every record when features and labels are float-typed. */
+  private readonly layout: FixedLayout | undefined;
+  private readonly templateView: DataView | undefined;
   private buf: Uint8Array;
   private view: DataView;
   private pos = 0;
@@ -85,7 +88,9 @@ export class RecordIOWriter {
     this.fScratch = scratch(features, cols);
     this.lScratch = labels ? scratch(labels, 1) : undefined;
     this.plan = { rows: 1, cols, features, labels };
-    this.fixedSize = features.type !== "int32" && labels?.type !== "int32" ? payloadSize(this.plan, 0) : -1;
+    this.layout =
+      features.type !== "int32" && labels?.type !== "int32" ? fixedLayout(features.type, labels?.type as "float32" | "float64" | undefined, cols) : undefined;
+    this.templateView = this.layout ? new DataView(this.layout.template.buffer) : undefined;
     this.buf = new Uint8Array(chunkBytes);
     this.view = new DataView(this.buf.buffer);
   }
@@ -109,7 +114,7 @@ export class RecordIOWriter {
     } else if (label !== undefined) {
       throw new RecordIOError("INVALID_ARGUMENT", `row ${index} has a label but the writer has labelDtype null`, { record: index });
     }
-    const size = this.fixedSize >= 0 ? this.fixedSize : payloadSize(this.plan, 0);
+    const size = this.layout ? this.layout.payloadLength : payloadSize(this.plan, 0);
     const framed = 8 + size + paddingFor(size);
     if (this.pos + framed > this.buf.length) {
       this.cut();
@@ -118,7 +123,9 @@ export class RecordIOWriter {
         this.view = new DataView(this.buf.buffer);
       }
     }
-    this.pos = writeRow(this.buf, this.view, this.pos, this.plan, 0, size);
+    this.pos = this.layout
+      ? writeFixedRow(this.buf, this.view, this.pos, this.layout, this.templateView!, this.plan.features.words!, this.plan.labels?.words, 0)
+      : writeRow(this.buf, this.view, this.pos, this.plan, 0, size);
     this.rowsWritten++;
     this.bytesWritten += framed;
   }
