@@ -118,3 +118,16 @@ export function toDataset(transactions: readonly Transaction[]): Dataset {
 export function* datasetTransactions(data: Dataset): Generator<Transaction> {
   for (let i = 0; i < data.rows; i++) yield datasetRow(data, i);
 }
+
+/**
+ * Doubles the capacity of a growing columnar buffer (row-major features and labels), keeping the
+ * rows already in it. Used by the streaming CSV and NDJSON parsers.
+ * @internal
+ */
+export function growColumns(features: Float64Array, labels: Uint8Array): { features: Float64Array<ArrayBuffer>; labels: Uint8Array<ArrayBuffer> } {
+  const f = new Float64Array(features.length * 2);
+  f.set(features);
+  const l = new Uint8Array(labels.length * 2);
+  l.set(labels);
+  return { features: f, labels: l };
+}

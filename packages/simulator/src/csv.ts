@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { CSV_COLUMNS, FEATURE_COUNT } from "./columns.js";
+import { CSV_COLUMNS, FEATURE_COUNT, growColumns } from "./columns.js";
 import type { Dataset } from "./columns.js";
 import { CsvError } from "./errors.js";
 import { MAX_NUMBER_BYTES, writeNumber } from "./format.js";
@@ -233,12 +233,7 @@ export class CsvParser {
   }
 
   private grow(): void {
-    const f = new Float64Array(this.features.length * 2);
-    f.set(this.features);
-    this.features = f;
-    const l = new Uint8Array(this.labels.length * 2);
-    l.set(this.labels);
-    this.labels = l;
+    ({ features: this.features, labels: this.labels } = growColumns(this.features, this.labels));
   }
 }
 

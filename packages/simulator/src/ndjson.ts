@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { FEATURE_COUNT, V_COUNT } from "./columns.js";
+import { FEATURE_COUNT, V_COUNT, growColumns } from "./columns.js";
 import type { Dataset } from "./columns.js";
 import { CsvError } from "./errors.js";
 import { ioError, writeFileAtomic } from "./io.js";
@@ -71,12 +71,7 @@ export class NdjsonParser {
     const label = o["label"] ?? 0;
     if (label !== 0 && label !== 1) throw this.fail(`"label" must be 0 or 1`);
     if (this.rows * FEATURE_COUNT === this.features.length) {
-      const f = new Float64Array(this.features.length * 2);
-      f.set(this.features);
-      this.features = f;
-      const l = new Uint8Array(this.labels.length * 2);
-      l.set(this.labels);
-      this.labels = l;
+      ({ features: this.features, labels: this.labels } = growColumns(this.features, this.labels));
     }
     const base = this.rows * FEATURE_COUNT;
     this.features[base] = time;

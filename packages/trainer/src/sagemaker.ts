@@ -7,14 +7,8 @@
  */
 export { SageMakerError, isSageMakerError } from "./sagemaker/errors.js";
 export type { SageMakerErrorCode } from "./sagemaker/errors.js";
-export {
-  LINEAR_LEARNER_IMAGE_TAG,
-  LINEAR_LEARNER_REGIONS,
-  LINEAR_LEARNER_REGISTRIES,
-  linearLearnerImage,
-  linearLearnerRegistry,
-} from "./sagemaker/images.js";
-export type { LinearLearnerRegistry, Partition } from "./sagemaker/images.js";
+// the region → image table, also published without the AWS SDK as `@fraud/trainer/images`
+export * from "./images.js";
 export {
   CHANNELS,
   MAX_RUNTIME_SECONDS,
