@@ -255,10 +255,11 @@ function decodeBytes(r: ProtoReader, end: number, prev: Value | undefined): Byte
   return { type: "bytes", values, contentType };
 }
 
-function decodeValue(r: ProtoReader, end: number): Value {
+function decodeValue(r: ProtoReader, end: number, prev: Value): Value {
   const outer = r.end;
   r.end = end;
-  let value: Value = NONE;
+  // a repeated occurrence of an embedded message field is merged into the earlier one
+  let value: Value = prev;
   while (r.pos < end) {
     const tag = r.tag();
     const field = tag >>> 3;
@@ -288,7 +289,7 @@ function decodeMapEntry(r: ProtoReader, end: number, map: ValueMap): void {
     } else if (field === 2) {
       if ((tag & 7) !== WireType.LengthDelimited) r.wrongType(tag, "map value");
       const sub = r.lengthDelimited();
-      value = decodeValue(r, sub);
+      value = decodeValue(r, sub, value);
       r.pos = sub;
     } else r.skip(tag);
   }
