@@ -36,10 +36,10 @@ export function requireOptions(value: unknown, name = "options"): void {
   if (value !== undefined && (value === null || typeof value !== "object")) throw invalidArgument(`${name} must be an object, got ${describeValue(value)}`);
 }
 
-/** A non-negative safe integer option, or its default. @internal */
-export function integerOption(value: unknown, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+/** A safe integer option in `[min, max]`, or its default. @internal */
+export function integerOption(value: unknown, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER, min = 0): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > max) {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
     throw invalidArgument(`invalid ${name}: ${describeValue(value)}`);
   }
   return value;
