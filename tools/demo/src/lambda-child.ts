@@ -4,6 +4,7 @@
  * Usage (forked): `node lambda-child.js <bundle.mjs>`.
  * @packageDocumentation
  */
+import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
 
 interface Invoke {
@@ -12,37 +13,45 @@ interface Invoke {
   event: unknown;
 }
 
-const bundle = process.argv[2];
-const context = {
-  awsRequestId: "00000000-0000-4000-8000-000000000000",
-  functionName: "fraud-scorer",
-  functionVersion: "$LATEST",
-  invokedFunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:fraud-scorer",
-  memoryLimitInMB: "1024",
-  logGroupName: "/aws/lambda/fraud-scorer",
-  logStreamName: "local",
-  getRemainingTimeInMillis: () => 60_000,
-};
+/** Lambda's default timeout for the scorer functions, in milliseconds. */
+const TIMEOUT_MS = 60_000;
+
+function context(requestId: string): Record<string, unknown> {
+  const deadline = Date.now() + TIMEOUT_MS;
+  return {
+    awsRequestId: requestId,
+    functionName: "fraud-scorer",
+    functionVersion: "$LATEST",
+    invokedFunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:fraud-scorer",
+    memoryLimitInMB: "1024",
+    logGroupName: "/aws/lambda/fraud-scorer",
+    logStreamName: "local",
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+}
 
 const send = (msg: unknown): void => {
   process.send?.(msg);
 };
 
 try {
+  const bundle = process.argv[2];
   if (!bundle) throw new Error("no bundle given");
   const started = performance.now();
   const mod = (await import(pathToFileURL(bundle).href)) as Record<string, (event: unknown, ctx: unknown) => Promise<unknown>>;
   send({ ready: true, importMs: performance.now() - started });
   process.on("message", (msg: Invoke) => {
     const t0 = performance.now();
+    const requestId = randomUUID();
     const fn = mod[msg.handler];
     if (typeof fn !== "function") {
-      send({ id: msg.id, ok: false, error: `the bundle exports no ${msg.handler} handler`, ms: 0 });
+      send({ id: msg.id, ok: false, error: `the bundle exports no ${msg.handler} handler`, errorType: "Runtime.HandlerNotFound", requestId, ms: 0 });
       return;
     }
-    fn(msg.event, { ...context, awsRequestId: `req-${msg.id}` }).then(
-      (value) => send({ id: msg.id, ok: true, value, ms: performance.now() - t0 }),
-      (err: Error & { code?: string }) => send({ id: msg.id, ok: false, error: err.message, code: err.code, ms: performance.now() - t0 }),
+    fn(msg.event, context(requestId)).then(
+      (value) => send({ id: msg.id, ok: true, value, requestId, ms: performance.now() - t0 }),
+      (err: Error) => send({ id: msg.id, ok: false, error: err.message, errorType: err.name, requestId, ms: performance.now() - t0 }),
     );
   });
 } catch (err) {
