@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
+import { createFakeContext } from "@fraud/lambda-scorer/testing";
 
 interface Invoke {
   id: number;
@@ -13,23 +14,8 @@ interface Invoke {
   event: unknown;
 }
 
-/** Lambda's default timeout for the scorer functions, in milliseconds. */
+/** The scorer functions' timeout, in milliseconds: `getRemainingTimeInMillis()` counts down from it. */
 const TIMEOUT_MS = 60_000;
-
-function context(requestId: string): Record<string, unknown> {
-  const deadline = Date.now() + TIMEOUT_MS;
-  return {
-    awsRequestId: requestId,
-    functionName: "fraud-scorer",
-    functionVersion: "$LATEST",
-    invokedFunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:fraud-scorer",
-    memoryLimitInMB: "1024",
-    logGroupName: "/aws/lambda/fraud-scorer",
-    logStreamName: "local",
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
-}
 
 const send = (msg: unknown): void => {
   process.send?.(msg);
@@ -49,7 +35,7 @@ try {
       send({ id: msg.id, ok: false, error: `the bundle exports no ${msg.handler} handler`, errorType: "Runtime.HandlerNotFound", requestId, ms: 0 });
       return;
     }
-    fn(msg.event, context(requestId)).then(
+    fn(msg.event, createFakeContext({ awsRequestId: requestId, timeoutMs: TIMEOUT_MS })).then(
       (value) => send({ id: msg.id, ok: true, value, requestId, ms: performance.now() - t0 }),
       (err: Error) => send({ id: msg.id, ok: false, error: err.message, errorType: err.name, requestId, ms: performance.now() - t0 }),
     );

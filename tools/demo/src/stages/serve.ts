@@ -5,6 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { scorerEnv } from "@fraud/lambda-scorer/config";
 import { startEndpoint, startFirehose } from "@fraud/local-aws";
 import type { EndpointServer, FirehoseServer } from "@fraud/local-aws";
 import { startLambda } from "../lambda-host.js";
@@ -19,6 +20,8 @@ import type { Reporter, StageTimes } from "../stages.js";
 export const STREAM_NAME = "fraud-detection-stream";
 /** The endpoint the Lambda invokes. @internal */
 export const ENDPOINT_NAME = "fraud-detection-endpoint";
+/** The model version the Lambda writes with every score. @internal */
+export const MODEL_VERSION = "local-1";
 /** Where Firehose lands objects, as the original stack configures it. @internal */
 export const FIREHOSE_PREFIX = "fraud-detection/firehose/";
 
@@ -40,20 +43,20 @@ export interface Services {
   lambdaLog: string;
 }
 
-/** The Lambda's environment: the AWS endpoints of the local services and the scorer's configuration (its defaults otherwise). */
+/**
+ * The Lambda's environment: what the Lambda runtime sets, the SDKs' endpoints pointed at the local
+ * services, and the scorer's configuration written by its own `scorerEnv` (every setting not given
+ * keeps the scorer's default).
+ */
 function lambdaEnvironment(o: ResolvedOptions, endpoint: EndpointServer, firehose: FirehoseServer): Record<string, string> {
   return {
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
+    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
     AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: endpoint.url,
     AWS_ENDPOINT_URL_FIREHOSE: firehose.url,
-    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
-    SCORING_MODE: "endpoint",
-    ENDPOINT_NAME,
-    DELIVERY_STREAM_NAME: STREAM_NAME,
-    BATCH_SIZE: String(o.batchSize),
-    MODEL_VERSION: "local-1",
+    ...scorerEnv({ scoringMode: "endpoint", endpointName: ENDPOINT_NAME, deliveryStreamName: STREAM_NAME, batchSize: o.batchSize, modelVersion: MODEL_VERSION }),
   };
 }
 
