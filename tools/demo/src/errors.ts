@@ -7,10 +7,12 @@ import type { Stage } from "./stages.js";
 /**
  * Stable codes of {@link DemoError}:
  * - `INVALID_ARGUMENT` — an option cannot run (a usage error; the CLI exits 2).
- * - `STAGE_FAILED` — a stage of the run failed (the CLI exits 1 naming it).
+ * - `LAMBDA_FAILED` — the bundled Lambda cannot be unpacked or started.
+ * - `STAGE_FAILED` — a stage of the run failed (the CLI exits 1 naming it; `cause` holds the
+ *   underlying error).
  * @public
  */
-export type DemoErrorCode = "INVALID_ARGUMENT" | "STAGE_FAILED";
+export type DemoErrorCode = "INVALID_ARGUMENT" | "LAMBDA_FAILED" | "STAGE_FAILED";
 
 /** Context of a {@link DemoError}. @public */
 export interface DemoErrorOptions extends ErrorOptions {

@@ -114,6 +114,8 @@ export interface HttpOutcome {
   ms: number[];
   /** The last failure, when any request failed. */
   lastError: string | undefined;
+  /** A 4xx answer: the function refused the request itself (nothing is re-sent). */
+  clientError: string | undefined;
 }
 
 interface HttpAnswer {
@@ -157,7 +159,7 @@ function httpEvent(transactions: readonly PostedTransaction[]): unknown {
 export async function postTransactions(host: LambdaHost, transactions: readonly PostedTransaction[], options: HttpClientOptions = {}): Promise<HttpOutcome> {
   const maxAttempts = options.maxAttempts ?? 3;
   const delays = options.retryDelaysMs ?? [100, 200];
-  const outcome: HttpOutcome = { requests: 0, resent: 0, flagged: 0, firehoseRetries: 0, undelivered: [], ms: [], lastError: undefined };
+  const outcome: HttpOutcome = { requests: 0, resent: 0, flagged: 0, firehoseRetries: 0, undelivered: [], ms: [], lastError: undefined, clientError: undefined };
   let pending = transactions;
   while (pending.length > 0) {
     if (outcome.requests > 0) {
@@ -169,7 +171,10 @@ export async function postTransactions(host: LambdaHost, transactions: readonly 
     outcome.ms.push(r.ms);
     const answer = r.value;
     if (r.ok && answer && answer.statusCode < 500) {
-      if (answer.statusCode !== 200) throw new Error(`HTTP ${answer.statusCode}: ${answer.body.slice(0, 200)}`);
+      if (answer.statusCode !== 200) {
+        outcome.clientError = `HTTP ${answer.statusCode}: ${answer.body.slice(0, 200)}`;
+        break;
+      }
       const body = JSON.parse(answer.body) as { flagged: number; retried?: number };
       outcome.flagged += body.flagged;
       outcome.firehoseRetries += body.retried ?? 0;

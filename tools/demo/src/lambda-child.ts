@@ -1,7 +1,7 @@
 /**
  * Runs the bundled Lambda the way the Lambda runtime does, in a process of its own: imports the
  * bundle once (cold start), then invokes handlers on request from the parent over IPC.
- * Usage (forked): `node lambda-child.js <bundle.mjs>`.
+ * Usage (forked): `node lambda-child.js <bundle.mjs> [timeout-ms]`.
  * @packageDocumentation
  */
 import { randomUUID } from "node:crypto";
@@ -14,8 +14,8 @@ interface Invoke {
   event: unknown;
 }
 
-/** The scorer functions' timeout, in milliseconds: `getRemainingTimeInMillis()` counts down from it. */
-const TIMEOUT_MS = 60_000;
+/** The function's timeout, in milliseconds: `getRemainingTimeInMillis()` counts down from it. */
+const TIMEOUT_MS = Number(process.argv[3] ?? 60_000);
 
 const send = (msg: unknown): void => {
   process.send?.(msg);

@@ -5,12 +5,13 @@
  */
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
 import { ensureDirectory } from "@fraud/local-aws";
+import { DemoError } from "./errors.js";
 
 /** The outcome of one handler invocation. @public */
 export interface Invocation<T = unknown> {
@@ -39,28 +40,46 @@ export interface LambdaHost {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** The runtime script: beside this module once built; the built copy when running from sources (tests). */
+const CHILD = existsSync(join(here, "lambda-child.js")) ? join(here, "lambda-child.js") : join(here, "..", "dist", "lambda-child.js");
 
 /** Unpacks the zip beside this package (so the bundle resolves `@aws-sdk/*` from the workspace, as Lambda's runtime provides the SDK). */
 async function unpack(zipPath: string): Promise<string> {
-  const files = unzipSync(new Uint8Array(await readFile(zipPath)));
-  if (!files["index.mjs"]) throw new Error(`${zipPath} holds no index.mjs`);
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(new Uint8Array(await readFile(zipPath)));
+  } catch (err) {
+    throw new DemoError("LAMBDA_FAILED", `cannot unpack the Lambda bundle ${zipPath}: ${(err as Error).message}`, { cause: err });
+  }
+  if (!files["index.mjs"]) throw new DemoError("LAMBDA_FAILED", `${zipPath} holds no index.mjs`);
   const dir = join(here, "..", ".lambda", `${process.pid}-${Date.now()}`);
   await ensureDirectory(dir);
   for (const [name, bytes] of Object.entries(files)) await writeFile(join(dir, name), bytes);
   return dir;
 }
 
+/** Options of {@link startLambda}. @public */
+export interface LambdaHostOptions {
+  /**
+   * The function's timeout in milliseconds: each invocation's `getRemainingTimeInMillis()` counts
+   * down from it (the stack's default is 60 s).
+   * @defaultValue 60000
+   */
+  timeoutMs?: number;
+}
+
 /** Forks the runtime process; resolves with the cold-start time once the bundle is imported. */
-function spawnRuntime(dir: string, env: Record<string, string>, logFile: string): { child: ChildProcess; ready: Promise<number> } {
+function spawnRuntime(dir: string, env: Record<string, string>, logFile: string, timeoutMs: number): { child: ChildProcess; ready: Promise<number> } {
   const log = openSync(logFile, "a");
-  const child = fork(join(here, "lambda-child.js"), [join(dir, "index.mjs")], { env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", log, log, "ipc"] });
+  const args = [join(dir, "index.mjs"), String(timeoutMs)];
+  const child = fork(CHILD, args, { execArgv: [], env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", log, log, "ipc"] });
   closeSync(log);
   const ready = new Promise<number>((resolve, reject) => {
     child.once("message", (msg: { ready: boolean; importMs?: number; error?: string }) => {
       if (msg.ready) resolve(msg.importMs ?? 0);
-      else reject(new Error(`the Lambda bundle failed to start: ${msg.error}`));
+      else reject(new DemoError("LAMBDA_FAILED", `the Lambda bundle failed to start: ${msg.error}`));
     });
-    child.once("exit", (code) => reject(new Error(`the Lambda process exited with code ${code} (see ${logFile})`)));
+    child.once("exit", (code) => reject(new DemoError("LAMBDA_FAILED", `the Lambda process exited with code ${code} (see ${logFile})`)));
   });
   return { child, ready };
 }
@@ -68,6 +87,9 @@ function spawnRuntime(dir: string, env: Record<string, string>, logFile: string)
 /**
  * Unpacks `zipPath` and starts it in a child process with `env` (plus PATH). Handler logs go to
  * `logFile`.
+ *
+ * @throws {@link DemoError} `INVALID_ARGUMENT` for a timeout out of Lambda's range,
+ * `LAMBDA_FAILED` when the bundle cannot be unpacked or started.
  *
  * @example
  * ```ts
@@ -77,9 +99,11 @@ function spawnRuntime(dir: string, env: Record<string, string>, logFile: string)
  * ```
  * @public
  */
-export async function startLambda(zipPath: string, env: Record<string, string>, logFile: string): Promise<LambdaHost> {
+export async function startLambda(zipPath: string, env: Record<string, string>, logFile: string, options: LambdaHostOptions = {}): Promise<LambdaHost> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1000 || timeoutMs > 900_000) throw new DemoError("INVALID_ARGUMENT", `timeoutMs must be an integer from 1000 to 900000, got ${timeoutMs}`);
   const dir = await unpack(zipPath);
-  const { child, ready } = spawnRuntime(dir, env, logFile);
+  const { child, ready } = spawnRuntime(dir, env, logFile, timeoutMs);
   const pending = new Map<number, (r: Invocation) => void>();
   let nextId = 0;
   let exited: Error | undefined;

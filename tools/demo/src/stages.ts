@@ -2,7 +2,7 @@
  * The stages of a run, their progress reporting and timing.
  * @packageDocumentation
  */
-import { DemoError } from "./errors.js";
+import { DemoError, isDemoError } from "./errors.js";
 
 /** The stages of a run, in order. @public */
 export const STAGES = ["data", "encode", "train", "serve", "stream", "deliver"] as const;
@@ -40,7 +40,7 @@ export async function runStage<T>(name: Stage, reporter: Reporter, times: StageT
   try {
     [value, done] = await fn();
   } catch (err) {
-    if (err instanceof DemoError) throw err;
+    if (isDemoError(err, "STAGE_FAILED")) throw err;
     throw new DemoError("STAGE_FAILED", (err as Error).message, { cause: err, stage: name });
   }
   const seconds = (performance.now() - t0) / 1000;

@@ -76,6 +76,7 @@ async function httpStream(o: ResolvedOptions, host: LambdaHost, count: number, r
   const post = async (batch: LiveTransaction[]): Promise<void> => {
     for (const t of batch) r.expected.add(t.id);
     const outcome = await postTransactions(host, batch);
+    if (outcome.clientError) throw new Error(`the function refused a request: ${outcome.clientError}`);
     r.httpRequests += outcome.requests;
     r.resent += outcome.resent;
     r.flagged += outcome.flagged;
