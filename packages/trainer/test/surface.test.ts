@@ -31,12 +31,47 @@ describe("runtime exports", () => {
       for (const v of Object.values(mod)) values.add(v);
     }
     expect(names).toEqual({
-      ".": ["ModelError", "TrainError", "TrainerError", "createModel", "evaluateBinary", "isModelError", "isTrainError", "isTrainerError", "loadModel", "parseHyperparameters", "runEvaluation", "runLocalTraining", "stratifiedSplit", "trainLinearLearner", "writeModelArtifact"],
+      ".": [
+        "MAX_ARTIFACT_BYTES",
+        "ModelError",
+        "TrainError",
+        "TrainerError",
+        "createModel",
+        "decodeModelArtifact",
+        "encodeModelArtifact",
+        "evaluateBinary",
+        "isModelError",
+        "isTrainError",
+        "isTrainerError",
+        "loadModel",
+        "parseHyperparameters",
+        "runEvaluation",
+        "runLocalTraining",
+        "stratifiedSplit",
+        "trainLinearLearner",
+        "writeModelArtifact",
+      ],
       "./model": ["MODEL_LIMITS", "ModelError", "TrainerError", "createModel", "decodeModelArtifact", "decodeNDArrayList", "encodeModelArtifact", "encodeNDArrayList", "isModelError", "isTrainerError", "loadModel", "writeModelArtifact"],
       "./aws": ["LINEAR_LEARNER_REGISTRIES", "SAGEMAKER_NAME_RULES", "SageMakerError", "dnsSuffix", "formatS3Uri", "isSageMakerError", "linearLearnerImage", "parseS3Uri", "parseStackOutputs", "partitionOf", "s3UriSchema", "sagemakerJobRecordSchema", "stackOutputsSchema", "trainingJobName", "validateSageMakerName"],
-      "./sagemaker": ["SageMakerError", "TRAINING_JOB_DEFAULTS", "createTrainingJob", "describeTrainingJob", "dryRunOutput", "evaluateJobArtifact", "isSageMakerError", "planTrainingJob", "registerSagemakerCommands", "runSageMakerTraining", "stopTrainingJob", "waitForTrainingJob"],
+      "./sagemaker": [
+        "SageMakerError",
+        "TRAINING_JOB_DEFAULTS",
+        "createTrainingJob",
+        "describeTrainingJob",
+        "downloadObject",
+        "dryRunOutput",
+        "evaluateJobArtifact",
+        "isSageMakerError",
+        "parseS3Url",
+        "planTrainingJob",
+        "registerSagemakerCommands",
+        "runSageMakerTraining",
+        "stopTrainingJob",
+        "waitForTrainingJob",
+      ],
     });
     expect(values.size).toBeLessThanOrEqual(50);
+    console.info(`@fraud/trainer exports ${values.size} distinct runtime values across ${Object.keys(ENTRIES).length} entry points`);
   });
 });
 
