@@ -43,7 +43,7 @@ export { FAILURE_RETENTION_SECONDS, Notifications } from "./constructs/notificat
 export { STACK_OUTPUT_NAMES, modelObjectArn } from "./outputs.js";
 export { DATE_PARTITIONS, ResultStream } from "./constructs/stream.js";
 export { SCORER_RETRIES, Scorer } from "./constructs/scorer.js";
-export { scorerEnvironment } from "./constructs/scorer-env.js";
+export { scorerConfig, scorerEnvironment } from "./constructs/scorer-env.js";
 export type { ScorerProps } from "./constructs/scorer.js";
 export { ALARM_PERIOD_SECONDS, Alarms } from "./constructs/alarms.js";
 export { FraudDetectionStack, MANAGED_BY, deployedPhase, fileSha256Base64 } from "./stack.js";

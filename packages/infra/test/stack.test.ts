@@ -197,7 +197,7 @@ describe("all phases, endpoint scoring", () => {
     expect(existsSync(join(full.dir, String(fn["filename"])))).toBe(true);
     expect(fn["reserved_concurrent_executions"]).toBeUndefined();
     expect(fn["depends_on"]).toEqual(expect.arrayContaining([`aws_sagemaker_endpoint.${Object.keys(full.all("aws_sagemaker_endpoint"))[0]}`, `aws_kinesis_firehose_delivery_stream.${Object.keys(full.all("aws_kinesis_firehose_delivery_stream"))[0]}`]));
-    expect(lambdaEnv(full)).toMatchObject({ SCORING_MODE: "endpoint", ENDPOINT_NAME: "fraud-detection-dev-endpoint", DELIVERY_STREAM_NAME: "fraud-detection-dev-results", MODEL_S3_URI: MODEL, CONTENT_TYPE: "text/csv" });
+    expect(lambdaEnv(full)).toMatchObject({ SCORING_MODE: "endpoint", ENDPOINT_NAME: "fraud-detection-dev-endpoint", DELIVERY_STREAM_NAME: "fraud-detection-dev-results", MODEL_S3_URI: MODEL, ON_FAILURE_QUEUE_URL: ref(full, "aws_sqs_queue", "url") });
     expect(full.json).toHaveResourceWithProperties("aws_cloudwatch_log_group", { name: "/aws/lambda/fraud-detection-dev-scorer", retention_in_days: 14 });
     expect(full.json).not.toHaveResource("aws_lambda_function_url");
   });

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
+import { scorerEnvironment } from "../constructs/scorer-env.js";
 import { InfraError } from "../errors.js";
 import { LINEAR_LEARNER_REGISTRIES, REGION_PATTERN, linearLearnerImage } from "../regions.js";
 import { applyEnvOverrides, deepMerge, isPlainObject } from "./env.js";
@@ -80,7 +81,7 @@ function finish(settings: Settings, environment: string, baseDir: string): Stack
   const backend = settings.backend.type === "local"
     ? settings.backend.path === undefined ? settings.backend : { ...settings.backend, path: resolvePath(baseDir, settings.backend.path) }
     : { ...settings.backend, key: settings.backend.key ?? `${settings.prefix}/${environment}/terraform.tfstate`, region: settings.backend.region ?? settings.region };
-  return {
+  const config: StackConfig = {
     ...settings,
     environment,
     baseDir,
@@ -88,6 +89,9 @@ function finish(settings: Settings, environment: string, baseDir: string): Stack
     backend,
     lambda: { ...settings.lambda, zipPath: resolvePath(baseDir, settings.lambda.zipPath) },
   };
+  // The Lambda's own check, on what the stack would write (the queue URL is only known at apply).
+  if (model.dataUrl !== undefined) scorerEnvironment(config, "https://sqs.us-east-1.amazonaws.com/123456789012/on-failure");
+  return config;
 }
 
 /**
