@@ -14,6 +14,12 @@
  * - `CREDENTIALS_MISSING` — no AWS credentials are configured for `plan`, `deploy` or `destroy`.
  * - `STACK_MISSING` — the synthesized stack folder for an environment does not exist (run `synth`).
  * - `COMMAND_FAILED` — a `terraform` command exited with a non-zero status.
+ * - `INVALID_ARGUMENT` — a command-line flag or option value is wrong or flags contradict each other.
+ * - `STATE_INVALID` — the deploy state file (`.fraud/deploy-<env>.json`) is unreadable or malformed.
+ * - `OUTPUTS_INVALID` — `terraform output -json` lacks a field of `fraud-stack.json` or holds a bad value.
+ * - `MODEL_INVALID` — the model to deploy is not a Linear Learner `model.tar.gz`, or cannot be read.
+ * - `AWS_FAILED` — an S3 or SageMaker request of the deploy failed.
+ * - `TRAINING_FAILED` — the SageMaker training job behind `deploy --train` failed or was stopped.
  *
  * @public
  */
@@ -27,7 +33,13 @@ export type InfraErrorCode =
   | "TOOL_MISSING"
   | "CREDENTIALS_MISSING"
   | "STACK_MISSING"
-  | "COMMAND_FAILED";
+  | "COMMAND_FAILED"
+  | "INVALID_ARGUMENT"
+  | "STATE_INVALID"
+  | "OUTPUTS_INVALID"
+  | "MODEL_INVALID"
+  | "AWS_FAILED"
+  | "TRAINING_FAILED";
 
 /** Options accepted by the {@link InfraError} constructor. @public */
 export interface InfraErrorOptions extends ErrorOptions {

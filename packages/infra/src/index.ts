@@ -50,7 +50,8 @@ export { FraudDetectionStack, MANAGED_BY, deployedPhase, fileSha256Base64 } from
 export type { FraudDetectionStackOptions } from "./stack.js";
 export { readSynthesized, stackDir, synthesize } from "./synth.js";
 export type { SynthesizeOptions, SynthesizedStack } from "./synth.js";
-export { findCredentials, findTerraform, runTerraform, terraformCommands } from "./terraform.js";
-export type { RunTerraformOptions, TerraformAction } from "./terraform.js";
+export { Terraform, findCredentials, findTerraform, preflight, runTerraform, terraformCommands } from "./terraform.js";
+export type { ResourceChange, RunTerraformOptions, TerraformAction, TerraformOptions } from "./terraform.js";
+export * from "./deploy/index.js";
 export { runCli } from "./command.js";
 export type { CliIo } from "./command.js";
