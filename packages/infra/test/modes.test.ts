@@ -2,7 +2,8 @@
 // through, the Function URL, the notebook, and the configuration variants.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LAYOUT, LINEAR_LEARNER_REGISTRIES } from "@fraud/infra";
+import { linearLearnerImage } from "@fraud/trainer/aws";
+import { LAYOUT } from "@fraud/infra";
 import type { InfraConfigFile } from "@fraud/infra";
 import { ref, synth, tempDir, writeZip } from "./helpers.js";
 import type { Synth } from "./helpers.js";
@@ -218,7 +219,7 @@ describe("variants", () => {
       name: "another region uses its own registry and partition",
       file: { region: "cn-north-1", model: { dataUrl: MODEL } },
       check: (s) => {
-        expect((s.one("aws_sagemaker_model")["primary_container"] as Record<string, unknown>)["image"]).toBe(`${LINEAR_LEARNER_REGISTRIES["cn-north-1"]}.dkr.ecr.cn-north-1.amazonaws.com.cn/linear-learner:1`);
+        expect((s.one("aws_sagemaker_model")["primary_container"] as Record<string, unknown>)["image"]).toBe(linearLearnerImage("cn-north-1"));
         expect(s.json.output["partition"]?.value).toBe("aws-cn");
         expect(statementsOf(s, "serving_").find((st) => st.Sid === "ReadModelArtifact")?.Resource).toEqual([MODEL_ARN.replace("arn:aws:", "arn:aws-cn:")]);
       },

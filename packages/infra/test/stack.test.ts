@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LAYOUT, MANAGED_BY, SCORER_RETRIES, STACK_OUTPUT_NAMES, linearLearnerImage } from "@fraud/infra";
+import { linearLearnerImage, parseStackOutputs } from "@fraud/trainer/aws";
+import { LAYOUT, MANAGED_BY, SCORER_RETRIES, STACK_OUTPUT_NAMES } from "@fraud/infra";
 import { ref, synth, tempDir, writeZip } from "./helpers.js";
 import type { Synth } from "./helpers.js";
 import "./matchers.js";
@@ -157,6 +158,39 @@ describe("foundation: no model configured", () => {
     expect(out["account_id"]?.value).toBe(account(foundation));
     expect(foundation.json.locals?.[account(foundation).slice(8, -1)]).toBe(`\${element(split(":", ${out["sagemaker_role_arn"]?.value.slice(2, -1)}), 4)}`);
     expect(out["failure_queue_url"]?.value).toBe(ref(foundation, "aws_sqs_queue", "url"));
+  });
+
+  it("once applied, `terraform output -json` parses as fraud-stack.json with the trainer's schema", () => {
+    // What Terraform resolves the references to at apply; null outputs are left out, as Terraform does.
+    const applied: Record<string, string> = {
+      [artifacts(foundation).replace(".arn}", ".bucket}")]: "fraud-detection-dev-artifacts-20261125",
+      [refWhere(foundation, "aws_s3_bucket", "bucket_prefix", "fraud-detection-dev-output-", "bucket")]: "fraud-detection-dev-output-20261125",
+      [refWhere(foundation, "aws_iam_role", "name", "fraud-detection-dev-sagemaker", "arn")]: "arn:aws:iam::123456789012:role/fraud-detection-dev-sagemaker",
+      [account(foundation)]: "123456789012",
+    };
+    const terraformOutput = Object.fromEntries(
+      Object.entries(foundation.json.output)
+        .filter(([, o]) => o.value !== null)
+        .map(([name, o]) => [name, { value: typeof o.value === "string" && o.value in applied ? applied[o.value] : o.value, type: "string", sensitive: false }]),
+    );
+    expect(terraformOutput).not.toHaveProperty("endpoint_name");
+    // The deploy writes the null endpoint_name back when it builds fraud-stack.json.
+    const stack = parseStackOutputs({ ...terraformOutput, endpoint_name: { value: null } }, "terraform output -json");
+    expect(stack).toEqual({
+      version: 1,
+      environment: "dev",
+      region: "us-east-1",
+      partition: "aws",
+      accountId: "123456789012",
+      artifactBucket: "fraud-detection-dev-artifacts-20261125",
+      dataPrefix: LAYOUT.dataPrefix,
+      modelPrefix: LAYOUT.modelPrefix,
+      outputBucket: "fraud-detection-dev-output-20261125",
+      sagemakerRoleArn: "arn:aws:iam::123456789012:role/fraud-detection-dev-sagemaker",
+      trainingJobPrefix: "fraud-detection-dev-",
+      endpointName: null,
+      scoringMode: "endpoint",
+    });
   });
 
   it("tags everything through provider default tags and keeps state local", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { scorerConfigSchema } from "@fraud/lambda-scorer/config";
+import { s3UriSchema } from "@fraud/trainer/aws";
 
 // One zod schema per section: it gives both the TypeScript type (`z.output`) and the runtime
 // check. Messages are written to follow the field name: "invalid configuration: <field>: <message>
@@ -23,8 +24,6 @@ export const INSTANCE_TYPE_PATTERN = /^ml\.[a-z][a-z0-9-]*\.(nano|micro|small|me
 export const PREFIX_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 /** Shape of an environment name: 1–8 lowercase letters or digits, starting with a letter. @public */
 export const ENVIRONMENT_PATTERN = /^[a-z][a-z0-9]{0,7}$/;
-/** `s3://bucket/key` with a bucket name S3 accepts and a non-empty key. */
-const S3_URL = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/;
 const IMAGE_URI = /^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/;
 const S3_KEY_PREFIX = /^[A-Za-z0-9!_.*'()/-]+\/$/;
 const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
@@ -60,7 +59,7 @@ export const bucketSettingsSchema = z
 /** Where the model comes from. Without one the stack is the foundation only. @public */
 export const modelSettingsSchema = z.strictObject({
   /** `s3://` URL of the Linear Learner `model.tar.gz` (env `FRAUD_INFRA_MODEL_DATA_URL`). When unset, it is read from `sagemakerJson`. */
-  dataUrl: text(S3_URL, "must be an s3:// URL such as s3://bucket/models/model.tar.gz").optional(),
+  dataUrl: s3UriSchema.optional(),
   /** Path of the `sagemaker.json` written by `fraud-train sagemaker` (relative to the configuration file). */
   sagemakerJson: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).optional(),
   /** Container image; defaults to the region's Linear Learner image. A custom ECR image adds pull permissions. */
