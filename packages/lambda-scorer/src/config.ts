@@ -6,7 +6,7 @@
  * Depends on zod only.
  * @packageDocumentation
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ScorerError, quote } from "./errors.js";
 import { describeIssue } from "./issues.js";
 import type { ConfigIssue } from "./errors.js";
