@@ -14,7 +14,7 @@ import { createServer } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { createModel, encodeModelArtifact } from "@fraud/trainer";
+import { createModel, encodeModelArtifact } from "@fraud/trainer/model";
 import { createEmbeddedScorer, createEndpointScorer, drawTransactions, scoreTransactions } from "@fraud/lambda-scorer";
 
 const print = (o) => console.log(JSON.stringify(o));
