@@ -1,28 +1,18 @@
-// Model artifacts: real SageMaker Linear Learner model.tar.gz files (read in place from the shared
-// fixtures directory), our own writer, and malformed or foreign inputs.
-import { existsSync, readFileSync } from "node:fs";
+// Model artifacts: real SageMaker Linear Learner model.tar.gz files (read in place when present),
+// our own writer, and malformed or foreign inputs.
+import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import fc from "fast-check";
-import { unzipSync, zipSync } from "fflate";
-import { extract as tarExtract, pack as tarPack } from "tar-stream";
+import { unzipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  ModelError,
-  createModel,
-  decodeModelArtifact,
-  decodeNDArrayList,
-  encodeModelArtifact,
-  loadModel,
-  writeModelArtifact,
-} from "@fraud/trainer";
-import type { ModelErrorCode } from "@fraud/trainer";
-
-const here = dirname(fileURLToPath(import.meta.url));
-const FIXTURES = resolve(process.env["LL_FIXTURES_DIR"] || resolve(here, "../../../../shared/fixtures/linear-learner"));
+import { ModelError, createModel, decodeModelArtifact, decodeNDArrayList, encodeModelArtifact, encodeNDArrayList, loadModel, writeModelArtifact } from "@fraud/trainer/model";
+import type { ModelErrorCode } from "@fraud/trainer/model";
+import { modelFromArtifact } from "../../src/model/artifact.js";
+import { modelFiles, tarOf, targzOf, text, untar } from "../helpers/archives.js";
+import { HAVE_REAL, REAL_MODELS, REAL_SKIP_NOTE, realBytes, realExpected, realFile, ruleRows } from "../helpers/linear-learner.js";
 
 interface ExpectedRow {
   row: number;
@@ -33,12 +23,6 @@ interface Expected {
   "additional-params.json": { threshold: number; predictor_type: string; loss_type: string };
   params: { arrays: { name: string; shape: number[]; values?: number[][] | number[] }[] };
   predictions: { width: number; predictor_type: string; rows: ExpectedRow[]; rows_scaled_0_01: ExpectedRow[] };
-}
-
-const REAL = ["attrition-binary", "covid-regressor", "salary-regressor"];
-
-function ruleRows(width: number, scale: number): number[][] {
-  return Array.from({ length: 5 }, (_, i) => Array.from({ length: width }, (_, j) => ((((i * 31 + j * 17) % 13) - 6) / 3.0) * scale));
 }
 
 async function codeOf(p: Promise<unknown>): Promise<{ code: ModelErrorCode; message: string }> {
@@ -52,39 +36,11 @@ async function codeOf(p: Promise<unknown>): Promise<{ code: ModelErrorCode; mess
   throw new Error("expected a ModelError");
 }
 
-async function tarOf(members: { name: string; data: Uint8Array; type?: "file" | "directory" }[]): Promise<Uint8Array> {
-  const pack = tarPack();
-  for (const m of members) pack.entry({ name: m.name, size: m.data.length, type: m.type ?? "file" }, m.data);
-  pack.finalize();
-  const chunks: Uint8Array[] = [];
-  for await (const c of pack) chunks.push(c as Uint8Array);
-  return Buffer.concat(chunks);
-}
-
-async function untar(bytes: Uint8Array): Promise<{ name: string; uid: number; data: Uint8Array }[]> {
-  const ex = tarExtract();
-  const out: { name: string; uid: number; data: Uint8Array }[] = [];
-  const done = (async () => {
-    for await (const e of ex) {
-      const chunks: Uint8Array[] = [];
-      for await (const c of e) chunks.push(c as Uint8Array);
-      out.push({ name: e.header.name, uid: e.header.uid, data: Buffer.concat(chunks) });
-    }
-  })();
-  ex.end(bytes);
-  await done;
-  return out;
-}
-
-describe("real SageMaker Linear Learner artifacts", () => {
-  it("finds the shared fixtures", () => {
-    for (const name of [...REAL, "OTHER-fm-movielens-regressor"]) expect(existsSync(join(FIXTURES, name, "model.tar.gz")), name).toBe(true);
-  });
-
-  it.each(REAL)("%s loads and scores like expected.json", async (name) => {
+describe.skipIf(!HAVE_REAL)(`real SageMaker Linear Learner artifacts${REAL_SKIP_NOTE}`, () => {
+  it.each(REAL_MODELS)("%s loads and scores like expected.json", async (name) => {
     // Prepare
-    const expected = JSON.parse(readFileSync(join(FIXTURES, name, "expected.json"), "utf8")) as Expected;
-    const file = join(FIXTURES, name, "model.tar.gz");
+    const expected = realExpected<Expected>(name);
+    const file = realFile(name);
     // Act
     const model = await loadModel(file);
     // Assess
@@ -110,9 +66,9 @@ describe("real SageMaker Linear Learner artifacts", () => {
     }
   });
 
-  it.each(REAL)("%s loads from bytes, and its bare model_algo-1 zip loads too", async (name) => {
-    const bytes = readFileSync(join(FIXTURES, name, "model.tar.gz"));
-    const fromPath = await loadModel(join(FIXTURES, name, "model.tar.gz"));
+  it.each(REAL_MODELS)("%s loads from bytes, and its bare model_algo-1 zip loads too", async (name) => {
+    const bytes = realBytes(name);
+    const fromPath = await loadModel(realFile(name));
     const fromBytes = await loadModel(bytes);
     expect(fromBytes.weights).toEqual(fromPath.weights);
     const [member] = (await untar(gunzipSync(bytes))).filter((m) => m.name.endsWith("model_algo-1"));
@@ -121,7 +77,7 @@ describe("real SageMaker Linear Learner artifacts", () => {
   });
 
   it("the attrition artifact's arrays are V2, dense float32 on cpu(0), weight then bias", async () => {
-    const art = await decodeModelArtifact(readFileSync(join(FIXTURES, "attrition-binary", "model.tar.gz")));
+    const art = await decodeModelArtifact(realBytes("attrition-binary"));
     expect(art.arrays.map((a) => [a.name, a.version, a.storage, a.dtype, a.shape, a.context])).toEqual([
       ["arg:fc0_weight", "V2", "default", "float32", [20, 1], { devType: 1, devId: 0 }],
       ["arg:fc0_bias", "V2", "default", "float32", [1, 1], { devType: 1, devId: 0 }],
@@ -130,7 +86,7 @@ describe("real SageMaker Linear Learner artifacts", () => {
   });
 
   it("rejects the Factorization Machines model, and still decodes its row_sparse params", async () => {
-    const file = join(FIXTURES, "OTHER-fm-movielens-regressor", "model.tar.gz");
+    const file = realFile("OTHER-fm-movielens-regressor");
     const { code, message } = await codeOf(loadModel(file));
     expect(code).toBe("MODEL_UNSUPPORTED");
     expect(message).toBe(`${file}: a SageMaker Factorization Machines model (meta.json, symbol.json, params), not Linear Learner`);
@@ -138,9 +94,7 @@ describe("real SageMaker Linear Learner artifacts", () => {
     const [member] = await untar(gunzipSync(readFileSync(file)));
     const params = unzipSync(member!.data)["params"]!;
     const arrays = decodeNDArrayList(params);
-    const exp = JSON.parse(readFileSync(join(FIXTURES, "OTHER-fm-movielens-regressor", "expected.json"), "utf8")) as {
-      params: { arrays: { name: string; shape: number[]; storage_type: string; stats: { sum: number } }[] };
-    };
+    const exp = realExpected<{ params: { arrays: { name: string; shape: number[]; storage_type: string; stats: { sum: number } }[] } }>("OTHER-fm-movielens-regressor");
     expect(arrays.map((a) => [a.name, a.storage, a.shape])).toEqual(exp.params.arrays.map((a) => [a.name, a.storage_type, a.shape]));
     arrays.forEach((a, i) => {
       const sum = a.values.reduce((s, v) => s + v, 0);
@@ -155,44 +109,38 @@ describe("writeModelArtifact", () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
-  it("writes Linear Learner's layout: one tar member, a stored zip, V2 params named arg:*", async () => {
+  it("writes Linear Learner's layout: one tar member, a stored zip, V2 params named arg:*, bias (1, 1)", async () => {
     const bytes = await encodeModelArtifact({ predictorType: "binary_classifier", weights: [0.5, -0.25, 2], bias: 0.125, threshold: 0.3 });
     const members = await untar(gunzipSync(bytes));
     expect(members.map((m) => [m.name, m.uid])).toEqual([["model_algo-1", 0]]);
-    const zip = members[0]!.data;
-    // Every local header has compression method 0 (stored).
-    const names: string[] = [];
-    for (let o = 0; o + 30 <= zip.length; ) {
-      const v = new DataView(zip.buffer, zip.byteOffset + o);
-      if (v.getUint32(0, true) !== 0x04034b50) break;
-      expect(v.getUint16(8, true)).toBe(0);
-      const nameLen = v.getUint16(26, true);
-      names.push(new TextDecoder().decode(zip.subarray(o + 30, o + 30 + nameLen)));
-      o += 30 + nameLen + v.getUint16(28, true) + v.getUint32(18, true);
-    }
-    expect(names.sort()).toEqual(["additional-params.json", "manifest.json", "mx-mod-0000.params", "mx-mod-symbol.json"]);
-    const files = unzipSync(zip);
-    const additional = JSON.parse(new TextDecoder().decode(files["additional-params.json"])) as Record<string, unknown>;
-    expect(additional).toMatchObject({ threshold: 0.3, loss_type: "logistic", predictor_type: "binary_classifier" });
-    expect(JSON.parse(new TextDecoder().decode(files["manifest.json"]))).toEqual({ "mx-mod": "mxnet_module", "additional-params.json": "json", version: 1 });
+    const files = unzipSync(members[0]!.data);
+    expect(Object.keys(files)).toEqual(["additional-params.json", "mx-mod-0000.params", "manifest.json", "mx-mod-symbol.json"]);
+    expect(text(files["additional-params.json"])).toBe(
+      '{"threshold": 0.3, "loss_type": "logistic", "predictor_type": "binary_classifier", "metrics_params": {"quantile": null, "huber_delta": null, "margin": null, ' +
+        '"loss_insensitivity": null, "eps_insensitive_loss_type": null, "accuracy_top_k": 3, "f_beta": 1.0, "positive_example_weight_mult": 1.0, "class_weights": null, "threshold": 0.3}}',
+    );
+    expect(text(files["manifest.json"])).toBe('{"mx-mod": "mxnet_module", "additional-params.json": "json", "version": 1}');
     const arrays = decodeNDArrayList(files["mx-mod-0000.params"]!);
     expect(arrays.map((a) => [a.name, a.version, a.dtype, a.shape, Array.from(a.values)])).toEqual([
       ["arg:fc0_weight", "V2", "float32", [3, 1], [0.5, -0.25, 2]],
-      ["arg:fc0_bias", "V2", "float32", [1], [0.125]],
+      ["arg:fc0_bias", "V2", "float32", [1, 1], [0.125]],
     ]);
-    const symbol = JSON.parse(new TextDecoder().decode(files["mx-mod-symbol.json"])) as { nodes: { op: string; attrs?: Record<string, string> }[] };
+    const symbol = JSON.parse(text(files["mx-mod-symbol.json"])) as { nodes: { op: string; attrs?: Record<string, string> }[] };
     expect(symbol.nodes.map((n) => n.op)).toEqual(["null", "null", "dot", "null", "broadcast_add", "null", "LogisticRegressionOutput"]);
     expect(symbol.nodes[1]!.attrs).toEqual({ __shape__: "(3, 1)" });
-    expect(symbol.nodes[3]!.attrs).toEqual({ __lr_mult__: "10.0", __shape__: "(1,)" });
+    expect(symbol.nodes[3]!.attrs).toEqual({ __lr_mult__: "10.0", __shape__: "(1, 1)" });
   });
 
-  it("is deterministic and can store the bias as (1, 1) like SageMaker", async () => {
-    const input = { predictorType: "regressor" as const, weights: [1, 2], bias: 3, biasShape: [1, 1] as [1, 1] };
+  it("is deterministic, whatever the time zone, and can still write the (1,) bias of earlier versions", async () => {
+    const input = { predictorType: "regressor" as const, weights: [1, 2], bias: 3 };
     const a = await encodeModelArtifact(input);
     expect(Buffer.from(await encodeModelArtifact(input)).equals(Buffer.from(a))).toBe(true);
     const art = await decodeModelArtifact(a);
     expect(art.arrays[1]!.shape).toEqual([1, 1]);
     expect(art.ops.at(-1)).toBe("LinearRegressionOutput");
+    const legacy = await decodeModelArtifact(await encodeModelArtifact({ ...input, biasShape: [1] }));
+    expect(legacy.arrays[1]!.shape).toEqual([1]);
+    expect(modelFromArtifact(legacy).bias).toBe(3);
   });
 
   it("round-trips any model through a file (property)", async () => {
@@ -220,7 +168,7 @@ describe("writeModelArtifact", () => {
       ),
       { numRuns: 40 },
     );
-    expect((await readdir(dir)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect(await readdir(dir)).toEqual(["model.tar.gz"]);
   });
 
   it.each([
@@ -228,6 +176,8 @@ describe("writeModelArtifact", () => {
     [{ weights: [1, NaN], bias: 0 }, "weight 1 is not finite: NaN"],
     [{ weights: [1], bias: Infinity }, "bias is not finite: Infinity"],
     [{ weights: [1], bias: 0, threshold: 1.5 }, "threshold 1.5 is outside [0, 1]"],
+    [{ weights: [1], bias: 0, mtime: new Date(Date.UTC(1979, 11, 31)) }, "mtime 1979-12-31T00:00:00.000Z is outside 1980-2099"],
+    [{ weights: [1], bias: 0, nodeSuffix: -1 }, "nodeSuffix must be a non-negative integer, got -1"],
   ])("rejects %j", async (input, message) => {
     const err = await codeOf(encodeModelArtifact({ predictorType: "binary_classifier", ...input }));
     expect(err).toEqual({ code: "INVALID_ARGUMENT", message });
@@ -260,42 +210,43 @@ describe("predict", () => {
 
 describe("corrupt and foreign artifacts", () => {
   const enc = new TextEncoder();
-  const ll = async (files: Record<string, Uint8Array | string>): Promise<Uint8Array> => {
-    const zip = zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === "string" ? enc.encode(v) : v])));
-    return gzipSync(await tarOf([{ name: "model_algo-1", data: zip }]));
-  };
-  const good = async (): Promise<Record<string, Uint8Array>> => {
-    const [m] = await untar(gunzipSync(await encodeModelArtifact({ predictorType: "binary_classifier", weights: [1, 2], bias: 0 })));
-    return unzipSync(m!.data);
-  };
-  const symbolWith = (files: Record<string, Uint8Array>, from: string, to: string): string =>
-    new TextDecoder().decode(files["mx-mod-symbol.json"]).replace(from, to);
+  const ll = targzOf;
+  const good = async (): Promise<Record<string, Uint8Array>> => modelFiles(await encodeModelArtifact({ predictorType: "binary_classifier", weights: [1, 2], bias: 0 }));
+  const symbolWith = (files: Record<string, Uint8Array>, from: string, to: string): string => text(files["mx-mod-symbol.json"]).replace(from, to);
 
   const cases: [string, () => Promise<Uint8Array>, ModelErrorCode, string][] = [
     ["random bytes", async () => enc.encode("hello, this is not a model"), "MODEL_CORRUPT", "m: not a model.tar.gz (neither gzip-compressed tar, tar nor zip)"],
     ["truncated gzip", async () => (await encodeModelArtifact({ predictorType: "regressor", weights: [1], bias: 0 })).subarray(0, 40), "MODEL_CORRUPT", "m: corrupt gzip data"],
     ["gzip of text", async () => gzipSync(enc.encode("x".repeat(600))), "MODEL_CORRUPT", "m: not a model.tar.gz"],
-    ["tar without model_algo-1", async () => gzipSync(await tarOf([{ name: "other.txt", data: enc.encode("x") }])), "MODEL_UNSUPPORTED", "m: no model_algo-1 member in the archive (members: other.txt)"],
+    ["tar without model_algo-1", async () => gzipSync(await tarOf([{ name: "other.txt", data: enc.encode("x") }])), "MODEL_UNSUPPORTED", 'm: no model_algo-1 member at the archive root (members: "other.txt")'],
     [
       "bare NDArray list (PCA / k-means)",
       async () => gzipSync(await tarOf([{ name: "model_algo-1", data: Uint8Array.from([0x12, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) }])),
       "MODEL_UNSUPPORTED",
       "m: not a Linear Learner artifact: model_algo-1 is a bare MXNet NDArray list (as written by PCA or k-means)",
     ],
-    ["zip without the symbol", async () => ll({ "mx-mod-0000.params": (await good())["mx-mod-0000.params"]! }), "MODEL_UNSUPPORTED", "m: not a Linear Learner artifact: model_algo-1 holds [mx-mod-0000.params], expected mx-mod-symbol.json and mx-mod-0000.params"],
+    ["zip without the symbol", async () => ll({ "mx-mod-0000.params": (await good())["mx-mod-0000.params"]! }), "MODEL_UNSUPPORTED", 'm: not a Linear Learner artifact: model_algo-1 holds ["mx-mod-0000.params"], expected mx-mod-symbol.json and mx-mod-0000.params'],
     ["symbol not JSON", async () => ll({ ...(await good()), "mx-mod-symbol.json": "{nope" }), "MODEL_CORRUPT", "m: mx-mod-symbol.json is not valid JSON"],
     ["multiclass symbol", async () => { const g = await good(); return ll({ ...g, "mx-mod-symbol.json": symbolWith(g, "LogisticRegressionOutput", "SoftmaxOutput") }); }, "MODEL_UNSUPPORTED", "m: a multiclass Linear Learner model (SoftmaxOutput) is not supported"],
     ["unknown head op", async () => { const g = await good(); return ll({ ...g, "mx-mod-symbol.json": symbolWith(g, "LogisticRegressionOutput", "MakeLoss") }); }, "MODEL_UNSUPPORTED", "m: unsupported symbol output op MakeLoss"],
-    ["predictor type disagrees", async () => ll({ ...(await good()), "additional-params.json": '{"threshold": 0.5, "predictor_type": "regressor"}' }), "MODEL_CORRUPT", "m: additional-params.json says predictor_type regressor but the symbol's output is LogisticRegressionOutput"],
+    ["predictor type disagrees", async () => ll({ ...(await good()), "additional-params.json": '{"threshold": 0.5, "predictor_type": "regressor"}' }), "MODEL_CORRUPT", 'm: additional-params.json says predictor_type "regressor" but the symbol\'s output is LogisticRegressionOutput'],
     ["threshold out of range", async () => ll({ ...(await good()), "additional-params.json": '{"threshold": 7}' }), "MODEL_CORRUPT", "m: additional-params.json threshold 7 is not a number in [0, 1]"],
     ["params truncated", async () => { const g = await good(); return ll({ ...g, "mx-mod-0000.params": g["mx-mod-0000.params"]!.subarray(0, 50) }); }, "MODEL_CORRUPT", "m: mx-mod-0000.params: truncated NDArray data"],
-    ["params without bias", async () => ll({ ...(await good()), "mx-mod-0000.params": (await import("@fraud/trainer")).encodeNDArrayList([{ name: "arg:fc0_weight", shape: [2, 1], values: [1, 2] }]) }), "MODEL_CORRUPT", "m: mx-mod-0000.params has no arg:fc0_bias array (arrays: arg:fc0_weight)"],
-    ["multiclass weights", async () => ll({ ...(await good()), "mx-mod-0000.params": (await import("@fraud/trainer")).encodeNDArrayList([{ name: "arg:fc0_weight", shape: [1, 2], values: [1, 2] }, { name: "arg:fc0_bias", shape: [1], values: [0] }]) }), "MODEL_UNSUPPORTED", "m: fc0_weight has shape (1, 2): multiclass models are not supported"],
+    ["params without bias", async () => ll({ ...(await good()), "mx-mod-0000.params": encodeNDArrayList([{ name: "arg:fc0_weight", shape: [2, 1], values: [1, 2] }]) }), "MODEL_CORRUPT", "m: mx-mod-0000.params has no arg:fc0_bias array (arrays: arg:fc0_weight)"],
+    ["multiclass weights", async () => ll({ ...(await good()), "mx-mod-0000.params": encodeNDArrayList([{ name: "arg:fc0_weight", shape: [1, 2], values: [1, 2] }, { name: "arg:fc0_bias", shape: [1], values: [0] }]) }), "MODEL_UNSUPPORTED", "m: fc0_weight has shape (1, 2): multiclass models are not supported"],
+    ["weights disagree with the symbol", async () => ll({ ...(await good()), "mx-mod-0000.params": encodeNDArrayList([{ name: "arg:fc0_weight", shape: [3, 1], values: [1, 2, 3] }, { name: "arg:fc0_bias", shape: [1, 1], values: [0] }]) }), "MODEL_CORRUPT", "m: mx-mod-symbol.json declares fc0_weight (2, 1) but mx-mod-0000.params holds (3, 1)"],
   ];
   it.each(cases)("%s", async (_name, make, code, message) => {
-    const err = await codeOf(decodeModelArtifact(await make(), "m").then((a) => import("@fraud/trainer").then((t) => t.modelFromArtifact(a, "m"))));
+    const err = await codeOf(decodeModelArtifact(await make(), { name: "m" }).then((a) => modelFromArtifact(a, "m")));
     expect(err.code).toBe(code);
     expect(err.message.startsWith(message)).toBe(true);
+  });
+
+  it("names a file it cannot write, with IO_ERROR", async () => {
+    expect(await codeOf(writeModelArtifact("/nonexistent-dir/model.tar.gz", { predictorType: "regressor", weights: [1], bias: 0 }))).toEqual({
+      code: "IO_ERROR",
+      message: "/nonexistent-dir/model.tar.gz: cannot write model (ENOENT)",
+    });
   });
 
   it("names a missing file", async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { LINEAR_LEARNER_REGIONS, LINEAR_LEARNER_REGISTRIES, SageMakerError, linearLearnerImage, linearLearnerRegistry } from "@fraud/trainer/sagemaker";
+import { LINEAR_LEARNER_REGISTRIES, SageMakerError, linearLearnerImage, partitionOf } from "@fraud/trainer/aws";
+
+const LINEAR_LEARNER_REGIONS = LINEAR_LEARNER_REGISTRIES.map((r) => r.region);
 
 describe("linearLearnerImage", () => {
   // Spot checks against the SageMaker Python SDK's image_uri_config/linear-learner.json and its unit tests.
@@ -26,7 +28,8 @@ describe("linearLearnerImage", () => {
       const uri = linearLearnerImage(r.region);
       expect(uri).toMatch(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.(amazonaws\.com|amazonaws\.com\.cn|c2s\.ic\.gov|sc2s\.sgov\.gov)\/linear-learner:1$/);
       expect(uri.endsWith(".com.cn/linear-learner:1")).toBe(r.region.startsWith("cn-"));
-      expect(linearLearnerRegistry(r.region).partition).toBe(
+      expect(r.partition).toBe(partitionOf(r.region));
+      expect(r.partition).toBe(
         r.region.startsWith("cn-") ? "aws-cn" : r.region.startsWith("us-gov-") ? "aws-us-gov" : r.region.startsWith("us-isob") ? "aws-iso-b" : r.region.startsWith("us-iso") ? "aws-iso" : "aws",
       );
     }

@@ -1,7 +1,7 @@
 import { SageMakerError } from "./errors.js";
-
-/** AWS partition of a region, which decides the registry's domain. @public */
-export type Partition = "aws" | "aws-cn" | "aws-us-gov" | "aws-iso" | "aws-iso-b";
+import { dnsSuffix, partitionOf } from "./partitions.js";
+import type { Partition } from "./partitions.js";
+import { quote } from "../text.js";
 
 /** One region's Linear Learner registry. @public */
 export interface LinearLearnerRegistry {
@@ -14,14 +14,6 @@ export interface LinearLearnerRegistry {
   /** DNS suffix of the partition's ECR endpoints (`amazonaws.com`, `amazonaws.com.cn`, …). */
   domain: string;
 }
-
-const DOMAINS: Record<Partition, string> = {
-  aws: "amazonaws.com",
-  "aws-cn": "amazonaws.com.cn",
-  "aws-us-gov": "amazonaws.com",
-  "aws-iso": "c2s.ic.gov",
-  "aws-iso-b": "sc2s.sgov.gov",
-};
 
 // Registry accounts of the built-in Linear Learner image, version "1", per region, as published in the
 // SageMaker Python SDK's `image_uri_config/linear-learner.json` (training and inference scopes).
@@ -62,48 +54,38 @@ const ACCOUNTS: Readonly<Record<string, string>> = {
   "us-west-2": "174872318107",
 };
 
-function partitionOf(region: string): Partition {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  if (region.startsWith("us-isob-")) return "aws-iso-b";
-  if (region.startsWith("us-iso-")) return "aws-iso";
-  return "aws";
-}
-
 /**
  * Every region with a published Linear Learner image (commercial, China, GovCloud and the ISO
  * partitions), sorted by region name.
+ *
+ * @example
+ * ```ts
+ * LINEAR_LEARNER_REGISTRIES.find((r) => r.region === "eu-west-1")?.account; // "438346466558"
+ * ```
  * @public
  */
 export const LINEAR_LEARNER_REGISTRIES: readonly LinearLearnerRegistry[] = Object.keys(ACCOUNTS)
   .sort()
-  .map((region) => {
-    const partition = partitionOf(region);
-    return Object.freeze({ region, account: ACCOUNTS[region]!, partition, domain: DOMAINS[partition] });
-  });
+  .map((region) => Object.freeze({ region, account: ACCOUNTS[region]!, partition: partitionOf(region), domain: dnsSuffix(region) }));
 
-/** The regions of {@link LINEAR_LEARNER_REGISTRIES}, sorted. @public */
-export const LINEAR_LEARNER_REGIONS: readonly string[] = LINEAR_LEARNER_REGISTRIES.map((r) => r.region);
+/** Tag of the Linear Learner image (the algorithm's only version). */
+const IMAGE_TAG = "1";
 
-/** Tag of the Linear Learner image used for training (the algorithm's only version). @public */
-export const LINEAR_LEARNER_IMAGE_TAG = "1";
-
-/**
- * The registry of Linear Learner in a region.
- * @throws {@link SageMakerError} `UNKNOWN_REGION`, listing the known regions.
- * @public
- */
+/** The registry of Linear Learner in a region; throws `UNKNOWN_REGION` listing the known regions. */
 export function linearLearnerRegistry(region: string): LinearLearnerRegistry {
   const r = LINEAR_LEARNER_REGISTRIES.find((x) => x.region === region);
   if (r === undefined) {
-    throw new SageMakerError("UNKNOWN_REGION", `no Linear Learner image for region "${region}" (known regions: ${LINEAR_LEARNER_REGIONS.join(", ")})`);
+    throw new SageMakerError(
+      "UNKNOWN_REGION",
+      `no Linear Learner image for region ${quote(region)} (known regions: ${LINEAR_LEARNER_REGISTRIES.map((x) => x.region).join(", ")})`,
+    );
   }
   return r;
 }
 
 /**
- * The Linear Learner training image URI of a region, as the SageMaker Python SDK's
- * `image_uris.retrieve("linear-learner", region)` returns it.
+ * The Linear Learner image URI of a region (the same image trains and serves), as the SageMaker
+ * Python SDK's `image_uris.retrieve("linear-learner", region)` returns it.
  *
  * @example
  * ```ts
@@ -115,5 +97,5 @@ export function linearLearnerRegistry(region: string): LinearLearnerRegistry {
  */
 export function linearLearnerImage(region: string): string {
   const r = linearLearnerRegistry(region);
-  return `${r.account}.dkr.ecr.${r.region}.${r.domain}/linear-learner:${LINEAR_LEARNER_IMAGE_TAG}`;
+  return `${r.account}.dkr.ecr.${r.region}.${r.domain}/linear-learner:${IMAGE_TAG}`;
 }

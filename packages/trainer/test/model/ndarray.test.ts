@@ -1,8 +1,8 @@
 // MXNet NDArray list (.params) reader and writer: every record layout, storage type and dtype.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ModelError, decodeNDArrayList, encodeNDArrayList } from "@fraud/trainer";
-import type { NDArrayVersion } from "@fraud/trainer";
+import { ModelError, decodeNDArrayList, encodeNDArrayList } from "@fraud/trainer/model";
+import type { NDArrayVersion } from "@fraud/trainer/model";
 
 /** Little-endian byte builder for hand-made records. */
 class Bytes {
@@ -139,11 +139,47 @@ describe("decodeNDArrayList", () => {
     ["trailing bytes", header(0).u64(0).u32(7).get(), "p: 4 unexpected bytes after the NDArray list at byte 32"],
     ["utf-8 name", Uint8Array.from([...header(1).u32(0xf993fac9).i32(0).i32(1).u64(1).i32(1).i32(0).i32(0).f32(1).u64(1).u64(1).get(), 0xff]), "p: array name is not valid UTF-8 at byte 68"],
   ])("rejects a bad %s", (_what, bytes, message) => {
-    expect(() => decodeNDArrayList(bytes, "p")).toThrow(expect.objectContaining({ code: "MODEL_CORRUPT", message }));
+    expect(() => decodeNDArrayList(bytes, { name: "p" })).toThrow(expect.objectContaining({ code: "MODEL_CORRUPT", message }));
   });
 
   it("refuses arrays above maxElements before allocating", () => {
     const bytes = header(1).u32(0xf993fac9).i32(0).i32(2).u64(100000).u64(100000).i32(1).i32(0).i32(0).get();
-    expect(() => decodeNDArrayList(bytes, "p")).toThrow(expect.objectContaining({ code: "MODEL_UNSUPPORTED" }));
+    expect(() => decodeNDArrayList(bytes, { name: "p" })).toThrow(
+      expect.objectContaining({ code: "MODEL_TOO_LARGE", message: "p: array of shape (100000, 100000) declares 10000000000 elements, above the limit of 16777216 (byte 64)" }),
+    );
+    expect(() => decodeNDArrayList(header(1).u32(0xf993fac9).i32(0).i32(1).u64(11).i32(1).i32(0).i32(0).get(), { name: "p", maxElements: 10 })).toThrow(
+      expect.objectContaining({ code: "MODEL_TOO_LARGE" }),
+    );
+  });
+
+  it("checks a dense array's declared size against the bytes present before allocating", () => {
+    // 16 million float32 declared (64 MB), 8 bytes present.
+    const bytes = header(1).u32(0xf993fac9).i32(0).i32(1).u64(16_000_000).i32(1).i32(0).i32(0).f32(1, 2).get();
+    expect(() => decodeNDArrayList(bytes, { name: "p" })).toThrow(
+      expect.objectContaining({ code: "MODEL_CORRUPT", message: "p: truncated NDArray data (16000000 float32 values need 64000000 bytes, 8 present) at byte 56" }),
+    );
+  });
+
+  it("refuses a row_sparse array whose logical shape is above the limit, though its stored rows are few", () => {
+    // One stored row of a (100 000 000, 1) array: 12 bytes of data would densify into 800 MB.
+    const bytes = header(1)
+      .u32(0xf993fac9)
+      .i32(1) // row_sparse
+      .i32(2).u64(1).u64(1) // storage shape (1, 1)
+      .i32(2).u64(100_000_000).u64(1) // logical shape
+      .i32(1).i32(0).i32(0) // cpu(0), float32
+      .i32(6).i32(1).u64(1) // aux: int64 row indices, shape (1)
+      .f32(0.5).u64(99_999_999)
+      .u64(1).name("arg:fc0_weight")
+      .get();
+    expect(() => decodeNDArrayList(bytes, { name: "p", maxElements: 1_000_000 })).toThrow(expect.objectContaining({ code: "MODEL_TOO_LARGE" }));
+    const [a] = decodeNDArrayList(bytes, { name: "p", maxElements: 100_000_000 }).slice(0, 1);
+    expect(a!.values[99_999_999]).toBe(0.5);
+  });
+
+  it("refuses an array count the file cannot hold", () => {
+    expect(() => decodeNDArrayList(header(2 ** 40).get(), { name: "p" })).toThrow(
+      expect.objectContaining({ code: "MODEL_CORRUPT", message: "p: array count 1099511627776 larger than the file can hold at byte 16" }),
+    );
   });
 });
