@@ -8,7 +8,7 @@ import type { ModelSource } from "./model.js";
 import { stackOutputsFromTerraform, writeStackFile } from "./outputs.js";
 import { openStack } from "./stack-runner.js";
 import type { StackCommandOptions, StackRunner } from "./stack-runner.js";
-import type { StackOutputs } from "./stack-outputs.js";
+import type { StackOutputs } from "@fraud/trainer/aws";
 import { laterPhase, loadState, saveState } from "./state.js";
 import type { DeployState, DeployedModel, Phase } from "./state.js";
 import type { StackTrainer } from "./train.js";
