@@ -2,7 +2,7 @@ export { DEPLOY_STEPS, modelSource, runDeploy } from "./run.js";
 export type { DeployOptions, DeployResult, DeployStep, StepReport } from "./run.js";
 export { describeRemoval, runDestroy } from "./destroy.js";
 export type { DestroyOptions, DestroyResult } from "./destroy.js";
-export { resolveModel, uploadUrl } from "./model.js";
+export { inspectModel, resolveModel, uploadUrl } from "./model.js";
 export type { ModelSource, ModelStepOptions } from "./model.js";
 export { trainOnStack } from "./train.js";
 export type { StackTrainer, StackTrainingRequest } from "./train.js";

@@ -101,12 +101,16 @@ async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedM
   return { source: "upload", modelDataUrl: url, sha256: hash.hex, etag, file: path, at: o.now().toISOString() };
 }
 
-/** Reads, checks and hashes a model already in S3. */
-async function fetchRemote(url: string, o: ModelStepOptions): Promise<{ sha256: string; etag: string }> {
-  const head = await headObject(o.s3, url);
+/**
+ * Reads, checks and hashes a model already in S3: its SHA-256 and ETag.
+ * @throws {@link InfraError} `MODEL_INVALID` (missing, too large, not a Linear Learner model) or `AWS_FAILED`.
+ * @public
+ */
+export async function inspectModel(s3: S3Client, url: string): Promise<{ sha256: string; etag: string }> {
+  const head = await headObject(s3, url);
   if (!head) throw new InfraError("MODEL_INVALID", `model ${url.slice(0, 120)} does not exist`);
   if (head.size > MAX_MODEL_BYTES) throw new InfraError("MODEL_INVALID", `${url.slice(0, 120)}: ${head.size} bytes, more than the ${MAX_MODEL_BYTES}-byte model limit`);
-  const bytes = await getObjectBytes(o.s3, url);
+  const bytes = await getObjectBytes(s3, url);
   await checkArtifact(bytes, url);
   return { sha256: sha256(bytes).hex, etag: head.etag };
 }
@@ -121,12 +125,12 @@ async function fromUrl(url: string, o: ModelStepOptions): Promise<DeployedModel>
     }
   }
   o.log(`checking model ${url}`);
-  return { source: "url", modelDataUrl: url, ...(await fetchRemote(url, o)), at: o.now().toISOString() };
+  return { source: "url", modelDataUrl: url, ...(await inspectModel(o.s3, url)), at: o.now().toISOString() };
 }
 
 /** Records the model a finished training job wrote, and forgets the job. */
 async function recordTrained(jobName: string, data: string, modelDataUrl: string, o: ModelStepOptions): Promise<DeployedModel> {
-  const model: DeployedModel = { source: "train", modelDataUrl, ...(await fetchRemote(modelDataUrl, o)), jobName, data, at: o.now().toISOString() };
+  const model: DeployedModel = { source: "train", modelDataUrl, ...(await inspectModel(o.s3, modelDataUrl)), jobName, data, at: o.now().toISOString() };
   o.state.training = null;
   return model;
 }
