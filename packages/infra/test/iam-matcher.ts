@@ -1,14 +1,16 @@
 // A small IAM policy evaluator for tests: actions with wildcards, ARN patterns with `*` and `?`
 // (matched segment by segment, as IAM does), and the condition operators the stack uses
-// (StringEquals, StringNotEquals, StringLike, ArnLike, ArnEquals, each optionally …IfExists).
-// Explicit Deny wins over Allow; no matching Allow is an implicit deny. Anything it does not
-// understand (NotAction, NotResource, another operator, ForAnyValue:…) throws instead of
-// being ignored, so a test can never pass by skipping part of a policy.
+// (StringEquals, StringNotEquals, StringLike, ArnLike, ArnEquals, Bool, each optionally
+// …IfExists). Explicit Deny wins over Allow; no matching Allow is an implicit deny. Anything it
+// does not understand (NotAction, NotResource, another operator, ForAnyValue:…) throws instead
+// of being ignored, so a test can never pass by skipping part of a policy. `resolveRefs` turns a
+// synthesized policy's Terraform references into the values they take once applied.
 
 /** One statement of an identity policy. */
 export interface IamStatement {
   Sid?: string;
-  Effect: "Allow" | "Deny";
+  /** @defaultValue "Allow" */
+  Effect?: "Allow" | "Deny";
   Action: string | string[];
   Resource: string | string[];
   Condition?: Record<string, Record<string, string | string[]>>;
@@ -83,6 +85,7 @@ function contextValues(context: Record<string, string | string[]>, key: string):
 
 const OPERATORS: Record<string, (pattern: string, value: string) => boolean> = {
   StringEquals: (p, v) => p === v,
+  Bool: (p, v) => p.toLowerCase() === v.toLowerCase(),
   StringLike: (p, v) => globToRegExp(p).test(v),
   ArnLike: (p, v) => matchArn(p, v),
   ArnEquals: (p, v) => matchArn(p, v),
@@ -107,8 +110,10 @@ export function matchCondition(condition: Record<string, Record<string, string |
 
 function statements(policies: readonly IamPolicy[]): IamStatement[] {
   return policies.flatMap((p) => list(p.Statement)).map((st) => {
-    const unknown = Object.keys(st).filter((k) => !SUPPORTED_KEYS.has(k));
+    // IAM's own keys are capitalised; lowercase keys are the caller's annotations (e.g. `policy`).
+    const unknown = Object.keys(st).filter((k) => /^[A-Z]/.test(k) && !SUPPORTED_KEYS.has(k));
     if (unknown.length > 0) throw new Error(`statement ${st.Sid ?? "?"}: ${unknown.join(", ")} is not supported by this matcher`);
+    if (st.Effect !== undefined && st.Effect !== "Allow" && st.Effect !== "Deny") throw new Error(`statement ${st.Sid ?? "?"}: Effect ${String(st.Effect)}`);
     return st;
   });
 }
@@ -125,15 +130,34 @@ export function evaluate(policies: readonly IamPolicy[], request: IamRequest): I
     const sid = st.Sid ?? "(no Sid)";
     if (!list(st.Action).some((a) => matchAction(a, request.action))) continue;
     if (!list(st.Resource).some((r) => matchArn(r, request.resource))) {
-      if (st.Effect === "Allow") nearest = `${sid} allows ${request.action} but not on ${request.resource} (only ${list(st.Resource).join(", ")})`;
+      if (st.Effect !== "Deny") nearest = `${sid} allows ${request.action} but not on ${request.resource} (only ${list(st.Resource).join(", ")})`;
       continue;
     }
     if (st.Condition && !matchCondition(st.Condition, context)) {
-      if (st.Effect === "Allow") nearest = `${sid} allows ${request.action} on ${request.resource} only when ${JSON.stringify(st.Condition)}`;
+      if (st.Effect !== "Deny") nearest = `${sid} allows ${request.action} on ${request.resource} only when ${JSON.stringify(st.Condition)}`;
       continue;
     }
     if (st.Effect === "Deny") return { decision: "explicit-deny", sid };
     allow ??= sid;
   }
   return allow !== undefined ? { decision: "allow", sid: allow } : { decision: "implicit-deny", reason: nearest };
+}
+
+/**
+ * Whether the statements allow the request: the Sid of the allowing statement, or `undefined`
+ * when denied (explicitly or for want of an Allow).
+ */
+export function allowedBy(statements: readonly IamStatement[], request: IamRequest): string | undefined {
+  const result = evaluate([{ Statement: [...statements] }], request);
+  return result.decision === "allow" ? result.sid : undefined;
+}
+
+/** Replaces Terraform references (`${aws_s3_bucket.x.arn}`) with the values they take once applied. */
+export function resolveRefs<T>(value: T, applied: Readonly<Record<string, string>>): T {
+  const text = JSON.stringify(value).replace(/\$\{[^}]+\}/g, (ref) => {
+    const v = applied[ref];
+    if (v === undefined) throw new Error(`no applied value for ${ref}`);
+    return v;
+  });
+  return JSON.parse(text) as T;
 }
