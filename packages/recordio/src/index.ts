@@ -25,16 +25,30 @@ export type {
   ValueMap,
 } from "./record.js";
 export type { Dtype, NumericArray } from "./dtype.js";
-export { decodeDense, encodeDense, serializeInferenceRequest } from "./dense.js";
-export type { DenseMatrix, EncodeDenseOptions, LabelsInput, Matrix, MatrixInput } from "./dense.js";
+export { encodeDense, encodeDenseInto, encodedDenseSize } from "./dense.js";
+export { decodeDense, decodeDenseInto, inspectDense } from "./dense-decode.js";
+export type { DecodeDenseIntoOptions, DenseInfo, DenseTarget } from "./dense-decode.js";
+export type { DenseArray } from "./dense-sink.js";
+export type { DenseMatrix, EncodeDenseOptions, LabelsInput, Matrix, MatrixInput } from "./matrix.js";
 export { encodeSparse } from "./sparse.js";
 export type { CooMatrix, CsrMatrix, EncodeSparseOptions, SparseMatrix } from "./sparse.js";
-export { decodeRecords, iterateRecords, readRecords, recordsToDense } from "./decode.js";
+export { decodeRecords, iterateRecords, readRecords } from "./decode.js";
+export { DEFAULT_MAX_DENSE_BYTES, recordsToDense } from "./records-to-dense.js";
+export type { RecordsToDenseOptions } from "./records-to-dense.js";
 export type { ChunkSource } from "./decode.js";
+export { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, encodeDenseChunks } from "./chunks.js";
+export type { EncodeDenseChunksOptions } from "./chunks.js";
 export { RecordIOWriter, createEncoderStream, encodeRows } from "./stream.js";
 export type { LabeledRow, RecordIOWriterOptions, RowInput } from "./stream.js";
-export { encodeInferenceResponse, parseInferenceResponse } from "./inference.js";
+export { encodeInferenceResponse, parseInferenceResponse, serializeInferenceRequest } from "./inference.js";
 export type { Prediction } from "./inference.js";
 
-/** MIME type of RecordIO-protobuf request and response bodies. @public */
+/**
+ * MIME type of RecordIO-protobuf request and response bodies.
+ * @example
+ * ```ts
+ * await fetch(url, { method: "POST", headers: { "content-type": RECORDIO_CONTENT_TYPE }, body: serializeInferenceRequest(rows) });
+ * ```
+ * @public
+ */
 export const RECORDIO_CONTENT_TYPE = "application/x-recordio-protobuf";

@@ -2,7 +2,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { readCreditCardCsv } from "@fraud/simulator";
-import { encodeModelArtifact, loadModel } from "./artifact.js";
+import { encodeModelArtifact, loadModel } from "./model.js";
 import { FEATURE_NAMES, fingerprint, requireBothClasses, stratifiedSplit, validateDataset } from "./data.js";
 import type { DataFingerprint, Dataset } from "./data.js";
 import { TrainError } from "./errors.js";

@@ -45,13 +45,14 @@ export class ProtoReader {
   private f64Used = 0;
 
   /**
-   * A fresh `Float32Array(n)`: a view into a shared slab (one allocation per ~64 KiB of values
-   * instead of one per tensor; large tensors get their own buffer).
+   * A fresh `Float32Array(n)`: a view into a shared slab (one allocation per up to 64 KiB of values
+   * instead of one per tensor; large tensors get their own buffer). Slabs start small and double up
+   * to 64 KiB, so decoding one small record does not allocate a large slab.
    */
   f32(n: number): Float32Array {
     if (n > 2048) return new Float32Array(n);
     if (this.f32Used + n > this.f32Slab.length) {
-      this.f32Slab = new Float32Array(16384);
+      this.f32Slab = new Float32Array(Math.min(16384, Math.max(64, n, this.f32Slab.length * 2)));
       this.f32Used = 0;
     }
     const out = this.f32Slab.subarray(this.f32Used, this.f32Used + n);
@@ -63,7 +64,7 @@ export class ProtoReader {
   f64(n: number): Float64Array {
     if (n > 1024) return new Float64Array(n);
     if (this.f64Used + n > this.f64Slab.length) {
-      this.f64Slab = new Float64Array(8192);
+      this.f64Slab = new Float64Array(Math.min(8192, Math.max(32, n, this.f64Slab.length * 2)));
       this.f64Used = 0;
     }
     const out = this.f64Slab.subarray(this.f64Used, this.f64Used + n);
@@ -205,6 +206,40 @@ export class ProtoReader {
       }
       default:
         this.fail("BAD_WIRE_TYPE", `unexpected end of group ${tag >>> 3}`);
+    }
+  }
+
+  /**
+   * Number of consecutive unpacked fixed-width values from `start` (just after a one-byte `tag`): the
+   * value, then `tag` + value again as long as the message goes on. Lets a run of unpacked values be
+   * copied like a packed field, at a stride of `width + 1`.
+   */
+  fixedRun(tag: number, start: number, width: number): number {
+    if (tag >= 0x80) return 1;
+    const buf = this.buf;
+    const step = width + 1;
+    let n = 1;
+    for (let q = start + width; q + step <= this.end && buf[q] === tag; q += step) n++;
+    return n;
+  }
+
+  /**
+   * Number of consecutive unpacked varint values from the current position (just after a one-byte
+   * `tag`): the value, then `tag` + value again as long as the message goes on. Only counts; a
+   * malformed varint is left for the read to report.
+   */
+  varintRun(tag: number): number {
+    if (tag >= 0x80) return 1;
+    const buf = this.buf;
+    const end = this.end;
+    let n = 0;
+    let q = this.pos;
+    for (;;) {
+      while (q < end && buf[q]! >= 0x80) q++;
+      n++;
+      q++;
+      if (q >= end || buf[q] !== tag) return n;
+      q++;
     }
   }
 

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Command, CommanderError } from "commander";
 import { mockClient } from "aws-sdk-client-mock";
@@ -9,15 +8,17 @@ import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, 
 import type { DescribeTrainingJobResponse } from "@aws-sdk/client-sagemaker";
 import { S3Client } from "@aws-sdk/client-s3";
 import { generateDataset, readCreditCardCsv, writeCreditCardCsv } from "@fraud/simulator";
-import { encodeModelArtifact } from "@fraud/trainer";
 import { stratifiedSplit } from "@fraud/trainer";
-import { LINEAR_LEARNER_REGIONS, SageMakerError, downloadObject, evaluateJobArtifact, linearLearnerImage, registerSagemakerCommands } from "@fraud/trainer/sagemaker";
+import { LINEAR_LEARNER_REGISTRIES, linearLearnerImage } from "@fraud/trainer/aws";
+import { encodeModelArtifact } from "@fraud/trainer/model";
+import { SageMakerError, evaluateJobArtifact, registerSagemakerCommands } from "@fraud/trainer/sagemaker";
 import type { SagemakerCliDeps } from "@fraud/trainer/sagemaker";
+import { downloadObject } from "../../src/sagemaker/evaluate.js";
+import { HAVE_REAL, REAL_SKIP_NOTE, realBytes, realExpected } from "../helpers/linear-learner.js";
 import { startS3Stub } from "./s3-server.js";
 import type { S3Stub } from "./s3-server.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const FIXTURES = resolve(process.env["LL_FIXTURES_DIR"] || resolve(here, "../../../../../shared/fixtures/linear-learner"));
+const LINEAR_LEARNER_REGIONS = LINEAR_LEARNER_REGISTRIES.map((r) => r.region);
 const ROLE = "arn:aws:iam::123456789012:role/sm";
 const ENV = ["AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED"] as const;
 const saved: Record<string, string | undefined> = {};
@@ -84,8 +85,8 @@ describe("fraud-train sagemaker --wait", () => {
     const weights = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 0.05 : -0.04) * (1 + (i % 5)));
     weights[29] = 0.002;
     const artifact = await encodeModelArtifact({ weights, bias: -2, threshold: 0.3, predictorType: "binary_classifier" });
-    const modelUrl = "s3://fraud-data/fraud-detection/output/job-e2e/output/model.tar.gz";
-    s3.objects.get("fraud-data")!.set("fraud-detection/output/job-e2e/output/model.tar.gz", artifact);
+    const modelUrl = "s3://fraud-data/fraud-detection/models/job-e2e/output/model.tar.gz";
+    s3.objects.get("fraud-data")!.set("fraud-detection/models/job-e2e/output/model.tar.gz", artifact);
     const { client, mock } = sagemaker();
     mock
       .on(DescribeTrainingJobCommand)
@@ -205,13 +206,14 @@ describe("fraud-train sagemaker --dry-run", () => {
     const c = cli();
     await c.run("sagemaker", "--dry-run", "--data", csv, "--bucket", "fraud-data", "--prefix", "dry", "--role", `arn:${region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov") ? "aws-us-gov" : "aws"}:iam::123456789012:role/sm`, "--region", region, "--job-name", "dry-1", "--instance-count", "2");
     const plan = JSON.parse(c.out.join(""));
-    expect(Object.keys(plan)).toEqual(["uploads", "createTrainingJob"]);
+    expect(Object.keys(plan)).toEqual(["uploads", "createTrainingJob", "modelDataUrl"]);
+    expect(plan.modelDataUrl).toBe("s3://fraud-data/dry/models/dry-1/output/model.tar.gz");
     expect(plan.createTrainingJob.AlgorithmSpecification.TrainingImage).toBe(linearLearnerImage(region));
     expect(plan.uploads.map((u: { key: string }) => u.key)).toEqual([
-      "dry/dry-1/train/part-00000.recordio",
-      "dry/dry-1/train/part-00001.recordio",
-      "dry/dry-1/validation/part-00000.recordio",
-      "dry/dry-1/test/part-00000.recordio",
+      "dry/data/dry-1/train/part-00000.recordio",
+      "dry/data/dry-1/train/part-00001.recordio",
+      "dry/data/dry-1/validation/part-00000.recordio",
+      "dry/data/dry-1/test/part-00000.recordio",
     ]);
     expect(plan.uploads.reduce((a: number, u: { records: number }) => a + u.records, 0)).toBe(4000);
     for (const u of plan.uploads) expect(u).toEqual({ bucket: "fraud-data", key: u.key, bytes: u.records * 168, records: u.records });
@@ -225,6 +227,93 @@ describe("fraud-train sagemaker --dry-run", () => {
       code: "UNKNOWN_REGION",
       message: `no Linear Learner image for region "eu-mars-1" (known regions: ${LINEAR_LEARNER_REGIONS.join(", ")})`,
     });
+  });
+});
+
+describe("fraud-train sagemaker --stack", () => {
+  const stack = {
+    version: 1,
+    environment: "dev",
+    region: "eu-west-1",
+    partition: "aws",
+    accountId: "123456789012",
+    artifactBucket: "fraud-data",
+    dataPrefix: "fraud-detection/data/",
+    modelPrefix: "fraud-detection/models/",
+    outputBucket: "fraud-output",
+    sagemakerRoleArn: "arn:aws:iam::123456789012:role/fraud-dev-sagemaker",
+    trainingJobPrefix: "fraud-dev-",
+    endpointName: null,
+    scoringMode: "embedded",
+  };
+  const now = () => new Date("2026-11-25T01:42:10Z");
+  const stackFile = async (name: string, content: unknown): Promise<string> => {
+    const file = join(dir, name);
+    await writeFile(file, typeof content === "string" ? content : JSON.stringify(content));
+    return file;
+  };
+
+  it("--dry-run --json prints the CreateTrainingJob input and the uploads inside the stack's prefixes, job name and role", async () => {
+    const file = await stackFile("fraud-stack.json", stack);
+    const c = cli({ now });
+    await c.run("sagemaker", "--stack", file, "--data", csv, "--dry-run", "--json");
+    const plan = JSON.parse(c.out.join(""));
+    expect(plan.uploads.map((u: { bucket: string; key: string }) => `s3://${u.bucket}/${u.key}`)).toEqual([
+      "s3://fraud-data/fraud-detection/data/fraud-dev-20261125014210/train/part-00000.recordio",
+      "s3://fraud-data/fraud-detection/data/fraud-dev-20261125014210/validation/part-00000.recordio",
+      "s3://fraud-data/fraud-detection/data/fraud-dev-20261125014210/test/part-00000.recordio",
+    ]);
+    const req = plan.createTrainingJob;
+    expect(req.TrainingJobName).toBe("fraud-dev-20261125014210");
+    expect(req.RoleArn).toBe(stack.sagemakerRoleArn);
+    expect(req.AlgorithmSpecification.TrainingImage).toBe(linearLearnerImage("eu-west-1"));
+    expect(req.InputDataConfig.map((ch: { DataSource: { S3DataSource: { S3Uri: string } } }) => ch.DataSource.S3DataSource.S3Uri)).toEqual([
+      "s3://fraud-data/fraud-detection/data/fraud-dev-20261125014210/train/",
+      "s3://fraud-data/fraud-detection/data/fraud-dev-20261125014210/validation/",
+      "s3://fraud-data/fraud-detection/data/fraud-dev-20261125014210/test/",
+    ]);
+    expect(req.OutputDataConfig).toEqual({ S3OutputPath: "s3://fraud-data/fraud-detection/models" });
+    expect(plan.modelDataUrl).toBe("s3://fraud-data/fraud-detection/models/fraud-dev-20261125014210/output/model.tar.gz");
+    expect(c.err.join("")).toBe("");
+  });
+
+  it("takes the raw `terraform output -json` of the stack too", async () => {
+    const { version: _v, ...fields } = stack;
+    const tf = Object.fromEntries(Object.entries(fields).map(([k, value]) => [k.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`), { sensitive: false, type: "string", value }]));
+    const c = cli({ now });
+    await c.run("sagemaker", "--stack", await stackFile("tf-output.json", tf), "--data", csv, "--dry-run", "--job-name", "fraud-dev-manual-1");
+    expect(JSON.parse(c.out.join("")).createTrainingJob.TrainingJobName).toBe("fraud-dev-manual-1");
+  });
+
+  it("uses the stack's bucket and role for a real run, and writes a sagemaker.json the schema accepts", async () => {
+    withCredentials();
+    delete process.env.AWS_REGION;
+    const { client, mock } = sagemaker();
+    const c = cli({ clients: { sagemaker: client }, now });
+    await c.run("sagemaker", "--stack", await stackFile("fraud-stack-run.json", stack), "--data", csv, "--out", join(dir, "out-stack"), "--json");
+    const result = JSON.parse(c.out.join(""));
+    expect(result).toMatchObject({ jobName: "fraud-dev-20261125014210", region: "eu-west-1", modelDataUrl: "s3://fraud-data/fraud-detection/models/fraud-dev-20261125014210/output/model.tar.gz" });
+    expect(mock.commandCalls(CreateTrainingJobCommand)[0]!.args[0].input.RoleArn).toBe(stack.sagemakerRoleArn);
+    expect([...s3.objects.get("fraud-data")!.keys()]).toContain("fraud-detection/data/fraud-dev-20261125014210/train/part-00000.recordio");
+  });
+
+  it.each<[string, () => Promise<string[]>, string | RegExp]>([
+    ["a job name outside the stack's prefix", async () => ["--stack", await stackFile("s1.json", stack), "--job-name", "other-1"], 'job name "other-1" does not start with the stack\'s trainingJobPrefix "fraud-dev-" (the stack\'s IAM policy grants only those)'],
+    ["an invalid stack file", async () => ["--stack", await stackFile("s2.json", { ...stack, partition: "aws-cn" })], /s2\.json: invalid stack outputs: partition: aws-cn is not the partition of eu-west-1 \(aws\)$/],
+    ["a stack file that is not JSON", async () => ["--stack", await stackFile("s3.json", "{nope")], /s3\.json: not valid JSON/],
+    ["a missing stack file", async () => ["--stack", join(dir, "absent.json")], /absent\.json: cannot read the stack outputs \(ENOENT\)$/],
+  ])("refuses %s with INVALID_ARGUMENT", async (_name, extra, message) => {
+    const p = cli({ now }).run("sagemaker", "--data", csv, "--dry-run", ...(await extra()));
+    await expect(p).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(p).rejects.toThrow(message);
+  });
+
+  it("--stack conflicts with --bucket, --role, --prefix and --region; without it both --bucket and --role are needed", async () => {
+    const file = await stackFile("s4.json", stack);
+    for (const extra of [["--bucket", "b-1"], ["--role", ROLE], ["--prefix", "p"], ["--region", "eu-west-1"]]) {
+      await expect(cli().run("sagemaker", "--data", csv, "--dry-run", "--stack", file, ...extra)).rejects.toBeInstanceOf(CommanderError);
+    }
+    await expect(cli().run("sagemaker", "--data", csv, "--dry-run", "--bucket", "b-1")).rejects.toMatchObject({ exitCode: 2, message: "give --stack FILE (the deployed stack's outputs), or --bucket and --role" });
   });
 });
 
@@ -298,12 +387,12 @@ describe("fraud-train sagemaker-status / sagemaker-stop", () => {
   });
 });
 
-describe("a real SageMaker Linear Learner artifact", () => {
+describe.skipIf(!HAVE_REAL)(`a real SageMaker Linear Learner artifact${REAL_SKIP_NOTE}`, () => {
   it("evaluates through the job's path: downloaded from S3, loaded, scored, written", async () => {
     // Prepare: the real artifact where a job would have left it.
     withCredentials();
-    const bytes = new Uint8Array(await readFile(join(FIXTURES, "attrition-binary", "model.tar.gz")));
-    const expected = JSON.parse(await readFile(join(FIXTURES, "attrition-binary", "expected.json"), "utf8"));
+    const bytes = realBytes("attrition-binary");
+    const expected = realExpected<{ predictions: { width: number; rows: { score: number; predicted_label: number }[] }; "additional-params.json": { threshold: number } }>("attrition-binary");
     s3.objects.get("fraud-data")!.set("real/output/model.tar.gz", bytes);
     const width: number = expected.predictions.width;
     const rows: { score: number; predicted_label: number }[] = expected.predictions.rows;
@@ -331,11 +420,18 @@ describe("a real SageMaker Linear Learner artifact", () => {
     }
   });
 
-  it("a regressor artifact is refused with a typed error", async () => {
-    const bytes = new Uint8Array(await readFile(join(FIXTURES, "salary-regressor", "model.tar.gz")));
+  it("the real regressor artifact is refused with a typed error", async () => {
+    const bytes = realBytes("salary-regressor");
     await expect(evaluateJobArtifact(bytes, { rows: 1, features: new Float64Array(1), labels: new Uint8Array(1) }, { jobName: "r", image: "i", modelDataUrl: "s3://b/k", region: "us-east-1", trainSeconds: 0 }, join(dir, "out-r"))).rejects.toMatchObject({
       code: "MODEL_UNSUPPORTED",
     });
+  });
+});
+
+it("a regressor artifact is refused with a typed error", async () => {
+  const bytes = await encodeModelArtifact({ predictorType: "regressor", weights: [1], bias: 0 });
+  await expect(evaluateJobArtifact(bytes, { rows: 1, features: new Float64Array(1), labels: new Uint8Array(1) }, { jobName: "r", image: "i", modelDataUrl: "s3://b/k", region: "us-east-1", trainSeconds: 0 }, join(dir, "out-r2"))).rejects.toMatchObject({
+    code: "MODEL_UNSUPPORTED",
   });
 });
 

@@ -1,0 +1,27 @@
+import { existsSync, readFileSync } from "node:fs";
+import { sagemakerJobRecordSchema } from "@fraud/trainer/aws";
+import type { SageMakerJobRecord } from "@fraud/trainer/aws";
+import { InfraError } from "../errors.js";
+import { issueError } from "./issues.js";
+
+/**
+ * Reads the `sagemaker.json` written by `fraud-train sagemaker`, with the trainer's own schema.
+ * @example
+ * ```ts
+ * readSageMakerJson("runs/sagemaker.json").modelDataUrl; // "s3://…/model.tar.gz"
+ * ```
+ * @throws {@link InfraError} `CONFIG_NOT_FOUND`, `CONFIG_PARSE` or `INVALID_ARGUMENT` (field `model.sagemakerJson…`).
+ * @public
+ */
+export function readSageMakerJson(path: string): SageMakerJobRecord {
+  if (!existsSync(path)) throw new InfraError("CONFIG_NOT_FOUND", `sagemaker.json not found: ${path}`, { field: "model.sagemakerJson" });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new InfraError("CONFIG_PARSE", `${path}: not valid JSON: ${(err as Error).message}`, { cause: err, field: "model.sagemakerJson" });
+  }
+  const parsed = sagemakerJobRecordSchema.safeParse(raw);
+  if (!parsed.success) throw issueError(parsed.error, raw, undefined, ["model", "sagemakerJson"]);
+  return parsed.data;
+}
