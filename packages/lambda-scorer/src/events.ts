@@ -3,7 +3,7 @@
  * API Gateway HTTP API (payload 2.0) requests.
  * @packageDocumentation
  */
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_BATCH_SIZE } from "./config.js";
 import { ScorerError, quote } from "./errors.js";
 import { describeIssue } from "./issues.js";
@@ -46,7 +46,15 @@ export const httpEventSchema = z.looseObject({
   requestContext: z
     .looseObject({
       /** HTTP details. */
-      http: z.looseObject({ method: z.string({ error: "must be a string" }).optional() }, { error: "must be an object" }).optional(),
+      http: z
+        .looseObject(
+          {
+            /** Request method. */
+            method: z.string({ error: "must be a string" }).optional(),
+          },
+          { error: "must be an object" },
+        )
+        .optional(),
     }, { error: "must be an object" })
     .optional(),
 });
