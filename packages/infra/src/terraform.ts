@@ -171,6 +171,14 @@ export interface ResourceChange {
   actions: string[];
 }
 
+/** Flags of {@link Terraform.plan}. @public */
+export interface PlanFlags {
+  /** Plan a destroy (`-destroy`). @defaultValue `false` */
+  destroy?: boolean;
+  /** `-var NAME=VALUE` settings. */
+  vars?: Record<string, string>;
+}
+
 /** Options of {@link Terraform}. @public */
 export interface TerraformOptions {
   /** Synthesized stack folder (holds `cdk.tf.json`). */
@@ -241,7 +249,7 @@ export class Terraform {
    * `terraform plan -detailed-exitcode -out=<file>`: saves the plan and returns whether it
    * changes anything (`true`) or not (`false`).
    */
-  async plan(out: string, options: { destroy?: boolean; vars?: Record<string, string> } = {}): Promise<boolean> {
+  async plan(out: string, options: PlanFlags = {}): Promise<boolean> {
     const args = ["plan", ...(options.destroy ? ["-destroy"] : []), "-input=false", "-detailed-exitcode", `-out=${out}`, ...varArgs(options.vars)];
     const { code } = await this.exec(args, [0, 2]);
     return code === 2;

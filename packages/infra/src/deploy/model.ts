@@ -14,12 +14,47 @@ import type { DeployState, DeployedModel } from "./state.js";
 import { trainOnStack } from "./train.js";
 import type { StackTrainer } from "./train.js";
 
+/** A local `model.tar.gz` (from `fraud-train local`) to upload. @public */
+export interface ModelFromFile {
+  /** Discriminant. */
+  kind: "file";
+  /** Path of the `model.tar.gz`. */
+  path: string;
+}
+
+/** A `model.tar.gz` already in S3. @public */
+export interface ModelFromUrl {
+  /** Discriminant. */
+  kind: "url";
+  /** `s3://bucket/key` of the `model.tar.gz`. */
+  url: string;
+}
+
+/** SageMaker training on a local `creditcard.csv`, with the stack's bucket and role. @public */
+export interface ModelFromTraining {
+  /** Discriminant. */
+  kind: "train";
+  /** Path of the `creditcard.csv`. */
+  data: string;
+}
+
 /**
- * Where the deploy gets its model: a local `model.tar.gz` (from `fraud-train local`) to upload,
- * an existing `s3://` URL, or SageMaker training on a local `creditcard.csv`.
+ * Where the deploy gets its model.
+ * @example
+ * ```ts
+ * const source: ModelSource = { kind: "file", path: "runs/local/model.tar.gz" };
+ * ```
  * @public
  */
-export type ModelSource = { kind: "file"; path: string } | { kind: "url"; url: string } | { kind: "train"; data: string };
+export type ModelSource = ModelFromFile | ModelFromUrl | ModelFromTraining;
+
+/** A model's identity in S3. @public */
+export interface ModelFingerprint {
+  /** SHA-256 (hex) of the `model.tar.gz` bytes. */
+  sha256: string;
+  /** The object's ETag. */
+  etag: string;
+}
 
 /** Everything the model step needs. @public */
 export interface ModelStepOptions {
@@ -106,7 +141,7 @@ async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedM
  * @throws {@link InfraError} `MODEL_INVALID` (missing, too large, not a Linear Learner model) or `AWS_FAILED`.
  * @public
  */
-export async function inspectModel(s3: S3Client, url: string): Promise<{ sha256: string; etag: string }> {
+export async function inspectModel(s3: S3Client, url: string): Promise<ModelFingerprint> {
   const head = await headObject(s3, url);
   if (!head) throw new InfraError("MODEL_INVALID", `model ${url.slice(0, 120)} does not exist`);
   if (head.size > MAX_MODEL_BYTES) throw new InfraError("MODEL_INVALID", `${url.slice(0, 120)}: ${head.size} bytes, more than the ${MAX_MODEL_BYTES}-byte model limit`);

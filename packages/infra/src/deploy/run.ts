@@ -10,8 +10,9 @@ import { openStack } from "./stack-runner.js";
 import type { StackCommandOptions, StackRunner } from "./stack-runner.js";
 import type { StackOutputs } from "@fraud/trainer/aws";
 import { laterPhase, loadState, saveState } from "./state.js";
-import type { DeployState, DeployedModel, Phase } from "./state.js";
-import type { StackTrainer } from "./train.js";
+import type { DeployState, DeployedModel } from "./state.js";
+import type { Phase } from "../config.js";
+import type { StackClients, StackTrainer } from "./train.js";
 
 /** The steps of a deploy, in order. @public */
 export const DEPLOY_STEPS = ["foundation", "outputs", "model", "serving", "all"] as const;
@@ -32,7 +33,7 @@ export interface DeployOptions extends StackCommandOptions {
   /** Stop after this step. @defaultValue `"all"` */
   until?: DeployStep;
   /** AWS clients to use (tests, custom endpoints); default clients in the stack's region. */
-  clients?: { s3?: S3Client; sagemaker?: SageMakerClient };
+  clients?: Partial<StackClients>;
   /** Training runner; default `fraud-train sagemaker` with the stack. */
   trainer?: StackTrainer;
   /** Polling of a training job. */

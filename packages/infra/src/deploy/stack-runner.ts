@@ -5,9 +5,10 @@ import { loadConfig } from "../config.js";
 import type { StackConfig } from "../config.js";
 import { stackDir, synthesize } from "../synth.js";
 import { Terraform } from "../terraform.js";
-import type { ResourceChange } from "../terraform.js";
+import type { PlanFlags, ResourceChange } from "../terraform.js";
 import { defaultStateFile } from "./state.js";
-import type { DeployState, Phase } from "./state.js";
+import type { DeployState } from "./state.js";
+import type { Phase } from "../config.js";
 
 /** How {@link StackRunner} synthesizes and runs `terraform`. @public */
 export interface StackRunnerOptions {
@@ -113,7 +114,7 @@ export class StackRunner {
   }
 
   /** The `-var` settings of every plan. */
-  planVars(): { vars?: Record<string, string> } {
+  planVars(): PlanFlags {
     return this.options.vars && Object.keys(this.options.vars).length > 0 ? { vars: this.options.vars } : {};
   }
 }
@@ -140,11 +141,25 @@ export interface StackCommandOptions {
   onCommand?: (binary: string, args: string[]) => void;
 }
 
+/** What {@link openStack} returns. @public */
+export interface OpenedStack {
+  /** Synthesizes the environment's stack and runs `terraform` in its folder. */
+  runner: StackRunner;
+  /** The environment variables in effect. */
+  env: NodeJS.ProcessEnv;
+  /** Absolute path of the deploy state file. */
+  stateFile: string;
+}
+
 /**
  * The runner, environment and state file of a stack command.
+ * @example
+ * ```ts
+ * const { runner, stateFile } = openStack({ environment: "dev", cwd: "packages/infra" });
+ * ```
  * @public
  */
-export function openStack(o: StackCommandOptions): { runner: StackRunner; env: NodeJS.ProcessEnv; stateFile: string } {
+export function openStack(o: StackCommandOptions): OpenedStack {
   const env = o.env ?? process.env;
   const runner = new StackRunner({
     environment: o.environment,
