@@ -130,6 +130,10 @@ const NO_CREDENTIALS =
 /**
  * Checks what every `plan`/`deploy`/`destroy` needs before running anything: a synthesized stack
  * in `dir`, `terraform` (or `tofu`) on `PATH`, and AWS credentials (unless skipped). Returns the binary.
+ * @example
+ * ```ts
+ * const binary = preflight("cdktf.out/stacks/dev", process.env); // "/usr/local/bin/terraform"
+ * ```
  * @throws {@link InfraError} `STACK_MISSING`, `TOOL_MISSING` or `CREDENTIALS_MISSING`.
  * @public
  */

@@ -106,6 +106,11 @@ async function checkArtifact(bytes: Uint8Array, name: string): Promise<void> {
  * Where a local model is uploaded: content-addressed under the stack's model prefix,
  * `s3://<artifactBucket>/<modelPrefix>uploads/<first 16 hex of SHA-256>/model.tar.gz`, so the
  * same bytes always land on the same key and a new model never overwrites a served one.
+ * @example
+ * ```ts
+ * uploadUrl(stack, "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b");
+ * // "s3://<artifactBucket>/fraud-detection/models/uploads/3a7bd3e2360a3d29/model.tar.gz"
+ * ```
  * @public
  */
 export function uploadUrl(stack: StackOutputs, sha256Hex: string): string {
@@ -138,6 +143,10 @@ async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedM
 
 /**
  * Reads, checks and hashes a model already in S3: its SHA-256 and ETag.
+ * @example
+ * ```ts
+ * const { sha256 } = await inspectModel(s3, "s3://b/models/model.tar.gz");
+ * ```
  * @throws {@link InfraError} `MODEL_INVALID` (missing, too large, not a Linear Learner model) or `AWS_FAILED`.
  * @public
  */
@@ -235,11 +244,16 @@ async function keepRecorded(recorded: DeployedModel, o: ModelStepOptions): Promi
 }
 
 /**
- * The model step of the deploy: makes sure the model the stack will serve is in S3 and recorded
+ * The model step of the deploy (see {@link runDeploy}): makes sure the model the stack will serve is in S3 and recorded
  * with its content hash, doing only what is needed — an upload of the same bytes, a URL whose
  * ETag is unchanged, or a finished training run is not repeated, and a training job started by a
  * deploy that stopped early is followed to its end instead of starting another.
  *
+ * @example
+ * ```ts
+ * const model = await resolveModel({ source: { kind: "file", path: "model.tar.gz" }, retrain: false, stack, state, save, s3,
+ *   sagemaker: () => sm, hyperparameters: {}, trainingDir: ".fraud/training", log: console.log, now: () => new Date() });
+ * ```
  * @returns The model to serve, or `null` when none was given and none is recorded.
  * @throws {@link InfraError} `MODEL_INVALID`, `AWS_FAILED`, `TRAINING_FAILED` or `INVALID_ARGUMENT`.
  * @public

@@ -246,7 +246,15 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   return result(stack);
 }
 
-/** Rejects contradictory model flags with one line. @throws {@link InfraError} `INVALID_ARGUMENT`. @public */
+/**
+ * The model source named by the command-line flags, rejecting contradictory ones with one line.
+ * @example
+ * ```ts
+ * modelSource({ train: true, data: "creditcard.csv" }); // { kind: "train", data: "creditcard.csv" }
+ * ```
+ * @throws {@link InfraError} `INVALID_ARGUMENT`.
+ * @public
+ */
 export function modelSource(flags: { model?: string; modelUrl?: string; train?: boolean; data?: string; retrain?: boolean }): ModelSource | undefined {
   const given = [flags.model !== undefined, flags.modelUrl !== undefined, flags.train === true].filter(Boolean).length;
   if (given > 1) throw new InfraError("INVALID_ARGUMENT", "give only one of --model FILE, --model-url S3URL and --train");

@@ -52,6 +52,12 @@ export interface PlanOutcome {
  * Synthesizes one environment's stack in a chosen variant (phase, model) into its usual folder and
  * runs `terraform` there: `init` once, then `validate` and `plan` before every apply.
  * Terraform's state (in the stack folder or the S3 backend) is shared by every variant.
+ * @example
+ * ```ts
+ * const runner = new StackRunner({ environment: "dev", cwd: "packages/infra", env: process.env, outdir: "cdktf.out" });
+ * const config = runner.synth({ phase: "foundation", modelDataUrl: null });
+ * const { changed } = await runner.planAndApply("cdktf.out/stacks/dev/deploy.tfplan", config);
+ * ```
  * @public
  */
 export class StackRunner {
@@ -179,6 +185,10 @@ export function openStack(o: StackCommandOptions): OpenedStack {
  * The variant the last deploy applied (its phase and model), so `plan` and `destroy` see the
  * configuration Terraform's state was made from; `{}` (the configuration as it stands) when
  * nothing was deployed by `deploy`.
+ * @example
+ * ```ts
+ * runner.synth(deployedVariant(await loadState(stateFile, "dev")));
+ * ```
  * @public
  */
 export function deployedVariant(state: DeployState): StackVariant {

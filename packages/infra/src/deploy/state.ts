@@ -7,7 +7,15 @@ import { PHASES } from "../config.js";
 import type { Phase } from "../config.js";
 import { InfraError } from "../errors.js";
 
-/** The later of two phases (`undefined` counts as before `foundation`). @public */
+/**
+ * The later of two phases (`null` or `undefined` counts as before `foundation`).
+ * @example
+ * ```ts
+ * laterPhase("all", "serving"); // "all"
+ * laterPhase(null, "foundation"); // "foundation"
+ * ```
+ * @public
+ */
 export function laterPhase(a: Phase | null | undefined, b: Phase): Phase {
   return a !== null && a !== undefined && PHASES.indexOf(a) > PHASES.indexOf(b) ? a : b;
 }
@@ -115,18 +123,36 @@ const stateSchema: z.ZodType<DeployState> = z
   })
   .strict();
 
-/** The default state file of an environment: `<cwd>/.fraud/deploy-<env>.json`. @public */
+/**
+ * The default state file of an environment: `<cwd>/.fraud/deploy-<env>.json`.
+ * @example
+ * ```ts
+ * defaultStateFile("/repo/packages/infra", "dev"); // "/repo/packages/infra/.fraud/deploy-dev.json"
+ * ```
+ * @public
+ */
 export function defaultStateFile(cwd: string, environment: string): string {
   return join(cwd, ".fraud", `deploy-${environment}.json`);
 }
 
-/** A fresh state: nothing applied. @public */
+/**
+ * A fresh state: nothing applied.
+ * @example
+ * ```ts
+ * emptyState("dev").phase; // null
+ * ```
+ * @public
+ */
 export function emptyState(environment: string, now: Date = new Date()): DeployState {
   return { version: 1, environment, phase: null, applied: {}, model: null, training: null, updatedAt: now.toISOString() };
 }
 
 /**
  * Reads a state file; a missing file is a fresh state.
+ * @example
+ * ```ts
+ * const state = await loadState(".fraud/deploy-dev.json", "dev");
+ * ```
  * @throws {@link InfraError} `STATE_INVALID` when the file is not a state of `environment`.
  * @public
  */
@@ -155,14 +181,28 @@ export async function loadState(file: string, environment: string): Promise<Depl
   return parsed.data;
 }
 
-/** Writes a state file atomically (never half-written), creating its folder. @public */
+/**
+ * Writes a state file atomically (never half-written), creating its folder.
+ * @example
+ * ```ts
+ * await saveState(".fraud/deploy-dev.json", { ...state, phase: "serving" });
+ * ```
+ * @public
+ */
 export async function saveState(file: string, state: DeployState, now: Date = new Date()): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const next = stateSchema.parse({ ...state, updatedAt: now.toISOString() });
   await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
 }
 
-/** Deletes a state file (after `destroy`). @public */
+/**
+ * Deletes a state file (after `destroy`); a missing file is fine.
+ * @example
+ * ```ts
+ * await removeState(".fraud/deploy-dev.json");
+ * ```
+ * @public
+ */
 export async function removeState(file: string): Promise<void> {
   await rm(file, { force: true });
 }
