@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { encodeModelArtifact } from "@fraud/trainer/model";
 import { generateDataset, writeCreditCardCsv } from "@fraud/simulator";
-import { isInfraError, loadState, runDeploy, runDestroy } from "@fraud/infra";
+import { isInfraError, loadState, runDeploy, runDestroy, runPlan } from "@fraud/infra";
 import type { DeployOptions, DeployResult } from "@fraud/infra";
 import { fakeS3, fakeSageMaker } from "./fake-aws.js";
 import type { FakeS3 } from "./fake-aws.js";
@@ -180,6 +180,8 @@ describe("deploy on a fresh account with a local model", () => {
 
   it("without its state file (another machine), continues from what Terraform says is deployed instead of planning it away", async () => {
     rmSync(join(w.work, ".fraud"), { recursive: true, force: true });
+    // plan, too, plans what is deployed: no changes
+    expect(await runPlan({ environment: "dev", cwd: w.work, env: w.env })).toBe(false);
     writeFileSync(w.record, "");
     const lines: string[] = [];
     const again = await runDeploy(options(w, s3, { log: (l) => lines.push(l) }));

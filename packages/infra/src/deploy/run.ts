@@ -102,20 +102,17 @@ function modelVariant(run: Run, model: DeployedModel | null): { modelDataUrl: st
  * serving or the scorer from a stack deployed earlier.
  */
 async function adopt(run: Run): Promise<void> {
-  run.runner.synth({ phase: "foundation", modelDataUrl: null });
-  const outputs = await (await run.runner.tf()).outputs();
-  const phase = outputs["phase"];
-  const url = outputs["model_data_url"];
-  if ((phase === "serving" || phase === "all") && typeof url === "string") {
-    run.log(`no deploy state: continuing from what is deployed (${phase}, ${url})`);
-    const c = clients(run, run.runner.config().region);
-    try {
-      run.state.model = { source: "url", modelDataUrl: url, ...(await inspectModel(c.s3, url)), at: run.now().toISOString() };
-    } finally {
-      c.close();
-    }
-    run.state.phase = phase;
+  const deployed = await run.runner.deployedFromOutputs();
+  if (!deployed) return;
+  const { phase, modelDataUrl: url } = deployed;
+  run.log(`no deploy state: continuing from what is deployed (${phase}, ${url})`);
+  const c = clients(run, run.runner.config().region);
+  try {
+    run.state.model = { source: "url", modelDataUrl: url, ...(await inspectModel(c.s3, url)), at: run.now().toISOString() };
+  } finally {
+    c.close();
   }
+  run.state.phase = phase;
 }
 
 /**

@@ -119,6 +119,19 @@ export class StackRunner {
     return changed ? tf.changes(planFile) : [];
   }
 
+  /**
+   * What Terraform's outputs say is deployed (`phase` and `model_data_url`), when it is more than
+   * the foundation: the variant to plan with when there is no state file. Synthesizes the
+   * foundation first if nothing was synthesized yet, for `init`.
+   */
+  async deployedFromOutputs(): Promise<{ phase: Phase; modelDataUrl: string } | undefined> {
+    if (!this.terraform) this.synth({ phase: "foundation", modelDataUrl: null });
+    const outputs = await (await this.tf()).outputs();
+    const phase = outputs["phase"];
+    const url = outputs["model_data_url"];
+    return (phase === "serving" || phase === "all") && typeof url === "string" ? { phase, modelDataUrl: url } : undefined;
+  }
+
   /** The `-var` settings of every plan. */
   planVars(): PlanFlags {
     return this.options.vars && Object.keys(this.options.vars).length > 0 ? { vars: this.options.vars } : {};
