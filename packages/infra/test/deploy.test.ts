@@ -175,6 +175,9 @@ describe("deploy on a fresh account with a local model", () => {
     expect(config["lifecycle"]).toEqual({ create_before_destroy: true });
     expect(config["name"]).toBeUndefined();
     expect(endpoint["name"]).toBe("fraud-detection-dev-endpoint");
+    // the scorer reports which model scored: the content hash of the upload
+    const fn = only("aws_lambda_function") as { environment: { variables: Record<string, string> } };
+    expect(fn.environment.variables["MODEL_VERSION"]).toBe(`sha256-${sha256(otherModelBytes).slice(0, 12)}`);
     expect(String(endpoint["endpoint_config_name"])).toMatch(/^\$\{aws_sagemaker_endpoint_configuration\.[\w-]+\.name\}$/);
   });
 

@@ -6,6 +6,7 @@ import type { StackConfig } from "../config.js";
 import { stackDir, synthesize } from "../synth.js";
 import { Terraform } from "../terraform.js";
 import type { PlanFlags, ResourceChange } from "../terraform.js";
+import { modelVersionLabel } from "./model.js";
 import { defaultStateFile } from "./state.js";
 import type { DeployState } from "./state.js";
 import type { Phase } from "../config.js";
@@ -74,7 +75,12 @@ export class StackRunner {
     const env: NodeJS.ProcessEnv = { ...this.options.env, ...variant.extra };
     if (variant.phase !== undefined) env["FRAUD_INFRA_PHASE"] = variant.phase;
     if (variant.modelDataUrl === null) delete env["FRAUD_INFRA_MODEL_DATA_URL"];
-    else if (variant.modelDataUrl !== undefined) env["FRAUD_INFRA_MODEL_DATA_URL"] = variant.modelDataUrl;
+    else if (variant.modelDataUrl !== undefined) {
+      env["FRAUD_INFRA_MODEL_DATA_URL"] = variant.modelDataUrl;
+      // The scorer's MODEL_VERSION follows the model, unless the user set one.
+      const label = modelVersionLabel(variant.modelDataUrl);
+      if (label !== undefined && env["FRAUD_INFRA_MODEL_VERSION"] === undefined) env["FRAUD_INFRA_MODEL_VERSION"] = label;
+    }
     const [config] = loadConfig({ environments: [this.options.environment], env, cwd: this.options.cwd, ...(this.options.configFile ? { file: this.options.configFile } : {}) });
     return config!;
   }
