@@ -1,140 +1,236 @@
 /**
- * Configuration from environment variables, validated once per cold start.
+ * `@fraud/lambda-scorer/config`: the one definition of the scorer Lambda's configuration — every
+ * environment variable's name, type, range and default as one zod schema — with the loader the
+ * Lambda runs at cold start ({@link parseScorerEnv}) and the writer the stack and the demo call
+ * ({@link scorerEnv}). Also the Firehose limits, name patterns and the output-record schema.
+ * Depends on zod only.
  * @packageDocumentation
  */
-import { ScorerError } from "./errors.js";
+import { z } from "zod";
+import { ScorerError, quote } from "./errors.js";
+import type { ConfigIssue } from "./errors.js";
+import { FIREHOSE_STREAM_NAME_PATTERN, S3_URI_PATTERN, SAGEMAKER_ENDPOINT_NAME_PATTERN } from "./limits.js";
+
+export * from "./limits.js";
+export { SCORED_RECORD_ID_PATTERN, scoredRecordSchema } from "./record.js";
+export type { ScoredRecord } from "./record.js";
+export { ScorerError, isScorerError } from "./errors.js";
+export type { ConfigIssue, ScorerErrorCode, ScorerErrorOptions } from "./errors.js";
+
+/** Where scores come from: a SageMaker endpoint or a model loaded from S3 into the Lambda. @public */
+export const SCORING_MODES = ["endpoint", "embedded"] as const;
+/** One of {@link SCORING_MODES}. @public */
+export type ScoringMode = (typeof SCORING_MODES)[number];
 
 /** Request content types the endpoint scorer can send. @public */
 export const CONTENT_TYPES = ["text/csv", "application/json", "application/jsonlines", "application/x-recordio-protobuf"] as const;
-
 /** One of {@link CONTENT_TYPES}. @public */
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
-/** Where scores come from. @public */
-export type ScoringMode = "endpoint" | "embedded";
+/** Powertools log levels. @public */
+export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
 
-/** An `s3://bucket/key` location. @public */
-export interface S3Location {
-  /** Bucket name. */
-  bucket: string;
-  /** Object key. */
-  key: string;
+/** Most transactions one scheduled invocation may draw (`BATCH_SIZE`, `detail.count`). @public */
+export const MAX_BATCH_SIZE = 10_000;
+
+const MiB = 1024 * 1024;
+
+function intIn(min: number, max: number) {
+  const error = `must be an integer from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
-
-/** Validated configuration of the scorer Lambda. @public */
-export interface ScorerConfig {
-  /** `SCORING_MODE`: `endpoint` (InvokeEndpoint) or `embedded` (model loaded from S3). @defaultValue "endpoint" */
-  scoringMode: ScoringMode;
-  /** `ENDPOINT_NAME` (required in endpoint mode). */
-  endpointName: string | undefined;
-  /** `MODEL_S3_URI` parsed (required in embedded mode). */
-  modelS3: S3Location | undefined;
-  /** `DELIVERY_STREAM_NAME` (required). */
-  deliveryStreamName: string;
-  /** `BATCH_SIZE`: transactions drawn per scheduled invocation, 1–10,000. @defaultValue 100 */
-  batchSize: number;
-  /** `CONTENT_TYPE` of InvokeEndpoint requests. @defaultValue "text/csv" */
-  contentType: ContentType;
-  /** `MODEL_VERSION` written with every score. @defaultValue the endpoint name or the model URI */
-  modelVersion: string;
-  /** `FRAUD_RATE` of simulated transactions, in (0, 1); the simulator's default when unset. */
-  fraudRate: number | undefined;
-  /** `MAX_ROWS_PER_REQUEST`: rows per InvokeEndpoint call, 1–10,000. @defaultValue 1000 */
-  maxRowsPerRequest: number;
-  /** `DELIVERY_MAX_ATTEMPTS`: PutRecordBatch attempts per record, 1–20. @defaultValue 6 */
-  deliveryMaxAttempts: number;
-}
-
-const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,64}$/;
-
-/** Parses `s3://bucket/key`; `undefined` when malformed. @public */
-export function parseS3Uri(uri: string): S3Location | undefined {
-  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/.exec(uri);
-  return m ? { bucket: m[1]!, key: m[2]! } : undefined;
+function matching(pattern: RegExp, what: string) {
+  const error = `must be ${what}`;
+  return z.string({ error }).regex(pattern, { error });
 }
 
 /**
- * Reads and validates the scorer's environment variables, reporting every problem at once.
+ * The scorer's configuration, field by field (environment variable in brackets). Parse it with
+ * {@link parseScorerEnv} (from the environment) or check and serialize it with {@link scorerEnv}.
+ * @public
+ */
+export const scorerConfigSchema = z.object({
+  /** `SCORING_MODE`. @defaultValue "endpoint" */
+  scoringMode: z.enum(SCORING_MODES, { error: 'must be "endpoint" or "embedded"' }).default("endpoint"),
+  /** `ENDPOINT_NAME`: required in endpoint mode. */
+  endpointName: matching(SAGEMAKER_ENDPOINT_NAME_PATTERN, "a SageMaker endpoint name (1-63 letters, digits, hyphens)").optional(),
+  /** `MODEL_S3_URI`: `s3://bucket/key` of `model.tar.gz`, required in embedded mode. */
+  modelS3Uri: matching(S3_URI_PATTERN, "an s3://bucket/key URI").optional(),
+  /** `MODEL_MAX_BYTES`: largest model object the embedded mode loads (1 KiB–512 MiB). @defaultValue 16 MiB */
+  modelMaxBytes: intIn(1024, 512 * MiB).default(16 * MiB),
+  /** `DELIVERY_STREAM_NAME`: the Firehose stream (required). */
+  deliveryStreamName: matching(FIREHOSE_STREAM_NAME_PATTERN, "a Firehose stream name (1-64 of a-z A-Z 0-9 _ . -)"),
+  /** `BATCH_SIZE`: transactions drawn per scheduled invocation (1–10,000). @defaultValue 100 */
+  batchSize: intIn(1, MAX_BATCH_SIZE).default(100),
+  /** `CONTENT_TYPE` of `InvokeEndpoint` requests. @defaultValue "text/csv" */
+  contentType: z.enum(CONTENT_TYPES, { error: `must be one of ${CONTENT_TYPES.join(", ")}` }).default("text/csv"),
+  /** `MODEL_VERSION` written with every score (1–128 printable characters). @defaultValue the endpoint name, or the model URI in embedded mode */
+  modelVersion: matching(/^[\x21-\x7e]{1,128}$/, "1-128 printable characters without spaces").optional(),
+  /** `FRAUD_RATE` of simulated transactions, strictly between 0 and 1 (what the simulator accepts). @defaultValue the simulator's `DEFAULT_FRAUD_RATE` (492/284,807) */
+  fraudRate: z.number({ error: "must be a number strictly between 0 and 1" }).gt(0, { error: "must be a number strictly between 0 and 1" }).lt(1, { error: "must be a number strictly between 0 and 1" }).optional(),
+  /** `MAX_ROWS_PER_REQUEST`: rows per `InvokeEndpoint` call (1–10,000). @defaultValue 1000 */
+  maxRowsPerRequest: intIn(1, 10_000).default(1000),
+  /** `DELIVERY_SAFETY_MARGIN_MS`: time kept back from the invocation's remaining time for dead-lettering and returning (0–300,000). @defaultValue 5000 */
+  deliverySafetyMarginMs: intIn(0, 300_000).default(5000),
+  /** `ON_FAILURE_QUEUE_URL`: SQS queue that receives records Firehose would not take in time (scheduled invocations). */
+  onFailureQueueUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) SQS queue URL" }).optional(),
+  /** `POWERTOOLS_SERVICE_NAME`. @defaultValue "fraud-scorer" */
+  serviceName: matching(/^[\x21-\x7e]{1,128}$/, "1-128 printable characters without spaces").default("fraud-scorer"),
+  /** `POWERTOOLS_METRICS_NAMESPACE`. @defaultValue "FraudDetection" */
+  metricsNamespace: matching(/^[A-Za-z0-9._#/-]{1,255}$/, "a CloudWatch namespace (1-255 of A-Z a-z 0-9 . _ # / -)").default("FraudDetection"),
+  /** `POWERTOOLS_LOG_LEVEL`. @defaultValue "INFO" */
+  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("INFO"),
+});
+
+/** What {@link scorerEnv} accepts: every field optional except `deliveryStreamName`. @public */
+export type ScorerConfigInput = z.input<typeof scorerConfigSchema>;
+
+/** The validated configuration, defaults applied. @public */
+export type ScorerConfig = Omit<z.output<typeof scorerConfigSchema>, "modelVersion"> & {
+  /** Written with every score: `MODEL_VERSION`, else the endpoint name (endpoint mode) or the model URI. */
+  modelVersion: string;
+};
+
+/** Environment variable of each configuration field. @public */
+export const SCORER_ENV_NAMES = {
+  scoringMode: "SCORING_MODE",
+  endpointName: "ENDPOINT_NAME",
+  modelS3Uri: "MODEL_S3_URI",
+  modelMaxBytes: "MODEL_MAX_BYTES",
+  deliveryStreamName: "DELIVERY_STREAM_NAME",
+  batchSize: "BATCH_SIZE",
+  contentType: "CONTENT_TYPE",
+  modelVersion: "MODEL_VERSION",
+  fraudRate: "FRAUD_RATE",
+  maxRowsPerRequest: "MAX_ROWS_PER_REQUEST",
+  deliverySafetyMarginMs: "DELIVERY_SAFETY_MARGIN_MS",
+  onFailureQueueUrl: "ON_FAILURE_QUEUE_URL",
+  serviceName: "POWERTOOLS_SERVICE_NAME",
+  metricsNamespace: "POWERTOOLS_METRICS_NAMESPACE",
+  logLevel: "POWERTOOLS_LOG_LEVEL",
+} as const satisfies Record<keyof ScorerConfigInput, string>;
+
+type Field = keyof typeof SCORER_ENV_NAMES;
+const FIELDS = Object.keys(SCORER_ENV_NAMES) as Field[];
+const NUMERIC: ReadonlySet<Field> = new Set(["modelMaxBytes", "batchSize", "fraudRate", "maxRowsPerRequest", "deliverySafetyMarginMs"]);
+/** Valid stand-ins for values the stack only knows at apply time (see {@link ScorerEnvOptions.isUnresolved}). */
+const PLACEHOLDERS: Partial<Record<Field, string>> = {
+  endpointName: "e",
+  modelS3Uri: "s3://bucket/key",
+  deliveryStreamName: "s",
+  modelVersion: "v",
+  onFailureQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+  serviceName: "s",
+};
+
+type Label = (f: Field) => string;
+
+function validate(raw: Partial<Record<Field, unknown>>, label: Label): { config?: z.output<typeof scorerConfigSchema>; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const add = (field: Field, message: string): void => {
+    issues.push({ field, env: SCORER_ENV_NAMES[field], message });
+  };
+  const parsed = scorerConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0] as Field;
+      const value = raw[field];
+      add(field, value === undefined ? "is missing" : `${issue.message} (got ${quote(value)})`);
+    }
+  }
+  const mode = raw.scoringMode ?? "endpoint";
+  if (mode === "endpoint" && raw.endpointName === undefined) add("endpointName", "is missing (required in endpoint scoring mode)");
+  if (mode === "embedded" && raw.modelS3Uri === undefined) add("modelS3Uri", "is missing (required in embedded scoring mode)");
+  const seen = new Set<string>();
+  const unique = issues
+    .sort((a, b) => FIELDS.indexOf(a.field as Field) - FIELDS.indexOf(b.field as Field))
+    .filter((i) => !seen.has(i.field) && seen.add(i.field));
+  if (unique.length > 0) {
+    const message = `invalid scorer configuration: ${unique.map((i) => `${label(i.field as Field)} ${i.message}`).join("; ")}`;
+    throw new ScorerError("INVALID_ARGUMENT", message, { issues: unique });
+  }
+  return { config: parsed.data!, issues };
+}
+
+function withDefaults(config: z.output<typeof scorerConfigSchema>): ScorerConfig {
+  const modelVersion = config.modelVersion ?? (config.scoringMode === "endpoint" ? config.endpointName! : config.modelS3Uri!);
+  return { ...config, modelVersion };
+}
+
+function fromEnvString(field: Field, value: string | undefined): unknown {
+  const v = value?.trim();
+  if (v === undefined || v === "") return undefined;
+  if (NUMERIC.has(field) && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v)) return Number(v);
+  return v;
+}
+
+/**
+ * Reads and validates the scorer's configuration from environment variables (unset or blank means
+ * the default), reporting every problem at once. Variables it does not know are ignored.
  *
- * @throws {@link ScorerError} `CONFIG_INVALID` listing what is missing or malformed.
+ * @throws {@link ScorerError} `INVALID_ARGUMENT` naming each bad variable and quoting its value;
+ * `issues` lists them.
  * @example
  * ```ts
- * const config = loadConfig({ SCORING_MODE: "endpoint", ENDPOINT_NAME: "fraud-detection-endpoint", DELIVERY_STREAM_NAME: "scores" });
+ * const config = parseScorerEnv({ ENDPOINT_NAME: "fraud-detection-endpoint", DELIVERY_STREAM_NAME: "fraud-scores" });
+ * config.batchSize; // 100
  * ```
  * @public
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env): ScorerConfig {
-  const problems: string[] = [];
-  const get = (name: string): string | undefined => {
-    const v = env[name]?.trim();
-    return v === undefined || v === "" ? undefined : v;
-  };
-  const int = (name: string, dflt: number, min: number, max: number): number => {
-    const raw = get(name);
-    if (raw === undefined) return dflt;
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min || n > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`);
-      return dflt;
-    }
-    return n;
-  };
-
-  const modeRaw = get("SCORING_MODE") ?? "endpoint";
-  let scoringMode: ScoringMode = "endpoint";
-  if (modeRaw === "endpoint" || modeRaw === "embedded") scoringMode = modeRaw;
-  else problems.push(`SCORING_MODE must be "endpoint" or "embedded" (got ${JSON.stringify(modeRaw)})`);
-
-  const endpointName = get("ENDPOINT_NAME");
-  if (scoringMode === "endpoint") {
-    if (endpointName === undefined) problems.push("ENDPOINT_NAME is missing (required when SCORING_MODE=endpoint)");
-    else if (!ENDPOINT_NAME.test(endpointName)) problems.push(`ENDPOINT_NAME is not a valid endpoint name (got ${JSON.stringify(endpointName)})`);
+export function parseScorerEnv(env: Readonly<Record<string, string | undefined>>): ScorerConfig {
+  const raw: Partial<Record<Field, unknown>> = {};
+  for (const field of FIELDS) {
+    const value = fromEnvString(field, env[SCORER_ENV_NAMES[field]]);
+    if (value !== undefined) raw[field] = value;
   }
-  const modelUri = get("MODEL_S3_URI");
-  let modelS3: S3Location | undefined;
-  if (modelUri !== undefined) {
-    modelS3 = parseS3Uri(modelUri);
-    if (!modelS3) problems.push(`MODEL_S3_URI must look like s3://bucket/key (got ${JSON.stringify(modelUri)})`);
-  } else if (scoringMode === "embedded") {
-    problems.push("MODEL_S3_URI is missing (required when SCORING_MODE=embedded)");
+  return withDefaults(validate(raw, (f) => SCORER_ENV_NAMES[f]).config!);
+}
+
+/** Options of {@link scorerEnv}. @public */
+export interface ScorerEnvOptions {
+  /**
+   * Tells values only known at deploy time (e.g. CDKTF's `Token.isUnresolved`): such string values
+   * are written as given and not pattern-checked.
+   * @defaultValue every value is checked
+   */
+  isUnresolved?: (value: string) => boolean;
+}
+
+/**
+ * Validates a configuration with the same rules as {@link parseScorerEnv} and serializes it to the
+ * Lambda's environment map. Only the fields given are written (the Lambda applies the defaults);
+ * `parseScorerEnv(scorerEnv(c))` gives back `c` with defaults applied.
+ *
+ * @throws {@link ScorerError} `INVALID_ARGUMENT` naming each bad field (and its variable) and
+ * quoting its value; `issues` lists them.
+ * @example
+ * ```ts
+ * const environment = scorerEnv({ endpointName: "fraud-detection-endpoint-dev", deliveryStreamName: "fraud-dev-stream", batchSize: 500 });
+ * // { ENDPOINT_NAME: "fraud-detection-endpoint-dev", DELIVERY_STREAM_NAME: "fraud-dev-stream", BATCH_SIZE: "500" }
+ * ```
+ * @public
+ */
+export function scorerEnv(input: ScorerConfigInput, options: ScorerEnvOptions = {}): Record<string, string> {
+  if (typeof input !== "object" || input === null) {
+    throw new ScorerError("INVALID_ARGUMENT", `scorer configuration must be an object (got ${quote(input)})`);
   }
-
-  const deliveryStreamName = get("DELIVERY_STREAM_NAME");
-  if (deliveryStreamName === undefined) problems.push("DELIVERY_STREAM_NAME is missing");
-  else if (!STREAM_NAME.test(deliveryStreamName)) problems.push(`DELIVERY_STREAM_NAME is not a valid stream name (got ${JSON.stringify(deliveryStreamName)})`);
-
-  const batchSize = int("BATCH_SIZE", 100, 1, 10_000);
-  const maxRowsPerRequest = int("MAX_ROWS_PER_REQUEST", 1000, 1, 10_000);
-  const deliveryMaxAttempts = int("DELIVERY_MAX_ATTEMPTS", 6, 1, 20);
-
-  const ctRaw = (get("CONTENT_TYPE") ?? "text/csv").toLowerCase();
-  let contentType: ContentType = "text/csv";
-  if ((CONTENT_TYPES as readonly string[]).includes(ctRaw)) contentType = ctRaw as ContentType;
-  else problems.push(`CONTENT_TYPE must be one of ${CONTENT_TYPES.join(", ")} (got ${JSON.stringify(ctRaw)})`);
-
-  let fraudRate: number | undefined;
-  const fr = get("FRAUD_RATE");
-  if (fr !== undefined) {
-    fraudRate = Number(fr);
-    if (!Number.isFinite(fraudRate) || fraudRate <= 0 || fraudRate >= 1) {
-      problems.push(`FRAUD_RATE must be a number between 0 and 1, exclusive (got ${JSON.stringify(fr)})`);
-      fraudRate = undefined;
-    }
+  const given = input as Partial<Record<Field, unknown>>;
+  const checked: Partial<Record<Field, unknown>> = {};
+  for (const field of FIELDS) {
+    const value = given[field];
+    if (value === undefined) continue;
+    const placeholder = PLACEHOLDERS[field];
+    checked[field] = placeholder !== undefined && typeof value === "string" && options.isUnresolved?.(value) ? placeholder : value;
   }
-
-  if (problems.length > 0) throw new ScorerError("CONFIG_INVALID", `invalid configuration: ${problems.join("; ")}`);
-  const modelVersion = get("MODEL_VERSION") ?? (scoringMode === "endpoint" ? endpointName! : modelUri!);
-  return {
-    scoringMode,
-    endpointName,
-    modelS3,
-    deliveryStreamName: deliveryStreamName!,
-    batchSize,
-    contentType,
-    modelVersion,
-    fraudRate,
-    maxRowsPerRequest,
-    deliveryMaxAttempts,
-  };
+  const unknown = Object.keys(given).filter((k) => !(k in SCORER_ENV_NAMES) && given[k as Field] !== undefined);
+  if (unknown.length > 0) {
+    throw new ScorerError("INVALID_ARGUMENT", `unknown scorer configuration field ${quote(unknown[0])}; known: ${FIELDS.join(", ")}`);
+  }
+  validate(checked, (f) => `${f} (${SCORER_ENV_NAMES[f]})`);
+  const env: Record<string, string> = {};
+  for (const field of FIELDS) {
+    const value = given[field];
+    if (value !== undefined) env[SCORER_ENV_NAMES[field]] = String(value);
+  }
+  return env;
 }

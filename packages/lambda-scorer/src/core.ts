@@ -102,7 +102,7 @@ export async function scoreTransactions(transactions: readonly ScoringTransactio
   const data = new Float64Array(transactions.length * dim);
   transactions.forEach((t, i) => {
     if (t.features.length !== dim) {
-      throw new ScorerError("INVALID_INPUT", `transaction ${i} (${t.id}) has ${t.features.length} features, the first has ${dim}`);
+      throw new ScorerError("INVALID_ARGUMENT", `transaction ${i} (${t.id}) has ${t.features.length} features, the first has ${dim}`);
     }
     for (let j = 0; j < dim; j++) data[i * dim + j] = t.features[j]!;
   });

@@ -7,12 +7,7 @@ import { PutRecordBatchCommand } from "@aws-sdk/client-firehose";
 import type { PutRecordBatchCommandOutput } from "@aws-sdk/client-firehose";
 import { ScorerError } from "./errors.js";
 
-/** Most records per `PutRecordBatch` call. @public */
-export const MAX_BATCH_RECORDS = 500;
-/** Most bytes per `PutRecordBatch` call (4 MiB). @public */
-export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
-/** Most bytes per record (1,000 KiB). @public */
-export const MAX_RECORD_BYTES = 1_024_000;
+import { FIREHOSE_MAX_BATCH_BYTES as MAX_BATCH_BYTES, FIREHOSE_MAX_BATCH_RECORDS as MAX_BATCH_RECORDS, FIREHOSE_MAX_RECORD_BYTES as MAX_RECORD_BYTES } from "./limits.js";
 
 /** The part of `FirehoseClient` delivery needs (a real client, or a mock in tests). @public */
 export interface FirehoseSender {
@@ -78,7 +73,7 @@ export function chunkRecords(records: readonly Uint8Array[], indexes: readonly n
   let bytes = 0;
   for (const i of indexes) {
     const size = records[i]!.length;
-    if (size > MAX_RECORD_BYTES) throw new ScorerError("INVALID_INPUT", `record ${i} is ${size} bytes, over Firehose's ${MAX_RECORD_BYTES}-byte limit`);
+    if (size > MAX_RECORD_BYTES) throw new ScorerError("INVALID_ARGUMENT", `record ${i} is ${size} bytes, over Firehose's ${MAX_RECORD_BYTES}-byte limit`);
     if (current.length === MAX_BATCH_RECORDS || (current.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
       chunks.push(current);
       current = [];

@@ -12,6 +12,8 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { loadModel } from "@fraud/trainer";
 import middy from "@middy/core";
 import type { ScorerConfig } from "./config.js";
+import { parseS3Uri } from "./limits.js";
+import type { LambdaContext } from "./context.js";
 import { scoreTransactions } from "./core.js";
 import type { ScoreBatchResult, ScoringTransaction } from "./core.js";
 import type { FirehoseSender } from "./delivery.js";
@@ -19,16 +21,6 @@ import { ScorerError, isScorerError } from "./errors.js";
 import { createEmbeddedScorer, createEndpointScorer } from "./scorers.js";
 import type { InvokeSender, Scorer } from "./scorers.js";
 import { MAX_HTTP_BODY_BYTES, drawTransactions, eventSeed, parseTransactionsBody } from "./transactions.js";
-
-/** The fields of the Lambda context the handlers use (the runtime passes the full object). @public */
-export interface LambdaContext {
-  /** Request id of the invocation. */
-  awsRequestId: string;
-  /** Function name. */
-  functionName: string;
-  /** Milliseconds left before the timeout. */
-  getRemainingTimeInMillis(): number;
-}
 
 /** An EventBridge scheduled event (`rate(1 minute)`). @public */
 export interface ScheduledEvent {
@@ -137,7 +129,7 @@ export function createRuntime(config: ScorerConfig, overrides: RuntimeOverrides 
         maxRowsPerRequest: config.maxRowsPerRequest,
       });
     }
-    const { bucket, key } = config.modelS3!;
+    const { bucket, key } = parseS3Uri(config.modelS3Uri!)!;
     const started = performance.now();
     const fetchModel =
       overrides.fetchModel ??
@@ -181,7 +173,6 @@ async function run(runtime: ScorerRuntime, transactions: ScoringTransaction[]): 
       streamName: config.deliveryStreamName,
       modelVersion: config.modelVersion,
       delivery: {
-        maxAttempts: config.deliveryMaxAttempts,
         onRetry: (info) => logger.warn("resending failed Firehose records", info),
       },
     });
@@ -234,13 +225,13 @@ export function createHandlers(runtime: ScorerRuntime): Handlers {
 
   const scheduledCore = async (event: ScheduledEvent): Promise<ScheduledResult> => {
     if (typeof event !== "object" || event === null || typeof event.id !== "string") {
-      throw new ScorerError("INVALID_INPUT", "scheduled event has no id");
+      throw new ScorerError("INVALID_ARGUMENT", "scheduled event has no id");
     }
     const detail = event.detail as { count?: unknown } | undefined;
     let count = config.batchSize;
     if (detail && detail.count !== undefined) {
       if (typeof detail.count !== "number" || !Number.isInteger(detail.count) || detail.count < 1 || detail.count > 10_000) {
-        throw new ScorerError("INVALID_INPUT", `detail.count must be an integer from 1 to 10000, got ${JSON.stringify(detail.count)}`);
+        throw new ScorerError("INVALID_ARGUMENT", `detail.count must be an integer from 1 to 10000, got ${JSON.stringify(detail.count)}`);
       }
       count = detail.count;
     }
@@ -271,11 +262,11 @@ export function createHandlers(runtime: ScorerRuntime): Handlers {
     try {
       const raw = event.body ?? "";
       if (event.isBase64Encoded && raw.length > Math.ceil((MAX_HTTP_BODY_BYTES * 4) / 3) + 4) {
-        throw new ScorerError("INVALID_INPUT", `body is larger than ${MAX_HTTP_BODY_BYTES} bytes`);
+        throw new ScorerError("INVALID_ARGUMENT", `body is larger than ${MAX_HTTP_BODY_BYTES} bytes`);
       }
       transactions = parseTransactionsBody(event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw);
     } catch (err) {
-      if (!isScorerError(err, "INVALID_INPUT")) throw err;
+      if (!isScorerError(err, "INVALID_ARGUMENT")) throw err;
       metrics.addMetric("InvalidRequests", MetricUnit.Count, 1);
       logger.info("invalid request", { reason: err.message });
       return json(400, { message: err.message });

@@ -7,9 +7,19 @@
  */
 export { ScorerError, isScorerError } from "./errors.js";
 export type { ScorerErrorCode, ScorerErrorOptions } from "./errors.js";
-export { CONTENT_TYPES, loadConfig, parseS3Uri } from "./config.js";
-export type { ContentType, S3Location, ScorerConfig, ScoringMode } from "./config.js";
-export { MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_RECORD_BYTES, chunkRecords, deliverRecords } from "./delivery.js";
+export {
+  CONTENT_TYPES,
+  FIREHOSE_MAX_BATCH_BYTES,
+  FIREHOSE_MAX_BATCH_RECORDS,
+  FIREHOSE_MAX_RECORD_BYTES,
+  parseS3Uri,
+  parseScorerEnv,
+  scoredRecordSchema,
+  scorerEnv,
+} from "./config.js";
+export type { ContentType, S3Location, ScoredRecord, ScorerConfig, ScorerConfigInput, ScoringMode } from "./config.js";
+export type { LambdaContext } from "./context.js";
+export { chunkRecords, deliverRecords } from "./delivery.js";
 export type { DeliveryOptions, DeliveryReport, FirehoseSender } from "./delivery.js";
 export { createEmbeddedScorer, createEndpointScorer } from "./scorers.js";
 export type { EmbeddedModel, EndpointScorerOptions, FeatureMatrix, InvokeSender, Score, Scorer } from "./scorers.js";
@@ -21,7 +31,6 @@ export type {
   Handlers,
   HttpEvent,
   HttpResult,
-  LambdaContext,
   RuntimeOverrides,
   ScheduledEvent,
   ScheduledResult,

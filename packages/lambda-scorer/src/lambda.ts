@@ -3,10 +3,10 @@
  * the `scheduled` and `http` handlers.
  * @packageDocumentation
  */
-import { loadConfig } from "./config.js";
+import { parseScorerEnv } from "./config.js";
 import { createHandlers, createRuntime } from "./handlers.js";
 
-const handlers = createHandlers(createRuntime(loadConfig(process.env)));
+const handlers = createHandlers(createRuntime(parseScorerEnv(process.env)));
 
 /** EventBridge scheduled handler. @public */
 export const scheduled = handlers.scheduled;

@@ -199,7 +199,7 @@ export function createEmbeddedScorer(model: EmbeddedModel, description = "embedd
     description: `${description} (${model.featureDim} features)`,
     score(m) {
       if (m.dim !== model.featureDim) {
-        return Promise.reject(new ScorerError("INVALID_INPUT", `rows have ${m.dim} features, the model expects ${model.featureDim}`));
+        return Promise.reject(new ScorerError("INVALID_ARGUMENT", `rows have ${m.dim} features, the model expects ${model.featureDim}`));
       }
       return Promise.resolve(model.predict({ data: m.data, rows: m.rows }));
     },

@@ -51,7 +51,7 @@ export function drawTransactions(count: number, options: { seed: number; start?:
 }
 
 function fail(message: string): never {
-  throw new ScorerError("INVALID_INPUT", message);
+  throw new ScorerError("INVALID_ARGUMENT", message);
 }
 
 function finiteArray(value: unknown, length: number, where: string): number[] {

@@ -194,8 +194,8 @@ describe("bundled scheduled handler", () => {
   it("refuses to start with a clear list of missing configuration", async () => {
     const out = await invoke({ SCORING_MODE: "embedded", AWS_ENDPOINT_URL_FIREHOSE: "http://127.0.0.1:9" }, [], "bad-config");
     expect(out.importError).toMatchObject({
-      code: "CONFIG_INVALID",
-      message: "invalid configuration: MODEL_S3_URI is missing (required when SCORING_MODE=embedded); DELIVERY_STREAM_NAME is missing",
+      code: "INVALID_ARGUMENT",
+      message: "invalid scorer configuration: MODEL_S3_URI is missing (required in embedded scoring mode); DELIVERY_STREAM_NAME is missing",
     });
   });
 });

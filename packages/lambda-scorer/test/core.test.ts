@@ -5,7 +5,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  MAX_BATCH_BYTES,
+  FIREHOSE_MAX_BATCH_BYTES as MAX_BATCH_BYTES,
   ScorerError,
   chunkRecords,
   createEmbeddedScorer,

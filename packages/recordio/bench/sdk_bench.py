@@ -1,8 +1,10 @@
 """Side-by-side reference: the SageMaker Python SDK's own RecordIO code on the same matrix shape.
 
-Runs the vendored SDK functions (write_numpy_to_dense_tensor / read_records) from the golden-vector
-folder's sdk_ref/ and prints JSON lines in the bench format with "impl": "sagemaker-python-sdk".
-Usage: python3 bench/sdk_bench.py [SDK_REF_PARENT_DIR]   (needs numpy and protobuf)
+Runs the vendored SDK functions (write_numpy_to_dense_tensor / read_records) from the package's
+golden-vector folder (test/vectors/sdk_ref/, Apache-2.0) and prints JSON lines in the bench format
+with "impl": "sagemaker-python-sdk".
+Usage: python3 bench/sdk_bench.py [SDK_REF_PARENT_DIR]   (needs numpy and protobuf:
+pip install numpy protobuf)
 """
 import io
 import json
@@ -11,8 +13,7 @@ import sys
 import time
 
 here = os.path.dirname(os.path.abspath(__file__))
-ref_parent = sys.argv[1] if len(sys.argv) > 1 else os.environ.get(
-    "RECORDIO_VECTORS_DIR", os.path.join(here, "..", "..", "..", "..", "shared", "recordio-vectors"))
+ref_parent = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "test", "vectors")
 sys.path.insert(0, ref_parent)
 
 import numpy as np  # noqa: E402

@@ -5,9 +5,9 @@
 import { RecordIOError } from "./errors.js";
 import { END, NEED_MORE, paddingFor, resolveMaxRecordBytes, scanFrame } from "./framing.js";
 import type { FramingOptions } from "./framing.js";
-import type { DenseMatrix } from "./dense.js";
+import type { DenseMatrix } from "./matrix.js";
 import { allocTensor } from "./layout.js";
-import { decodeRecordPayload } from "./record.js";
+import { decodeRecordPayload } from "./record-decode.js";
 import type { RecordIORecord, TensorType } from "./record.js";
 import { ProtoReader } from "./wire/reader.js";
 

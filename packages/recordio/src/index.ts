@@ -25,15 +25,16 @@ export type {
   ValueMap,
 } from "./record.js";
 export type { Dtype, NumericArray } from "./dtype.js";
-export { decodeDense, encodeDense, serializeInferenceRequest } from "./dense.js";
-export type { DenseMatrix, EncodeDenseOptions, LabelsInput, Matrix, MatrixInput } from "./dense.js";
+export { encodeDense } from "./dense.js";
+export { decodeDense } from "./dense-decode.js";
+export type { DenseMatrix, EncodeDenseOptions, LabelsInput, Matrix, MatrixInput } from "./matrix.js";
 export { encodeSparse } from "./sparse.js";
 export type { CooMatrix, CsrMatrix, EncodeSparseOptions, SparseMatrix } from "./sparse.js";
 export { decodeRecords, iterateRecords, readRecords, recordsToDense } from "./decode.js";
 export type { ChunkSource } from "./decode.js";
 export { RecordIOWriter, createEncoderStream, encodeRows } from "./stream.js";
 export type { LabeledRow, RecordIOWriterOptions, RowInput } from "./stream.js";
-export { encodeInferenceResponse, parseInferenceResponse } from "./inference.js";
+export { encodeInferenceResponse, parseInferenceResponse, serializeInferenceRequest } from "./inference.js";
 export type { Prediction } from "./inference.js";
 
 /** MIME type of RecordIO-protobuf request and response bodies. @public */

@@ -9,6 +9,10 @@ import { frameRecords } from "./framing.js";
 import type { FramingOptions } from "./framing.js";
 import { encodeRecord } from "./record.js";
 import type { TensorInput } from "./record.js";
+import { encodeDense } from "./dense.js";
+import type { NumericArray } from "./dtype.js";
+import { isMatrix, isTypedArray } from "./matrix.js";
+import type { EncodeDenseOptions, MatrixInput } from "./matrix.js";
 
 /** One prediction of a Linear Learner endpoint. @public */
 export interface Prediction {
@@ -61,3 +65,48 @@ export function parseInferenceResponse(body: Uint8Array, options: FramingOptions
     return out;
   });
 }
+
+/**
+ * Serializes rows for `InvokeEndpoint` with content type `application/x-recordio-protobuf`, as the
+ * SDK's `RecordSerializer` does: a vector becomes one row, no labels are written, and anything of
+ * three or more dimensions is refused.
+ *
+ * @example
+ * ```ts
+ * const body = serializeInferenceRequest([[0.5, 1.5, -2]], { dtype: "float32" });
+ * ```
+ * @public
+ */
+export function serializeInferenceRequest(
+  rows: MatrixInput | NumericArray | readonly number[],
+  options: Pick<EncodeDenseOptions, "dtype"> = {},
+): Uint8Array {
+  let m: MatrixInput;
+  if (isMatrix(rows)) {
+    if (rows.shape.length === 1) m = { data: rows.data, shape: [1, rows.shape[0]!] };
+    else if (rows.shape.length === 2) m = rows;
+    else throw new RecordIOError("NOT_A_MATRIX", `Expected a 1D or 2D array, but got a ${rows.shape.length}D array instead.`);
+  } else if (isTypedArray(rows)) {
+    const data = rows as NumericArray;
+    m = { data, shape: [1, data.length] };
+  } else if (Array.isArray(rows)) {
+    const depth = arrayDepth(rows);
+    if (depth === 1) m = [rows as readonly number[]];
+    else if (depth === 2) m = rows as readonly ArrayLike<number>[];
+    else throw new RecordIOError("NOT_A_MATRIX", `Expected a 1D or 2D array, but got a ${depth}D array instead.`);
+  } else throw new RecordIOError("NOT_A_MATRIX", "Expected a 1D or 2D array");
+  return encodeDense(m, options.dtype ? { dtype: options.dtype } : {});
+}
+
+function arrayDepth(x: unknown): number {
+  let d = 0;
+  let cur: unknown = x;
+  while (Array.isArray(cur) || (isTypedArray(cur) && d > 0)) {
+    d++;
+    if (isTypedArray(cur)) break;
+    cur = (cur as unknown[])[0];
+    if (cur === undefined) break;
+  }
+  return Math.max(d, 1);
+}
+

@@ -4,8 +4,8 @@
  */
 import type { Dtype, NumericArray } from "./dtype.js";
 import { RecordIOError } from "./errors.js";
-import { toSource } from "./dense.js";
-import type { LabelsInput, Matrix } from "./dense.js";
+import { toSource } from "./matrix.js";
+import type { LabelsInput, Matrix } from "./matrix.js";
 import { paddingFor, writeFrameHeader } from "./framing.js";
 import { TENSOR_TAG, entrySize, packedLen, valuesLen, writeEntryStart, writeValues } from "./layout.js";
 import type { Source } from "./layout.js";

@@ -7,7 +7,8 @@ import type { Dtype } from "./dtype.js";
 import { outOfRange, scalarKind, unsupported } from "./dtype.js";
 import { RecordIOError } from "./errors.js";
 import { fixedLayout, payloadSize, writeFixedRow, writeRow } from "./dense.js";
-import type { DensePlan, FixedLayout } from "./dense.js";
+import type { FixedLayout } from "./dense.js";
+import type { DensePlan } from "./matrix.js";
 import type { Source } from "./layout.js";
 import { paddingFor } from "./framing.js";
 

@@ -1,12 +1,12 @@
 // Prints a fingerprint of the golden-vector folder (names, sizes, mtimes) so Nx re-runs the
-// recordio tests whenever the vectors change, even though they live outside the workspace.
+// recordio tests whenever the folder named by RECORDIO_VECTORS_DIR changes, even outside the workspace.
 import { createHash } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dir = process.env.RECORDIO_VECTORS_DIR || resolve(here, "../../../../shared/recordio-vectors");
+const dir = process.env.RECORDIO_VECTORS_DIR || resolve(here, "vectors");
 const hash = createHash("sha256").update(dir);
 try {
   for (const name of readdirSync(dir).sort()) {

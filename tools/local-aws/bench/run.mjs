@@ -6,6 +6,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { writeModelArtifact } from "@fraud/trainer";
 
 const seconds = Number(process.argv[2] ?? 3);
@@ -24,8 +26,8 @@ const url = await new Promise((resolve, reject) => {
 });
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-let s = 1;
-const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 4 - 2;
+const rng = xoroshiro128plus(1);
+const rnd = () => uniformFloat64(rng) * 4 - 2;
 const row = () => Array.from({ length: 30 }, () => rnd().toFixed(6)).join(",");
 const big = Buffer.from(Array.from({ length: 1000 }, row).join("\n"));
 const small = Buffer.from(row());

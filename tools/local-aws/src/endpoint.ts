@@ -4,32 +4,21 @@
  * @packageDocumentation
  */
 import { randomUUID } from "node:crypto";
-import { loadModel } from "@fraud/trainer";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { LocalAwsError } from "./errors.js";
+import { z } from "zod";
 import { PARSERS, PayloadError, formatPredictions, mimeOf, negotiate } from "./formats.js";
 import type { ModelPrediction } from "./formats.js";
-import { BodyTooLarge, checkPort, closeServer, listen, readBody, send, urlFor } from "./internal.js";
-import type { RequestLogger } from "./internal.js";
+import { BodyTooLarge, closeServer, listen, readBody, send, urlFor } from "./http.js";
+import type { RequestLogger } from "./http.js";
+import { loadEndpointModel } from "./model.js";
+import type { EndpointModel } from "./model.js";
+import { nonEmpty, parseOptions, portSchema, quote } from "./options.js";
 
 /** Largest `InvokeEndpoint` body SageMaker accepts: 6 MiB. @public */
 export const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
 const ACCOUNT = "000000000000";
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-
-/**
- * What the endpoint needs from a model: the shape of `@fraud/trainer`'s `LinearLearnerModel`.
- * @public
- */
-export interface EndpointModel {
-  /** `binary_classifier` answers `score` and `predicted_label`; `regressor` only `score`. */
-  readonly predictorType: string;
-  /** Number of features every row must have. */
-  readonly featureDim: number;
-  /** Scores row-major rows. */
-  predict(rows: { data: ArrayLike<number>; rows: number }): readonly ModelPrediction[];
-}
 
 /** Options of {@link startEndpoint}. @public */
 export interface EndpointOptions {
@@ -73,32 +62,153 @@ export interface EndpointServer {
   close(): Promise<void>;
 }
 
-async function resolveModel(model: EndpointOptions["model"]): Promise<EndpointModel> {
-  if (typeof model === "string" || model instanceof Uint8Array) {
-    try {
-      return await loadModel(model);
-    } catch (err) {
-      const what = typeof model === "string" ? model : `${model.length}-byte artifact`;
-      throw new LocalAwsError("MODEL_LOAD_FAILED", `cannot load model ${what}: ${(err as Error).message}`, { cause: err });
-    }
-  }
-  if (typeof model !== "object" || model === null || typeof model.predict !== "function" || !Number.isInteger(model.featureDim)) {
-    throw new LocalAwsError("INVALID_OPTION", "model must be a model object, a path or the bytes of a model.tar.gz");
-  }
-  return model;
+const optionsSchema = z.object({
+  port: portSchema.default(0),
+  host: nonEmpty("host").default("127.0.0.1"),
+  name: z
+    .string()
+    .regex(ENDPOINT_NAME, { error: (i) => `invalid endpoint name: ${quote(i.input)}` })
+    .default("fraud-detection-endpoint"),
+  region: nonEmpty("region").default("us-east-1"),
+});
+
+interface Served {
+  model: EndpointModel;
+  name: string;
+  region: string;
 }
 
 interface Outcome {
-  status: number;
   contentType: string;
   body: string | Uint8Array;
   rows: number;
+}
+
+/** Runs the container's inference; what the container refuses comes back as a {@link PayloadError}. */
+function infer(served: Served, body: Uint8Array, contentType: string | undefined, accept: string | undefined): Outcome {
+  const parse = PARSERS[mimeOf(contentType)];
+  if (!parse) {
+    throw new PayloadError(415, `Content type ${quote(contentType ?? "")} is not supported; use text/csv, application/json, application/jsonlines or application/x-recordio-protobuf`);
+  }
+  const responseType = negotiate(accept);
+  if (!responseType) throw new PayloadError(406, `Accept type ${quote(accept)} is not supported; use application/json, application/jsonlines or application/x-recordio-protobuf`);
+  const rows = parse(body, served.model.featureDim);
+  let predictions: readonly ModelPrediction[];
+  try {
+    predictions = served.model.predict(rows);
+  } catch (err) {
+    throw new PayloadError(400, `unable to evaluate payload provided: ${(err as Error).message}`);
+  }
+  const bad = predictions.findIndex((p) => !Number.isFinite(p.score));
+  if (bad >= 0) throw new PayloadError(400, `unable to evaluate payload provided: the score of row ${bad + 1} is not finite (features too large)`);
+  return { contentType: responseType, body: formatPredictions(predictions, responseType), rows: rows.rows };
+}
+
+function runtimeError(res: ServerResponse, status: number, type: string, message: string, extra: Record<string, unknown> = {}): void {
+  send(res, status, { "content-type": "application/json", "x-amzn-ErrorType": type, "x-amzn-RequestId": randomUUID() }, JSON.stringify({ __type: type, Message: message, ...extra }));
+}
+
+/** What the runtime API answers when the container refused a request: 424 `ModelError`. */
+function modelError(served: Served, res: ServerResponse, err: PayloadError): void {
+  const { name, region } = served;
+  const kind = err.status >= 500 ? "server" : "client";
+  const logGroup = `/aws/sagemaker/Endpoints/${name}`;
+  runtimeError(
+    res,
+    424,
+    "ModelError",
+    `Received ${kind} error (${err.status}) from primary with message "${err.message}". See https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logEventViewer:group=${logGroup} in account ${ACCOUNT} for more information.`,
+    { OriginalStatusCode: err.status, OriginalMessage: err.message, LogStreamArn: `arn:aws:logs:${region}:${ACCOUNT}:log-group:${logGroup}` },
+  );
+}
+
+/** Which API a path belongs to: the container's, the runtime's (with the endpoint name), or none. */
+type Route = { api: "ping" } | { api: "container" } | { api: "runtime"; endpoint: string } | { api: "none"; runtimeLike: boolean };
+
+function routeOf(path: string): Route {
+  if (path === "/ping") return { api: "ping" };
+  if (path === "/invocations") return { api: "container" };
+  const m = /^\/endpoints\/([^/]+)\/invocations$/.exec(path);
+  if (!m) return { api: "none", runtimeLike: path.startsWith("/endpoints/") };
+  try {
+    return { api: "runtime", endpoint: decodeURIComponent(m[1]!) };
+  } catch {
+    return { api: "runtime", endpoint: m[1]! };
+  }
+}
+
+/** Refuses what is not an invocation of this endpoint; undefined when the request may proceed. */
+function refuseRoute(served: Served, req: IncomingMessage, res: ServerResponse, path: string, route: Route): string | undefined {
+  const text = { "content-type": "text/plain" };
+  if (route.api === "ping") {
+    req.resume();
+    if (req.method !== "GET") send(res, 405, text, "method not allowed");
+    else send(res, 200, {}, "");
+    return req.method === "GET" ? "200" : "405";
+  }
+  if (route.api === "none") {
+    req.resume();
+    if (route.runtimeLike) runtimeError(res, 404, "UnknownOperationException", `No operation at ${req.method} ${path.slice(0, 80)}.`);
+    else send(res, 404, text, `not found: ${path.slice(0, 80)}`);
+    return "404";
+  }
+  if (req.method !== "POST") {
+    req.resume();
+    if (route.api === "runtime") runtimeError(res, 405, "UnknownOperationException", `Method ${req.method} is not allowed on ${path.slice(0, 80)}.`);
+    else send(res, 405, text, "method not allowed");
+    return "405";
+  }
+  if (route.api === "runtime" && route.endpoint !== served.name) {
+    req.resume();
+    runtimeError(res, 400, "ValidationError", `Endpoint ${route.endpoint.slice(0, 80)} of account ${ACCOUNT} not found.`);
+    return `400 ValidationError (unknown endpoint ${route.endpoint.slice(0, 80)})`;
+  }
+  return undefined;
+}
+
+/** Answers one request; resolves with a summary for the debug log. */
+async function handle(served: Served, req: IncomingMessage, res: ServerResponse): Promise<string> {
+  const path = (req.url ?? "/").split("?")[0]!;
+  const route = routeOf(path);
+  const refused = refuseRoute(served, req, res, path, route);
+  if (refused !== undefined) return refused;
+  const runtime = route.api === "runtime";
+  let body: Buffer;
+  try {
+    body = await readBody(req, MAX_INVOKE_PAYLOAD_BYTES);
+  } catch (err) {
+    if (!(err instanceof BodyTooLarge)) throw err;
+    const msg = `Request payload size ${err.size} bytes exceeds the limit of ${MAX_INVOKE_PAYLOAD_BYTES} bytes.`;
+    if (runtime) runtimeError(res, 413, "ValidationError", msg);
+    else send(res, 413, { "content-type": "text/plain" }, msg);
+    return `413 ${msg}`;
+  }
+  const contentType = req.headers["content-type"];
+  try {
+    const out = infer(served, body, contentType, req.headers["accept"]);
+    const headers: Record<string, string> = { "content-type": out.contentType };
+    if (runtime) {
+      headers["x-Amzn-Invoked-Production-Variant"] = "AllTraffic";
+      headers["x-amzn-RequestId"] = randomUUID();
+      const custom = req.headers["x-amzn-sagemaker-custom-attributes"];
+      if (typeof custom === "string") headers["X-Amzn-SageMaker-Custom-Attributes"] = custom;
+    }
+    send(res, 200, headers, out.body);
+    return `200 rows=${out.rows} ${mimeOf(contentType)} -> ${out.contentType}`;
+  } catch (err) {
+    if (!(err instanceof PayloadError)) throw err;
+    if (runtime) modelError(served, res, err);
+    else send(res, err.status, { "content-type": "text/plain" }, err.message);
+    return `${runtime ? `424 ModelError (${err.status})` : err.status} ${err.message}`;
+  }
 }
 
 /**
  * Starts a local endpoint serving a Linear Learner model. Point the SDK at it with
  * `AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME=<url>`.
  *
+ * @throws {@link LocalAwsError} `MODEL_LOAD_FAILED` when the artifact cannot be loaded (including
+ * one declaring sizes over the model limits), `INVALID_ARGUMENT` for a bad option or port.
  * @example
  * ```ts
  * const endpoint = await startEndpoint({ model: "out/model.tar.gz", name: "fraud-detection-endpoint" });
@@ -109,151 +219,28 @@ interface Outcome {
  * @public
  */
 export async function startEndpoint(options: EndpointOptions): Promise<EndpointServer> {
-  const port = checkPort(options.port ?? 0);
-  const host = options.host ?? "127.0.0.1";
-  const name = options.name ?? "fraud-detection-endpoint";
-  if (!ENDPOINT_NAME.test(name)) throw new LocalAwsError("INVALID_OPTION", `invalid endpoint name: ${JSON.stringify(name)}`);
-  const region = options.region ?? "us-east-1";
+  const o = parseOptions(optionsSchema, options);
   const log = options.log;
-  const model = await resolveModel(options.model);
-  const dim = model.featureDim;
-
-  /** Runs the container's inference; container errors come back as PayloadError. */
-  const invoke = (body: Uint8Array, contentType: string | undefined, accept: string | undefined): Outcome => {
-    const mime = mimeOf(contentType);
-    const parse = PARSERS[mime];
-    if (!parse) {
-      throw new PayloadError(415, `Content type ${JSON.stringify(contentType ?? "")} is not supported; use text/csv, application/json, application/jsonlines or application/x-recordio-protobuf`);
-    }
-    const responseType = negotiate(accept);
-    if (!responseType) {
-      throw new PayloadError(406, `Accept type ${JSON.stringify(accept)} is not supported; use application/json, application/jsonlines or application/x-recordio-protobuf`);
-    }
-    const rows = parse(body, dim);
-    let predictions: readonly ModelPrediction[];
-    try {
-      predictions = model.predict(rows);
-    } catch (err) {
-      throw new PayloadError(400, `unable to evaluate payload provided: ${(err as Error).message}`);
-    }
-    return { status: 200, contentType: responseType, body: formatPredictions(predictions, responseType), rows: rows.rows };
-  };
-
-  const runtimeError = (res: ServerResponse, status: number, type: string, message: string, extra: Record<string, unknown> = {}): void => {
-    send(
-      res,
-      status,
-      { "content-type": "application/json", "x-amzn-ErrorType": type, "x-amzn-RequestId": randomUUID() },
-      JSON.stringify({ __type: type, Message: message, ...extra }),
-    );
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<string> => {
-    const path = (req.url ?? "/").split("?")[0]!;
-    if (path === "/ping") {
-      if (req.method !== "GET") {
-        send(res, 405, { "content-type": "text/plain" }, "method not allowed");
-        return "405";
-      }
-      req.resume();
-      send(res, 200, {}, "");
-      return "200";
-    }
-    const runtime = /^\/endpoints\/([^/]+)\/invocations$/.exec(path);
-    if (path !== "/invocations" && !runtime) {
-      req.resume();
-      if (path.startsWith("/endpoints/")) {
-        runtimeError(res, 404, "UnknownOperationException", `No operation at ${req.method} ${path}.`);
-      } else {
-        send(res, 404, { "content-type": "text/plain" }, `not found: ${path}`);
-      }
-      return "404";
-    }
-    if (req.method !== "POST") {
-      req.resume();
-      if (runtime) runtimeError(res, 405, "UnknownOperationException", `Method ${req.method} is not allowed on ${path}.`);
-      else send(res, 405, { "content-type": "text/plain" }, "method not allowed");
-      return "405";
-    }
-    if (runtime) {
-      let requested: string;
-      try {
-        requested = decodeURIComponent(runtime[1]!);
-      } catch {
-        requested = runtime[1]!;
-      }
-      if (requested !== name) {
-        req.resume();
-        runtimeError(res, 400, "ValidationError", `Endpoint ${requested} of account ${ACCOUNT} not found.`);
-        return `400 ValidationError (unknown endpoint ${requested})`;
-      }
-    }
-    let body: Buffer;
-    try {
-      body = await readBody(req, MAX_INVOKE_PAYLOAD_BYTES);
-    } catch (err) {
-      if (!(err instanceof BodyTooLarge)) throw err;
-      const msg = `Request payload size ${err.size} bytes exceeds the limit of ${MAX_INVOKE_PAYLOAD_BYTES} bytes.`;
-      if (runtime) runtimeError(res, 413, "ValidationError", msg);
-      else send(res, 413, { "content-type": "text/plain" }, msg);
-      return `413 ${msg}`;
-    }
-    const contentType = req.headers["content-type"];
-    const accept = req.headers["accept"];
-    try {
-      const out = invoke(body, contentType, accept);
-      const headers: Record<string, string> = { "content-type": out.contentType };
-      if (runtime) {
-        headers["x-Amzn-Invoked-Production-Variant"] = "AllTraffic";
-        headers["x-amzn-RequestId"] = randomUUID();
-        const custom = req.headers["x-amzn-sagemaker-custom-attributes"];
-        if (typeof custom === "string") headers["X-Amzn-SageMaker-Custom-Attributes"] = custom;
-      }
-      send(res, 200, headers, out.body);
-      return `200 rows=${out.rows} ${mimeOf(contentType)} -> ${out.contentType}`;
-    } catch (err) {
-      if (!(err instanceof PayloadError)) throw err;
-      if (!runtime) {
-        send(res, err.status, { "content-type": "text/plain" }, err.message);
-        return `${err.status} ${err.message}`;
-      }
-      const kind = err.status >= 500 ? "server" : "client";
-      const logGroup = `/aws/sagemaker/Endpoints/${name}`;
-      runtimeError(
-        res,
-        424,
-        "ModelError",
-        `Received ${kind} error (${err.status}) from primary with message "${err.message}". See https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logEventViewer:group=${logGroup} in account ${ACCOUNT} for more information.`,
-        {
-          OriginalStatusCode: err.status,
-          OriginalMessage: err.message,
-          LogStreamArn: `arn:aws:logs:${region}:${ACCOUNT}:log-group:${logGroup}`,
-        },
-      );
-      return `424 ModelError (${err.status}) ${err.message}`;
-    }
-  };
-
+  const served: Served = { model: await loadEndpointModel(options.model), name: o.name, region: o.region };
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    const started = log ? process.hrtime.bigint() : 0n;
-    handle(req, res).then(
-      (summary) => {
-        if (log) log(`endpoint ${req.method} ${req.url} ${summary} ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(2)}ms`);
-      },
+    const started = performance.now();
+    handle(served, req, res).then(
+      (summary) => log?.(`endpoint ${req.method} ${req.url?.slice(0, 80)} ${summary} ${(performance.now() - started).toFixed(2)}ms`),
       (err: unknown) => {
-        log?.(`endpoint ${req.method} ${req.url} 500 ${(err as Error).message}`);
+        log?.(`endpoint ${req.method} ${req.url?.slice(0, 80)} 500 ${(err as Error).message}`);
         if (!res.headersSent) runtimeError(res, 500, "InternalFailure", `internal failure: ${(err as Error).message}`);
         else res.destroy();
       },
     );
   });
-  const bound = await listen(server, port, host);
+  const port = await listen(server, o.port, o.host);
   let closing: Promise<void> | undefined;
   return {
-    url: urlFor(host, bound),
-    port: bound,
-    name,
-    model,
+    url: urlFor(o.host, port),
+    port,
+    name: o.name,
+    model: served.model,
     close: () => (closing ??= closeServer(server)),
   };
 }
+

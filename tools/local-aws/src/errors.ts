@@ -1,11 +1,18 @@
 /**
  * Stable codes of {@link LocalAwsError}:
- * - `INVALID_OPTION` — a start option or CLI flag is out of range.
- * - `MODEL_LOAD_FAILED` — the model artifact given to the endpoint cannot be loaded.
- * - `IO_FAILED` — the Firehose stand-in could not write a delivered object.
+ * - `INVALID_ARGUMENT` — a start option or CLI flag is out of range or malformed.
+ * - `MODEL_LOAD_FAILED` — the model artifact given to the endpoint cannot be loaded (unreadable,
+ *   malformed, or declaring sizes over the model limits).
+ * - `IO_FAILED` — the Firehose stand-in's destination cannot be created or written.
  * @public
  */
-export type LocalAwsErrorCode = "INVALID_OPTION" | "MODEL_LOAD_FAILED" | "IO_FAILED";
+export type LocalAwsErrorCode = "INVALID_ARGUMENT" | "MODEL_LOAD_FAILED" | "IO_FAILED";
+
+/** Context of a {@link LocalAwsError}. @public */
+export interface LocalAwsErrorOptions extends ErrorOptions {
+  /** The file or directory involved, when there is one. */
+  path?: string | undefined;
+}
 
 /**
  * The error raised by the local stand-ins' library functions (never for a bad request: requests get
@@ -16,7 +23,7 @@ export type LocalAwsErrorCode = "INVALID_OPTION" | "MODEL_LOAD_FAILED" | "IO_FAI
  * try {
  *   await startFirehose({ dir: "out", failRate: 2 });
  * } catch (err) {
- *   if (err instanceof LocalAwsError && err.code === "INVALID_OPTION") console.error(err.message);
+ *   if (isLocalAwsError(err, "INVALID_ARGUMENT")) console.error(err.message);
  * }
  * ```
  * @public
@@ -24,10 +31,26 @@ export type LocalAwsErrorCode = "INVALID_OPTION" | "MODEL_LOAD_FAILED" | "IO_FAI
 export class LocalAwsError extends Error {
   /** Stable code identifying the failure. */
   readonly code: LocalAwsErrorCode;
+  /** The file or directory involved, when there is one. */
+  readonly path: string | undefined;
 
-  constructor(code: LocalAwsErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
+  constructor(code: LocalAwsErrorCode, message: string, options: LocalAwsErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "LocalAwsError";
     this.code = code;
+    this.path = options.path;
   }
+}
+
+/**
+ * Whether `err` is a {@link LocalAwsError} (with `code`, when given).
+ *
+ * @example
+ * ```ts
+ * if (isLocalAwsError(err, "IO_FAILED")) console.error(`cannot write ${err.path}`);
+ * ```
+ * @public
+ */
+export function isLocalAwsError(err: unknown, code?: LocalAwsErrorCode): err is LocalAwsError {
+  return err instanceof LocalAwsError && (code === undefined || err.code === code);
 }

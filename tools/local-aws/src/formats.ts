@@ -4,6 +4,7 @@
  */
 import { RECORDIO_CONTENT_TYPE, decodeRecords, encodeInferenceResponse } from "@fraud/recordio";
 import type { Value } from "@fraud/recordio";
+import { quote } from "./options.js";
 
 /** A request the model container rejects: `status` is what the container answers. @internal */
 export class PayloadError extends Error {
@@ -38,7 +39,7 @@ function bad(message: string): PayloadError {
 function slowNumber(buf: Uint8Array, a: number, b: number, line: number, col: number): number {
   const s = Buffer.from(buf.buffer, buf.byteOffset + a, b - a).toString("latin1").trim();
   const v = s === "" || /^[+-]?0[xXoObB]/.test(s) ? NaN : Number(s);
-  if (!Number.isFinite(v)) throw bad(`line ${line}, column ${col}: ${JSON.stringify(s.slice(0, 40))} is not a finite number`);
+  if (!Number.isFinite(v)) throw bad(`line ${line}, column ${col}: ${quote(s)} is not a finite number`);
   return v;
 }
 
@@ -122,7 +123,7 @@ function denseFrom(values: unknown, where: string, dim: number, out: Float64Arra
   if (values.length !== dim) throw bad(`${where} has ${values.length} features, the model expects ${dim}`);
   for (let j = 0; j < dim; j++) {
     const v: unknown = values[j];
-    if (typeof v !== "number" || !Number.isFinite(v)) throw bad(`${where}, feature ${j}: ${JSON.stringify(v) ?? String(v)} is not a finite number`);
+    if (typeof v !== "number" || !Number.isFinite(v)) throw bad(`${where}, feature ${j}: ${quote(v)} is not a finite number`);
     out[offset + j] = v;
   }
 }
@@ -135,8 +136,8 @@ function sparseFrom(f: Record<string, unknown>, where: string, dim: number, out:
   for (let j = 0; j < keys.length; j++) {
     const key: unknown = keys[j];
     const v: unknown = values[j];
-    if (typeof key !== "number" || !Number.isInteger(key) || key < 0 || key >= dim) throw bad(`${where}: sparse key ${String(key)} is outside 0..${dim - 1}`);
-    if (typeof v !== "number" || !Number.isFinite(v)) throw bad(`${where}, feature ${key}: ${JSON.stringify(v) ?? String(v)} is not a finite number`);
+    if (typeof key !== "number" || !Number.isInteger(key) || key < 0 || key >= dim) throw bad(`${where}: sparse key ${quote(key)} is outside 0..${dim - 1}`);
+    if (typeof v !== "number" || !Number.isFinite(v)) throw bad(`${where}, feature ${key}: ${quote(v)} is not a finite number`);
     out[offset + key] = v;
   }
 }
@@ -196,7 +197,9 @@ function tensorInto(v: Value | undefined, where: string, dim: number, out: Float
     for (let j = 0; j < keys.length; j++) {
       const key = keys[j]!;
       if (key < 0 || key >= dim) throw bad(`${where}: sparse key ${key} is outside 0..${dim - 1}`);
-      out[offset + key] = values[j]!;
+      const x = values[j]!;
+      if (!Number.isFinite(x)) throw bad(`${where}, feature ${key}: ${x} is not a finite number`);
+      out[offset + key] = x;
     }
     return;
   }

@@ -4,11 +4,14 @@
  * `AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME` / `AWS_ENDPOINT_URL_FIREHOSE`.
  * @packageDocumentation
  */
-export { LocalAwsError } from "./errors.js";
-export type { LocalAwsErrorCode } from "./errors.js";
-export type { RequestLogger } from "./internal.js";
+export { LocalAwsError, isLocalAwsError } from "./errors.js";
+export type { LocalAwsErrorCode, LocalAwsErrorOptions } from "./errors.js";
+export type { RequestLogger } from "./http.js";
+export { ensureDirectory } from "./directory.js";
 export { MAX_INVOKE_PAYLOAD_BYTES, startEndpoint } from "./endpoint.js";
-export type { EndpointModel, EndpointOptions, EndpointServer } from "./endpoint.js";
+export type { EndpointOptions, EndpointServer } from "./endpoint.js";
+export type { EndpointModel } from "./model.js";
 export type { ModelPrediction } from "./formats.js";
-export { FIREHOSE_MAX_BATCH_BYTES, FIREHOSE_MAX_BATCH_RECORDS, FIREHOSE_MAX_RECORD_BYTES, startFirehose } from "./firehose.js";
+export { FIREHOSE_MAX_BATCH_BYTES, FIREHOSE_MAX_BATCH_RECORDS, FIREHOSE_MAX_RECORD_BYTES } from "./firehose-limits.js";
+export { startFirehose } from "./firehose.js";
 export type { FirehoseOptions, FirehoseServer } from "./firehose.js";

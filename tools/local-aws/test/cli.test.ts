@@ -1,8 +1,10 @@
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FIXTURES, b64, firehoseCall, readObjects, tempDir } from "./helpers.js";
+import { b64, firehoseCall, readObjects, smallModel, tempDir } from "./helpers.js";
 
 const CLI = join(import.meta.dirname, "../src/cli.ts");
 
@@ -49,9 +51,27 @@ describe("fraud-local", () => {
     expect(io.out()).toMatch(/1 objects written/);
   });
 
-  it("endpoint: serves a real artifact on a free port and stops on SIGINT", async () => {
+  it("firehose: exits 1 on SIGTERM with the count of records it could not write when the destination broke", async () => {
     // Prepare
-    const child = run(["endpoint", "--model", join(FIXTURES, "attrition-binary", "model.tar.gz"), "--port", "0", "--name", "attrition"]);
+    const dest = join(dir, "s3");
+    const child = run(["firehose", "--dir", dest, "--port", "0", "--buffer-seconds", "900"]);
+    const io = collect(child);
+    const url = await urlOf(io);
+    await firehoseCall(url, "PutRecordBatch", { DeliveryStreamName: "s", Records: [{ Data: b64("a\n") }] });
+    await rm(dest, { recursive: true });
+    await writeFile(dest, "");
+    // Act
+    child.kill("SIGTERM");
+    // Assess
+    expect(await io.exit).toBe(1);
+    expect(io.err()).toMatch(/fraud-local: 1 accepted records \(2 bytes\) are not written: cannot create directory /);
+    expect(io.err()).not.toMatch(/\n\s+at /);
+  });
+
+  it("endpoint: serves a trainer-written artifact on a free port and stops on SIGINT", async () => {
+    // Prepare
+    const model = await smallModel(dir, 20);
+    const child = run(["endpoint", "--model", model, "--port", "0", "--name", "attrition"]);
     const io = collect(child);
     const url = await urlOf(io);
     // Act
@@ -66,16 +86,39 @@ describe("fraud-local", () => {
   });
 
   it.each([
-    { args: ["firehose", "--dir", "x", "--fail-rate", "1.5"], code: 2, msg: /^fraud-local: option '--fail-rate <f>' argument '1.5' is invalid. --fail-rate must be a number from 0 to 1/ },
+    { args: ["firehose", "--dir", "x", "--fail-rate", "1.5"], code: 2, msg: /^fraud-local: option '--fail-rate <f>' argument '1.5' is invalid. --fail-rate must be a number from 0 to 1, got "1.5"/ },
+    { args: ["firehose", "--dir", "x", "--port", "ten"], code: 2, msg: /^fraud-local: option '--port <port>' argument 'ten' is invalid. --port must be an integer from 0 to 65535, got "ten"/ },
+    { args: ["firehose", "--dir", "x", "--max-streams", ""], code: 2, msg: /--max-streams must be an integer from 1 to 5000, got ""/ },
     { args: ["firehose"], code: 2, msg: /^fraud-local: required option '--dir <dir>' not specified/ },
     { args: ["nope"], code: 2, msg: /^fraud-local: unknown command 'nope'/ },
     { args: ["endpoint", "--model", "/does/not/exist.tar.gz", "--port", "0"], code: 1, msg: /^fraud-local: cannot load model \/does\/not\/exist.tar.gz/ },
-    { args: ["endpoint", "--model", join(FIXTURES, "FORMAT.md"), "--port", "0"], code: 1, msg: /^fraud-local: cannot load model .*FORMAT.md/ },
   ])("exits $code with a one-line error for $args", async ({ args, code, msg }) => {
     const io = collect(run(args));
     expect(await io.exit).toBe(code);
     expect(io.err()).toMatch(msg);
     expect(io.err()).not.toMatch(/\n\s+at /);
+  });
+
+  it("endpoint: refuses a file that is not a model (exit 1, one line)", async () => {
+    const notModel = join(dir, "notes.md");
+    await writeFile(notModel, "# not a model\n");
+    const io = collect(run(["endpoint", "--model", notModel, "--port", "0"]));
+    expect(await io.exit).toBe(1);
+    expect(io.err()).toMatch(/^fraud-local: cannot load model .*notes\.md/);
+    expect(io.err().trim().split("\n")).toHaveLength(1);
+  });
+
+  it.each([
+    { name: "a file", dest: async (d: string) => (await writeFile(join(d, "f"), ""), join(d, "f")) },
+    { name: "a path below a file", dest: async (d: string) => (await writeFile(join(d, "f"), ""), join(d, "f", "s3")) },
+    ...(existsSync("/proc/self") ? [{ name: "/proc/x (never creatable)", dest: async () => "/proc/x" }] : []),
+  ])("firehose: exits 1 at once when --dir is $name", async ({ dest }) => {
+    const target = await dest(dir);
+    const io = collect(run(["firehose", "--dir", target, "--port", "0"]));
+    expect(await io.exit).toBe(1);
+    expect(io.err()).toMatch(/^fraud-local: cannot create directory /);
+    expect(io.err().trim().split("\n")).toHaveLength(1);
+    expect(io.out()).toBe("");
   });
 
   it.each([[["--help"]], [["endpoint", "--help"]], [["firehose", "--help"]]])("prints help for %j", async (args) => {

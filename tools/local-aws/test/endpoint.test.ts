@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { encodeDense, encodeRecord, frameRecords, parseInferenceResponse, serializeInferenceRequest } from "@fraud/recordio";
 import { LocalAwsError, MAX_INVOKE_PAYLOAD_BYTES, startEndpoint } from "@fraud/local-aws";
 import type { EndpointModel, EndpointServer } from "@fraud/local-aws";
-import { FIXTURES } from "./helpers.js";
+import { FIXTURES, FIXTURES_SKIP, HAS_FIXTURES, smallModel, tempDir } from "./helpers.js";
 
 interface ExpectedRow {
   row: number;
@@ -52,7 +52,7 @@ async function invoke(path: string, body: string | Uint8Array, headers: Record<s
   return { status: res.status, headers: res.headers, bytes, text: Buffer.from(bytes).toString("utf8") };
 }
 
-describe("startEndpoint with real SageMaker artifacts", () => {
+describe.skipIf(!HAS_FIXTURES)(`startEndpoint with real SageMaker artifacts${HAS_FIXTURES ? "" : ` (skipped: ${FIXTURES_SKIP})`}`, () => {
   it.each(["attrition-binary", "covid-regressor", "salary-regressor"])("serves %s with the scores SageMaker's parameters give", async (fixture) => {
     // Prepare
     const expected = JSON.parse(await readFile(join(FIXTURES, fixture, "expected.json"), "utf8")) as Expected;
@@ -72,9 +72,33 @@ describe("startEndpoint with real SageMaker artifacts", () => {
       else expect(p.predicted_label).toBeUndefined();
     });
   });
+});
+
+describe("startEndpoint with artifacts written by the trainer", () => {
+  it("serves the trainer's model.tar.gz with its scores", async () => {
+    // Prepare
+    const { dir, cleanup } = await tempDir();
+    try {
+      const file = await smallModel(dir, 4);
+      server = await startEndpoint({ model: file });
+      // Act
+      const res = await invoke("/invocations", "0,0,0,0\n1,1,1,1", { "content-type": "text/csv" });
+      // Assess
+      expect(res.status).toBe(200);
+      const { predictions } = JSON.parse(res.text) as { predictions: { score: number; predicted_label: number }[] };
+      const w = [1, 2, 3, 4].map((j) => Math.sin(j) / 4);
+      const expected = [-1, w.reduce((a, b) => a + b, -1)].map((z) => 1 / (1 + Math.exp(-z)));
+      predictions.forEach((p, i) => expect(p.score).toBeCloseTo(expected[i]!, 6));
+      expect(server.model.featureDim).toBe(4);
+    } finally {
+      await cleanup();
+    }
+  });
 
   it("refuses an artifact it cannot load with MODEL_LOAD_FAILED", async () => {
-    const err = await startEndpoint({ model: join(FIXTURES, "missing", "model.tar.gz") }).catch((e: unknown) => e);
+    const { dir, cleanup } = await tempDir();
+    const err = await startEndpoint({ model: join(dir, "missing", "model.tar.gz") }).catch((e: unknown) => e);
+    await cleanup();
     expect(err).toBeInstanceOf(LocalAwsError);
     expect((err as LocalAwsError).code).toBe("MODEL_LOAD_FAILED");
     expect((err as LocalAwsError).message).toMatch(/cannot load model .*missing/);
@@ -172,6 +196,22 @@ describe("errors SageMaker's way", () => {
     { name: "a JSON Lines row of the wrong width", type: "application/jsonlines", body: '{"features":[1,2,3]}\n{"features":[1]}', status: 400, msg: /line 2 has 1 features/ },
     { name: "truncated RecordIO", type: "application/x-recordio-protobuf", body: serializeInferenceRequest([[1, 2, 3]]).subarray(0, 10), status: 400, msg: /invalid RecordIO-protobuf/ },
     { name: "an unsupported content type", type: "application/xml", body: "<x/>", status: 415, msg: /Content type "application\/xml" is not supported/ },
+    {
+      name: "a sparse RecordIO record holding NaN",
+      type: "application/x-recordio-protobuf",
+      body: frameRecords([encodeRecord({ features: { values: { type: "float32", values: [1, Number.NaN], keys: [0, 2], shape: [3] } } })]),
+      status: 400,
+      msg: /record 0, feature 2: NaN is not a finite number/,
+    },
+    {
+      name: "a sparse RecordIO record holding Infinity",
+      type: "application/x-recordio-protobuf",
+      body: frameRecords([encodeRecord({ features: { values: { type: "float64", values: [Number.POSITIVE_INFINITY], keys: [1], shape: [3] } } })]),
+      status: 400,
+      msg: /record 0, feature 1: Infinity is not a finite number/,
+    },
+    { name: "values whose score overflows", type: "text/csv", body: "1e308,1e308,1", status: 400, msg: /the score of row 1 is not finite/ },
+    { name: "a huge bad field (quoted to 80 characters)", type: "text/csv", body: `1,${"x".repeat(100_000)},3`, status: 400, msg: /column 2: "x{78}… is not a finite number$/ },
   ])("answers $name with 424 ModelError wrapping the container's $status", async ({ type, body, status, msg }) => {
     // Prepare
     server = await startEndpoint({ model: summing(3), region: "eu-west-1" });

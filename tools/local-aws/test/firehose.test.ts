@@ -160,10 +160,13 @@ describe("startFirehose", () => {
     [{ port: 70000 }, /invalid port: 70000/],
     [{ streamName: "no spaces" }, /invalid stream name/],
     [{ seed: 1.5 }, /seed must be an integer/],
+    [{ maxStreams: 0 }, /maxStreams must be an integer from 1 to 5000, got 0/],
+    [{ maxBufferedMb: Number.NaN }, /maxBufferedMb must be a number from 1 to 4096, got NaN/],
+    [{ prefix: 7 as unknown as string }, /prefix must be a string, got 7/],
   ])("rejects invalid option %o", async (opts, msg) => {
     const err = await startFirehose({ dir, ...opts }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LocalAwsError);
-    expect((err as LocalAwsError).code).toBe("INVALID_OPTION");
+    expect((err as LocalAwsError).code).toBe("INVALID_ARGUMENT");
     expect((err as LocalAwsError).message).toMatch(msg);
   });
 

@@ -1,9 +1,29 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { writeModelArtifact } from "@fraud/trainer";
 
-export const FIXTURES = join(import.meta.dirname, "../../../../shared/fixtures/linear-learner");
+const REPO_ROOT = resolve(import.meta.dirname, "../../..");
+
+/**
+ * The real SageMaker Linear Learner models (not copyable into the repository): `LL_FIXTURES_DIR`,
+ * else `../shared/fixtures/linear-learner` beside the repository.
+ */
+export const FIXTURES = process.env["LL_FIXTURES_DIR"] ?? resolve(REPO_ROOT, "../shared/fixtures/linear-learner");
+/** Whether the real models are present; tests that need them are skipped with {@link FIXTURES_SKIP} otherwise. */
+export const HAS_FIXTURES = existsSync(join(FIXTURES, "attrition-binary", "model.tar.gz"));
+/** Why the real-model tests are skipped. */
+export const FIXTURES_SKIP = `real Linear Learner models not found at ${FIXTURES} (set LL_FIXTURES_DIR)`;
+if (!HAS_FIXTURES) console.warn(`skipping real-model tests: ${FIXTURES_SKIP}`);
+
+/** Writes a small binary-classifier artifact (`dim` features) made by the trainer; returns its path. */
+export async function smallModel(dir: string, dim = 30): Promise<string> {
+  const file = join(dir, "model.tar.gz");
+  await writeModelArtifact(file, { predictorType: "binary_classifier", weights: Array.from({ length: dim }, (_, j) => Math.sin(j + 1) / 4), bias: -1, threshold: 0.5 });
+  return file;
+}
 
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "local-aws-"));

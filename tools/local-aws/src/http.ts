@@ -1,5 +1,5 @@
 /**
- * Small helpers shared by both stand-ins.
+ * HTTP plumbing shared by both stand-ins: bounded body reads, responses, listen and close.
  * @packageDocumentation
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
@@ -46,7 +46,7 @@ export function send(res: ServerResponse, status: number, headers: Record<string
 /** Listens on host:port (0 = random free port) and resolves with the bound port. @internal */
 export function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => reject(new LocalAwsError("INVALID_OPTION", `cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
+    const onError = (err: Error): void => reject(new LocalAwsError("INVALID_ARGUMENT", `cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
     server.once("error", onError);
     server.listen(port, host, () => {
       server.off("error", onError);
@@ -63,30 +63,9 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
-/** Checks a port option. @internal */
-export function checkPort(port: number): number {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new LocalAwsError("INVALID_OPTION", `invalid port: ${port}`);
-  return port;
-}
-
 /** URL for a bound server (IPv6 hosts bracketed). @internal */
 export function urlFor(host: string, port: number): string {
   return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-}
-
-/**
- * Mulberry32: a small seeded PRNG returning floats in [0, 1).
- * @internal
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A line logger for request logs; `undefined` logs nothing. @public */

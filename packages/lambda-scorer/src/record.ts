@@ -1,0 +1,43 @@
+/**
+ * The output record: one JSON line per scored transaction, as delivered to Firehose.
+ * @packageDocumentation
+ */
+import { z } from "zod";
+
+/**
+ * A record id: 32 lowercase hex digits, the first half of SHA-256 over
+ * `modelVersion + "\n" + transactionId`. The same transaction scored by the same model always gets
+ * the same id, so consumers de-duplicate on it whatever was delivered twice.
+ * @public
+ */
+export const SCORED_RECORD_ID_PATTERN = /^[0-9a-f]{32}$/;
+
+/**
+ * One output line (JSON, newline-terminated), fields in this order. Consumers de-duplicate on `id`.
+ * @example
+ * ```ts
+ * const record = scoredRecordSchema.parse(JSON.parse(line));
+ * ```
+ * @public
+ */
+export const scoredRecordSchema = z.strictObject({
+  /** Stable record id ({@link SCORED_RECORD_ID_PATTERN}). */
+  id: z.string().regex(SCORED_RECORD_ID_PATTERN),
+  /** The transaction's event time, ISO 8601 UTC. */
+  timestamp: z.iso.datetime(),
+  /** The transaction's id (given by the HTTP caller, or derived from the scheduled event). */
+  transactionId: z.string().min(1).max(128),
+  /** Where the transaction came from. */
+  channel: z.enum(["Mobile", "Web", "Store"]),
+  /** Amount in the dataset's currency. */
+  amount: z.number(),
+  /** Fraud probability (classifier) or regression value. */
+  score: z.number(),
+  /** 1 = fraud, 0 = legitimate; `null` for a regressor. */
+  predictedLabel: z.union([z.literal(0), z.literal(1), z.null()]),
+  /** Version of the model that scored it. */
+  modelVersion: z.string().min(1).max(128),
+});
+
+/** One output line, parsed. @public */
+export type ScoredRecord = z.infer<typeof scoredRecordSchema>;
