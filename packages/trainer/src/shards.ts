@@ -53,19 +53,30 @@ function runInWorker(job: KernelJob, onEpoch: EpochCallback, workers: Set<Worker
 
 /**
  * Trains each job (a shard of models) on its own worker thread, at most `threads` at a time; with
- * one thread, trains in the calling thread. A failing worker stops the others.
- * @throws {@link TrainError} `WORKER_FAILED` when a worker cannot start or dies.
+ * one thread, trains in the calling thread. A failing worker, or `signal`, stops the others.
+ * @throws {@link TrainError} `WORKER_FAILED` when a worker cannot start or dies; the signal's reason
+ *   when aborted.
  * @internal
  */
-export async function runShards(jobs: KernelJob[], threads: number, onEpoch: EpochCallback): Promise<KernelModelResult[][]> {
+export async function runShards(jobs: KernelJob[], threads: number, onEpoch: EpochCallback, signal?: AbortSignal): Promise<KernelModelResult[][]> {
+  signal?.throwIfAborted();
   if (threads <= 1) return jobs.map((job) => trainShard(job, onEpoch));
   const limit = pLimit(threads);
   const live = new Set<Worker>();
-  try {
-    return await Promise.all(jobs.map((job) => limit(() => runInWorker(job, onEpoch, live))));
-  } catch (err) {
+  const stop = (): void => {
     limit.clearQueue();
-    await Promise.all([...live].map((w) => w.terminate()));
+    for (const w of live) void w.terminate();
+  };
+  signal?.addEventListener("abort", stop, { once: true });
+  try {
+    const results = await Promise.all(jobs.map((job) => limit(() => runInWorker(job, onEpoch, live))));
+    signal?.throwIfAborted();
+    return results;
+  } catch (err) {
+    stop();
+    signal?.throwIfAborted();
     throw err;
+  } finally {
+    signal?.removeEventListener("abort", stop);
   }
 }

@@ -48,6 +48,8 @@ export interface TrainOptions {
   balancedVariant?: boolean;
   /** Called after each epoch of each shard. */
   onProgress?: (progress: TrainProgress) => void;
+  /** Stops the training workers; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** One of the models trained in parallel, and how it fared on validation. @public */
@@ -150,7 +152,7 @@ async function trainGrid(base: Omit<KernelJob, "models">, models: KernelModel[],
     const finite = losses.filter((l) => Number.isFinite(l));
     options.onProgress?.({ completed, total, epoch, bestValidationLoss: finite.length ? Math.min(...finite) : NaN });
   };
-  const shardResults = await runShards(jobs, workers, progress);
+  const shardResults = await runShards(jobs, workers, progress, options.signal);
   const results = new Array<KernelModelResult>(models.length);
   shardResults.forEach((res, s) => res.forEach((r, i) => (results[members[s]![i]!] = r)));
   return { results, workers };

@@ -1,0 +1,100 @@
+// The data of a run: CSV files read with @fraud/simulator's reader, or data sets already in memory,
+// checked and split the way `fraud-train local` documents.
+import { readCreditCardCsv } from "@fraud/simulator";
+import { DEFAULT_SPLIT, HOLDOUT_SPLIT, fingerprint, requireBothClasses, stratifiedSplit, validateDataset } from "./data.js";
+import type { DataFingerprint, Dataset } from "./data.js";
+import { TrainError } from "./errors.js";
+
+/** A data set given as a `creditcard.csv`-layout file or already in memory. @public */
+export type DataInput = string | Dataset;
+
+/** A data set's fingerprint, and the file it came from. @public */
+export interface DataSource extends DataFingerprint {
+  /** The file read, when the set came straight from one. */
+  file?: string;
+}
+
+/** Longest part of a reader's message passed on; the reader quotes at most ~80 characters of data. */
+const MAX_MESSAGE = 300;
+
+/** One line of at most {@link MAX_MESSAGE} characters. */
+function oneLine(message: string): string {
+  const line = message.split(/\r?\n/, 1)[0] ?? "";
+  return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}…` : line;
+}
+
+/**
+ * Reads a creditcard.csv-layout file.
+ * @throws {@link TrainError} `IO_ERROR` when the file cannot be read, `BAD_DATA` when its content
+ *   is malformed (the reader's message names file, line and column) or empty.
+ * @internal
+ */
+export async function readDataset(path: string, name: string): Promise<Dataset> {
+  let data: Dataset;
+  try {
+    data = await readCreditCardCsv(path);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (e.code === "ENOENT") throw new TrainError("IO_ERROR", `${path}: no such file`, { cause: err });
+    const io = e.code === undefined || e.code.startsWith("E") || e.code === "IO_ERROR";
+    throw new TrainError(io ? "IO_ERROR" : "BAD_DATA", oneLine(e.message ?? String(err)), { cause: err });
+  }
+  validateDataset(data, path);
+  if (data.rows === 0) throw new TrainError("BAD_DATA", `${path}: no data rows (${name})`);
+  return data;
+}
+
+/** A file is read; a data set in memory is checked. @internal */
+export async function loadInput(input: DataInput, name: string): Promise<Dataset> {
+  if (typeof input === "string") return readDataset(input, name);
+  validateDataset(input, name);
+  if (input.rows === 0) throw new TrainError("BAD_DATA", `${name}: no data rows`);
+  return input;
+}
+
+/** Where a data set came from, for `metrics.json`. @internal */
+export function source(input: DataInput, data: Dataset): DataSource {
+  return typeof input === "string" ? { file: input, ...fingerprint(data) } : fingerprint(data);
+}
+
+/** What a run trains on; the test set may still be loading. @internal */
+export interface RunInputs {
+  train: Dataset;
+  validation: Dataset;
+  /** Resolves to the test set (null without one). */
+  test: () => Promise<Dataset | null>;
+  /** For `metrics.json`: sources, fingerprints and how the split was made. */
+  sources: Record<string, DataSource | string | number | null>;
+}
+
+/** `--data`: one set split {@link DEFAULT_SPLIT}. */
+async function splitOne(input: DataInput, seed: number): Promise<RunInputs> {
+  const all = await loadInput(input, "data");
+  requireBothClasses(all, typeof input === "string" ? input : "data");
+  const [train, validation, test] = stratifiedSplit(all, DEFAULT_SPLIT.fractions, seed, DEFAULT_SPLIT.names) as [Dataset, Dataset, Dataset];
+  const shares = DEFAULT_SPLIT.fractions.map((f) => Math.round(f * 100)).join("/");
+  return { train, validation, test: () => Promise.resolve(test), sources: { source: source(input, all), split: `stratified ${shares}` } };
+}
+
+/**
+ * Loads and splits a run's data: `data` split {@link DEFAULT_SPLIT}, or `train` with an optional
+ * `validation` (else a stratified 15% of `train`) and `test`. The test set is read only when asked
+ * for, so it can load while the models train.
+ * @internal
+ */
+export async function loadRunInputs(opts: { data?: DataInput; train?: DataInput; validation?: DataInput; test?: DataInput }, seed: number): Promise<RunInputs> {
+  if (opts.data !== undefined) return splitOne(opts.data, seed);
+  const trainInput = opts.train!;
+  const full = await loadInput(trainInput, "train");
+  const sources: RunInputs["sources"] = { source: source(trainInput, full) };
+  let train = full;
+  let validation: Dataset;
+  if (opts.validation !== undefined) validation = await loadInput(opts.validation, "validation");
+  else {
+    requireBothClasses(full, typeof trainInput === "string" ? trainInput : "train");
+    [train, validation] = stratifiedSplit(full, HOLDOUT_SPLIT.fractions, seed, HOLDOUT_SPLIT.names) as [Dataset, Dataset];
+    sources["split"] = "stratified 15% of --train held out for validation";
+  }
+  const testInput = opts.test;
+  return { train, validation, test: () => (testInput === undefined ? Promise.resolve(null) : loadInput(testInput, "test")), sources };
+}
