@@ -57,12 +57,12 @@ export function source(input: DataInput, data: Dataset): DataSource {
   return typeof input === "string" ? { file: input, ...fingerprint(data) } : fingerprint(data);
 }
 
-/** What a run trains on; the test set may still be loading. @internal */
+/** What a run trains on. @internal */
 export interface RunInputs {
   train: Dataset;
   validation: Dataset;
-  /** Resolves to the test set (null without one). */
-  test: () => Promise<Dataset | null>;
+  /** The test part of a `data` split; null otherwise. */
+  splitTest: Dataset | null;
   /** For `metrics.json`: sources, fingerprints and how the split was made. */
   sources: Record<string, DataSource | string | number | null>;
 }
@@ -73,28 +73,23 @@ async function splitOne(input: DataInput, seed: number): Promise<RunInputs> {
   requireBothClasses(all, typeof input === "string" ? input : "data");
   const [train, validation, test] = stratifiedSplit(all, DEFAULT_SPLIT.fractions, seed, DEFAULT_SPLIT.names) as [Dataset, Dataset, Dataset];
   const shares = DEFAULT_SPLIT.fractions.map((f) => Math.round(f * 100)).join("/");
-  return { train, validation, test: () => Promise.resolve(test), sources: { source: source(input, all), split: `stratified ${shares}` } };
+  return { train, validation, splitTest: test, sources: { source: source(input, all), split: `stratified ${shares}` } };
 }
 
 /**
- * Loads and splits a run's data: `data` split {@link DEFAULT_SPLIT}, or `train` with an optional
- * `validation` (else a stratified 15% of `train`) and `test`. The test set is read only when asked
- * for, so it can load while the models train.
+ * Loads and splits a run's training data: `data` split {@link DEFAULT_SPLIT}, or `train` with an
+ * optional `validation` (else a stratified 15% of `train`). A separate test set is loaded by the
+ * caller (it can load on a worker meanwhile).
  * @internal
  */
-export async function loadRunInputs(opts: { data?: DataInput; train?: DataInput; validation?: DataInput; test?: DataInput }, seed: number): Promise<RunInputs> {
+export async function loadRunInputs(opts: { data?: DataInput; train?: DataInput; validation?: DataInput }, seed: number): Promise<RunInputs> {
   if (opts.data !== undefined) return splitOne(opts.data, seed);
   const trainInput = opts.train!;
   const full = await loadInput(trainInput, "train");
   const sources: RunInputs["sources"] = { source: source(trainInput, full) };
-  let train = full;
-  let validation: Dataset;
-  if (opts.validation !== undefined) validation = await loadInput(opts.validation, "validation");
-  else {
-    requireBothClasses(full, typeof trainInput === "string" ? trainInput : "train");
-    [train, validation] = stratifiedSplit(full, HOLDOUT_SPLIT.fractions, seed, HOLDOUT_SPLIT.names) as [Dataset, Dataset];
-    sources["split"] = "stratified 15% of --train held out for validation";
-  }
-  const testInput = opts.test;
-  return { train, validation, test: () => (testInput === undefined ? Promise.resolve(null) : loadInput(testInput, "test")), sources };
+  if (opts.validation !== undefined) return { train: full, validation: await loadInput(opts.validation, "validation"), splitTest: null, sources };
+  requireBothClasses(full, typeof trainInput === "string" ? trainInput : "train");
+  const [train, validation] = stratifiedSplit(full, HOLDOUT_SPLIT.fractions, seed, HOLDOUT_SPLIT.names) as [Dataset, Dataset];
+  sources["split"] = "stratified 15% of --train held out for validation";
+  return { train, validation, splitTest: null, sources };
 }

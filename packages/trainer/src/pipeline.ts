@@ -4,17 +4,18 @@ import type { Dataset } from "./data.js";
 import { TrainError } from "./errors.js";
 import { parseHyperparameters } from "./hyperparameters.js";
 import type { SelectionCriterion } from "./hyperparameters.js";
-import { loadRunInputs, source } from "./inputs.js";
-import type { DataInput, DataSource } from "./inputs.js";
+import { loadInput, loadRunInputs, source } from "./inputs.js";
+import type { DataInput, DataSource, RunInputs } from "./inputs.js";
 import { evaluateBinary, sweep } from "./metrics.js";
 import type { BinaryMetrics, Sweep } from "./metrics.js";
 import { trainedOperatingPoints } from "./operating-points.js";
 import type { OperatingPoints } from "./operating-points.js";
-import { commitFiles } from "./outputs.js";
+import { commitFiles, ensureDir } from "./outputs.js";
 import { renderReport } from "./report.js";
 import type { ReportSet } from "./report.js";
-import { trainLinearLearner } from "./train.js";
-import type { ModelSummary, TrainProgress, TrainResult } from "./train.js";
+import { WorkerPool } from "./pool.js";
+import { threadCount, trainOnPool } from "./train.js";
+import type { ModelSummary, TrainOptions, TrainProgress, TrainResult } from "./train.js";
 
 export type { DataInput, DataSource } from "./inputs.js";
 export { runEvaluation } from "./evaluate.js";
@@ -181,23 +182,40 @@ function artifactOf(result: TrainResult): Promise<Uint8Array> {
   });
 }
 
-/** Trains while the test set loads (its CSV parse overlaps the workers); stops the workers if loading fails. */
-async function trainAndLoadTest(opts: LocalTrainingOptions, seed: number, inputs: Awaited<ReturnType<typeof loadRunInputs>>): Promise<[TrainResult, Dataset | null]> {
-  const abort = new AbortController();
-  const training = trainLinearLearner(inputs.train, inputs.validation, {
+/** Starts loading the separate test set: on a worker for a file, while this thread reads the rest. */
+function startTestLoad(input: DataInput | undefined, pool: WorkerPool | null): Promise<Dataset | null> {
+  if (input === undefined) return Promise.resolve(null);
+  if (typeof input !== "string" || pool === null) return Promise.resolve(input).then((i) => loadInput(i, "test"));
+  return pool.run({ type: "read", path: input }, "read").then((m) => m.dataset);
+}
+
+function trainingOptions(opts: LocalTrainingOptions, seed: number): TrainOptions {
+  return {
     seed,
-    signal: abort.signal,
     ...(opts.hyperparameters ? { hyperparameters: opts.hyperparameters } : {}),
-    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
     ...(opts.balancedVariant !== undefined ? { balancedVariant: opts.balancedVariant } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  };
+}
+
+/** Loads the data and trains; the test file loads on a worker while this thread reads the training data. */
+async function loadAndTrain(opts: LocalTrainingOptions, seed: number, pool: WorkerPool | null): Promise<{ inputs: RunInputs; result: TrainResult; test: Dataset | null }> {
+  const testLoad = startTestLoad(opts.test, pool);
+  // A bad test file stops the training at once (closing the pool) and is the error reported.
+  let testFailure: { error: unknown } | undefined;
+  testLoad.catch((error: unknown) => {
+    testFailure = { error };
+    void pool?.close();
   });
   try {
-    const test = await inputs.test();
-    return [await training, test];
+    const inputs = await loadRunInputs(opts, seed);
+    requireBothClasses(inputs.train, "train");
+    requireBothClasses(inputs.validation, "validation");
+    const result = await trainOnPool(inputs.train, inputs.validation, trainingOptions(opts, seed), pool);
+    const test = inputs.splitTest ?? (await testLoad);
+    return { inputs, result, test };
   } catch (err) {
-    abort.abort();
-    await training.catch(() => undefined);
+    if (testFailure) throw testFailure.error;
     throw err;
   }
 }
@@ -217,11 +235,17 @@ async function trainAndLoadTest(opts: LocalTrainingOptions, seed: number, inputs
 export async function runLocalTraining(opts: LocalTrainingOptions): Promise<LocalTrainingResult> {
   const seed = opts.seed ?? 0;
   checkInputs(opts);
-  parseHyperparameters(opts.hyperparameters); // refuse bad hyperparameters before reading any data
-  const inputs = await loadRunInputs(opts, seed);
-  requireBothClasses(inputs.train, "train");
-  requireBothClasses(inputs.validation, "validation");
-  const [result, test] = await trainAndLoadTest(opts, seed, inputs);
+  const hp = parseHyperparameters(opts.hyperparameters); // refuse bad hyperparameters before reading any data
+  await ensureDir(opts.out); // an unusable output directory fails before any work
+  const threads = threadCount(opts.workers, hp.num_models * (opts.balancedVariant ? 2 : 1));
+  const pool = threads > 1 ? WorkerPool.start(threads) : null;
+  let loaded: Awaited<ReturnType<typeof loadAndTrain>>;
+  try {
+    loaded = await loadAndTrain(opts, seed, pool);
+  } finally {
+    await pool?.close();
+  }
+  const { inputs, result, test } = loaded;
   const sources: MetricsDocument["data"] = { ...inputs.sources, train: fingerprint(inputs.train), validation: fingerprint(inputs.validation) };
   if (opts.validation !== undefined) sources["validation"] = source(opts.validation, inputs.validation);
   sources["test"] = test ? (opts.test !== undefined ? source(opts.test, test) : fingerprint(test)) : null;

@@ -12,7 +12,8 @@ import { fitScaler, sharedLabels, standardize } from "./scaler.js";
 import type { Scaler } from "./scaler.js";
 import { SELECTION_CRITERIA, candidates, perModel, select, withPositiveWeight } from "./selection.js";
 import type { Candidate, Selection } from "./selection.js";
-import { runShards } from "./shards.js";
+import { WorkerPool } from "./pool.js";
+import { trainShard } from "./kernel.js";
 import type { CriterionSettings, ThresholdChoice } from "./threshold.js";
 
 export type { Scaler } from "./scaler.js";
@@ -142,9 +143,17 @@ function shardJobs(base: Omit<KernelJob, "models">, models: KernelModel[], shard
   return { jobs: members.map((idx) => ({ ...base, models: idx.map((k) => models[k]!) })), members };
 }
 
-async function trainGrid(base: Omit<KernelJob, "models">, models: KernelModel[], options: TrainOptions): Promise<{ results: KernelModelResult[]; workers: number }> {
-  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), models.length));
-  const { jobs, members } = shardJobs(base, models, workers);
+/**
+ * Worker threads a run uses: `workers` (default: the available cores), at most one per model.
+ * @internal
+ */
+export function threadCount(workers: number | undefined, models: number): number {
+  return Math.max(1, Math.min(workers ?? availableParallelism(), models));
+}
+
+async function trainGrid(base: Omit<KernelJob, "models">, models: KernelModel[], options: TrainOptions, pool: WorkerPool | null): Promise<KernelModelResult[]> {
+  const threads = pool === null ? 1 : Math.min(pool.size, models.length);
+  const { jobs, members } = shardJobs(base, models, threads);
   let completed = 0;
   const total = base.epochs * jobs.length;
   const progress = (epoch: number, losses: number[]): void => {
@@ -152,10 +161,27 @@ async function trainGrid(base: Omit<KernelJob, "models">, models: KernelModel[],
     const finite = losses.filter((l) => Number.isFinite(l));
     options.onProgress?.({ completed, total, epoch, bestValidationLoss: finite.length ? Math.min(...finite) : NaN });
   };
-  const shardResults = await runShards(jobs, workers, progress, options.signal);
+  let shardResults: KernelModelResult[][];
+  try {
+    shardResults =
+      pool === null
+        ? jobs.map((job) => trainShard(job, progress))
+        : await Promise.all(
+            jobs.map(async (job) => {
+              const done = await pool.run({ type: "train", job }, "trained", (m) => {
+                if (m.type === "epoch") progress(m.epoch, m.losses);
+              });
+              return done.result;
+            }),
+          );
+  } catch (err) {
+    options.signal?.throwIfAborted();
+    throw err;
+  }
+  options.signal?.throwIfAborted();
   const results = new Array<KernelModelResult>(models.length);
   shardResults.forEach((res, s) => res.forEach((r, i) => (results[members[s]![i]!] = r)));
-  return { results, workers };
+  return results;
 }
 
 function summaries(models: KernelModel[], results: KernelModelResult[], cands: Candidate[], criterion: SelectionCriterion, settings: CriterionSettings): ModelSummary[] {
@@ -189,6 +215,26 @@ function calibrationRows(validation: Dataset, hp: Hyperparameters, d: number): D
   return { rows: n, features: validation.features.subarray(0, n * d), labels: validation.labels.subarray(0, n) } as Dataset;
 }
 
+/** The part of a kernel job every shard shares: standardised data in shared memory, settings. */
+function kernelBase(train: Dataset, validation: Dataset, d: number, scaler: Scaler, hp: Hyperparameters, seed: number): Omit<KernelJob, "models"> {
+  return {
+    x: standardize(train.features, train.rows, d, scaler),
+    y: sharedLabels(train.labels),
+    n: train.rows,
+    d,
+    vx: standardize(validation.features, validation.rows, d, scaler),
+    vy: sharedLabels(validation.labels),
+    vn: validation.rows,
+    epochs: hp.epochs,
+    batchSize: hp.mini_batch_size,
+    seed,
+    patience: hp.early_stopping_patience,
+    tolerance: hp.early_stopping_tolerance,
+    optimizer: optimizerSettings(hp),
+    init: initSettings(hp),
+  };
+}
+
 /**
  * Trains a Linear Learner binary classifier the way SageMaker's built-in algorithm does: feature
  * standardisation from a sample, `num_models` models trained in parallel over the same mini-batches
@@ -205,7 +251,27 @@ function calibrationRows(validation: Dataset, hp: Hyperparameters, d: number): D
  * @public
  */
 export async function trainLinearLearner(train: Dataset, validation: Dataset, options: TrainOptions = {}): Promise<TrainResult> {
+  const hp = parseHyperparameters(options.hyperparameters);
+  const models = hp.num_models * (options.balancedVariant ? 2 : 1);
+  const threads = threadCount(options.workers, models);
+  const pool = threads > 1 ? WorkerPool.start(threads) : null;
+  const stop = (): void => void pool?.close();
+  options.signal?.addEventListener("abort", stop, { once: true });
+  try {
+    return await trainOnPool(train, validation, options, pool);
+  } finally {
+    options.signal?.removeEventListener("abort", stop);
+    await pool?.close();
+  }
+}
+
+/**
+ * {@link trainLinearLearner} on the given worker pool (null: in the calling thread).
+ * @internal
+ */
+export async function trainOnPool(train: Dataset, validation: Dataset, options: TrainOptions, pool: WorkerPool | null): Promise<TrainResult> {
   const started = performance.now();
+  options.signal?.throwIfAborted();
   const hp = parseHyperparameters(options.hyperparameters);
   const seed = options.seed ?? 0;
   const d = featureDim(train, hp);
@@ -219,23 +285,8 @@ export async function trainLinearLearner(train: Dataset, validation: Dataset, op
   const grid = modelGrid(hp, seed, balanced);
   const withVariant = options.balancedVariant === true && hp.positive_example_weight_mult !== "balanced";
   const all = withVariant ? [...grid, ...withPositiveWeight(grid, balanced)] : grid;
-  const base: Omit<KernelJob, "models"> = {
-    x: standardize(train.features, train.rows, d, scaler),
-    y: sharedLabels(train.labels),
-    n: train.rows,
-    d,
-    vx: standardize(validation.features, validation.rows, d, scaler),
-    vy: sharedLabels(validation.labels),
-    vn: validation.rows,
-    epochs: hp.epochs,
-    batchSize: hp.mini_batch_size,
-    seed,
-    patience: hp.early_stopping_patience,
-    tolerance: hp.early_stopping_tolerance,
-    optimizer: optimizerSettings(hp),
-    init: initSettings(hp),
-  };
-  const { results, workers } = await trainGrid(base, all, options);
+  const base = kernelBase(train, validation, d, scaler, hp, seed);
+  const results = await trainGrid(base, all, options, pool);
   const settings: CriterionSettings = { beta: hp.f_beta, targetRecall: hp.target_recall, targetPrecision: hp.target_precision };
   const calibration = calibrationRows(validation, hp, d);
   const criterion = hp.binary_classifier_model_selection_criteria;
@@ -244,10 +295,9 @@ export async function trainLinearLearner(train: Dataset, validation: Dataset, op
   if (chosen === undefined) throw new TrainError("BAD_DATA", "every model diverged (non-finite loss); lower learning_rate or check the data scale");
   let variant: TrainVariant | null = null;
   if (withVariant) {
-    const vModels = all.slice(grid.length);
     const vResults = results.slice(grid.length);
     const vCands = candidates(vResults, scaler, calibration);
-    variant = { positiveWeight: balanced, models: summaries(vModels, vResults, vCands, criterion, settings), criteria: outcomes(vCands, settings) };
+    variant = { positiveWeight: balanced, models: summaries(all.slice(grid.length), vResults, vCands, criterion, settings), criteria: outcomes(vCands, settings) };
   }
   return {
     model: chosen.model,
@@ -261,6 +311,6 @@ export async function trainLinearLearner(train: Dataset, validation: Dataset, op
     validationLossHistory: results[chosen.index]!.valLoss,
     positiveWeight: grid[chosen.index]!.posWeight,
     trainSeconds: (performance.now() - started) / 1000,
-    workers,
+    workers: pool === null ? 1 : Math.min(pool.size, all.length),
   };
 }
