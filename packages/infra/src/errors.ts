@@ -3,31 +3,47 @@
  *
  * - `CONFIG_NOT_FOUND` — the configuration file (or the `sagemaker.json` it names) does not exist.
  * - `CONFIG_PARSE` — a configuration file is not valid JSON.
- * - `CONFIG_INVALID` — a configuration value is out of range, of the wrong type or unknown; `field` names it.
- * - `ASSET_MISSING` — the Lambda zip named by the configuration does not exist.
+ * - `INVALID_ARGUMENT` — a configuration value (file, environment override or option) is out of
+ *   range, of the wrong type or unknown; `field` names it.
+ * - `ASSET_MISSING` — a file the stack uploads (the Lambda zip, the notebook) does not exist.
  * - `WILDCARD_POLICY` — an IAM statement uses a wildcard action, or a `*` resource for an action
- *   that accepts a narrower one.
+ *   that accepts a narrower one (raised while building a policy, or by the synth-time check of
+ *   every policy in the stack).
+ * - `SYNTH_FAILED` — CDKTF could not synthesize the stack for another reason (the cause is attached).
  * - `TOOL_MISSING` — neither `terraform` nor OpenTofu's `tofu` is on `PATH`.
  * - `CREDENTIALS_MISSING` — no AWS credentials are configured for `plan`, `deploy` or `destroy`.
  * - `STACK_MISSING` — the synthesized stack folder for an environment does not exist (run `synth`).
  * - `COMMAND_FAILED` — a `terraform` command exited with a non-zero status.
+ * - `INVALID_ARGUMENT` — a command-line flag or option value is wrong or flags contradict each other.
+ * - `STATE_INVALID` — the deploy state file (`.fraud/deploy-<env>.json`) is unreadable or malformed.
+ * - `OUTPUTS_INVALID` — `terraform output -json` lacks a field of `fraud-stack.json` or holds a bad value.
+ * - `MODEL_INVALID` — the model to deploy is not a Linear Learner `model.tar.gz`, or cannot be read.
+ * - `AWS_FAILED` — an S3 or SageMaker request of the deploy failed.
+ * - `TRAINING_FAILED` — the SageMaker training job behind `deploy --train` failed or was stopped.
  *
  * @public
  */
 export type InfraErrorCode =
   | "CONFIG_NOT_FOUND"
   | "CONFIG_PARSE"
-  | "CONFIG_INVALID"
+  | "INVALID_ARGUMENT"
   | "ASSET_MISSING"
   | "WILDCARD_POLICY"
+  | "SYNTH_FAILED"
   | "TOOL_MISSING"
   | "CREDENTIALS_MISSING"
   | "STACK_MISSING"
-  | "COMMAND_FAILED";
+  | "COMMAND_FAILED"
+  | "INVALID_ARGUMENT"
+  | "STATE_INVALID"
+  | "OUTPUTS_INVALID"
+  | "MODEL_INVALID"
+  | "AWS_FAILED"
+  | "TRAINING_FAILED";
 
 /** Options accepted by the {@link InfraError} constructor. @public */
 export interface InfraErrorOptions extends ErrorOptions {
-  /** Dotted path of the configuration field involved (for `CONFIG_INVALID`), e.g. `endpoint.instanceType`. */
+  /** Dotted path of the configuration field involved (for `INVALID_ARGUMENT`), e.g. `endpoint.instanceType`. */
   field?: string;
 }
 
@@ -39,7 +55,7 @@ export interface InfraErrorOptions extends ErrorOptions {
  * try {
  *   resolveConfig({ region: "mars-1" }, "dev");
  * } catch (err) {
- *   if (isInfraError(err, "CONFIG_INVALID")) console.error(err.field); // "region"
+ *   if (isInfraError(err, "INVALID_ARGUMENT")) console.error(err.field); // "region"
  * }
  * ```
  * @public

@@ -6,13 +6,12 @@
  */
 export { InfraError, isInfraError } from "./errors.js";
 export type { InfraErrorCode, InfraErrorOptions } from "./errors.js";
-export { LINEAR_LEARNER_REGISTRIES, REGION_PATTERN, dnsSuffix, linearLearnerImage } from "./regions.js";
-export { DEFAULTS, ENV_OVERRIDES, INSTANCE_TYPE_PATTERN, loadConfig, readSageMakerJson, resolveConfig } from "./config.js";
+export { LINEAR_LEARNER_REGISTRIES, REGION_PATTERN, dnsSuffix, linearLearnerImage, partitionOf } from "./regions.js";
+export { DEFAULTS, ENV_OVERRIDES, INSTANCE_TYPE_PATTERN, PHASES, loadConfig, readSageMakerJson, resolveConfig, settingsSchema } from "./config.js";
 export type {
   AlarmSettings,
   BackendSettings,
   BucketSettings,
-  DeepPartial,
   EndpointSettings,
   EnvKind,
   EnvironmentOverrides,
@@ -22,25 +21,37 @@ export type {
   LoadConfigOptions,
   ModelSettings,
   NotebookSettings,
+  Phase,
+  ResolvedModel,
   SageMakerJobInfo,
   ScheduleSettings,
+  Settings,
   StackConfig,
 } from "./config.js";
-export { WILDCARD_RESOURCE_ACTIONS, assumeRolePolicy, policyDocument } from "./policy.js";
+export { LeastPrivilegeAspect, WILDCARD_RESOURCE_ACTIONS, assumeRolePolicy, policyDocument, statementViolation } from "./policy.js";
 export type { PolicyStatement } from "./policy.js";
 export { SecureBucket, Storage } from "./constructs/storage.js";
 export type { SecureBucketProps } from "./constructs/storage.js";
-export { ModelHosting, PREFIXES, VARIANT_NAME, partitionOf } from "./constructs/hosting.js";
-export type { ModelHostingProps } from "./constructs/hosting.js";
+export { LAYOUT, TRAINING_LOG_GROUP, stackNames } from "./constructs/names.js";
+export type { StackNames } from "./constructs/names.js";
+export { TrainingAccess } from "./constructs/training.js";
+export { ModelEndpoint, VARIANT_NAME } from "./constructs/endpoint.js";
+export type { ModelEndpointProps } from "./constructs/endpoint.js";
+export { NOTEBOOK_FILE, NOTEBOOK_HOME, Notebook, onStartScript } from "./constructs/notebook.js";
+export type { NotebookProps } from "./constructs/notebook.js";
+export { FAILURE_RETENTION_SECONDS, Notifications } from "./constructs/notifications.js";
+export { STACK_OUTPUT_NAMES, modelObjectArn } from "./outputs.js";
 export { DATE_PARTITIONS, ResultStream } from "./constructs/stream.js";
-export { Scorer } from "./constructs/scorer.js";
+export { SCORER_RETRIES, Scorer } from "./constructs/scorer.js";
+export { scorerEnvironment } from "./constructs/scorer-env.js";
 export type { ScorerProps } from "./constructs/scorer.js";
-export { Alarms } from "./constructs/alarms.js";
-export { FraudDetectionStack, MANAGED_BY, fileSha256Base64 } from "./stack.js";
+export { ALARM_PERIOD_SECONDS, Alarms } from "./constructs/alarms.js";
+export { FraudDetectionStack, MANAGED_BY, deployedPhase, fileSha256Base64 } from "./stack.js";
 export type { FraudDetectionStackOptions } from "./stack.js";
 export { readSynthesized, stackDir, synthesize } from "./synth.js";
 export type { SynthesizeOptions, SynthesizedStack } from "./synth.js";
-export { findCredentials, findTerraform, runTerraform, terraformCommands } from "./terraform.js";
-export type { RunTerraformOptions, TerraformAction } from "./terraform.js";
+export { Terraform, findCredentials, findTerraform, preflight, runTerraform, terraformCommands } from "./terraform.js";
+export type { ResourceChange, RunTerraformOptions, TerraformAction, TerraformOptions } from "./terraform.js";
+export * from "./deploy/index.js";
 export { runCli } from "./command.js";
 export type { CliIo } from "./command.js";

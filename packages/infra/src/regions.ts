@@ -43,3 +43,12 @@ export function linearLearnerImage(region: string): string | undefined {
   const account = Object.hasOwn(LINEAR_LEARNER_REGISTRIES, region) ? LINEAR_LEARNER_REGISTRIES[region] : undefined;
   return account === undefined ? undefined : `${account}.dkr.ecr.${region}.${dnsSuffix(region)}/linear-learner:1`;
 }
+
+/** The IAM partition of a region (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`). @public */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("us-isob-")) return "aws-iso-b";
+  if (region.startsWith("us-iso-")) return "aws-iso";
+  return "aws";
+}

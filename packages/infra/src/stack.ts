@@ -1,15 +1,22 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { Fn, LocalBackend, S3Backend, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { Aspects, LocalBackend, S3Backend, TerraformOutput, TerraformStack, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
-import type { StackConfig } from "./config.js";
+import type { Phase, StackConfig } from "./config.js";
 import { Alarms } from "./constructs/alarms.js";
-import { ModelHosting, partitionOf } from "./constructs/hosting.js";
+import { ModelEndpoint } from "./constructs/endpoint.js";
+import { LAYOUT, stackNames } from "./constructs/names.js";
+import { Notebook } from "./constructs/notebook.js";
+import { Notifications } from "./constructs/notifications.js";
 import { Scorer } from "./constructs/scorer.js";
 import { Storage } from "./constructs/storage.js";
 import { ResultStream } from "./constructs/stream.js";
+import { TrainingAccess } from "./constructs/training.js";
 import { InfraError } from "./errors.js";
+import { STACK_OUTPUT_NAMES, modelObjectArn } from "./outputs.js";
+import { LeastPrivilegeAspect } from "./policy.js";
+import { partitionOf } from "./regions.js";
 
 /** Options of {@link FraudDetectionStack} beyond the configuration. @public */
 export interface FraudDetectionStackOptions {
@@ -37,8 +44,25 @@ export function fileSha256Base64(path: string): string {
 }
 
 /**
- * The whole fraud-detection system for one environment: buckets, IAM, SageMaker model and
- * endpoint, Lambda scorer with its schedule, Firehose, alarms and outputs.
+ * What a configuration synthesizes: the foundation without a model whatever `phase` says, else
+ * the configured phase.
+ * @example
+ * ```ts
+ * deployedPhase(resolveConfig({}, "dev", { env: {} })); // "foundation"
+ * ```
+ * @public
+ */
+export function deployedPhase(config: StackConfig): Phase {
+  return config.model.dataUrl === undefined ? "foundation" : config.phase;
+}
+
+/**
+ * The whole fraud-detection system for one environment. The foundation — buckets, KMS key (when
+ * asked), the SageMaker role and trainer policy, Firehose, logs, the on-failure queue, the alarm
+ * topic and alarms, the notebook when enabled — needs no model. With a model
+ * (`FRAUD_INFRA_MODEL_DATA_URL`, `model.dataUrl` or `model.sagemakerJson`) the `serving` phase
+ * adds the SageMaker model, endpoint configuration and endpoint (none in `embedded` scoring mode)
+ * and `all` adds the scorer Lambdas, trigger and schedule.
  *
  * @example
  * ```ts
@@ -49,31 +73,66 @@ export function fileSha256Base64(path: string): string {
  * @public
  */
 export class FraudDetectionStack extends TerraformStack {
+  /** What this stack synthesizes. */
+  readonly phase: Phase;
   /** The buckets. */
   readonly storage: Storage;
-  /** SageMaker role, model, endpoint (and notebook). */
-  readonly hosting: ModelHosting;
+  /** SageMaker role and trainer policy. */
+  readonly training: TrainingAccess;
   /** Firehose delivery stream. */
   readonly stream: ResultStream;
-  /** Lambda scorer and schedule. */
-  readonly scorer: Scorer;
+  /** On-failure queue and alarm topic. */
+  readonly notifications: Notifications;
   /** Alarms, when enabled. */
   readonly alarms: Alarms | undefined;
-  /** The `model_data_url` Terraform variable. */
-  readonly modelDataUrl: TerraformVariable;
+  /** The notebook, when enabled. */
+  readonly notebook: Notebook | undefined;
+  /** SageMaker model and endpoint: `serving` or `all` with a model, in endpoint scoring mode. */
+  readonly endpoint: ModelEndpoint | undefined;
+  /** Lambda scorer and schedule: `all` with a model. */
+  readonly scorer: Scorer | undefined;
+  /** The synth-time least-privilege check of every policy. */
+  readonly policyGuard: LeastPrivilegeAspect = new LeastPrivilegeAspect();
 
   constructor(scope: Construct, id: string, config: StackConfig, options: FraudDetectionStackOptions = {}) {
     super(scope, id);
-    const zipSha256 = fileSha256Base64(config.lambda.zipPath);
+    this.phase = deployedPhase(config);
+    Aspects.of(this).add(this.policyGuard);
+    this.configure(config, options);
+    const names = stackNames(config);
+    const dataUrl = config.model.dataUrl;
+    const endpointMode = dataUrl !== undefined && this.phase !== "foundation" && config.lambda.scoringMode === "endpoint";
 
+    this.storage = new Storage(this, "storage", config);
+    this.training = new TrainingAccess(this, "training", { config, storage: this.storage });
+    this.stream = new ResultStream(this, "stream", config, this.storage);
+    this.notifications = new Notifications(this, "notifications", config);
+    this.alarms = config.alarms.enabled ? new Alarms(this, "alarms", config, { notifications: this.notifications, stream: this.stream }) : undefined;
+    const outputs = this.stackOutputs(config, endpointMode ? names.endpoint : null);
+    this.notebook = config.notebook.enabled ? new Notebook(this, "notebook", { config, storage: this.storage, training: this.training, stackFile: outputs }) : undefined;
+
+    if (dataUrl !== undefined && this.phase !== "foundation") {
+      const objectArn = modelObjectArn(dataUrl, partitionOf(config.region));
+      if (endpointMode) {
+        this.endpoint = new ModelEndpoint(this, "serving", { config, storage: this.storage, training: this.training, modelDataUrl: dataUrl, modelObjectArn: objectArn });
+        this.alarms?.watchEndpoint(this.endpoint.endpoint);
+      }
+      if (this.phase === "all") {
+        const zipSha256 = fileSha256Base64(config.lambda.zipPath);
+        this.scorer = new Scorer(this, "scorer", { config, storage: this.storage, stream: this.stream, notifications: this.notifications, endpoint: this.endpoint, modelDataUrl: dataUrl, modelObjectArn: objectArn, zipSha256 });
+        this.alarms?.watchFunction("scorer", this.scorer.fn, "scheduled fraud scorer");
+        if (this.scorer.httpFn) this.alarms?.watchFunction("scorer-http", this.scorer.httpFn, "HTTP fraud scorer");
+      }
+    }
+    this.output(outputs, config);
+  }
+
+  private configure(config: StackConfig, options: FraudDetectionStackOptions): void {
     new AwsProvider(this, "aws", {
       region: config.region,
       defaultTags: [{ tags: { Project: config.prefix, Environment: config.environment, ManagedBy: MANAGED_BY, ...config.tags } }],
-      ...(options.offline
-        ? { skipCredentialsValidation: true, skipRequestingAccountId: true, skipMetadataApiCheck: "true", skipRegionValidation: true }
-        : {}),
+      ...(options.offline ? { skipCredentialsValidation: true, skipRequestingAccountId: true, skipMetadataApiCheck: "true", skipRegionValidation: true } : {}),
     });
-
     const b = config.backend;
     if (b.type === "s3") {
       new S3Backend(this, { bucket: b.bucket, key: b.key ?? `${config.prefix}/${config.environment}/terraform.tfstate`, region: b.region ?? config.region, encrypt: true, ...(b.kmsKeyId ? { kmsKeyId: b.kmsKeyId } : {}) });
@@ -82,44 +141,48 @@ export class FraudDetectionStack extends TerraformStack {
     } else {
       new LocalBackend(this, { path: b.path ?? `terraform.${config.environment}.tfstate` });
     }
+  }
 
-    this.modelDataUrl = new TerraformVariable(this, "model_data_url", {
-      type: "string",
-      description: "s3:// URL of the Linear Learner model.tar.gz the endpoint serves",
-      ...(config.model.dataUrl ? { default: config.model.dataUrl } : {}),
-      validation: [{ condition: `\${can(regex("^s3://[a-z0-9][a-z0-9.-]+/.+", var.model_data_url))}`, errorMessage: "model_data_url must be an s3:// URL of model.tar.gz." }],
-    });
-    const modelObjectArn = new TerraformLocal(this, "model_object_arn", `arn:${partitionOf(config.region)}:s3:::${Fn.replace(this.modelDataUrl.stringValue, "s3://", "")}`);
-
-    this.storage = new Storage(this, "storage", config);
-    this.hosting = new ModelHosting(this, "hosting", { config, storage: this.storage, modelDataUrl: this.modelDataUrl.stringValue, modelObjectArn: modelObjectArn.asString });
-    this.stream = new ResultStream(this, "stream", config, this.storage);
-    this.scorer = new Scorer(this, "scorer", {
-      config,
-      storage: this.storage,
-      hosting: this.hosting,
-      stream: this.stream,
-      modelDataUrl: this.modelDataUrl.stringValue,
-      modelObjectArn: modelObjectArn.asString,
-      zipSha256,
-    });
-    this.alarms = config.alarms.enabled ? new Alarms(this, "alarms", config, { hosting: this.hosting, scorer: this.scorer, stream: this.stream }) : undefined;
-
-    const out = (name: string, value: string, description: string): void => {
-      new TerraformOutput(this, name, { value, description });
+  /** The `fraud-stack.json` fields (Terraform references where AWS picks the value). */
+  private stackOutputs(config: StackConfig, endpointName: string | null): Record<keyof typeof STACK_OUTPUT_NAMES, string | number | null> {
+    return {
+      version: 1,
+      environment: config.environment,
+      region: config.region,
+      partition: partitionOf(config.region),
+      accountId: this.training.accountId,
+      artifactBucket: this.storage.artifacts.bucket.bucket,
+      dataPrefix: LAYOUT.dataPrefix,
+      modelPrefix: LAYOUT.modelPrefix,
+      outputBucket: this.storage.output.bucket.bucket,
+      sagemakerRoleArn: this.training.role.arn,
+      trainingJobPrefix: stackNames(config).trainingJobPrefix,
+      endpointName,
+      scoringMode: config.lambda.scoringMode,
     };
-    out("artifact_bucket", this.storage.artifacts.bucket.bucket, "Bucket for code and model artifacts");
-    out("data_bucket", this.storage.data.bucket.bucket, "Bucket for training data");
-    out("output_bucket", this.storage.output.bucket.bucket, "Bucket Firehose writes scored transactions to");
-    out("endpoint_name", this.hosting.endpoint.name, "SageMaker endpoint name");
-    out("sagemaker_role_arn", this.hosting.role.arn, "SageMaker execution role (pass to fraud-train sagemaker)");
+  }
+
+  private output(fields: Record<keyof typeof STACK_OUTPUT_NAMES, string | number | null>, config: StackConfig): void {
+    const out = (name: string, value: string | number | null, description: string): void => {
+      new TerraformOutput(this, name, { value: value ?? Token.nullValue(), description });
+    };
+    for (const [field, name] of Object.entries(STACK_OUTPUT_NAMES) as [keyof typeof STACK_OUTPUT_NAMES, string][]) {
+      out(name, fields[field], `fraud-stack.json ${field}`);
+    }
+    out("phase", this.phase, "What this stack holds: foundation, serving or all");
+    out("model_data_url", config.model.dataUrl ?? null, "The model.tar.gz served, or null before a model");
     out("delivery_stream_name", this.stream.stream.name, "Firehose delivery stream name");
-    out("function_name", this.scorer.fn.functionName, "Scheduled scorer function name");
-    out("schedule_rule", this.scorer.rule.name, "EventBridge rule that triggers the scorer");
-    if (this.scorer.url && this.scorer.httpFn) {
+    out("failure_queue_url", this.notifications.queue.url, "SQS on-failure queue (undelivered scores, failed invocations)");
+    out("trainer_policy_arn", this.training.trainerPolicy.arn, "Managed policy for whoever runs fraud-train sagemaker --stack");
+    out("alarm_topic_arn", this.notifications.topic.arn, "SNS topic every alarm notifies");
+    if (this.scorer) {
+      out("function_name", this.scorer.fn.functionName, "Scheduled scorer function name");
+      out("schedule_rule", this.scorer.rule.name, "EventBridge rule that triggers the scorer");
+    }
+    if (this.scorer?.url && this.scorer.httpFn) {
       out("http_function_name", this.scorer.httpFn.functionName, "HTTP scorer function name");
       out("function_url", this.scorer.url.functionUrl, "Function URL of the HTTP scorer");
     }
-    if (this.hosting.notebook) out("notebook_name", this.hosting.notebook.name, "Notebook instance name");
+    if (this.notebook) out("notebook_name", this.notebook.instance.name, "Notebook instance name");
   }
 }

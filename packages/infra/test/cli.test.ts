@@ -1,14 +1,14 @@
-// The deploy wiring: the Nx targets, and plan/deploy/destroy running `terraform` in the
-// synthesized stack folder — checked with a stand-in `terraform` first on PATH that records
-// its arguments and working directory.
+// The command line: the Nx targets, and plan/deploy/destroy running `terraform` in the
+// synthesized stack folder — checked with stand-in `terraform` binaries first on PATH: a shell
+// one that records its arguments, and test/fake-terraform.mjs, which also keeps a state.
 import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, terraformCommands } from "@fraud/infra";
-import { tempDir, writeZip } from "./helpers.js";
+import { isInfraError, runCli, runTerraform, terraformCommands } from "@fraud/infra";
+import { fakeTerraformCalls, installFakeTerraform, tempDir, writeZip } from "./helpers.js";
 
 const exec = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,6 +19,8 @@ let tmp: ReturnType<typeof tempDir>;
 let work: string;
 let standins: string;
 let record: string;
+let fakeBin: string;
+let fakeRecord: string;
 
 /** Writes an executable stand-in named `name` that appends "<cwd>\t<args…>" to $RECORD and exits $STANDIN_EXIT_<subcommand> or 0. */
 function standIn(dir: string, name: string): void {
@@ -52,6 +54,11 @@ function io(env: NodeJS.ProcessEnv): { out: string[]; err: string[]; io: Paramet
 
 const creds = { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "fake" };
 
+/** Environment with the stateful stand-in terraform (test/fake-terraform.mjs) first on PATH. */
+function fakeEnv(more: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { PATH: `${fakeBin}:/usr/bin:/bin`, FAKE_TF_RECORD: fakeRecord, ...creds, ...more };
+}
+
 beforeAll(async () => {
   tmp = tempDir("cli");
   work = join(tmp.dir, "work");
@@ -59,6 +66,9 @@ beforeAll(async () => {
   standins = join(tmp.dir, "bin");
   standIn(standins, "terraform");
   record = join(tmp.dir, "record.txt");
+  fakeBin = join(tmp.dir, "fake-bin");
+  installFakeTerraform(fakeBin);
+  fakeRecord = join(tmp.dir, "fake-record.jsonl");
   writeZip(join(work, "lambda.zip"));
   writeFileSync(join(work, "infra.config.json"), JSON.stringify({ lambda: { zipPath: "lambda.zip" }, environments: { dev: {}, prod: { endpoint: { mode: "serverless" } } } }));
   const synth = io({});
@@ -100,56 +110,96 @@ describe("Nx targets", () => {
 });
 
 describe("plan / deploy / destroy with a stand-in terraform", () => {
-  const cases: { action: "plan" | "deploy" | "destroy"; expected: string[] }[] = [
-    { action: "plan", expected: ["init -input=false -no-color", "plan -input=false"] },
-    { action: "deploy", expected: ["init -input=false -no-color", "plan -input=false -out=deploy.tfplan", "apply -input=false deploy.tfplan"] },
-    { action: "destroy", expected: ["init -input=false -no-color", "plan -destroy -input=false -out=destroy.tfplan", "apply -input=false destroy.tfplan"] },
-  ];
-
-  it.each(cases)("$action runs $expected.length commands in the stack folder", async ({ action, expected }) => {
-    writeFileSync(record, "");
-    const env = { PATH: `${standins}:/usr/bin:/bin`, RECORD: record, ...creds };
-    const run = io(env);
-    expect(await runCli([action, "--env", "prod"], run.io)).toBe(0);
-    const calls = recorded();
-    expect(calls.map((c) => c.args)).toEqual(expected);
+  it("plan synthesizes the stack, then runs init, validate and plan in its folder", async () => {
+    writeFileSync(fakeRecord, "");
+    const run = io(fakeEnv());
+    expect(await runCli(["plan", "--env", "prod"], run.io)).toBe(0);
+    const calls = fakeTerraformCalls(fakeRecord);
+    expect(calls.map((c) => c.args.join(" "))).toEqual([
+      "init -input=false -no-color",
+      "validate -no-color",
+      `plan -input=false -detailed-exitcode -out=${join(work, "cdktf.out/stacks/prod/plan.tfplan")}`,
+    ]);
     expect(new Set(calls.map((c) => c.cwd))).toEqual(new Set([join(work, "cdktf.out/stacks/prod")]));
-    expect(terraformCommands(action).map((a) => a.join(" "))).toEqual(expected);
+    expect(run.out.join("")).toBe("[prod] plan: changes pending (deploy applies them)\n");
+    expect(run.err.map((l) => l.split(" ").slice(0, 3).join(" "))).toEqual(["fraud-infra: terraform init", "fraud-infra: terraform validate", "fraud-infra: terraform plan"]);
+  });
+
+  it("deploy --until foundation applies the foundation only, validating before the plan", async () => {
+    writeFileSync(fakeRecord, "");
+    const run = io(fakeEnv());
+    expect(await runCli(["deploy", "--env", "prod", "--until", "foundation"], run.io)).toBe(0);
+    expect(fakeTerraformCalls(fakeRecord).map((c) => c.args[0])).toEqual(["init", "validate", "plan", "apply"]);
+    expect(run.out.join("")).toBe("[prod] foundation: applied\n[prod] deploy finished: foundation applied (no model yet)\n");
+    expect(existsSync(join(work, ".fraud/deploy-prod.json"))).toBe(true);
+  });
+
+  it("--environment is --env for Nx, which keeps --env for itself", async () => {
+    writeFileSync(fakeRecord, "");
+    expect(await runCli(["plan", "--environment", "prod"], io(fakeEnv()).io)).toBe(0);
+    expect(new Set(fakeTerraformCalls(fakeRecord).map((c) => c.cwd))).toEqual(new Set([join(work, "cdktf.out/stacks/prod")]));
   });
 
   it("passes --var settings and the provider mirror to terraform", async () => {
-    writeFileSync(record, "");
-    const env = { PATH: `${standins}:/usr/bin:/bin`, RECORD: record, TF_PLUGIN_DIR: "/mirror", ...creds };
-    expect(await runCli(["deploy", "--var", "model_data_url=s3://bkt/m/model.tar.gz"], io(env).io)).toBe(0);
-    expect(recorded().map((c) => c.args)).toEqual([
-      "init -input=false -no-color -plugin-dir=/mirror",
-      "plan -input=false -out=deploy.tfplan -var model_data_url=s3://bkt/m/model.tar.gz",
-      "apply -input=false deploy.tfplan",
-    ]);
+    writeFileSync(fakeRecord, "");
+    expect(await runCli(["plan", "--var", "model_data_url=s3://bkt/m/model.tar.gz"], io(fakeEnv({ TF_PLUGIN_DIR: "/mirror" })).io)).toBe(0);
+    const calls = fakeTerraformCalls(fakeRecord).map((c) => c.args.join(" "));
+    expect(calls[0]).toBe("init -input=false -no-color -plugin-dir=/mirror");
+    expect(calls[2]).toMatch(/^plan -input=false -detailed-exitcode -out=\S+ -var model_data_url=s3:\/\/bkt\/m\/model\.tar\.gz$/);
   });
 
-  it("stops at the first failing command with a one-line error", async () => {
-    writeFileSync(record, "");
-    const run = io({ PATH: `${standins}:/usr/bin:/bin`, RECORD: record, STANDIN_EXIT_plan: "3", ...creds });
-    expect(await runCli(["deploy"], run.io)).toBe(1);
-    expect(recorded().map((c) => c.args.split(" ")[0])).toEqual(["init", "plan"]);
-    expect(run.err.at(-1)).toBe("fraud-infra: terraform plan failed with exit code 3\n");
+  it("resolves paths typed by the user from INIT_CWD (where npm, npx or Nx was run)", async () => {
+    const elsewhere = join(tmp.dir, "elsewhere");
+    mkdirSync(elsewhere, { recursive: true });
+    expect(await runCli(["deploy", "--until", "foundation", "--state", "state.json"], io(fakeEnv({ INIT_CWD: elsewhere })).io)).toBe(0);
+    expect(JSON.parse(readFileSync(join(elsewhere, "state.json"), "utf8"))).toMatchObject({ environment: "dev", phase: "foundation" });
+  });
+
+  it.each(["init", "validate", "plan"])("stops when %s fails, with a one-line error", async (failing) => {
+    writeFileSync(fakeRecord, "");
+    const run = io(fakeEnv({ FAKE_TF_FAIL: failing }));
+    expect(await runCli(["deploy", "--until", "foundation"], run.io)).toBe(1);
+    const order = ["init", "validate", "plan"];
+    expect(fakeTerraformCalls(fakeRecord).map((c) => c.args[0])).toEqual(order.slice(0, order.indexOf(failing) + 1));
+    expect(run.err.at(-1)).toBe(`fraud-infra: terraform ${failing} failed with exit code 1\n`);
+  });
+
+  it("destroy says what it removes; a second destroy finds nothing", async () => {
+    expect(await runCli(["deploy", "--env", "prod", "--until", "foundation", "--out", "cdktf-destroy"], io(fakeEnv()).io)).toBe(0);
+    const first = io(fakeEnv());
+    expect(await runCli(["destroy", "--env", "prod", "--out", "cdktf-destroy"], first.io)).toBe(0);
+    const lines = first.out.join("").trim().split("\n");
+    expect(lines[0]).toMatch(/^\[prod\] destroying \d+ resources: .*S3 bucket/);
+    // prod keeps buckets that hold objects (no forceDestroy): destroy says so
+    expect(lines[1]).toBe("[prod] buckets that still hold objects are kept (run destroy with --delete-data to delete them too)");
+    expect(lines[2]).toMatch(/^\[prod\] destroyed \d+ resources: .*; nothing of prod is left billing$/);
+    writeFileSync(fakeRecord, "");
+    const second = io(fakeEnv());
+    expect(await runCli(["destroy", "--env", "prod", "--out", "cdktf-destroy"], second.io)).toBe(0);
+    expect(fakeTerraformCalls(fakeRecord).map((c) => c.args.slice(0, 2).join(" "))).toEqual(["init -input=false", "validate -no-color", "plan -destroy"]);
+    expect(second.out.join("")).toBe("[prod] nothing to destroy in prod\n");
   });
 
   it("falls back to OpenTofu's tofu", async () => {
-    writeFileSync(record, "");
     const tofuOnly = join(tmp.dir, "tofu-bin");
     standIn(tofuOnly, "tofu");
+    writeFileSync(record, "");
     const run = io({ PATH: `${tofuOnly}:/usr/bin:/bin`, RECORD: record, ...creds });
     expect(await runCli(["plan"], run.io)).toBe(0);
     expect(run.err[0]).toBe("fraud-infra: tofu init -input=false -no-color\n");
   });
 
   const failures: { name: string; argv: string[]; env: NodeJS.ProcessEnv; code: number; message: RegExp }[] = [
-    { name: "no terraform on PATH", argv: ["deploy"], env: { PATH: "/nonexistent", ...creds }, code: 1, message: /^fraud-infra: neither terraform nor tofu \(OpenTofu\) is on PATH/ },
+    { name: "no terraform on PATH", argv: ["deploy"], env: { PATH: "/nonexistent", ...creds }, code: 1, message: /^fraud-infra: neither terraform nor tofu \(OpenTofu\) is on PATH; install Terraform >= 1\.10 or OpenTofu >= 1\.10$/ },
+    { name: "TERRAFORM_BINARY not found", argv: ["plan"], env: { PATH: "STANDINS", TERRAFORM_BINARY: "/nope/terraform", ...creds }, code: 1, message: /^fraud-infra: TERRAFORM_BINARY=\/nope\/terraform is not an executable on PATH$/ },
     { name: "no credentials", argv: ["deploy"], env: { PATH: "STANDINS", HOME: "/nonexistent" }, code: 1, message: /^fraud-infra: no AWS credentials found/ },
-    { name: "not synthesized", argv: ["plan", "--env", "qa"], env: { PATH: "STANDINS", ...creds }, code: 1, message: /^fraud-infra: no synthesized stack in .*stacks\/qa \(run "nx run infra:synth"\)/ },
-    { name: "bad --var", argv: ["plan", "--var", "oops"], env: { PATH: "STANDINS", ...creds }, code: 2, message: /^fraud-infra: --var must be NAME=VALUE/ },
+    { name: "unknown environment", argv: ["plan", "--env", "qa"], env: { PATH: "STANDINS", ...creds }, code: 1, message: /^fraud-infra: invalid configuration: environments: no environment "qa"/ },
+    { name: "bad --var", argv: ["plan", "--var", "oops"], env: { PATH: "STANDINS", ...creds }, code: 2, message: /^fraud-infra: --var must be NAME=VALUE \(got "oops"\)$/ },
+    { name: "bad --hp", argv: ["deploy", "--train", "--data", "d.csv", "--hp", "l1"], env: { PATH: "STANDINS", ...creds }, code: 2, message: /^fraud-infra: --hp must be NAME=VALUE/ },
+    { name: "two model sources", argv: ["deploy", "--model", "m.tar.gz", "--train", "--data", "d.csv"], env: { PATH: "STANDINS", ...creds }, code: 2, message: /^fraud-infra: give only one of --model FILE, --model-url S3URL and --train$/ },
+    { name: "--train without --data", argv: ["deploy", "--train"], env: { PATH: "STANDINS", ...creds }, code: 2, message: /^fraud-infra: --train needs --data FILE/ },
+    { name: "--retrain with --model", argv: ["deploy", "--retrain", "--model", "m.tar.gz"], env: { PATH: "STANDINS", ...creds }, code: 2, message: /^fraud-infra: --retrain trains on SageMaker/ },
+    { name: "bad --until", argv: ["deploy", "--until", "soon"], env: {}, code: 2, message: /^fraud-infra: option '--until <step>' argument 'soon' is invalid/ },
     { name: "unknown command", argv: ["apply"], env: {}, code: 2, message: /^fraud-infra: unknown command 'apply'/ },
     { name: "unknown option", argv: ["plan", "--force"], env: {}, code: 2, message: /^fraud-infra: unknown option '--force'/ },
     { name: "bad config at synth", argv: ["synth", "--config", "bad.json"], env: {}, code: 1, message: /^fraud-infra: invalid configuration: endpoint\.instanceType: / },
@@ -161,7 +211,7 @@ describe("plan / deploy / destroy with a stand-in terraform", () => {
     const run = io({ ...env, PATH: (env["PATH"] ?? "").replace("STANDINS", `${standins}:/usr/bin:/bin`), RECORD: record });
     expect(await runCli(argv, run.io)).toBe(code);
     const text = run.err.join("");
-    expect(text).toMatch(message);
+    expect(text.trim()).toMatch(message);
     expect(text.trim().split("\n")).toHaveLength(1);
     expect(text).not.toMatch(/\n\s+at /);
     expect(recorded()).toEqual([]);
@@ -176,14 +226,33 @@ describe("plan / deploy / destroy with a stand-in terraform", () => {
   });
 
   it("works as a process: exit code and stderr line from the real entry point", async () => {
-    writeFileSync(record, "");
-    const env = { PATH: `${standins}:${dirname(process.execPath)}:/usr/bin:/bin`, RECORD: record, ...creds, STANDIN_EXIT_apply: "5" };
-    const result = await exec(process.execPath, ["--conditions=@fraud/source", "--import", pathToFileURL(join(workspaceRoot, "node_modules/tsx/dist/loader.mjs")).href, join(projectRoot, "src/cli.ts"), "deploy", "--env", "dev"], { cwd: work, env }).then(
+    writeFileSync(fakeRecord, "");
+    const env = { ...fakeEnv({ FAKE_TF_FAIL: "apply:aws_s3_bucket" }), PATH: `${fakeBin}:${dirname(process.execPath)}:/usr/bin:/bin` };
+    const result = await exec(process.execPath, ["--conditions=@fraud/source", "--import", pathToFileURL(join(workspaceRoot, "node_modules/tsx/dist/loader.mjs")).href, join(projectRoot, "src/cli.ts"), "deploy", "--env", "dev", "--until", "foundation", "--out", "cdktf-process"], { cwd: work, env }).then(
       () => ({ code: 0, stderr: "" }),
       (err: { code: number; stderr: string }) => err,
     );
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split("\n").at(-1)).toBe("fraud-infra: terraform apply failed with exit code 5");
-    expect(recorded().map((c) => c.args.split(" ")[0])).toEqual(["init", "plan", "apply"]);
+    expect(result.stderr.trim().split("\n").at(-1)).toBe("fraud-infra: terraform apply failed with exit code 1");
+    expect(fakeTerraformCalls(fakeRecord).map((c) => c.args[0])).toEqual(["init", "validate", "plan", "apply"]);
   }, 30_000);
+});
+
+describe("terraformCommands and runTerraform", () => {
+  it.each([
+    { action: "plan" as const, expected: ["init -input=false -no-color", "validate -no-color", "plan -input=false"] },
+    { action: "deploy" as const, expected: ["init -input=false -no-color", "validate -no-color", "plan -input=false -out=deploy.tfplan", "apply -input=false deploy.tfplan"] },
+    { action: "destroy" as const, expected: ["init -input=false -no-color", "validate -no-color", "plan -destroy -input=false -out=destroy.tfplan", "apply -input=false destroy.tfplan"] },
+  ])("$action runs validate before plan, in the stack folder", async ({ action, expected }) => {
+    expect(terraformCommands(action).map((a) => a.join(" "))).toEqual(expected);
+    writeFileSync(record, "");
+    await runTerraform({ dir: join(work, "cdktf.out/stacks/prod"), action, env: { PATH: `${standins}:/usr/bin:/bin`, RECORD: record, ...creds } });
+    expect(recorded().map((c) => c.args)).toEqual(expected);
+  });
+
+  it("refuses a folder with no synthesized stack", async () => {
+    const err = await runTerraform({ dir: join(work, "cdktf.out/stacks/qa"), action: "plan", env: { PATH: `${standins}:/usr/bin:/bin`, ...creds } }).catch((e: unknown) => e);
+    expect(isInfraError(err, "STACK_MISSING")).toBe(true);
+    expect((err as Error).message).toMatch(/^no synthesized stack in .*stacks\/qa \(run "nx run infra:synth"\)$/);
+  });
 });

@@ -33,6 +33,17 @@ describe("defaults", () => {
     expect(c.lambda.zipPath).toBe("/lambda-scorer/dist/lambda/lambda.zip");
     expect(c.model.imageUri).toBe(linearLearnerImage("us-east-1"));
     expect(c.model.dataUrl).toBeUndefined();
+    expect(c.phase).toBe("all");
+    expect(c.lambda.functionUrl).toEqual({ enabled: false, authType: "AWS_IAM", allowOrigins: [], reservedConcurrency: 10 });
+    expect(c.alarms.email).toBeUndefined();
+  });
+
+  it("exposes the same defaults as DEFAULTS, from the one schema", () => {
+    const c = resolveConfig({}, "dev", { env: {}, baseDir: "/cfg" });
+    const { environment: _e, baseDir: _b, model: _m, lambda, ...rest } = c;
+    const { model: _dm, lambda: dl, ...defaults } = DEFAULTS;
+    expect(rest).toEqual(defaults);
+    expect({ ...lambda, zipPath: dl.zipPath }).toEqual(dl);
   });
 });
 
@@ -66,15 +77,25 @@ describe("bad configuration is rejected with the field named", () => {
     { name: "bad env region", file: {}, env: { FRAUD_INFRA_REGION: "us-east-9" }, field: "region", message: /unknown region "us-east-9"/ },
     { name: "unknown environment", file: { environments: { prod: {} } }, field: "environments", message: /no environment "dev" \(known: prod\)/ },
     { name: "bad tag key", file: { tags: { "aws:owner": "me" } }, field: "tags.aws:owner", message: /invalid key/ },
+    { name: "fraud rate 0 (the Lambda rejects it)", file: { lambda: { fraudRate: 0 } }, field: "lambda.fraudRate", message: /between 0 and 1, exclusive \(got 0\)/ },
+    { name: "fraud rate 1 (the Lambda rejects it)", file: { lambda: { fraudRate: 1 } }, field: "lambda.fraudRate", message: /between 0 and 1, exclusive \(got 1\)/ },
+    { name: "fraud rate as a string", file: { lambda: { fraudRate: "0.01" } }, field: "lambda.fraudRate", message: /got "0\.01"/ },
+    { name: "unknown phase", file: {}, env: { FRAUD_INFRA_PHASE: "model" }, field: "phase", message: /one of foundation, serving, all \(got "model"\)/ },
+    { name: "bad alarm e-mail", file: { alarms: { email: "ops" } }, field: "alarms.email", message: /e-mail address \(got "ops"\)/ },
+    { name: "HTTP concurrency cap of 0", file: { lambda: { functionUrl: { reservedConcurrency: 0 } } }, field: "lambda.functionUrl.reservedConcurrency", message: /from 1 to 10000 \(got 0\)/ },
+    { name: "bad env integer", file: {}, env: { FRAUD_INFRA_LAMBDA_MEMORY_MB: "lots" }, field: "lambda.memoryMb", message: /FRAUD_INFRA_LAMBDA_MEMORY_MB must be an integer \(got "lots"\)/ },
+    { name: "environments not an object", file: { environments: ["dev"] } as never, field: "environments", message: /must be an object/ },
+    { name: "long bad value quoted short", file: { region: "x".repeat(5000) }, field: "region", message: /unknown region "x{79}…: / },
   ];
 
   it.each(cases)("$name → $field", ({ file, env, field, message }) => {
     const err = rejects(file as InfraConfigFile, env);
-    expect(err.code).toBe("CONFIG_INVALID");
+    expect(err.code).toBe("INVALID_ARGUMENT");
     expect(err.field).toBe(field);
     expect(err.message).toMatch(new RegExp(`^invalid configuration: ${field.replace(/[.[\]]/g, "\\$&")}: `));
     expect(err.message).toMatch(message);
     expect(err.message).not.toContain("\n");
+    expect(err.message.length).toBeLessThan(400);
   });
 
   it("rejects bad configuration at synth time, before anything is written", () => {
@@ -84,7 +105,8 @@ describe("bad configuration is rejected with the field named", () => {
   });
 
   it("rejects a missing Lambda zip with a hint to build it", () => {
-    const c = resolveConfig({ lambda: { zipPath: join(tmp.dir, "missing.zip") } }, "dev", { env: {} });
+    const c = resolveConfig({ model: { dataUrl: "s3://bkt/m/model.tar.gz" }, lambda: { zipPath: join(tmp.dir, "missing.zip") } }, "dev", { env: {} });
+    expect(() => synthesize([{ ...c, phase: "serving" }], { outdir: join(tmp.dir, "out-serving") })).not.toThrow();
     expect(() => synthesize([c], { outdir: join(tmp.dir, "out-missing") })).toThrow(expect.objectContaining({ code: "ASSET_MISSING", message: expect.stringMatching(/nx run lambda-scorer:bundle/) }));
   });
 

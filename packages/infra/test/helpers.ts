@@ -1,8 +1,9 @@
-// Shared test helpers: a small real zip, temp dirs, synthesis into a temp folder, and
-// accessors over the synthesized Terraform JSON.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// Shared test helpers: a small real zip, temp dirs, synthesis into a temp folder, accessors over
+// the synthesized Terraform JSON, and the stand-in `terraform`.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { crc32 } from "node:zlib";
 import { readSynthesized, resolveConfig, synthesize } from "@fraud/infra";
 import type { InfraConfigFile, StackConfig } from "@fraud/infra";
@@ -103,4 +104,38 @@ export function statements(s: Synth): { policy: string; role: string; Sid: strin
     const doc = JSON.parse(p["policy"] as string) as { Statement: { Sid: string; Action: string[]; Resource: string[]; Condition?: Record<string, unknown> }[] };
     return doc.Statement.map((st) => ({ ...st, policy: id, role: p["role"] as string }));
   });
+}
+
+/**
+ * Installs the stand-in `terraform` (test/fake-terraform.mjs: keeps its own state, answers
+ * `plan -detailed-exitcode`, `output -json` and `show -json`) as `<dir>/terraform`.
+ */
+export function installFakeTerraform(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const script = fileURLToPath(new URL("./fake-terraform.mjs", import.meta.url));
+  writeFileSync(join(dir, "terraform"), `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
+  chmodSync(join(dir, "terraform"), 0o755);
+}
+
+/** One call recorded by the stand-in `terraform`. */
+export interface FakeTerraformCall {
+  cwd: string;
+  args: string[];
+  /** `plan`: whether it had changes; resource types it would create / remove. */
+  changed?: boolean;
+  create?: string[];
+  remove?: string[];
+  /** `apply`: resource types created / removed; the type whose creation failed. */
+  created?: string[];
+  removed?: string[];
+  failed?: string;
+}
+
+/** The calls the stand-in `terraform` recorded in `file` (one JSON line each). */
+export function fakeTerraformCalls(file: string): FakeTerraformCall[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as FakeTerraformCall);
 }

@@ -2,7 +2,7 @@
 // fake credentials and the provider's skip flags, and check the plan's JSON. Skips, saying why,
 // when terraform or the mirror (env TF_PLUGIN_DIR) is absent.
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,6 +31,7 @@ const tfEnv = {
   AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
   AWS_EC2_METADATA_DISABLED: "true",
   TF_IN_AUTOMATION: "1",
+  // Set in beforeAll: a CLI configuration naming the mirror, so init links the provider instead of copying 700 MB.
   TF_CLI_CONFIG_FILE: "/dev/null",
   CHECKPOINT_DISABLE: "1",
 };
@@ -41,7 +42,6 @@ async function tf(dir: string, ...args: string[]): Promise<{ stdout: string; std
 
 interface PlanJson {
   resource_changes: { type: string; address: string; change: { actions: string[]; after: Record<string, unknown> } }[];
-  variables: Record<string, { value: unknown }>;
 }
 
 describe.skipIf(skipReason !== "")(`terraform validate + plan${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
@@ -51,6 +51,8 @@ describe.skipIf(skipReason !== "")(`terraform validate + plan${skipReason ? ` (s
 
   beforeAll(async () => {
     tmp = tempDir("tf");
+    tfEnv.TF_CLI_CONFIG_FILE = join(tmp.dir, "terraformrc");
+    writeFileSync(tfEnv.TF_CLI_CONFIG_FILE, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(pluginDir)}\n  }\n}\n`);
     const zip = join(tmp.dir, "lambda.zip");
     writeZip(zip);
     full = synth(tmp.dir, zip, {
@@ -60,7 +62,7 @@ describe.skipIf(skipReason !== "")(`terraform validate + plan${skipReason ? ` (s
       buckets: { encryption: "kms" },
       lambda: { zipPath: zip, functionUrl: { enabled: true } },
     });
-    await tf(full.dir, "init", "-input=false", "-no-color", `-plugin-dir=${pluginDir}`);
+    await tf(full.dir, "init", "-input=false", "-no-color");
     await tf(full.dir, "plan", "-input=false", "-no-color", "-refresh=false", "-out=test.tfplan");
     plan = JSON.parse((await tf(full.dir, "show", "-json", "test.tfplan")).stdout) as PlanJson;
   }, 120_000);
@@ -107,22 +109,40 @@ describe.skipIf(skipReason !== "")(`terraform validate + plan${skipReason ? ` (s
     ]);
     expect(after("aws_s3_bucket_public_access_block").every((p) => p["block_public_policy"] === true && p["restrict_public_buckets"] === true)).toBe(true);
     expect(after("aws_lambda_function_url")[0]).toMatchObject({ authorization_type: "AWS_IAM" });
-    expect(plan.variables["model_data_url"]?.value).toBe("s3://trained-models-bucket/job/output/model.tar.gz");
-  });
-
-  it("rejects a model URL that is not s3:// through the variable's validation", async () => {
-    const failed = await tf(full.dir, "plan", "-input=false", "-no-color", "-refresh=false", "-var", "model_data_url=https://example.com/model.tar.gz").then(
-      () => "",
-      (err: { stderr: string }) => err.stderr,
-    );
-    expect(failed).toMatch(/model_data_url must be an s3:\/\/ URL/);
+    expect(after("aws_sagemaker_model")[0]).toMatchObject({ primary_container: [{ model_data_url: "s3://trained-models-bucket/job/output/model.tar.gz" }] });
   });
 
   it("validates the serverless variant too", async () => {
     const zip = join(tmp.dir, "lambda.zip");
-    const s = synth(tmp.dir, zip, { endpoint: { mode: "serverless" }, lambda: { zipPath: zip, scoringMode: "embedded" } }, "stage");
-    await tf(s.dir, "init", "-input=false", "-no-color", `-plugin-dir=${pluginDir}`);
+    const s = synth(tmp.dir, zip, { model: { dataUrl: "s3://bkt/m/model.tar.gz" }, endpoint: { mode: "serverless" }, lambda: { zipPath: zip } }, "stage");
+    await tf(s.dir, "init", "-input=false", "-no-color");
     const { stdout } = await tf(s.dir, "validate", "-json", "-no-color");
     expect((JSON.parse(stdout) as { valid: boolean }).valid).toBe(true);
+  }, 60_000);
+
+  it("plans the default stack with no model: buckets, roles, stream, queue, alarms — and no serving or scorer", async () => {
+    const zip = join(tmp.dir, "lambda.zip");
+    const s = synth(tmp.dir, zip, {}, "fresh");
+    await tf(s.dir, "init", "-input=false", "-no-color");
+    expect((JSON.parse((await tf(s.dir, "validate", "-json", "-no-color")).stdout) as { valid: boolean }).valid).toBe(true);
+    await tf(s.dir, "plan", "-input=false", "-no-color", "-refresh=false", "-out=fresh.tfplan");
+    const fresh = JSON.parse((await tf(s.dir, "show", "-json", "fresh.tfplan")).stdout) as PlanJson & { planned_values: { outputs: Record<string, { value?: unknown }> } };
+    const types = new Set(fresh.resource_changes.map((r) => r.type));
+    for (const t of ["aws_s3_bucket", "aws_iam_role", "aws_iam_policy", "aws_kinesis_firehose_delivery_stream", "aws_sqs_queue", "aws_sns_topic", "aws_cloudwatch_metric_alarm"]) expect(types, t).toContain(t);
+    for (const t of ["aws_sagemaker_model", "aws_sagemaker_endpoint", "aws_lambda_function", "aws_cloudwatch_event_rule"]) expect(types, t).not.toContain(t);
+    expect(fresh.resource_changes.every((r) => r.change.actions.join() === "create")).toBe(true);
+    expect(fresh.planned_values.outputs["training_job_prefix"]?.value).toBe("fraud-detection-fresh-");
+    expect(fresh.planned_values.outputs["phase"]?.value).toBe("foundation");
+  }, 60_000);
+
+  it("plans embedded scoring with no SageMaker model, endpoint configuration or endpoint", async () => {
+    const zip = join(tmp.dir, "lambda.zip");
+    const s = synth(tmp.dir, zip, { model: { dataUrl: "s3://bkt/m/model.tar.gz" }, lambda: { zipPath: zip, scoringMode: "embedded" } }, "embed");
+    await tf(s.dir, "init", "-input=false", "-no-color");
+    await tf(s.dir, "plan", "-input=false", "-no-color", "-refresh=false", "-out=embed.tfplan");
+    const embed = JSON.parse((await tf(s.dir, "show", "-json", "embed.tfplan")).stdout) as PlanJson;
+    const types = new Set(embed.resource_changes.map((r) => r.type));
+    expect(types).toContain("aws_lambda_function");
+    for (const t of ["aws_sagemaker_model", "aws_sagemaker_endpoint_configuration", "aws_sagemaker_endpoint"]) expect(types, t).not.toContain(t);
   }, 60_000);
 });

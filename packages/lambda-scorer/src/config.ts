@@ -8,12 +8,13 @@
  */
 import { z } from "zod";
 import { ScorerError, quote } from "./errors.js";
+import { describeIssue } from "./issues.js";
 import type { ConfigIssue } from "./errors.js";
 import { FIREHOSE_STREAM_NAME_PATTERN, S3_URI_PATTERN, SAGEMAKER_ENDPOINT_NAME_PATTERN } from "./limits.js";
 
 export * from "./limits.js";
-export { SCORED_RECORD_ID_PATTERN, scoredRecordSchema } from "./record.js";
-export type { ScoredRecord } from "./record.js";
+export { DEAD_LETTER_MAX_MESSAGE_BYTES, SCORED_RECORD_ID_PATTERN, deadLetterMessageSchema, scoredRecordSchema } from "./record.js";
+export type { DeadLetterMessage, ScoredRecord } from "./record.js";
 export { ScorerError, isScorerError } from "./errors.js";
 export type { ConfigIssue, ScorerErrorCode, ScorerErrorOptions } from "./errors.js";
 
@@ -134,8 +135,7 @@ function validate(raw: Partial<Record<Field, unknown>>, label: Label): { config?
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = issue.path[0] as Field;
-      const value = raw[field];
-      add(field, value === undefined ? "is missing" : `${issue.message} (got ${quote(value)})`);
+      add(field, describeIssue("", { ...issue, path: [] }, raw[field]).trimStart());
     }
   }
   const mode = raw.scoringMode ?? "endpoint";
@@ -234,3 +234,31 @@ export function scorerEnv(input: ScorerConfigInput, options: ScorerEnvOptions = 
   }
   return env;
 }
+
+/**
+ * CloudWatch metrics the scorer emits (embedded metric format, namespace
+ * `POWERTOOLS_METRICS_NAMESPACE`, dimension `service` = `POWERTOOLS_SERVICE_NAME`), for alarms.
+ * @public
+ */
+export const SCORER_METRICS = {
+  /** Transactions scored. */
+  scored: "TransactionsScored",
+  /** Transactions predicted fraudulent. */
+  flagged: "TransactionsFlagged",
+  /** Records Firehose accepted. */
+  delivered: "DeliveredRecords",
+  /** Records skipped because this container handed them off for the same event before. */
+  alreadyDelivered: "AlreadyDeliveredRecords",
+  /** Records re-sent to Firehose after a failure (summed over rounds). */
+  retried: "DeliveryRetriedRecords",
+  /** Records sent to the on-failure queue. */
+  deadLettered: "DeadLetteredRecords",
+  /** Records neither delivered nor dead-lettered (the invocation fails). */
+  failed: "DeliveryFailedRecords",
+  /** HTTP requests answered 4xx. */
+  invalidRequests: "InvalidRequests",
+  /** Milliseconds spent scoring a batch. */
+  scoringLatency: "ScoringLatency",
+  /** Milliseconds spent delivering a batch. */
+  deliveryLatency: "DeliveryLatency",
+} as const;

@@ -1,12 +1,19 @@
 /**
- * Lambda entry point (bundled to `index.mjs`): validates the environment at cold start and exports
- * the `scheduled` and `http` handlers.
+ * Lambda entry point (bundled to `index.mjs`): validates the environment and, in embedded mode,
+ * loads the model during init (a failed load is logged here and retried, as a typed
+ * `MODEL_LOAD_FAILED`/`MODEL_TOO_LARGE` error, by the next invocation); exports the `scheduled` and
+ * `http` handlers.
  * @packageDocumentation
  */
 import { parseScorerEnv } from "./config.js";
-import { createHandlers, createRuntime } from "./handlers.js";
+import { createHandlers } from "./handlers.js";
+import { createRuntime } from "./runtime.js";
 
-const handlers = createHandlers(createRuntime(parseScorerEnv(process.env)));
+const runtime = createRuntime(parseScorerEnv(process.env));
+if (runtime.config.scoringMode === "embedded") {
+  await runtime.getScorer().catch((err: unknown) => runtime.logger.error("model load failed at init", err as Error));
+}
+const handlers = createHandlers(runtime);
 
 /** EventBridge scheduled handler. @public */
 export const scheduled = handlers.scheduled;

@@ -41,3 +41,33 @@ export const scoredRecordSchema = z.strictObject({
 
 /** One output line, parsed. @public */
 export type ScoredRecord = z.infer<typeof scoredRecordSchema>;
+
+/** Largest dead-letter message body, in bytes (SQS's 256 KiB message limit). @public */
+export const DEAD_LETTER_MAX_MESSAGE_BYTES = 256 * 1024;
+
+/**
+ * One message the scorer sends to its on-failure queue: records Firehose did not take within the
+ * invocation's time, ready to be re-sent (each record as a JSON line) by whoever drains the queue.
+ * A batch is split over as many messages as {@link DEAD_LETTER_MAX_MESSAGE_BYTES} requires.
+ * @example
+ * ```ts
+ * const message = deadLetterMessageSchema.parse(JSON.parse(sqsMessage.Body));
+ * const lines = message.records.map((r) => `${JSON.stringify(r)}\n`);
+ * ```
+ * @public
+ */
+export const deadLetterMessageSchema = z.strictObject({
+  /** Format version. */
+  version: z.literal(1),
+  /** The Firehose stream the records were meant for. */
+  deliveryStreamName: z.string().min(1),
+  /** The EventBridge event id of the scheduled invocation. */
+  eventId: z.string().min(1),
+  /** Why the records were not delivered (the last Firehose error). */
+  reason: z.string(),
+  /** The undelivered records. */
+  records: z.array(scoredRecordSchema).min(1),
+});
+
+/** One dead-letter message, parsed. @public */
+export type DeadLetterMessage = z.infer<typeof deadLetterMessageSchema>;

@@ -6,6 +6,8 @@
 import { InvokeEndpointCommand } from "@aws-sdk/client-sagemaker-runtime";
 import type { InvokeEndpointCommandOutput } from "@aws-sdk/client-sagemaker-runtime";
 import { RECORDIO_CONTENT_TYPE, parseInferenceResponse, serializeInferenceRequest } from "@fraud/recordio";
+import type { LinearLearnerModel } from "@fraud/trainer";
+import pLimit from "p-limit";
 import type { ContentType } from "./config.js";
 import { ScorerError } from "./errors.js";
 
@@ -128,73 +130,62 @@ export function createEndpointScorer(options: EndpointScorerOptions): Scorer {
   const contentType = options.contentType ?? "text/csv";
   const accept = acceptFor(contentType);
   const maxRows = options.maxRowsPerRequest ?? 1000;
-  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const limit = pLimit(Math.max(1, options.concurrency ?? 4));
+
+  const invoke = async (body: Uint8Array | string): Promise<Score[]> => {
+    let res: InvokeEndpointCommandOutput;
+    try {
+      res = await options.client.send(
+        new InvokeEndpointCommand({ EndpointName: options.endpointName, ContentType: contentType, Accept: accept, Body: typeof body === "string" ? Buffer.from(body) : body }),
+      );
+    } catch (err) {
+      const e = err as Error & { OriginalMessage?: string };
+      throw new ScorerError("ENDPOINT_FAILED", `InvokeEndpoint ${options.endpointName} failed: ${e.name}: ${e.OriginalMessage ?? e.message}`, { cause: err });
+    }
+    return parseResponse(res.Body ?? new Uint8Array(0), accept);
+  };
+
+  /** Scores rows [start, end) into `out`, halving the range while the request would be over 5 MiB. */
+  const scoreRange = async (m: FeatureMatrix, start: number, end: number, out: Score[]): Promise<void> => {
+    const body = serialize(m, start, end, contentType);
+    const bytes = typeof body === "string" ? Buffer.byteLength(body) : body.length;
+    if (bytes > MAX_PAYLOAD && end - start > 1) {
+      const mid = (start + end) >> 1;
+      await scoreRange(m, start, mid, out);
+      await scoreRange(m, mid, end, out);
+      return;
+    }
+    const scores = await invoke(body);
+    if (scores.length !== end - start) throw new ScorerError("ENDPOINT_FAILED", `endpoint answered ${scores.length} predictions for ${end - start} rows`);
+    for (let i = 0; i < scores.length; i++) out[start + i] = scores[i]!;
+  };
+
   return {
     description: `endpoint ${options.endpointName} (${contentType})`,
     async score(m) {
-      const ranges: [number, number][] = [];
-      for (let s = 0; s < m.rows; s += maxRows) ranges.push([s, Math.min(m.rows, s + maxRows)]);
       const out = new Array<Score>(m.rows);
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        while (next < ranges.length) {
-          const stack = [ranges[next++]!];
-          while (stack.length > 0) {
-            const [start, end] = stack.pop()!;
-            const body = serialize(m, start, end, contentType);
-            const bytes = typeof body === "string" ? Buffer.byteLength(body) : body.length;
-            if (bytes > MAX_PAYLOAD && end - start > 1) {
-              const mid = (start + end) >> 1;
-              stack.push([mid, end], [start, mid]);
-              continue;
-            }
-            let res: InvokeEndpointCommandOutput;
-            try {
-              res = await options.client.send(
-                new InvokeEndpointCommand({
-                  EndpointName: options.endpointName,
-                  ContentType: contentType,
-                  Accept: accept,
-                  Body: typeof body === "string" ? Buffer.from(body) : body,
-                }),
-              );
-            } catch (err) {
-              const e = err as Error & { OriginalMessage?: string };
-              throw new ScorerError("ENDPOINT_FAILED", `InvokeEndpoint ${options.endpointName} failed: ${e.name}: ${e.OriginalMessage ?? e.message}`, { cause: err });
-            }
-            const scores = parseResponse(res.Body ?? new Uint8Array(0), accept);
-            if (scores.length !== end - start) {
-              throw new ScorerError("ENDPOINT_FAILED", `endpoint answered ${scores.length} predictions for ${end - start} rows`);
-            }
-            for (let i = 0; i < scores.length; i++) out[start + i] = scores[i]!;
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, ranges.length) }, worker));
+      const ranges: Promise<void>[] = [];
+      for (let s = 0; s < m.rows; s += maxRows) {
+        const start = s;
+        ranges.push(limit(() => scoreRange(m, start, Math.min(m.rows, start + maxRows), out)));
+      }
+      await Promise.all(ranges);
       return out;
     },
   };
 }
 
-/** What the embedded scorer needs from a model: the shape of `@fraud/trainer`'s `LinearLearnerModel`. @public */
-export interface EmbeddedModel {
-  /** Features per row. */
-  readonly featureDim: number;
-  /** Scores row-major rows. */
-  predict(rows: { data: ArrayLike<number>; rows: number }): Score[];
-}
-
 /**
  * Scores in-process with a loaded Linear Learner model: no endpoint, no network.
  *
- * @throws {@link ScorerError} `INVALID_INPUT` when rows do not have the model's feature count.
+ * @throws {@link ScorerError} `INVALID_ARGUMENT` when rows do not have the model's feature count.
  * @example
  * ```ts
  * const scorer = createEmbeddedScorer(await loadModel("model.tar.gz"));
  * ```
  * @public
  */
-export function createEmbeddedScorer(model: EmbeddedModel, description = "embedded model"): Scorer {
+export function createEmbeddedScorer(model: LinearLearnerModel, description = "embedded model"): Scorer {
   return {
     description: `${description} (${model.featureDim} features)`,
     score(m) {

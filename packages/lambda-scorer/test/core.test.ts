@@ -4,18 +4,13 @@ import { InvokeEndpointCommand, ModelError, SageMakerRuntimeClient } from "@aws-
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  FIREHOSE_MAX_BATCH_BYTES as MAX_BATCH_BYTES,
-  ScorerError,
-  chunkRecords,
-  createEmbeddedScorer,
-  createEndpointScorer,
-  deliverRecords,
-  scoreTransactions,
-} from "@fraud/lambda-scorer";
+import { chunkRecords, createEmbeddedScorer, createEndpointScorer, deliverRecords, recordId, scoreTransactions } from "@fraud/lambda-scorer";
+import { FIREHOSE_MAX_BATCH_BYTES as MAX_BATCH_BYTES, scoredRecordSchema } from "@fraud/lambda-scorer/config";
+import { createManualClock } from "@fraud/lambda-scorer/testing";
 import type { Scorer, ScoringTransaction } from "@fraud/lambda-scorer";
 import { decodeRecords, encodeInferenceResponse } from "@fraud/recordio";
-import { features } from "./helpers.js";
+import { createModel } from "@fraud/trainer";
+import { features, flaky } from "./helpers.js";
 
 const firehose = mockClient(FirehoseClient);
 const sagemaker = mockClient(SageMakerRuntimeClient);
@@ -29,7 +24,7 @@ const noSleep = { sleep: () => Promise.resolve(), random: () => 0.5 };
 function txs(n: number): ScoringTransaction[] {
   return Array.from({ length: n }, (_, i) => ({
     id: `t${i}`,
-    channel: ["Mobile", "Web", "Store"][i % 3]!,
+    channel: (["Mobile", "Web", "Store"] as const)[i % 3]!,
     timestamp: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),
     amount: i * 1.5,
     features: features(i),
@@ -71,6 +66,8 @@ describe("chunkRecords", () => {
 });
 
 describe("deliverRecords", () => {
+  const client = new FirehoseClient({});
+
   it("resends only the failed entries until all are accepted, backing off with jitter", async () => {
     // Prepare: the first call fails records 1 and 3, the retry succeeds
     let call = 0;
@@ -83,68 +80,86 @@ describe("deliverRecords", () => {
     });
     const waits: number[] = [];
     const records = ["a", "b", "c", "d"].map((s) => Buffer.from(s));
+    const delivered: number[][] = [];
     // Act
     const report = await deliverRecords(records, {
-      client: new FirehoseClient({}),
+      client,
       streamName: "s",
       baseDelayMs: 100,
       random: () => 0.25,
+      remainingMs: () => 10_000,
       sleep: (ms) => {
         waits.push(ms);
         return Promise.resolve();
       },
+      onDelivered: (k) => delivered.push([...k]),
     });
     // Assess
-    expect(report).toEqual({ delivered: 4, calls: 2, retried: 2, attempts: 2 });
+    expect(report).toEqual({ delivered: [0, 1, 2, 3], failed: [], calls: 2, retried: 2, rounds: 2, lastError: "ServiceUnavailableException: Slow down.", stoppedBy: undefined });
     expect(sentRecords()).toEqual(["a", "b", "c", "d", "b", "d"]);
     expect(waits).toEqual([0.25 * 100 * 2]);
+    expect(delivered).toEqual([[0, 2], [1, 3]]);
   });
 
-  it("fails the invocation with the count when records keep failing", async () => {
+  it("keeps retrying while the budget lasts, never waiting past it, then reports what failed", async () => {
+    // Prepare: Firehose refuses one record forever
     firehose.on(PutRecordBatchCommand).callsFake((input: PutRecordBatchCommandInput) => ({
       FailedPutCount: 1,
-      RequestResponses: input.Records!.map((_, i) => (i === 0 ? { ErrorCode: "InternalFailure", ErrorMessage: "boom" } : { RecordId: "ok" })),
+      RequestResponses: input.Records!.map((r) => (Buffer.from(r.Data!).toString() === "x" ? { ErrorCode: "InternalFailure", ErrorMessage: "boom" } : { RecordId: "ok" })),
     }));
-    const err = (await deliverRecords([Buffer.from("x"), Buffer.from("y")], { client: new FirehoseClient({}), streamName: "s", maxAttempts: 3, ...noSleep }).catch((e: unknown) => e)) as ScorerError;
-    expect(err).toBeInstanceOf(ScorerError);
-    expect(err.code).toBe("DELIVERY_FAILED");
-    expect(err.failedCount).toBe(1);
-    expect(err.deliveredCount).toBe(1);
-    expect(err.message).toBe("1 of 2 records still failing after 3 attempts (last error InternalFailure: boom)");
-    expect(firehose.commandCalls(PutRecordBatchCommand)).toHaveLength(3);
+    const clock = createManualClock();
+    // Act
+    const report = await deliverRecords([Buffer.from("x"), Buffer.from("y")], { client, streamName: "s", remainingMs: () => 20_000 - clock.now(), sleep: clock.sleep });
+    // Assess
+    expect(report).toMatchObject({ delivered: [1], failed: [0], stoppedBy: "deadline", lastError: "InternalFailure: boom" });
+    expect(report.rounds).toBeGreaterThan(10);
+    expect(clock.now()).toBeLessThanOrEqual(20_000);
+    expect(firehose.commandCalls(PutRecordBatchCommand)).toHaveLength(report.rounds);
   });
 
   it("stops at once when Firehose refuses the call for good", async () => {
     const notFound = Object.assign(new Error("Firehose s not found."), { name: "ResourceNotFoundException", $metadata: { httpStatusCode: 400 } });
     firehose.on(PutRecordBatchCommand).rejects(notFound);
-    const err = (await deliverRecords([Buffer.from("x")], { client: new FirehoseClient({}), streamName: "s", ...noSleep }).catch((e: unknown) => e)) as ScorerError;
-    expect(err.code).toBe("DELIVERY_FAILED");
-    expect(err.failedCount).toBe(1);
-    expect(err.message).toMatch(/^Firehose refused PutRecordBatch to s: Firehose s not found.; 1 of 1 records not delivered$/);
-    expect(firehose.commandCalls(PutRecordBatchCommand)).toHaveLength(1);
+    const report = await deliverRecords([Buffer.from("x")], { client, streamName: "s", ...noSleep });
+    expect(report).toMatchObject({ delivered: [], failed: [0], stoppedBy: "fatal", lastError: "ResourceNotFoundException: Firehose s not found.", calls: 1 });
   });
 
   it("retries a whole call that failed with a 5xx after the SDK's own retries", async () => {
     const unavailable = Object.assign(new Error("unavailable"), { name: "ServiceUnavailableException", $metadata: { httpStatusCode: 500 } });
     firehose.on(PutRecordBatchCommand).rejectsOnce(unavailable).resolves({ FailedPutCount: 0, RequestResponses: [{ RecordId: "1" }] });
-    const report = await deliverRecords([Buffer.from("x")], { client: new FirehoseClient({}), streamName: "s", ...noSleep });
-    expect(report).toMatchObject({ delivered: 1, calls: 2, attempts: 2 });
+    const report = await deliverRecords([Buffer.from("x")], { client, streamName: "s", ...noSleep });
+    expect(report).toMatchObject({ delivered: [0], failed: [], calls: 2, rounds: 2 });
   });
 
-  it("delivers every record exactly once whatever fails (property)", async () => {
+  it("stops and reports everything in flight as failed when the deadline aborts the call", async () => {
+    const controller = new AbortController();
+    firehose.on(PutRecordBatchCommand).callsFake(() => {
+      controller.abort();
+      throw Object.assign(new Error("Request aborted"), { name: "AbortError" });
+    });
+    const report = await deliverRecords([Buffer.from("x"), Buffer.from("y")], { client, streamName: "s", signal: controller.signal, ...noSleep });
+    expect(report).toMatchObject({ delivered: [], failed: [0, 1], stoppedBy: "deadline", calls: 1 });
+  });
+
+  it("delivers every record exactly once whatever fails, with the default back-off (property)", async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 1200 }), fc.integer({ min: 0, max: 2 ** 31 }), async (n, seed) => {
         firehose.reset();
-        let s = seed;
-        const rand = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+        const accepted: string[] = [];
+        let call = 0;
         firehose.on(PutRecordBatchCommand).callsFake((input: PutRecordBatchCommandInput) => {
-          const res = input.Records!.map((r) => (rand() < 0.3 ? { ErrorCode: "ServiceUnavailableException" } : { RecordId: Buffer.from(r.Data!).toString() }));
-          accepted.push(...res.filter((r) => r.RecordId).map((r) => r.RecordId!));
+          call++;
+          const res = input.Records!.map((r) => {
+            const data = Buffer.from(r.Data!).toString();
+            return flaky(`${seed}:${call}:${data}`, 0.3) ? { ErrorCode: "ServiceUnavailableException" } : { RecordId: data };
+          });
+          accepted.push(...res.flatMap((r) => (r.RecordId ? [r.RecordId] : [])));
           return { FailedPutCount: res.filter((r) => r.ErrorCode).length, RequestResponses: res };
         });
-        const accepted: string[] = [];
+        const clock = createManualClock();
         const records = Array.from({ length: n }, (_, i) => Buffer.from(String(i)));
-        await deliverRecords(records, { client: new FirehoseClient({}), streamName: "s", maxAttempts: 20, ...noSleep });
+        const report = await deliverRecords(records, { client, streamName: "s", remainingMs: () => 55_000 - clock.now(), sleep: clock.sleep });
+        expect(report.failed).toEqual([]);
         expect(accepted.map(Number).sort((a, b) => a - b)).toEqual(records.map((_, i) => i));
       }),
       { numRuns: 25 },
@@ -153,20 +168,25 @@ describe("deliverRecords", () => {
 });
 
 describe("scoreTransactions", () => {
-  it("writes one JSON line per transaction with every field, in PutRecordBatch-sized calls", async () => {
-    // Prepare
+  const client = new FirehoseClient({});
+  const okFirehose = () =>
     firehose.on(PutRecordBatchCommand).callsFake((input: PutRecordBatchCommandInput) => ({ FailedPutCount: 0, RequestResponses: input.Records!.map(() => ({ RecordId: "x" })) }));
+
+  it("writes one JSON line per transaction with a stable id and every field, in PutRecordBatch-sized calls", async () => {
+    // Prepare
+    okFirehose();
     const batch = txs(1234);
     // Act
-    const result = await scoreTransactions(batch, { scorer: firstFeature, firehose: new FirehoseClient({}), streamName: "scores", modelVersion: "v3" });
+    const result = await scoreTransactions(batch, { scorer: firstFeature, firehose: client, streamName: "scores", modelVersion: "v3" });
     // Assess
     const calls = firehose.commandCalls(PutRecordBatchCommand);
     expect(calls.map((c) => c.args[0].input.Records!.length)).toEqual([500, 500, 234]);
     expect(calls.every((c) => c.args[0].input.DeliveryStreamName === "scores")).toBe(true);
     const lines = sentRecords();
     expect(lines.every((l) => l.endsWith("\n"))).toBe(true);
-    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const parsed = lines.map((l) => scoredRecordSchema.parse(JSON.parse(l)));
     expect(parsed[4]).toEqual({
+      id: recordId("v3", "t4"),
       timestamp: batch[4]!.timestamp,
       transactionId: "t4",
       channel: "Web",
@@ -175,22 +195,30 @@ describe("scoreTransactions", () => {
       predictedLabel: features(4)[0]! > 0 ? 1 : 0,
       modelVersion: "v3",
     });
-    expect(Object.keys(parsed[0]!)).toEqual(["timestamp", "transactionId", "channel", "amount", "score", "predictedLabel", "modelVersion"]);
-    expect(parsed.map((p) => p["transactionId"])).toEqual(batch.map((t) => t.id));
+    expect(Object.keys(JSON.parse(lines[0]!) as object)).toEqual(["id", "timestamp", "transactionId", "channel", "amount", "score", "predictedLabel", "modelVersion"]);
+    expect(parsed.map((p) => p.transactionId)).toEqual(batch.map((t) => t.id));
+    expect(new Set(parsed.map((p) => p.id)).size).toBe(batch.length);
     expect(result.flagged).toBe(batch.filter((t) => t.features[0]! > 0).length);
+    expect(result.counts).toEqual({ delivered: 1234, already: 0, "dead-lettered": 0, failed: 0 });
+  });
+
+  it("gives a transaction the same record id every time, and a new one under a new model version", () => {
+    expect(recordId("v1", "tx-1")).toBe(recordId("v1", "tx-1"));
+    expect(recordId("v1", "tx-1")).toMatch(/^[0-9a-f]{32}$/);
+    expect(recordId("v2", "tx-1")).not.toBe(recordId("v1", "tx-1"));
   });
 
   it("writes predictedLabel null for a regressor", async () => {
-    firehose.on(PutRecordBatchCommand).resolves({ FailedPutCount: 0, RequestResponses: [{ RecordId: "x" }] });
+    okFirehose();
     const regressor: Scorer = { description: "r", score: () => Promise.resolve([{ score: 12.5 }]) };
-    await scoreTransactions(txs(1), { scorer: regressor, firehose: new FirehoseClient({}), streamName: "s", modelVersion: "v" });
+    await scoreTransactions(txs(1), { scorer: regressor, firehose: client, streamName: "s", modelVersion: "v" });
     expect(JSON.parse(sentRecords()[0]!)).toMatchObject({ score: 12.5, predictedLabel: null });
   });
 
   it("refuses rows of different widths before scoring", async () => {
     const bad = txs(2);
     bad[1] = { ...bad[1]!, features: [1, 2] };
-    await expect(scoreTransactions(bad, { scorer: firstFeature, firehose: new FirehoseClient({}), streamName: "s", modelVersion: "v" })).rejects.toThrow(
+    await expect(scoreTransactions(bad, { scorer: firstFeature, firehose: client, streamName: "s", modelVersion: "v" })).rejects.toThrow(
       "transaction 1 (t1) has 2 features, the first has 30",
     );
     expect(firehose.calls()).toHaveLength(0);
@@ -248,7 +276,7 @@ describe("createEndpointScorer", () => {
 
 describe("createEmbeddedScorer", () => {
   it("scores in-process and checks the feature count", async () => {
-    const model = { featureDim: 2, predict: ({ data, rows }: { data: ArrayLike<number>; rows: number }) => Array.from({ length: rows }, (_, i) => ({ score: data[i * 2]! + data[i * 2 + 1]! })) };
+    const model = createModel({ predictorType: "regressor", weights: [1, 1], bias: 0 });
     const scorer = createEmbeddedScorer(model);
     expect(await scorer.score({ data: Float64Array.of(1, 2, 3, 4), rows: 2, dim: 2 })).toEqual([{ score: 3 }, { score: 7 }]);
     await expect(scorer.score({ data: new Float64Array(3), rows: 1, dim: 3 })).rejects.toThrow("rows have 3 features, the model expects 2");

@@ -2,13 +2,11 @@
  * Record decoding from a contiguous buffer or from an async stream of arbitrarily split chunks.
  * @packageDocumentation
  */
-import { RecordIOError } from "./errors.js";
-import { END, NEED_MORE, paddingFor, resolveMaxRecordBytes, scanFrame } from "./framing.js";
+import { describeValue, invalidArgument, requireBytes } from "./args.js";
+import { END, NEED_MORE, paddingFor, resolveFraming, scanFrame } from "./framing.js";
 import type { FramingOptions } from "./framing.js";
-import type { DenseMatrix } from "./matrix.js";
-import { allocTensor } from "./layout.js";
 import { decodeRecordPayload } from "./record-decode.js";
-import type { RecordIORecord, TensorType } from "./record.js";
+import type { RecordIORecord } from "./record.js";
 import { ProtoReader } from "./wire/reader.js";
 
 /**
@@ -16,9 +14,14 @@ import { ProtoReader } from "./wire/reader.js";
  * stray bytes after the last record are ignored unless `strict` is set.
  * @public
  */
-export function* iterateRecords(bytes: Uint8Array, options: FramingOptions = {}): Generator<RecordIORecord, void, undefined> {
-  const max = resolveMaxRecordBytes(options);
-  const strict = options.strict ?? false;
+export function iterateRecords(bytes: Uint8Array, options: FramingOptions = {}): Generator<RecordIORecord, void, undefined> {
+  // arguments are checked on the call, not on the first next()
+  requireBytes(bytes, "bytes");
+  const { max, strict } = resolveFraming(options);
+  return records(bytes, max, strict);
+}
+
+function* records(bytes: Uint8Array, max: number, strict: boolean): Generator<RecordIORecord, void, undefined> {
   const r = new ProtoReader(bytes);
   let pos = 0;
   for (let index = 0; ; index++) {
@@ -58,9 +61,16 @@ export type ChunkSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
  * ```
  * @public
  */
-export async function* readRecords(source: ChunkSource, options: FramingOptions = {}): AsyncGenerator<RecordIORecord, void, undefined> {
-  const max = resolveMaxRecordBytes(options);
-  const strict = options.strict ?? false;
+export function readRecords(source: ChunkSource, options: FramingOptions = {}): AsyncGenerator<RecordIORecord, void, undefined> {
+  const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
+  if (iterable === null || typeof iterable !== "object" || (typeof iterable[Symbol.asyncIterator] !== "function" && typeof iterable[Symbol.iterator] !== "function")) {
+    throw invalidArgument(`source must be an iterable or async iterable of Uint8Array chunks, got ${describeValue(source)}`);
+  }
+  const { max, strict } = resolveFraming(options);
+  return streamRecords(source, max, strict);
+}
+
+async function* streamRecords(source: ChunkSource, max: number, strict: boolean): AsyncGenerator<RecordIORecord, void, undefined> {
   let head: Uint8Array = new Uint8Array(0);
   let pos = 0;
   let base = 0; // stream offset of head[0]
@@ -113,7 +123,7 @@ export async function* readRecords(source: ChunkSource, options: FramingOptions 
 
   for await (const chunk of source as AsyncIterable<Uint8Array>) {
     if (!(chunk instanceof Uint8Array)) {
-      throw new RecordIOError("INVALID_ARGUMENT", `stream chunk is not a Uint8Array: ${typeof chunk}`);
+      throw invalidArgument(`stream chunk is not a Uint8Array: ${describeValue(chunk)}`);
     }
     if (chunk.length === 0) continue;
     if (pos === head.length && tailLen === 0) {
@@ -129,67 +139,3 @@ export async function* readRecords(source: ChunkSource, options: FramingOptions 
   yield* drain(true);
 }
 
-/**
- * Gathers records into one dense matrix with labels: dense records are copied as they are, sparse
- * ones (keys + shape) are scattered into zeros. Every record must carry the same tensor type under
- * `features["values"]`, the same width, and either all or none a one-element `label["values"]`.
- *
- * @example
- * ```ts
- * const { data, shape, labels } = recordsToDense(decodeRecords(bytes));
- * ```
- * @public
- */
-export function recordsToDense(records: readonly RecordIORecord[]): DenseMatrix {
-  const rows = records.length;
-  if (rows === 0) return { data: new Float32Array(0), shape: [0, 0], labels: undefined };
-  let type: TensorType | undefined;
-  let cols = -1;
-  let labelType: TensorType | undefined;
-  let hasLabel = false;
-  for (let i = 0; i < rows; i++) {
-    const rec = records[i]!;
-    const v = rec.features["values"];
-    if (!v || v.type === "bytes" || v.type === "none") throw notDense(i, 'no "values" tensor in features');
-    const width = v.keys.length > 0 || v.shape.length > 0 ? (v.shape[v.shape.length - 1] ?? 0) : v.values.length;
-    if (v.keys.length > 0 && v.shape.length === 0) throw notDense(i, "sparse tensor without a shape");
-    if (i === 0) {
-      type = v.type;
-      cols = width;
-      const l = rec.label["values"];
-      hasLabel = l !== undefined;
-      if (l) {
-        if (l.type === "bytes" || l.type === "none") throw notDense(i, "label is not a numeric tensor");
-        labelType = l.type;
-      }
-    }
-    if (v.type !== type) throw notDense(i, `${v.type} tensor, expected ${type}`);
-    if (width !== cols) throw notDense(i, `${width} columns, expected ${cols}`);
-    const l = rec.label["values"];
-    if ((l !== undefined) !== hasLabel) throw notDense(i, hasLabel ? "record without a label" : "label where the first record had none");
-    if (l && (l.type !== labelType || l.values.length !== 1)) throw notDense(i, "label is not a one-element tensor of the first record's type");
-  }
-  const data = allocTensor(type!, rows * cols);
-  const labels = hasLabel ? allocTensor(labelType!, rows) : undefined;
-  for (let i = 0; i < rows; i++) {
-    const rec = records[i]!;
-    const v = rec.features["values"] as { values: ArrayLike<number>; keys: number[]; shape: number[] };
-    if (v.keys.length === 0 && (v.shape.length === 0 || v.values.length !== 0)) {
-      if (v.values.length !== cols) throw notDense(i, `${v.values.length} values, expected ${cols}`);
-      data.set(v.values, i * cols);
-    } else {
-      if (v.keys.length !== v.values.length) throw notDense(i, `${v.keys.length} keys for ${v.values.length} values`);
-      for (let k = 0; k < v.keys.length; k++) {
-        const key = v.keys[k]!;
-        if (key >= cols) throw notDense(i, `key ${key} outside ${cols} columns`);
-        data[i * cols + key] = v.values[k]!;
-      }
-    }
-    if (labels) labels[i] = (rec.label["values"] as { values: ArrayLike<number> }).values[0]!;
-  }
-  return { data, shape: [rows, cols], labels };
-}
-
-function notDense(record: number, why: string): RecordIOError {
-  return new RecordIOError("NOT_DENSE", `record ${record}: ${why}`, { record });
-}

@@ -20,7 +20,10 @@
  * - `VALUE_OUT_OF_RANGE` — an integer outside the int32 range of an `Int32Tensor`.
  * - `NOT_SPARSE` — a sparse writer was given a dense matrix ("Array must be sparse").
  * - `INVALID_SPARSE` — inconsistent CSR/COO arrays (index out of bounds, lengths differ).
- * - `INVALID_ARGUMENT` — an option or argument outside its documented range.
+ * - `INVALID_ARGUMENT` — an argument of the wrong type, or an option outside its documented range.
+ *
+ * File code (`@fraud/recordio/node`):
+ * - `IO_ERROR` — a file could not be read or written; `cause` holds the system error.
  *
  * @public
  */
@@ -41,7 +44,8 @@ export type RecordIOErrorCode =
   | "VALUE_OUT_OF_RANGE"
   | "NOT_SPARSE"
   | "INVALID_SPARSE"
-  | "INVALID_ARGUMENT";
+  | "INVALID_ARGUMENT"
+  | "IO_ERROR";
 
 /** Options accepted by the {@link RecordIOError} constructor. @public */
 export interface RecordIOErrorOptions extends ErrorOptions {

@@ -3,7 +3,8 @@
  * payload length, the payload, then zero padding to the next 4-byte boundary (not counted in the length).
  * @packageDocumentation
  */
-import { RecordIOError, decodeError } from "./errors.js";
+import { describeValue, integerOption, invalidArgument, requireOptions } from "./args.js";
+import { decodeError } from "./errors.js";
 
 /** The RecordIO record magic number, written little-endian before every record. @public */
 export const RECORDIO_MAGIC = 0xced7230a;
@@ -37,13 +38,19 @@ export const NEED_MORE = -1;
 /** `scanFrame` result: no further record (clean end, or SDK-tolerated trailing bytes). @internal */
 export const END = -2;
 
-/** @internal */
-export function resolveMaxRecordBytes(options: FramingOptions | undefined): number {
-  const max = options?.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-  if (!Number.isInteger(max) || max < 0 || max > 0xffffffff) {
-    throw new RecordIOError("INVALID_ARGUMENT", `invalid maxRecordBytes: ${max}`);
-  }
-  return max;
+/** Validated framing options. @internal */
+export interface Framing {
+  max: number;
+  strict: boolean;
+}
+
+/** Checks the options object and its framing options (`INVALID_ARGUMENT`). @internal */
+export function resolveFraming(options: FramingOptions | undefined): Framing {
+  requireOptions(options);
+  const max = integerOption(options?.maxRecordBytes, "maxRecordBytes", DEFAULT_MAX_RECORD_BYTES, 0xffffffff);
+  const strict = options?.strict ?? false;
+  if (typeof strict !== "boolean") throw invalidArgument(`invalid strict: ${describeValue(strict)}`);
+  return { max, strict };
 }
 
 /**

@@ -25,13 +25,19 @@ export type {
   ValueMap,
 } from "./record.js";
 export type { Dtype, NumericArray } from "./dtype.js";
-export { encodeDense } from "./dense.js";
-export { decodeDense } from "./dense-decode.js";
+export { encodeDense, encodeDenseInto, encodedDenseSize } from "./dense.js";
+export { decodeDense, decodeDenseInto, inspectDense } from "./dense-decode.js";
+export type { DecodeDenseIntoOptions, DenseInfo, DenseTarget } from "./dense-decode.js";
+export type { DenseArray } from "./dense-sink.js";
 export type { DenseMatrix, EncodeDenseOptions, LabelsInput, Matrix, MatrixInput } from "./matrix.js";
 export { encodeSparse } from "./sparse.js";
 export type { CooMatrix, CsrMatrix, EncodeSparseOptions, SparseMatrix } from "./sparse.js";
-export { decodeRecords, iterateRecords, readRecords, recordsToDense } from "./decode.js";
+export { decodeRecords, iterateRecords, readRecords } from "./decode.js";
+export { DEFAULT_MAX_DENSE_BYTES, recordsToDense } from "./records-to-dense.js";
+export type { RecordsToDenseOptions } from "./records-to-dense.js";
 export type { ChunkSource } from "./decode.js";
+export { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, encodeDenseChunks } from "./chunks.js";
+export type { EncodeDenseChunksOptions } from "./chunks.js";
 export { RecordIOWriter, createEncoderStream, encodeRows } from "./stream.js";
 export type { LabeledRow, RecordIOWriterOptions, RowInput } from "./stream.js";
 export { encodeInferenceResponse, parseInferenceResponse, serializeInferenceRequest } from "./inference.js";

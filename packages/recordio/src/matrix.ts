@@ -3,6 +3,7 @@
  * SageMaker Python SDK's order.
  * @packageDocumentation
  */
+import { requireOptions } from "./args.js";
 import { RecordIOError } from "./errors.js";
 import type { Dtype, NumericArray } from "./dtype.js";
 import { fromPlain, int64ToInt32, tensorTypeOf } from "./dtype.js";
@@ -102,11 +103,41 @@ function flattenRows(rows: readonly ArrayLike<number>[]): { flat: unknown[]; col
 }
 
 /**
+ * Validates labels (one-dimensional, one per row) and resolves them to a writer source; the SDK's
+ * checks in its order, shared by the dense and sparse encoders.
+ * @internal
+ */
+export function planLabels(lab: LabelsInput | undefined | null, rows: number, cols: number, labelDtype: Dtype | undefined): Source | undefined {
+  if (lab === undefined || lab === null) return undefined;
+  let labData: unknown;
+  let labShape: readonly number[];
+  if (isMatrix(lab)) {
+    labShape = lab.shape;
+    if (labShape.length !== 1) throw new RecordIOError("LABELS_NOT_A_VECTOR", "Labels must be a Vector");
+    labData = lab.data;
+  } else if (isTypedArray(lab)) {
+    labShape = [(lab as NumericArray).length];
+    labData = lab;
+  } else if (Array.isArray(lab)) {
+    if (lab.some((v) => typeof v === "object" && v !== null)) throw new RecordIOError("LABELS_NOT_A_VECTOR", "Labels must be a Vector");
+    labShape = [lab.length];
+    labData = lab;
+  } else {
+    throw new RecordIOError("LABELS_NOT_A_VECTOR", "Labels must be a Vector");
+  }
+  if (labShape[0] !== rows) {
+    throw new RecordIOError("LABEL_SHAPE_MISMATCH", `Label shape ${fmtShape(labShape)} not compatible with array shape ${fmtShape([rows, cols])}`);
+  }
+  return toSource(labData, labelDtype, 1);
+}
+
+/**
  * Validates matrix and labels in the SDK's order (matrix shape, label shape, label count, label
  * type, matrix type) and resolves both to writer sources.
  * @internal
  */
 export function planDense(matrix: MatrixInput, options: EncodeDenseOptions = {}): DensePlan {
+  requireOptions(options);
   let rows: number;
   let cols: number;
   let featData: unknown;
@@ -131,30 +162,7 @@ export function planDense(matrix: MatrixInput, options: EncodeDenseOptions = {})
     throw notMatrix();
   }
 
-  let labels: Source | undefined;
-  const lab = options.labels;
-  if (lab !== undefined && lab !== null) {
-    let labData: unknown;
-    let labShape: readonly number[];
-    if (isMatrix(lab)) {
-      labShape = lab.shape;
-      if (labShape.length !== 1) throw new RecordIOError("LABELS_NOT_A_VECTOR", "Labels must be a Vector");
-      labData = lab.data;
-    } else if (isTypedArray(lab)) {
-      labShape = [(lab as NumericArray).length];
-      labData = lab;
-    } else if (Array.isArray(lab)) {
-      if (lab.some((v) => typeof v === "object" && v !== null)) throw new RecordIOError("LABELS_NOT_A_VECTOR", "Labels must be a Vector");
-      labShape = [lab.length];
-      labData = lab;
-    } else {
-      throw new RecordIOError("LABELS_NOT_A_VECTOR", "Labels must be a Vector");
-    }
-    if (labShape[0] !== rows) {
-      throw new RecordIOError("LABEL_SHAPE_MISMATCH", `Label shape ${fmtShape(labShape)} not compatible with array shape ${fmtShape([rows, cols])}`);
-    }
-    labels = toSource(labData, options.labelDtype, 1);
-  }
+  const labels = planLabels(options.labels, rows, cols, options.labelDtype);
   const features = toSource(featData, options.dtype, cols);
   return { rows, cols, features, labels };
 }

@@ -2,9 +2,10 @@
  * Decoding of the `aialgs.data.Record` protobuf message into the typed model of `record.ts`.
  * @packageDocumentation
  */
-import type { BytesValue, EmptyValue, RecordIORecord, Tensor, TensorType, Value, ValueMap } from "./record.js";
+import type { RecordIORecord, TensorType, ValueMap } from "./record.js";
+import { requireBytes } from "./args.js";
+import { ValueBuilder } from "./value-builder.js";
 import { ProtoReader, WireType } from "./wire/reader.js";
-// decoding
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -42,96 +43,87 @@ function readUint53List(r: ProtoReader, tag: number, into: number[]): void {
   } else r.wrongType(tag, "uint64 list");
 }
 
-function appendFloats(r: ProtoReader, tag: number, prev: Float32Array | Float64Array, width: 4 | 8): Float32Array | Float64Array {
+/** Appends a float/double `values` field, packed or a run of unpacked ones, to the builder's tensor. */
+function appendFloats(r: ProtoReader, tag: number, b: ValueBuilder, width: 4 | 8): void {
   let start: number;
-  let bytes: number;
+  let n: number;
+  let stride = width;
   if ((tag & 7) === WireType.LengthDelimited) {
     const lenAt = r.pos;
     const end = r.lengthDelimited();
     start = r.pos;
-    bytes = end - start;
+    const bytes = end - start;
     if (bytes % width !== 0) r.fail("TRUNCATED_FIELD", `packed ${width === 4 ? "float" : "double"} length ${bytes} is not a multiple of ${width}`, lenAt);
+    n = bytes / width;
   } else if ((tag & 7) === (width === 4 ? WireType.Bit32 : WireType.Bit64)) {
     r.need(width);
     start = r.pos;
-    bytes = width;
+    n = r.fixedRun(tag, start, width);
+    stride = width + 1;
   } else return r.wrongType(tag, width === 4 ? "float values" : "double values");
-  const n = bytes / width;
-  const offset = prev.length;
-  const out = width === 4 ? r.f32(offset + n) : r.f64(offset + n);
-  if (offset > 0) out.set(prev);
+  const offset = b.reserve(r, n);
+  const out = b.values;
   const view = r.view();
   const abs = r.buf.byteOffset + start;
-  if (width === 4) for (let i = 0; i < n; i++) out[offset + i] = view.getFloat32(abs + i * 4, true);
-  else for (let i = 0; i < n; i++) out[offset + i] = view.getFloat64(abs + i * 8, true);
-  r.pos = start + bytes;
-  return out;
+  if (width === 4) for (let i = 0; i < n; i++) out[offset + i] = view.getFloat32(abs + i * stride, true);
+  else for (let i = 0; i < n; i++) out[offset + i] = view.getFloat64(abs + i * stride, true);
+  r.pos = start + (n - 1) * stride + width;
 }
 
-function appendInt32(r: ProtoReader, tag: number, prev: Int32Array): Int32Array {
-  const vals: number[] = [];
+/** Appends an int32 `values` field, packed or a run of unpacked ones, to the builder's tensor. */
+function appendInt32(r: ProtoReader, tag: number, b: ValueBuilder): void {
   if ((tag & 7) === WireType.LengthDelimited) {
     const end = r.lengthDelimited();
+    // every varint takes at least one byte: reserve for the most, give back the rest
+    let at = b.reserve(r, end - r.pos);
     const outer = r.end;
     r.end = end;
-    while (r.pos < end) vals.push(r.int32());
+    const out = b.values;
+    while (r.pos < end) out[at++] = r.int32();
     r.end = outer;
+    b.unreserve(b.count - at);
   } else if ((tag & 7) === WireType.Varint) {
-    vals.push(r.int32());
+    // a run of unpacked values: count them, then read them into place
+    const n = r.varintRun(tag);
+    let at = b.reserve(r, n);
+    const out = b.values;
+    out[at++] = r.int32();
+    for (let i = 1; i < n; i++) {
+      r.pos++; // the tag
+      out[at++] = r.int32();
+    }
   } else r.wrongType(tag, "int32 values");
-  const out = new Int32Array(prev.length + vals.length);
-  out.set(prev);
-  out.set(vals, prev.length);
-  return out;
 }
 
-const EMPTY_F32 = new Float32Array(0);
-const NONE: EmptyValue = Object.freeze({ type: "none" });
-const EMPTY_F64 = new Float64Array(0);
-const EMPTY_I32 = new Int32Array(0);
-
-function decodeTensor(r: ProtoReader, end: number, type: TensorType, prev: Value | undefined): Tensor {
+/** Merges a tensor message into the builder (protobuf merges repeated occurrences of a message field). */
+function decodeTensor(r: ProtoReader, end: number, type: TensorType, b: ValueBuilder): void {
   const outer = r.end;
   r.end = end;
-  let values: Float32Array | Float64Array | Int32Array;
-  let keys: number[];
-  let shape: number[];
-  // protobuf merges a repeated occurrence of the same message field
-  if (prev !== undefined && prev.type === type) {
-    values = prev.values;
-    keys = prev.keys;
-    shape = prev.shape;
-  } else {
-    values = type === "float32" ? EMPTY_F32 : type === "float64" ? EMPTY_F64 : EMPTY_I32;
-    keys = [];
-    shape = [];
-  }
+  b.select(type);
   while (r.pos < end) {
     const tag = r.tag();
     switch (tag >>> 3) {
       case 1:
-        if (type === "int32") values = appendInt32(r, tag, values as Int32Array);
-        else values = appendFloats(r, tag, values as Float32Array | Float64Array, type === "float32" ? 4 : 8);
+        if (type === "int32") appendInt32(r, tag, b);
+        else appendFloats(r, tag, b, type === "float32" ? 4 : 8);
         break;
       case 2:
-        readUint53List(r, tag, keys);
+        readUint53List(r, tag, b.keys);
         break;
       case 3:
-        readUint53List(r, tag, shape);
+        readUint53List(r, tag, b.shape);
         break;
       default:
         r.skip(tag);
     }
   }
   r.end = outer;
-  return { type, values, keys, shape } as Tensor;
 }
 
-function decodeBytes(r: ProtoReader, end: number, prev: Value | undefined): BytesValue {
+function decodeBytes(r: ProtoReader, end: number, b: ValueBuilder): void {
   const outer = r.end;
   r.end = end;
-  const values: Uint8Array[] = prev?.type === "bytes" ? prev.values : [];
-  let contentType = prev?.type === "bytes" ? prev.contentType : undefined;
+  b.select("bytes");
   while (r.pos < end) {
     const tag = r.tag();
     const field = tag >>> 3;
@@ -139,40 +131,40 @@ function decodeBytes(r: ProtoReader, end: number, prev: Value | undefined): Byte
       if ((tag & 7) !== WireType.LengthDelimited) r.wrongType(tag, field === 1 ? "bytes value" : "content_type");
       if (field === 1) {
         const s = r.lengthDelimited();
-        values.push(r.buf.slice(r.pos, s));
+        b.bytes.push(r.buf.slice(r.pos, s));
         r.pos = s;
-      } else contentType = readString(r);
+      } else b.contentType = readString(r);
     } else r.skip(tag);
   }
   r.end = outer;
-  return { type: "bytes", values, contentType };
 }
 
-function decodeValue(r: ProtoReader, end: number, prev: Value): Value {
+/** Merges a `Value` message into the builder. */
+function decodeValue(r: ProtoReader, end: number, b: ValueBuilder): void {
   const outer = r.end;
   r.end = end;
-  // a repeated occurrence of an embedded message field is merged into the earlier one
-  let value: Value = prev;
   while (r.pos < end) {
     const tag = r.tag();
     const field = tag >>> 3;
     if (field === 2 || field === 3 || field === 7 || field === 9) {
       if ((tag & 7) !== WireType.LengthDelimited) r.wrongType(tag, "Value");
       const sub = r.lengthDelimited();
-      if (field === 9) value = decodeBytes(r, sub, value);
-      else value = decodeTensor(r, sub, field === 2 ? "float32" : field === 3 ? "float64" : "int32", value);
+      if (field === 9) decodeBytes(r, sub, b);
+      else decodeTensor(r, sub, field === 2 ? "float32" : field === 3 ? "float64" : "int32", b);
       r.pos = sub;
     } else r.skip(tag);
   }
   r.end = outer;
-  return value;
 }
+
+/** One builder serves every value: a record is decoded synchronously, one map entry at a time. */
+const builder = new ValueBuilder();
 
 function decodeMapEntry(r: ProtoReader, end: number, map: ValueMap): void {
   const outer = r.end;
   r.end = end;
   let key = "";
-  let value: Value = NONE;
+  builder.reset();
   while (r.pos < end) {
     const tag = r.tag();
     const field = tag >>> 3;
@@ -182,11 +174,12 @@ function decodeMapEntry(r: ProtoReader, end: number, map: ValueMap): void {
     } else if (field === 2) {
       if ((tag & 7) !== WireType.LengthDelimited) r.wrongType(tag, "map value");
       const sub = r.lengthDelimited();
-      value = decodeValue(r, sub, value);
+      decodeValue(r, sub, builder); // a repeated value field is merged into the earlier one
       r.pos = sub;
     } else r.skip(tag);
   }
   r.end = outer;
+  const value = builder.finish(r);
   if (key === "__proto__") Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
   else map[key] = value;
 }
@@ -228,5 +221,6 @@ export function decodeRecordPayload(r: ProtoReader): RecordIORecord {
  * @public
  */
 export function decodeRecord(payload: Uint8Array): RecordIORecord {
+  requireBytes(payload, "payload");
   return decodeRecordPayload(new ProtoReader(payload));
 }

@@ -4,8 +4,9 @@
  */
 import type { Dtype, NumericArray } from "./dtype.js";
 import { RecordIOError } from "./errors.js";
-import { toSource } from "./matrix.js";
-import type { LabelsInput, Matrix } from "./matrix.js";
+import { allocArray, allocBytes, invalidArgument, requireOptions } from "./args.js";
+import { planLabels, toSource } from "./matrix.js";
+import type { LabelsInput } from "./matrix.js";
 import { paddingFor, writeFrameHeader } from "./framing.js";
 import { TENSOR_TAG, entrySize, packedLen, valuesLen, writeEntryStart, writeValues } from "./layout.js";
 import type { Source } from "./layout.js";
@@ -88,7 +89,7 @@ function cooToCsr(m: CooMatrix, rows: number, cols: number, dtype: Dtype | undef
   // stable order by (row, col)
   const order = Array.from({ length: nnz }, (_, i) => i);
   order.sort((a, b) => m.row[a]! - m.row[b]! || m.col[a]! - m.col[b]! || a - b);
-  const indptr = new Float64Array(rows + 1);
+  const indptr = allocArray(Float64Array, rows + 1, "the row pointers");
   const indices: number[] = [];
   const groups: number[][] = [];
   let prevRow = -1;
@@ -175,6 +176,7 @@ function csrOf(m: CsrMatrix, rows: number, cols: number, dtype: Dtype | undefine
  * @public
  */
 export function encodeSparse(matrix: SparseMatrix, options: EncodeSparseOptions = {}): Uint8Array {
+  requireOptions(options);
   const m = matrix as unknown as { format?: unknown; shape?: readonly number[] } | null;
   if (m === null || typeof m !== "object" || (m.format !== "csr" && m.format !== "coo")) {
     throw new RecordIOError("NOT_SPARSE", "Array must be sparse");
@@ -184,66 +186,64 @@ export function encodeSparse(matrix: SparseMatrix, options: EncodeSparseOptions 
   const rows = shape[0]!;
   const cols = shape[1]!;
   if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || rows < 0 || cols < 0) throw invalid(`invalid shape (${rows}, ${cols})`);
-  let labels: Source | undefined;
-  const lab = options.labels;
-  if (lab !== undefined && lab !== null) {
-    let data: unknown = lab;
-    let n: number;
-    if (typeof lab === "object" && "shape" in lab && !Array.isArray(lab)) {
-      const lm = lab as Matrix;
-      if (lm.shape.length !== 1) throw new RecordIOError("LABELS_NOT_A_VECTOR", "Labels must be a Vector");
-      data = lm.data;
-      n = lm.shape[0]!;
-    } else if (Array.isArray(lab) && lab.some((v) => typeof v === "object" && v !== null)) {
-      throw new RecordIOError("LABELS_NOT_A_VECTOR", "Labels must be a Vector");
-    } else n = (lab as ArrayLike<number>).length;
-    if (n !== rows) throw new RecordIOError("LABEL_SHAPE_MISMATCH", `Label shape (${n},) not compatible with array shape (${rows}, ${cols})`);
-    labels = toSource(data, options.labelDtype, 1);
-  }
+  const labels = planLabels(options.labels, rows, cols, options.labelDtype);
   const csr = m.format === "coo" ? cooToCsr(matrix as CooMatrix, rows, cols, options.dtype) : csrOf(matrix as CsrMatrix, rows, cols, options.dtype);
-  const { indptr, indices, values } = csr;
-
-  const shapeLen = 1 + varintSize(varintSize(cols)) + varintSize(cols);
-  const sizes = new Float64Array(rows);
   let total = 0;
   for (let r = 0; r < rows; r++) {
-    const start = indptr[r]!;
-    const n = indptr[r + 1]! - start;
-    let keysLen = 0;
-    for (let i = start; i < start + n; i++) keysLen += varintSize(indices[i]!);
-    const tensorLen = packedLen(valuesLen(values, start, n)) + packedLen(keysLen) + shapeLen;
-    let size = entrySize(tensorLen);
-    if (labels) size += entrySize(packedLen(valuesLen(labels, r, 1)));
-    sizes[r] = size;
+    const size = rowSize(csr, labels, r);
+    if (size > 0xffffffff) throw invalidArgument(`row ${r} encodes to ${size} bytes, above the 4294967295-byte limit of a RecordIO record`);
     total += 8 + size + paddingFor(size);
   }
-  const out = new Uint8Array(total);
+  const out = allocBytes(total, `${rows} encoded rows`);
   const view = new DataView(out.buffer);
-  let pos = 0;
-  for (let r = 0; r < rows; r++) {
-    const start = indptr[r]!;
-    const n = indptr[r + 1]! - start;
-    const size = sizes[r]!;
-    pos = writeFrameHeader(out, pos, size);
-    let keysLen = 0;
-    for (let i = start; i < start + n; i++) keysLen += varintSize(indices[i]!);
-    const tensorLen = packedLen(valuesLen(values, start, n)) + packedLen(keysLen) + shapeLen;
-    pos = writeEntryStart(out, pos, 0x0a, TENSOR_TAG[values.type], tensorLen);
-    pos = writeValues(out, view, pos, values, start, n, valuesLen(values, start, n));
-    if (n > 0) {
-      out[pos++] = 0x12;
-      pos = writeVarint(out, pos, keysLen);
-      for (let i = start; i < start + n; i++) pos = writeVarint(out, pos, indices[i]!);
-    }
-    out[pos++] = 0x1a;
-    pos = writeVarint(out, pos, varintSize(cols));
-    pos = writeVarint(out, pos, cols);
-    if (labels) {
-      pos = writeEntryStart(out, pos, 0x12, TENSOR_TAG[labels.type], packedLen(valuesLen(labels, r, 1)));
-      pos = writeValues(out, view, pos, labels, r, 1, valuesLen(labels, r, 1));
-    }
-    const pad = paddingFor(size);
-    for (let i = 0; i < pad; i++) out[pos++] = 0;
-  }
+  for (let r = 0, pos = 0; r < rows; r++) pos = writeSparseRow(out, view, pos, csr, labels, r);
   return out;
+}
+
+/** Bytes of row `r`'s packed keys. */
+function keysLength(csr: Csr, r: number): number {
+  let len = 0;
+  for (let i = csr.indptr[r]!, end = csr.indptr[r + 1]!; i < end; i++) len += varintSize(csr.indices[i]!);
+  return len;
+}
+
+/** Bytes of row `r`'s tensor message: values, keys and shape. */
+function tensorLength(csr: Csr, r: number): number {
+  const start = csr.indptr[r]!;
+  const n = csr.indptr[r + 1]! - start;
+  const shapeLen = 1 + varintSize(varintSize(csr.cols)) + varintSize(csr.cols);
+  return packedLen(valuesLen(csr.values, start, n)) + packedLen(keysLength(csr, r)) + shapeLen;
+}
+
+/** Payload size of row `r`. */
+function rowSize(csr: Csr, labels: Source | undefined, r: number): number {
+  let size = entrySize(tensorLength(csr, r));
+  if (labels) size += entrySize(packedLen(valuesLen(labels, r, 1)));
+  return size;
+}
+
+/** Writes row `r` as one framed record at `pos`; returns the position after its padding. */
+function writeSparseRow(out: Uint8Array, view: DataView, pos: number, csr: Csr, labels: Source | undefined, r: number): number {
+  const { indptr, indices, values, cols } = csr;
+  const start = indptr[r]!;
+  const n = indptr[r + 1]! - start;
+  const size = rowSize(csr, labels, r);
+  pos = writeFrameHeader(out, pos, size);
+  pos = writeEntryStart(out, pos, 0x0a, TENSOR_TAG[values.type], tensorLength(csr, r));
+  pos = writeValues(out, view, pos, values, start, n, valuesLen(values, start, n));
+  if (n > 0) {
+    out[pos++] = 0x12;
+    pos = writeVarint(out, pos, keysLength(csr, r));
+    for (let i = start; i < start + n; i++) pos = writeVarint(out, pos, indices[i]!);
+  }
+  out[pos++] = 0x1a;
+  pos = writeVarint(out, pos, varintSize(cols));
+  pos = writeVarint(out, pos, cols);
+  if (labels) {
+    pos = writeEntryStart(out, pos, 0x12, TENSOR_TAG[labels.type], packedLen(valuesLen(labels, r, 1)));
+    pos = writeValues(out, view, pos, labels, r, 1, valuesLen(labels, r, 1));
+  }
+  const pad = paddingFor(size);
+  for (let i = 0; i < pad; i++) out[pos++] = 0;
+  return pos;
 }

@@ -5,10 +5,12 @@
  */
 import type { Dtype } from "./dtype.js";
 import { outOfRange, scalarKind, unsupported } from "./dtype.js";
+import { allocBytes, integerOption, invalidArgument, requireOptions } from "./args.js";
+import { MAX_CHUNK_BYTES, rowsThatFit } from "./chunks.js";
 import { RecordIOError } from "./errors.js";
-import { fixedLayout, payloadSize, writeFixedRow, writeRow } from "./dense.js";
+import { fixedLayout, payloadSize, sizePlan, writeFixedRow, writeRow, writeRowRange } from "./dense.js";
 import type { FixedLayout } from "./dense.js";
-import type { DensePlan } from "./matrix.js";
+import type { DensePlan, LabelsInput, MatrixInput } from "./matrix.js";
 import type { Source } from "./layout.js";
 import { paddingFor } from "./framing.js";
 
@@ -65,6 +67,8 @@ export class RecordIOWriter {
   bytesWritten = 0;
   private readonly cols: number;
   private readonly chunkBytes: number;
+  private readonly dtype: Dtype;
+  private readonly labelDtype: Dtype | undefined;
   private readonly plan: DensePlan;
   private readonly fScratch: Float32Array | Float64Array | Int32Array;
   private readonly lScratch: Float32Array | Float64Array | Int32Array | undefined;
@@ -77,14 +81,16 @@ export class RecordIOWriter {
   private ready: Uint8Array[] = [];
 
   constructor(options: RecordIOWriterOptions) {
-    const cols = options.cols;
-    if (!Number.isSafeInteger(cols) || cols < 0) throw new RecordIOError("INVALID_ARGUMENT", `invalid cols: ${cols}`);
-    const chunkBytes = options.chunkBytes ?? 65536;
-    if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new RecordIOError("INVALID_ARGUMENT", `invalid chunkBytes: ${chunkBytes}`);
+    requireOptions(options);
+    // a row must fit in one RecordIO record (a u32 length): at most 8 bytes a value
+    const cols = integerOption(options.cols ?? NaN, "cols", 0, Math.floor((0xffffffff - 64) / 8));
+    const chunkBytes = integerOption(options.chunkBytes, "chunkBytes", 65536, MAX_CHUNK_BYTES, 1);
     this.cols = cols;
     this.chunkBytes = chunkBytes;
-    const features = tensorOf(options.dtype ?? "float32");
+    this.dtype = options.dtype ?? "float32";
+    const features = tensorOf(this.dtype);
     const labelDtype = options.labelDtype === undefined ? "float32" : options.labelDtype;
+    this.labelDtype = labelDtype ?? undefined;
     const labels = labelDtype === null ? undefined : tensorOf(labelDtype);
     this.fScratch = scratch(features, cols);
     this.lScratch = labels ? scratch(labels, 1) : undefined;
@@ -92,8 +98,47 @@ export class RecordIOWriter {
     this.layout =
       features.type !== "int32" && labels?.type !== "int32" ? fixedLayout(features.type, labels?.type as "float32" | "float64" | undefined, cols) : undefined;
     this.templateView = this.layout ? new DataView(this.layout.template.buffer) : undefined;
-    this.buf = new Uint8Array(chunkBytes);
+    this.buf = allocBytes(chunkBytes, "a chunk");
     this.view = new DataView(this.buf.buffer);
+  }
+
+  /**
+   * Encodes every row of a matrix (with one label per row unless the writer has `labelDtype: null`),
+   * byte-identical to calling {@link RecordIOWriter.write} row by row. When the matrix's typed array
+   * and the labels' have the writer's element types, rows are encoded straight into the chunks, as
+   * fast as {@link encodeDenseInto}; otherwise row by row. Everything is checked before a row is
+   * written.
+   *
+   * @example
+   * ```ts
+   * writer.writeMatrix({ data: features, shape: [rows, 30] }, labels);
+   * ```
+   */
+  writeMatrix(matrix: MatrixInput, labels?: LabelsInput): void {
+    const sized = sizePlan(matrix, { labels, dtype: this.dtype, labelDtype: this.labelDtype });
+    const { plan } = sized;
+    if (plan.rows > 0 && plan.cols !== this.cols) throw invalidArgument(`matrix has ${plan.cols} columns, the writer ${this.cols}`);
+    if ((plan.labels === undefined) !== (this.lScratch === undefined)) {
+      throw invalidArgument(this.lScratch ? "labels are required: the writer writes labels" : "labels given but the writer has labelDtype null");
+    }
+    if (plan.features.type !== this.plan.features.type || plan.labels?.type !== this.plan.labels?.type || !this.layout) {
+      // other element types: converted row by row, as write() does
+      const f = valuesOf(plan.features);
+      const l = plan.labels ? valuesOf(plan.labels) : undefined;
+      for (let r = 0; r < plan.rows; r++) {
+        const features = f.subarray(r * plan.cols, (r + 1) * plan.cols);
+        this.write(l ? { features, label: l[r]! } : features);
+      }
+      return;
+    }
+    for (let row = 0; row < plan.rows; ) {
+      this.makeRoom(this.layout.template.length);
+      const n = rowsThatFit(sized, row, this.buf.length - this.pos);
+      this.pos = writeRowRange(this.buf, this.pos, sized, row, row + n);
+      row += n;
+      this.rowsWritten += n;
+      this.bytesWritten += n * this.layout.template.length;
+    }
   }
 
   /** Encodes one row. Throws (`INVALID_ARGUMENT`, `UNSUPPORTED_DTYPE`, `VALUE_OUT_OF_RANGE`) without writing anything for it. */
@@ -117,13 +162,7 @@ export class RecordIOWriter {
     }
     const size = this.layout ? this.layout.payloadLength : payloadSize(this.plan, 0);
     const framed = 8 + size + paddingFor(size);
-    if (this.pos + framed > this.buf.length) {
-      this.cut();
-      if (framed > this.buf.length) {
-        this.buf = new Uint8Array(framed);
-        this.view = new DataView(this.buf.buffer);
-      }
-    }
+    this.makeRoom(framed);
     this.pos = this.layout
       ? writeFixedRow(this.buf, this.view, this.pos, this.layout, this.templateView!, this.plan.features.words!, this.plan.labels?.words, 0)
       : writeRow(this.buf, this.view, this.pos, this.plan, 0, size);
@@ -154,13 +193,30 @@ export class RecordIOWriter {
     return out;
   }
 
+  /** Makes room for `framed` bytes: cuts the chunk when full; a record larger than a chunk gets its own. */
+  private makeRoom(framed: number): void {
+    if (this.pos + framed <= this.buf.length) return;
+    this.cut();
+    if (framed > this.buf.length) {
+      this.buf = allocBytes(framed, "a record");
+      this.view = new DataView(this.buf.buffer);
+    }
+  }
+
   private cut(): void {
     if (this.pos === 0) return;
     this.ready.push(this.buf.subarray(0, this.pos));
-    this.buf = new Uint8Array(this.chunkBytes);
+    this.buf = allocBytes(this.chunkBytes, "a chunk");
     this.view = new DataView(this.buf.buffer);
     this.pos = 0;
   }
+}
+
+/** The values of a writer source as a typed array. */
+function valuesOf(src: Source): Float32Array | Float64Array | Int32Array {
+  if (src.type === "int32") return src.ints!;
+  const w = src.words!;
+  return src.type === "float32" ? new Float32Array(w.buffer, w.byteOffset, w.length) : new Float64Array(w.buffer, w.byteOffset, w.length / 2);
 }
 
 function scratch(src: Source, n: number): Float32Array | Float64Array | Int32Array {

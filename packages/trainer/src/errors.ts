@@ -5,12 +5,15 @@
  * - `MODEL_CORRUPT` — the bytes are not a well-formed gzip/tar/zip/JSON/MXNet NDArray structure.
  * - `MODEL_UNSUPPORTED` — a well-formed artifact that is not a Linear Learner binary classifier or
  *   regressor (another SageMaker algorithm, a multiclass model, an unknown NDArray layout).
+ * - `MODEL_TOO_LARGE` — the artifact, its decompressed content or a size it declares is above a
+ *   model limit (`maxArtifactBytes`, `maxUncompressedBytes`, `maxFeatures`).
  * - `BAD_FEATURE_COUNT` — a row given to `predict` does not have `featureDim` values.
- * - `INVALID_ARGUMENT` — an argument outside its documented range (writing artifacts).
+ * - `INVALID_ARGUMENT` — an argument outside its documented range (writing artifacts, limits).
+ * - `IO_ERROR` — the artifact cannot be written.
  *
  * @public
  */
-export type ModelErrorCode = "MODEL_NOT_FOUND" | "MODEL_CORRUPT" | "MODEL_UNSUPPORTED" | "BAD_FEATURE_COUNT" | "INVALID_ARGUMENT";
+export type ModelErrorCode = "MODEL_NOT_FOUND" | "MODEL_CORRUPT" | "MODEL_UNSUPPORTED" | "MODEL_TOO_LARGE" | "BAD_FEATURE_COUNT" | "INVALID_ARGUMENT" | "IO_ERROR";
 
 /**
  * Stable machine-readable codes carried by every {@link TrainError}.
@@ -70,6 +73,19 @@ export class TrainError extends TrainerError<TrainErrorCode> {
     super(code, message, options);
     this.name = "TrainError";
   }
+}
+
+/**
+ * Type guard for {@link TrainerError} (every error of this package), optionally narrowing to one code.
+ *
+ * @example
+ * ```ts
+ * if (isTrainerError(err)) console.error(`${err.code}: ${err.message}`);
+ * ```
+ * @public
+ */
+export function isTrainerError(err: unknown, code?: string): err is TrainerError {
+  return err instanceof TrainerError && (code === undefined || err.code === code);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { loadModel } from "./artifact.js";
+import { loadModel } from "./model/artifact.js";
 import { FEATURE_NAMES } from "./data.js";
 import { TrainError } from "./errors.js";
 import { parseHyperparameters } from "./hyperparameters.js";

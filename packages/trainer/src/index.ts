@@ -1,47 +1,30 @@
 /**
- * `@fraud/trainer`: a Linear-Learner-compatible trainer, evaluation reports and SageMaker
- * Linear Learner model artifacts (read and write), without AWS.
+ * `@fraud/trainer`: a Linear-Learner-compatible trainer and its evaluation reports.
  *
- * SageMaker training jobs live under the `@fraud/trainer/sagemaker` entry point.
+ * The other entry points: `@fraud/trainer/model` (the model artifact, `loadModel`, `predict`;
+ * no training code), `@fraud/trainer/aws` (regions, images, S3 URIs, names, `sagemaker.json`,
+ * stack outputs; no AWS SDK) and `@fraud/trainer/sagemaker` (training jobs on SageMaker).
+ *
+ * @example
+ * ```ts
+ * import { runLocalTraining } from "@fraud/trainer";
+ * const { metrics } = await runLocalTraining({ data: "creditcard.csv", out: "runs/1", seed: 7 });
+ * ```
  * @packageDocumentation
  */
-export { ModelError, TrainError, TrainerError, isModelError, isTrainError } from "./errors.js";
+export { ModelError, TrainError, TrainerError, isModelError, isTrainError, isTrainerError } from "./errors.js";
 export type { ModelErrorCode, TrainErrorCode } from "./errors.js";
-export { createModel, sigmoid } from "./model.js";
-export type { FeatureMatrix, LinearLearnerModel, LinearModelParams, Prediction, PredictInput, PredictorType } from "./model.js";
-export { NDARRAY_LIST_MAGIC, NDARRAY_MAGIC, decodeNDArrayList, encodeNDArrayList } from "./ndarray.js";
-export type {
-  DecodeNDArrayOptions,
-  EncodeNDArrayOptions,
-  NDArrayContext,
-  NDArrayDtype,
-  NDArrayEntry,
-  NDArrayInput,
-  NDArrayStorage,
-  NDArrayVersion,
-} from "./ndarray.js";
-export {
-  MAX_ARTIFACT_BYTES,
-  MODEL_MEMBER,
-  decodeModelArtifact,
-  encodeModelArtifact,
-  loadModel,
-  modelFromArtifact,
-  writeFileAtomic,
-  writeModelArtifact,
-} from "./artifact.js";
-export type { ModelArtifact, ModelArtifactInput } from "./artifact.js";
-export { createRng } from "./rng.js";
-export type { Rng } from "./rng.js";
-export { HYPERPARAMETER_NAMES, parseHyperparameterArgs, parseHyperparameters } from "./hyperparameters.js";
+export { parseHyperparameters } from "./hyperparameters.js";
 export type { Hyperparameters, SelectionCriterion } from "./hyperparameters.js";
-export { FEATURE_NAMES, countPositives, fingerprint, requireBothClasses, stratifiedSplit, takeRows, validateDataset } from "./data.js";
+export { DEFAULT_SPLIT, stratifiedSplit } from "./data.js";
 export type { DataFingerprint, Dataset } from "./data.js";
-export { averagePrecision, chooseThreshold, recallFloor, confusionAt, confusionMetrics, evaluateBinary, rocAuc, sweep } from "./metrics.js";
+export { evaluateBinary } from "./metrics.js";
 export type { BinaryMetrics, Confusion, CriterionSettings, Sweep, ThresholdChoice } from "./metrics.js";
 export { trainLinearLearner } from "./train.js";
-export type { ModelSummary, Scaler, TrainOptions, TrainProgress, TrainResult } from "./train.js";
-export { renderReport } from "./report.js";
-export type { ReportInput, ReportSet } from "./report.js";
+export type { CriterionOutcome, ModelSummary, Scaler, TrainOptions, TrainProgress, TrainResult, TrainVariant } from "./train.js";
+export type { OperatingPoint, OperatingPoints, PointMetrics } from "./operating-points.js";
 export { runEvaluation, runLocalTraining } from "./pipeline.js";
-export type { DataSource, EvaluationOptions, LocalTrainingOptions, LocalTrainingResult, MetricsDocument } from "./pipeline.js";
+export type { DataInput, DataSource, EvaluationOptions, LocalTrainingOptions, LocalTrainingResult, MetricsDocument } from "./pipeline.js";
+// The model, also here until every caller imports it from `@fraud/trainer/model`.
+export { createModel, loadModel, writeModelArtifact } from "./model.js";
+export type { LinearLearnerModel, ModelArtifactInput, Prediction, PredictorType } from "./model.js";

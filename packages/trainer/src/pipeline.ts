@@ -1,4 +1,4 @@
-import { encodeModelArtifact } from "./artifact.js";
+import { encodeModelArtifact } from "./model/artifact.js";
 import { FEATURE_NAMES, fingerprint, requireBothClasses } from "./data.js";
 import type { Dataset } from "./data.js";
 import { TrainError } from "./errors.js";

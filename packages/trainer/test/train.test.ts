@@ -2,21 +2,11 @@
 import fc from "fast-check";
 import { generateDataset } from "@fraud/simulator";
 import { describe, expect, it } from "vitest";
-import {
-  TrainError,
-  averagePrecision,
-  chooseThreshold,
-  recallFloor,
-  evaluateBinary,
-  parseHyperparameterArgs,
-  parseHyperparameters,
-  rocAuc,
-  stratifiedSplit,
-  sweep,
-  trainLinearLearner,
-  validateDataset,
-} from "@fraud/trainer";
+import { TrainError, evaluateBinary, parseHyperparameters, stratifiedSplit, trainLinearLearner } from "@fraud/trainer";
 import type { Dataset } from "@fraud/trainer";
+import { validateDataset } from "../src/data.js";
+import { parseHyperparameterArgs } from "../src/hyperparameters.js";
+import { averagePrecision, chooseThreshold, recallFloor, rocAuc, sweep } from "../src/metrics.js";
 
 const names = ["train", "validation", "test"];
 

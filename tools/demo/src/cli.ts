@@ -3,18 +3,24 @@
  * @packageDocumentation
  */
 import { relative } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
-import { DemoError, DemoOptionError, runDemo } from "./pipeline.js";
-import type { DemoSummary, Reporter, Stage } from "./pipeline.js";
+import { Command, InvalidArgumentError } from "commander";
+import { z } from "zod";
+import { isDemoError } from "./errors.js";
+import { NUMERIC_OPTIONS } from "./options.js";
+import { runDemo } from "./pipeline.js";
+import type { DemoSummary } from "./pipeline.js";
+import type { Reporter, Stage } from "./stages.js";
 
-function num(kind: "int" | "float") {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || (kind === "int" && !Number.isInteger(n))) {
-      throw new InvalidArgumentError(`not ${kind === "int" ? "an integer" : "a number"}: ${value}`);
-    }
-    return n;
+/** A commander parser checking a flag with the option's own schema. */
+function flag(schema: z.ZodNumber): (raw: string) => number {
+  const parse = z.string().transform((v) => (v.trim() === "" ? Number.NaN : Number(v))).pipe(schema);
+  return (raw) => {
+    const result = parse.safeParse(raw);
+    if (result.success) return result.data;
+    // the schema's message names the option and quotes the number; quote the text given instead
+    const message = result.error.issues.at(-1)?.message ?? "invalid value";
+    throw new InvalidArgumentError(`${message.replace(/, got .*$/, "")}, got ${JSON.stringify(raw.slice(0, 80))}`);
   };
 }
 
@@ -34,8 +40,8 @@ interface Flags {
 function makeReporter(quiet: boolean): Reporter {
   const tty = process.stderr.isTTY === true;
   let bar: cliProgress.SingleBar | undefined;
-  const say = (line: string) => {
-    if (!quiet) process.stderr.write(line + "\n");
+  const say = (line: string): void => {
+    if (!quiet) process.stderr.write(`${line}\n`);
   };
   return {
     start(stage: Stage, what: string) {
@@ -46,10 +52,8 @@ function makeReporter(quiet: boolean): Reporter {
       }
     },
     progress(_stage: Stage, done: number, total: number) {
-      if (bar) {
-        bar.setTotal(total);
-        bar.update(done);
-      }
+      bar?.setTotal(total);
+      bar?.update(done);
     },
     end(stage: Stage, seconds: number, what: string) {
       bar?.stop();
@@ -59,16 +63,19 @@ function makeReporter(quiet: boolean): Reporter {
   };
 }
 
-function printSummary(s: DemoSummary): void {
-  const rel = (p: string) => relative(process.cwd(), p) || ".";
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const lines = [
+function summaryLines(s: DemoSummary): string[] {
+  const rel = (p: string): string => relative(process.cwd(), p) || ".";
+  const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+  const st = s.stream;
+  const undelivered = st.deadLettered + st.refused > 0 ? `, ${st.deadLettered} in the on-failure destination, ${st.refused} refused to HTTP callers` : "";
+  return [
     "",
     "Fraud detection, end to end on this machine",
     `  data     ${s.data.rows.toLocaleString("en-US")} transactions, ${s.data.frauds} frauds (${s.data.source === "generated" ? `generated, seed ${s.data.seed}` : s.data.source})`,
-    `  model    Linear Learner: test PR AUC ${s.model.prAuc.toFixed(3)}, ROC AUC ${s.model.rocAuc.toFixed(3)}, precision ${pct(s.model.precision)}, recall ${pct(s.model.recall)}, threshold ${s.model.threshold.toFixed(3)}, trained in ${s.model.trainSeconds.toFixed(1)} s`,
-    `  stream   ${s.stream.sent} transactions (${s.stream.scheduledInvocations} scheduled + ${s.stream.httpRequests} HTTP invocations), ${s.stream.flagged} flagged, ${s.stream.throughputPerSecond.toLocaleString("en-US")}/s, latency p50 ${s.stream.latencyMs.p50.toFixed(1)} ms / p99 ${s.stream.latencyMs.p99.toFixed(1)} ms`,
-    `  delivery ${s.stream.delivered} delivered, ${s.stream.lost} lost, ${s.stream.duplicates} duplicated, ${s.stream.retried} resent after Firehose failures (fail rate ${s.stream.failRate})`,
+    `  model    Linear Learner: test PR AUC ${s.model.prAuc.toFixed(3)}, ROC AUC ${s.model.rocAuc.toFixed(3)}, precision ${pct(s.model.precision)}, recall ${pct(s.model.recall)}, trained in ${s.model.trainSeconds.toFixed(1)} s`,
+    `  threshold ${s.model.threshold.toFixed(3)}, chosen by ${s.model.criterion}`,
+    `  stream   ${st.sent} transactions (${st.scheduledInvocations} scheduled + ${st.httpRequests} HTTP invocations), ${st.flagged} flagged, ${st.throughputPerSecond.toLocaleString("en-US")}/s, latency p50 ${st.latencyMs.p50.toFixed(1)} ms / p99 ${st.latencyMs.p99.toFixed(1)} ms`,
+    `  delivery ${st.delivered} delivered, ${st.lost} lost, ${st.duplicates} duplicated${undelivered} (fail rate ${st.failRate}: ${st.retried} records resent by the Lambda, ${st.lambdaRetries} Lambda retries, ${st.clientResent} re-sent by HTTP clients)`,
     `  stages   ${Object.entries(s.stages).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")}`,
     "",
     `  report   ${rel(s.outputs.report)}`,
@@ -76,28 +83,28 @@ function printSummary(s: DemoSummary): void {
     `  output   ${rel(s.outputs.firehoseDir)} (${s.outputs.objects} GZIP object${s.outputs.objects === 1 ? "" : "s"})`,
     "",
   ];
-  process.stdout.write(lines.join("\n"));
 }
 
 const program = new Command("fraud-demo")
   .description("Runs the whole fraud-detection pipeline offline: data, RecordIO, training, evaluation, local endpoint and Firehose, the bundled Lambda on a live stream.")
-  .option("--rows <n>", "transactions to generate", num("int"), 284_807)
+  .option("--rows <n>", "transactions to generate", flag(NUMERIC_OPTIONS.rows), 284_807)
   .option("--data <file>", "use this creditcard.csv (e.g. the real one) instead of generated data")
-  .option("--transactions <n>", "transactions to stream through the Lambda", num("int"), 4000)
-  .option("--fail-rate <f>", "share of records the local Firehose fails (they must be retried)", num("float"), 0)
-  .option("--seed <n>", "seed of data, split, training and stream", num("int"), 42)
-  .option("--rate <r>", "mean HTTP arrivals per second (Poisson)", num("float"), 4000)
+  .option("--transactions <n>", "transactions to stream through the Lambda", flag(NUMERIC_OPTIONS.transactions), 4000)
+  .option("--fail-rate <f>", "share of records the local Firehose fails (the scorer must resend them)", flag(NUMERIC_OPTIONS.failRate), 0)
+  .option("--seed <n>", "seed of data, split, training and stream", flag(NUMERIC_OPTIONS.seed), 42)
+  .option("--rate <r>", "mean HTTP arrivals per second (Poisson)", flag(NUMERIC_OPTIONS.rate), 4000)
   .option("--out <dir>", "output folder (default runs/<timestamp>)")
   .option("--json", "print the summary as one JSON object on the last line of stdout", false)
   .option("--quiet", "no progress output", false)
   .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(`fraud-demo: ${str.replace(/^error: /, "")}`) })
   .exitOverride();
 
 async function main(): Promise<void> {
   try {
     program.parse(process.argv);
   } catch (err) {
-    const e = err as { exitCode?: number; code?: string };
+    const e = err as { code?: string };
     process.exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.version" ? 0 : 2;
     return;
   }
@@ -107,12 +114,11 @@ async function main(): Promise<void> {
       { rows: f.rows, data: f.data, transactions: f.transactions, failRate: f.failRate, seed: f.seed, rate: f.rate, ...(f.out ? { out: f.out } : {}) },
       makeReporter(f.quiet || f.json),
     );
-    if (f.json) process.stdout.write(JSON.stringify(summary) + "\n");
-    else printSummary(summary);
+    process.stdout.write(f.json ? `${JSON.stringify(summary)}\n` : summaryLines(summary).join("\n"));
   } catch (err) {
-    const stage = err instanceof DemoError ? `stage ${err.stage} failed: ` : "";
+    const stage = isDemoError(err, "STAGE_FAILED") ? `stage ${err.stage} failed: ` : "";
     process.stderr.write(`fraud-demo: ${stage}${(err as Error).message}\n`);
-    process.exitCode = err instanceof DemoOptionError ? 2 : 1;
+    process.exitCode = isDemoError(err, "INVALID_ARGUMENT") ? 2 : 1;
   }
 }
 

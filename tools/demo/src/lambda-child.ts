@@ -1,10 +1,12 @@
 /**
  * Runs the bundled Lambda the way the Lambda runtime does, in a process of its own: imports the
  * bundle once (cold start), then invokes handlers on request from the parent over IPC.
- * Usage (forked): `node lambda-child.js <bundle.mjs>`.
+ * Usage (forked): `node lambda-child.js <bundle.mjs> [timeout-ms]`.
  * @packageDocumentation
  */
+import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
+import { createFakeContext } from "@fraud/lambda-scorer/testing";
 
 interface Invoke {
   id: number;
@@ -12,37 +14,30 @@ interface Invoke {
   event: unknown;
 }
 
-const bundle = process.argv[2];
-const context = {
-  awsRequestId: "00000000-0000-4000-8000-000000000000",
-  functionName: "fraud-scorer",
-  functionVersion: "$LATEST",
-  invokedFunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:fraud-scorer",
-  memoryLimitInMB: "1024",
-  logGroupName: "/aws/lambda/fraud-scorer",
-  logStreamName: "local",
-  getRemainingTimeInMillis: () => 60_000,
-};
+/** The function's timeout, in milliseconds: `getRemainingTimeInMillis()` counts down from it. */
+const TIMEOUT_MS = Number(process.argv[3] ?? 60_000);
 
 const send = (msg: unknown): void => {
   process.send?.(msg);
 };
 
 try {
+  const bundle = process.argv[2];
   if (!bundle) throw new Error("no bundle given");
   const started = performance.now();
   const mod = (await import(pathToFileURL(bundle).href)) as Record<string, (event: unknown, ctx: unknown) => Promise<unknown>>;
   send({ ready: true, importMs: performance.now() - started });
   process.on("message", (msg: Invoke) => {
     const t0 = performance.now();
+    const requestId = randomUUID();
     const fn = mod[msg.handler];
     if (typeof fn !== "function") {
-      send({ id: msg.id, ok: false, error: `the bundle exports no ${msg.handler} handler`, ms: 0 });
+      send({ id: msg.id, ok: false, error: `the bundle exports no ${msg.handler} handler`, errorType: "Runtime.HandlerNotFound", requestId, ms: 0 });
       return;
     }
-    fn(msg.event, { ...context, awsRequestId: `req-${msg.id}` }).then(
-      (value) => send({ id: msg.id, ok: true, value, ms: performance.now() - t0 }),
-      (err: Error & { code?: string }) => send({ id: msg.id, ok: false, error: err.message, code: err.code, ms: performance.now() - t0 }),
+    fn(msg.event, createFakeContext({ awsRequestId: requestId, timeoutMs: TIMEOUT_MS })).then(
+      (value) => send({ id: msg.id, ok: true, value, requestId, ms: performance.now() - t0 }),
+      (err: Error) => send({ id: msg.id, ok: false, error: err.message, errorType: err.name, requestId, ms: performance.now() - t0 }),
     );
   });
 } catch (err) {

@@ -62,6 +62,7 @@ describe("npm start (the demo CLI)", () => {
     expect(s.model.prAuc).toBeGreaterThan(0.3);
     expect(s.model.prAuc).toBeLessThanOrEqual(1);
     for (const k of ["precision", "recall", "threshold"]) expect(typeof s.model[k]).toBe("number");
+    expect(s.model.criterion).toMatch(/^[a-z_]+: .+/);
     expect(s.stream).toMatchObject({ sent: transactions, delivered: transactions, lost: 0, duplicates: 0, failRate });
     expect(s.stream.throughputPerSecond).toBeGreaterThan(0);
     if (failRate > 0) expect(s.stream.retried).toBeGreaterThan(0);
@@ -91,9 +92,10 @@ describe("npm start (the demo CLI)", () => {
   });
 
   it.each([
-    [["--transactions", "0"], "transactions must be an integer from 1 to 1000000, got 0"],
-    [["--fail-rate", "1.5"], "fail rate must be in [0, 1), got 1.5"],
-    [["--rows", "ten"], "not an integer: ten"],
+    [["--transactions", "0"], 'transactions must be an integer from 1 to 1000000, got "0"'],
+    [["--fail-rate", "1.5"], 'fail rate must be a number from 0 to 1, got "1.5"'],
+    [["--rows", "ten"], 'rows must be an integer from 1000 to 10000000, got "ten"'],
+    [["--seed", ""], 'seed must be an integer from 0 to 2147483647, got ""'],
   ])("rejects bad options %j with exit 2", async (args, message) => {
     const r = await demo([...args, "--out", join(tmpdir(), "never-written")]);
     expect(r.code).toBe(2);

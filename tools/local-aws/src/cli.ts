@@ -14,7 +14,7 @@ const NAME = "fraud-local";
 
 /** A commander parser for a numeric flag, checked by the same zod schema as the library options. */
 function number(flag: string, range: NumberRange): (raw: string) => number {
-  const schema = z.string().trim().min(1).transform(Number).pipe(numberIn(flag, range));
+  const schema = z.string().transform((v) => (v.trim() === "" ? Number.NaN : Number(v))).pipe(numberIn(flag, range));
   return (raw) => {
     const result = schema.safeParse(raw);
     if (result.success) return result.data;

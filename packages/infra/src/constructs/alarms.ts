@@ -1,65 +1,101 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js";
+import type { CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
+import type { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint/index.js";
 import type { StackConfig } from "../config.js";
-import { VARIANT_NAME } from "./hosting.js";
-import type { ModelHosting } from "./hosting.js";
-import type { Scorer } from "./scorer.js";
+import { VARIANT_NAME } from "./endpoint.js";
+import { stackNames } from "./names.js";
+import type { Notifications } from "./notifications.js";
 import type { ResultStream } from "./stream.js";
 
+/** Period of every alarm, in seconds. @public */
+export const ALARM_PERIOD_SECONDS = 300;
+
+type AlarmSpec = Pick<CloudwatchMetricAlarmConfig, "alarmDescription" | "namespace" | "metricName" | "dimensions" | "statistic" | "threshold"> & {
+  comparisonOperator?: string;
+};
+
 /**
- * CloudWatch alarms: scorer errors, Firehose delivery freshness and endpoint 5xx responses.
+ * CloudWatch alarms, each notifying the stack's SNS topic (and `alarms.topicArn` when set) on
+ * alarm and on recovery: messages waiting in the on-failure queue, Firehose deliveries to S3
+ * failing or going stale, and — as the later phases add them — scorer errors and endpoint 5xx.
  * @public
  */
 export class Alarms extends Construct {
-  /** The alarms, by purpose. */
-  readonly alarms: {
-    /** Scheduled scorer `Errors` above 0 in 5 minutes. */
-    lambdaErrors: CloudwatchMetricAlarm;
-    /** Firehose `DeliveryToS3.DataFreshness` above `alarms.freshnessSeconds`. */
-    deliveryFreshness: CloudwatchMetricAlarm;
-    /** Endpoint `Invocation5XXErrors` above 0 in 5 minutes. */
-    endpoint5xx: CloudwatchMetricAlarm;
-  };
+  /** Every alarm, by id (`failure-queue-depth`, `delivery-failures`, `delivery-freshness`, `endpoint-5xx`, `<function id>-errors`). */
+  readonly alarms: Map<string, CloudwatchMetricAlarm> = new Map();
+  private readonly base: string;
+  private readonly actions: string[];
 
-  constructor(scope: Construct, id: string, config: StackConfig, parts: { hosting: ModelHosting; scorer: Scorer; stream: ResultStream }) {
+  constructor(scope: Construct, id: string, config: StackConfig, parts: { notifications: Notifications; stream: ResultStream }) {
     super(scope, id);
-    const name = `${config.prefix}-${config.environment}`;
-    const actions = config.alarms.topicArn ? { alarmActions: [config.alarms.topicArn], okActions: [config.alarms.topicArn] } : {};
-    const common = { ...actions, comparisonOperator: "GreaterThanThreshold", treatMissingData: "notBreaching", evaluationPeriods: 1 };
-    this.alarms = {
-      lambdaErrors: new CloudwatchMetricAlarm(this, "lambda-errors", {
-        ...common,
-        alarmName: `${name}-scorer-errors`,
-        alarmDescription: "The fraud scorer reported errors",
-        namespace: "AWS/Lambda",
-        metricName: "Errors",
-        dimensions: { FunctionName: parts.scorer.fn.functionName },
-        statistic: "Sum",
-        period: 300,
-        threshold: 0,
-      }),
-      deliveryFreshness: new CloudwatchMetricAlarm(this, "delivery-freshness", {
-        ...common,
-        alarmName: `${name}-delivery-freshness`,
-        alarmDescription: "Firehose records are waiting longer than expected to reach S3",
-        namespace: "AWS/Firehose",
-        metricName: "DeliveryToS3.DataFreshness",
-        dimensions: { DeliveryStreamName: parts.stream.stream.name },
-        statistic: "Maximum",
-        period: 300,
-        threshold: config.alarms.freshnessSeconds,
-      }),
-      endpoint5xx: new CloudwatchMetricAlarm(this, "endpoint-5xx", {
-        ...common,
-        alarmName: `${name}-endpoint-5xx`,
-        alarmDescription: "The SageMaker endpoint answered with 5xx errors",
-        namespace: "AWS/SageMaker",
-        metricName: "Invocation5XXErrors",
-        dimensions: { EndpointName: parts.hosting.endpoint.name, VariantName: VARIANT_NAME },
-        statistic: "Sum",
-        period: 300,
-        threshold: 0,
-      }),
-    };
+    this.base = stackNames(config).base;
+    this.actions = [parts.notifications.topic.arn, ...(config.alarms.topicArn ? [config.alarms.topicArn] : [])];
+    const queue = parts.notifications.queue.name;
+    const stream = parts.stream.stream.name;
+    this.add("failure-queue-depth", {
+      alarmDescription: "Undelivered scores or failed invocations are waiting in the on-failure queue",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: queue },
+      statistic: "Maximum",
+      threshold: 0,
+    });
+    this.add("delivery-failures", {
+      alarmDescription: "Firehose failed to deliver records to S3 (they go to the error prefix)",
+      namespace: "AWS/Firehose",
+      metricName: "DeliveryToS3.Success",
+      dimensions: { DeliveryStreamName: stream },
+      statistic: "Minimum",
+      threshold: 1,
+      comparisonOperator: "LessThanThreshold",
+    });
+    this.add("delivery-freshness", {
+      alarmDescription: "Firehose records are waiting longer than expected to reach S3",
+      namespace: "AWS/Firehose",
+      metricName: "DeliveryToS3.DataFreshness",
+      dimensions: { DeliveryStreamName: stream },
+      statistic: "Maximum",
+      threshold: config.alarms.freshnessSeconds,
+    });
+  }
+
+  /** Alarms on the endpoint's `Invocation5XXErrors`. */
+  watchEndpoint(endpoint: SagemakerEndpoint): void {
+    this.add("endpoint-5xx", {
+      alarmDescription: "The SageMaker endpoint answered with 5xx errors",
+      namespace: "AWS/SageMaker",
+      metricName: "Invocation5XXErrors",
+      dimensions: { EndpointName: endpoint.name, VariantName: VARIANT_NAME },
+      statistic: "Sum",
+      threshold: 0,
+    });
+  }
+
+  /** Alarms on a scorer function's `Errors`. */
+  watchFunction(id: string, fn: LambdaFunction, what: string): void {
+    this.add(`${id}-errors`, {
+      alarmDescription: `The ${what} reported errors`,
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: fn.functionName },
+      statistic: "Sum",
+      threshold: 0,
+    });
+  }
+
+  private add(id: string, spec: AlarmSpec): void {
+    const alarm = new CloudwatchMetricAlarm(this, id, {
+      comparisonOperator: "GreaterThanThreshold",
+      ...spec,
+      alarmName: `${this.base}-${id}`,
+      alarmActions: this.actions,
+      okActions: this.actions,
+      treatMissingData: "notBreaching",
+      evaluationPeriods: 1,
+      period: ALARM_PERIOD_SECONDS,
+    });
+    this.alarms.set(id, alarm);
   }
 }

@@ -1,41 +1,67 @@
 import { Construct } from "constructs";
-import { TerraformAsset, AssetType } from "cdktf";
+import { AssetType, TerraformAsset } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target/index.js";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
+import type { LambdaFunctionConfig } from "@cdktf/provider-aws/lib/lambda-function/index.js";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config/index.js";
 import { LambdaFunctionUrl } from "@cdktf/provider-aws/lib/lambda-function-url/index.js";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission/index.js";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy/index.js";
 import type { StackConfig } from "../config.js";
 import { assumeRolePolicy, policyDocument } from "../policy.js";
 import type { PolicyStatement } from "../policy.js";
-import type { ModelHosting } from "./hosting.js";
+import type { ModelEndpoint } from "./endpoint.js";
+import { stackNames } from "./names.js";
+import type { Notifications } from "./notifications.js";
+import { scorerEnvironment } from "./scorer-env.js";
 import type { Storage } from "./storage.js";
 import type { ResultStream } from "./stream.js";
 
+/**
+ * Retries of the scheduled function's asynchronous invocations (Lambda's own retries, then the
+ * on-failure destination) and of the EventBridge target (then its dead-letter queue).
+ * @public
+ */
+export const SCORER_RETRIES = Object.freeze({
+  /** Lambda retries a failed asynchronous invocation this many times. */
+  lambdaMaximumRetryAttempts: 2,
+  /** An event older than this (seconds) goes to the on-failure destination instead of running. */
+  lambdaMaximumEventAgeSeconds: 3600,
+  /** EventBridge retries delivering to Lambda this many times (throttling, service errors). */
+  eventBridgeMaximumRetryAttempts: 10,
+  /** EventBridge drops (to the dead-letter queue) an event older than this (seconds). */
+  eventBridgeMaximumEventAgeSeconds: 3600,
+});
+
 /** Properties of {@link Scorer}. @public */
 export interface ScorerProps {
-  /** The resolved configuration. */
+  /** The resolved configuration (with a model). */
   config: StackConfig;
-  /** The buckets (for the KMS key). */
+  /** The buckets (for the KMS key in embedded mode). */
   storage: Storage;
-  /** The endpoint the scorer calls. */
-  hosting: ModelHosting;
-  /** The stream the scorer writes to. */
+  /** The Firehose stream scores go to. */
   stream: ResultStream;
-  /** `s3://` URL of the model (for embedded scoring). */
+  /** The on-failure queue. */
+  notifications: Notifications;
+  /** The endpoint in `endpoint` scoring mode; absent in `embedded` mode. */
+  endpoint: ModelEndpoint | undefined;
+  /** `s3://` URL of `model.tar.gz` (embedded mode loads it at cold start). */
   modelDataUrl: string;
-  /** ARN of the model object (for embedded scoring). */
+  /** ARN of the `model.tar.gz` object. */
   modelObjectArn: string;
   /** Base64 SHA-256 of the zip, so a changed bundle redeploys. */
   zipSha256: string;
 }
 
 /**
- * The Lambda scorer: the scheduled function (EventBridge rule, disabled by default), the
- * optional HTTP function with a Function URL, their log groups and one least-privilege role.
+ * The Lambda scorer: the scheduled function (EventBridge rule, disabled by default, with retries
+ * and a dead-letter queue; async retries then the on-failure queue), the optional HTTP function
+ * behind a Function URL (reserved concurrency from config; public when `authType` is `NONE`),
+ * their log groups and one least-privilege role.
  * @public
  */
 export class Scorer extends Construct {
@@ -51,52 +77,26 @@ export class Scorer extends Construct {
   readonly role: IamRole;
   /** The scheduled function's log group. */
   readonly logGroup: CloudwatchLogGroup;
+  /** Environment variables of both functions (as `scorerEnv` wrote them). */
+  readonly environment: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: ScorerProps) {
     super(scope, id);
-    const { config, hosting, stream, storage } = props;
-    const name = `${config.prefix}-${config.environment}`;
+    const { config } = props;
+    const names = stackNames(config);
     const l = config.lambda;
+    this.role = new IamRole(this, "role", { name: `${names.base}-scorer`, assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com") });
+    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: `/aws/lambda/${names.function}`, retentionInDays: l.logRetentionDays });
+    const httpLogs = l.functionUrl.enabled ? new CloudwatchLogGroup(this, "http-logs", { name: `/aws/lambda/${names.httpFunction}`, retentionInDays: l.logRetentionDays }) : undefined;
+    const policy = new IamRolePolicy(this, "role-policy", {
+      name: "score-and-stream",
+      role: this.role.id,
+      policy: policyDocument(this.statements(props, [this.logGroup, ...(httpLogs ? [httpLogs] : [])])),
+    });
+
+    this.environment = scorerEnvironment(config, props.notifications.queue.url);
     const asset = new TerraformAsset(this, "bundle", { path: l.zipPath, type: AssetType.FILE });
-
-    this.role = new IamRole(this, "role", { name: `${name}-scorer`, assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com") });
-    const functionName = `${name}-scorer`;
-    const httpName = `${name}-scorer-http`;
-    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: `/aws/lambda/${functionName}`, retentionInDays: l.logRetentionDays });
-    const httpLogs = l.functionUrl.enabled
-      ? new CloudwatchLogGroup(this, "http-logs", { name: `/aws/lambda/${httpName}`, retentionInDays: l.logRetentionDays })
-      : undefined;
-    const groups = [this.logGroup, ...(httpLogs ? [httpLogs] : [])];
-
-    const statements: PolicyStatement[] = [
-      { Sid: "WriteLogs", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: groups.map((g) => `${g.arn}:*`) },
-      { Sid: "PutResults", Action: ["firehose:PutRecord", "firehose:PutRecordBatch"], Resource: [stream.stream.arn] },
-    ];
-    if (l.scoringMode === "endpoint") {
-      statements.push({ Sid: "InvokeEndpoint", Action: ["sagemaker:InvokeEndpoint"], Resource: [hosting.endpoint.arn] });
-    } else {
-      statements.push({ Sid: "ReadModel", Action: ["s3:GetObject"], Resource: [props.modelObjectArn] });
-      if (storage.kmsKey) statements.push({ Sid: "DecryptModel", Action: ["kms:Decrypt"], Resource: [storage.kmsKey.arn] });
-    }
-    const policy = new IamRolePolicy(this, "role-policy", { name: "score-and-stream", role: this.role.id, policy: policyDocument(statements) });
-
-    const environment = {
-      variables: {
-        SCORING_MODE: l.scoringMode,
-        ENDPOINT_NAME: hosting.endpoint.name,
-        MODEL_S3_URI: props.modelDataUrl,
-        DELIVERY_STREAM_NAME: stream.stream.name,
-        BATCH_SIZE: String(l.batchSize),
-        CONTENT_TYPE: l.contentType,
-        MODEL_VERSION: config.model.version ?? "1",
-        FRAUD_RATE: String(l.fraudRate),
-        POWERTOOLS_SERVICE_NAME: "fraud-scorer",
-        POWERTOOLS_METRICS_NAMESPACE: "FraudDetection",
-        POWERTOOLS_LOG_LEVEL: l.logLevel,
-        NODE_OPTIONS: "--enable-source-maps",
-      },
-    };
-    const common = {
+    const common: Omit<LambdaFunctionConfig, "functionName" | "handler"> = {
       role: this.role.arn,
       runtime: "nodejs22.x",
       architectures: ["arm64"],
@@ -104,46 +104,116 @@ export class Scorer extends Construct {
       sourceCodeHash: props.zipSha256,
       memorySize: l.memoryMb,
       timeout: l.timeoutSeconds,
-      environment,
-      ...(l.reservedConcurrency === null ? {} : { reservedConcurrentExecutions: l.reservedConcurrency }),
+      environment: { variables: this.environment },
     };
+    // The env names the endpoint and the stream literally: depend on them explicitly.
+    const serving = [props.stream.stream, ...(props.endpoint ? [props.endpoint.endpoint] : [])];
     this.fn = new LambdaFunction(this, "function", {
       ...common,
-      functionName,
+      functionName: names.function,
       handler: "index.scheduled",
       description: "Scores simulated transactions and streams the results to Firehose",
-      dependsOn: [this.logGroup, policy],
+      ...(l.reservedConcurrency === null ? {} : { reservedConcurrentExecutions: l.reservedConcurrency }),
+      dependsOn: [this.logGroup, policy, ...serving],
     });
+    this.rule = this.schedule(props);
+    if (httpLogs) {
+      this.httpFn = new LambdaFunction(this, "http-function", {
+        ...common,
+        functionName: names.httpFunction,
+        handler: "index.http",
+        description: "Scores transactions posted to its Function URL",
+        ...(l.functionUrl.reservedConcurrency === null ? {} : { reservedConcurrentExecutions: l.functionUrl.reservedConcurrency }),
+        dependsOn: [httpLogs, policy, ...serving],
+      });
+      this.url = this.functionUrl(config, this.httpFn);
+    }
+  }
 
-    this.rule = new CloudwatchEventRule(this, "schedule", {
-      name: `${name}-schedule`,
+  private statements(props: ScorerProps, groups: CloudwatchLogGroup[]): PolicyStatement[] {
+    const statements: PolicyStatement[] = [
+      { Sid: "WriteLogs", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: groups.map((g) => `${g.arn}:*`) },
+      { Sid: "PutResults", Action: ["firehose:PutRecord", "firehose:PutRecordBatch"], Resource: [props.stream.stream.arn] },
+      // The async on-failure destination delivers with the function's role; the scorer also
+      // dead-letters records Firehose would not take.
+      { Sid: "DeadLetter", Action: ["sqs:SendMessage"], Resource: [props.notifications.queue.arn] },
+    ];
+    if (props.endpoint) {
+      statements.push({ Sid: "InvokeEndpoint", Action: ["sagemaker:InvokeEndpoint"], Resource: [props.endpoint.endpoint.arn] });
+    } else {
+      statements.push({ Sid: "ReadModel", Action: ["s3:GetObject"], Resource: [props.modelObjectArn] });
+      if (props.storage.kmsKey) statements.push({ Sid: "DecryptModel", Action: ["kms:Decrypt"], Resource: [props.storage.kmsKey.arn] });
+    }
+    return statements;
+  }
+
+  private schedule(props: ScorerProps): CloudwatchEventRule {
+    const { config, notifications } = props;
+    const names = stackNames(config);
+    const queue = notifications.queue;
+    new LambdaFunctionEventInvokeConfig(this, "async-config", {
+      functionName: this.fn.functionName,
+      maximumRetryAttempts: SCORER_RETRIES.lambdaMaximumRetryAttempts,
+      maximumEventAgeInSeconds: SCORER_RETRIES.lambdaMaximumEventAgeSeconds,
+      destinationConfig: { onFailure: { destination: queue.arn } },
+    });
+    const rule = new CloudwatchEventRule(this, "schedule", {
+      name: names.scheduleRule,
       description: "Triggers the fraud scorer",
       scheduleExpression: config.schedule.expression,
       state: config.schedule.enabled ? "ENABLED" : "DISABLED",
     });
-    new CloudwatchEventTarget(this, "schedule-target", { rule: this.rule.name, arn: this.fn.arn, targetId: "scorer" });
+    const queuePolicy = new SqsQueuePolicy(this, "dead-letter-policy", {
+      queueUrl: queue.url,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "EventBridgeDeadLetters",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: queue.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": rule.arn } },
+          },
+        ],
+      }),
+    });
+    new CloudwatchEventTarget(this, "schedule-target", {
+      rule: rule.name,
+      arn: this.fn.arn,
+      targetId: "scorer",
+      retryPolicy: { maximumRetryAttempts: SCORER_RETRIES.eventBridgeMaximumRetryAttempts, maximumEventAgeInSeconds: SCORER_RETRIES.eventBridgeMaximumEventAgeSeconds },
+      deadLetterConfig: { arn: queue.arn },
+      dependsOn: [queuePolicy],
+    });
     new LambdaPermission(this, "schedule-permission", {
       statementId: "AllowEventBridgeSchedule",
       action: "lambda:InvokeFunction",
       functionName: this.fn.functionName,
       principal: "events.amazonaws.com",
-      sourceArn: this.rule.arn,
+      sourceArn: rule.arn,
     });
+    return rule;
+  }
 
-    if (httpLogs) {
-      this.httpFn = new LambdaFunction(this, "http-function", {
-        ...common,
-        functionName: httpName,
-        handler: "index.http",
-        description: "Scores transactions posted to its Function URL",
-        dependsOn: [httpLogs, policy],
-      });
-      const origins = l.functionUrl.allowOrigins;
-      this.url = new LambdaFunctionUrl(this, "url", {
-        functionName: this.httpFn.functionName,
-        authorizationType: l.functionUrl.authType,
-        ...(origins.length > 0 ? { cors: { allowOrigins: origins, allowMethods: ["POST"], allowHeaders: ["content-type"], maxAge: 300 } } : {}),
+  private functionUrl(config: StackConfig, fn: LambdaFunction): LambdaFunctionUrl {
+    const u = config.lambda.functionUrl;
+    const url = new LambdaFunctionUrl(this, "url", {
+      functionName: fn.functionName,
+      authorizationType: u.authType,
+      ...(u.allowOrigins.length > 0 ? { cors: { allowOrigins: u.allowOrigins, allowMethods: ["POST"], allowHeaders: ["content-type"], maxAge: 300 } } : {}),
+    });
+    if (u.authType === "NONE") {
+      // A public URL answers only when the function's resource policy lets anyone call it.
+      new LambdaPermission(this, "public-url-permission", {
+        statementId: "FunctionURLAllowPublicAccess",
+        action: "lambda:InvokeFunctionUrl",
+        functionName: fn.functionName,
+        principal: "*",
+        functionUrlAuthType: "NONE",
       });
     }
+    return url;
   }
 }

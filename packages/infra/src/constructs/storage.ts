@@ -82,14 +82,13 @@ export class SecureBucket extends Construct {
 }
 
 /**
- * The three buckets (artifacts, training data, Firehose output) and the optional KMS key.
+ * The two buckets — artifacts (training data under `fraud-detection/data/`, models under
+ * `fraud-detection/models/`, the notebook) and Firehose output — and the optional KMS key.
  * @public
  */
 export class Storage extends Construct {
-  /** Code and model artifacts (versioned). */
+  /** Training data, models and the notebook (versioned). */
   readonly artifacts: SecureBucket;
-  /** Training data. */
-  readonly data: SecureBucket;
   /** Firehose output (lifecycle rules). */
   readonly output: SecureBucket;
   /** Customer-managed key when `buckets.encryption` is `kms`. */
@@ -112,11 +111,6 @@ export class Storage extends Construct {
       lifecycle: [
         { id: "expire-noncurrent", status: "Enabled", filter: [{ prefix: "" }], noncurrentVersionExpiration: [{ noncurrentDays: b.artifactNoncurrentDays }], ...abort },
       ],
-    });
-    this.data = new SecureBucket(this, "data", {
-      ...common,
-      namePrefix: `${name}-data-`,
-      lifecycle: [{ id: "abort-incomplete-uploads", status: "Enabled", filter: [{ prefix: "" }], ...abort }],
     });
     const outputRule: S3BucketLifecycleConfigurationRule = { id: "firehose-output", status: "Enabled", filter: [{ prefix: "" }], ...abort };
     this.output = new SecureBucket(this, "output", {

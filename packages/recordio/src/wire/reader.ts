@@ -208,6 +208,40 @@ export class ProtoReader {
     }
   }
 
+  /**
+   * Number of consecutive unpacked fixed-width values from `start` (just after a one-byte `tag`): the
+   * value, then `tag` + value again as long as the message goes on. Lets a run of unpacked values be
+   * copied like a packed field, at a stride of `width + 1`.
+   */
+  fixedRun(tag: number, start: number, width: number): number {
+    if (tag >= 0x80) return 1;
+    const buf = this.buf;
+    const step = width + 1;
+    let n = 1;
+    for (let q = start + width; q + step <= this.end && buf[q] === tag; q += step) n++;
+    return n;
+  }
+
+  /**
+   * Number of consecutive unpacked varint values from the current position (just after a one-byte
+   * `tag`): the value, then `tag` + value again as long as the message goes on. Only counts; a
+   * malformed varint is left for the read to report.
+   */
+  varintRun(tag: number): number {
+    if (tag >= 0x80) return 1;
+    const buf = this.buf;
+    const end = this.end;
+    let n = 0;
+    let q = this.pos;
+    for (;;) {
+      while (q < end && buf[q]! >= 0x80) q++;
+      n++;
+      q++;
+      if (q >= end || buf[q] !== tag) return n;
+      q++;
+    }
+  }
+
   /** Asserts `n` more bytes exist. */
   need(n: number): void {
     if (n > this.end - this.pos) this.fail("TRUNCATED_FIELD", `need ${n} bytes, ${this.end - this.pos} left`);

@@ -2,28 +2,20 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { loadModel, writeFileAtomic } from "../artifact.js";
+import writeFileAtomic from "write-file-atomic";
+import { sagemakerJobRecordSchema } from "../aws/record.js";
+import type { SageMakerJobRecord } from "../aws/record.js";
+import { parseS3Uri } from "../aws/s3.js";
 import { FEATURE_NAMES, fingerprint } from "../data.js";
 import type { Dataset } from "../data.js";
 import { ModelError, TrainError } from "../errors.js";
 import { evaluateBinary } from "../metrics.js";
 import type { BinaryMetrics } from "../metrics.js";
-import type { LinearLearnerModel } from "../model.js";
+import { loadModel } from "../model/artifact.js";
+import type { LinearLearnerModel } from "../model/linear.js";
 import type { MetricsDocument } from "../pipeline.js";
-import { SageMakerError, awsErrorName, awsStatus, wrapAwsError } from "./errors.js";
 import { renderReport } from "../report.js";
-
-/** Contents of `sagemaker.json`, the file the infrastructure reads to deploy the endpoint. @public */
-export interface SageMakerJobRecord {
-  /** Training job name. */
-  jobName: string;
-  /** Linear Learner image the job ran (the endpoint's serving image). */
-  image: string;
-  /** `s3://` URL of the job's `model.tar.gz`. */
-  modelDataUrl: string;
-  /** Region of the job. */
-  region: string;
-}
+import { SageMakerError, awsErrorName, awsStatus, wrapAwsError } from "./errors.js";
 
 /** Facts about the finished job that go into `metrics.json` and `report.html`. @public */
 export interface JobFacts extends SageMakerJobRecord {
@@ -55,28 +47,12 @@ export interface SageMakerMetrics extends MetricsDocument {
   sagemaker: Omit<JobFacts, "trainSeconds">;
 }
 
-/** An S3 object location. @public */
-export interface S3Location {
-  /** Bucket. */
-  bucket: string;
-  /** Object key. */
-  key: string;
-}
-
-/** Splits an `s3://bucket/key` URL. @throws {@link SageMakerError} `BAD_ARGUMENT`. @public */
-export function parseS3Url(url: string): S3Location {
-  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
-  if (m === null) throw new SageMakerError("BAD_ARGUMENT", `not an s3://bucket/key URL: ${url}`);
-  return { bucket: m[1]!, key: m[2]! };
-}
-
 /**
  * Downloads an object (the job's `model.tar.gz`) into memory.
- * @throws {@link SageMakerError} `BUCKET_NOT_FOUND`, `BUCKET_NOT_WRITABLE` (access denied) or `AWS_ERROR`.
- * @public
+ * @throws {@link SageMakerError} `INVALID_ARGUMENT` (not an s3:// URL), `BUCKET_NOT_WRITABLE` (access denied) or `AWS_ERROR`.
  */
 export async function downloadObject(s3: S3Client, url: string): Promise<Uint8Array> {
-  const { bucket, key } = parseS3Url(url);
+  const { bucket, key } = parseS3Uri(url);
   try {
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (out.Body === undefined) throw new SageMakerError("AWS_ERROR", `GetObject ${url} returned no body`);
@@ -203,8 +179,14 @@ export async function evaluateJobArtifact(artifact: Uint8Array, test: Dataset, f
     throw new TrainError("IO_ERROR", `${outDir}: cannot create the output directory (${(err as Error).message})`, { cause: err });
   }
   const files = { metrics: join(outDir, "metrics.json"), report: join(outDir, "report.html"), sagemaker: join(outDir, "sagemaker.json") };
-  await writeFileAtomic(files.metrics, `${JSON.stringify(metrics, null, 2)}\n`);
-  await writeFileAtomic(files.report, html);
-  await writeFileAtomic(files.sagemaker, `${JSON.stringify(record, null, 2)}\n`);
+  const checked = sagemakerJobRecordSchema.safeParse(record);
+  if (!checked.success) throw new SageMakerError("AWS_ERROR", `the job's sagemaker.json record is not valid: ${checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  try {
+    await writeFileAtomic(files.metrics, `${JSON.stringify(metrics, null, 2)}\n`);
+    await writeFileAtomic(files.report, html);
+    await writeFileAtomic(files.sagemaker, `${JSON.stringify(checked.data, null, 2)}\n`);
+  } catch (err) {
+    throw new TrainError("IO_ERROR", `${outDir}: cannot write the evaluation (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
   return { metrics, files };
 }

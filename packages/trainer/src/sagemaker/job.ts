@@ -1,22 +1,25 @@
 import { TrainingInstanceType } from "@aws-sdk/client-sagemaker";
 import type { CreateTrainingJobRequest, Channel, Tag } from "@aws-sdk/client-sagemaker";
 import { parseHyperparameters } from "../hyperparameters.js";
-import { SageMakerError } from "./errors.js";
+import { SageMakerError, invalid } from "../aws/errors.js";
+import { linearLearnerImage } from "../aws/images.js";
+import { parseRoleArn, validateSageMakerName } from "../aws/names.js";
+import { formatS3Uri, keyPrefix, validateBucketName } from "../aws/s3.js";
+import { quote } from "../text.js";
 import { TRAINING_JOB_DEFAULTS } from "./defaults.js";
-import { linearLearnerImage, linearLearnerRegistry } from "./images.js";
 
 export { TRAINING_JOB_DEFAULTS } from "./defaults.js";
 
-/** Content type of every channel: what `@fraud/recordio` writes. @public */
+/** Content type of every channel: what `@fraud/recordio` writes. */
 export const RECORDIO_PROTOBUF = "application/x-recordio-protobuf";
 
-/** The three data channels of a Linear Learner job, in upload order. @public */
+/** The three data channels of a Linear Learner job, in upload order. */
 export const CHANNELS = ["train", "validation", "test"] as const;
 
 /** A Linear Learner data channel. @public */
 export type ChannelName = (typeof CHANNELS)[number];
 
-/** Longest run SageMaker accepts for `MaxRuntimeInSeconds` and `MaxWaitTimeInSeconds` (28 days). @public */
+/** Longest run SageMaker accepts for `MaxRuntimeInSeconds` and `MaxWaitTimeInSeconds` (28 days). */
 export const MAX_RUNTIME_SECONDS = 28 * 24 * 3600;
 
 
@@ -31,10 +34,12 @@ export interface TrainingJobSettings {
   region: string;
   /** IAM role SageMaker assumes (`arn:<partition>:iam::<account>:role/<name>`). */
   roleArn: string;
-  /** Bucket holding the data channels, checkpoints and model output. */
+  /** Bucket holding the data channels, checkpoints and model output (the stack's `artifactBucket`). */
   bucket: string;
-  /** Key prefix under which everything is written (no leading or trailing slash needed). @defaultValue "" */
-  prefix?: string;
+  /** Key prefix of the data channels: `<dataPrefix><jobName>/{train,validation,test}/`. @defaultValue "fraud-detection/data/" */
+  dataPrefix?: string;
+  /** Key prefix of the output: `<modelPrefix><jobName>/output/model.tar.gz` and `…/checkpoints/`. @defaultValue "fraud-detection/models/" */
+  modelPrefix?: string;
   /** @defaultValue "ml.m5.large" */
   instanceType?: string;
   /** Instances; above 1 the train channel is sharded by S3 key, one object per instance. @defaultValue 1 */
@@ -59,13 +64,13 @@ export interface TrainingJobSettings {
 export interface JobLayout {
   /** Bucket. */
   bucket: string;
-  /** Key prefix of the job's data and checkpoints: `<prefix>/<jobName>/`. */
+  /** Key prefix of the job's data channels: `<dataPrefix><jobName>/`. */
   jobPrefix: string;
   /** Object keys of each channel (the train channel has one key per instance). */
   keys: Record<ChannelName, string[]>;
   /** `s3://` prefix of each channel. */
   channelUris: Record<ChannelName, string>;
-  /** `OutputDataConfig.S3OutputPath`; the model lands at `<outputPath>/<jobName>/output/model.tar.gz`. */
+  /** `OutputDataConfig.S3OutputPath` (`s3://<bucket>/<modelPrefix>` without its slash); the model lands at `<outputPath>/<jobName>/output/model.tar.gz`. */
   outputPath: string;
   /** Checkpoint location of spot jobs. */
   checkpointUri: string;
@@ -73,60 +78,9 @@ export interface JobLayout {
   modelDataUrl: string;
 }
 
-const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
-function bad(message: string): never {
-  throw new SageMakerError("BAD_ARGUMENT", message);
-}
-
 function intIn(name: string, v: number, min: number, max: number): number {
-  if (!Number.isSafeInteger(v) || v < min || v > max) bad(`${name} must be an integer in [${min}, ${max}], got ${v}`);
+  if (!Number.isSafeInteger(v) || v < min || v > max) invalid(`${name} must be an integer in [${min}, ${max}], got ${v}`);
   return v;
-}
-
-/** Checks a training job name. @throws {@link SageMakerError} `BAD_ARGUMENT`. @public */
-export function validateJobName(name: string): string {
-  if (!JOB_NAME.test(name)) bad(`invalid training job name "${name}": use 1-63 letters, digits and hyphens, starting and ending with a letter or digit`);
-  return name;
-}
-
-/**
- * Checks an IAM role ARN and that its partition serves the region.
- * @throws {@link SageMakerError} `BAD_ROLE_ARN`.
- * @public
- */
-export function validateRoleArn(arn: string, region?: string): string {
-  const m = ROLE_ARN.exec(arn);
-  if (m === null) {
-    throw new SageMakerError("BAD_ROLE_ARN", `"${arn}" is not an IAM role ARN (expected arn:aws:iam::<12-digit account>:role/<name>)`);
-  }
-  if (region !== undefined) {
-    const partition = linearLearnerRegistry(region).partition;
-    if (m[1] !== partition) {
-      throw new SageMakerError("BAD_ROLE_ARN", `role ARN "${arn}" is in partition ${m[1]} but region ${region} is in partition ${partition}`);
-    }
-  }
-  return arn;
-}
-
-/** Checks an S3 bucket name (the general-purpose bucket naming rules). @throws {@link SageMakerError} `BAD_ARGUMENT`. @public */
-export function validateBucketName(bucket: string): string {
-  if (!BUCKET.test(bucket) || bucket.includes("..") || /^\d+\.\d+\.\d+\.\d+$/.test(bucket) || bucket.startsWith("xn--")) {
-    bad(`invalid S3 bucket name "${bucket}": 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit`);
-  }
-  return bucket;
-}
-
-/** Normalises a key prefix: no leading or trailing slash, no empty segment. @throws {@link SageMakerError} `BAD_ARGUMENT`. @public */
-export function normalizePrefix(prefix: string | undefined): string {
-  const p = (prefix ?? "").replace(/^\/+|\/+$/g, "");
-  // eslint-disable-next-line no-control-regex
-  if (p.includes("//") || /[\u0000-\u001f\u007f\\{}^%`\]["<>~#|]/.test(p) || p.length > 512) {
-    bad(`invalid S3 key prefix "${prefix}": use at most 512 characters without control characters, empty segments or any of \\{}^%\`[]"<>~#|`);
-  }
-  return p;
 }
 
 const TRAINING_TYPES: ReadonlySet<string> = new Set(Object.values(TrainingInstanceType).filter((t) => !t.startsWith("ml.trn")));
@@ -135,24 +89,23 @@ const TRAINING_TYPES: ReadonlySet<string> = new Set(Object.values(TrainingInstan
  * Checks that SageMaker offers an instance type for training (CPU and GPU families; the
  * Trainium families cannot run Linear Learner).
  * @throws {@link SageMakerError} `BAD_INSTANCE_TYPE`.
- * @public
  */
 export function validateInstanceType(type: string): string {
   if (!TRAINING_TYPES.has(type)) {
     const family = /^ml\.([a-z0-9-]+)\./.exec(type)?.[1];
     const near = [...TRAINING_TYPES].filter((t) => family !== undefined && t.startsWith(`ml.${family}.`)).sort();
     const hint = near.length > 0 ? `; ${family} sizes: ${near.join(", ")}` : "; e.g. ml.m5.large, ml.c5.xlarge, ml.m5.4xlarge";
-    throw new SageMakerError("BAD_INSTANCE_TYPE", `SageMaker does not offer "${type}" for Linear Learner training${hint}`);
+    throw new SageMakerError("BAD_INSTANCE_TYPE", `SageMaker does not offer ${quote(type)} for Linear Learner training${hint}`);
   }
   return type;
 }
 
 function validateTags(tags: Readonly<Record<string, string>>): Tag[] {
   const entries = Object.entries(tags);
-  if (entries.length > 50) bad(`at most 50 tags, got ${entries.length}`);
+  if (entries.length > 50) invalid(`at most 50 tags, got ${entries.length}`);
   return entries.map(([Key, Value]) => {
-    if (Key.length < 1 || Key.length > 128 || Key.toLowerCase().startsWith("aws:")) bad(`invalid tag key "${Key}": 1-128 characters, not starting with aws:`);
-    if (Value.length > 256) bad(`tag ${Key}: value longer than 256 characters`);
+    if (Key.length < 1 || Key.length > 128 || Key.toLowerCase().startsWith("aws:")) invalid(`invalid tag key ${quote(Key)}: 1-128 characters, not starting with aws:`);
+    if (Value.length > 256) invalid(`tag ${quote(Key)}: value longer than 256 characters`);
     return { Key, Value };
   });
 }
@@ -163,20 +116,19 @@ function validateTags(tags: Readonly<Record<string, string>>): Tag[] {
  * `feature_dim` and `predictor_type` filled in, keys sorted.
  *
  * `loss=hinge_loss`, valid on SageMaker for binary classifiers though not trained locally, is accepted.
- * @throws `TrainError` `BAD_HYPERPARAMETER` (unknown name or bad value); {@link SageMakerError}
- * `BAD_ARGUMENT` when `feature_dim` or `predictor_type` contradicts the data.
- * @public
+ * @throws `TrainError` `INVALID_ARGUMENT` (unknown name or bad value); {@link SageMakerError}
+ * `INVALID_ARGUMENT` when `feature_dim` or `predictor_type` contradicts the data.
  */
 export function sagemakerHyperparameters(input: Readonly<Record<string, string | number | boolean>>, featureDim: number): Record<string, string> {
   const raw: Record<string, string> = {};
   for (const [k, v] of Object.entries(input)) raw[k] = String(v).trim();
   if (raw.predictor_type !== undefined && raw.predictor_type !== "binary_classifier") {
-    bad(`predictor_type=${raw.predictor_type}: fraud detection trains a binary_classifier`);
+    invalid(`predictor_type=${raw.predictor_type.slice(0, 80)}: fraud detection trains a binary_classifier`);
   }
   const { loss, ...rest } = raw;
   parseHyperparameters(loss === "hinge_loss" ? rest : raw);
   if (raw.feature_dim !== undefined && raw.feature_dim !== "auto" && Number(raw.feature_dim) !== featureDim) {
-    bad(`feature_dim=${raw.feature_dim} does not match the data's ${featureDim} features`);
+    invalid(`feature_dim=${raw.feature_dim.slice(0, 80)} does not match the data's ${featureDim} features`);
   }
   const all: Record<string, string> = { ...raw, feature_dim: String(featureDim), predictor_type: "binary_classifier" };
   const out: Record<string, string> = {};
@@ -189,29 +141,47 @@ function partKey(jobPrefix: string, channel: ChannelName, part: number): string 
   return `${jobPrefix}${channel}/part-${String(part).padStart(5, "0")}.recordio`;
 }
 
+/** Where a job's objects go. */
+export interface LayoutSettings {
+  /** Bucket. */
+  bucket: string;
+  /** Key prefix of the data channels (`""` or ending with `/`). */
+  dataPrefix: string;
+  /** Key prefix of the output (`""` or ending with `/`). */
+  modelPrefix: string;
+  /** Training job name. */
+  jobName: string;
+  /** Objects of the train channel (one per instance). @defaultValue 1 */
+  trainShards?: number;
+}
+
 /**
- * Where a job's data, checkpoints and model go: `s3://<bucket>/<prefix>/<jobName>/{train,validation,test}/part-NNNNN.recordio`,
- * checkpoints under `…/<jobName>/checkpoints/`, output under `s3://<bucket>/<prefix>/output/`.
- * @public
+ * Where a job's data, checkpoints and model go:
+ * `s3://<bucket>/<dataPrefix><jobName>/{train,validation,test}/part-NNNNN.recordio`, output under
+ * `s3://<bucket>/<modelPrefix>` (the model at `<modelPrefix><jobName>/output/model.tar.gz`),
+ * checkpoints under `<modelPrefix><jobName>/checkpoints/`.
  */
-export function jobLayout(bucket: string, prefix: string, jobName: string, trainShards = 1): JobLayout {
-  const base = normalizePrefix(prefix);
-  const jobPrefix = `${base === "" ? "" : `${base}/`}${jobName}/`;
+export function jobLayout(settings: LayoutSettings): JobLayout {
+  const { bucket, jobName } = settings;
+  const data = keyPrefix(settings.dataPrefix);
+  const models = keyPrefix(settings.modelPrefix);
+  const jobPrefix = `${data}${jobName}/`;
+  const shards = settings.trainShards ?? 1;
   const keys: Record<ChannelName, string[]> = {
-    train: Array.from({ length: trainShards }, (_, i) => partKey(jobPrefix, "train", i)),
+    train: Array.from({ length: shards }, (_, i) => partKey(jobPrefix, "train", i)),
     validation: [partKey(jobPrefix, "validation", 0)],
     test: [partKey(jobPrefix, "test", 0)],
   };
-  const uri = (k: string): string => `s3://${bucket}/${k}`;
-  const outputPath = uri(`${base === "" ? "" : `${base}/`}output`);
+  const uri = (key: string): string => formatS3Uri({ bucket, key });
+  const channelUris = Object.fromEntries(CHANNELS.map((c) => [c, uri(`${jobPrefix}${c}/`)])) as Record<ChannelName, string>;
   return {
     bucket,
     jobPrefix,
     keys,
-    channelUris: { train: uri(`${jobPrefix}train/`), validation: uri(`${jobPrefix}validation/`), test: uri(`${jobPrefix}test/`) },
-    outputPath,
-    checkpointUri: uri(`${jobPrefix}checkpoints/`),
-    modelDataUrl: `${outputPath}/${jobName}/output/model.tar.gz`,
+    channelUris,
+    outputPath: uri(models.replace(/\/$/, "")),
+    checkpointUri: uri(`${models}${jobName}/checkpoints/`),
+    modelDataUrl: uri(`${models}${jobName}/output/model.tar.gz`),
   };
 }
 
@@ -237,27 +207,33 @@ export interface TrainingJobPlan {
  * const { request } = planTrainingJob({ jobName: "fraud-1", region: "eu-west-1", roleArn, bucket: "b", featureDim: 30 });
  * request.AlgorithmSpecification?.TrainingImage; // "438346466558.dkr.ecr.eu-west-1.amazonaws.com/linear-learner:1"
  * ```
- * @throws {@link SageMakerError} (`BAD_ARGUMENT`, `UNKNOWN_REGION`, `BAD_ROLE_ARN`, `BAD_INSTANCE_TYPE`) or
- * `TrainError` `BAD_HYPERPARAMETER`.
+ * @throws {@link SageMakerError} (`INVALID_ARGUMENT`, `UNKNOWN_REGION`, `BAD_ROLE_ARN`, `BAD_INSTANCE_TYPE`) or
+ * `TrainError` `INVALID_ARGUMENT`.
  * @public
  */
 export function planTrainingJob(settings: TrainingJobSettings): TrainingJobPlan {
-  const jobName = validateJobName(settings.jobName);
+  const jobName = validateSageMakerName("trainingJob", settings.jobName);
   const image = linearLearnerImage(settings.region);
-  const roleArn = validateRoleArn(settings.roleArn, settings.region);
+  const roleArn = settings.roleArn;
+  parseRoleArn(roleArn, settings.region);
   const bucket = validateBucketName(settings.bucket);
-  const prefix = normalizePrefix(settings.prefix);
   const instanceType = validateInstanceType(settings.instanceType ?? TRAINING_JOB_DEFAULTS.instanceType);
   const instanceCount = intIn("instance count", settings.instanceCount ?? TRAINING_JOB_DEFAULTS.instanceCount, 1, 100);
   const volumeSizeGb = intIn("volume size (GB)", settings.volumeSizeGb ?? TRAINING_JOB_DEFAULTS.volumeSizeGb, 1, 16384);
   const maxRuntime = intIn("max runtime (seconds)", settings.maxRuntimeSeconds ?? TRAINING_JOB_DEFAULTS.maxRuntimeSeconds, 1, MAX_RUNTIME_SECONDS);
   const featureDim = intIn("feature count", settings.featureDim, 1, 10_000_000);
   const spot = settings.spot ?? false;
-  if (!spot && settings.maxWaitSeconds !== undefined) bad("a max wait time applies to spot training only (add --spot)");
+  if (!spot && settings.maxWaitSeconds !== undefined) invalid("a max wait time applies to spot training only (add --spot)");
   const maxWait = spot ? intIn("max wait (seconds)", settings.maxWaitSeconds ?? Math.min(2 * maxRuntime, MAX_RUNTIME_SECONDS), maxRuntime, MAX_RUNTIME_SECONDS) : undefined;
   const hyperParameters = sagemakerHyperparameters(settings.hyperparameters ?? {}, featureDim);
   const tags = validateTags(settings.tags ?? {});
-  const layout = jobLayout(bucket, prefix, jobName, instanceCount);
+  const layout = jobLayout({
+    bucket,
+    dataPrefix: settings.dataPrefix ?? TRAINING_JOB_DEFAULTS.dataPrefix,
+    modelPrefix: settings.modelPrefix ?? TRAINING_JOB_DEFAULTS.modelPrefix,
+    jobName,
+    trainShards: instanceCount,
+  });
 
   const channel = (name: ChannelName): Channel => ({
     ChannelName: name,
@@ -284,15 +260,4 @@ export function planTrainingJob(settings: TrainingJobSettings): TrainingJobPlan 
     ...(tags.length > 0 ? { Tags: tags } : {}),
   };
   return { layout, image, request };
-}
-
-/**
- * A fresh job name, `<base>-<yyyymmdd>-<hhmmss>-<ms>` in UTC (what the SageMaker SDK's
- * `name_from_base` does, shortened to fit 63 characters).
- * @public
- */
-export function defaultJobName(base = "fraud-linear-learner", now: Date = new Date()): string {
-  const iso = now.toISOString(); // 2026-11-25T01:42:10.123Z
-  const stamp = `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}-${iso.slice(20, 23)}`;
-  return validateJobName(`${base.slice(0, 63 - stamp.length - 1)}-${stamp}`);
 }

@@ -1,5 +1,6 @@
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, StopTrainingJobCommand } from "@aws-sdk/client-sagemaker";
 import type { CreateTrainingJobRequest, DescribeTrainingJobResponse, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { setTimeout as delay } from "node:timers/promises";
 import { SageMakerError, awsErrorName, awsStatus, wrapAwsError } from "./errors.js";
 
 /** A status change seen while following a job. @public */
@@ -71,20 +72,14 @@ function notFound(err: unknown): boolean {
   return name === "ResourceNotFound" || (name === "ValidationException" && /not found|does not exist/i.test((err as Error).message ?? ""));
 }
 
-/** The default sleep: a timer cancelled by the signal. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(signal!.reason as Error);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+/** The default sleep: a timer cancelled by the signal, rejecting with the signal's reason. */
+async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : {});
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason as Error;
+    throw err;
+  }
 }
 
 /**

@@ -3,25 +3,23 @@ import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { CreateTrainingJobRequest, DescribeTrainingJobResponse } from "@aws-sdk/client-sagemaker";
-import { readCreditCardCsv } from "@fraud/simulator";
-import { writeFileAtomic } from "../artifact.js";
-import { requireBothClasses, stratifiedSplit, validateDataset } from "../data.js";
+import writeFileAtomic from "write-file-atomic";
+import type { SageMakerJobRecord } from "../aws/record.js";
 import type { Dataset } from "../data.js";
+import { TrainError } from "../errors.js";
 import { SageMakerError, awsErrorName } from "./errors.js";
 import { downloadObject, evaluateJobArtifact } from "./evaluate.js";
-import type { EvaluationOutput, SageMakerJobRecord } from "./evaluate.js";
-import { CHANNELS, defaultJobName, planTrainingJob } from "./job.js";
+import type { EvaluationOutput } from "./evaluate.js";
+import { planTrainingJob } from "./job.js";
 import type { TrainingJobPlan, TrainingJobSettings } from "./job.js";
 import { createTrainingJob, finalMetrics, waitForTrainingJob } from "./monitor.js";
 import type { JobUpdate, WaitOptions } from "./monitor.js";
+import { loadSplits } from "./splits.js";
+import type { Splits } from "./splits.js";
+import { resolveTarget } from "./target.js";
+import type { TargetOptions } from "./target.js";
 import { checkBucket, planUploads, summarizeUploads, uploadSplits } from "./upload.js";
-import type { Splits, UploadOptions, UploadProgress, UploadSummary } from "./upload.js";
-
-/**
- * Shares of the train / validation / test splits, the same stratified split as local training.
- * @public
- */
-export const SPLIT_FRACTIONS: readonly [number, number, number] = [0.7, 0.15, 0.15];
+import type { UploadOptions, UploadProgress, UploadSummary } from "./upload.js";
 
 /** AWS clients to use instead of ones built from the standard SDK configuration. @public */
 export interface AwsClients {
@@ -32,13 +30,9 @@ export interface AwsClients {
 }
 
 /** Options of {@link runSageMakerTraining}. @public */
-export interface SageMakerTrainOptions extends Omit<TrainingJobSettings, "jobName" | "region" | "featureDim"> {
+export interface SageMakerTrainOptions extends TargetOptions, Omit<TrainingJobSettings, "jobName" | "region" | "featureDim" | "bucket" | "roleArn" | "dataPrefix" | "modelPrefix"> {
   /** `creditcard.csv` path, or an already loaded dataset. */
   data: string | Dataset;
-  /** Training job name. @defaultValue a fresh `fraud-linear-learner-<timestamp>` */
-  jobName?: string;
-  /** Region; otherwise the SDK's standard resolution (`AWS_REGION`, profile). */
-  region?: string;
   /** Shared-config profile for credentials and region (standard SDK resolution otherwise). */
   profile?: string;
   /** Seed of the stratified split. @defaultValue 0 */
@@ -69,10 +63,12 @@ export interface SageMakerTrainOptions extends Omit<TrainingJobSettings, "jobNam
 
 /** The JSON a dry run prints: exactly what would be sent. @public */
 export interface DryRunOutput {
-  /** Objects that would be uploaded. */
+  /** Objects that would be uploaded (by the caller's credentials). */
   uploads: UploadSummary[];
-  /** The `CreateTrainingJob` input. */
+  /** The `CreateTrainingJob` input (SageMaker then reads the channels and writes the output as the role). */
   createTrainingJob: CreateTrainingJobRequest;
+  /** Where the job would write its model. */
+  modelDataUrl: string;
 }
 
 /** What {@link runSageMakerTraining} did. @public */
@@ -106,7 +102,6 @@ function clientConfig(region: string | undefined, profile: string | undefined): 
 /**
  * Resolves the region the standard SDK way (explicit, `AWS_REGION`, the profile's `region`).
  * @throws {@link SageMakerError} `NO_REGION`.
- * @public
  */
 export async function resolveRegion(region?: string, profile?: string): Promise<string> {
   if (region !== undefined && region !== "") return region;
@@ -125,7 +120,6 @@ export async function resolveRegion(region?: string, profile?: string): Promise<
 /**
  * Resolves credentials the standard SDK way, failing early when there are none.
  * @throws {@link SageMakerError} `NO_CREDENTIALS`.
- * @public
  */
 export async function requireCredentials(client: S3Client | SageMakerClient): Promise<void> {
   try {
@@ -140,20 +134,46 @@ export async function requireCredentials(client: S3Client | SageMakerClient): Pr
   }
 }
 
-/** Loads (if needed), checks and splits the data like local training. */
-async function loadSplits(data: string | Dataset, seed: number): Promise<Splits> {
-  const ds = typeof data === "string" ? await readCreditCardCsv(data) : data;
-  const name = typeof data === "string" ? data : "data";
-  const featureDim = ds.rows === 0 ? 0 : ds.features.length / ds.rows;
-  if (ds.rows === 0 || !Number.isInteger(featureDim)) throw new SageMakerError("BAD_ARGUMENT", `${name}: no rows to train on`);
-  validateDataset(ds, name, featureDim);
-  requireBothClasses(ds, name);
-  const [train, validation, test] = stratifiedSplit(ds, SPLIT_FRACTIONS, seed, CHANNELS, featureDim);
-  return { train: train!, validation: validation!, test: test! };
+const featureDimOf = (splits: Splits): number => splits.train.features.length / splits.train.rows;
+
+/** Writes `training-job.json`: what was created, where the model will be. */
+async function writeJobFile(outDir: string, result: SageMakerRunResult): Promise<void> {
+  const { plan, region, jobArn, uploads } = result;
+  const job = { jobName: plan.request.TrainingJobName, jobArn, region, image: plan.image, expectedModelDataUrl: plan.layout.modelDataUrl, uploads };
+  try {
+    await mkdir(outDir, { recursive: true });
+    await writeFileAtomic(join(outDir, "training-job.json"), `${JSON.stringify(job, null, 2)}\n`);
+  } catch (err) {
+    throw new TrainError("IO_ERROR", `${outDir}: cannot write training-job.json (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
 }
 
-function featureDimOf(splits: Splits): number {
-  return splits.train.features.length / splits.train.rows;
+/** Follows a created job to its end, downloads its model and evaluates it on the test split. */
+async function followAndEvaluate(options: SageMakerTrainOptions, sm: SageMakerClient, s3: S3Client, result: SageMakerRunResult, test: Dataset): Promise<SageMakerRunResult> {
+  const { plan } = result;
+  const jobName = plan.request.TrainingJobName!;
+  const job = await waitForTrainingJob(sm, jobName, {
+    ...options.waitOptions,
+    ...(options.onUpdate ? { onUpdate: options.onUpdate } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const modelDataUrl = job.ModelArtifacts?.S3ModelArtifacts ?? plan.layout.modelDataUrl;
+  options.onStep?.(`downloading ${modelDataUrl}`);
+  const artifact = await downloadObject(s3, modelDataUrl);
+  const record: SageMakerJobRecord = { jobName, image: plan.image, modelDataUrl, region: result.region };
+  const facts = {
+    ...record,
+    trainSeconds: job.TrainingTimeInSeconds ?? 0,
+    ...(job.BillableTimeInSeconds !== undefined ? { billableSeconds: job.BillableTimeInSeconds } : {}),
+    instanceType: plan.request.ResourceConfig?.InstanceType ?? "",
+    instanceCount: plan.request.ResourceConfig?.InstanceCount ?? 1,
+    spot: plan.request.EnableManagedSpotTraining ?? false,
+    hyperparameters: plan.request.HyperParameters ?? {},
+    finalMetrics: finalMetrics(job),
+  };
+  const source = { ...(typeof options.data === "string" ? { file: options.data } : {}), seed: options.seed ?? 0 };
+  const evaluation = await evaluateJobArtifact(artifact, test, facts, options.outDir!, source);
+  return { ...result, job, record, evaluation };
 }
 
 /**
@@ -162,88 +182,64 @@ function featureDimOf(splits: Splits): number {
  * RecordIO-protobuf into S3, creates the training job and, with `wait`, follows it, downloads the
  * model, evaluates it on the local test split and writes `metrics.json`, `report.html` and
  * `sagemaker.json`. Everything that can be checked is checked before anything is uploaded or billed.
+ * With `stack` (the deployed stack's outputs) the bucket, prefixes, role, region and job names
+ * are the stack's.
  *
  * @example
  * ```ts
- * const { uploads, plan } = await runSageMakerTraining({
- *   data: "creditcard.csv", bucket: "my-bucket", roleArn: "arn:aws:iam::123456789012:role/sm",
- *   region: "eu-west-1", dryRun: true,
- * });
+ * const stack = parseStackOutputs(JSON.parse(await readFile("fraud-stack.json", "utf8")));
+ * const { uploads, plan } = await runSageMakerTraining({ data: "creditcard.csv", stack, dryRun: true });
  * ```
- * @throws {@link SageMakerError}, `TrainError` (`BAD_HYPERPARAMETER`, `BAD_DATA`), or the
+ * @throws {@link SageMakerError}, `TrainError` (`INVALID_ARGUMENT`, `BAD_DATA`), or the
  * simulator's `CsvError` for a malformed file.
  * @public
  */
 export async function runSageMakerTraining(options: SageMakerTrainOptions): Promise<SageMakerRunResult> {
   const dryRun = options.dryRun ?? false;
-  const region = await resolveRegion(options.region, options.profile);
-  const jobName = options.jobName ?? defaultJobName();
-  const settings = (featureDim: number): TrainingJobSettings => ({ ...options, jobName, region, featureDim });
-  // Validate every argument before touching the data or the network.
-  planTrainingJob(settings(30));
-  if (options.wait && !dryRun && options.outDir === undefined) throw new SageMakerError("BAD_ARGUMENT", "an output directory is needed to wait for the job");
+  const target = resolveTarget(options, options.region ?? (options.stack ? undefined : await resolveRegion(undefined, options.profile)));
+  const settings = (featureDim: number): TrainingJobSettings => ({ ...options, ...target, featureDim });
+  planTrainingJob(settings(30)); // every argument is checked before the data or the network is touched
+  if (options.wait && !dryRun && options.outDir === undefined) throw new SageMakerError("INVALID_ARGUMENT", "an output directory is needed to wait for the job");
 
-  const owned: { s3?: S3Client; sagemaker?: SageMakerClient } = {};
-  const s3 = options.clients?.s3 ?? (dryRun ? undefined : (owned.s3 = new S3Client(clientConfig(region, options.profile))));
-  const sm = options.clients?.sagemaker ?? (dryRun ? undefined : (owned.sagemaker = new SageMakerClient(clientConfig(region, options.profile))));
+  const conf = clientConfig(target.region, options.profile);
+  const owned: AwsClients = {};
+  const s3 = options.clients?.s3 ?? (dryRun ? undefined : (owned.s3 = new S3Client(conf)));
+  const sm = options.clients?.sagemaker ?? (dryRun ? undefined : (owned.sagemaker = new SageMakerClient(conf)));
   try {
     if (!dryRun) {
       await requireCredentials(sm!);
-      await checkBucket(s3!, options.bucket);
+      await checkBucket(s3!, target.bucket);
     }
     options.onStep?.(`reading and splitting ${typeof options.data === "string" ? options.data : "data"}`);
     const splits = await loadSplits(options.data, options.seed ?? 0);
     const plan = planTrainingJob(settings(featureDimOf(splits)));
     const parts = planUploads(splits, plan.layout);
-    if (dryRun) {
-      return { plan, uploads: summarizeUploads(parts), region, dryRun };
-    }
-    options.onStep?.(`uploading ${parts.length} RecordIO objects to s3://${plan.layout.bucket}/${plan.layout.jobPrefix}`);
-    const uploads = await uploadSplits(s3!, parts, { ...options.uploadOptions, ...(options.onUploadProgress ? { onProgress: options.onUploadProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
-    const jobArn = await createTrainingJob(sm!, plan.request);
-    options.onJobCreated?.(jobName);
-    options.onStep?.(`created training job ${jobName} (${plan.image})`);
-    const result: SageMakerRunResult = { plan, uploads, region, dryRun, jobArn };
-    if (options.outDir !== undefined) {
-      await mkdir(options.outDir, { recursive: true });
-      const job = { jobName, jobArn, region, image: plan.image, expectedModelDataUrl: plan.layout.modelDataUrl, uploads };
-      await writeFileAtomic(join(options.outDir, "training-job.json"), `${JSON.stringify(job, null, 2)}\n`);
-    }
-    if (!options.wait) return result;
+    if (dryRun) return { plan, uploads: summarizeUploads(parts), region: target.region, dryRun };
 
-    const job = await waitForTrainingJob(sm!, jobName, {
-      ...options.waitOptions,
-      ...(options.onUpdate ? { onUpdate: options.onUpdate } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    const modelDataUrl = job.ModelArtifacts?.S3ModelArtifacts ?? plan.layout.modelDataUrl;
-    options.onStep?.(`downloading ${modelDataUrl}`);
-    const artifact = await downloadObject(s3!, modelDataUrl);
-    const record: SageMakerJobRecord = { jobName, image: plan.image, modelDataUrl, region };
-    const evaluation = await evaluateJobArtifact(
-      artifact,
-      splits.test,
-      {
-        ...record,
-        trainSeconds: job.TrainingTimeInSeconds ?? 0,
-        ...(job.BillableTimeInSeconds !== undefined ? { billableSeconds: job.BillableTimeInSeconds } : {}),
-        instanceType: plan.request.ResourceConfig?.InstanceType ?? "",
-        instanceCount: plan.request.ResourceConfig?.InstanceCount ?? 1,
-        spot: plan.request.EnableManagedSpotTraining ?? false,
-        hyperparameters: plan.request.HyperParameters ?? {},
-        finalMetrics: finalMetrics(job),
-      },
-      options.outDir!,
-      { ...(typeof options.data === "string" ? { file: options.data } : {}), seed: options.seed ?? 0 },
-    );
-    return { ...result, job, record, evaluation };
+    options.onStep?.(`uploading ${parts.length} RecordIO objects to s3://${plan.layout.bucket}/${plan.layout.jobPrefix}`);
+    const progress = { ...options.uploadOptions, ...(options.onUploadProgress ? { onProgress: options.onUploadProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+    const uploads = await uploadSplits(s3!, parts, progress);
+    const jobArn = await createTrainingJob(sm!, plan.request);
+    options.onJobCreated?.(target.jobName);
+    options.onStep?.(`created training job ${target.jobName} (${plan.image})`);
+    const result: SageMakerRunResult = { plan, uploads, region: target.region, dryRun, jobArn };
+    if (options.outDir !== undefined) await writeJobFile(options.outDir, result);
+    return options.wait ? await followAndEvaluate(options, sm!, s3!, result, splits.test) : result;
   } finally {
     owned.s3?.destroy();
     owned.sagemaker?.destroy();
   }
 }
 
-/** The dry-run JSON of a result: `{ uploads, createTrainingJob }`. @public */
+/**
+ * The dry-run JSON of a result: `{ uploads, createTrainingJob, modelDataUrl }`.
+ *
+ * @example
+ * ```ts
+ * console.log(JSON.stringify(dryRunOutput(await runSageMakerTraining({ data, stack, dryRun: true }))));
+ * ```
+ * @public
+ */
 export function dryRunOutput(result: SageMakerRunResult): DryRunOutput {
-  return { uploads: result.uploads, createTrainingJob: result.plan.request };
+  return { uploads: result.uploads, createTrainingJob: result.plan.request, modelDataUrl: result.plan.layout.modelDataUrl };
 }

@@ -7,6 +7,7 @@ import type { Dataset } from "../data.js";
 import { SageMakerError, awsErrorName, awsStatus, wrapAwsError } from "./errors.js";
 import type { ChannelName, JobLayout } from "./job.js";
 import { CHANNELS, RECORDIO_PROTOBUF } from "./job.js";
+import type { Splits } from "./splits.js";
 
 /** One RecordIO object to upload: a contiguous row range of one split. @public */
 export interface UploadPart {
@@ -62,9 +63,6 @@ export interface UploadOptions {
   signal?: AbortSignal;
 }
 
-/** Splits keyed by channel. @public */
-export type Splits = Record<ChannelName, Dataset>;
-
 /** Feature count of a split. */
 function colsOf(d: Dataset): number {
   return d.rows === 0 ? 0 : d.features.length / d.rows;
@@ -73,7 +71,7 @@ function colsOf(d: Dataset): number {
 /**
  * Cuts the splits into the objects of a {@link JobLayout}: one object per key, the train split
  * shared as evenly as possible between its shards (contiguous row ranges).
- * @throws {@link SageMakerError} `BAD_ARGUMENT` when a train shard would be empty.
+ * @throws {@link SageMakerError} `INVALID_ARGUMENT` when a train shard would be empty.
  * @public
  */
 export function planUploads(splits: Splits, layout: JobLayout): UploadPart[] {
@@ -82,7 +80,7 @@ export function planUploads(splits: Splits, layout: JobLayout): UploadPart[] {
     const data = splits[channel];
     const keys = layout.keys[channel];
     if (data.rows < keys.length) {
-      throw new SageMakerError("BAD_ARGUMENT", `the ${channel} split has ${data.rows} rows, fewer than the ${keys.length} instances that each need a shard`);
+      throw new SageMakerError("INVALID_ARGUMENT", `the ${channel} split has ${data.rows} rows, fewer than the ${keys.length} instances that each need a shard`);
     }
     keys.forEach((key, i) => {
       const start = Math.floor((i * data.rows) / keys.length);

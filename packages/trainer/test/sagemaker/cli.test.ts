@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Command, CommanderError } from "commander";
 import { mockClient } from "aws-sdk-client-mock";
@@ -9,15 +8,17 @@ import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, 
 import type { DescribeTrainingJobResponse } from "@aws-sdk/client-sagemaker";
 import { S3Client } from "@aws-sdk/client-s3";
 import { generateDataset, readCreditCardCsv, writeCreditCardCsv } from "@fraud/simulator";
-import { encodeModelArtifact } from "@fraud/trainer";
 import { stratifiedSplit } from "@fraud/trainer";
-import { LINEAR_LEARNER_REGIONS, SageMakerError, downloadObject, evaluateJobArtifact, linearLearnerImage, registerSagemakerCommands } from "@fraud/trainer/sagemaker";
+import { LINEAR_LEARNER_REGISTRIES, linearLearnerImage } from "@fraud/trainer/aws";
+import { encodeModelArtifact } from "@fraud/trainer/model";
+import { SageMakerError, evaluateJobArtifact, registerSagemakerCommands } from "@fraud/trainer/sagemaker";
 import type { SagemakerCliDeps } from "@fraud/trainer/sagemaker";
+import { downloadObject } from "../../src/sagemaker/evaluate.js";
+import { HAVE_REAL, REAL_SKIP_NOTE, realBytes, realExpected } from "../helpers/linear-learner.js";
 import { startS3Stub } from "./s3-server.js";
 import type { S3Stub } from "./s3-server.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const FIXTURES = resolve(process.env["LL_FIXTURES_DIR"] || resolve(here, "../../../../../shared/fixtures/linear-learner"));
+const LINEAR_LEARNER_REGIONS = LINEAR_LEARNER_REGISTRIES.map((r) => r.region);
 const ROLE = "arn:aws:iam::123456789012:role/sm";
 const ENV = ["AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED"] as const;
 const saved: Record<string, string | undefined> = {};
@@ -84,8 +85,8 @@ describe("fraud-train sagemaker --wait", () => {
     const weights = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 0.05 : -0.04) * (1 + (i % 5)));
     weights[29] = 0.002;
     const artifact = await encodeModelArtifact({ weights, bias: -2, threshold: 0.3, predictorType: "binary_classifier" });
-    const modelUrl = "s3://fraud-data/fraud-detection/output/job-e2e/output/model.tar.gz";
-    s3.objects.get("fraud-data")!.set("fraud-detection/output/job-e2e/output/model.tar.gz", artifact);
+    const modelUrl = "s3://fraud-data/fraud-detection/models/job-e2e/output/model.tar.gz";
+    s3.objects.get("fraud-data")!.set("fraud-detection/models/job-e2e/output/model.tar.gz", artifact);
     const { client, mock } = sagemaker();
     mock
       .on(DescribeTrainingJobCommand)
@@ -205,13 +206,14 @@ describe("fraud-train sagemaker --dry-run", () => {
     const c = cli();
     await c.run("sagemaker", "--dry-run", "--data", csv, "--bucket", "fraud-data", "--prefix", "dry", "--role", `arn:${region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov") ? "aws-us-gov" : "aws"}:iam::123456789012:role/sm`, "--region", region, "--job-name", "dry-1", "--instance-count", "2");
     const plan = JSON.parse(c.out.join(""));
-    expect(Object.keys(plan)).toEqual(["uploads", "createTrainingJob"]);
+    expect(Object.keys(plan)).toEqual(["uploads", "createTrainingJob", "modelDataUrl"]);
+    expect(plan.modelDataUrl).toBe("s3://fraud-data/dry/models/dry-1/output/model.tar.gz");
     expect(plan.createTrainingJob.AlgorithmSpecification.TrainingImage).toBe(linearLearnerImage(region));
     expect(plan.uploads.map((u: { key: string }) => u.key)).toEqual([
-      "dry/dry-1/train/part-00000.recordio",
-      "dry/dry-1/train/part-00001.recordio",
-      "dry/dry-1/validation/part-00000.recordio",
-      "dry/dry-1/test/part-00000.recordio",
+      "dry/data/dry-1/train/part-00000.recordio",
+      "dry/data/dry-1/train/part-00001.recordio",
+      "dry/data/dry-1/validation/part-00000.recordio",
+      "dry/data/dry-1/test/part-00000.recordio",
     ]);
     expect(plan.uploads.reduce((a: number, u: { records: number }) => a + u.records, 0)).toBe(4000);
     for (const u of plan.uploads) expect(u).toEqual({ bucket: "fraud-data", key: u.key, bytes: u.records * 168, records: u.records });
@@ -233,8 +235,8 @@ describe("bad input is refused before anything is uploaded or billed", () => {
   it.each<[string, string[], string, RegExp]>([
     ["a role that is not an ARN", ["--role", "my-role"], "BAD_ROLE_ARN", /^"my-role" is not an IAM role ARN/],
     ["an instance type SageMaker does not offer for training", ["--instance-type", "ml.t2.medium"], "BAD_INSTANCE_TYPE", /^SageMaker does not offer "ml.t2.medium" for Linear Learner training/],
-    ["an unknown hyperparameter", ["--hp", "epoch=3"], "BAD_HYPERPARAMETER", /^unknown hyperparameter epoch \(valid: /],
-    ["a bad hyperparameter value", ["--hp", "mini_batch_size=-1"], "BAD_HYPERPARAMETER", /^hyperparameter mini_batch_size=-1 is not valid: must be an integer >= 1$/],
+    ["an unknown hyperparameter", ["--hp", "epoch=3"], "INVALID_ARGUMENT", /^unknown hyperparameter epoch \(valid: /],
+    ["a bad hyperparameter value", ["--hp", "mini_batch_size=-1"], "INVALID_ARGUMENT", /^hyperparameter mini_batch_size=-1 is not valid: must be an integer >= 1$/],
     ["a missing bucket", ["--bucket", "no-such-bucket"], "BUCKET_NOT_FOUND", /^bucket no-such-bucket does not exist$/],
     ["a missing data file", ["--data", "/nonexistent/creditcard.csv"], "IO_ERROR", /^cannot read \/nonexistent\/creditcard.csv: no such file or directory$/],
   ])("%s", async (_name, extra, code, message) => {
@@ -298,12 +300,12 @@ describe("fraud-train sagemaker-status / sagemaker-stop", () => {
   });
 });
 
-describe("a real SageMaker Linear Learner artifact", () => {
+describe.skipIf(!HAVE_REAL)(`a real SageMaker Linear Learner artifact${REAL_SKIP_NOTE}`, () => {
   it("evaluates through the job's path: downloaded from S3, loaded, scored, written", async () => {
     // Prepare: the real artifact where a job would have left it.
     withCredentials();
-    const bytes = new Uint8Array(await readFile(join(FIXTURES, "attrition-binary", "model.tar.gz")));
-    const expected = JSON.parse(await readFile(join(FIXTURES, "attrition-binary", "expected.json"), "utf8"));
+    const bytes = realBytes("attrition-binary");
+    const expected = realExpected<{ predictions: { width: number; rows: { score: number; predicted_label: number }[] }; "additional-params.json": { threshold: number } }>("attrition-binary");
     s3.objects.get("fraud-data")!.set("real/output/model.tar.gz", bytes);
     const width: number = expected.predictions.width;
     const rows: { score: number; predicted_label: number }[] = expected.predictions.rows;
@@ -331,11 +333,18 @@ describe("a real SageMaker Linear Learner artifact", () => {
     }
   });
 
-  it("a regressor artifact is refused with a typed error", async () => {
-    const bytes = new Uint8Array(await readFile(join(FIXTURES, "salary-regressor", "model.tar.gz")));
+  it("the real regressor artifact is refused with a typed error", async () => {
+    const bytes = realBytes("salary-regressor");
     await expect(evaluateJobArtifact(bytes, { rows: 1, features: new Float64Array(1), labels: new Uint8Array(1) }, { jobName: "r", image: "i", modelDataUrl: "s3://b/k", region: "us-east-1", trainSeconds: 0 }, join(dir, "out-r"))).rejects.toMatchObject({
       code: "MODEL_UNSUPPORTED",
     });
+  });
+});
+
+it("a regressor artifact is refused with a typed error", async () => {
+  const bytes = await encodeModelArtifact({ predictorType: "regressor", weights: [1], bias: 0 });
+  await expect(evaluateJobArtifact(bytes, { rows: 1, features: new Float64Array(1), labels: new Uint8Array(1) }, { jobName: "r", image: "i", modelDataUrl: "s3://b/k", region: "us-east-1", trainSeconds: 0 }, join(dir, "out-r2"))).rejects.toMatchObject({
+    code: "MODEL_UNSUPPORTED",
   });
 });
 

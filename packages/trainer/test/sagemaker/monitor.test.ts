@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { mockClient } from "aws-sdk-client-mock";
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, StopTrainingJobCommand } from "@aws-sdk/client-sagemaker";
 import type { DescribeTrainingJobResponse } from "@aws-sdk/client-sagemaker";
-import { SageMakerError, createTrainingJob, describeTrainingJob, finalMetrics, isTransientError, stopTrainingJob, waitForTrainingJob } from "@fraud/trainer/sagemaker";
+import { SageMakerError, createTrainingJob, describeTrainingJob, stopTrainingJob, waitForTrainingJob } from "@fraud/trainer/sagemaker";
+import { finalMetrics, isTransientError } from "../../src/sagemaker/monitor.js";
 import type { JobUpdate } from "@fraud/trainer/sagemaker";
 
 function client(): SageMakerClient {

@@ -6,8 +6,10 @@ import { decodeRecords, encodeDense, recordsToDense } from "@fraud/recordio";
 import { generateDataset } from "@fraud/simulator";
 import { stratifiedSplit } from "@fraud/trainer";
 import type { Dataset } from "@fraud/trainer";
-import { SPLIT_FRACTIONS, encodeRecordIO, runSageMakerTraining } from "@fraud/trainer/sagemaker";
+import { runSageMakerTraining } from "@fraud/trainer/sagemaker";
 import type { UploadProgress } from "@fraud/trainer/sagemaker";
+import { SPLIT_FRACTIONS } from "../../src/sagemaker/splits.js";
+import { encodeRecordIO } from "../../src/sagemaker/upload.js";
 import { startS3Stub } from "./s3-server.js";
 import type { S3Stub } from "./s3-server.js";
 
@@ -56,7 +58,7 @@ describe("upload through AWS_ENDPOINT_URL_S3 to a local S3-compatible server", (
     const { client, mock } = sagemaker();
     const progress: UploadProgress[] = [];
     // Act
-    const result = await runSageMakerTraining({ data, bucket: "fraud-data", prefix: "runs", roleArn: ROLE, jobName: "up-1", seed: 3, clients: { sagemaker: client }, uploadOptions: { partSize: 5 * 1024 * 1024 }, onUploadProgress: (p) => progress.push(p) });
+    const result = await runSageMakerTraining({ data, bucket: "fraud-data", dataPrefix: "runs/", roleArn: ROLE, jobName: "up-1", seed: 3, clients: { sagemaker: client }, uploadOptions: { partSize: 5 * 1024 * 1024 }, onUploadProgress: (p) => progress.push(p) });
     // Assess
     const [train, validation, test] = stratifiedSplit(data, SPLIT_FRACTIONS, 3, ["train", "validation", "test"]);
     const stored = s3.objects.get("fraud-data")!;
@@ -80,7 +82,7 @@ describe("upload through AWS_ENDPOINT_URL_S3 to a local S3-compatible server", (
   it("writes one train shard per instance, together equal to the train split", async () => {
     const data = generateDataset({ rows: 3000, seed: 1, fraudRate: 0.05 });
     const { client } = sagemaker();
-    const result = await runSageMakerTraining({ data, bucket: "fraud-data", roleArn: ROLE, jobName: "shard-1", instanceCount: 3, prefix: "", clients: { sagemaker: client } });
+    const result = await runSageMakerTraining({ data, bucket: "fraud-data", roleArn: ROLE, jobName: "shard-1", instanceCount: 3, dataPrefix: "", clients: { sagemaker: client } });
     const [train] = stratifiedSplit(data, SPLIT_FRACTIONS, 0, ["train", "validation", "test"]);
     const shards = result.uploads.slice(0, 3);
     expect(shards.map((s) => s.key)).toEqual(["shard-1/train/part-00000.recordio", "shard-1/train/part-00001.recordio", "shard-1/train/part-00002.recordio"]);

@@ -1,0 +1,301 @@
+import { z } from "zod";
+
+// One zod schema per section: it gives both the TypeScript type (`z.output`) and the runtime
+// check. Messages are written to follow the field name: "invalid configuration: <field>: <message>
+// (got <value>)" (see ./resolve.ts).
+
+const int = (min: number, max: number): z.ZodNumber => {
+  const error = `must be an integer from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+const bool = (): z.ZodBoolean => z.boolean({ error: "must be true or false" });
+const text = (pattern: RegExp, hint: string): z.ZodString =>
+  z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).regex(pattern, { error: hint });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(", ")}` });
+
+/** SageMaker instance types: `ml.<family>.<size>`, e.g. `ml.m5.large`. @public */
+export const INSTANCE_TYPE_PATTERN = /^ml\.[a-z][a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|[1-9][0-9]*xlarge|metal)$/;
+/** Shape of a resource name prefix: lowercase letters, digits and `-`, starting with a letter. @public */
+export const PREFIX_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+/** Shape of an environment name: 1–8 lowercase letters or digits, starting with a letter. @public */
+export const ENVIRONMENT_PATTERN = /^[a-z][a-z0-9]{0,7}$/;
+/** `s3://bucket/key` with a bucket name S3 accepts and a non-empty key. */
+const S3_URL = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/;
+const IMAGE_URI = /^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/;
+const S3_KEY_PREFIX = /^[A-Za-z0-9!_.*'()/-]+\/$/;
+const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+const EMAIL = /^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$/;
+const STORAGE_CLASSES = ["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"] as const;
+
+/** S3 settings shared by the two buckets. @public */
+export const bucketSettingsSchema = z
+  .strictObject({
+    /** Server-side encryption: S3-managed keys (`s3`, SSE-S3) or a customer KMS key made by the stack (`kms`). @defaultValue `"s3"` */
+    encryption: oneOf(["s3", "kms"]).default("s3"),
+    /** Let `destroy` delete buckets that still hold objects. @defaultValue `false` */
+    forceDestroy: bool().default(false),
+    /** Days before Firehose output moves to `outputTransitionStorageClass`; `0` disables the transition. @defaultValue `30` */
+    outputTransitionDays: int(0, 36500).default(30),
+    /** Storage class for the output transition. @defaultValue `"STANDARD_IA"` */
+    outputTransitionStorageClass: oneOf(STORAGE_CLASSES).default("STANDARD_IA"),
+    /** Days before Firehose output expires; `0` keeps it forever. @defaultValue `365` */
+    outputExpirationDays: int(0, 36500).default(365),
+    /** Days before non-current versions in the artifact bucket expire. @defaultValue `90` */
+    artifactNoncurrentDays: int(1, 36500).default(90),
+  })
+  .superRefine((b, ctx) => {
+    if (["STANDARD_IA", "ONEZONE_IA"].includes(b.outputTransitionStorageClass) && b.outputTransitionDays > 0 && b.outputTransitionDays < 30) {
+      ctx.addIssue({ code: "custom", path: ["outputTransitionDays"], input: b.outputTransitionDays, message: `S3 needs at least 30 days before ${b.outputTransitionStorageClass}` });
+    }
+    if (b.outputExpirationDays > 0 && b.outputTransitionDays > 0 && b.outputExpirationDays <= b.outputTransitionDays) {
+      ctx.addIssue({ code: "custom", path: ["outputExpirationDays"], input: b.outputExpirationDays, message: `must be later than outputTransitionDays (${b.outputTransitionDays})` });
+    }
+  });
+
+/** Where the model comes from. Without one the stack is the foundation only. @public */
+export const modelSettingsSchema = z.strictObject({
+  /** `s3://` URL of the Linear Learner `model.tar.gz` (env `FRAUD_INFRA_MODEL_DATA_URL`). When unset, it is read from `sagemakerJson`. */
+  dataUrl: text(S3_URL, "must be an s3:// URL such as s3://bucket/models/model.tar.gz").optional(),
+  /** Path of the `sagemaker.json` written by `fraud-train sagemaker` (relative to the configuration file). */
+  sagemakerJson: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).optional(),
+  /** Container image; defaults to the region's Linear Learner image. A custom ECR image adds pull permissions. */
+  imageUri: text(IMAGE_URI, "must be an ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>").optional(),
+  /** Version label passed to the scorer as `MODEL_VERSION`; defaults to the training job name, else `"1"`. */
+  version: text(/^[\w.:-]{1,128}$/, "must be 1-128 letters, digits, '.', ':', '_' or '-'").optional(),
+});
+
+/** SageMaker endpoint settings (endpoint scoring only). @public */
+export const endpointSettingsSchema = z
+  .strictObject({
+    /** Provisioned instances or serverless inference. @defaultValue `"provisioned"` */
+    mode: oneOf(["provisioned", "serverless"]).default("provisioned"),
+    /** Instance type for provisioned hosting. @defaultValue `"ml.m5.large"` */
+    instanceType: text(INSTANCE_TYPE_PATTERN, "must be a SageMaker instance type such as ml.m5.large").default("ml.m5.large"),
+    /** Initial instance count for provisioned hosting. @defaultValue `1` */
+    instanceCount: int(1, 10).default(1),
+    /** Serverless memory in MB: 1024–6144 in steps of 1024. @defaultValue `2048` */
+    serverlessMemoryMb: int(1024, 6144).multipleOf(1024, { error: "must be a multiple of 1024" }).default(2048),
+    /** Serverless maximum concurrency. @defaultValue `5` */
+    serverlessMaxConcurrency: int(1, 200).default(5),
+    /** Application Auto Scaling on invocations per instance (provisioned only). */
+    autoscaling: z
+      .strictObject({
+        /** @defaultValue `false` */
+        enabled: bool().default(false),
+        /** @defaultValue `1` */
+        minCapacity: int(1, 100).default(1),
+        /** @defaultValue `2` */
+        maxCapacity: int(1, 100).default(2),
+        /** Target `SageMakerVariantInvocationsPerInstance` per minute. @defaultValue `200` */
+        targetInvocationsPerInstance: z.number({ error: "must be a number from 1 to 100000" }).min(1, { error: "must be a number from 1 to 100000" }).max(100000, { error: "must be a number from 1 to 100000" }).default(200),
+      })
+      .prefault({}),
+    /** Retention of the endpoint's log group in days. @defaultValue `14` */
+    logRetentionDays: int(1, 3653).default(14),
+  })
+  .superRefine((e, ctx) => {
+    const a = e.autoscaling;
+    if (a.maxCapacity < a.minCapacity) ctx.addIssue({ code: "custom", path: ["autoscaling", "maxCapacity"], input: a.maxCapacity, message: `must be at least minCapacity (${a.minCapacity})` });
+    if (a.enabled && e.mode === "serverless") ctx.addIssue({ code: "custom", path: ["autoscaling", "enabled"], message: "auto scaling applies to provisioned endpoints only (serverless scales by itself)" });
+  });
+
+/** Optional notebook instance, the original system's training workbench. @public */
+export const notebookSettingsSchema = z.strictObject({
+  /** Env `FRAUD_INFRA_NOTEBOOK`. @defaultValue `false` */
+  enabled: bool().default(false),
+  /** @defaultValue `"ml.t3.medium"` */
+  instanceType: text(INSTANCE_TYPE_PATTERN, "must be a SageMaker instance type such as ml.t3.medium").default("ml.t3.medium"),
+  /** EBS volume in GB. @defaultValue `5` */
+  volumeSizeGb: int(5, 16384).default(5),
+});
+
+/** Lambda scorer settings. @public */
+export const lambdaSettingsSchema = z.strictObject({
+  /** Path of the scorer zip (relative to the configuration file). @defaultValue `"../lambda-scorer/dist/lambda/lambda.zip"` */
+  zipPath: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).default("../lambda-scorer/dist/lambda/lambda.zip"),
+  /** @defaultValue `512` */
+  memoryMb: int(128, 10240).default(512),
+  /** @defaultValue `60` */
+  timeoutSeconds: int(1, 900).default(60),
+  /** Reserved concurrency of the scheduled function; `null` leaves it unreserved. @defaultValue `null` */
+  reservedConcurrency: int(0, 10000).nullable().default(null),
+  /** @defaultValue `14` */
+  logRetentionDays: int(1, 3653).default(14),
+  /** `endpoint` calls the SageMaker endpoint; `embedded` scores in the function from `MODEL_S3_URI` and the stack makes no endpoint. @defaultValue `"endpoint"` */
+  scoringMode: oneOf(["endpoint", "embedded"]).default("endpoint"),
+  /** Transactions scored per scheduled invocation. @defaultValue `10` */
+  batchSize: int(1, 10000).default(10),
+  /** Request content type sent to the endpoint. @defaultValue `"text/csv"` */
+  contentType: oneOf(["text/csv", "application/json", "application/jsonlines", "application/x-recordio-protobuf"]).default("text/csv"),
+  /** Fraud rate of the simulated transactions, in (0, 1); the simulator's default when unset. */
+  fraudRate: z.number({ error: "must be a number between 0 and 1, exclusive" }).gt(0, { error: "must be a number between 0 and 1, exclusive" }).lt(1, { error: "must be a number between 0 and 1, exclusive" }).optional(),
+  /** Powertools log level. @defaultValue `"INFO"` */
+  logLevel: oneOf(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
+  /** Function URL for the HTTP handler (a second function with handler `index.http`). */
+  functionUrl: z
+    .strictObject({
+      /** Env `FRAUD_INFRA_FUNCTION_URL`. @defaultValue `false` */
+      enabled: bool().default(false),
+      /** `NONE` makes the URL public: the stack adds the public invoke permission. @defaultValue `"AWS_IAM"` */
+      authType: oneOf(["AWS_IAM", "NONE"]).default("AWS_IAM"),
+      /** Allowed CORS origins (never `*`); empty disables CORS. @defaultValue `[]` */
+      allowOrigins: z.array(text(/^https?:\/\/[^*\s/]+$/, "must be an origin such as https://example.com (no wildcards)"), { error: "must be a list of origins" }).default([]),
+      /** Reserved concurrency of the HTTP function, capping what a burst of requests can cost; `null` leaves it unreserved. @defaultValue `10` */
+      reservedConcurrency: int(1, 10000).nullable().default(10),
+    })
+    .prefault({}),
+});
+
+/** EventBridge schedule settings. @public */
+export const scheduleSettingsSchema = z.strictObject({
+  /** The original ships the rule disabled (env `FRAUD_INFRA_SCHEDULE_ENABLED`). @defaultValue `false` */
+  enabled: bool().default(false),
+  /** @defaultValue `"rate(1 minute)"` */
+  expression: text(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/, "must be rate(N unit) or cron(...)").default("rate(1 minute)"),
+});
+
+/** Firehose delivery settings. @public */
+export const firehoseSettingsSchema = z
+  .strictObject({
+    /** Buffer interval in seconds. @defaultValue `60` */
+    bufferSeconds: int(0, 900).default(60),
+    /** Buffer size in MB. @defaultValue `64` */
+    bufferMb: int(1, 128).default(64),
+    /** Object key prefix; date partitions are appended. Must end with `/`. @defaultValue `"fraud-detection/firehose/"` */
+    prefix: text(S3_KEY_PREFIX, "must be a non-empty S3 key prefix ending with '/' and without expressions").default("fraud-detection/firehose/"),
+    /** Prefix for failed deliveries; the error type and date are appended. @defaultValue `"fraud-detection/firehose-errors/"` */
+    errorPrefix: text(S3_KEY_PREFIX, "must be a non-empty S3 key prefix ending with '/' and without expressions").default("fraud-detection/firehose-errors/"),
+    /** @defaultValue `14` */
+    logRetentionDays: int(1, 3653).default(14),
+  })
+  .superRefine((f, ctx) => {
+    if (f.errorPrefix.startsWith(f.prefix)) ctx.addIssue({ code: "custom", path: ["errorPrefix"], input: f.errorPrefix, message: `must not lie under firehose.prefix ${JSON.stringify(f.prefix)}` });
+  });
+
+/** CloudWatch alarms and who hears about them. @public */
+export const alarmSettingsSchema = z.strictObject({
+  /** Env `FRAUD_INFRA_ALARMS`. @defaultValue `true` */
+  enabled: bool().default(true),
+  /** An existing SNS topic notified too (besides the stack's own topic). */
+  topicArn: text(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, "must be an SNS topic ARN").optional(),
+  /** E-mail address subscribed to the stack's alarm topic (env `FRAUD_INFRA_ALARM_EMAIL`); AWS mails a confirmation link first. */
+  email: text(EMAIL, "must be an e-mail address").optional(),
+  /** Firehose `DeliveryToS3.DataFreshness` threshold in seconds. @defaultValue `900` */
+  freshnessSeconds: int(60, 86400).default(900),
+});
+
+/** Terraform state backend. @public */
+export const backendSettingsSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({
+      /** Local state file (the default). */
+      type: z.literal("local"),
+      /** State file path; default `terraform.<environment>.tfstate` in the stack folder. */
+      path: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).optional(),
+    }),
+    z.strictObject({
+      /** Remote state in S3 with S3 native locking (`use_lockfile`, Terraform ≥ 1.10 or OpenTofu ≥ 1.10). */
+      type: z.literal("s3"),
+      /** Existing state bucket. */
+      bucket: text(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
+      /** Object key; default `<prefix>/<environment>/terraform.tfstate`. */
+      key: text(/^[^/].*[^/]$/, "must be an object key").optional(),
+      /** Bucket region; default the stack's region. */
+      region: text(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region").optional(),
+      /** KMS key for the state object; default SSE-S3. */
+      kmsKeyId: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).optional(),
+    }),
+  ],
+  { error: "must be one of local, s3" },
+);
+
+/** What the stack synthesizes when a model is configured. @public */
+export const PHASES = ["foundation", "serving", "all"] as const;
+
+/** The settings of one environment, every field defaulted. @public */
+export const settingsSchema = z.strictObject({
+  /** Name prefix for every resource (env `FRAUD_INFRA_PREFIX`). @defaultValue `"fraud-detection"` */
+  prefix: text(PREFIX_PATTERN, "must be lowercase letters, digits and '-', starting with a letter").default("fraud-detection"),
+  /** AWS region (env `FRAUD_INFRA_REGION`). @defaultValue `"us-east-1"` */
+  region: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).default("us-east-1"),
+  /**
+   * How far the stack goes once a model is configured (env `FRAUD_INFRA_PHASE`): `foundation`
+   * (buckets, roles, stream, queue, alarms, notebook), `serving` (+ SageMaker model and endpoint),
+   * `all` (+ scorer Lambdas, trigger and schedule). Without a model it is always the foundation.
+   * @defaultValue `"all"`
+   */
+  phase: oneOf(PHASES).default("all"),
+  /** Extra tags on every resource (added to `Project`, `Environment`, `ManagedBy`). */
+  tags: z.record(z.string().regex(TAG_KEY, { error: "invalid key: use up to 128 letters, digits, spaces or _.:/=+-@, not starting with aws:" }), z.string({ error: "must be a string" }).regex(TAG_VALUE, { error: "invalid value: use up to 256 letters, digits, spaces or _.:/=+-@" }), { error: "must be an object of tag names to values" }).default({}),
+  /** See {@link bucketSettingsSchema}. */
+  buckets: bucketSettingsSchema.prefault({}),
+  /** See {@link modelSettingsSchema}. */
+  model: modelSettingsSchema.prefault({}),
+  /** See {@link endpointSettingsSchema}. */
+  endpoint: endpointSettingsSchema.prefault({}),
+  /** See {@link notebookSettingsSchema}. */
+  notebook: notebookSettingsSchema.prefault({}),
+  /** See {@link lambdaSettingsSchema}. */
+  lambda: lambdaSettingsSchema.prefault({}),
+  /** See {@link scheduleSettingsSchema}. */
+  schedule: scheduleSettingsSchema.prefault({}),
+  /** See {@link firehoseSettingsSchema}. */
+  firehose: firehoseSettingsSchema.prefault({}),
+  /** See {@link alarmSettingsSchema}. */
+  alarms: alarmSettingsSchema.prefault({}),
+  /** See {@link backendSettingsSchema}. @defaultValue `{ type: "local" }` */
+  backend: backendSettingsSchema.default({ type: "local" }),
+});
+
+/** S3 settings shared by the two buckets. @public */
+export type BucketSettings = z.output<typeof bucketSettingsSchema>;
+/** Where the model comes from. @public */
+export type ModelSettings = z.output<typeof modelSettingsSchema>;
+/** SageMaker endpoint settings. @public */
+export type EndpointSettings = z.output<typeof endpointSettingsSchema>;
+/** Notebook instance settings. @public */
+export type NotebookSettings = z.output<typeof notebookSettingsSchema>;
+/** Lambda scorer settings. @public */
+export type LambdaSettings = z.output<typeof lambdaSettingsSchema>;
+/** EventBridge schedule settings. @public */
+export type ScheduleSettings = z.output<typeof scheduleSettingsSchema>;
+/** Firehose delivery settings. @public */
+export type FirehoseSettings = z.output<typeof firehoseSettingsSchema>;
+/** Alarm settings. @public */
+export type AlarmSettings = z.output<typeof alarmSettingsSchema>;
+/** Terraform state backend. @public */
+export type BackendSettings = z.output<typeof backendSettingsSchema>;
+/** One of {@link PHASES}. @public */
+export type Phase = (typeof PHASES)[number];
+/** Every setting of one environment, validated and defaulted. @public */
+export type Settings = z.output<typeof settingsSchema>;
+
+/** Settings that may be given per environment: any subset, nested objects merged field by field (the backend as a whole). @public */
+export type EnvironmentOverrides = z.input<typeof settingsSchema>;
+
+/**
+ * The configuration file's shape (`infra.config.json`): defaults for every environment plus
+ * per-environment overrides.
+ *
+ * @example
+ * ```json
+ * {
+ *   "prefix": "fraud-detection",
+ *   "region": "eu-west-1",
+ *   "environments": { "dev": { "endpoint": { "mode": "serverless" } }, "prod": { "alarms": { "email": "ops@example.com" } } },
+ *   "backend": { "type": "s3", "bucket": "my-terraform-state" }
+ * }
+ * ```
+ * @public
+ */
+export type InfraConfigFile = EnvironmentOverrides & {
+  /** JSON schema reference, ignored. */
+  $schema?: string;
+  /** Environment name → overrides; each becomes one stack. @defaultValue `{ "dev": {} }` */
+  environments?: Record<string, EnvironmentOverrides>;
+};
+
+/** Defaults applied before the file, the environment's overrides and env variables. @public */
+export const DEFAULTS: Readonly<Settings> = Object.freeze(settingsSchema.parse({}));

@@ -1,0 +1,71 @@
+/**
+ * Key prefixes in the artifact bucket, as `fraud-stack.json` reports them: `fraud-train sagemaker
+ * --stack` uploads training data under `dataPrefix` and training jobs write models under
+ * `modelPrefix`; the notebook's code lives under `notebookPrefix`.
+ * @public
+ */
+export const LAYOUT = Object.freeze({
+  /** Training data (train/validation/test channels). */
+  dataPrefix: "fraud-detection/data/",
+  /** Training job output and uploaded `model.tar.gz` files. */
+  modelPrefix: "fraud-detection/models/",
+  /** The notebook the stack uploads for its notebook instance. */
+  notebookPrefix: "fraud-detection/notebook/",
+});
+
+/** CloudWatch log group every SageMaker training job writes to (one per account and region). @public */
+export const TRAINING_LOG_GROUP = "/aws/sagemaker/TrainingJobs";
+
+/** The names of one environment's resources. @public */
+export interface StackNames {
+  /** `<prefix>-<environment>`, the start of every name. */
+  base: string;
+  /** Training job names start with this (`<base>-`); IAM grants only those jobs. */
+  trainingJobPrefix: string;
+  /** SageMaker execution role. */
+  sagemakerRole: string;
+  /** Managed policy for whoever runs `fraud-train sagemaker --stack`. */
+  trainerPolicy: string;
+  /** SageMaker endpoint (endpoint scoring). */
+  endpoint: string;
+  /** Firehose delivery stream. */
+  stream: string;
+  /** Scheduled scorer function. */
+  function: string;
+  /** HTTP scorer function (Function URL). */
+  httpFunction: string;
+  /** EventBridge schedule rule. */
+  scheduleRule: string;
+  /** SQS on-failure queue. */
+  failureQueue: string;
+  /** SNS alarm topic. */
+  alarmTopic: string;
+  /** Notebook instance. */
+  notebook: string;
+}
+
+/**
+ * Every resource name of an environment, derived from the prefix and environment name.
+ * @example
+ * ```ts
+ * stackNames({ prefix: "fraud-detection", environment: "dev" }).endpoint; // "fraud-detection-dev-endpoint"
+ * ```
+ * @public
+ */
+export function stackNames(config: { prefix: string; environment: string }): StackNames {
+  const base = `${config.prefix}-${config.environment}`;
+  return {
+    base,
+    trainingJobPrefix: `${base}-`,
+    sagemakerRole: `${base}-sagemaker`,
+    trainerPolicy: `${base}-trainer`,
+    endpoint: `${base}-endpoint`,
+    stream: `${base}-results`,
+    function: `${base}-scorer`,
+    httpFunction: `${base}-scorer-http`,
+    scheduleRule: `${base}-schedule`,
+    failureQueue: `${base}-scorer-failures`,
+    alarmTopic: `${base}-alarms`,
+    notebook: `${base}-notebook`,
+  };
+}

@@ -1,0 +1,125 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Construct } from "constructs";
+import { AssetType, Fn, TerraformAsset } from "cdktf";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
+import { S3Object } from "@cdktf/provider-aws/lib/s3-object/index.js";
+import { SagemakerNotebookInstance } from "@cdktf/provider-aws/lib/sagemaker-notebook-instance/index.js";
+import { SagemakerNotebookInstanceLifecycleConfiguration } from "@cdktf/provider-aws/lib/sagemaker-notebook-instance-lifecycle-configuration/index.js";
+import type { StackConfig } from "../config.js";
+import { InfraError } from "../errors.js";
+import { policyDocument } from "../policy.js";
+import { partitionOf } from "../regions.js";
+import { LAYOUT, stackNames } from "./names.js";
+import type { Storage } from "./storage.js";
+import type { TrainingAccess } from "./training.js";
+
+/** The notebook the stack uploads: the original system's steps on the stack's own bucket and role. @public */
+export const NOTEBOOK_FILE: string = fileURLToPath(new URL("../../notebook/fraud-detection.ipynb", import.meta.url));
+
+/** Where the notebook lands on the instance (the Jupyter root). @public */
+export const NOTEBOOK_HOME = "/home/ec2-user/SageMaker";
+
+/** Properties of {@link Notebook}. @public */
+export interface NotebookProps {
+  /** The resolved configuration. */
+  config: StackConfig;
+  /** The buckets. */
+  storage: Storage;
+  /** The SageMaker role the instance runs as, and the trainer policy it gets. */
+  training: TrainingAccess;
+  /** The stack outputs as `fraud-stack.json` holds them (Terraform references allowed); uploaded for the instance. */
+  stackFile: Record<string, unknown>;
+}
+
+/**
+ * The lifecycle script: fetches `fraud-stack.json` (the stack's outputs) and the stack's notebook
+ * into the Jupyter root, keeping a copy the user has edited (the latest then lands beside it as
+ * `fraud-detection.latest.ipynb`). Runs as root at every start; fails the start when S3 stays
+ * unreachable after three attempts. Written without double quotes or `$` + `{`, so it passes
+ * through Terraform's `base64encode` as is.
+ * @public
+ */
+export function onStartScript(bucket: string, stackFileKey: string, notebookKey: string): string {
+  return [
+    "#!/bin/bash",
+    "set -euo pipefail",
+    `cd ${NOTEBOOK_HOME}`,
+    "fetch() { for attempt in 1 2 3; do aws s3 cp $1 $2 --only-show-errors && return 0; sleep 5; done; return 1; }",
+    `fetch s3://${bucket}/${stackFileKey} fraud-stack.json`,
+    `fetch s3://${bucket}/${notebookKey} fraud-detection.latest.ipynb`,
+    "[ -e fraud-detection.ipynb ] || cp fraud-detection.latest.ipynb fraud-detection.ipynb",
+    "chown ec2-user:ec2-user fraud-stack.json fraud-detection.ipynb fraud-detection.latest.ipynb",
+    "",
+  ].join("\n");
+}
+
+/**
+ * The notebook instance, as in the original system, booting with a real notebook: the stack
+ * uploads `notebook/fraud-detection.ipynb` and `fraud-stack.json` (its outputs) to the artifact
+ * bucket under `fraud-detection/notebook/`, and the lifecycle configuration fetches both. The instance runs as the SageMaker role plus the trainer
+ * policy, so the notebook can upload data, train and read the job's logs, and nothing else.
+ * @public
+ */
+export class Notebook extends Construct {
+  /** The instance. */
+  readonly instance: SagemakerNotebookInstance;
+  /** The uploaded notebook object. */
+  readonly object: S3Object;
+  /** The uploaded `fraud-stack.json` object. */
+  readonly stackFile: S3Object;
+
+  constructor(scope: Construct, id: string, props: NotebookProps) {
+    super(scope, id);
+    const { config, storage, training } = props;
+    const names = stackNames(config);
+    if (!existsSync(NOTEBOOK_FILE)) throw new InfraError("ASSET_MISSING", `notebook not found: ${NOTEBOOK_FILE}`, { field: "notebook.enabled" });
+    const asset = new TerraformAsset(this, "asset", { path: NOTEBOOK_FILE, type: AssetType.FILE });
+    const key = `${LAYOUT.notebookPrefix}fraud-detection.ipynb`;
+    const stackFileKey = `${LAYOUT.notebookPrefix}fraud-stack.json`;
+    const bucket = storage.artifacts.bucket;
+    this.object = new S3Object(this, "object", {
+      bucket: bucket.bucket,
+      key,
+      source: asset.path,
+      sourceHash: createHash("md5").update(readFileSync(NOTEBOOK_FILE)).digest("hex"),
+      contentType: "application/x-ipynb+json",
+    });
+    this.stackFile = new S3Object(this, "stack-file", {
+      bucket: bucket.bucket,
+      key: stackFileKey,
+      content: `${JSON.stringify(props.stackFile, null, 2)}\n`,
+      contentType: "application/json",
+    });
+
+    const partition = partitionOf(config.region);
+    const logs = `arn:${partition}:logs:${config.region}:${training.accountId}:log-group:/aws/sagemaker/NotebookInstances`;
+    const policy = new IamRolePolicy(this, "role-policy", {
+      name: "notebook",
+      role: training.role.id,
+      policy: policyDocument([
+        { Sid: "ReadNotebook", Action: ["s3:GetObject"], Resource: [`${bucket.arn}/${LAYOUT.notebookPrefix}*`] },
+        { Sid: "NotebookLogs", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [logs, `${logs}:*`] },
+      ]),
+    });
+    const attachment = new IamRolePolicyAttachment(this, "trainer-policy", { role: training.role.name, policyArn: training.trainerPolicy.arn });
+
+    const lifecycle = new SagemakerNotebookInstanceLifecycleConfiguration(this, "lifecycle", {
+      name: `${names.base}-on-start`,
+      onStart: Fn.base64encode(onStartScript(bucket.bucket, stackFileKey, key)),
+    });
+    this.instance = new SagemakerNotebookInstance(this, "instance", {
+      name: names.notebook,
+      roleArn: training.role.arn,
+      instanceType: config.notebook.instanceType,
+      volumeSize: config.notebook.volumeSizeGb,
+      lifecycleConfigName: lifecycle.name,
+      rootAccess: "Disabled",
+      ...(storage.kmsKey ? { kmsKeyId: storage.kmsKey.keyId } : {}),
+      instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" },
+      dependsOn: [this.object, this.stackFile, policy, attachment, training.rolePolicy],
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import { Construct } from "constructs";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
+import type { StackConfig } from "../config.js";
+import { stackNames } from "./names.js";
+
+/** How long the on-failure queue keeps a message: 14 days, SQS's maximum. @public */
+export const FAILURE_RETENTION_SECONDS = 14 * 24 * 3600;
+
+/**
+ * Where what cannot be delivered goes, and who hears about it: the encrypted SQS on-failure queue
+ * (the scheduled Lambda's async on-failure destination, the EventBridge target's dead-letter queue,
+ * and where the scorer dead-letters records Firehose would not take) and the SNS topic every alarm
+ * notifies, with an optional e-mail subscription.
+ *
+ * The queue uses SQS-managed encryption (SSE-SQS) even when the buckets use the stack's KMS key:
+ * EventBridge can deliver to a queue encrypted with a customer key only when the key policy lets
+ * `events.amazonaws.com` use it. The topic carries alarm state changes only and is not encrypted:
+ * CloudWatch cannot publish to a topic under the AWS-managed `aws/sns` key.
+ * @public
+ */
+export class Notifications extends Construct {
+  /** The on-failure queue. */
+  readonly queue: SqsQueue;
+  /** The alarm topic. */
+  readonly topic: SnsTopic;
+
+  constructor(scope: Construct, id: string, config: StackConfig) {
+    super(scope, id);
+    const names = stackNames(config);
+    this.queue = new SqsQueue(this, "failures", {
+      name: names.failureQueue,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: FAILURE_RETENTION_SECONDS,
+    });
+    this.topic = new SnsTopic(this, "alarms", { name: names.alarmTopic, displayName: `${names.base} fraud detection alarms` });
+    if (config.alarms.email !== undefined) {
+      new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: config.alarms.email });
+    }
+  }
+}

@@ -1,0 +1,18 @@
+export { DEPLOY_STEPS, modelSource, runDeploy } from "./run.js";
+export type { DeployOptions, DeployResult, DeployStep, StepReport } from "./run.js";
+export { describeRemoval, runDestroy } from "./destroy.js";
+export type { DestroyOptions, DestroyResult } from "./destroy.js";
+export { resolveModel, trainingJobName, uploadUrl } from "./model.js";
+export type { ModelSource, ModelStepOptions } from "./model.js";
+export { trainOnStack } from "./train.js";
+export type { StackTrainer, StackTrainingRequest } from "./train.js";
+export { stackOutputsFromTerraform, writeStackFile } from "./outputs.js";
+export { stackOutputsSchema } from "./stack-outputs.js";
+export type { StackOutputs } from "./stack-outputs.js";
+export { PHASES, defaultStateFile, emptyState, laterPhase, loadState, removeState, saveState } from "./state.js";
+export type { DeployState, DeployedModel, Phase } from "./state.js";
+export { StackRunner, deployedVariant, openStack } from "./stack-runner.js";
+export type { PlanOutcome, StackCommandOptions, StackRunnerOptions, StackVariant } from "./stack-runner.js";
+export { getObjectBytes, headObject, parseS3Object, putObject } from "./s3.js";
+export type { ObjectHead } from "./s3.js";
+export { runPlan } from "./plan.js";

@@ -1,0 +1,229 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { MAX_ARTIFACT_BYTES, decodeModelArtifact } from "@fraud/trainer";
+import { isSageMakerError, waitForTrainingJob } from "@fraud/trainer/sagemaker";
+import type { WaitOptions } from "@fraud/trainer/sagemaker";
+import { InfraError } from "../errors.js";
+import { getObjectBytes, headObject, putObject } from "./s3.js";
+import type { StackOutputs } from "./stack-outputs.js";
+import type { DeployState, DeployedModel } from "./state.js";
+import { trainOnStack } from "./train.js";
+import type { StackTrainer } from "./train.js";
+
+/**
+ * Where the deploy gets its model: a local `model.tar.gz` (from `fraud-train local`) to upload,
+ * an existing `s3://` URL, or SageMaker training on a local `creditcard.csv`.
+ * @public
+ */
+export type ModelSource = { kind: "file"; path: string } | { kind: "url"; url: string } | { kind: "train"; data: string };
+
+/** Everything the model step needs. @public */
+export interface ModelStepOptions {
+  /** What the user asked for; `undefined` keeps the recorded model. */
+  source: ModelSource | undefined;
+  /** Train a new model even when one is recorded. */
+  retrain: boolean;
+  /** The deployed stack. */
+  stack: StackOutputs;
+  /** The deploy state (updated in place; `save` persists it). */
+  state: DeployState;
+  /** Persists `state`. */
+  save: () => Promise<void>;
+  /** S3 client in the stack's region. */
+  s3: S3Client;
+  /** SageMaker client in the stack's region (made on first use). */
+  sagemaker: () => SageMakerClient;
+  /** Linear Learner hyperparameters for training. */
+  hyperparameters: Record<string, string>;
+  /** Folder for the training outputs (`<dir>/<jobName>/metrics.json`, `report.html`, `sagemaker.json`). */
+  trainingDir: string;
+  /** Runs a training job; default {@link trainOnStack}. */
+  trainer?: StackTrainer;
+  /** Polling of the training job. */
+  waitOptions?: Omit<WaitOptions, "onUpdate" | "signal">;
+  /** One line per step. */
+  log: (line: string) => void;
+  /** Clock. */
+  now: () => Date;
+}
+
+const GZIP_TYPE = "application/x-gzip";
+
+function sha256(bytes: Uint8Array): { hex: string; base64: string } {
+  const digest = createHash("sha256").update(bytes).digest();
+  return { hex: digest.toString("hex"), base64: digest.toString("base64") };
+}
+
+/** Checks that bytes are a Linear Learner `model.tar.gz` the endpoint can serve. */
+async function checkArtifact(bytes: Uint8Array, name: string): Promise<void> {
+  try {
+    await decodeModelArtifact(bytes, name);
+  } catch (err) {
+    throw new InfraError("MODEL_INVALID", `${name.slice(0, 120)} is not a Linear Learner model.tar.gz: ${(err as Error).message.slice(0, 160)}`, { cause: err });
+  }
+}
+
+/**
+ * Where a local model is uploaded: content-addressed under the stack's model prefix,
+ * `s3://<artifactBucket>/<modelPrefix>uploads/<first 16 hex of SHA-256>/model.tar.gz`, so the
+ * same bytes always land on the same key and a new model never overwrites a served one.
+ * @public
+ */
+export function uploadUrl(stack: StackOutputs, sha256Hex: string): string {
+  return `s3://${stack.artifactBucket}/${stack.modelPrefix}uploads/${sha256Hex.slice(0, 16)}/model.tar.gz`;
+}
+
+/** The `YYYYMMDDHHmmss` (UTC) job-name suffix of {@link StackOutputs.trainingJobPrefix}. @public */
+export function trainingJobName(stack: StackOutputs, now: Date): string {
+  return `${stack.trainingJobPrefix}${now.toISOString().replace(/[-:T]/g, "").slice(0, 14)}`;
+}
+
+async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedModel> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new InfraError("MODEL_INVALID", `cannot read model ${path.slice(0, 120)} (${(err as NodeJS.ErrnoException).code ?? "error"})`, { cause: err });
+  }
+  if (bytes.length > MAX_ARTIFACT_BYTES) throw new InfraError("MODEL_INVALID", `${path.slice(0, 120)}: ${bytes.length} bytes, more than ${MAX_ARTIFACT_BYTES}`);
+  await checkArtifact(bytes, path);
+  const hash = sha256(bytes);
+  const url = uploadUrl(o.stack, hash.hex);
+  const head = await headObject(o.s3, url);
+  let etag = head?.etag ?? "";
+  if (head?.sha256Base64 === hash.base64) {
+    o.log(`model ${path} (sha256 ${hash.hex.slice(0, 12)}) is already at ${url}`);
+  } else {
+    o.log(`uploading ${path} (${bytes.length} bytes, sha256 ${hash.hex.slice(0, 12)}) to ${url}`);
+    etag = await putObject(o.s3, url, bytes, hash.base64, GZIP_TYPE);
+  }
+  return { source: "upload", modelDataUrl: url, sha256: hash.hex, etag, file: path, at: o.now().toISOString() };
+}
+
+/** Reads, checks and hashes a model already in S3. */
+async function fetchRemote(url: string, o: ModelStepOptions): Promise<{ sha256: string; etag: string }> {
+  const head = await headObject(o.s3, url);
+  if (!head) throw new InfraError("MODEL_INVALID", `model ${url.slice(0, 120)} does not exist`);
+  if (head.size > MAX_ARTIFACT_BYTES) throw new InfraError("MODEL_INVALID", `${url.slice(0, 120)}: ${head.size} bytes, more than ${MAX_ARTIFACT_BYTES}`);
+  const bytes = await getObjectBytes(o.s3, url);
+  await checkArtifact(bytes, url);
+  return { sha256: sha256(bytes).hex, etag: head.etag };
+}
+
+async function fromUrl(url: string, o: ModelStepOptions): Promise<DeployedModel> {
+  const recorded = o.state.model;
+  if (recorded?.modelDataUrl === url) {
+    const head = await headObject(o.s3, url);
+    if (head && head.etag === recorded.etag) {
+      o.log(`model ${url} unchanged (sha256 ${recorded.sha256.slice(0, 12)})`);
+      return recorded;
+    }
+  }
+  o.log(`checking model ${url}`);
+  return { source: "url", modelDataUrl: url, ...(await fetchRemote(url, o)), at: o.now().toISOString() };
+}
+
+/** Records the model a finished training job wrote, and forgets the job. */
+async function recordTrained(jobName: string, data: string, modelDataUrl: string, o: ModelStepOptions): Promise<DeployedModel> {
+  const model: DeployedModel = { source: "train", modelDataUrl, ...(await fetchRemote(modelDataUrl, o)), jobName, data, at: o.now().toISOString() };
+  o.state.training = null;
+  return model;
+}
+
+/** Forgets a training job that ended without a model (or never started), then rethrows as an {@link InfraError}. */
+async function trainingFailed(err: unknown, ended: boolean, o: ModelStepOptions): Promise<never> {
+  if (ended || isSageMakerError(err, "JOB_FAILED") || isSageMakerError(err, "JOB_STOPPED")) {
+    o.state.training = null;
+    await o.save();
+  }
+  if (err instanceof InfraError) throw err;
+  throw new InfraError("TRAINING_FAILED", (err as Error).message.slice(0, 300), { cause: err });
+}
+
+async function train(data: string, o: ModelStepOptions): Promise<DeployedModel> {
+  const jobName = trainingJobName(o.stack, o.now());
+  // Recorded before anything is sent: a deploy killed while the job runs re-attaches to it.
+  o.state.training = { jobName, data, startedAt: o.now().toISOString() };
+  await o.save();
+  o.log(`training ${jobName} on SageMaker from ${data} (s3://${o.stack.artifactBucket}/${o.stack.dataPrefix}, role ${o.stack.sagemakerRoleArn})`);
+  const trainer = o.trainer ?? trainOnStack;
+  let created = false;
+  let modelDataUrl: string;
+  try {
+    ({ modelDataUrl } = await trainer({
+      stack: o.stack,
+      data,
+      jobName,
+      outDir: join(o.trainingDir, jobName),
+      hyperparameters: o.hyperparameters,
+      clients: { s3: o.s3, sagemaker: o.sagemaker() },
+      log: o.log,
+      onJobCreated: () => {
+        created = true;
+      },
+      ...(o.waitOptions ? { waitOptions: o.waitOptions } : {}),
+    }));
+  } catch (err) {
+    return trainingFailed(err, !created, o);
+  }
+  return recordTrained(jobName, data, modelDataUrl, o);
+}
+
+async function resumeTraining(o: ModelStepOptions): Promise<DeployedModel> {
+  const { jobName, data } = o.state.training!;
+  o.log(`following training job ${jobName}, started by an earlier deploy`);
+  let url: string | undefined;
+  try {
+    const job = await waitForTrainingJob(o.sagemaker(), jobName, { ...o.waitOptions, onUpdate: (u) => o.log(`${jobName}: ${u.status} ${u.secondaryStatus}`) });
+    url = job.ModelArtifacts?.S3ModelArtifacts;
+  } catch (err) {
+    if (isSageMakerError(err, "JOB_NOT_FOUND")) {
+      o.log(`training job ${jobName} was never created; training again`);
+      return train(data, o);
+    }
+    return trainingFailed(err, false, o);
+  }
+  if (!url) return trainingFailed(new InfraError("TRAINING_FAILED", `training job ${jobName} completed without a model artifact`), true, o);
+  return recordTrained(jobName, data, url, o);
+}
+
+async function keepRecorded(recorded: DeployedModel, o: ModelStepOptions): Promise<DeployedModel> {
+  const head = await headObject(o.s3, recorded.modelDataUrl);
+  if (!head) throw new InfraError("MODEL_INVALID", `recorded model ${recorded.modelDataUrl.slice(0, 120)} no longer exists; deploy with --model FILE or --retrain`);
+  o.log(`model ${recorded.modelDataUrl} (sha256 ${recorded.sha256.slice(0, 12)}) unchanged`);
+  return recorded;
+}
+
+/**
+ * The model step of the deploy: makes sure the model the stack will serve is in S3 and recorded
+ * with its content hash, doing only what is needed — an upload of the same bytes, a URL whose
+ * ETag is unchanged, or a finished training run is not repeated, and a training job started by a
+ * deploy that stopped early is followed to its end instead of starting another.
+ *
+ * @returns The model to serve, or `null` when none was given and none is recorded.
+ * @throws {@link InfraError} `MODEL_INVALID`, `AWS_FAILED`, `TRAINING_FAILED` or `INVALID_ARGUMENT`.
+ * @public
+ */
+export async function resolveModel(o: ModelStepOptions): Promise<DeployedModel | null> {
+  const recorded = o.state.model;
+  const source = o.source;
+  if (o.state.training) {
+    if (source?.kind !== "file" && source?.kind !== "url") return resumeTraining(o);
+    o.log(`no longer following training job ${o.state.training.jobName} (it runs to its end on SageMaker)`);
+    o.state.training = null;
+  }
+  if (source?.kind === "file") return uploadLocal(source.path, o);
+  if (source?.kind === "url") return fromUrl(source.url, o);
+  if (source?.kind === "train") {
+    if (!o.retrain && recorded?.source === "train" && recorded.data === source.data) return keepRecorded(recorded, o);
+    return train(source.data, o);
+  }
+  if (o.retrain) {
+    if (recorded?.source !== "train" || !recorded.data) throw new InfraError("INVALID_ARGUMENT", "--retrain needs training data: add --data FILE (creditcard.csv)");
+    return train(recorded.data, o);
+  }
+  return recorded ? keepRecorded(recorded, o) : null;
+}

@@ -1,0 +1,64 @@
+import { mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import writeFileAtomic from "write-file-atomic";
+import { InfraError } from "../errors.js";
+import { stackOutputsSchema } from "./stack-outputs.js";
+import type { StackOutputs } from "./stack-outputs.js";
+
+/** `camelCase` → `snake_case`, the Terraform output name of a `fraud-stack.json` field. */
+function snake(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** Fields that may be `null` in `fraud-stack.json`; Terraform drops outputs whose value is null. */
+const NULLABLE = new Set(["endpointName"]);
+
+/**
+ * Builds `fraud-stack.json` from `terraform output -json` (output name → value): each field is
+ * read from the output of the same name in snake_case (`artifactBucket` ← `artifact_bucket`),
+ * `environment` falls back to the deployed environment, and a nullable field with no output is `null`.
+ *
+ * @example
+ * ```ts
+ * const stack = stackOutputsFromTerraform(await terraform.outputs(), "dev");
+ * ```
+ * @throws {@link InfraError} `OUTPUTS_INVALID` naming the missing or bad output.
+ * @public
+ */
+export function stackOutputsFromTerraform(outputs: Record<string, unknown>, environment: string): StackOutputs {
+  const doc: Record<string, unknown> = { version: 1 };
+  for (const key of Object.keys(stackOutputsSchema.shape)) {
+    if (key === "version") continue;
+    const value = outputs[snake(key)];
+    if (value !== undefined) doc[key] = value;
+    else if (key === "environment") doc[key] = environment;
+    else if (NULLABLE.has(key)) doc[key] = null;
+  }
+  const parsed = stackOutputsSchema.safeParse(doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = String(issue.path[0] ?? "");
+    const got = doc[field];
+    throw new InfraError(
+      "OUTPUTS_INVALID",
+      got === undefined
+        ? `terraform output has no "${snake(field)}" (needed for fraud-stack.json field ${field})`
+        : `terraform output "${snake(field)}": ${issue.message} (got ${JSON.stringify(got).slice(0, 80)})`,
+      { cause: parsed.error },
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Writes `fraud-stack.json` atomically when its content changes; returns whether it did.
+ * @public
+ */
+export async function writeStackFile(file: string, outputs: StackOutputs): Promise<boolean> {
+  const text = `${JSON.stringify(outputs, null, 2)}\n`;
+  const current = await readFile(file, "utf8").catch(() => undefined);
+  if (current === text) return false;
+  await mkdir(dirname(file), { recursive: true });
+  await writeFileAtomic(file, text);
+  return true;
+}

@@ -1,0 +1,230 @@
+import { join, resolve } from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import type { WaitOptions } from "@fraud/trainer/sagemaker";
+import { InfraError } from "../errors.js";
+import { resolveModel } from "./model.js";
+import type { ModelSource } from "./model.js";
+import { stackOutputsFromTerraform, writeStackFile } from "./outputs.js";
+import { openStack } from "./stack-runner.js";
+import type { StackCommandOptions, StackRunner } from "./stack-runner.js";
+import type { StackOutputs } from "./stack-outputs.js";
+import { laterPhase, loadState, saveState } from "./state.js";
+import type { DeployState, DeployedModel, Phase } from "./state.js";
+import type { StackTrainer } from "./train.js";
+
+/** The steps of a deploy, in order. @public */
+export const DEPLOY_STEPS = ["foundation", "outputs", "model", "serving", "all"] as const;
+
+/** One of {@link DEPLOY_STEPS}. @public */
+export type DeployStep = (typeof DEPLOY_STEPS)[number];
+
+/** Options of {@link runDeploy}. @public */
+export interface DeployOptions extends StackCommandOptions {
+  /** Stack outputs file. @defaultValue `fraud-stack.json` */
+  stackFile?: string;
+  /** Where the model comes from; default the recorded one, else the configured `model.dataUrl`. */
+  model?: ModelSource;
+  /** Train a new model (with `model: {kind: "train"}` or the recorded training data) and roll the endpoint to it. */
+  retrain?: boolean;
+  /** Linear Learner hyperparameters for training. */
+  hyperparameters?: Record<string, string>;
+  /** Stop after this step. @defaultValue `"all"` */
+  until?: DeployStep;
+  /** AWS clients to use (tests, custom endpoints); default clients in the stack's region. */
+  clients?: { s3?: S3Client; sagemaker?: SageMakerClient };
+  /** Training runner; default `fraud-train sagemaker` with the stack. */
+  trainer?: StackTrainer;
+  /** Polling of a training job. */
+  waitOptions?: Omit<WaitOptions, "onUpdate" | "signal">;
+  /** Progress lines. */
+  log?: (line: string) => void;
+  /** Clock. */
+  now?: () => Date;
+}
+
+/** What one step did. @public */
+export interface StepReport {
+  /** The step. */
+  step: DeployStep;
+  /** `applied`: terraform changed something; `unchanged`: nothing to do; `done`: work done outside terraform. */
+  status: "applied" | "unchanged" | "done";
+  /** One line of detail. */
+  detail: string;
+}
+
+/** What {@link runDeploy} did. @public */
+export interface DeployResult {
+  /** Steps run, in order. */
+  steps: StepReport[];
+  /** `fraud-stack.json` contents (absent when stopped before the outputs). */
+  stack?: StackOutputs;
+  /** The model served (`null` when none is known yet: the foundation only). */
+  model: DeployedModel | null;
+  /** Path of the state file. */
+  stateFile: string;
+  /** Path of `fraud-stack.json`. */
+  stackFile: string;
+}
+
+/** Per-run context shared by the steps. */
+interface Run {
+  o: DeployOptions;
+  env: NodeJS.ProcessEnv;
+  state: DeployState;
+  stateFile: string;
+  stackFile: string;
+  runner: StackRunner;
+  steps: StepReport[];
+  log: (line: string) => void;
+  now: () => Date;
+  /** Hash of the last configuration planned with no pending changes in this run. */
+  clean?: string;
+  save: () => Promise<void>;
+}
+
+function report(run: Run, step: DeployStep, status: StepReport["status"], detail: string): void {
+  run.steps.push({ step, status, detail });
+  run.log(`${step}: ${detail}`);
+}
+
+function modelVariant(run: Run, model: DeployedModel | null): { modelDataUrl: string | null; extra: Record<string, string> } {
+  if (!model) return { modelDataUrl: null, extra: {} };
+  const version = run.env["FRAUD_INFRA_MODEL_VERSION"] ?? model.jobName ?? `sha256-${model.sha256.slice(0, 12)}`;
+  return { modelDataUrl: model.modelDataUrl, extra: { FRAUD_INFRA_MODEL_VERSION: version } };
+}
+
+/**
+ * Applies the stack as `phase` (never less than what a previous run applied, so nothing deployed
+ * is planned away) with `model`: synth, then validate + plan, and apply only when the plan has changes.
+ */
+async function applyPhase(run: Run, step: Phase, model: DeployedModel | null): Promise<void> {
+  const phase = laterPhase(run.state.phase, step);
+  const config = run.runner.synth({ phase, ...modelVariant(run, model) });
+  const as = phase === step ? "" : ` (as ${phase}: already deployed)`;
+  if (run.clean === config) {
+    report(run, step, "unchanged", `same configuration as the previous step${as}: no changes`);
+    return;
+  }
+  const outcome = await run.runner.planAndApply(join(run.runner.dir, `deploy-${phase}.tfplan`), config, async () => {
+    // Recorded before the apply: after a failure the next run plans at least this phase.
+    run.state.phase = phase;
+    await run.save();
+  });
+  run.state.phase = laterPhase(run.state.phase, phase);
+  run.state.applied[phase] = { at: run.now().toISOString(), config, changed: outcome.changed };
+  await run.save();
+  run.clean = config;
+  report(run, step, outcome.changed ? "applied" : "unchanged", `${outcome.changed ? "applied" : "no changes"}${as}`);
+}
+
+async function writeOutputs(run: Run): Promise<StackOutputs> {
+  const tf = await run.runner.tf();
+  const stack = stackOutputsFromTerraform(await tf.outputs(), run.o.environment);
+  const changed = await writeStackFile(run.stackFile, stack);
+  report(run, "outputs", "done", `${changed ? "wrote" : "unchanged"} ${run.stackFile}`);
+  return stack;
+}
+
+function clients(run: Run, stack: StackOutputs): { s3: S3Client; sagemaker: () => SageMakerClient; close: () => void } {
+  const made: { s3?: S3Client; sm?: SageMakerClient } = {};
+  const s3 = run.o.clients?.s3 ?? (made.s3 = new S3Client({ region: stack.region }));
+  return {
+    s3,
+    sagemaker: () => run.o.clients?.sagemaker ?? (made.sm ??= new SageMakerClient({ region: stack.region })),
+    close: () => {
+      made.s3?.destroy();
+      made.sm?.destroy();
+    },
+  };
+}
+
+async function modelStep(run: Run, stack: StackOutputs): Promise<DeployedModel | null> {
+  const c = clients(run, stack);
+  try {
+    const before = run.state.model;
+    const model = await resolveModel({
+      source: run.o.model,
+      retrain: run.o.retrain ?? false,
+      stack,
+      state: run.state,
+      save: run.save,
+      s3: c.s3,
+      sagemaker: c.sagemaker,
+      hyperparameters: run.o.hyperparameters ?? {},
+      trainingDir: join(run.o.cwd, ".fraud", "training"),
+      log: run.log,
+      now: run.now,
+      ...(run.o.trainer ? { trainer: run.o.trainer } : {}),
+      ...(run.o.waitOptions ? { waitOptions: run.o.waitOptions } : {}),
+    });
+    if (!model) {
+      report(run, "model", "done", "no model yet: the foundation is deployed; add --model FILE (from fraud-train local) or --train --data FILE");
+      return null;
+    }
+    run.state.model = model;
+    await run.save();
+    const same = before?.sha256 === model.sha256 && before.modelDataUrl === model.modelDataUrl;
+    report(run, "model", same ? "unchanged" : "done", `${model.modelDataUrl} (sha256 ${model.sha256.slice(0, 12)}, ${model.source})`);
+    return model;
+  } finally {
+    c.close();
+  }
+}
+
+/** The model flags, else the configured `model.dataUrl` (`FRAUD_INFRA_MODEL_DATA_URL`, the file, or `sagemaker.json`). */
+function configuredModel(o: DeployOptions, runner: StackRunner): ModelSource | undefined {
+  if (o.model) return o.model;
+  const url = runner.config().model.dataUrl;
+  return url ? { kind: "url", url } : undefined;
+}
+
+/**
+ * The phased deploy behind `nx run infra:deploy`: foundation → `fraud-stack.json` → a model →
+ * serving → scorer, trigger and schedule. Every step is idempotent: `terraform plan` with no
+ * changes skips the apply, a model already in S3 with the same hash is not uploaded again, and the
+ * state file (`.fraud/deploy-<env>.json`) lets a run after a failure continue where it stopped.
+ *
+ * @example
+ * ```ts
+ * const result = await runDeploy({ environment: "dev", cwd: "packages/infra", model: { kind: "file", path: "runs/local/model.tar.gz" } });
+ * for (const s of result.steps) console.log(s.step, s.status, s.detail);
+ * ```
+ * @throws {@link InfraError} with the failing step's code (`COMMAND_FAILED`, `MODEL_INVALID`, …).
+ * @public
+ */
+export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
+  const { runner, env, stateFile } = openStack(o);
+  const stackFile = resolve(o.cwd, o.stackFile ?? "fraud-stack.json");
+  const until = DEPLOY_STEPS.indexOf(o.until ?? "all");
+  const state = await loadState(stateFile, o.environment);
+  const now = o.now ?? (() => new Date());
+  const source = configuredModel(o, runner);
+  const run: Run = { o: { ...o, ...(source ? { model: source } : {}) }, env, state, stateFile, stackFile, runner, steps: [], log: o.log ?? (() => {}), now, save: () => saveState(stateFile, state, now()) };
+  const result = (stack?: StackOutputs): DeployResult => ({ steps: run.steps, ...(stack ? { stack } : {}), model: state.model, stateFile, stackFile });
+
+  await applyPhase(run, "foundation", state.phase && state.phase !== "foundation" ? state.model : null);
+  if (until < 1) return result();
+  let stack = await writeOutputs(run);
+  if (until < 2) return result(stack);
+  const model = await modelStep(run, stack);
+  if (!model || until < 3) return result(stack);
+  await applyPhase(run, "serving", model);
+  if (until < 4) return result(stack);
+  await applyPhase(run, "all", model);
+  stack = await writeOutputs(run);
+  return result(stack);
+}
+
+/** Rejects contradictory model flags with one line. @throws {@link InfraError} `INVALID_ARGUMENT`. @public */
+export function modelSource(flags: { model?: string; modelUrl?: string; train?: boolean; data?: string; retrain?: boolean }): ModelSource | undefined {
+  const given = [flags.model !== undefined, flags.modelUrl !== undefined, flags.train === true].filter(Boolean).length;
+  if (given > 1) throw new InfraError("INVALID_ARGUMENT", "give only one of --model FILE, --model-url S3URL and --train");
+  if (flags.data !== undefined && !flags.train && !flags.retrain) throw new InfraError("INVALID_ARGUMENT", "--data is for --train or --retrain");
+  if (flags.train && flags.data === undefined) throw new InfraError("INVALID_ARGUMENT", "--train needs --data FILE (creditcard.csv)");
+  if (flags.retrain && (flags.model !== undefined || flags.modelUrl !== undefined)) throw new InfraError("INVALID_ARGUMENT", "--retrain trains on SageMaker: use it with --data FILE, not --model or --model-url");
+  if (flags.model !== undefined) return { kind: "file", path: flags.model };
+  if (flags.modelUrl !== undefined) return { kind: "url", url: flags.modelUrl };
+  if (flags.data !== undefined) return { kind: "train", data: flags.data };
+  return undefined;
+}

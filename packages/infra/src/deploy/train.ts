@@ -1,0 +1,60 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { runSageMakerTraining } from "@fraud/trainer/sagemaker";
+import type { WaitOptions } from "@fraud/trainer/sagemaker";
+import type { StackOutputs } from "./stack-outputs.js";
+
+/** One SageMaker training run against the deployed stack. @public */
+export interface StackTrainingRequest {
+  /** The deployed stack: its artifact bucket, prefixes, role and region. */
+  stack: StackOutputs;
+  /** `creditcard.csv` to split, encode and upload. */
+  data: string;
+  /** Training job name (`<trainingJobPrefix><yyyyMMddHHmmss>`). */
+  jobName: string;
+  /** Where `metrics.json`, `report.html` and `sagemaker.json` go. */
+  outDir: string;
+  /** Linear Learner hyperparameters. */
+  hyperparameters: Record<string, string>;
+  /** Clients in the stack's region. */
+  clients: { s3: S3Client; sagemaker: SageMakerClient };
+  /** Progress lines. */
+  log: (line: string) => void;
+  /** Called once the training job exists (it is billed from then on). */
+  onJobCreated?: (jobName: string) => void;
+  /** Polling of the job. */
+  waitOptions?: Omit<WaitOptions, "onUpdate" | "signal">;
+}
+
+/** Trains a model and returns where SageMaker wrote it. @public */
+export type StackTrainer = (request: StackTrainingRequest) => Promise<{ modelDataUrl: string }>;
+
+/**
+ * The default {@link StackTrainer}: `fraud-train sagemaker` with the stack's bucket, data prefix,
+ * role and region, waiting for the job and evaluating its model on the held-out split.
+ *
+ * @example
+ * ```ts
+ * const { modelDataUrl } = await trainOnStack({ stack, data: "creditcard.csv", jobName: "fraud-dev-20260101000000", outDir: "runs", hyperparameters: {}, clients, log: console.log });
+ * ```
+ * @public
+ */
+export const trainOnStack: StackTrainer = async (r) => {
+  const result = await runSageMakerTraining({
+    data: r.data,
+    bucket: r.stack.artifactBucket,
+    prefix: r.stack.dataPrefix,
+    roleArn: r.stack.sagemakerRoleArn,
+    region: r.stack.region,
+    jobName: r.jobName,
+    hyperparameters: r.hyperparameters,
+    wait: true,
+    outDir: r.outDir,
+    clients: r.clients,
+    onStep: r.log,
+    ...(r.onJobCreated ? { onJobCreated: r.onJobCreated } : {}),
+    onUpdate: (u) => r.log(`${r.jobName}: ${u.status} ${u.secondaryStatus}${u.message ? ` (${u.message})` : ""}`),
+    ...(r.waitOptions ? { waitOptions: r.waitOptions } : {}),
+  });
+  return { modelDataUrl: result.record!.modelDataUrl };
+};

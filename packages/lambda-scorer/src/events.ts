@@ -1,0 +1,90 @@
+/**
+ * The events the handlers accept, as zod schemas: EventBridge scheduled events and Function URL /
+ * API Gateway HTTP API (payload 2.0) requests.
+ * @packageDocumentation
+ */
+import { z } from "zod";
+import { MAX_BATCH_SIZE } from "./config.js";
+import { ScorerError, quote } from "./errors.js";
+import { describeIssue } from "./issues.js";
+
+/**
+ * An EventBridge scheduled event (`rate(1 minute)`). `id` seeds the simulator, so a retried event
+ * regenerates the same transactions; `time` is their clock origin; `detail.count` (1–10,000)
+ * overrides `BATCH_SIZE`. Other fields are ignored.
+ * @public
+ */
+export const scheduledEventSchema = z.looseObject({
+  /** Unique event id. */
+  id: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).max(256, { error: "must be at most 256 characters" }),
+  /** Event time, ISO 8601. */
+  time: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }),
+  /** Optional overrides. */
+  detail: z
+    .looseObject({
+      /** Transactions to draw instead of `BATCH_SIZE`. */
+      count: z.int({ error: `must be an integer from 1 to ${MAX_BATCH_SIZE}` }).min(1, { error: `must be an integer from 1 to ${MAX_BATCH_SIZE}` }).max(MAX_BATCH_SIZE, { error: `must be an integer from 1 to ${MAX_BATCH_SIZE}` }).optional(),
+    }, { error: "must be an object" })
+    .optional(),
+});
+
+/** A validated scheduled event. @public */
+export type ScheduledEvent = z.infer<typeof scheduledEventSchema>;
+
+/**
+ * A Function URL / API Gateway HTTP API (payload 2.0) request; the fields the handler reads.
+ * @public
+ */
+export const httpEventSchema = z.looseObject({
+  /** Request body. */
+  body: z.string({ error: "must be a string" }).nullish(),
+  /** Whether `body` is base64. */
+  isBase64Encoded: z.boolean({ error: "must be a boolean" }).optional(),
+  /** Request headers (lower-case names). */
+  headers: z.record(z.string(), z.string().optional(), { error: "must be an object of strings" }).nullish(),
+  /** Request context; `http.method` is checked. */
+  requestContext: z
+    .looseObject({
+      /** HTTP details. */
+      http: z.looseObject({ method: z.string({ error: "must be a string" }).optional() }, { error: "must be an object" }).optional(),
+    }, { error: "must be an object" })
+    .optional(),
+});
+
+/** A validated HTTP request. @public */
+export type HttpEvent = z.infer<typeof httpEventSchema>;
+
+function parseWith<T>(schema: z.ZodType<T>, name: string, event: unknown): T {
+  if (typeof event !== "object" || event === null || Array.isArray(event)) {
+    throw new ScorerError("INVALID_ARGUMENT", `${name} must be an object (got ${quote(event)})`);
+  }
+  const parsed = schema.safeParse(event);
+  if (!parsed.success) throw new ScorerError("INVALID_ARGUMENT", describeIssue(name, parsed.error.issues[0]!, event));
+  return parsed.data;
+}
+
+/**
+ * Validates a scheduled event.
+ * @throws {@link ScorerError} `INVALID_ARGUMENT` naming the field and quoting the value.
+ * @example
+ * ```ts
+ * parseScheduledEvent({ id: "5a1c…", time: "2025-06-01T12:00:00Z", detail: {} });
+ * ```
+ * @public
+ */
+export function parseScheduledEvent(event: unknown): ScheduledEvent {
+  return parseWith(scheduledEventSchema, "event", event);
+}
+
+/**
+ * Validates an HTTP request event.
+ * @throws {@link ScorerError} `INVALID_ARGUMENT` naming the field and quoting the value.
+ * @example
+ * ```ts
+ * parseHttpEvent({ requestContext: { http: { method: "POST" } }, body: "[]" });
+ * ```
+ * @public
+ */
+export function parseHttpEvent(event: unknown): HttpEvent {
+  return parseWith(httpEventSchema, "event", event);
+}

@@ -1,0 +1,110 @@
+/**
+ * What the handlers need, made once per cold start: configuration, Powertools Logger and Metrics,
+ * AWS SDK clients (created on first use) and the container's delivery ledger.
+ * @packageDocumentation
+ */
+import { FirehoseClient } from "@aws-sdk/client-firehose";
+import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import type { ScorerConfig } from "./config.js";
+import type { QueueSender } from "./deadletter.js";
+import type { FirehoseSender } from "./delivery.js";
+import { createDeliveryLedger } from "./ledger.js";
+import type { DeliveryLedger } from "./ledger.js";
+import { loadEmbeddedModel, s3ModelFetcher } from "./model.js";
+import type { ModelFetcher } from "./model.js";
+import type { RetryPolicy } from "./retry.js";
+import { createEmbeddedScorer, createEndpointScorer } from "./scorers.js";
+import type { InvokeSender, Scorer } from "./scorers.js";
+
+/** Everything a handler needs, made once per cold start. @public */
+export interface ScorerRuntime {
+  /** Validated configuration. */
+  readonly config: ScorerConfig;
+  /** Structured JSON logger. */
+  readonly logger: Logger;
+  /** CloudWatch EMF metrics. */
+  readonly metrics: Metrics;
+  /** Firehose client. */
+  readonly firehose: FirehoseSender;
+  /** SQS client for the on-failure queue. */
+  readonly sqs: QueueSender;
+  /** What this container already handed off, per scheduled event. */
+  readonly ledger: DeliveryLedger;
+  /** Back-off settings of the retry loop (tests inject a manual clock's sleep). */
+  readonly retry: Omit<RetryPolicy, "remainingMs">;
+  /** The scorer; the embedded model is loaded once, and again after a failed load. */
+  getScorer(): Promise<Scorer>;
+}
+
+/** Clients and tools {@link createRuntime} would otherwise make itself. @public */
+export interface RuntimeOverrides {
+  /** Logger. */
+  logger?: Logger;
+  /** Metrics. */
+  metrics?: Metrics;
+  /** Firehose client. */
+  firehose?: FirehoseSender;
+  /** SQS client. */
+  sqs?: QueueSender;
+  /** SageMaker runtime client. */
+  sagemaker?: InvokeSender;
+  /** Reads the model artifact (embedded mode). @defaultValue S3 `GetObject` */
+  fetchModel?: ModelFetcher;
+  /** Ledger. */
+  ledger?: DeliveryLedger;
+  /** Retry settings. */
+  retry?: Omit<RetryPolicy, "remainingMs">;
+}
+
+/**
+ * Builds the per-cold-start runtime. The AWS SDK clients honour `AWS_ENDPOINT_URL_FIREHOSE`,
+ * `AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME`, `AWS_ENDPOINT_URL_S3` and `AWS_ENDPOINT_URL_SQS`.
+ * @example
+ * ```ts
+ * const runtime = createRuntime(parseScorerEnv(process.env));
+ * await runtime.getScorer(); // in embedded mode: loads the model now, during init
+ * ```
+ * @public
+ */
+export function createRuntime(config: ScorerConfig, overrides: RuntimeOverrides = {}): ScorerRuntime {
+  const logger = overrides.logger ?? new Logger({ serviceName: config.serviceName, logLevel: config.logLevel });
+  const metrics = overrides.metrics ?? new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
+  let scorer: Promise<Scorer> | undefined;
+
+  const makeScorer = async (): Promise<Scorer> => {
+    if (config.scoringMode === "endpoint") {
+      return createEndpointScorer({
+        client: overrides.sagemaker ?? new SageMakerRuntimeClient({}),
+        endpointName: config.endpointName!,
+        contentType: config.contentType,
+        maxRowsPerRequest: config.maxRowsPerRequest,
+      });
+    }
+    const uri = config.modelS3Uri!;
+    const started = performance.now();
+    const model = await loadEmbeddedModel(uri, { fetch: overrides.fetchModel ?? s3ModelFetcher(), maxBytes: config.modelMaxBytes });
+    const ms = Math.round(performance.now() - started);
+    logger.info("model loaded", { model: uri, featureDim: model.featureDim, predictorType: model.predictorType, ms });
+    return createEmbeddedScorer(model, uri);
+  };
+
+  return {
+    config,
+    logger,
+    metrics,
+    firehose: overrides.firehose ?? new FirehoseClient({}),
+    sqs: overrides.sqs ?? new SQSClient({}),
+    ledger: overrides.ledger ?? createDeliveryLedger(),
+    retry: overrides.retry ?? {},
+    getScorer() {
+      scorer ??= makeScorer().catch((err: unknown) => {
+        scorer = undefined;
+        throw err;
+      });
+      return scorer;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * `@fraud/trainer/aws`: the AWS facts the trainer and the infrastructure must agree on, without
+ * the AWS SDK (only zod) — region → partition and DNS suffix, the Linear Learner image of each
+ * region, S3 URIs, SageMaker name rules, the `sagemaker.json` record and the deployed stack's
+ * outputs (`fraud-stack.json`).
+ *
+ * @example
+ * ```ts
+ * import { linearLearnerImage, partitionOf, parseStackOutputs } from "@fraud/trainer/aws";
+ * partitionOf("us-isob-east-1"); // "aws-iso-b"
+ * linearLearnerImage("eu-west-1"); // "438346466558.dkr.ecr.eu-west-1.amazonaws.com/linear-learner:1"
+ * ```
+ * @packageDocumentation
+ */
+export { SageMakerError, isSageMakerError } from "./aws/errors.js";
+export type { SageMakerErrorCode } from "./aws/errors.js";
+export { dnsSuffix, partitionOf } from "./aws/partitions.js";
+export type { Partition } from "./aws/partitions.js";
+export { LINEAR_LEARNER_REGISTRIES, linearLearnerImage } from "./aws/images.js";
+export type { LinearLearnerRegistry } from "./aws/images.js";
+export { formatS3Uri, parseS3Uri, s3UriSchema } from "./aws/s3.js";
+export type { S3Location } from "./aws/s3.js";
+export { SAGEMAKER_NAME_RULES, trainingJobName, validateSageMakerName } from "./aws/names.js";
+export type { SageMakerNameKind, SageMakerNameRule } from "./aws/names.js";
+export { sagemakerJobRecordSchema } from "./aws/record.js";
+export type { SageMakerJobRecord } from "./aws/record.js";
+export { parseStackOutputs, stackOutputsSchema } from "./aws/stack.js";
+export type { StackOutputs } from "./aws/stack.js";

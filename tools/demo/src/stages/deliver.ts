@@ -1,0 +1,65 @@
+/**
+ * Stage 6: Firehose flushed, every GZIP object read back, and each transaction accounted for:
+ * delivered exactly once, or in the on-failure destination, or refused to its HTTP caller — never
+ * nowhere.
+ * @packageDocumentation
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import type { FirehoseServer } from "@fraud/local-aws";
+import { runStage } from "../stages.js";
+import type { Reporter, StageTimes } from "../stages.js";
+import { rel } from "./data.js";
+import { FIREHOSE_PREFIX } from "./serve.js";
+import type { StreamResult } from "./stream.js";
+
+/** How the stream's transactions ended up. @internal */
+export interface DeliveryCheck {
+  /** Distinct transactions in the GZIP objects. */
+  delivered: number;
+  /** Transactions found nowhere: not delivered, not dead-lettered, not refused to a caller. */
+  lost: number;
+  /** Extra copies in the GZIP objects. */
+  duplicates: number;
+  /** Transactions not delivered whose event is in the on-failure destination. */
+  deadLettered: number;
+  /** Transactions not delivered whose HTTP caller was told. */
+  refused: number;
+  /** GZIP objects written. */
+  objects: number;
+}
+
+/** Counts each transaction id in the objects. */
+async function readDelivered(firehoseDir: string, keys: readonly string[]): Promise<{ seen: Map<string, number>; lines: number }> {
+  const seen = new Map<string, number>();
+  let lines = 0;
+  for (const key of keys) {
+    const text = gunzipSync(await readFile(join(firehoseDir, key))).toString("utf8");
+    for (const line of text.split("\n")) {
+      if (line === "") continue;
+      lines++;
+      const id = (JSON.parse(line) as { transactionId: string }).transactionId;
+      seen.set(id, (seen.get(id) ?? 0) + 1);
+    }
+  }
+  return { seen, lines };
+}
+
+/** Stage `deliver`: fails when any transaction was lost or duplicated. @internal */
+export function checkDelivery(firehose: FirehoseServer, firehoseDir: string, streamed: StreamResult, reporter: Reporter, times: StageTimes): Promise<DeliveryCheck> {
+  return runStage("deliver", reporter, times, "flushing Firehose and checking the GZIP objects", async () => {
+    await firehose.flush();
+    const { seen, lines } = await readDelivered(firehoseDir, firehose.objects);
+    const check: DeliveryCheck = { delivered: seen.size, lost: 0, duplicates: lines - seen.size, deadLettered: 0, refused: 0, objects: firehose.objects.length };
+    for (const id of streamed.expected) {
+      if (seen.has(id)) continue;
+      if (streamed.deadLetteredIds.has(id)) check.deadLettered++;
+      else if (streamed.refused.has(id)) check.refused++;
+      else check.lost++;
+    }
+    if (check.lost > 0 || check.duplicates > 0) throw new Error(`${check.lost} transaction(s) lost and ${check.duplicates} duplicated in ${check.objects} object(s)`);
+    const undelivered = check.deadLettered + check.refused > 0 ? `; ${check.deadLettered} in the on-failure destination, ${check.refused} refused to HTTP callers` : "";
+    return [check, `${check.delivered} records in ${check.objects} GZIP object(s) → ${rel(join(firehoseDir, FIREHOSE_PREFIX))}, none lost, none duplicated${undelivered}`];
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * Stage 4: the local SageMaker endpoint serving the trained model, the local Firehose, and the
+ * bundled Lambda in its own process with the real SDK clients pointed at them.
+ * @packageDocumentation
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { scorerEnv } from "@fraud/lambda-scorer/config";
+import { startEndpoint, startFirehose } from "@fraud/local-aws";
+import type { EndpointServer, FirehoseServer } from "@fraud/local-aws";
+import { startLambda } from "../lambda-host.js";
+import type { LambdaHost } from "../lambda-host.js";
+import { jsonLinesDestination } from "../on-failure.js";
+import type { OnFailureDestination } from "../on-failure.js";
+import type { ResolvedOptions } from "../options.js";
+import { runStage } from "../stages.js";
+import type { Reporter, StageTimes } from "../stages.js";
+
+/** The delivery stream the Lambda writes to. @internal */
+export const STREAM_NAME = "fraud-detection-stream";
+/** The endpoint the Lambda invokes. @internal */
+export const ENDPOINT_NAME = "fraud-detection-endpoint";
+/** The model version the Lambda writes with every score. @internal */
+export const MODEL_VERSION = "local-1";
+/** Where Firehose lands objects, as the original stack configures it. @internal */
+export const FIREHOSE_PREFIX = "fraud-detection/firehose/";
+
+/** The running services of a run. @internal */
+export interface Services {
+  /** The local SageMaker endpoint. */
+  endpoint?: EndpointServer;
+  /** The local Firehose. */
+  firehose?: FirehoseServer;
+  /** The bundled Lambda. */
+  lambda?: LambdaHost;
+  /** Where failed asynchronous invocations go. */
+  onFailure: OnFailureDestination;
+  /** The folder playing the output bucket. */
+  firehoseDir: string;
+  /** The on-failure destination's file. */
+  onFailureFile: string;
+  /** The Lambda's log. */
+  lambdaLog: string;
+}
+
+/**
+ * The Lambda's environment: what the Lambda runtime sets, the SDKs' endpoints pointed at the local
+ * services, and the scorer's configuration written by its own `scorerEnv` (every setting not given
+ * keeps the scorer's default).
+ */
+function lambdaEnvironment(o: ResolvedOptions, endpoint: EndpointServer, firehose: FirehoseServer): Record<string, string> {
+  return {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: endpoint.url,
+    AWS_ENDPOINT_URL_FIREHOSE: firehose.url,
+    ...scorerEnv({ scoringMode: "endpoint", endpointName: ENDPOINT_NAME, deliveryStreamName: STREAM_NAME, batchSize: o.batchSize, modelVersion: MODEL_VERSION }),
+  };
+}
+
+/** Stops whatever is running; never throws. @internal */
+export async function stopServices(s: Services): Promise<void> {
+  await s.lambda?.close().catch(() => undefined);
+  await s.endpoint?.close().catch(() => undefined);
+  await s.firehose?.close().catch(() => undefined);
+}
+
+/** Stage `serve`: fills `services` as each one starts, so a failure still stops the others. @internal */
+export function startServices(o: ResolvedOptions, modelFile: string, services: Services, reporter: Reporter, times: StageTimes): Promise<void> {
+  return runStage("serve", reporter, times, "starting the local SageMaker endpoint, Firehose and the bundled Lambda", async () => {
+    if (!existsSync(o.lambdaZip)) throw new Error(`${o.lambdaZip} is missing: run "npx nx run lambda-scorer:bundle"`);
+    const endpoint = (services.endpoint = await startEndpoint({ model: modelFile, name: ENDPOINT_NAME }));
+    const firehose = (services.firehose = await startFirehose({ dir: services.firehoseDir, failRate: o.failRate, seed: o.seed, bufferSeconds: 60, streamName: STREAM_NAME, prefix: FIREHOSE_PREFIX }));
+    const lambda = (services.lambda = await startLambda(o.lambdaZip, lambdaEnvironment(o, endpoint, firehose), services.lambdaLog));
+    return [undefined, `endpoint ${endpoint.url}, firehose ${firehose.url}, Lambda cold start ${lambda.importMs.toFixed(0)} ms`];
+  });
+}
+
+/** The services' files under the run's folder, nothing started yet. @internal */
+export function plannedServices(o: ResolvedOptions): Services {
+  const onFailureFile = join(o.out, "on-failure.jsonl");
+  return { onFailure: jsonLinesDestination(onFailureFile), firehoseDir: join(o.out, "s3"), onFailureFile, lambdaLog: join(o.out, "lambda.log") };
+}
