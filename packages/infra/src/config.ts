@@ -37,4 +37,3 @@ export type { EnvKind } from "./config/env.js";
 export { loadConfig, resolveConfig } from "./config/resolve.js";
 export type { LoadConfigOptions, ResolvedModel, StackConfig } from "./config/resolve.js";
 export { readSageMakerJson } from "./config/sagemaker-json.js";
-export type { SageMakerJobInfo } from "./config/sagemaker-json.js";

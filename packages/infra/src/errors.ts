@@ -3,8 +3,9 @@
  *
  * - `CONFIG_NOT_FOUND` — the configuration file (or the `sagemaker.json` it names) does not exist.
  * - `CONFIG_PARSE` — a configuration file is not valid JSON.
- * - `INVALID_ARGUMENT` — a configuration value (file, environment override or option) is out of
- *   range, of the wrong type or unknown; `field` names it.
+ * - `INVALID_ARGUMENT` — a configuration value (file, environment override) or a command-line flag
+ *   is out of range, of the wrong type, unknown, or contradicts another; `field` names a
+ *   configuration field.
  * - `ASSET_MISSING` — a file the stack uploads (the Lambda zip, the notebook) does not exist.
  * - `WILDCARD_POLICY` — an IAM statement uses a wildcard action, or a `*` resource for an action
  *   that accepts a narrower one (raised while building a policy, or by the synth-time check of
@@ -14,7 +15,6 @@
  * - `CREDENTIALS_MISSING` — no AWS credentials are configured for `plan`, `deploy` or `destroy`.
  * - `STACK_MISSING` — the synthesized stack folder for an environment does not exist (run `synth`).
  * - `COMMAND_FAILED` — a `terraform` command exited with a non-zero status.
- * - `INVALID_ARGUMENT` — a command-line flag or option value is wrong or flags contradict each other.
  * - `STATE_INVALID` — the deploy state file (`.fraud/deploy-<env>.json`) is unreadable or malformed.
  * - `OUTPUTS_INVALID` — `terraform output -json` lacks a field of `fraud-stack.json` or holds a bad value.
  * - `MODEL_INVALID` — the model to deploy is not a Linear Learner `model.tar.gz`, or cannot be read.
@@ -34,7 +34,6 @@ export type InfraErrorCode =
   | "CREDENTIALS_MISSING"
   | "STACK_MISSING"
   | "COMMAND_FAILED"
-  | "INVALID_ARGUMENT"
   | "STATE_INVALID"
   | "OUTPUTS_INVALID"
   | "MODEL_INVALID"

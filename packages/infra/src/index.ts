@@ -6,7 +6,6 @@
  */
 export { InfraError, isInfraError } from "./errors.js";
 export type { InfraErrorCode, InfraErrorOptions } from "./errors.js";
-export { LINEAR_LEARNER_REGISTRIES, REGION_PATTERN, dnsSuffix, linearLearnerImage, partitionOf } from "./regions.js";
 export { DEFAULTS, ENV_OVERRIDES, INSTANCE_TYPE_PATTERN, PHASES, loadConfig, readSageMakerJson, resolveConfig, settingsSchema } from "./config.js";
 export type {
   AlarmSettings,
@@ -23,7 +22,6 @@ export type {
   NotebookSettings,
   Phase,
   ResolvedModel,
-  SageMakerJobInfo,
   ScheduleSettings,
   Settings,
   StackConfig,
@@ -32,7 +30,7 @@ export { LeastPrivilegeAspect, WILDCARD_RESOURCE_ACTIONS, assumeRolePolicy, poli
 export type { PolicyStatement } from "./policy.js";
 export { SecureBucket, Storage } from "./constructs/storage.js";
 export type { SecureBucketProps } from "./constructs/storage.js";
-export { LAYOUT, TRAINING_LOG_GROUP, stackNames } from "./constructs/names.js";
+export { LAYOUT, TRAINING_LOG_GROUP, regionImage, stackNames } from "./constructs/names.js";
 export type { StackNames } from "./constructs/names.js";
 export { TrainingAccess } from "./constructs/training.js";
 export { ModelEndpoint, VARIANT_NAME } from "./constructs/endpoint.js";
@@ -43,7 +41,7 @@ export { FAILURE_RETENTION_SECONDS, Notifications } from "./constructs/notificat
 export { STACK_OUTPUT_NAMES, modelObjectArn } from "./outputs.js";
 export { DATE_PARTITIONS, ResultStream } from "./constructs/stream.js";
 export { SCORER_RETRIES, Scorer } from "./constructs/scorer.js";
-export { scorerEnvironment } from "./constructs/scorer-env.js";
+export { scorerConfig, scorerEnvironment } from "./constructs/scorer-env.js";
 export type { ScorerProps } from "./constructs/scorer.js";
 export { ALARM_PERIOD_SECONDS, Alarms } from "./constructs/alarms.js";
 export { FraudDetectionStack, MANAGED_BY, deployedPhase, fileSha256Base64 } from "./stack.js";

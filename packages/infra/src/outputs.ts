@@ -1,3 +1,5 @@
+import { isSageMakerError, parseS3Uri } from "@fraud/trainer/aws";
+import type { StackOutputs } from "@fraud/trainer/aws";
 import { InfraError } from "./errors.js";
 
 /**
@@ -20,7 +22,7 @@ export const STACK_OUTPUT_NAMES = Object.freeze({
   trainingJobPrefix: "training_job_prefix",
   endpointName: "endpoint_name",
   scoringMode: "scoring_mode",
-} as const);
+} as const satisfies Record<keyof StackOutputs, string>);
 
 /**
  * The S3 object ARN of an `s3://bucket/key` URL.
@@ -32,7 +34,11 @@ export const STACK_OUTPUT_NAMES = Object.freeze({
  * @public
  */
 export function modelObjectArn(url: string, partition: string): string {
-  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(\S+)$/.exec(url);
-  if (!m) throw new InfraError("INVALID_ARGUMENT", `invalid configuration: model.dataUrl: must be an s3:// URL (got ${JSON.stringify(url.slice(0, 80))})`, { field: "model.dataUrl" });
-  return `arn:${partition}:s3:::${m[1]}/${m[2]}`;
+  try {
+    const { bucket, key } = parseS3Uri(url);
+    return `arn:${partition}:s3:::${bucket}/${key}`;
+  } catch (err) {
+    if (!isSageMakerError(err)) throw err;
+    throw new InfraError("INVALID_ARGUMENT", `invalid configuration: model.dataUrl: ${err.message}`, { field: "model.dataUrl", cause: err });
+  }
 }

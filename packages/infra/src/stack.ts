@@ -16,7 +16,7 @@ import { TrainingAccess } from "./constructs/training.js";
 import { InfraError } from "./errors.js";
 import { STACK_OUTPUT_NAMES, modelObjectArn } from "./outputs.js";
 import { LeastPrivilegeAspect } from "./policy.js";
-import { partitionOf } from "./regions.js";
+import { partitionOf } from "@fraud/trainer/aws";
 
 /** Options of {@link FraudDetectionStack} beyond the configuration. @public */
 export interface FraudDetectionStackOptions {

@@ -4,7 +4,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULTS, INSTANCE_TYPE_PATTERN, isInfraError, linearLearnerImage, loadConfig, resolveConfig, synthesize } from "@fraud/infra";
+import { linearLearnerImage } from "@fraud/trainer/aws";
+import { DEFAULTS, INSTANCE_TYPE_PATTERN, isInfraError, loadConfig, resolveConfig, synthesize } from "@fraud/infra";
 import type { InfraConfigFile, InfraError } from "@fraud/infra";
 import { tempDir, writeZip } from "./helpers.js";
 
@@ -55,8 +56,8 @@ describe("bad configuration is rejected with the field named", () => {
     { name: "empty prefix", file: { prefix: "" }, field: "prefix", message: /must not be empty/ },
     { name: "upper-case prefix", file: { prefix: "Fraud" }, field: "prefix", message: /lowercase/ },
     { name: "prefix too long for bucket names", file: { prefix: "a-very-long-project-prefix-x" }, field: "prefix", message: /longer than 26/ },
-    { name: "model URL not s3://", file: { model: { dataUrl: "https://bucket/model.tar.gz" } }, field: "model.dataUrl", message: /s3:\/\/ URL/ },
-    { name: "model URL from env not s3://", file: {}, env: { FRAUD_INFRA_MODEL_DATA_URL: "/tmp/model.tar.gz" }, field: "model.dataUrl", message: /s3:\/\// },
+    { name: "model URL not s3://", file: { model: { dataUrl: "https://bucket/model.tar.gz" } }, field: "model.dataUrl", message: /^invalid configuration: model\.dataUrl: "https:\/\/bucket\/model\.tar\.gz" is not an s3:\/\/bucket\/key URI$/ },
+    { name: "model URL from env not s3://", file: {}, env: { FRAUD_INFRA_MODEL_DATA_URL: "/tmp/model.tar.gz" }, field: "model.dataUrl", message: /"\/tmp\/model\.tar\.gz" is not an s3:\/\/bucket\/key URI/ },
     { name: "unknown field", file: { lambda: { memorySize: 512 } }, field: "lambda.memorySize", message: /unknown field/ },
     { name: "memory out of range", file: { lambda: { memoryMb: 64 } }, field: "lambda.memoryMb", message: /from 128 to 10240 \(got 64\)/ },
     { name: "serverless memory step", file: { endpoint: { mode: "serverless", serverlessMemoryMb: 1500 } }, field: "endpoint.serverlessMemoryMb", message: /multiple of 1024/ },
@@ -77,8 +78,8 @@ describe("bad configuration is rejected with the field named", () => {
     { name: "bad env region", file: {}, env: { FRAUD_INFRA_REGION: "us-east-9" }, field: "region", message: /unknown region "us-east-9"/ },
     { name: "unknown environment", file: { environments: { prod: {} } }, field: "environments", message: /no environment "dev" \(known: prod\)/ },
     { name: "bad tag key", file: { tags: { "aws:owner": "me" } }, field: "tags.aws:owner", message: /invalid key/ },
-    { name: "fraud rate 0 (the Lambda rejects it)", file: { lambda: { fraudRate: 0 } }, field: "lambda.fraudRate", message: /between 0 and 1, exclusive \(got 0\)/ },
-    { name: "fraud rate 1 (the Lambda rejects it)", file: { lambda: { fraudRate: 1 } }, field: "lambda.fraudRate", message: /between 0 and 1, exclusive \(got 1\)/ },
+    { name: "fraud rate 0 (the Lambda rejects it)", file: { lambda: { fraudRate: 0 } }, field: "lambda.fraudRate", message: /strictly between 0 and 1 \(got 0\)/ },
+    { name: "fraud rate 1 (the Lambda rejects it)", file: { lambda: { fraudRate: 1 } }, field: "lambda.fraudRate", message: /strictly between 0 and 1 \(got 1\)/ },
     { name: "fraud rate as a string", file: { lambda: { fraudRate: "0.01" } }, field: "lambda.fraudRate", message: /got "0\.01"/ },
     { name: "unknown phase", file: {}, env: { FRAUD_INFRA_PHASE: "model" }, field: "phase", message: /one of foundation, serving, all \(got "model"\)/ },
     { name: "bad alarm e-mail", file: { alarms: { email: "ops" } }, field: "alarms.email", message: /e-mail address \(got "ops"\)/ },

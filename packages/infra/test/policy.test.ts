@@ -1,6 +1,12 @@
-// The least-privilege guard every inline policy goes through.
-import { describe, expect, it } from "vitest";
-import { WILDCARD_RESOURCE_ACTIONS, policyDocument } from "@fraud/infra";
+// The least-privilege guard every inline policy goes through, and the synth-time check of every
+// policy in the stack however it was written.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy/index.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { FraudDetectionStack, WILDCARD_RESOURCE_ACTIONS, policyDocument, resolveConfig, statementViolation } from "@fraud/infra";
 import type { PolicyStatement } from "@fraud/infra";
 
 describe("policyDocument", () => {
@@ -32,5 +38,44 @@ describe("policyDocument", () => {
       { Sid: "Metrics", Effect: "Allow", Action: ["cloudwatch:PutMetricData"], Resource: ["*"], Condition: { StringEquals: { "cloudwatch:namespace": "X" } } },
     ]);
     expect(WILDCARD_RESOURCE_ACTIONS).toEqual(["cloudwatch:PutMetricData", "ecr:GetAuthorizationToken"]);
+  });
+});
+
+describe("the synth-time least-privilege check", () => {
+  const file = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), "fraud-infra-aspect-"));
+    dirs.push(dir);
+    return dir;
+  };
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  const bad: { name: string; statement: Record<string, unknown>; problem: string }[] = [
+    { name: "a wildcard action written by hand", statement: { Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b/*" }, problem: 'wildcard action "s3:*"' },
+    { name: "a * resource for an ARN-scoped action", statement: { Sid: "X", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: "*" }, problem: 'resource "*" for sqs:SendMessage' },
+    { name: "every bucket", statement: { Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::*"] }, problem: "matches every resource of a service" },
+  ];
+
+  it.each(bad)("fails synth on $name in any policy of the stack", ({ statement, problem }) => {
+    const app = new App({ outdir: file() });
+    const config = resolveConfig({}, "dev", { env: {} });
+    const stack = new FraudDetectionStack(app, "dev", config, { offline: true });
+    new IamPolicy(stack, "hand-written", { name: "x", policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) });
+    expect(() => app.synth()).toThrow(/least privilege/);
+    expect(stack.policyGuard.violations).toEqual([expect.stringMatching(new RegExp(`^dev/hand-written: statement .*${problem.replace(/[*.()[\]]/g, "\\$&")}`))]);
+  });
+
+  it("passes the stack as built, Deny statements with wildcards included (the TLS-only bucket policies)", () => {
+    const app = new App({ outdir: file() });
+    const stack = new FraudDetectionStack(app, "dev", resolveConfig({ notebook: { enabled: true } }, "dev", { env: {} }), { offline: true });
+    app.synth();
+    expect(stack.policyGuard.violations).toEqual([]);
+  });
+
+  it("checks each statement like policyDocument does", () => {
+    expect(statementViolation({ Sid: "A", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::b/k"] })).toBeUndefined();
+    expect(statementViolation({ Sid: "A", Action: "logs:PutLogEvents", Resource: [] })).toBe("statement A: no resource");
+    expect(statementViolation({ Sid: "M", Action: ["cloudwatch:PutMetricData"], Resource: "*" }, false)).toBeUndefined();
+    expect(statementViolation({ Sid: "M", Action: ["cloudwatch:PutMetricData"], Resource: "*" })).toBe('statement M: resource "*" without a documented reason');
   });
 });

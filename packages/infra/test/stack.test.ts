@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LAYOUT, MANAGED_BY, SCORER_RETRIES, STACK_OUTPUT_NAMES, linearLearnerImage } from "@fraud/infra";
+import { linearLearnerImage, parseStackOutputs } from "@fraud/trainer/aws";
+import { LAYOUT, MANAGED_BY, SCORER_RETRIES, STACK_OUTPUT_NAMES } from "@fraud/infra";
 import { ref, synth, tempDir, writeZip } from "./helpers.js";
 import type { Synth } from "./helpers.js";
 import "./matchers.js";
@@ -159,6 +160,39 @@ describe("foundation: no model configured", () => {
     expect(out["failure_queue_url"]?.value).toBe(ref(foundation, "aws_sqs_queue", "url"));
   });
 
+  it("once applied, `terraform output -json` parses as fraud-stack.json with the trainer's schema", () => {
+    // What Terraform resolves the references to at apply; null outputs are left out, as Terraform does.
+    const applied: Record<string, string> = {
+      [artifacts(foundation).replace(".arn}", ".bucket}")]: "fraud-detection-dev-artifacts-20261125",
+      [refWhere(foundation, "aws_s3_bucket", "bucket_prefix", "fraud-detection-dev-output-", "bucket")]: "fraud-detection-dev-output-20261125",
+      [refWhere(foundation, "aws_iam_role", "name", "fraud-detection-dev-sagemaker", "arn")]: "arn:aws:iam::123456789012:role/fraud-detection-dev-sagemaker",
+      [account(foundation)]: "123456789012",
+    };
+    const terraformOutput = Object.fromEntries(
+      Object.entries(foundation.json.output)
+        .filter(([, o]) => o.value !== null)
+        .map(([name, o]) => [name, { value: typeof o.value === "string" && o.value in applied ? applied[o.value] : o.value, type: "string", sensitive: false }]),
+    );
+    expect(terraformOutput).not.toHaveProperty("endpoint_name");
+    // The deploy writes the null endpoint_name back when it builds fraud-stack.json.
+    const stack = parseStackOutputs({ ...terraformOutput, endpoint_name: { value: null } }, "terraform output -json");
+    expect(stack).toEqual({
+      version: 1,
+      environment: "dev",
+      region: "us-east-1",
+      partition: "aws",
+      accountId: "123456789012",
+      artifactBucket: "fraud-detection-dev-artifacts-20261125",
+      dataPrefix: LAYOUT.dataPrefix,
+      modelPrefix: LAYOUT.modelPrefix,
+      outputBucket: "fraud-detection-dev-output-20261125",
+      sagemakerRoleArn: "arn:aws:iam::123456789012:role/fraud-detection-dev-sagemaker",
+      trainingJobPrefix: "fraud-detection-dev-",
+      endpointName: null,
+      scoringMode: "endpoint",
+    });
+  });
+
   it("tags everything through provider default tags and keeps state local", () => {
     expect(foundation.json.provider.aws[0]).toMatchObject({ region: "us-east-1", default_tags: [{ tags: { Project: "fraud-detection", Environment: "dev", ManagedBy: MANAGED_BY } }] });
     expect(foundation.json.terraform.backend).toEqual({ local: { path: "terraform.dev.tfstate" } });
@@ -197,7 +231,7 @@ describe("all phases, endpoint scoring", () => {
     expect(existsSync(join(full.dir, String(fn["filename"])))).toBe(true);
     expect(fn["reserved_concurrent_executions"]).toBeUndefined();
     expect(fn["depends_on"]).toEqual(expect.arrayContaining([`aws_sagemaker_endpoint.${Object.keys(full.all("aws_sagemaker_endpoint"))[0]}`, `aws_kinesis_firehose_delivery_stream.${Object.keys(full.all("aws_kinesis_firehose_delivery_stream"))[0]}`]));
-    expect(lambdaEnv(full)).toMatchObject({ SCORING_MODE: "endpoint", ENDPOINT_NAME: "fraud-detection-dev-endpoint", DELIVERY_STREAM_NAME: "fraud-detection-dev-results", MODEL_S3_URI: MODEL, CONTENT_TYPE: "text/csv" });
+    expect(lambdaEnv(full)).toMatchObject({ SCORING_MODE: "endpoint", ENDPOINT_NAME: "fraud-detection-dev-endpoint", DELIVERY_STREAM_NAME: "fraud-detection-dev-results", MODEL_S3_URI: MODEL, ON_FAILURE_QUEUE_URL: ref(full, "aws_sqs_queue", "url") });
     expect(full.json).toHaveResourceWithProperties("aws_cloudwatch_log_group", { name: "/aws/lambda/fraud-detection-dev-scorer", retention_in_days: 14 });
     expect(full.json).not.toHaveResource("aws_lambda_function_url");
   });

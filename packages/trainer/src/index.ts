@@ -25,6 +25,7 @@ export type { CriterionOutcome, ModelSummary, Scaler, TrainOptions, TrainProgres
 export type { OperatingPoint, OperatingPoints, PointMetrics } from "./operating-points.js";
 export { runEvaluation, runLocalTraining } from "./pipeline.js";
 export type { DataInput, DataSource, EvaluationOptions, LocalTrainingOptions, LocalTrainingResult, MetricsDocument } from "./pipeline.js";
-// The model, also here until every caller imports it from `@fraud/trainer/model`.
-export { createModel, loadModel, writeModelArtifact } from "./model.js";
-export type { LinearLearnerModel, ModelArtifactInput, Prediction, PredictorType } from "./model.js";
+// The model, also here until every caller imports it from `@fraud/trainer/model` (deprecated here).
+export { createModel, decodeModelArtifact, encodeModelArtifact, loadModel, writeModelArtifact } from "./model.js";
+export type { LinearLearnerModel, ModelArtifact, ModelArtifactInput, Prediction, PredictorType } from "./model.js";
+export { MAX_ARTIFACT_BYTES } from "./model/limits.js";

@@ -67,6 +67,8 @@ export function issueError(error: z.ZodError, input: unknown, schema?: z.ZodType
   }
   const message = issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
   const value = valueAt(input, issue.path);
-  const quoted = typeof value === "object" && value !== null ? "" : ` (got ${show(value)})`;
+  // Messages from shared validators (e.g. @fraud/trainer/aws) quote the value themselves.
+  const quotesItself = typeof value === "string" && message.includes(JSON.stringify(value.slice(0, 20)).slice(0, -1));
+  const quoted = (typeof value === "object" && value !== null) || quotesItself ? "" : ` (got ${show(value)})`;
   return invalid(fieldOf(path), `${message}${quoted}`, error);
 }

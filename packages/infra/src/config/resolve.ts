@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
+import { scorerEnvironment } from "../constructs/scorer-env.js";
 import { InfraError } from "../errors.js";
-import { LINEAR_LEARNER_REGISTRIES, REGION_PATTERN, linearLearnerImage } from "../regions.js";
+import { LINEAR_LEARNER_REGISTRIES, isSageMakerError, partitionOf, trainingJobName, validateSageMakerName } from "@fraud/trainer/aws";
+import { regionImage, stackNames } from "../constructs/names.js";
 import { applyEnvOverrides, deepMerge, isPlainObject } from "./env.js";
 import { invalid, issueError, show } from "./issues.js";
 import { readSageMakerJson } from "./sagemaker-json.js";
@@ -50,11 +52,32 @@ function pickEnvironment(file: Json, environment: string): Json {
   return overrides;
 }
 
+function isRegionName(region: string): boolean {
+  try {
+    partitionOf(region);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The names SageMaker will see must pass its rules (`@fraud/trainer/aws`). */
+function checkNames(settings: Settings, environment: string): void {
+  const names = stackNames({ prefix: settings.prefix, environment });
+  try {
+    trainingJobName(names.trainingJobPrefix);
+    validateSageMakerName("endpoint", names.endpoint);
+  } catch (err) {
+    if (!isSageMakerError(err)) throw err;
+    throw invalid("prefix", err.message, err);
+  }
+}
+
 function resolveModel(settings: Settings, baseDir: string): ResolvedModel {
   const { model, region } = settings;
-  const known = Object.hasOwn(LINEAR_LEARNER_REGISTRIES, region);
-  if (!known && !(model.imageUri !== undefined && REGION_PATTERN.test(region))) {
-    const regions = Object.keys(LINEAR_LEARNER_REGISTRIES);
+  const image = regionImage(region);
+  if (image === undefined && !(model.imageUri !== undefined && isRegionName(region))) {
+    const regions = LINEAR_LEARNER_REGISTRIES.map((r) => r.region);
     throw invalid("region", `unknown region ${show(region)}: Linear Learner is published in ${regions.length} regions, ${regions[0]} to ${regions.at(-1)} (set model.imageUri for others)`);
   }
   const out: ResolvedModel = { imageUri: model.imageUri ?? "" };
@@ -66,7 +89,7 @@ function resolveModel(settings: Settings, baseDir: string): ResolvedModel {
   }
   const dataUrl = model.dataUrl ?? job?.modelDataUrl;
   if (dataUrl !== undefined) out.dataUrl = dataUrl;
-  out.imageUri = model.imageUri ?? job?.image ?? linearLearnerImage(region) ?? "";
+  out.imageUri = model.imageUri ?? job?.image ?? image ?? "";
   const version = model.version ?? job?.jobName;
   if (version !== undefined) out.version = version;
   return out;
@@ -76,11 +99,12 @@ function finish(settings: Settings, environment: string, baseDir: string): Stack
   if (`${settings.prefix}-${environment}`.length > MAX_NAME) {
     throw invalid("prefix", `"${settings.prefix}-${environment}" is longer than ${MAX_NAME} characters, too long for bucket and role names`);
   }
+  checkNames(settings, environment);
   const model = resolveModel(settings, baseDir);
   const backend = settings.backend.type === "local"
     ? settings.backend.path === undefined ? settings.backend : { ...settings.backend, path: resolvePath(baseDir, settings.backend.path) }
     : { ...settings.backend, key: settings.backend.key ?? `${settings.prefix}/${environment}/terraform.tfstate`, region: settings.backend.region ?? settings.region };
-  return {
+  const config: StackConfig = {
     ...settings,
     environment,
     baseDir,
@@ -88,6 +112,9 @@ function finish(settings: Settings, environment: string, baseDir: string): Stack
     backend,
     lambda: { ...settings.lambda, zipPath: resolvePath(baseDir, settings.lambda.zipPath) },
   };
+  // The Lambda's own check, on what the stack would write (the queue URL is only known at apply).
+  if (model.dataUrl !== undefined) scorerEnvironment(config, "https://sqs.us-east-1.amazonaws.com/123456789012/on-failure");
+  return config;
 }
 
 /**

@@ -1,8 +1,13 @@
 import { z } from "zod";
+import { scorerConfigSchema } from "@fraud/lambda-scorer/config";
+import { s3UriSchema } from "@fraud/trainer/aws";
 
 // One zod schema per section: it gives both the TypeScript type (`z.output`) and the runtime
 // check. Messages are written to follow the field name: "invalid configuration: <field>: <message>
-// (got <value>)" (see ./resolve.ts).
+// (got <value>)" (see ./resolve.ts). Settings the stack passes to the scorer Lambda use the
+// scorer's own field schemas (`@fraud/lambda-scorer/config`), so infra accepts exactly what the
+// Lambda accepts; left unset, the Lambda's defaults apply.
+const scorer = scorerConfigSchema.shape;
 
 const int = (min: number, max: number): z.ZodNumber => {
   const error = `must be an integer from ${min} to ${max}`;
@@ -19,8 +24,6 @@ export const INSTANCE_TYPE_PATTERN = /^ml\.[a-z][a-z0-9-]*\.(nano|micro|small|me
 export const PREFIX_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 /** Shape of an environment name: 1–8 lowercase letters or digits, starting with a letter. @public */
 export const ENVIRONMENT_PATTERN = /^[a-z][a-z0-9]{0,7}$/;
-/** `s3://bucket/key` with a bucket name S3 accepts and a non-empty key. */
-const S3_URL = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/;
 const IMAGE_URI = /^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/;
 const S3_KEY_PREFIX = /^[A-Za-z0-9!_.*'()/-]+\/$/;
 const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
@@ -56,13 +59,13 @@ export const bucketSettingsSchema = z
 /** Where the model comes from. Without one the stack is the foundation only. @public */
 export const modelSettingsSchema = z.strictObject({
   /** `s3://` URL of the Linear Learner `model.tar.gz` (env `FRAUD_INFRA_MODEL_DATA_URL`). When unset, it is read from `sagemakerJson`. */
-  dataUrl: text(S3_URL, "must be an s3:// URL such as s3://bucket/models/model.tar.gz").optional(),
+  dataUrl: s3UriSchema.optional(),
   /** Path of the `sagemaker.json` written by `fraud-train sagemaker` (relative to the configuration file). */
   sagemakerJson: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).optional(),
   /** Container image; defaults to the region's Linear Learner image. A custom ECR image adds pull permissions. */
   imageUri: text(IMAGE_URI, "must be an ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>").optional(),
-  /** Version label passed to the scorer as `MODEL_VERSION`; defaults to the training job name, else `"1"`. */
-  version: text(/^[\w.:-]{1,128}$/, "must be 1-128 letters, digits, '.', ':', '_' or '-'").optional(),
+  /** Version label passed to the scorer as `MODEL_VERSION` (the scorer's rule); defaults to the training job name, else the Lambda's default. */
+  version: scorer.modelVersion,
 });
 
 /** SageMaker endpoint settings (endpoint scoring only). @public */
@@ -124,14 +127,16 @@ export const lambdaSettingsSchema = z.strictObject({
   logRetentionDays: int(1, 3653).default(14),
   /** `endpoint` calls the SageMaker endpoint; `embedded` scores in the function from `MODEL_S3_URI` and the stack makes no endpoint. @defaultValue `"endpoint"` */
   scoringMode: oneOf(["endpoint", "embedded"]).default("endpoint"),
-  /** Transactions scored per scheduled invocation. @defaultValue `10` */
-  batchSize: int(1, 10000).default(10),
-  /** Request content type sent to the endpoint. @defaultValue `"text/csv"` */
-  contentType: oneOf(["text/csv", "application/json", "application/jsonlines", "application/x-recordio-protobuf"]).default("text/csv"),
-  /** Fraud rate of the simulated transactions, in (0, 1); the simulator's default when unset. */
-  fraudRate: z.number({ error: "must be a number between 0 and 1, exclusive" }).gt(0, { error: "must be a number between 0 and 1, exclusive" }).lt(1, { error: "must be a number between 0 and 1, exclusive" }).optional(),
-  /** Powertools log level. @defaultValue `"INFO"` */
-  logLevel: oneOf(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
+  /** Transactions scored per scheduled invocation (`BATCH_SIZE`); the Lambda's default when unset. */
+  batchSize: scorer.batchSize.unwrap().optional(),
+  /** Request content type sent to the endpoint (`CONTENT_TYPE`); the Lambda's default when unset. */
+  contentType: scorer.contentType.unwrap().optional(),
+  /** Fraud rate of the simulated transactions, strictly between 0 and 1 (`FRAUD_RATE`); the simulator's default when unset. */
+  fraudRate: scorer.fraudRate,
+  /** Powertools log level (`POWERTOOLS_LOG_LEVEL`); the Lambda's default when unset. */
+  logLevel: scorer.logLevel.unwrap().optional(),
+  /** Largest model object embedded scoring loads (`MODEL_MAX_BYTES`); the Lambda's default when unset. */
+  modelMaxBytes: scorer.modelMaxBytes.unwrap().optional(),
   /** Function URL for the HTTP handler (a second function with handler `index.http`). */
   functionUrl: z
     .strictObject({

@@ -10,8 +10,8 @@ import { SagemakerModel } from "@cdktf/provider-aws/lib/sagemaker-model/index.js
 import type { StackConfig } from "../config.js";
 import { policyDocument } from "../policy.js";
 import type { PolicyStatement } from "../policy.js";
-import { linearLearnerImage, partitionOf } from "../regions.js";
-import { stackNames } from "./names.js";
+import { partitionOf } from "@fraud/trainer/aws";
+import { regionImage, stackNames } from "./names.js";
 import type { Storage } from "./storage.js";
 import type { TrainingAccess } from "./training.js";
 
@@ -83,7 +83,7 @@ export class ModelEndpoint extends Construct {
     const statements: PolicyStatement[] = [
       { Sid: "ReadModelArtifact", Action: ["s3:GetObject"], Resource: [props.modelObjectArn] },
       { Sid: "EndpointLogs", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [this.logGroup.arn, `${this.logGroup.arn}:*`] },
-      ...(image === linearLearnerImage(config.region) ? [] : pullStatements(image, partition)),
+      ...(image === regionImage(config.region) ? [] : pullStatements(image, partition)),
       ...(storage.kmsKey ? [{ Sid: "DecryptModel", Action: ["kms:Decrypt"], Resource: [storage.kmsKey.arn] }] : []),
     ];
     // Hosting needs the grants in place before SageMaker downloads the model.

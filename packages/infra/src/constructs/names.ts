@@ -1,3 +1,6 @@
+import { LINEAR_LEARNER_REGISTRIES, linearLearnerImage } from "@fraud/trainer/aws";
+import { TRAINING_JOB_DEFAULTS } from "@fraud/trainer/sagemaker";
+
 /**
  * Key prefixes in the artifact bucket, as `fraud-stack.json` reports them: `fraud-train sagemaker
  * --stack` uploads training data under `dataPrefix` and training jobs write models under
@@ -5,10 +8,10 @@
  * @public
  */
 export const LAYOUT = Object.freeze({
-  /** Training data (train/validation/test channels). */
-  dataPrefix: "fraud-detection/data/",
-  /** Training job output and uploaded `model.tar.gz` files. */
-  modelPrefix: "fraud-detection/models/",
+  /** Training data (train/validation/test channels): the trainer's default layout. */
+  dataPrefix: TRAINING_JOB_DEFAULTS.dataPrefix,
+  /** Training job output and uploaded `model.tar.gz` files: the trainer's default layout. */
+  modelPrefix: TRAINING_JOB_DEFAULTS.modelPrefix,
   /** The notebook the stack uploads for its notebook instance. */
   notebookPrefix: "fraud-detection/notebook/",
 });
@@ -68,4 +71,16 @@ export function stackNames(config: { prefix: string; environment: string }): Sta
     alarmTopic: `${base}-alarms`,
     notebook: `${base}-notebook`,
   };
+}
+
+/**
+ * The region's Linear Learner image (`@fraud/trainer/aws`), or `undefined` where it is not published.
+ * @example
+ * ```ts
+ * regionImage("eu-west-1"); // "438346466558.dkr.ecr.eu-west-1.amazonaws.com/linear-learner:1"
+ * ```
+ * @public
+ */
+export function regionImage(region: string): string | undefined {
+  return LINEAR_LEARNER_REGISTRIES.some((r) => r.region === region) ? linearLearnerImage(region) : undefined;
 }

@@ -11,7 +11,7 @@ import { SagemakerNotebookInstanceLifecycleConfiguration } from "@cdktf/provider
 import type { StackConfig } from "../config.js";
 import { InfraError } from "../errors.js";
 import { policyDocument } from "../policy.js";
-import { partitionOf } from "../regions.js";
+import { partitionOf } from "@fraud/trainer/aws";
 import { LAYOUT, stackNames } from "./names.js";
 import type { Storage } from "./storage.js";
 import type { TrainingAccess } from "./training.js";

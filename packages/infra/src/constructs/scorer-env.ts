@@ -1,27 +1,67 @@
-import type { StackConfig } from "../config.js";
+import { Token } from "cdktf";
+import { isScorerError, scorerEnv } from "@fraud/lambda-scorer/config";
+import type { ScorerConfigInput } from "@fraud/lambda-scorer/config";
+import type { StackConfig } from "../config/resolve.js";
+import { InfraError } from "../errors.js";
 import { stackNames } from "./names.js";
 
+/** The infra setting behind each scorer configuration field, for error messages. */
+const FIELD_OF: Partial<Record<keyof ScorerConfigInput, string>> = {
+  scoringMode: "lambda.scoringMode",
+  endpointName: "prefix",
+  modelS3Uri: "model.dataUrl",
+  modelMaxBytes: "lambda.modelMaxBytes",
+  deliveryStreamName: "prefix",
+  batchSize: "lambda.batchSize",
+  contentType: "lambda.contentType",
+  modelVersion: "model.version",
+  fraudRate: "lambda.fraudRate",
+  logLevel: "lambda.logLevel",
+};
+
 /**
- * The scorer Lambda's environment for this stack.
+ * The scorer Lambda's configuration for this stack, in `@fraud/lambda-scorer/config`'s terms: the
+ * names the stack gives the endpoint and stream, the model, the on-failure queue, and the
+ * `lambda.*` settings that were set (unset ones take the Lambda's defaults).
  * @public
  */
-export function scorerEnvironment(config: StackConfig, failureQueueUrl: string): Record<string, string> {
+export function scorerConfig(config: StackConfig, onFailureQueueUrl: string): ScorerConfigInput {
   const names = stackNames(config);
   const l = config.lambda;
-  const env: Record<string, string> = {
-    SCORING_MODE: l.scoringMode,
-    DELIVERY_STREAM_NAME: names.stream,
-    BATCH_SIZE: String(l.batchSize),
-    CONTENT_TYPE: l.contentType,
-    MODEL_VERSION: config.model.version ?? "1",
-    DEAD_LETTER_QUEUE_URL: failureQueueUrl,
-    POWERTOOLS_SERVICE_NAME: "fraud-scorer",
-    POWERTOOLS_METRICS_NAMESPACE: "FraudDetection",
-    POWERTOOLS_LOG_LEVEL: l.logLevel,
-    NODE_OPTIONS: "--enable-source-maps",
+  const input: ScorerConfigInput = {
+    scoringMode: l.scoringMode,
+    deliveryStreamName: names.stream,
+    onFailureQueueUrl,
+    serviceName: "fraud-scorer",
+    metricsNamespace: "FraudDetection",
   };
-  if (l.scoringMode === "endpoint") env["ENDPOINT_NAME"] = names.endpoint;
-  if (config.model.dataUrl !== undefined) env["MODEL_S3_URI"] = config.model.dataUrl;
-  if (l.fraudRate !== undefined) env["FRAUD_RATE"] = String(l.fraudRate);
-  return env;
+  if (l.scoringMode === "endpoint") input.endpointName = names.endpoint;
+  if (config.model.dataUrl !== undefined) input.modelS3Uri = config.model.dataUrl;
+  if (config.model.version !== undefined) input.modelVersion = config.model.version;
+  if (l.batchSize !== undefined) input.batchSize = l.batchSize;
+  if (l.contentType !== undefined) input.contentType = l.contentType;
+  if (l.fraudRate !== undefined) input.fraudRate = l.fraudRate;
+  if (l.logLevel !== undefined) input.logLevel = l.logLevel;
+  if (l.modelMaxBytes !== undefined) input.modelMaxBytes = l.modelMaxBytes;
+  return input;
+}
+
+/**
+ * The scorer Lambda's environment, written by the scorer's own `scorerEnv` (values Terraform
+ * resolves at apply time, such as the queue URL, are written as references).
+ * @example
+ * ```ts
+ * scorerEnvironment(config, queue.url); // { SCORING_MODE: "endpoint", ENDPOINT_NAME: "fraud-detection-dev-endpoint", … }
+ * ```
+ * @throws {@link InfraError} `INVALID_ARGUMENT` naming the infra setting when the Lambda would reject the value.
+ * @public
+ */
+export function scorerEnvironment(config: StackConfig, onFailureQueueUrl: string): Record<string, string> {
+  try {
+    return { ...scorerEnv(scorerConfig(config, onFailureQueueUrl), { isUnresolved: (v) => Token.isUnresolved(v) }), NODE_OPTIONS: "--enable-source-maps" };
+  } catch (err) {
+    if (!isScorerError(err)) throw err;
+    const field = FIELD_OF[(err.issues?.[0]?.field ?? "") as keyof ScorerConfigInput] ?? "lambda";
+    throw new InfraError("INVALID_ARGUMENT", `invalid configuration: ${field}: the scorer Lambda would reject it: ${err.message}`, { field, cause: err });
+  }
 }

@@ -77,7 +77,7 @@ export class Scorer extends Construct {
   readonly role: IamRole;
   /** The scheduled function's log group. */
   readonly logGroup: CloudwatchLogGroup;
-  /** Environment variables of both functions (as `scorerEnv` wrote them). */
+  /** Environment variables of both functions (written by the scorer's `scorerEnv`). */
   readonly environment: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: ScorerProps) {

@@ -6,7 +6,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js"
 import type { StackConfig } from "../config.js";
 import { assumeRolePolicy, policyDocument } from "../policy.js";
 import type { PolicyStatement } from "../policy.js";
-import { partitionOf } from "../regions.js";
+import { partitionOf } from "@fraud/trainer/aws";
 import { LAYOUT, TRAINING_LOG_GROUP, stackNames } from "./names.js";
 import type { Storage } from "./storage.js";
 

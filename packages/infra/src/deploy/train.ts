@@ -42,10 +42,7 @@ export type StackTrainer = (request: StackTrainingRequest) => Promise<{ modelDat
 export const trainOnStack: StackTrainer = async (r) => {
   const result = await runSageMakerTraining({
     data: r.data,
-    bucket: r.stack.artifactBucket,
-    prefix: r.stack.dataPrefix,
-    roleArn: r.stack.sagemakerRoleArn,
-    region: r.stack.region,
+    stack: r.stack,
     jobName: r.jobName,
     hyperparameters: r.hyperparameters,
     wait: true,

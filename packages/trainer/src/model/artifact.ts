@@ -72,12 +72,14 @@ function parseJsonEntry(file: string, name: string, b: Uint8Array | undefined): 
  * const artifact = await decodeModelArtifact(bytes);
  * artifact.arrays.map((a) => a.name); // ["arg:fc0_weight", "arg:fc0_bias"]
  * ```
+ * @param options - The limits and the name used in messages (a string is the name).
  * @throws {@link ModelError} `MODEL_CORRUPT`, `MODEL_UNSUPPORTED` or `MODEL_TOO_LARGE`, naming what is wrong.
  * @public
  */
-export async function decodeModelArtifact(bytes: Uint8Array, options: ReadModelOptions = {}): Promise<ModelArtifact> {
-  const limits = resolveLimits(options);
-  const file = options.name ?? "model.tar.gz";
+export async function decodeModelArtifact(bytes: Uint8Array, options: ReadModelOptions | string = {}): Promise<ModelArtifact> {
+  const opts = typeof options === "string" ? { name: options } : options;
+  const limits = resolveLimits(opts);
+  const file = opts.name ?? "model.tar.gz";
   if (bytes.length > limits.maxArtifactBytes) throw tooLarge(file, `${bytes.length} bytes`, "maxArtifactBytes", limits.maxArtifactBytes);
   const data = isGzip(bytes) ? gunzipBounded(bytes, file, limits.maxUncompressedBytes) : bytes;
   const member = await modelMember(data, file, (b) => isZip(b) || startsWith(b, LIST_MAGIC));

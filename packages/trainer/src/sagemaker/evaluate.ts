@@ -49,7 +49,13 @@ export interface SageMakerMetrics extends MetricsDocument {
 
 /**
  * Downloads an object (the job's `model.tar.gz`) into memory.
+ *
+ * @example
+ * ```ts
+ * const bytes = await downloadObject(new S3Client({}), "s3://fraud-artifacts/fraud-detection/models/j/output/model.tar.gz");
+ * ```
  * @throws {@link SageMakerError} `INVALID_ARGUMENT` (not an s3:// URL), `BUCKET_NOT_WRITABLE` (access denied) or `AWS_ERROR`.
+ * @public
  */
 export async function downloadObject(s3: S3Client, url: string): Promise<Uint8Array> {
   const { bucket, key } = parseS3Uri(url);

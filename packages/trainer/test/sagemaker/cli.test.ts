@@ -230,6 +230,93 @@ describe("fraud-train sagemaker --dry-run", () => {
   });
 });
 
+describe("fraud-train sagemaker --stack", () => {
+  const stack = {
+    version: 1,
+    environment: "dev",
+    region: "eu-west-1",
+    partition: "aws",
+    accountId: "123456789012",
+    artifactBucket: "fraud-data",
+    dataPrefix: "fraud-detection/data/",
+    modelPrefix: "fraud-detection/models/",
+    outputBucket: "fraud-output",
+    sagemakerRoleArn: "arn:aws:iam::123456789012:role/fraud-dev-sagemaker",
+    trainingJobPrefix: "fraud-dev-",
+    endpointName: null,
+    scoringMode: "embedded",
+  };
+  const now = () => new Date("2026-11-25T01:42:10Z");
+  const stackFile = async (name: string, content: unknown): Promise<string> => {
+    const file = join(dir, name);
+    await writeFile(file, typeof content === "string" ? content : JSON.stringify(content));
+    return file;
+  };
+
+  it("--dry-run --json prints the CreateTrainingJob input and the uploads inside the stack's prefixes, job name and role", async () => {
+    const file = await stackFile("fraud-stack.json", stack);
+    const c = cli({ now });
+    await c.run("sagemaker", "--stack", file, "--data", csv, "--dry-run", "--json");
+    const plan = JSON.parse(c.out.join(""));
+    expect(plan.uploads.map((u: { bucket: string; key: string }) => `s3://${u.bucket}/${u.key}`)).toEqual([
+      "s3://fraud-data/fraud-detection/data/fraud-dev-20261125014210/train/part-00000.recordio",
+      "s3://fraud-data/fraud-detection/data/fraud-dev-20261125014210/validation/part-00000.recordio",
+      "s3://fraud-data/fraud-detection/data/fraud-dev-20261125014210/test/part-00000.recordio",
+    ]);
+    const req = plan.createTrainingJob;
+    expect(req.TrainingJobName).toBe("fraud-dev-20261125014210");
+    expect(req.RoleArn).toBe(stack.sagemakerRoleArn);
+    expect(req.AlgorithmSpecification.TrainingImage).toBe(linearLearnerImage("eu-west-1"));
+    expect(req.InputDataConfig.map((ch: { DataSource: { S3DataSource: { S3Uri: string } } }) => ch.DataSource.S3DataSource.S3Uri)).toEqual([
+      "s3://fraud-data/fraud-detection/data/fraud-dev-20261125014210/train/",
+      "s3://fraud-data/fraud-detection/data/fraud-dev-20261125014210/validation/",
+      "s3://fraud-data/fraud-detection/data/fraud-dev-20261125014210/test/",
+    ]);
+    expect(req.OutputDataConfig).toEqual({ S3OutputPath: "s3://fraud-data/fraud-detection/models" });
+    expect(plan.modelDataUrl).toBe("s3://fraud-data/fraud-detection/models/fraud-dev-20261125014210/output/model.tar.gz");
+    expect(c.err.join("")).toBe("");
+  });
+
+  it("takes the raw `terraform output -json` of the stack too", async () => {
+    const { version: _v, ...fields } = stack;
+    const tf = Object.fromEntries(Object.entries(fields).map(([k, value]) => [k.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`), { sensitive: false, type: "string", value }]));
+    const c = cli({ now });
+    await c.run("sagemaker", "--stack", await stackFile("tf-output.json", tf), "--data", csv, "--dry-run", "--job-name", "fraud-dev-manual-1");
+    expect(JSON.parse(c.out.join("")).createTrainingJob.TrainingJobName).toBe("fraud-dev-manual-1");
+  });
+
+  it("uses the stack's bucket and role for a real run, and writes a sagemaker.json the schema accepts", async () => {
+    withCredentials();
+    delete process.env.AWS_REGION;
+    const { client, mock } = sagemaker();
+    const c = cli({ clients: { sagemaker: client }, now });
+    await c.run("sagemaker", "--stack", await stackFile("fraud-stack-run.json", stack), "--data", csv, "--out", join(dir, "out-stack"), "--json");
+    const result = JSON.parse(c.out.join(""));
+    expect(result).toMatchObject({ jobName: "fraud-dev-20261125014210", region: "eu-west-1", modelDataUrl: "s3://fraud-data/fraud-detection/models/fraud-dev-20261125014210/output/model.tar.gz" });
+    expect(mock.commandCalls(CreateTrainingJobCommand)[0]!.args[0].input.RoleArn).toBe(stack.sagemakerRoleArn);
+    expect([...s3.objects.get("fraud-data")!.keys()]).toContain("fraud-detection/data/fraud-dev-20261125014210/train/part-00000.recordio");
+  });
+
+  it.each<[string, () => Promise<string[]>, string | RegExp]>([
+    ["a job name outside the stack's prefix", async () => ["--stack", await stackFile("s1.json", stack), "--job-name", "other-1"], 'job name "other-1" does not start with the stack\'s trainingJobPrefix "fraud-dev-" (the stack\'s IAM policy grants only those)'],
+    ["an invalid stack file", async () => ["--stack", await stackFile("s2.json", { ...stack, partition: "aws-cn" })], /s2\.json: invalid stack outputs: partition: aws-cn is not the partition of eu-west-1 \(aws\)$/],
+    ["a stack file that is not JSON", async () => ["--stack", await stackFile("s3.json", "{nope")], /s3\.json: not valid JSON/],
+    ["a missing stack file", async () => ["--stack", join(dir, "absent.json")], /absent\.json: cannot read the stack outputs \(ENOENT\)$/],
+  ])("refuses %s with INVALID_ARGUMENT", async (_name, extra, message) => {
+    const p = cli({ now }).run("sagemaker", "--data", csv, "--dry-run", ...(await extra()));
+    await expect(p).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(p).rejects.toThrow(message);
+  });
+
+  it("--stack conflicts with --bucket, --role, --prefix and --region; without it both --bucket and --role are needed", async () => {
+    const file = await stackFile("s4.json", stack);
+    for (const extra of [["--bucket", "b-1"], ["--role", ROLE], ["--prefix", "p"], ["--region", "eu-west-1"]]) {
+      await expect(cli().run("sagemaker", "--data", csv, "--dry-run", "--stack", file, ...extra)).rejects.toBeInstanceOf(CommanderError);
+    }
+    await expect(cli().run("sagemaker", "--data", csv, "--dry-run", "--bucket", "b-1")).rejects.toMatchObject({ exitCode: 2, message: "give --stack FILE (the deployed stack's outputs), or --bucket and --role" });
+  });
+});
+
 describe("bad input is refused before anything is uploaded or billed", () => {
   const args = ["sagemaker", "--data", "DATA", "--bucket", "fraud-data", "--role", ROLE, "--out", "OUT"];
   it.each<[string, string[], string, RegExp]>([
