@@ -63,8 +63,11 @@ export interface RunInputs {
   validation: Dataset;
   /** The test part of a `data` split; null otherwise. */
   splitTest: Dataset | null;
-  /** For `metrics.json`: sources, fingerprints and how the split was made. */
-  sources: Record<string, DataSource | string | number | null>;
+  /** The set given as `data` or `train`, before any split, and where it came from. */
+  full: Dataset;
+  fullInput: DataInput;
+  /** How the split was made, when there was one. */
+  split: string | null;
 }
 
 /** `--data`: one set split {@link DEFAULT_SPLIT}. */
@@ -73,7 +76,7 @@ async function splitOne(input: DataInput, seed: number): Promise<RunInputs> {
   requireBothClasses(all, typeof input === "string" ? input : "data");
   const [train, validation, test] = stratifiedSplit(all, DEFAULT_SPLIT.fractions, seed, DEFAULT_SPLIT.names) as [Dataset, Dataset, Dataset];
   const shares = DEFAULT_SPLIT.fractions.map((f) => Math.round(f * 100)).join("/");
-  return { train, validation, splitTest: test, sources: { source: source(input, all), split: `stratified ${shares}` } };
+  return { train, validation, splitTest: test, full: all, fullInput: input, split: `stratified ${shares}` };
 }
 
 /**
@@ -86,10 +89,9 @@ export async function loadRunInputs(opts: { data?: DataInput; train?: DataInput;
   if (opts.data !== undefined) return splitOne(opts.data, seed);
   const trainInput = opts.train!;
   const full = await loadInput(trainInput, "train");
-  const sources: RunInputs["sources"] = { source: source(trainInput, full) };
-  if (opts.validation !== undefined) return { train: full, validation: await loadInput(opts.validation, "validation"), splitTest: null, sources };
+  const given = { full, fullInput: trainInput, splitTest: null };
+  if (opts.validation !== undefined) return { ...given, train: full, validation: await loadInput(opts.validation, "validation"), split: null };
   requireBothClasses(full, typeof trainInput === "string" ? trainInput : "train");
   const [train, validation] = stratifiedSplit(full, HOLDOUT_SPLIT.fractions, seed, HOLDOUT_SPLIT.names) as [Dataset, Dataset];
-  sources["split"] = "stratified 15% of --train held out for validation";
-  return { train, validation, splitTest: null, sources };
+  return { ...given, train, validation, split: "stratified 15% of --train held out for validation" };
 }

@@ -198,8 +198,29 @@ function trainingOptions(opts: LocalTrainingOptions, seed: number): TrainOptions
   };
 }
 
-/** Loads the data and trains; the test file loads on a worker while this thread reads the training data. */
-async function loadAndTrain(opts: LocalTrainingOptions, seed: number, pool: WorkerPool | null): Promise<{ inputs: RunInputs; result: TrainResult; test: Dataset | null }> {
+/** `metrics.json`'s `data`: where each set came from and its fingerprint. */
+function dataSources(opts: LocalTrainingOptions, inputs: RunInputs, test: Dataset | null, seed: number): MetricsDocument["data"] {
+  const sources: MetricsDocument["data"] = { source: source(inputs.fullInput, inputs.full) };
+  if (inputs.split !== null) sources["split"] = inputs.split;
+  sources["train"] = fingerprint(inputs.train);
+  sources["validation"] = opts.validation !== undefined ? source(opts.validation, inputs.validation) : fingerprint(inputs.validation);
+  sources["test"] = test ? (opts.test !== undefined ? source(opts.test, test) : fingerprint(test)) : null;
+  sources["seed"] = seed;
+  return sources;
+}
+
+interface Loaded {
+  inputs: RunInputs;
+  result: TrainResult;
+  test: Dataset | null;
+  sources: MetricsDocument["data"];
+}
+
+/**
+ * Loads the data and trains. The test file loads on a worker while this thread reads the training
+ * data; the fingerprints are hashed here while the workers train.
+ */
+async function loadAndTrain(opts: LocalTrainingOptions, seed: number, pool: WorkerPool | null): Promise<Loaded> {
   const testLoad = startTestLoad(opts.test, pool);
   // A bad test file stops the training at once (closing the pool) and is the error reported.
   let testFailure: { error: unknown } | undefined;
@@ -211,9 +232,13 @@ async function loadAndTrain(opts: LocalTrainingOptions, seed: number, pool: Work
     const inputs = await loadRunInputs(opts, seed);
     requireBothClasses(inputs.train, "train");
     requireBothClasses(inputs.validation, "validation");
-    const result = await trainOnPool(inputs.train, inputs.validation, trainingOptions(opts, seed), pool);
+    const training = trainOnPool(inputs.train, inputs.validation, trainingOptions(opts, seed), pool);
+    training.catch(() => undefined); // awaited below
+    const sources = dataSources(opts, inputs, inputs.splitTest, seed);
+    const result = await training;
     const test = inputs.splitTest ?? (await testLoad);
-    return { inputs, result, test };
+    if (opts.test !== undefined && test !== null) sources["test"] = source(opts.test, test);
+    return { inputs, result, test, sources };
   } catch (err) {
     if (testFailure) throw testFailure.error;
     throw err;
@@ -239,17 +264,13 @@ export async function runLocalTraining(opts: LocalTrainingOptions): Promise<Loca
   await ensureDir(opts.out); // an unusable output directory fails before any work
   const threads = threadCount(opts.workers, hp.num_models * (opts.balancedVariant ? 2 : 1));
   const pool = threads > 1 ? WorkerPool.start(threads) : null;
-  let loaded: Awaited<ReturnType<typeof loadAndTrain>>;
+  let loaded: Loaded;
   try {
     loaded = await loadAndTrain(opts, seed, pool);
   } finally {
     await pool?.close();
   }
-  const { inputs, result, test } = loaded;
-  const sources: MetricsDocument["data"] = { ...inputs.sources, train: fingerprint(inputs.train), validation: fingerprint(inputs.validation) };
-  if (opts.validation !== undefined) sources["validation"] = source(opts.validation, inputs.validation);
-  sources["test"] = test ? (opts.test !== undefined ? source(opts.test, test) : fingerprint(test)) : null;
-  sources["seed"] = seed;
+  const { inputs, result, test, sources } = loaded;
   const v = scoreSet(result, inputs.validation);
   const t = test ? scoreSet(result, test) : null;
   const points = trainedOperatingPoints(result, inputs.validation, test, { validation: v.sweep, test: t?.sweep ?? null });

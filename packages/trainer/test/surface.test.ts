@@ -32,6 +32,7 @@ describe("runtime exports", () => {
     }
     expect(names).toEqual({
       ".": [
+        "DEFAULT_SPLIT",
         "MAX_ARTIFACT_BYTES",
         "ModelError",
         "TrainError",
