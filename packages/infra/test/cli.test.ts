@@ -129,7 +129,8 @@ describe("plan / deploy / destroy with a stand-in terraform", () => {
     writeFileSync(fakeRecord, "");
     const run = io(fakeEnv());
     expect(await runCli(["deploy", "--env", "prod", "--until", "foundation"], run.io)).toBe(0);
-    expect(fakeTerraformCalls(fakeRecord).map((c) => c.args[0])).toEqual(["init", "validate", "plan", "apply"]);
+    // `output` first: is something deployed already that this machine has no state file for?
+    expect(fakeTerraformCalls(fakeRecord).map((c) => c.args[0])).toEqual(["init", "output", "validate", "plan", "apply"]);
     expect(run.out.join("")).toBe("[prod] foundation: applied\n[prod] deploy finished: foundation applied (no model yet)\n");
     expect(existsSync(join(work, ".fraud/deploy-prod.json"))).toBe(true);
   });
@@ -159,7 +160,7 @@ describe("plan / deploy / destroy with a stand-in terraform", () => {
     writeFileSync(fakeRecord, "");
     const run = io(fakeEnv({ FAKE_TF_FAIL: failing }));
     expect(await runCli(["deploy", "--until", "foundation"], run.io)).toBe(1);
-    const order = ["init", "validate", "plan"];
+    const order = ["init", "output", "validate", "plan"];
     expect(fakeTerraformCalls(fakeRecord).map((c) => c.args[0])).toEqual(order.slice(0, order.indexOf(failing) + 1));
     expect(run.err.at(-1)).toBe(`fraud-infra: terraform ${failing} failed with exit code 1\n`);
   });
@@ -234,7 +235,7 @@ describe("plan / deploy / destroy with a stand-in terraform", () => {
     );
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split("\n").at(-1)).toBe("fraud-infra: terraform apply failed with exit code 1");
-    expect(fakeTerraformCalls(fakeRecord).map((c) => c.args[0])).toEqual(["init", "validate", "plan", "apply"]);
+    expect(fakeTerraformCalls(fakeRecord).map((c) => c.args[0])).toEqual(["init", "output", "validate", "plan", "apply"]);
   }, 30_000);
 });
 

@@ -2,7 +2,9 @@
 // A stand-in for `terraform` that keeps a small state of its own, enough for the deploy's logic:
 // plan compares the synthesized cdk.tf.json with what was applied (`-detailed-exitcode`: 0 = no
 // changes, 2 = changes), apply applies a saved plan, `output -json` prints the applied stack's
-// outputs (values from $FAKE_TF_OUTPUTS) and `show -json` lists a plan's resource changes.
+// outputs (literal values as configured; values Terraform would compute, such as bucket names,
+// from the JSON file $FAKE_TF_OUTPUTS; null ones left out, as Terraform does) and `show -json`
+// lists a plan's resource changes.
 // Every call is appended to $FAKE_TF_RECORD as one JSON line. $FAKE_TF_FAIL makes a command fail:
 // "init", "validate", "plan", "output", or "apply:<resource type>" (the apply creates everything
 // else of its plan, then fails, as a real partial apply does).
@@ -26,7 +28,8 @@ function configOf() {
   const text = readFileSync("cdk.tf.json", "utf8");
   const json = JSON.parse(text);
   const resources = Object.entries(json.resource ?? {}).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`));
-  return { hash: createHash("sha256").update(text).digest("hex"), resources, outputs: Object.keys(json.output ?? {}) };
+  const outputs = Object.fromEntries(Object.entries(json.output ?? {}).map(([name, o]) => [name, o.value]));
+  return { hash: createHash("sha256").update(text).digest("hex"), resources, outputs };
 }
 
 const typeOf = (address) => address.slice(0, address.indexOf("."));
@@ -34,14 +37,14 @@ const typeOf = (address) => address.slice(0, address.indexOf("."));
 function plan() {
   const destroy = rest.includes("-destroy");
   const out = rest.find((a) => a.startsWith("-out="))?.slice(5);
-  const state = readJson(STATE, { config: null, resources: [], outputs: [] });
+  const state = readJson(STATE, { config: null, resources: [], outputs: {} });
   const config = configOf();
   const desired = destroy ? [] : config.resources;
   const create = desired.filter((r) => !state.resources.includes(r));
   const remove = state.resources.filter((r) => !desired.includes(r));
   const update = !destroy && state.config !== null && state.config !== config.hash ? desired.filter((r) => state.resources.includes(r)) : [];
   const changed = create.length + remove.length > 0 || (!destroy && state.config !== config.hash);
-  if (out) writeFileSync(out, JSON.stringify({ destroy, config: config.hash, desired, create, remove, update, outputs: destroy ? [] : config.outputs }));
+  if (out) writeFileSync(out, JSON.stringify({ destroy, config: config.hash, desired, create, remove, update, outputs: destroy ? {} : config.outputs }));
   console.log(changed ? `Plan: ${create.length} to add, ${update.length} to change, ${remove.length} to destroy.` : "No changes. Your infrastructure matches the configuration.");
   record({ changed, create: create.map(typeOf), remove: remove.map(typeOf) });
   return rest.includes("-detailed-exitcode") && changed ? 2 : 0;
@@ -49,7 +52,7 @@ function plan() {
 
 function apply() {
   const planned = JSON.parse(readFileSync(rest.at(-1), "utf8"));
-  const state = readJson(STATE, { config: null, resources: [], outputs: [] });
+  const state = readJson(STATE, { config: null, resources: [], outputs: {} });
   const failType = fail.startsWith("apply:") ? fail.slice(6) : undefined;
   if (failType && planned.create.some((r) => typeOf(r) === failType)) {
     const created = planned.create.filter((r) => typeOf(r) !== failType);
@@ -65,10 +68,13 @@ function apply() {
 }
 
 function output() {
-  const state = readJson(STATE, { outputs: [] });
-  const values = readJson(process.env.FAKE_TF_OUTPUTS ?? "", {});
+  const state = readJson(STATE, { outputs: {} });
+  const computed = readJson(process.env.FAKE_TF_OUTPUTS ?? "", {});
   const out = {};
-  for (const name of state.outputs) if (values[name] !== undefined && values[name] !== null) out[name] = { sensitive: false, type: "string", value: values[name] };
+  for (const [name, configured] of Object.entries(state.outputs)) {
+    const value = typeof configured === "string" && configured.includes("${") ? computed[name] : configured;
+    if (value !== undefined && value !== null) out[name] = { sensitive: false, type: typeof value === "number" ? "number" : "string", value };
+  }
   console.log(JSON.stringify(out));
   record();
   return 0;

@@ -6,11 +6,12 @@
  * Depends on zod only.
  * @packageDocumentation
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ScorerError, quote } from "./errors.js";
 import { describeIssue } from "./issues.js";
 import type { ConfigIssue } from "./errors.js";
-import { FIREHOSE_STREAM_NAME_PATTERN, S3_URI_PATTERN, SAGEMAKER_ENDPOINT_NAME_PATTERN } from "./limits.js";
+import { SAGEMAKER_NAME_RULES, parseS3Uri } from "@fraud/trainer/aws";
+import { FIREHOSE_STREAM_NAME_PATTERN } from "./limits.js";
 
 export * from "./limits.js";
 export { DEAD_LETTER_MAX_MESSAGE_BYTES, SCORED_RECORD_ID_PATTERN, deadLetterMessageSchema, scoredRecordSchema } from "./record.js";
@@ -40,6 +41,18 @@ function intIn(min: number, max: number) {
   const error = `must be an integer from ${min} to ${max}`;
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
+/** `s3://bucket/key` by `@fraud/trainer/aws`'s rules; the message keeps its reason (e.g. the bad bucket name). */
+function s3ObjectUri() {
+  return z.string({ error: "must be an s3://bucket/key URI" }).superRefine((v, ctx) => {
+    try {
+      parseS3Uri(v);
+    } catch (err) {
+      const reason = /is not an s3:\/\/bucket\/key URI: (.*)$/.exec((err as Error).message)?.[1];
+      ctx.addIssue({ code: "custom", message: `must be an s3://bucket/key URI${reason ? ` (${reason})` : ""}` });
+    }
+  });
+}
+const ENDPOINT_RULE = SAGEMAKER_NAME_RULES.endpoint;
 function matching(pattern: RegExp, what: string) {
   const error = `must be ${what}`;
   return z.string({ error }).regex(pattern, { error });
@@ -54,9 +67,11 @@ export const scorerConfigSchema = z.object({
   /** `SCORING_MODE`. @defaultValue "endpoint" */
   scoringMode: z.enum(SCORING_MODES, { error: 'must be "endpoint" or "embedded"' }).default("endpoint"),
   /** `ENDPOINT_NAME`: required in endpoint mode. */
-  endpointName: matching(SAGEMAKER_ENDPOINT_NAME_PATTERN, "a SageMaker endpoint name (1-63 letters, digits, hyphens)").optional(),
+  endpointName: matching(ENDPOINT_RULE.pattern, `a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)`)
+    .max(ENDPOINT_RULE.maxLength, { error: `must be a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)` })
+    .optional(),
   /** `MODEL_S3_URI`: `s3://bucket/key` of `model.tar.gz`, required in embedded mode. */
-  modelS3Uri: matching(S3_URI_PATTERN, "an s3://bucket/key URI").optional(),
+  modelS3Uri: s3ObjectUri().optional(),
   /** `MODEL_MAX_BYTES`: largest model object the embedded mode loads (1 KiB–512 MiB). @defaultValue 16 MiB */
   modelMaxBytes: intIn(1024, 512 * MiB).default(16 * MiB),
   /** `DELIVERY_STREAM_NAME`: the Firehose stream (required). */

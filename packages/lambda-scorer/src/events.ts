@@ -3,7 +3,7 @@
  * API Gateway HTTP API (payload 2.0) requests.
  * @packageDocumentation
  */
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_BATCH_SIZE } from "./config.js";
 import { ScorerError, quote } from "./errors.js";
 import { describeIssue } from "./issues.js";

@@ -16,38 +16,3 @@ export const FIREHOSE_MAX_RECORD_BYTES = 1_024_000;
  * @public
  */
 export const FIREHOSE_STREAM_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,64}$/;
-
-/**
- * A SageMaker endpoint name: 1–63 alphanumerics or hyphens, starting and ending alphanumeric
- * (the API's `EndpointName` constraint, `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`).
- * @public
- */
-export const SAGEMAKER_ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-
-/**
- * An `s3://bucket/key` URI: a bucket of 3–63 lowercase letters, digits, dots or hyphens and a
- * non-empty key.
- * @public
- */
-export const S3_URI_PATTERN = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/;
-
-/** An `s3://bucket/key` location. @public */
-export interface S3Location {
-  /** Bucket name. */
-  bucket: string;
-  /** Object key. */
-  key: string;
-}
-
-/**
- * Parses `s3://bucket/key`; `undefined` when malformed.
- * @example
- * ```ts
- * parseS3Uri("s3://models/fraud/model.tar.gz"); // { bucket: "models", key: "fraud/model.tar.gz" }
- * ```
- * @public
- */
-export function parseS3Uri(uri: string): S3Location | undefined {
-  const m = S3_URI_PATTERN.exec(uri);
-  return m ? { bucket: m[1]!, key: m[2]! } : undefined;
-}

@@ -4,10 +4,10 @@
  * @packageDocumentation
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { loadModel } from "@fraud/trainer";
-import type { LinearLearnerModel } from "@fraud/trainer";
+import { parseS3Uri } from "@fraud/trainer/aws";
+import { loadModel } from "@fraud/trainer/model";
+import type { LinearLearnerModel } from "@fraud/trainer/model";
 import { ScorerError, isScorerError } from "./errors.js";
-import { parseS3Uri } from "./limits.js";
 
 /** Reads an object's bytes, refusing more than `maxBytes`. @public */
 export type ModelFetcher = (bucket: string, key: string, maxBytes: number) => Promise<Uint8Array>;
@@ -65,8 +65,12 @@ export function s3ModelFetcher(): ModelFetcher {
  * @public
  */
 export async function loadEmbeddedModel(uri: string, options: { fetch: ModelFetcher; maxBytes: number }): Promise<LinearLearnerModel> {
-  const location = parseS3Uri(uri);
-  if (!location) throw new ScorerError("INVALID_ARGUMENT", `MODEL_S3_URI must be an s3://bucket/key URI (got ${JSON.stringify(uri.slice(0, 80))})`);
+  let location: { bucket: string; key: string };
+  try {
+    location = parseS3Uri(uri);
+  } catch (err) {
+    throw new ScorerError("INVALID_ARGUMENT", `MODEL_S3_URI: ${(err as Error).message}`, { cause: err });
+  }
   let bytes: Uint8Array;
   try {
     bytes = await options.fetch(location.bucket, location.key, options.maxBytes);
@@ -76,9 +80,10 @@ export async function loadEmbeddedModel(uri: string, options: { fetch: ModelFetc
     throw new ScorerError("MODEL_LOAD_FAILED", `cannot fetch model ${uri}: ${e.name}: ${e.message}`, { cause: err });
   }
   try {
-    return await loadModel(bytes);
+    return await loadModel(bytes, { name: uri, maxArtifactBytes: options.maxBytes });
   } catch (err) {
     const e = err as Error & { code?: string };
-    throw new ScorerError("MODEL_LOAD_FAILED", `cannot read model ${uri}: ${e.code ?? e.name}: ${e.message}`, { cause: err });
+    const code = e.code === "MODEL_TOO_LARGE" ? "MODEL_TOO_LARGE" : "MODEL_LOAD_FAILED";
+    throw new ScorerError(code, `cannot read model ${uri}: ${e.code ?? e.name}: ${e.message}`, { cause: err });
   }
 }

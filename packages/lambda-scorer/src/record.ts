@@ -2,7 +2,7 @@
  * The output record: one JSON line per scored transaction, as delivered to Firehose.
  * @packageDocumentation
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * A record id: 32 lowercase hex digits, the first half of SHA-256 over

@@ -6,7 +6,7 @@
 import { InvokeEndpointCommand } from "@aws-sdk/client-sagemaker-runtime";
 import type { InvokeEndpointCommandOutput } from "@aws-sdk/client-sagemaker-runtime";
 import { RECORDIO_CONTENT_TYPE, parseInferenceResponse, serializeInferenceRequest } from "@fraud/recordio";
-import type { LinearLearnerModel } from "@fraud/trainer";
+import type { LinearLearnerModel } from "@fraud/trainer/model";
 import pLimit from "p-limit";
 import type { ContentType } from "./config.js";
 import { ScorerError } from "./errors.js";

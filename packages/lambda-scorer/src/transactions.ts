@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { FEATURE_COUNT, V_COUNT, createTransactionSource, transactionFeatures } from "@fraud/simulator";
 import type { LiveTransaction } from "@fraud/simulator";
-import { z } from "zod";
+import * as z from "zod";
 import type { ScoringTransaction } from "./core.js";
 import { ScorerError, quote } from "./errors.js";
 import { describeIssue } from "./issues.js";

@@ -2,16 +2,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   FIREHOSE_STREAM_NAME_PATTERN,
-  SAGEMAKER_ENDPOINT_NAME_PATTERN,
   SCORER_ENV_NAMES,
   isScorerError,
-  parseS3Uri,
   parseScorerEnv,
   scoredRecordSchema,
   scorerEnv,
 } from "@fraud/lambda-scorer/config";
-import type { ScorerConfigInput ,
-  ScorerError} from "@fraud/lambda-scorer/config";
+import type { ScorerConfigInput, ScorerError } from "@fraud/lambda-scorer/config";
+import { SAGEMAKER_NAME_RULES } from "@fraud/trainer/aws";
 
 const base = { ENDPOINT_NAME: "fraud-detection-endpoint", DELIVERY_STREAM_NAME: "fraud-scores" };
 
@@ -96,6 +94,9 @@ describe("parseScorerEnv", () => {
     [{ ...base, FRAUD_RATE: "1" }, "FRAUD_RATE must be a number strictly between 0 and 1 (got 1)"],
     [{ ...base, CONTENT_TYPE: "text/plain" }, 'CONTENT_TYPE must be one of text/csv, application/json, application/jsonlines, application/x-recordio-protobuf (got "text/plain")'],
     [{ ...base, MODEL_S3_URI: "https://bucket/key" }, 'MODEL_S3_URI must be an s3://bucket/key URI (got "https://bucket/key")'],
+    [{ ...base, MODEL_S3_URI: "s3://Bucket/key" }, 'MODEL_S3_URI must be an s3://bucket/key URI (invalid bucket name (use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit)) (got "s3://Bucket/key")'],
+    [{ ...base, MODEL_S3_URI: "s3://bucket/" }, 'MODEL_S3_URI must be an s3://bucket/key URI (the object key is missing) (got "s3://bucket/")'],
+    [{ ...base, ENDPOINT_NAME: "e".repeat(64) }, `ENDPOINT_NAME must be a SageMaker endpoint name (1-63 letters, digits, hyphens) (got "${"e".repeat(64)}")`],
     [{ ...base, ENDPOINT_NAME: "bad_name" }, 'ENDPOINT_NAME must be a SageMaker endpoint name (1-63 letters, digits, hyphens) (got "bad_name")'],
     [{ ...base, DELIVERY_STREAM_NAME: "a b" }, 'DELIVERY_STREAM_NAME must be a Firehose stream name (1-64 of a-z A-Z 0-9 _ . -) (got "a b")'],
     [{ ...base, ON_FAILURE_QUEUE_URL: "ftp://queue" }, 'ON_FAILURE_QUEUE_URL must be an http(s) SQS queue URL (got "ftp://queue")'],
@@ -150,7 +151,7 @@ describe("scorerEnv", () => {
     const input = fc.record(
       {
         scoringMode: fc.constant("endpoint" as const),
-        endpointName: fc.stringMatching(SAGEMAKER_ENDPOINT_NAME_PATTERN),
+        endpointName: fc.stringMatching(SAGEMAKER_NAME_RULES.endpoint.pattern).filter((n) => n.length <= 63),
         deliveryStreamName: fc.stringMatching(FIREHOSE_STREAM_NAME_PATTERN),
         batchSize: fc.integer({ min: 1, max: 10_000 }),
         fraudRate: fc.double({ min: 1e-9, max: 1 - 1e-9, noNaN: true }),
@@ -171,18 +172,6 @@ describe("scorerEnv", () => {
 
   it("names a variable for every field", () => {
     expect(new Set(Object.values(SCORER_ENV_NAMES)).size).toBe(Object.keys(SCORER_ENV_NAMES).length);
-  });
-});
-
-describe("parseS3Uri", () => {
-  it.each([
-    ["s3://bucket/key", { bucket: "bucket", key: "key" }],
-    ["s3://my.bucket-1/a/b/c.tar.gz", { bucket: "my.bucket-1", key: "a/b/c.tar.gz" }],
-    ["s3://bucket/", undefined],
-    ["s3://B/key", undefined],
-    ["bucket/key", undefined],
-  ])("parseS3Uri(%s)", (uri, expected) => {
-    expect(parseS3Uri(uri)).toEqual(expected);
   });
 });
 

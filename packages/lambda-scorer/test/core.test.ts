@@ -9,7 +9,7 @@ import { FIREHOSE_MAX_BATCH_BYTES as MAX_BATCH_BYTES, scoredRecordSchema } from 
 import { createManualClock } from "@fraud/lambda-scorer/testing";
 import type { Scorer, ScoringTransaction } from "@fraud/lambda-scorer";
 import { decodeRecords, encodeInferenceResponse } from "@fraud/recordio";
-import { createModel } from "@fraud/trainer";
+import { createModel } from "@fraud/trainer/model";
 import { features, flaky } from "./helpers.js";
 
 const firehose = mockClient(FirehoseClient);

@@ -5,7 +5,7 @@ import { InvokeEndpointCommand } from "@aws-sdk/client-sagemaker-runtime";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { drawTransactions, eventSeed, loadEmbeddedModel, s3ModelFetcher } from "@fraud/lambda-scorer";
-import { createModel, encodeModelArtifact } from "@fraud/trainer";
+import { createModel, encodeModelArtifact } from "@fraud/trainer/model";
 import { createHarness, post, sagemakerMock, scheduledEvent } from "./scorer-harness.js";
 import { features } from "./helpers.js";
 

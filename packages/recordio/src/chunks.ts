@@ -8,10 +8,24 @@ import { rowBytes, sizePlan, writeRowRange } from "./dense.js";
 import type { SizedPlan } from "./dense.js";
 import type { EncodeDenseOptions, MatrixInput } from "./matrix.js";
 
-/** Default chunk size of {@link encodeDenseChunks}: 1 MiB. @public */
+/**
+ * Default chunk size of {@link encodeDenseChunks} and the Node file paths: 1 MiB.
+ * @example
+ * ```ts
+ * const chunks = encodeDenseChunks(matrix, { chunkBytes: 4 * DEFAULT_CHUNK_BYTES });
+ * ```
+ * @public
+ */
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
-/** Largest `chunkBytes` accepted: 1 GiB. @public */
+/**
+ * Largest `chunkBytes` accepted: 1 GiB (a record larger than the chunk still gets one of its own).
+ * @example
+ * ```ts
+ * const chunkBytes = Math.min(requested, MAX_CHUNK_BYTES);
+ * ```
+ * @public
+ */
 export const MAX_CHUNK_BYTES = 1024 * 1024 * 1024;
 
 /** Options of {@link encodeDenseChunks}. @public */

@@ -10,8 +10,13 @@ import type { RecordIORecord } from "./record.js";
 import { ProtoReader } from "./wire/reader.js";
 
 /**
- * Iterates over the records of a RecordIO-protobuf buffer. Like the SDK's `read_records`, 1–3
- * stray bytes after the last record are ignored unless `strict` is set.
+ * Iterates over the records of a RecordIO-protobuf buffer, decoding each only when it is reached.
+ * Like the SDK's `read_records`, 1–3 stray bytes after the last record are ignored unless `strict`
+ * is set. Arguments are checked on the call (`INVALID_ARGUMENT`), data as records are reached.
+ * @example
+ * ```ts
+ * for (const record of iterateRecords(bytes)) if (record.label["values"]) labelled++;
+ * ```
  * @public
  */
 export function iterateRecords(bytes: Uint8Array, options: FramingOptions = {}): Generator<RecordIORecord, void, undefined> {

@@ -4,8 +4,8 @@
  * @packageDocumentation
  */
 import { invalidArgument, integerOption, requireBytes } from "./args.js";
-import { fixedLayout } from "./dense.js";
-import type { FixedLayout } from "./dense.js";
+import { fixedLayout } from "./fixed.js";
+import type { FixedLayout } from "./fixed.js";
 import { DenseSink, sinkRecord } from "./dense-sink.js";
 import type { DenseArray } from "./dense-sink.js";
 import { decodeError } from "./errors.js";

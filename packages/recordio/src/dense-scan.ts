@@ -3,7 +3,7 @@
  * the fast path copying canonical records (what the SDK and `encodeDense` write) word by word.
  * @packageDocumentation
  */
-import type { FixedLayout } from "./dense.js";
+import type { FixedLayout } from "./fixed.js";
 import type { DenseArray } from "./dense-sink.js";
 import { END, paddingFor, scanFrame } from "./framing.js";
 import type { Framing } from "./framing.js";
@@ -44,14 +44,17 @@ export function structureCheck(layout: FixedLayout): StructureCheck {
   const byteAt: number[] = [];
   const byteValue: number[] = [];
   const add = (from: number, to: number) => {
-    let k = from;
-    for (; k + 4 <= to; k += 4) {
+    if (to - from < 4) {
+      for (let k = from; k < to; k++) {
+        byteAt.push(k);
+        byteValue.push(t.getUint8(k));
+      }
+      return;
+    }
+    // whole words, the last one overlapping the one before when the run is not a multiple of 4
+    for (let k = from; k < to; k = k + 4 >= to || k + 8 <= to ? k + 4 : to - 4) {
       wordAt.push(k);
       wordValue.push(t.getUint32(k, true));
-    }
-    for (; k < to; k++) {
-      byteAt.push(k);
-      byteValue.push(t.getUint8(k));
     }
   };
   add(0, layout.featOffset);
@@ -64,19 +67,50 @@ export function structureCheck(layout: FixedLayout): StructureCheck {
 /** True when the structure bytes of the framed record at `at` equal the layout's template. */
 function matches(view: DataView, at: number, c: StructureCheck): boolean {
   const { wordAt, wordValue, byteAt, byteValue } = c;
-  for (let i = 0; i < wordAt.length; i++) if (view.getUint32(at + wordAt[i]!, true) !== wordValue[i]) return false;
-  for (let i = 0; i < byteAt.length; i++) if (view.getUint8(at + byteAt[i]!) !== byteValue[i]) return false;
-  return true;
+  let diff = 0;
+  for (let i = 0; i < wordAt.length; i++) diff |= view.getUint32(at + wordAt[i]!, true) ^ wordValue[i]!;
+  for (let i = 0; i < byteAt.length; i++) diff |= view.getUint8(at + byteAt[i]!) ^ byteValue[i]!;
+  return diff === 0;
 }
 
 function words(a: DenseArray): Uint32Array {
   return new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4);
 }
 
+/** Below this many rows a block is not worth a bulk copy: the rest goes word by word. */
+const MIN_BLOCK = 16;
+
 /**
- * Copies `rows` records laid out at the layout's stride into `target` from row `rowOffset`, checking
- * each record's structure bytes first. Returns the number of rows copied: fewer than `rows` when a
- * record differs from the canonical layout (the caller then takes the general path).
+ * Copies the feature bytes of rows `0..rows-1` (all canonical) to `t8` from byte `base`, where
+ * `limit` ends the writable region. Bulk copies do the work: a block of whole records is copied into
+ * the target's still-free space, then each row's features are moved down into place with
+ * `copyWithin` (a row's place never lies past its features in the copy, so nothing unread is
+ * overwritten); the last few rows, once the free space is too small, are copied word by word.
+ */
+function copyFeatures(bytes: Uint8Array, view: DataView, layout: FixedLayout, t8: Uint8Array, base: number, limit: number, rows: number): void {
+  const stride = layout.template.length;
+  const f = layout.featWords * 4;
+  const at = layout.featOffset;
+  let r = 0;
+  for (;;) {
+    const k = Math.min(rows - r, Math.floor((limit - base - r * f) / stride));
+    if (k < MIN_BLOCK || f === 0) break;
+    const start = base + r * f;
+    t8.set(bytes.subarray(r * stride, (r + k) * stride), start);
+    for (let i = 0; i < k; i++) t8.copyWithin(start + i * f, start + i * stride + at, start + i * stride + at + f);
+    r += k;
+  }
+  const tw = new DataView(t8.buffer, t8.byteOffset, t8.byteLength);
+  for (; r < rows; r++) {
+    for (let p = bytes.byteOffset + r * stride + at, q = base + r * f, end = q + f; q < end; p += 4, q += 4) tw.setUint32(q, view.getUint32(p, true), true);
+  }
+}
+
+/**
+ * Copies `rows` records laid out at the layout's stride into `target` from row `rowOffset` (the
+ * caller checked there is room for all of them), checking each record's structure bytes first.
+ * Returns the number of rows copied: fewer than `rows` when a record differs from the canonical
+ * layout (the caller then takes the general path).
  * @internal
  */
 export function copyFixedRows(
@@ -89,18 +123,16 @@ export function copyFixedRows(
 ): number {
   const view = new DataView(bytes.buffer, 0, bytes.buffer.byteLength);
   const stride = layout.template.length;
-  const { featWords, labelWords, featOffset, labelOffset } = layout;
-  const dw = words(target.data);
+  const { labelWords, labelOffset } = layout;
   const lw = target.labels && labelOffset >= 0 ? words(target.labels) : undefined;
-  let row = 0;
-  for (let pos = bytes.byteOffset; row < rows; row++, pos += stride) {
+  let good = 0;
+  for (let pos = bytes.byteOffset; good < rows; good++, pos += stride) {
     if (!matches(view, pos, check)) break;
-    let w = (rowOffset + row) * featWords;
-    for (let p = pos + featOffset, stop = w + featWords; w < stop; w++, p += 4) dw[w] = view.getUint32(p, true);
-    if (lw) {
-      let l = (rowOffset + row) * labelWords;
-      for (let p = pos + labelOffset, stop = l + labelWords; l < stop; l++, p += 4) lw[l] = view.getUint32(p, true);
-    }
+    if (lw) for (let w = 0, l = (rowOffset + good) * labelWords, p = pos + labelOffset; w < labelWords; w++, p += 4) lw[l + w] = view.getUint32(p, true);
   }
-  return row;
+  const data = target.data;
+  const t8 = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const f = layout.featWords * 4;
+  copyFeatures(bytes, view, layout, t8, rowOffset * f, (rowOffset + rows) * f, good);
+  return good;
 }

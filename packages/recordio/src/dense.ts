@@ -4,7 +4,9 @@
  */
 import { allocBytes, integerOption, invalidArgument, requireBytes } from "./args.js";
 import { paddingFor, writeFrameHeader } from "./framing.js";
-import { TENSOR_TAG, WIDTH, entrySize, packedLen, valuesLen, writeEntryStart, writePackedHeader, writeValues } from "./layout.js";
+import { fixedLayout, writeFixedRows } from "./fixed.js";
+import type { FixedLayout } from "./fixed.js";
+import { TENSOR_TAG, WIDTH, entrySize, packedLen, valuesLen, writeEntryStart, writeValues } from "./layout.js";
 import { planDense } from "./matrix.js";
 import type { DensePlan, EncodeDenseOptions, MatrixInput } from "./matrix.js";
 
@@ -35,83 +37,6 @@ export function writeRow(out: Uint8Array, view: DataView, pos: number, plan: Den
   const pad = paddingFor(size);
   for (let i = 0; i < pad; i++) out[pos++] = 0;
   return pos;
-}
-
-/**
- * Byte layout shared by every record of a float-typed plan: every record is the template with its
- * feature and label words filled in.
- * @internal
- */
-export interface FixedLayout {
-  /** Framed record bytes with zero data (header, structure, padding). */
-  template: Uint8Array;
-  /** Payload length written in the frame header. */
-  payloadLength: number;
-  /** Offset of the first feature value in a framed record. */
-  featOffset: number;
-  /** Offset of the label value, or -1. */
-  labelOffset: number;
-  /** 32-bit words per feature row / per label. */
-  featWords: number;
-  labelWords: number;
-}
-
-let lastLayout: FixedLayout | undefined;
-let lastKey = "";
-
-/** Computes the fixed layout of float-typed dense records with `cols` features (the last one is cached). @internal */
-export function fixedLayout(fType: "float32" | "float64", lType: "float32" | "float64" | undefined, cols: number): FixedLayout {
-  const key = `${fType}:${lType}:${cols}`;
-  if (key === lastKey) return lastLayout!;
-  lastLayout = computeLayout(fType, lType, cols);
-  lastKey = key;
-  return lastLayout;
-}
-
-function computeLayout(fType: "float32" | "float64", lType: "float32" | "float64" | undefined, cols: number): FixedLayout {
-  const fData = cols * WIDTH[fType];
-  let size = entrySize(packedLen(fData));
-  if (lType) size += entrySize(packedLen(WIDTH[lType]));
-  const template = new Uint8Array(8 + size + paddingFor(size));
-  let pos = writeFrameHeader(template, 0, size);
-  pos = writeEntryStart(template, pos, 0x0a, TENSOR_TAG[fType], packedLen(fData));
-  if (fData > 0) pos = writePackedHeader(template, pos, fData);
-  const featOffset = pos;
-  pos += fData;
-  let labelOffset = -1;
-  if (lType) {
-    pos = writeEntryStart(template, pos, 0x12, TENSOR_TAG[lType], packedLen(WIDTH[lType]));
-    pos = writePackedHeader(template, pos, WIDTH[lType]);
-    labelOffset = pos;
-  }
-  return { template, payloadLength: size, featOffset, labelOffset, featWords: fData / 4, labelWords: lType ? WIDTH[lType] / 4 : 0 };
-}
-
-/** Copies `n` structure bytes of the template at `from` into `out` at `pos + from`, a word at a time. */
-function putStruct(view: DataView, out: Uint8Array, pos: number, tView: DataView, template: Uint8Array, from: number, to: number): void {
-  let k = from;
-  for (; k + 4 <= to; k += 4) view.setUint32(pos + k, tView.getUint32(k, true), true);
-  for (; k < to; k++) out[pos + k] = template[k]!;
-}
-
-/**
- * Writes row `row` of `fw`/`lw` (feature and label words) as one framed record of `layout` at `pos`:
- * the template's structure bytes with the row's words in place. Returns the position after it.
- * @internal
- */
-export function writeFixedRow(out: Uint8Array, view: DataView, pos: number, layout: FixedLayout, tView: DataView, fw: Uint32Array, lw: Uint32Array | undefined, row: number): number {
-  const { template, featOffset, labelOffset, featWords, labelWords } = layout;
-  putStruct(view, out, pos, tView, template, 0, featOffset);
-  let p = pos + featOffset;
-  for (let w = row * featWords, end = w + featWords; w < end; w++, p += 4) view.setUint32(p, fw[w]!, true);
-  if (lw) {
-    putStruct(view, out, pos, tView, template, featOffset + featWords * 4, labelOffset);
-    p = pos + labelOffset;
-    for (let w = row * labelWords, end = w + labelWords; w < end; w++, p += 4) view.setUint32(p, lw[w]!, true);
-  }
-  // padding: the template's zero bytes
-  for (p = pos + 8 + layout.payloadLength; p < pos + template.length; p++) out[p] = 0;
-  return pos + template.length;
 }
 
 /** Largest payload a RecordIO header can announce (a u32). */
@@ -162,14 +87,8 @@ export function rowBytes({ plan, layout }: SizedPlan, r: number): number {
  * @internal
  */
 export function writeRowRange(out: Uint8Array, pos: number, { plan, layout }: SizedPlan, from: number, to: number): number {
+  if (layout) return writeFixedRows(out, pos, layout, plan.features.words!, plan.labels?.words, from, to);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  if (layout) {
-    const tView = new DataView(layout.template.buffer);
-    const fw = plan.features.words!;
-    const lw = plan.labels?.words;
-    for (let r = from; r < to; r++) pos = writeFixedRow(out, view, pos, layout, tView, fw, lw, r);
-    return pos;
-  }
   for (let r = from; r < to; r++) pos = writeRow(out, view, pos, plan, r, payloadSize(plan, r));
   return pos;
 }

@@ -87,6 +87,10 @@ export class RecordIOError extends Error {
 
 /**
  * Type guard for {@link RecordIOError}, optionally narrowing to one code.
+ * @example
+ * ```ts
+ * if (isRecordIOError(err, "RECORD_TOO_LARGE")) console.error(`record at byte ${err.offset} is too large`);
+ * ```
  * @public
  */
 export function isRecordIOError(err: unknown, code?: RecordIOErrorCode): err is RecordIOError {

@@ -6,10 +6,24 @@
 import { describeValue, integerOption, invalidArgument, requireOptions } from "./args.js";
 import { decodeError } from "./errors.js";
 
-/** The RecordIO record magic number, written little-endian before every record. @public */
+/**
+ * The RecordIO record magic number, written little-endian before every record.
+ * @example
+ * ```ts
+ * const isRecordIO = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true) === RECORDIO_MAGIC;
+ * ```
+ * @public
+ */
 export const RECORDIO_MAGIC = 0xced7230a;
 
-/** Default {@link FramingOptions.maxRecordBytes}: 64 MiB. @public */
+/**
+ * Default {@link FramingOptions.maxRecordBytes}: 64 MiB.
+ * @example
+ * ```ts
+ * const records = decodeRecords(bytes, { maxRecordBytes: 4 * DEFAULT_MAX_RECORD_BYTES });
+ * ```
+ * @public
+ */
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 /** Options shared by every decoder in this package. @public */
@@ -28,7 +42,14 @@ export interface FramingOptions {
   strict?: boolean;
 }
 
-/** Number of zero bytes that follow a payload of `length` bytes. @public */
+/**
+ * Number of zero bytes that follow a payload of `length` bytes.
+ * @example
+ * ```ts
+ * paddingFor(157); // 3: the next record starts on a 4-byte boundary
+ * ```
+ * @public
+ */
 export function paddingFor(length: number): number {
   return (4 - (length & 3)) & 3;
 }

@@ -43,5 +43,12 @@ export type { LabeledRow, RecordIOWriterOptions, RowInput } from "./stream.js";
 export { encodeInferenceResponse, parseInferenceResponse, serializeInferenceRequest } from "./inference.js";
 export type { Prediction } from "./inference.js";
 
-/** MIME type of RecordIO-protobuf request and response bodies. @public */
+/**
+ * MIME type of RecordIO-protobuf request and response bodies.
+ * @example
+ * ```ts
+ * await fetch(url, { method: "POST", headers: { "content-type": RECORDIO_CONTENT_TYPE }, body: serializeInferenceRequest(rows) });
+ * ```
+ * @public
+ */
 export const RECORDIO_CONTENT_TYPE = "application/x-recordio-protobuf";

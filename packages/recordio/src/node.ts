@@ -1,15 +1,18 @@
 /**
- * Node.js stream adapters: `@fraud/recordio/node`.
+ * Node.js adapters: `@fraud/recordio/node`. Streams of rows and records with Node's back-pressure,
+ * and dense matrices to and from files through one reused buffer.
  * @packageDocumentation
  */
-import { Transform } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import type { TransformCallback } from "node:stream";
 import { readRecords } from "./decode.js";
 import type { FramingOptions } from "./framing.js";
 import type { RecordIORecord } from "./record.js";
 import { RecordIOWriter } from "./stream.js";
 import type { RecordIOWriterOptions, RowInput } from "./stream.js";
-import { Readable } from "node:stream";
+
+export { createDenseReadStream, readDenseFile, readDenseFileInto, writeDenseFile } from "./node-files.js";
+export type { ReadDenseFileOptions, WriteDenseFileOptions } from "./node-files.js";
 
 /**
  * A Node `Transform` taking rows (object mode) and emitting RecordIO bytes. Back-pressure is Node's:

@@ -217,7 +217,12 @@ export function decodeRecordPayload(r: ProtoReader): RecordIORecord {
 }
 
 /**
- * Decodes one protobuf `Record` message (a RecordIO payload, without its frame).
+ * Decodes one protobuf `Record` message (a RecordIO payload, without its frame). Throws
+ * `INVALID_ARGUMENT` for anything but a `Uint8Array`, and the decoding codes of {@link decodeRecords}.
+ * @example
+ * ```ts
+ * const record = decodeRecord(encodeRecord({ uid: "tx-1" })); // { features: {}, label: {}, uid: "tx-1" }
+ * ```
  * @public
  */
 export function decodeRecord(payload: Uint8Array): RecordIORecord {

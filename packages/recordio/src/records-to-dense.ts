@@ -8,7 +8,14 @@ import { allocTensor } from "./layout.js";
 import type { DenseMatrix } from "./matrix.js";
 import type { RecordIORecord, TensorType } from "./record.js";
 
-/** Default {@link RecordsToDenseOptions.maxDenseBytes}: 256 MiB. @public */
+/**
+ * Default {@link RecordsToDenseOptions.maxDenseBytes}: 256 MiB.
+ * @example
+ * ```ts
+ * const m = recordsToDense(records, { maxDenseBytes: 4 * DEFAULT_MAX_DENSE_BYTES });
+ * ```
+ * @public
+ */
 export const DEFAULT_MAX_DENSE_BYTES = 256 * 1024 * 1024;
 
 /** Options of {@link recordsToDense}. @public */

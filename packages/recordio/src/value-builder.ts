@@ -22,19 +22,18 @@ export class ValueBuilder {
   /** Tensor values; `count` of them are set, the rest is spare capacity. */
   values: Float32Array | Float64Array | Int32Array = EMPTY_F32;
   count = 0;
+  /** Keys and shape of the tensor member (fresh arrays from {@link ValueBuilder.select}). */
   keys: number[] = [];
   shape: number[] = [];
+  /** Values of the bytes member (a fresh array from {@link ValueBuilder.select}). */
   bytes: Uint8Array[] = [];
   contentType: string | undefined = undefined;
 
-  /** Starts a new `Value` (a map entry's first value field). */
+  /** Starts a new `Value` (a map entry's first value field). Allocates nothing. */
   reset(): void {
     this.kind = "none";
     this.values = EMPTY_F32;
     this.count = 0;
-    this.keys = [];
-    this.shape = [];
-    this.bytes = [];
     this.contentType = undefined;
   }
 
@@ -44,6 +43,12 @@ export class ValueBuilder {
     this.reset();
     this.kind = kind;
     this.values = kind === "float64" ? EMPTY_F64 : kind === "int32" ? EMPTY_I32 : EMPTY_F32;
+    // fresh arrays only for the member that uses them: they become the decoded value's own
+    if (kind === "bytes") this.bytes = [];
+    else {
+      this.keys = [];
+      this.shape = [];
+    }
   }
 
   /**

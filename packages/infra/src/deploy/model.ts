@@ -3,12 +3,13 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { MAX_ARTIFACT_BYTES, decodeModelArtifact } from "@fraud/trainer";
+import { trainingJobName } from "@fraud/trainer/aws";
+import type { StackOutputs } from "@fraud/trainer/aws";
+import { MODEL_LIMITS, decodeModelArtifact } from "@fraud/trainer/model";
 import { isSageMakerError, waitForTrainingJob } from "@fraud/trainer/sagemaker";
 import type { WaitOptions } from "@fraud/trainer/sagemaker";
 import { InfraError } from "../errors.js";
 import { getObjectBytes, headObject, putObject } from "./s3.js";
-import type { StackOutputs } from "./stack-outputs.js";
 import type { DeployState, DeployedModel } from "./state.js";
 import { trainOnStack } from "./train.js";
 import type { StackTrainer } from "./train.js";
@@ -60,7 +61,7 @@ function sha256(bytes: Uint8Array): { hex: string; base64: string } {
 /** Checks that bytes are a Linear Learner `model.tar.gz` the endpoint can serve. */
 async function checkArtifact(bytes: Uint8Array, name: string): Promise<void> {
   try {
-    await decodeModelArtifact(bytes, name);
+    await decodeModelArtifact(bytes, { name });
   } catch (err) {
     throw new InfraError("MODEL_INVALID", `${name.slice(0, 120)} is not a Linear Learner model.tar.gz: ${(err as Error).message.slice(0, 160)}`, { cause: err });
   }
@@ -76,10 +77,7 @@ export function uploadUrl(stack: StackOutputs, sha256Hex: string): string {
   return `s3://${stack.artifactBucket}/${stack.modelPrefix}uploads/${sha256Hex.slice(0, 16)}/model.tar.gz`;
 }
 
-/** The `YYYYMMDDHHmmss` (UTC) job-name suffix of {@link StackOutputs.trainingJobPrefix}. @public */
-export function trainingJobName(stack: StackOutputs, now: Date): string {
-  return `${stack.trainingJobPrefix}${now.toISOString().replace(/[-:T]/g, "").slice(0, 14)}`;
-}
+const MAX_MODEL_BYTES = MODEL_LIMITS.maxArtifactBytes;
 
 async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedModel> {
   let bytes: Uint8Array;
@@ -88,7 +86,7 @@ async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedM
   } catch (err) {
     throw new InfraError("MODEL_INVALID", `cannot read model ${path.slice(0, 120)} (${(err as NodeJS.ErrnoException).code ?? "error"})`, { cause: err });
   }
-  if (bytes.length > MAX_ARTIFACT_BYTES) throw new InfraError("MODEL_INVALID", `${path.slice(0, 120)}: ${bytes.length} bytes, more than ${MAX_ARTIFACT_BYTES}`);
+  if (bytes.length > MAX_MODEL_BYTES) throw new InfraError("MODEL_INVALID", `${path.slice(0, 120)}: ${bytes.length} bytes, more than the ${MAX_MODEL_BYTES}-byte model limit`);
   await checkArtifact(bytes, path);
   const hash = sha256(bytes);
   const url = uploadUrl(o.stack, hash.hex);
@@ -103,12 +101,16 @@ async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedM
   return { source: "upload", modelDataUrl: url, sha256: hash.hex, etag, file: path, at: o.now().toISOString() };
 }
 
-/** Reads, checks and hashes a model already in S3. */
-async function fetchRemote(url: string, o: ModelStepOptions): Promise<{ sha256: string; etag: string }> {
-  const head = await headObject(o.s3, url);
+/**
+ * Reads, checks and hashes a model already in S3: its SHA-256 and ETag.
+ * @throws {@link InfraError} `MODEL_INVALID` (missing, too large, not a Linear Learner model) or `AWS_FAILED`.
+ * @public
+ */
+export async function inspectModel(s3: S3Client, url: string): Promise<{ sha256: string; etag: string }> {
+  const head = await headObject(s3, url);
   if (!head) throw new InfraError("MODEL_INVALID", `model ${url.slice(0, 120)} does not exist`);
-  if (head.size > MAX_ARTIFACT_BYTES) throw new InfraError("MODEL_INVALID", `${url.slice(0, 120)}: ${head.size} bytes, more than ${MAX_ARTIFACT_BYTES}`);
-  const bytes = await getObjectBytes(o.s3, url);
+  if (head.size > MAX_MODEL_BYTES) throw new InfraError("MODEL_INVALID", `${url.slice(0, 120)}: ${head.size} bytes, more than the ${MAX_MODEL_BYTES}-byte model limit`);
+  const bytes = await getObjectBytes(s3, url);
   await checkArtifact(bytes, url);
   return { sha256: sha256(bytes).hex, etag: head.etag };
 }
@@ -123,12 +125,12 @@ async function fromUrl(url: string, o: ModelStepOptions): Promise<DeployedModel>
     }
   }
   o.log(`checking model ${url}`);
-  return { source: "url", modelDataUrl: url, ...(await fetchRemote(url, o)), at: o.now().toISOString() };
+  return { source: "url", modelDataUrl: url, ...(await inspectModel(o.s3, url)), at: o.now().toISOString() };
 }
 
 /** Records the model a finished training job wrote, and forgets the job. */
 async function recordTrained(jobName: string, data: string, modelDataUrl: string, o: ModelStepOptions): Promise<DeployedModel> {
-  const model: DeployedModel = { source: "train", modelDataUrl, ...(await fetchRemote(modelDataUrl, o)), jobName, data, at: o.now().toISOString() };
+  const model: DeployedModel = { source: "train", modelDataUrl, ...(await inspectModel(o.s3, modelDataUrl)), jobName, data, at: o.now().toISOString() };
   o.state.training = null;
   return model;
 }
@@ -144,7 +146,7 @@ async function trainingFailed(err: unknown, ended: boolean, o: ModelStepOptions)
 }
 
 async function train(data: string, o: ModelStepOptions): Promise<DeployedModel> {
-  const jobName = trainingJobName(o.stack, o.now());
+  const jobName = trainingJobName(o.stack.trainingJobPrefix, o.now());
   // Recorded before anything is sent: a deploy killed while the job runs re-attaches to it.
   o.state.training = { jobName, data, startedAt: o.now().toISOString() };
   await o.save();

@@ -2,16 +2,32 @@ import { mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { InfraError } from "../errors.js";
-import { stackOutputsSchema } from "./stack-outputs.js";
-import type { StackOutputs } from "./stack-outputs.js";
+import { stackOutputsSchema } from "@fraud/trainer/aws";
+import type { StackOutputs } from "@fraud/trainer/aws";
 
 /** `camelCase` → `snake_case`, the Terraform output name of a `fraud-stack.json` field. */
 function snake(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
+/** The fields of `fraud-stack.json` read from Terraform outputs (all but `version`). */
+const FIELDS = [
+  "environment",
+  "region",
+  "partition",
+  "accountId",
+  "artifactBucket",
+  "dataPrefix",
+  "modelPrefix",
+  "outputBucket",
+  "sagemakerRoleArn",
+  "trainingJobPrefix",
+  "endpointName",
+  "scoringMode",
+] as const satisfies readonly Exclude<keyof StackOutputs, "version">[];
+
 /** Fields that may be `null` in `fraud-stack.json`; Terraform drops outputs whose value is null. */
-const NULLABLE = new Set(["endpointName"]);
+const NULLABLE = new Set<string>(["endpointName"]);
 
 /**
  * Builds `fraud-stack.json` from `terraform output -json` (output name → value): each field is
@@ -27,8 +43,7 @@ const NULLABLE = new Set(["endpointName"]);
  */
 export function stackOutputsFromTerraform(outputs: Record<string, unknown>, environment: string): StackOutputs {
   const doc: Record<string, unknown> = { version: 1 };
-  for (const key of Object.keys(stackOutputsSchema.shape)) {
-    if (key === "version") continue;
+  for (const key of FIELDS) {
     const value = outputs[snake(key)];
     if (value !== undefined) doc[key] = value;
     else if (key === "environment") doc[key] = environment;
@@ -36,7 +51,7 @@ export function stackOutputsFromTerraform(outputs: Record<string, unknown>, envi
   }
   const parsed = stackOutputsSchema.safeParse(doc);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues.find((i) => doc[String(i.path[0])] === undefined) ?? parsed.error.issues[0]!;
     const field = String(issue.path[0] ?? "");
     const got = doc[field];
     throw new InfraError(

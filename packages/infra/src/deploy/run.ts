@@ -3,12 +3,12 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { WaitOptions } from "@fraud/trainer/sagemaker";
 import { InfraError } from "../errors.js";
-import { resolveModel } from "./model.js";
+import { inspectModel, resolveModel } from "./model.js";
 import type { ModelSource } from "./model.js";
 import { stackOutputsFromTerraform, writeStackFile } from "./outputs.js";
 import { openStack } from "./stack-runner.js";
 import type { StackCommandOptions, StackRunner } from "./stack-runner.js";
-import type { StackOutputs } from "./stack-outputs.js";
+import type { StackOutputs } from "@fraud/trainer/aws";
 import { laterPhase, loadState, saveState } from "./state.js";
 import type { DeployState, DeployedModel, Phase } from "./state.js";
 import type { StackTrainer } from "./train.js";
@@ -88,10 +88,33 @@ function report(run: Run, step: DeployStep, status: StepReport["status"], detail
   run.log(`${step}: ${detail}`);
 }
 
+/** The stack variant serving `model`; the scorer's `MODEL_VERSION` is the job name or the content hash. */
 function modelVariant(run: Run, model: DeployedModel | null): { modelDataUrl: string | null; extra: Record<string, string> } {
   if (!model) return { modelDataUrl: null, extra: {} };
   const version = run.env["FRAUD_INFRA_MODEL_VERSION"] ?? model.jobName ?? `sha256-${model.sha256.slice(0, 12)}`;
   return { modelDataUrl: model.modelDataUrl, extra: { FRAUD_INFRA_MODEL_VERSION: version } };
+}
+
+/**
+ * Without a state file (first run, or a new machine sharing an S3 backend), reads what is
+ * deployed from Terraform's outputs (`phase`, `model_data_url`), so the first plan never removes
+ * serving or the scorer from a stack deployed earlier.
+ */
+async function adopt(run: Run): Promise<void> {
+  run.runner.synth({ phase: "foundation", modelDataUrl: null });
+  const outputs = await (await run.runner.tf()).outputs();
+  const phase = outputs["phase"];
+  const url = outputs["model_data_url"];
+  if ((phase === "serving" || phase === "all") && typeof url === "string") {
+    run.log(`no deploy state: continuing from what is deployed (${phase}, ${url})`);
+    const c = clients(run, run.runner.config().region);
+    try {
+      run.state.model = { source: "url", modelDataUrl: url, ...(await inspectModel(c.s3, url)), at: run.now().toISOString() };
+    } finally {
+      c.close();
+    }
+    run.state.phase = phase;
+  }
 }
 
 /**
@@ -126,12 +149,12 @@ async function writeOutputs(run: Run): Promise<StackOutputs> {
   return stack;
 }
 
-function clients(run: Run, stack: StackOutputs): { s3: S3Client; sagemaker: () => SageMakerClient; close: () => void } {
+function clients(run: Run, region: string): { s3: S3Client; sagemaker: () => SageMakerClient; close: () => void } {
   const made: { s3?: S3Client; sm?: SageMakerClient } = {};
-  const s3 = run.o.clients?.s3 ?? (made.s3 = new S3Client({ region: stack.region }));
+  const s3 = run.o.clients?.s3 ?? (made.s3 = new S3Client({ region }));
   return {
     s3,
-    sagemaker: () => run.o.clients?.sagemaker ?? (made.sm ??= new SageMakerClient({ region: stack.region })),
+    sagemaker: () => run.o.clients?.sagemaker ?? (made.sm ??= new SageMakerClient({ region })),
     close: () => {
       made.s3?.destroy();
       made.sm?.destroy();
@@ -140,7 +163,7 @@ function clients(run: Run, stack: StackOutputs): { s3: S3Client; sagemaker: () =
 }
 
 async function modelStep(run: Run, stack: StackOutputs): Promise<DeployedModel | null> {
-  const c = clients(run, stack);
+  const c = clients(run, stack.region);
   try {
     const before = run.state.model;
     const model = await resolveModel({
@@ -179,6 +202,11 @@ function configuredModel(o: DeployOptions, runner: StackRunner): ModelSource | u
   return url ? { kind: "url", url } : undefined;
 }
 
+/** The model the foundation step plans with: none before serving was ever applied. */
+function deployedModel(run: Run): DeployedModel | null {
+  return run.state.phase && run.state.phase !== "foundation" ? run.state.model : null;
+}
+
 /**
  * The phased deploy behind `nx run infra:deploy`: foundation → `fraud-stack.json` → a model →
  * serving → scorer, trigger and schedule. Every step is idempotent: `terraform plan` with no
@@ -203,7 +231,8 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   const run: Run = { o: { ...o, ...(source ? { model: source } : {}) }, env, state, stateFile, stackFile, runner, steps: [], log: o.log ?? (() => {}), now, save: () => saveState(stateFile, state, now()) };
   const result = (stack?: StackOutputs): DeployResult => ({ steps: run.steps, ...(stack ? { stack } : {}), model: state.model, stateFile, stackFile });
 
-  await applyPhase(run, "foundation", state.phase && state.phase !== "foundation" ? state.model : null);
+  if (state.phase === null) await adopt(run);
+  await applyPhase(run, "foundation", deployedModel(run));
   if (until < 1) return result();
   let stack = await writeOutputs(run);
   if (until < 2) return result(stack);

@@ -1,7 +1,7 @@
-import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { downloadObject, parseS3Url } from "@fraud/trainer/sagemaker";
-import type { S3Location } from "@fraud/trainer/sagemaker";
+import { parseS3Uri } from "@fraud/trainer/aws";
+import type { S3Location } from "@fraud/trainer/aws";
 import { InfraError } from "../errors.js";
 
 /**
@@ -11,9 +11,9 @@ import { InfraError } from "../errors.js";
  */
 export function parseS3Object(url: string): S3Location {
   try {
-    return parseS3Url(url);
+    return parseS3Uri(url);
   } catch (err) {
-    throw new InfraError("INVALID_ARGUMENT", `not an s3://bucket/key URL: "${url.slice(0, 80)}"`, { cause: err });
+    throw new InfraError("INVALID_ARGUMENT", (err as Error).message, { cause: err });
   }
 }
 
@@ -59,10 +59,13 @@ export async function headObject(s3: S3Client, url: string): Promise<ObjectHead 
  * @public
  */
 export async function getObjectBytes(s3: S3Client, url: string): Promise<Uint8Array> {
+  const { bucket, key } = parseS3Object(url);
   try {
-    return await downloadObject(s3, url);
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!out.Body) throw new Error("no body");
+    return await out.Body.transformToByteArray();
   } catch (err) {
-    throw new InfraError("AWS_FAILED", `S3 GetObject: ${(err as Error).message.slice(0, 200)}`, { cause: err });
+    throw failed("GetObject", url, err);
   }
 }
 

@@ -2,7 +2,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { runSageMakerTraining } from "@fraud/trainer/sagemaker";
 import type { WaitOptions } from "@fraud/trainer/sagemaker";
-import type { StackOutputs } from "./stack-outputs.js";
+import type { StackOutputs } from "@fraud/trainer/aws";
 
 /** One SageMaker training run against the deployed stack. @public */
 export interface StackTrainingRequest {
@@ -30,8 +30,9 @@ export interface StackTrainingRequest {
 export type StackTrainer = (request: StackTrainingRequest) => Promise<{ modelDataUrl: string }>;
 
 /**
- * The default {@link StackTrainer}: `fraud-train sagemaker` with the stack's bucket, data prefix,
- * role and region, waiting for the job and evaluating its model on the held-out split.
+ * The default {@link StackTrainer}: `fraud-train sagemaker --stack` — the stack's bucket, data and
+ * model prefixes, role, region and job-name prefix — waiting for the job and evaluating its model
+ * on the held-out split.
  *
  * @example
  * ```ts

@@ -1,12 +1,23 @@
 // The golden-vector suite for one folder. Every check runs inside its own test, so a vector the
 // harness cannot make sense of fails that test with a reason and never stops the others.
 import { describe, expect, it } from "vitest";
-import { RecordIOError, RecordIOWriter, decodeDense, decodeRecords, readRecords } from "@fraud/recordio";
+import {
+  RecordIOError,
+  RecordIOWriter,
+  decodeDense,
+  decodeDenseInto,
+  decodeRecords,
+  encodeDenseChunks,
+  encodeDenseInto,
+  encodedDenseSize,
+  inspectDense,
+  readRecords,
+} from "@fraud/recordio";
 import type { Dtype, RecordIORecord } from "@fraud/recordio";
 import { compareRecords, sameNumber } from "./compare.js";
 import type { VectorCase } from "./format.js";
 import { loadVectorFolder, readCaseBytes } from "./format.js";
-import { featureDtype, flatten, labelsOf, num, runEncode } from "./inputs.js";
+import { denseArgs, featureDtype, flatten, labelsOf, num, runEncode } from "./inputs.js";
 import { SDK_MESSAGES, codeOfSdkError, encodeExpectation, isDocumentedStricterDecode } from "./judge.js";
 
 function catchError(fn: () => unknown): unknown {
@@ -33,6 +44,36 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 function denseEncodeChecks(dir: string, c: VectorCase): void {
+  it("encodes into a caller's buffer, the exact size known first", () => {
+    const golden = readCaseBytes(dir, c);
+    const [matrix, options] = denseArgs(c)!;
+    expect(encodedDenseSize(matrix, options)).toBe(golden.length);
+    const buf = new Uint8Array(golden.length + 8);
+    expect(encodeDenseInto(buf, 3, matrix, options)).toBe(golden.length);
+    expect(sameBytes(buf.subarray(3, 3 + golden.length), golden)).toBe(true);
+  });
+
+  it("streams the same bytes through the writer's matrix path and in chunks", () => {
+    const golden = readCaseBytes(dir, c);
+    const [matrix, options] = denseArgs(c)!;
+    const writer = new RecordIOWriter({ cols: c.shape![1]!, dtype: featureDtype(c) as Dtype, labelDtype: c.labels ? ((c.labelsDtype ?? "float64") as Dtype) : null, chunkBytes: 64 });
+    writer.writeMatrix(matrix, options.labels);
+    expect(sameBytes(Buffer.concat([...writer.take(), writer.flush()]), golden)).toBe(true);
+    expect(sameBytes(Buffer.concat([...encodeDenseChunks(matrix, { ...options, chunkBytes: 100 })]), golden)).toBe(true);
+  });
+
+  it("decodes into caller arrays", () => {
+    const golden = readCaseBytes(dir, c);
+    const info = inspectDense(golden);
+    expect([info.rows, info.cols]).toEqual(c.shape);
+    const m = decodeDense(golden);
+    const data = new (m.data.constructor as Float32ArrayConstructor)(info.rows * info.cols);
+    const labels = m.labels ? new (m.labels.constructor as Float32ArrayConstructor)(info.rows) : undefined;
+    expect(decodeDenseInto(golden, { data, labels })).toEqual(info);
+    expect(Buffer.from(data.buffer).equals(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength))).toBe(true);
+    if (labels) expect(Array.from(labels)).toEqual(Array.from(m.labels!));
+  });
+
   it("decodes into one matrix", () => {
     const m = decodeDense(readCaseBytes(dir, c));
     expect(m.shape).toEqual(c.shape);

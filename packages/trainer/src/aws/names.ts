@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { SageMakerError, invalid } from "./errors.js";
 import { partitionOf } from "./partitions.js";
 import { refineWith } from "./s3.js";

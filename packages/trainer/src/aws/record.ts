@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { trainingJobNameSchema } from "./names.js";
 import { partitionOf } from "./partitions.js";
 import { refineWith, s3UriSchema } from "./s3.js";

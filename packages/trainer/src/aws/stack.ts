@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { invalid } from "./errors.js";
 import { parseRoleArn, validateJobPrefix, validateSageMakerName } from "./names.js";
 import { partitionOf } from "./partitions.js";

@@ -14,10 +14,10 @@ export { TRAINING_JOB_DEFAULTS } from "./defaults.js";
 export const RECORDIO_PROTOBUF = "application/x-recordio-protobuf";
 
 /** The three data channels of a Linear Learner job, in upload order. */
-export const CHANNELS = ["train", "validation", "test"] as const;
+export const CHANNELS: readonly ChannelName[] = ["train", "validation", "test"];
 
 /** A Linear Learner data channel. @public */
-export type ChannelName = (typeof CHANNELS)[number];
+export type ChannelName = "train" | "validation" | "test";
 
 /** Longest run SageMaker accepts for `MaxRuntimeInSeconds` and `MaxWaitTimeInSeconds` (28 days). */
 export const MAX_RUNTIME_SECONDS = 28 * 24 * 3600;

@@ -51,7 +51,7 @@ export interface UploadProgress {
   allTotalBytes: number;
 }
 
-/** Options of {@link uploadSplits}. @public */
+/** Multipart settings and progress of the uploads. @public */
 export interface UploadOptions {
   /** Called as bytes are acknowledged. */
   onProgress?: (p: UploadProgress) => void;
