@@ -92,13 +92,23 @@ function frame(title: string, xLabel: string, yLabel: string, sx: (x: number) =>
   return svg;
 }
 
-function markerSvg(m: Marker, sx: (x: number) => number, sy: (y: number) => number): string {
-  const x = sx(m.x);
-  const y = sy(m.y);
-  const shape = m.hollow
-    ? `<rect x="${(x - 4).toFixed(1)}" y="${(y - 4).toFixed(1)}" width="8" height="8" fill="#fff" stroke="${m.color}" stroke-width="1.5"/>`
-    : `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="4" fill="${m.color}" stroke="#fff"/>`;
-  return `<g><title>${esc(m.title)}</title>${shape}<text x="${(x + 6).toFixed(1)}" y="${(y - 5).toFixed(1)}" class="m">${esc(m.label)}</text></g>`;
+/** Draws the markers; a label that would overlap an earlier one moves right until it is clear. */
+function markersSvg(markers: Marker[], sx: (x: number) => number, sy: (y: number) => number): string {
+  const placed: [number, number][] = [];
+  return markers
+    .map((m) => {
+      const x = sx(m.x);
+      const y = sy(m.y);
+      const shape = m.hollow
+        ? `<rect x="${(x - 4).toFixed(1)}" y="${(y - 4).toFixed(1)}" width="8" height="8" fill="#fff" stroke="${m.color}" stroke-width="1.5"/>`
+        : `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="4" fill="${m.color}" stroke="#fff"/>`;
+      let lx = x + 6;
+      const ly = Math.max(T + 10, y - 5);
+      while (placed.some(([px, py]) => Math.abs(px - lx) < 8 && Math.abs(py - ly) < 10)) lx += 8;
+      placed.push([lx, ly]);
+      return `<g><title>${esc(m.title)}</title>${shape}<text x="${lx.toFixed(1)}" y="${ly.toFixed(1)}" class="m" fill="${m.color}">${esc(m.label)}</text></g>`;
+    })
+    .join("");
 }
 
 /** A line chart in inline SVG; x in [0, xMax], y in [yMin, yMax]. @internal */
@@ -120,7 +130,7 @@ export function lineChart(
     const d = s.points.map(([x, y], k) => `${k ? "L" : "M"}${sx(x).toFixed(1)} ${sy(y).toFixed(1)}`).join("");
     svg += `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`;
   }
-  for (const m of opts.markers ?? []) svg += markerSvg(m, sx, sy);
+  svg += markersSvg(opts.markers ?? [], sx, sy);
   // Legend sized to its longest entry (about 6.5 px a character at 11 px), top or bottom right.
   const lw = 18 + 6.5 * Math.max(...series.map((x) => x.name.length), 0);
   const ly = opts.legend === "bottom" ? H - B - 6 - series.length * 16 : T + 4;

@@ -43,7 +43,10 @@ export interface ReportInput {
 }
 
 const f4 = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : "–");
-const num = (x: number): string => (Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : String(Math.round(x * 1e6) / 1e6));
+const num = (x: number): string => {
+  if (Number.isSafeInteger(x)) return x.toLocaleString("en-US");
+  return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : String(Math.round(x * 1e6) / 1e6);
+};
 
 /** One-letter tags of the criteria on the PR chart. */
 const TAG: Record<string, string> = { accuracy: "A", f_beta: "F", precision_at_target_recall: "P", recall_at_target_precision: "R", loss_function: "L" };
