@@ -11,9 +11,11 @@ const zip = join(dir, "lambda.zip");
 // An empty zip is enough: synth hashes and copies the file, it does not read it.
 writeFileSync(zip, Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]));
 const cases = {
+  "synth-1-env-foundation": { lambda: { zipPath: zip } },
   "synth-1-env": { lambda: { zipPath: zip }, model: { dataUrl: "s3://bkt/m/model.tar.gz" } },
   "synth-2-envs-all-options": {
     lambda: { zipPath: zip, functionUrl: { enabled: true } },
+    model: { dataUrl: "s3://bkt/m/model.tar.gz" },
     notebook: { enabled: true },
     environments: { dev: { endpoint: { mode: "serverless" } }, prod: { endpoint: { autoscaling: { enabled: true } }, buckets: { encryption: "kms" } } },
   },

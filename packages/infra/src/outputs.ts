@@ -6,6 +6,11 @@ import { InfraError } from "./errors.js";
  * Terraform output name of every `fraud-stack.json` field: the snake_case of the field. `nx run
  * infra:deploy` writes the file from `terraform output -json`; `endpoint_name` is `null` when the
  * stack has no endpoint (foundation phase or embedded scoring).
+ * @example
+ * ```ts
+ * const outputs = JSON.parse(execSync("terraform output -json", { encoding: "utf8" }));
+ * outputs[STACK_OUTPUT_NAMES.artifactBucket].value; // fraud-stack.json artifactBucket
+ * ```
  * @public
  */
 export const STACK_OUTPUT_NAMES = Object.freeze({

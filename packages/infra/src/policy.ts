@@ -47,6 +47,10 @@ function list(v: unknown): string[] {
  * What is wrong with one `Allow` statement under the least-privilege rules, or `undefined`:
  * wildcard actions, no resource, a service-wide ARN, or `*` for an action that accepts an ARN (or
  * without a documented reason, when `requireReason`).
+ * @example
+ * ```ts
+ * statementViolation({ Sid: "A", Action: ["s3:*"], Resource: ["arn:aws:s3:::b/*"] }); // 'statement A: wildcard action "s3:*"'
+ * ```
  * @public
  */
 export function statementViolation(st: { Sid?: string; Action?: unknown; Resource?: unknown; wildcardReason?: string }, requireReason = true): string | undefined {

@@ -34,6 +34,10 @@ export const MANAGED_BY = "cdktf:@fraud/infra";
 /**
  * Base64 SHA-256 of a file, as Terraform's `filebase64sha256` computes it.
  * @throws {@link InfraError} `ASSET_MISSING` when the file does not exist.
+ * @example
+ * ```ts
+ * new LambdaFunction(this, "fn", { filename, sourceCodeHash: fileSha256Base64(filename), … });
+ * ```
  * @public
  */
 export function fileSha256Base64(path: string): string {

@@ -55,7 +55,14 @@ export function synthesize(configs: StackConfig[], options: SynthesizeOptions = 
   });
 }
 
-/** The folder a stack is synthesized into. @public */
+/**
+ * The folder a stack is synthesized into.
+ * @example
+ * ```ts
+ * stackDir("cdktf.out", "dev"); // "<cwd>/cdktf.out/stacks/dev"
+ * ```
+ * @public
+ */
 export function stackDir(outdir: string, environment: string): string {
   return join(resolve(outdir), "stacks", environment);
 }
@@ -63,6 +70,10 @@ export function stackDir(outdir: string, environment: string): string {
 /**
  * Reads a synthesized stack's Terraform JSON.
  * @throws {@link InfraError} `STACK_MISSING` when the stack was not synthesized.
+ * @example
+ * ```ts
+ * readSynthesized(dev).output; // the Terraform outputs of the dev stack
+ * ```
  * @public
  */
 export function readSynthesized(stack: SynthesizedStack): Record<string, unknown> {

@@ -166,3 +166,13 @@ describe("layering: file < environment < env variables", () => {
     expect(() => loadConfig({ cwd: dir, file: "broken.json", env: {} })).toThrow(expect.objectContaining({ code: "CONFIG_PARSE" }));
   });
 });
+
+describe("the committed infra.config.json", () => {
+  it("resolves for every environment it lists, with no model: the foundation", () => {
+    const cwd = join(import.meta.dirname, "..");
+    const configs = loadConfig({ cwd, env: {} });
+    expect(configs.map((c) => c.environment)).toEqual(["dev", "prod"]);
+    for (const c of configs) expect(c.model.dataUrl).toBeUndefined();
+    expect(configs[1]).toMatchObject({ schedule: { enabled: true }, buckets: { encryption: "kms" }, endpoint: { autoscaling: { enabled: true, maxCapacity: 4 } } });
+  });
+});

@@ -65,7 +65,7 @@ function matching(pattern: RegExp, what: string) {
  */
 export const scorerConfigSchema = z.object({
   /** `SCORING_MODE`. @defaultValue "endpoint" */
-  scoringMode: z.enum(SCORING_MODES, { error: 'must be "endpoint" or "embedded"' }).default("endpoint"),
+  scoringMode: z.literal(SCORING_MODES, { error: 'must be "endpoint" or "embedded"' }).default("endpoint"),
   /** `ENDPOINT_NAME`: required in endpoint mode. */
   endpointName: matching(ENDPOINT_RULE.pattern, `a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)`)
     .max(ENDPOINT_RULE.maxLength, { error: `must be a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)` })
@@ -79,7 +79,7 @@ export const scorerConfigSchema = z.object({
   /** `BATCH_SIZE`: transactions drawn per scheduled invocation (1–10,000). @defaultValue 100 */
   batchSize: intIn(1, MAX_BATCH_SIZE).default(100),
   /** `CONTENT_TYPE` of `InvokeEndpoint` requests. @defaultValue "text/csv" */
-  contentType: z.enum(CONTENT_TYPES, { error: `must be one of ${CONTENT_TYPES.join(", ")}` }).default("text/csv"),
+  contentType: z.literal(CONTENT_TYPES, { error: `must be one of ${CONTENT_TYPES.join(", ")}` }).default("text/csv"),
   /** `MODEL_VERSION` written with every score (1–128 printable characters). @defaultValue the endpoint name, or the model URI in embedded mode */
   modelVersion: matching(/^[\x21-\x7e]{1,128}$/, "1-128 printable characters without spaces").optional(),
   /** `FRAUD_RATE` of simulated transactions, strictly between 0 and 1 (what the simulator accepts). @defaultValue the simulator's `DEFAULT_FRAUD_RATE` (492/284,807) */
@@ -95,7 +95,7 @@ export const scorerConfigSchema = z.object({
   /** `POWERTOOLS_METRICS_NAMESPACE`. @defaultValue "FraudDetection" */
   metricsNamespace: matching(/^[A-Za-z0-9._#/-]{1,255}$/, "a CloudWatch namespace (1-255 of A-Z a-z 0-9 . _ # / -)").default("FraudDetection"),
   /** `POWERTOOLS_LOG_LEVEL`. @defaultValue "INFO" */
-  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("INFO"),
+  logLevel: z.literal(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("INFO"),
 });
 
 /** What {@link scorerEnv} accepts: every field optional except `deliveryStreamName`. @public */
@@ -109,20 +109,35 @@ export type ScorerConfig = Omit<z.output<typeof scorerConfigSchema>, "modelVersi
 
 /** Environment variable of each configuration field. @public */
 export const SCORER_ENV_NAMES = {
+  /** Scoring mode. */
   scoringMode: "SCORING_MODE",
+  /** SageMaker endpoint name. */
   endpointName: "ENDPOINT_NAME",
+  /** Model object URI. */
   modelS3Uri: "MODEL_S3_URI",
+  /** Model size limit. */
   modelMaxBytes: "MODEL_MAX_BYTES",
+  /** Firehose stream. */
   deliveryStreamName: "DELIVERY_STREAM_NAME",
+  /** Transactions per scheduled invocation. */
   batchSize: "BATCH_SIZE",
+  /** InvokeEndpoint content type. */
   contentType: "CONTENT_TYPE",
+  /** Model version written with scores. */
   modelVersion: "MODEL_VERSION",
+  /** Fraud rate of simulated transactions. */
   fraudRate: "FRAUD_RATE",
+  /** Rows per InvokeEndpoint call. */
   maxRowsPerRequest: "MAX_ROWS_PER_REQUEST",
+  /** Time kept back from delivery. */
   deliverySafetyMarginMs: "DELIVERY_SAFETY_MARGIN_MS",
+  /** On-failure queue URL. */
   onFailureQueueUrl: "ON_FAILURE_QUEUE_URL",
+  /** Powertools service name. */
   serviceName: "POWERTOOLS_SERVICE_NAME",
+  /** CloudWatch metrics namespace. */
   metricsNamespace: "POWERTOOLS_METRICS_NAMESPACE",
+  /** Log level. */
   logLevel: "POWERTOOLS_LOG_LEVEL",
 } as const satisfies Record<keyof ScorerConfigInput, string>;
 

@@ -69,7 +69,12 @@ export interface ScoreDependencies {
   /** Called before each delivery retry round. */
   onRetry?: (info: { round: number; pending: number; delayMs: number; errorCodes: Record<string, number> }) => void;
   /** The event the batch belongs to and the container's ledger: records handed off before are skipped, new ones recorded. */
-  event?: { id: string; ledger: DeliveryLedger };
+  event?: {
+    /** The scheduled event's id. */
+    id: string;
+    /** The container's ledger. */
+    ledger: DeliveryLedger;
+  };
   /** The on-failure queue for records Firehose did not take (scheduled invocations). */
   deadLetter?: DeadLetterTarget;
 }

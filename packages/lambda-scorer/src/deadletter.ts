@@ -4,8 +4,7 @@
  * {@link retryRounds} loop as delivery.
  * @packageDocumentation
  */
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import type { SendMessageCommandOutput } from "@aws-sdk/client-sqs";
+import type { SendMessageCommand, SendMessageCommandOutput } from "@aws-sdk/client-sqs";
 import pLimit from "p-limit";
 import { errorText, isRetryable } from "./delivery.js";
 import { DEAD_LETTER_MAX_MESSAGE_BYTES } from "./record.js";
@@ -89,6 +88,8 @@ export function packMessages(lines: readonly string[], indexes: readonly number[
  */
 export async function deadLetterRecords(lines: readonly string[], indexes: readonly number[], options: DeadLetterOptions): Promise<DeadLetterReport> {
   // `{"version":1,…,"records":[` — the records and the closing `]}` are appended per message
+  // imported on first use: most cold starts never dead-letter
+  const { SendMessageCommand } = await import("@aws-sdk/client-sqs");
   const head = JSON.stringify({ version: 1, ...options.header, records: [] }).slice(0, -2);
   const messages = packMessages(lines, indexes, Buffer.byteLength(head) + 2);
   const limit = pLimit(Math.max(1, options.concurrency ?? 4));

@@ -46,7 +46,15 @@ export const httpEventSchema = z.looseObject({
   requestContext: z
     .looseObject({
       /** HTTP details. */
-      http: z.looseObject({ method: z.string({ error: "must be a string" }).optional() }, { error: "must be an object" }).optional(),
+      http: z
+        .looseObject(
+          {
+            /** Request method. */
+            method: z.string({ error: "must be a string" }).optional(),
+          },
+          { error: "must be an object" },
+        )
+        .optional(),
     }, { error: "must be an object" })
     .optional(),
 });

@@ -30,6 +30,14 @@ export interface HttpPrediction {
   predictedLabel: 0 | 1 | null;
 }
 
+/** A transaction whose record was not delivered. @public */
+export interface HttpFailure {
+  /** The transaction's id: re-send this transaction. */
+  transactionId: string;
+  /** The last delivery error. */
+  reason: string;
+}
+
 /**
  * The body of a scoring response (status 200, 207 or 503). `delivered` and `failed` partition the
  * request's transaction ids: re-send exactly the `failed` ones.
@@ -45,11 +53,17 @@ export interface HttpScoreResponse {
   /** Ids of the transactions whose record Firehose accepted. */
   delivered: string[];
   /** Transactions whose record Firehose did not accept in time, with the last error. */
-  failed: { transactionId: string; reason: string }[];
+  failed: HttpFailure[];
   /** Every transaction's score, in request order. */
   predictions: HttpPrediction[];
   /** Present when not everything was delivered. */
   message?: string;
+}
+
+/** A request that can be scored. @public */
+export interface HttpRequest {
+  /** Its validated transactions. */
+  transactions: ScoringTransaction[];
 }
 
 function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
@@ -67,7 +81,7 @@ function json(statusCode: number, body: unknown, headers: Record<string, string>
  * ```
  * @public
  */
-export function parseHttpRequest(event: unknown): { transactions: ScoringTransaction[] } | HttpResult {
+export function parseHttpRequest(event: unknown): HttpRequest | HttpResult {
   try {
     const e = parseHttpEvent(event);
     const method = e.requestContext?.http?.method;

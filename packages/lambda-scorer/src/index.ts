@@ -29,7 +29,7 @@ export { MAX_HTTP_BODY_BYTES, MAX_HTTP_TRANSACTIONS, drawTransactions, eventSeed
 export { httpEventSchema, parseHttpEvent, parseScheduledEvent, scheduledEventSchema } from "./events.js";
 export type { HttpEvent, ScheduledEvent } from "./events.js";
 export { httpResponse, parseHttpRequest } from "./http.js";
-export type { HttpPrediction, HttpResult, HttpScoreResponse } from "./http.js";
+export type { HttpFailure, HttpPrediction, HttpRequest, HttpResult, HttpScoreResponse } from "./http.js";
 export { createRuntime } from "./runtime.js";
 export type { RuntimeOverrides, ScorerRuntime } from "./runtime.js";
 export { createHandlers } from "./handlers.js";

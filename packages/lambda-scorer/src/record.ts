@@ -28,7 +28,7 @@ export const scoredRecordSchema = z.strictObject({
   /** The transaction's id (given by the HTTP caller, or derived from the scheduled event). */
   transactionId: z.string().min(1).max(128),
   /** Where the transaction came from. */
-  channel: z.enum(["Mobile", "Web", "Store"]),
+  channel: z.literal(["Mobile", "Web", "Store"]),
   /** Amount in the dataset's currency. */
   amount: z.number(),
   /** Fraud probability (classifier) or regression value. */

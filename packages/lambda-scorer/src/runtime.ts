@@ -5,7 +5,7 @@
  */
 import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { ScorerConfig } from "./config.js";
@@ -59,6 +59,17 @@ export interface RuntimeOverrides {
   retry?: Omit<RetryPolicy, "remainingMs">;
 }
 
+/** An SQS client made (and its module imported) on the first send: most cold starts never dead-letter. */
+function lazySqs(): QueueSender {
+  let client: Promise<SQSClient> | undefined;
+  return {
+    async send(command, options) {
+      client ??= import("@aws-sdk/client-sqs").then((m) => new m.SQSClient({}));
+      return (await client).send(command, options);
+    },
+  };
+}
+
 /**
  * Builds the per-cold-start runtime. The AWS SDK clients honour `AWS_ENDPOINT_URL_FIREHOSE`,
  * `AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME`, `AWS_ENDPOINT_URL_S3` and `AWS_ENDPOINT_URL_SQS`.
@@ -96,7 +107,7 @@ export function createRuntime(config: ScorerConfig, overrides: RuntimeOverrides 
     logger,
     metrics,
     firehose: overrides.firehose ?? new FirehoseClient({}),
-    sqs: overrides.sqs ?? new SQSClient({}),
+    sqs: overrides.sqs ?? lazySqs(),
     ledger: overrides.ledger ?? createDeliveryLedger(),
     retry: overrides.retry ?? {},
     getScorer() {

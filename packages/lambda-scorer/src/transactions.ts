@@ -57,7 +57,7 @@ const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const finite = z.number({ error: "must be a finite number" });
 const common = {
   id: z.string({ error: "must be a string" }).regex(ID, { error: "must be 1-128 characters of A-Z a-z 0-9 . _ : -" }).optional(),
-  channel: z.enum(["Mobile", "Web", "Store"], { error: "must be Mobile, Web or Store" }).optional(),
+  channel: z.literal(["Mobile", "Web", "Store"], { error: "must be Mobile, Web or Store" }).optional(),
   timestamp: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
 };
 const numbers = (n: number) => z.array(finite, { error: `must be an array of ${n} numbers` }).length(n, { error: `must have ${n} numbers` });

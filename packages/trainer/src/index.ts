@@ -26,6 +26,5 @@ export type { OperatingPoint, OperatingPoints, PointMetrics } from "./operating-
 export { runEvaluation, runLocalTraining } from "./pipeline.js";
 export type { DataInput, DataSource, EvaluationOptions, LocalTrainingOptions, LocalTrainingResult, MetricsDocument } from "./pipeline.js";
 // The model, also here until every caller imports it from `@fraud/trainer/model` (deprecated here).
-export { createModel, decodeModelArtifact, encodeModelArtifact, loadModel, writeModelArtifact } from "./model.js";
-export type { LinearLearnerModel, ModelArtifact, ModelArtifactInput, Prediction, PredictorType } from "./model.js";
-export { MAX_ARTIFACT_BYTES } from "./model/limits.js";
+export { createModel, loadModel, writeModelArtifact } from "./model.js";
+export type { LinearLearnerModel, ModelArtifactInput, Prediction, PredictorType } from "./model.js";

@@ -23,9 +23,6 @@ export type { UploadOptions, UploadProgress, UploadSummary } from "./sagemaker/u
 export { createTrainingJob, describeTrainingJob, stopTrainingJob, waitForTrainingJob } from "./sagemaker/monitor.js";
 export type { JobUpdate, WaitOptions } from "./sagemaker/monitor.js";
 export { downloadObject, evaluateJobArtifact } from "./sagemaker/evaluate.js";
-// Deprecated: the one S3 URI parser is `parseS3Uri` in `@fraud/trainer/aws`.
-export { parseS3Uri as parseS3Url } from "./aws/s3.js";
-export type { S3Location } from "./aws/s3.js";
 export type { EvaluationFiles, EvaluationOutput, JobFacts, SageMakerMetrics, TestSplitSource } from "./sagemaker/evaluate.js";
 export { dryRunOutput, runSageMakerTraining } from "./sagemaker/run.js";
 export type { AwsClients, DryRunOutput, SageMakerRunResult, SageMakerTrainOptions } from "./sagemaker/run.js";

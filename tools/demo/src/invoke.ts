@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import type { HttpScoreResponse } from "@fraud/lambda-scorer";
 import type { Invocation, LambdaHost } from "./lambda-host.js";
 import type { OnFailureDestination } from "./on-failure.js";
 
@@ -123,15 +124,19 @@ interface HttpAnswer {
   body: string;
 }
 
-/** The undelivered ids a 5xx answer lists; every sent id when it lists none. */
-function undeliveredIds(answer: HttpAnswer, sent: readonly PostedTransaction[]): Set<string> {
+/** What one answer says: the ids delivered, the ids to re-send, and the delivered transactions flagged. */
+function readAnswer(answer: HttpAnswer, sent: readonly PostedTransaction[]): { failed: Set<string>; flagged: number; retried: number } {
+  let body: Partial<HttpScoreResponse> & { retried?: number };
   try {
-    const body = JSON.parse(answer.body) as { undelivered?: unknown };
-    if (Array.isArray(body.undelivered)) return new Set(body.undelivered.filter((x): x is string => typeof x === "string"));
+    body = JSON.parse(answer.body) as typeof body;
   } catch {
-    // not JSON: nothing says what was delivered
+    body = {};
   }
-  return new Set(sent.map((t) => t.id));
+  // an answer that does not list failures (a 502 from the endpoint, an unparsable body) delivered nothing
+  const failed = Array.isArray(body.failed) ? new Set(body.failed.map((f) => f.transactionId)) : new Set(sent.map((t) => t.id));
+  const delivered = new Set(Array.isArray(body.delivered) ? body.delivered : []);
+  const flagged = (body.predictions ?? []).filter((p) => p.predictedLabel === 1 && delivered.has(p.transactionId)).length;
+  return { failed, flagged, retried: body.retried ?? 0 };
 }
 
 function httpEvent(transactions: readonly PostedTransaction[]): unknown {
@@ -146,8 +151,9 @@ function httpEvent(transactions: readonly PostedTransaction[]): unknown {
 }
 
 /**
- * Posts transactions to the `http` handler as a Function URL client does: on a 5xx answer it
- * re-sends only the transactions the answer lists as not delivered, up to `maxAttempts` requests.
+ * Posts transactions to the `http` handler as a Function URL client does: on a 5xx (or 207
+ * partial) answer it re-sends only the transactions the answer lists as `failed`, up to
+ * `maxAttempts` requests.
  *
  * @example
  * ```ts
@@ -161,7 +167,7 @@ export async function postTransactions(host: LambdaHost, transactions: readonly 
   const delays = options.retryDelaysMs ?? [100, 200];
   const outcome: HttpOutcome = { requests: 0, resent: 0, flagged: 0, firehoseRetries: 0, undelivered: [], ms: [], lastError: undefined, clientError: undefined };
   let pending = transactions;
-  while (pending.length > 0) {
+  while (pending.length > 0 && outcome.requests < maxAttempts) {
     if (outcome.requests > 0) {
       await sleep(delays[Math.min(outcome.requests - 1, delays.length - 1)] ?? 0);
       outcome.resent += pending.length;
@@ -170,21 +176,16 @@ export async function postTransactions(host: LambdaHost, transactions: readonly 
     outcome.requests++;
     outcome.ms.push(r.ms);
     const answer = r.value;
-    if (r.ok && answer && answer.statusCode < 500) {
-      if (answer.statusCode !== 200) {
-        outcome.clientError = `HTTP ${answer.statusCode}: ${answer.body.slice(0, 200)}`;
-        break;
-      }
-      const body = JSON.parse(answer.body) as { flagged: number; retried?: number };
-      outcome.flagged += body.flagged;
-      outcome.firehoseRetries += body.retried ?? 0;
-      pending = [];
+    if (r.ok && answer && answer.statusCode >= 400 && answer.statusCode < 500) {
+      outcome.clientError = `HTTP ${answer.statusCode}: ${answer.body.slice(0, 200)}`;
       break;
     }
-    outcome.lastError = r.ok ? `HTTP ${answer?.statusCode}: ${answer?.body.slice(0, 200)}` : (r.error ?? "unknown error");
-    const left = r.ok && answer ? undeliveredIds(answer, pending) : new Set(pending.map((t) => t.id));
-    pending = pending.filter((t) => left.has(t.id));
-    if (outcome.requests >= maxAttempts) break;
+    // 200: all delivered; 207 and 5xx: re-send exactly the failed ones; a thrown invocation delivered nothing known
+    const read = r.ok && answer ? readAnswer(answer, pending) : { failed: new Set(pending.map((t) => t.id)), flagged: 0, retried: 0 };
+    outcome.flagged += read.flagged;
+    outcome.firehoseRetries += read.retried;
+    if (read.failed.size > 0) outcome.lastError = r.ok ? `HTTP ${answer?.statusCode}: ${answer?.body.slice(0, 200)}` : (r.error ?? "unknown error");
+    pending = pending.filter((t) => read.failed.has(t.id));
   }
   outcome.undelivered = pending.map((t) => t.id);
   return outcome;

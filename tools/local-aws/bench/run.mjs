@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { writeModelArtifact } from "@fraud/trainer";
+import { writeModelArtifact } from "@fraud/trainer/model";
 
 const seconds = Number(process.argv[2] ?? 3);
 const dir = await mkdtemp(join(tmpdir(), "endpoint-bench-"));

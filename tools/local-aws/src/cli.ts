@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { MODEL_LIMITS } from "@fraud/trainer/model";
 import { z } from "zod";
 import { startEndpoint } from "./endpoint.js";
 import { startFirehose } from "./firehose.js";
@@ -55,6 +56,8 @@ const port = (dflt: number): Option => new Option("--port <port>", "TCP port (0 
 
 interface EndpointFlags {
   model: string;
+  maxFeatures: number;
+  maxArtifactMb: number;
   port: number;
   host: string;
   name: string;
@@ -64,7 +67,8 @@ interface EndpointFlags {
 
 async function runEndpoint(o: EndpointFlags): Promise<void> {
   const log = debugLogger(o.logLevel);
-  const server = await startEndpoint({ model: o.model, port: o.port, host: o.host, name: o.name, region: o.region, ...(log ? { log } : {}) });
+  const limits = { maxFeatures: o.maxFeatures, maxArtifactBytes: o.maxArtifactMb * 1024 * 1024 };
+  const server = await startEndpoint({ model: o.model, limits, port: o.port, host: o.host, name: o.name, region: o.region, ...(log ? { log } : {}) });
   process.stdout.write(`endpoint ${server.name} (${server.model.predictorType}, ${server.model.featureDim} features) listening on ${server.url}\n`);
   await untilSignal(() => undefined);
   await server.close();
@@ -110,6 +114,8 @@ program
   .option("--host <host>", "interface to bind", "127.0.0.1")
   .option("--name <name>", "endpoint name served on /endpoints/{name}/invocations", "fraud-detection-endpoint")
   .option("--region <region>", "region used in error texts", "us-east-1")
+  .option("--max-features <n>", "refuse a model declaring more features", number("--max-features", { min: 1, max: 100_000_000, integer: true }), MODEL_LIMITS.maxFeatures)
+  .option("--max-artifact-mb <m>", "refuse a model.tar.gz larger than this many MiB", number("--max-artifact-mb", { min: 1, max: 4096, integer: true }), MODEL_LIMITS.maxArtifactBytes / 1024 / 1024)
   .addOption(logLevel())
   .action(runEndpoint);
 

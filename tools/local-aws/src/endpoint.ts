@@ -6,6 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { SAGEMAKER_ENDPOINT_NAME_PATTERN } from "@fraud/lambda-scorer/config";
+import type { ModelLimits } from "@fraud/trainer/model";
 import { z } from "zod";
 import { PARSERS, PayloadError, formatPredictions, mimeOf, negotiate } from "./formats.js";
 import type { ModelPrediction } from "./formats.js";
@@ -18,7 +20,6 @@ import { nonEmpty, parseOptions, portSchema, quote } from "./options.js";
 /** Largest `InvokeEndpoint` body SageMaker accepts: 6 MiB. @public */
 export const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
 const ACCOUNT = "000000000000";
-const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /** Options of {@link startEndpoint}. @public */
 export interface EndpointOptions {
@@ -44,6 +45,12 @@ export interface EndpointOptions {
    * @defaultValue "us-east-1"
    */
   region?: string;
+  /**
+   * Size limits applied while reading an artifact (largest artifact, decompressed size, feature
+   * count), checked before anything is allocated from a size the artifact declares.
+   * @defaultValue `MODEL_LIMITS` of `@fraud/trainer/model` (32 MiB, 64 MiB, 1,000,000 features)
+   */
+  limits?: ModelLimits;
   /** Called with one line per request (debug logging). */
   log?: RequestLogger;
 }
@@ -67,7 +74,7 @@ const optionsSchema = z.object({
   host: nonEmpty("host").default("127.0.0.1"),
   name: z
     .string()
-    .regex(ENDPOINT_NAME, { error: (i) => `invalid endpoint name: ${quote(i.input)}` })
+    .regex(SAGEMAKER_ENDPOINT_NAME_PATTERN, { error: (i) => `invalid endpoint name: ${quote(i.input)}` })
     .default("fraud-detection-endpoint"),
   region: nonEmpty("region").default("us-east-1"),
 });
@@ -221,7 +228,7 @@ async function handle(served: Served, req: IncomingMessage, res: ServerResponse)
 export async function startEndpoint(options: EndpointOptions): Promise<EndpointServer> {
   const o = parseOptions(optionsSchema, options);
   const log = options.log;
-  const served: Served = { model: await loadEndpointModel(options.model), name: o.name, region: o.region };
+  const served: Served = { model: await loadEndpointModel(options.model, options.limits), name: o.name, region: o.region };
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const started = performance.now();
     handle(served, req, res).then(

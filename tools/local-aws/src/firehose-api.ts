@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { randomUUID } from "node:crypto";
-import { FIREHOSE_MAX_BATCH_BYTES, FIREHOSE_MAX_BATCH_RECORDS, FIREHOSE_MAX_RECORD_BYTES, FIREHOSE_STREAM_NAME } from "./firehose-limits.js";
+import { FIREHOSE_MAX_BATCH_BYTES, FIREHOSE_MAX_BATCH_RECORDS, FIREHOSE_MAX_RECORD_BYTES, FIREHOSE_STREAM_NAME_PATTERN } from "@fraud/lambda-scorer/config";
 import type { ObjectStore } from "./firehose-store.js";
 import { quote } from "./options.js";
 
@@ -53,7 +53,7 @@ function notFound(name: string): FirehoseFault {
 
 function streamNameOf(input: Input): string {
   const name = input["DeliveryStreamName"];
-  if (typeof name !== "string" || !FIREHOSE_STREAM_NAME.test(name)) throw invalid(`Invalid DeliveryStreamName: ${quote(name)}`);
+  if (typeof name !== "string" || !FIREHOSE_STREAM_NAME_PATTERN.test(name)) throw invalid(`Invalid DeliveryStreamName: ${quote(name)}`);
   return name;
 }
 

@@ -7,13 +7,13 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { FIREHOSE_STREAM_NAME_PATTERN } from "@fraud/lambda-scorer/config";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { z } from "zod";
 import { checkWritableDirectory } from "./directory.js";
 import { FirehoseFault, operate } from "./firehose-api.js";
 import type { ApiContext } from "./firehose-api.js";
-import { FIREHOSE_STREAM_NAME } from "./firehose-limits.js";
 import { ObjectStore } from "./firehose-store.js";
 import { BodyTooLarge, closeServer, listen, readBody, send, urlFor } from "./http.js";
 import type { RequestLogger } from "./http.js";
@@ -121,7 +121,7 @@ const optionsSchema = z.object({
   seed: numberIn("seed", { min: -(2 ** 31), max: 2 ** 32, integer: true }).default(1),
   streamName: z
     .string()
-    .regex(FIREHOSE_STREAM_NAME, { error: (i) => `invalid stream name: ${quote(i.input)}` })
+    .regex(FIREHOSE_STREAM_NAME_PATTERN, { error: (i) => `invalid stream name: ${quote(i.input)}` })
     .optional(),
   prefix: z.string({ error: (i) => `prefix must be a string, got ${quote(i.input)}` }).default(""),
 });

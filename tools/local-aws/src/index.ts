@@ -12,6 +12,5 @@ export { MAX_INVOKE_PAYLOAD_BYTES, startEndpoint } from "./endpoint.js";
 export type { EndpointOptions, EndpointServer } from "./endpoint.js";
 export type { EndpointModel } from "./model.js";
 export type { ModelPrediction } from "./formats.js";
-export { FIREHOSE_MAX_BATCH_BYTES, FIREHOSE_MAX_BATCH_RECORDS, FIREHOSE_MAX_RECORD_BYTES } from "./firehose-limits.js";
 export { startFirehose } from "./firehose.js";
 export type { FirehoseOptions, FirehoseServer } from "./firehose.js";

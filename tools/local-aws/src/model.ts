@@ -1,9 +1,10 @@
 /**
  * The model the endpoint serves: a loaded model object, or a Linear Learner `model.tar.gz` read
- * through `@fraud/trainer`'s loader.
+ * through `@fraud/trainer/model` with its size limits.
  * @packageDocumentation
  */
-import { loadModel } from "@fraud/trainer";
+import { loadModel } from "@fraud/trainer/model";
+import type { ModelLimits } from "@fraud/trainer/model";
 import { LocalAwsError } from "./errors.js";
 import type { ModelPrediction } from "./formats.js";
 
@@ -24,10 +25,10 @@ export interface EndpointModel {
  * Resolves the `model` option: loads an artifact (path or bytes), or checks a model object.
  * @internal
  */
-export async function loadEndpointModel(model: EndpointModel | string | Uint8Array): Promise<EndpointModel> {
+export async function loadEndpointModel(model: EndpointModel | string | Uint8Array, limits: ModelLimits = {}): Promise<EndpointModel> {
   if (typeof model === "string" || model instanceof Uint8Array) {
     try {
-      return await loadModel(model);
+      return await loadModel(model, limits);
     } catch (err) {
       const what = typeof model === "string" ? model : `${model.length}-byte artifact`;
       throw new LocalAwsError("MODEL_LOAD_FAILED", `cannot load model ${what}: ${(err as Error).message}`, { cause: err, path: typeof model === "string" ? model : undefined });

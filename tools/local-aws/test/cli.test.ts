@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { b64, firehoseCall, readObjects, smallModel, tempDir } from "./helpers.js";
+import { absurdModel, b64, firehoseCall, readObjects, smallModel, tempDir } from "./helpers.js";
 
 const CLI = join(import.meta.dirname, "../src/cli.ts");
 
@@ -106,6 +106,19 @@ describe("fraud-local", () => {
     expect(await io.exit).toBe(1);
     expect(io.err()).toMatch(/^fraud-local: cannot load model .*notes\.md/);
     expect(io.err().trim().split("\n")).toHaveLength(1);
+  });
+
+  it.each([
+    { name: "declaring 100,000,000 features", model: (d: string) => absurdModel(d, 100_000_000), args: [], msg: /above the limit of 1000000/ },
+    { name: "over --max-features", model: (d: string) => smallModel(d, 30), args: ["--max-features", "20"], msg: /above the limit of 20\b/ },
+  ])("endpoint: refuses a model $name (exit 1, one line, nothing served)", async ({ model, args, msg }) => {
+    const file = await model(dir);
+    const io = collect(run(["endpoint", "--model", file, "--port", "0", ...args]));
+    expect(await io.exit).toBe(1);
+    expect(io.err()).toMatch(/^fraud-local: cannot load model /);
+    expect(io.err()).toMatch(msg);
+    expect(io.err().trim().split("\n")).toHaveLength(1);
+    expect(io.out()).toBe("");
   });
 
   it.each([

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { encodeDense, encodeRecord, frameRecords, parseInferenceResponse, serializeInferenceRequest } from "@fraud/recordio";
 import { LocalAwsError, MAX_INVOKE_PAYLOAD_BYTES, startEndpoint } from "@fraud/local-aws";
 import type { EndpointModel, EndpointServer } from "@fraud/local-aws";
-import { FIXTURES, FIXTURES_SKIP, HAS_FIXTURES, smallModel, tempDir } from "./helpers.js";
+import { FIXTURES, FIXTURES_SKIP, HAS_FIXTURES, absurdModel, smallModel, tempDir } from "./helpers.js";
 
 interface ExpectedRow {
   row: number;
@@ -93,6 +93,24 @@ describe("startEndpoint with artifacts written by the trainer", () => {
     } finally {
       await cleanup();
     }
+  });
+
+  it.each([
+    { name: "an 861-byte-class artifact declaring 100,000,000 features", make: (d: string) => absurdModel(d, 100_000_000), limits: {}, msg: /declares 100000000 elements, above the limit of 1000000/ },
+    { name: "a 30-feature model over maxFeatures 10", make: (d: string) => smallModel(d, 30), limits: { maxFeatures: 10 }, msg: /above the limit of 10\b/ },
+    { name: "an artifact over maxArtifactBytes", make: (d: string) => smallModel(d, 30), limits: { maxArtifactBytes: 100 }, msg: /maxArtifactBytes/ },
+  ])("refuses $name by the model limits (MODEL_LOAD_FAILED, cause MODEL_TOO_LARGE)", async ({ make, limits, msg }) => {
+    // Prepare
+    const { dir, cleanup } = await tempDir();
+    const file = await make(dir);
+    // Act
+    const err = await startEndpoint({ model: file, limits }).catch((e: unknown) => e);
+    await cleanup();
+    // Assess
+    expect(err).toBeInstanceOf(LocalAwsError);
+    expect((err as LocalAwsError).code).toBe("MODEL_LOAD_FAILED");
+    expect((err as LocalAwsError).message).toMatch(msg);
+    expect(((err as Error).cause as { code?: string }).code).toBe("MODEL_TOO_LARGE");
   });
 
   it("refuses an artifact it cannot load with MODEL_LOAD_FAILED", async () => {

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { gunzipSync } from "node:zlib";
-import { writeModelArtifact } from "@fraud/trainer";
+import { crc32, gunzipSync, gzipSync } from "node:zlib";
+import { writeModelArtifact } from "@fraud/trainer/model";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 
@@ -52,4 +52,38 @@ export async function firehoseCall(url: string, op: string, body: unknown): Prom
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown>, headers: res.headers };
+}
+
+/**
+ * A trainer-written `model.tar.gz` whose `fc0_weight` is patched to declare `rows` features while
+ * holding the bytes of 30: a tiny file declaring a huge model (the loader must refuse it by its
+ * limits before allocating). The stored zip's CRCs are fixed so only the size is wrong.
+ */
+export async function absurdModel(dir: string, rows: number): Promise<string> {
+  const file = await smallModel(dir, 30);
+  const tar = Buffer.from(gunzipSync(await readFile(file)));
+  // dense NDArray v2 header: magic, stype 0, ndim 2, shape (30, 1)
+  const header = Buffer.alloc(28);
+  header.writeUInt32LE(0xf993fac9, 0);
+  header.writeInt32LE(0, 4);
+  header.writeInt32LE(2, 8);
+  header.writeBigUInt64LE(30n, 12);
+  header.writeBigUInt64LE(1n, 20);
+  const at = tar.indexOf(header);
+  if (at < 0) throw new Error("fc0_weight header not found");
+  tar.writeBigUInt64LE(BigInt(rows), at + 12);
+  // fix the CRC-32 of the stored zip entry holding the params, in its local header and central directory entry
+  const name = Buffer.from("mx-mod-0000.params");
+  for (let h = tar.indexOf(Buffer.from([0x50, 0x4b, 0x03, 0x04])); h >= 0; h = tar.indexOf(Buffer.from([0x50, 0x4b, 0x03, 0x04]), h + 4)) {
+    if (!tar.subarray(h + 30, h + 30 + name.length).equals(name)) continue;
+    const start = h + 30 + name.length + tar.readUInt16LE(h + 28);
+    const crc = crc32(tar.subarray(start, start + tar.readUInt32LE(h + 18)));
+    tar.writeUInt32LE(crc, h + 14);
+    for (let c = tar.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); c >= 0; c = tar.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), c + 4)) {
+      if (tar.subarray(c + 46, c + 46 + name.length).equals(name)) tar.writeUInt32LE(crc, c + 16);
+    }
+  }
+  const out = join(dir, "absurd.tar.gz");
+  await writeFile(out, gzipSync(tar));
+  return out;
 }

@@ -6,6 +6,11 @@ export type EnvKind = "string" | "int" | "bool";
 /**
  * Environment variables that override single settings (applied last), as
  * `[variable, dotted field, kind]`. Booleans accept `true|false|1|0`. These names are a contract.
+ * @example
+ * ```ts
+ * // FRAUD_INFRA_PHASE=serving FRAUD_INFRA_MODEL_DATA_URL=s3://b/m/model.tar.gz npx nx run infra:synth
+ * ENV_OVERRIDES.find(([name]) => name === "FRAUD_INFRA_PHASE"); // ["FRAUD_INFRA_PHASE", "phase", "string"]
+ * ```
  * @public
  */
 export const ENV_OVERRIDES: readonly (readonly [string, string, EnvKind])[] = Object.freeze([

@@ -216,10 +216,24 @@ export const backendSettingsSchema = z.discriminatedUnion(
   { error: "must be one of local, s3" },
 );
 
-/** What the stack synthesizes when a model is configured. @public */
+/**
+ * What the stack synthesizes when a model is configured.
+ * @example
+ * ```ts
+ * PHASES.includes(process.env.FRAUD_INFRA_PHASE as Phase);
+ * ```
+ * @public
+ */
 export const PHASES = ["foundation", "serving", "all"] as const;
 
-/** The settings of one environment, every field defaulted. @public */
+/**
+ * The settings of one environment, every field defaulted.
+ * @example
+ * ```ts
+ * settingsSchema.parse({ region: "eu-west-1" }).lambda.memoryMb; // 512
+ * ```
+ * @public
+ */
 export const settingsSchema = z.strictObject({
   /** Name prefix for every resource (env `FRAUD_INFRA_PREFIX`). @defaultValue `"fraud-detection"` */
   prefix: text(PREFIX_PATTERN, "must be lowercase letters, digits and '-', starting with a letter").default("fraud-detection"),
@@ -302,5 +316,12 @@ export type InfraConfigFile = EnvironmentOverrides & {
   environments?: Record<string, EnvironmentOverrides>;
 };
 
-/** Defaults applied before the file, the environment's overrides and env variables. @public */
+/**
+ * Defaults applied before the file, the environment's overrides and env variables.
+ * @example
+ * ```ts
+ * DEFAULTS.schedule; // { enabled: false, expression: "rate(1 minute)" }
+ * ```
+ * @public
+ */
 export const DEFAULTS: Readonly<Settings> = Object.freeze(settingsSchema.parse({}));

@@ -9,7 +9,14 @@ import { stackNames } from "./names.js";
 import type { Notifications } from "./notifications.js";
 import type { ResultStream } from "./stream.js";
 
-/** Period of every alarm, in seconds. @public */
+/**
+ * Period of every alarm, in seconds.
+ * @example
+ * ```ts
+ * ALARM_PERIOD_SECONDS / 60; // 5 minutes
+ * ```
+ * @public
+ */
 export const ALARM_PERIOD_SECONDS = 300;
 
 type AlarmSpec = Pick<CloudwatchMetricAlarmConfig, "alarmDescription" | "namespace" | "metricName" | "dimensions" | "statistic" | "threshold"> & {
@@ -20,6 +27,11 @@ type AlarmSpec = Pick<CloudwatchMetricAlarmConfig, "alarmDescription" | "namespa
  * CloudWatch alarms, each notifying the stack's SNS topic (and `alarms.topicArn` when set) on
  * alarm and on recovery: messages waiting in the on-failure queue, Firehose deliveries to S3
  * failing or going stale, and — as the later phases add them — scorer errors and endpoint 5xx.
+ * @example
+ * ```ts
+ * const alarms = new Alarms(stack, "alarms", config, { notifications, stream });
+ * alarms.watchEndpoint(serving.endpoint);
+ * ```
  * @public
  */
 export class Alarms extends Construct {

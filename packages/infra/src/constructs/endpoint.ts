@@ -15,7 +15,14 @@ import { regionImage, stackNames } from "./names.js";
 import type { Storage } from "./storage.js";
 import type { TrainingAccess } from "./training.js";
 
-/** The production variant name (also the auto-scaling resource id's last part). @public */
+/**
+ * The production variant name (also the auto-scaling resource id's last part).
+ * @example
+ * ```ts
+ * `endpoint/${endpointName}/variant/${VARIANT_NAME}`; // the auto-scaling resource id
+ * ```
+ * @public
+ */
 export const VARIANT_NAME = "AllTraffic";
 
 /** Properties of {@link ModelEndpoint}. @public */
@@ -60,6 +67,11 @@ function productionVariant(config: StackConfig, modelName: string): SagemakerEnd
  * serverless), the endpoint and its log group, and optional auto scaling. A new model URL makes a
  * new model and configuration first (`create_before_destroy`), then updates the endpoint in place,
  * so the endpoint keeps answering while it rolls.
+ * @example
+ * ```ts
+ * const serving = new ModelEndpoint(stack, "serving", { config, storage, training, modelDataUrl, modelObjectArn });
+ * serving.endpoint.name; // "fraud-detection-dev-endpoint"
+ * ```
  * @public
  */
 export class ModelEndpoint extends Construct {

@@ -5,6 +5,10 @@ import { TRAINING_JOB_DEFAULTS } from "@fraud/trainer/sagemaker";
  * Key prefixes in the artifact bucket, as `fraud-stack.json` reports them: `fraud-train sagemaker
  * --stack` uploads training data under `dataPrefix` and training jobs write models under
  * `modelPrefix`; the notebook's code lives under `notebookPrefix`.
+ * @example
+ * ```ts
+ * `s3://${bucket}/${LAYOUT.dataPrefix}${jobName}/train/`;
+ * ```
  * @public
  */
 export const LAYOUT = Object.freeze({
@@ -16,7 +20,14 @@ export const LAYOUT = Object.freeze({
   notebookPrefix: "fraud-detection/notebook/",
 });
 
-/** CloudWatch log group every SageMaker training job writes to (one per account and region). @public */
+/**
+ * CloudWatch log group every SageMaker training job writes to (one per account and region).
+ * @example
+ * ```ts
+ * `arn:aws:logs:${region}:${account}:log-group:${TRAINING_LOG_GROUP}`;
+ * ```
+ * @public
+ */
 export const TRAINING_LOG_GROUP = "/aws/sagemaker/TrainingJobs";
 
 /** The names of one environment's resources. @public */

@@ -16,10 +16,24 @@ import { LAYOUT, stackNames } from "./names.js";
 import type { Storage } from "./storage.js";
 import type { TrainingAccess } from "./training.js";
 
-/** The notebook the stack uploads: the original system's steps on the stack's own bucket and role. @public */
+/**
+ * The notebook the stack uploads: the original system's steps on the stack's own bucket and role.
+ * @example
+ * ```ts
+ * JSON.parse(readFileSync(NOTEBOOK_FILE, "utf8")).nbformat; // 4
+ * ```
+ * @public
+ */
 export const NOTEBOOK_FILE: string = fileURLToPath(new URL("../../notebook/fraud-detection.ipynb", import.meta.url));
 
-/** Where the notebook lands on the instance (the Jupyter root). @public */
+/**
+ * Where the notebook lands on the instance (the Jupyter root).
+ * @example
+ * ```ts
+ * `${NOTEBOOK_HOME}/fraud-stack.json`;
+ * ```
+ * @public
+ */
 export const NOTEBOOK_HOME = "/home/ec2-user/SageMaker";
 
 /** Properties of {@link Notebook}. @public */
@@ -40,6 +54,10 @@ export interface NotebookProps {
  * `fraud-detection.latest.ipynb`). Runs as root at every start; fails the start when S3 stays
  * unreachable after three attempts. Written without double quotes or `$` + `{`, so it passes
  * through Terraform's `base64encode` as is.
+ * @example
+ * ```ts
+ * onStartScript("my-artifacts", "fraud-detection/notebook/fraud-stack.json", "fraud-detection/notebook/fraud-detection.ipynb");
+ * ```
  * @public
  */
 export function onStartScript(bucket: string, stackFileKey: string, notebookKey: string): string {
@@ -61,6 +79,10 @@ export function onStartScript(bucket: string, stackFileKey: string, notebookKey:
  * uploads `notebook/fraud-detection.ipynb` and `fraud-stack.json` (its outputs) to the artifact
  * bucket under `fraud-detection/notebook/`, and the lifecycle configuration fetches both. The instance runs as the SageMaker role plus the trainer
  * policy, so the notebook can upload data, train and read the job's logs, and nothing else.
+ * @example
+ * ```ts
+ * new Notebook(stack, "notebook", { config, storage, training, stackFile });
+ * ```
  * @public
  */
 export class Notebook extends Construct {

@@ -5,7 +5,14 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
 import type { StackConfig } from "../config.js";
 import { stackNames } from "./names.js";
 
-/** How long the on-failure queue keeps a message: 14 days, SQS's maximum. @public */
+/**
+ * How long the on-failure queue keeps a message: 14 days, SQS's maximum.
+ * @example
+ * ```ts
+ * FAILURE_RETENTION_SECONDS / 86400; // 14 days
+ * ```
+ * @public
+ */
 export const FAILURE_RETENTION_SECONDS = 14 * 24 * 3600;
 
 /**
@@ -18,6 +25,11 @@ export const FAILURE_RETENTION_SECONDS = 14 * 24 * 3600;
  * EventBridge can deliver to a queue encrypted with a customer key only when the key policy lets
  * `events.amazonaws.com` use it. The topic carries alarm state changes only and is not encrypted:
  * CloudWatch cannot publish to a topic under the AWS-managed `aws/sns` key.
+ * @example
+ * ```ts
+ * const notifications = new Notifications(stack, "notifications", config);
+ * notifications.queue.arn; // the Lambda's on-failure destination and the EventBridge dead-letter queue
+ * ```
  * @public
  */
 export class Notifications extends Construct {

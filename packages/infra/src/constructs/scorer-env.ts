@@ -23,6 +23,10 @@ const FIELD_OF: Partial<Record<keyof ScorerConfigInput, string>> = {
  * The scorer Lambda's configuration for this stack, in `@fraud/lambda-scorer/config`'s terms: the
  * names the stack gives the endpoint and stream, the model, the on-failure queue, and the
  * `lambda.*` settings that were set (unset ones take the Lambda's defaults).
+ * @example
+ * ```ts
+ * scorerConfig(config, queue.url).deliveryStreamName; // "fraud-detection-dev-results"
+ * ```
  * @public
  */
 export function scorerConfig(config: StackConfig, onFailureQueueUrl: string): ScorerConfigInput {

@@ -24,6 +24,10 @@ import type { ResultStream } from "./stream.js";
 /**
  * Retries of the scheduled function's asynchronous invocations (Lambda's own retries, then the
  * on-failure destination) and of the EventBridge target (then its dead-letter queue).
+ * @example
+ * ```ts
+ * SCORER_RETRIES.lambdaMaximumRetryAttempts; // 2
+ * ```
  * @public
  */
 export const SCORER_RETRIES = Object.freeze({
@@ -62,6 +66,11 @@ export interface ScorerProps {
  * and a dead-letter queue; async retries then the on-failure queue), the optional HTTP function
  * behind a Function URL (reserved concurrency from config; public when `authType` is `NONE`),
  * their log groups and one least-privilege role.
+ * @example
+ * ```ts
+ * const scorer = new Scorer(stack, "scorer", { config, storage, stream, notifications, endpoint, modelDataUrl, modelObjectArn, zipSha256 });
+ * scorer.rule.name; // "fraud-detection-dev-schedule"
+ * ```
  * @public
  */
 export class Scorer extends Construct {

@@ -28,6 +28,11 @@ export interface SecureBucketProps {
 /**
  * An S3 bucket that is encrypted, blocked from public access, owner-enforced (no ACLs) and
  * reachable only over TLS.
+ * @example
+ * ```ts
+ * const b = new SecureBucket(scope, "output", { namePrefix: "fraud-detection-dev-output-", forceDestroy: false });
+ * b.bucket.arn;
+ * ```
  * @public
  */
 export class SecureBucket extends Construct {
@@ -84,6 +89,11 @@ export class SecureBucket extends Construct {
 /**
  * The two buckets — artifacts (training data under `fraud-detection/data/`, models under
  * `fraud-detection/models/`, the notebook) and Firehose output — and the optional KMS key.
+ * @example
+ * ```ts
+ * const storage = new Storage(stack, "storage", config);
+ * storage.artifacts.bucket.arn;
+ * ```
  * @public
  */
 export class Storage extends Construct {

@@ -15,6 +15,11 @@ export const DATE_PARTITIONS = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day
 /**
  * Kinesis Data Firehose (Direct PUT) delivering GZIP objects to the output bucket, with date
  * partitioning, an error-output prefix and CloudWatch logging.
+ * @example
+ * ```ts
+ * const stream = new ResultStream(stack, "stream", config, storage);
+ * stream.stream.name; // "fraud-detection-dev-results"
+ * ```
  * @public
  */
 export class ResultStream extends Construct {

@@ -15,6 +15,11 @@ import type { Storage } from "./storage.js";
  * for whoever runs `fraud-train sagemaker --stack`. Both grant exactly the layout the trainer uses:
  * `dataPrefix` (read; the trainer policy also uploads), `modelPrefix` (write), training jobs named
  * `<trainingJobPrefix>*`, `iam:PassRole` on this role to SageMaker only, and the jobs' log streams.
+ * @example
+ * ```ts
+ * const training = new TrainingAccess(stack, "training", { config, storage });
+ * training.trainerPolicy.arn; // attach to whoever runs fraud-train sagemaker --stack
+ * ```
  * @public
  */
 export class TrainingAccess extends Construct {

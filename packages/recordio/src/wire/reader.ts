@@ -45,13 +45,14 @@ export class ProtoReader {
   private f64Used = 0;
 
   /**
-   * A fresh `Float32Array(n)`: a view into a shared slab (one allocation per ~64 KiB of values
-   * instead of one per tensor; large tensors get their own buffer).
+   * A fresh `Float32Array(n)`: a view into a shared slab (one allocation per up to 64 KiB of values
+   * instead of one per tensor; large tensors get their own buffer). Slabs start small and double up
+   * to 64 KiB, so decoding one small record does not allocate a large slab.
    */
   f32(n: number): Float32Array {
     if (n > 2048) return new Float32Array(n);
     if (this.f32Used + n > this.f32Slab.length) {
-      this.f32Slab = new Float32Array(16384);
+      this.f32Slab = new Float32Array(Math.min(16384, Math.max(64, n, this.f32Slab.length * 2)));
       this.f32Used = 0;
     }
     const out = this.f32Slab.subarray(this.f32Used, this.f32Used + n);
@@ -63,7 +64,7 @@ export class ProtoReader {
   f64(n: number): Float64Array {
     if (n > 1024) return new Float64Array(n);
     if (this.f64Used + n > this.f64Slab.length) {
-      this.f64Slab = new Float64Array(8192);
+      this.f64Slab = new Float64Array(Math.min(8192, Math.max(32, n, this.f64Slab.length * 2)));
       this.f64Used = 0;
     }
     const out = this.f64Slab.subarray(this.f64Used, this.f64Used + n);

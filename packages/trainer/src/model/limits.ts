@@ -48,13 +48,6 @@ export const MODEL_LIMITS: Readonly<Required<ModelLimits>> = Object.freeze({
   maxFeatures: 1_000_000,
 });
 
-/**
- * The default `maxArtifactBytes` (32 MiB).
- * @deprecated Read `MODEL_LIMITS.maxArtifactBytes` from `@fraud/trainer/model`.
- * @public
- */
-export const MAX_ARTIFACT_BYTES: number = MODEL_LIMITS.maxArtifactBytes;
-
 /** Options naming the artifact in messages. */
 export interface NamedLimits extends ModelLimits {
   /** Name used in error messages (a path or `model.tar.gz`). @defaultValue "model.tar.gz" */

@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { scoredRecordSchema } from "@fraud/lambda-scorer/config";
 import type { FirehoseServer } from "@fraud/local-aws";
 import { runStage } from "../stages.js";
 import type { Reporter, StageTimes } from "../stages.js";
@@ -30,17 +31,25 @@ export interface DeliveryCheck {
   objects: number;
 }
 
-/** Counts each transaction id in the objects. */
+/**
+ * Reads every output record (checked against the scorer's record schema) and counts each
+ * transaction; a record id seen with two transactions, or the reverse, is an error.
+ */
 async function readDelivered(firehoseDir: string, keys: readonly string[]): Promise<{ seen: Map<string, number>; lines: number }> {
   const seen = new Map<string, number>();
+  const idOf = new Map<string, string>();
   let lines = 0;
   for (const key of keys) {
     const text = gunzipSync(await readFile(join(firehoseDir, key))).toString("utf8");
     for (const line of text.split("\n")) {
       if (line === "") continue;
       lines++;
-      const id = (JSON.parse(line) as { transactionId: string }).transactionId;
-      seen.set(id, (seen.get(id) ?? 0) + 1);
+      const parsed = scoredRecordSchema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`${key}: record ${lines} does not match the output schema: ${parsed.error.issues[0]?.message ?? ""}`);
+      const { id, transactionId } = parsed.data;
+      if ((idOf.get(transactionId) ?? id) !== id) throw new Error(`${key}: transaction ${transactionId} delivered under two record ids`);
+      idOf.set(transactionId, id);
+      seen.set(transactionId, (seen.get(transactionId) ?? 0) + 1);
     }
   }
   return { seen, lines };
