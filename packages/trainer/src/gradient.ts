@@ -22,11 +22,13 @@ export interface Block {
   g: Float64Array;
   /** 4 bias gradients (sums over the batch). */
   gb: Float64Array;
+  /** 4 scores of one row (scratch). */
+  z: Float64Array;
 }
 
 /** Allocates the scratch of a block over `d` features. @internal */
 export function createBlock(d: number): Block {
-  return { w: new Float64Array(d * BLOCK), b: new Float64Array(BLOCK), pw: new Float64Array(BLOCK), g: new Float64Array(d * BLOCK), gb: new Float64Array(BLOCK) };
+  return { w: new Float64Array(d * BLOCK), b: new Float64Array(BLOCK), pw: new Float64Array(BLOCK), g: new Float64Array(d * BLOCK), gb: new Float64Array(BLOCK), z: new Float64Array(BLOCK) };
 }
 
 /** `weight × (σ(z) − y)`: the derivative of the weighted logistic loss with respect to z. */
@@ -36,13 +38,10 @@ function residual(z: number, y: number, weight: number): number {
   return y === 1 ? weight * (p - 1) : p;
 }
 
-/**
- * Adds the gradient of one row (`x[o..o+d)`, label `y`) for the block's four models to `blk.g`
- * and `blk.gb`: the tail of a batch after its groups of four rows.
- */
-function rowGradient(x: Float32Array, o: number, y: number, d: number, blk: Block): void {
-  const { w, g, b, pw, gb } = blk;
-  let z0 = b[0]!, z1 = b[1]!, z2 = b[2]!, z3 = b[3]!;
+/** The four models' z = b + w·x of the row at `x[o..o+d)`, into `z[0..3]`. */
+function forward(x: Float32Array, o: number, d: number, blk: Block, z: Float64Array): void {
+  const w = blk.w;
+  let z0 = blk.b[0]!, z1 = blk.b[1]!, z2 = blk.b[2]!, z3 = blk.b[3]!;
   for (let j = 0, i = 0; j < d; j++, i += 4) {
     const v = x[o + j]!;
     z0 += w[i]! * v;
@@ -50,7 +49,20 @@ function rowGradient(x: Float32Array, o: number, y: number, d: number, blk: Bloc
     z2 += w[i + 2]! * v;
     z3 += w[i + 3]! * v;
   }
-  const r0 = residual(z0, y, pw[0]!), r1 = residual(z1, y, pw[1]!), r2 = residual(z2, y, pw[2]!), r3 = residual(z3, y, pw[3]!);
+  z[0] = z0;
+  z[1] = z1;
+  z[2] = z2;
+  z[3] = z3;
+}
+
+/**
+ * Adds the gradient of one row (`x[o..o+d)`, label `y`) for the block's four models to `blk.g`
+ * and `blk.gb`: the tail of a batch after its groups of four rows.
+ */
+function rowGradient(x: Float32Array, o: number, y: number, d: number, blk: Block): void {
+  const { g, pw, gb, z } = blk;
+  forward(x, o, d, blk, z);
+  const r0 = residual(z[0]!, y, pw[0]!), r1 = residual(z[1]!, y, pw[1]!), r2 = residual(z[2]!, y, pw[2]!), r3 = residual(z[3]!, y, pw[3]!);
   for (let j = 0, i = 0; j < d; j++, i += 4) {
     const v = x[o + j]!;
     g[i] = g[i]! + r0 * v;
@@ -123,33 +135,12 @@ function softplus(t: number): number {
  * @internal
  */
 export function blockLoss(x: Float32Array, labels: Uint8Array, n: number, d: number, blk: Block, out: Float64Array): void {
-  const w = blk.w;
-  const b0 = blk.b[0]!, b1 = blk.b[1]!, b2 = blk.b[2]!, b3 = blk.b[3]!;
-  const p0 = blk.pw[0]!, p1 = blk.pw[1]!, p2 = blk.pw[2]!, p3 = blk.pw[3]!;
-  let l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+  const { pw, z } = blk;
+  out.fill(0);
   for (let q = 0, o = 0; q < n; q++, o += d) {
-    let z0 = b0, z1 = b1, z2 = b2, z3 = b3;
-    for (let j = 0, i = 0; j < d; j++, i += 4) {
-      const v = x[o + j]!;
-      z0 += w[i]! * v;
-      z1 += w[i + 1]! * v;
-      z2 += w[i + 2]! * v;
-      z3 += w[i + 3]! * v;
-    }
-    if (labels[q] === 1) {
-      l0 += p0 * softplus(-z0);
-      l1 += p1 * softplus(-z1);
-      l2 += p2 * softplus(-z2);
-      l3 += p3 * softplus(-z3);
-    } else {
-      l0 += softplus(z0);
-      l1 += softplus(z1);
-      l2 += softplus(z2);
-      l3 += softplus(z3);
-    }
+    forward(x, o, d, blk, z);
+    const positive = labels[q] === 1;
+    for (let k = 0; k < BLOCK; k++) out[k] = out[k]! + (positive ? pw[k]! * softplus(-z[k]!) : softplus(z[k]!));
   }
-  out[0] = l0 / n;
-  out[1] = l1 / n;
-  out[2] = l2 / n;
-  out[3] = l3 / n;
+  for (let k = 0; k < BLOCK; k++) out[k] = out[k]! / n;
 }

@@ -1,18 +1,10 @@
 // Seeded random numbers for every random choice of training (split, scaler sample, model grid,
 // initialisation, epoch shuffles): pure-rand's xoroshiro128+, used by the main thread and the
 // training workers alike, so a seed means the same numbers wherever they are drawn.
-import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 
 const TWO32 = 4294967296;
-
-/** A 32-bit integer hash (SplitMix32 finaliser): nearby inputs give unrelated outputs. */
-function mix32(x: number): number {
-  let z = (x + 0x9e3779b9) | 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) | 0;
-}
 
 /**
  * Seeded pseudo-random numbers: same seed and stream, same sequence on every machine and thread.
@@ -50,15 +42,12 @@ export const RNG_STREAM = {
  * @internal
  */
 export function createRng(seed: number, stream = 0): Rng {
-  const lo = seed >>> 0;
-  const hi = Math.floor(seed / TWO32) >>> 0;
-  const a = mix32(lo ^ Math.imul(stream | 0, 0x27d4eb2f));
-  const b = mix32(hi ^ 0x6a09e667 ^ Math.imul(stream | 0, 0x165667b1));
-  const c = mix32(a ^ 0x3c6ef372);
-  const d = mix32(b ^ 0x510e527f);
-  // xoroshiro128+ must not start from an all-zero state; a few steps decorrelate similar seeds.
-  const g = xoroshiro128plusFromState([a | 1, b, c, d]);
-  for (let i = 0; i < 8; i++) g.next();
+  // pure-rand's 32-bit seeding; the high bits of larger seeds are folded in. Each stream is its own
+  // 2^64-long stretch of the sequence (xoroshiro128+'s jump), so streams never overlap.
+  const g = xoroshiro128plus((seed ^ Math.imul(Math.floor(seed / TWO32), 0x9e3779b9)) | 0);
+  for (let i = 0; i < stream; i++) g.jump();
+  // The first outputs after seeding follow the seed closely; skip them.
+  for (let i = 0; i < 16; i++) g.next();
   return {
     next: () => uniformFloat64(g),
     int: (n: number): number => {

@@ -77,7 +77,8 @@ function job(models: KernelModel[], overrides: Partial<KernelJob> = {}): KernelJ
   };
 }
 
-const grid: KernelModel[] = [0.3, 0.01, 0.05, 0.002, 0.1, 0.02, 0.5].map((lr, k) => ({ lr, l1: k % 3 === 1 ? 1e-3 : 0, wd: k % 2 ? 1e-3 : 0, posWeight: 1 + k, initStream: k }));
+// The last model diverges at once, so the others are regrouped after its first epoch.
+const grid: KernelModel[] = [0.3, 0.01, 0.05, 0.002, 0.1, 0.02, 0.5, 1e308].map((lr, k) => ({ lr, l1: k % 3 === 1 ? 1e-3 : 0, wd: k % 2 ? 1e-3 : 0, posWeight: 1 + k, initStream: k }));
 
 describe("trainShard", () => {
   it.each(["adam", "sgd", "rmsprop"] as const)("gives each model the same result alone or in any group (%s)", (optimizer) => {
