@@ -49,7 +49,7 @@ export type { FraudDetectionStackOptions } from "./stack.js";
 export { readSynthesized, stackDir, synthesize } from "./synth.js";
 export type { SynthesizeOptions, SynthesizedStack } from "./synth.js";
 export { Terraform, findCredentials, findTerraform, preflight, runTerraform, terraformCommands } from "./terraform.js";
-export type { ResourceChange, RunTerraformOptions, TerraformAction, TerraformOptions } from "./terraform.js";
+export type { PlanFlags, ResourceChange, RunTerraformOptions, TerraformAction, TerraformOptions } from "./terraform.js";
 export * from "./deploy/index.js";
 export { runCli } from "./command.js";
 export type { CliIo } from "./command.js";

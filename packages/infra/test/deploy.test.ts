@@ -207,16 +207,27 @@ describe("deploy on a fresh account with a local model", () => {
   });
 });
 
-describe("embedded scoring", () => {
+describe("embedded scoring, with the notebook", () => {
   const w = workspace("embedded");
   const s3 = fakeS3();
+  const env = { ...w.env, FRAUD_INFRA_SCORING_MODE: "embedded", FRAUD_INFRA_NOTEBOOK: "true" };
 
   it("deploys no SageMaker model, configuration or endpoint, and writes endpointName null", async () => {
-    const result = await runDeploy(options(w, s3, { env: { ...w.env, FRAUD_INFRA_SCORING_MODE: "embedded" }, model: { kind: "file", path: w.modelFile } }));
-    const created = applies(fakeTerraformCalls(w.record)).flatMap((a) => a.created ?? []);
+    const result = await runDeploy(options(w, s3, { env, model: { kind: "file", path: w.modelFile } }));
+    const [foundation, ...rest] = applies(fakeTerraformCalls(w.record));
+    expect(foundation!.created).toContain("aws_sagemaker_notebook_instance");
+    const created = rest.flatMap((a) => a.created ?? []);
     for (const t of SERVING) expect(created).not.toContain(t);
     for (const t of SCORER) expect(created).toContain(t);
     expect(result.stack).toMatchObject({ scoringMode: "embedded", endpointName: null });
+  });
+
+  it("destroy names the notebook instance among what it removes", async () => {
+    const lines: string[] = [];
+    const result = await runDestroy({ environment: "dev", cwd: w.work, env, log: (l) => lines.push(l) });
+    expect(result.summary).toMatch(/^\d+ resources: notebook instance, 2 S3 buckets, (\d+ )?Lambda functions?, /);
+    expect(result.removed.map((r) => r.type)).toContain("aws_sagemaker_notebook_instance");
+    expect(lines[0]).toBe(`destroying ${result.summary}`);
   });
 });
 

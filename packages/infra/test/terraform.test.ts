@@ -65,7 +65,7 @@ describe.skipIf(skipReason !== "")(`terraform validate + plan${skipReason ? ` (s
     await tf(full.dir, "init", "-input=false", "-no-color");
     await tf(full.dir, "plan", "-input=false", "-no-color", "-refresh=false", "-out=test.tfplan");
     plan = JSON.parse((await tf(full.dir, "show", "-json", "test.tfplan")).stdout) as PlanJson;
-  }, 120_000);
+  }, 300_000);
   afterAll(() => tmp?.cleanup());
 
   it("validates", async () => {
@@ -118,7 +118,7 @@ describe.skipIf(skipReason !== "")(`terraform validate + plan${skipReason ? ` (s
     await tf(s.dir, "init", "-input=false", "-no-color");
     const { stdout } = await tf(s.dir, "validate", "-json", "-no-color");
     expect((JSON.parse(stdout) as { valid: boolean }).valid).toBe(true);
-  }, 60_000);
+  }, 300_000);
 
   it("plans the default stack with no model: buckets, roles, stream, queue, alarms — and no serving or scorer", async () => {
     const zip = join(tmp.dir, "lambda.zip");
@@ -133,7 +133,7 @@ describe.skipIf(skipReason !== "")(`terraform validate + plan${skipReason ? ` (s
     expect(fresh.resource_changes.every((r) => r.change.actions.join() === "create")).toBe(true);
     expect(fresh.planned_values.outputs["training_job_prefix"]?.value).toBe("fraud-detection-fresh-");
     expect(fresh.planned_values.outputs["phase"]?.value).toBe("foundation");
-  }, 60_000);
+  }, 300_000);
 
   it("plans embedded scoring with no SageMaker model, endpoint configuration or endpoint", async () => {
     const zip = join(tmp.dir, "lambda.zip");
@@ -144,5 +144,5 @@ describe.skipIf(skipReason !== "")(`terraform validate + plan${skipReason ? ` (s
     const types = new Set(embed.resource_changes.map((r) => r.type));
     expect(types).toContain("aws_lambda_function");
     for (const t of ["aws_sagemaker_model", "aws_sagemaker_endpoint_configuration", "aws_sagemaker_endpoint"]) expect(types, t).not.toContain(t);
-  }, 60_000);
+  }, 300_000);
 });

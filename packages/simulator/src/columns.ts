@@ -1,4 +1,15 @@
 import { invalidOption } from "./errors.js";
+import { PROFILE_FRAUDS, PROFILE_ROWS } from "./profile.js";
+
+/**
+ * Default fraud rate of generated data and live streams: 492 / 284,807, the public file's.
+ * @example
+ * ```ts
+ * Math.round(284_807 * DEFAULT_FRAUD_RATE); // 492
+ * ```
+ * @public
+ */
+export const DEFAULT_FRAUD_RATE: number = PROFILE_FRAUDS / PROFILE_ROWS;
 
 /** Number of PCA components `V1..V28` in a transaction. @public */
 export const V_COUNT = 28;

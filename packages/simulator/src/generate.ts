@@ -1,11 +1,8 @@
-import { FEATURE_COUNT, V_COUNT } from "./columns.js";
+import { DEFAULT_FRAUD_RATE, FEATURE_COUNT, V_COUNT } from "./columns.js";
 import type { Channel, Dataset, LiveTransaction } from "./columns.js";
 import { invalidOption } from "./errors.js";
-import { DEFAULT_FRAUD_RATE as PROFILE_FRAUD_RATE, drawAmount, drawFraud, drawLegit, timeAt } from "./model.js";
+import { drawRow, timeAt } from "./model.js";
 import { Rng, checkSeed } from "./rng.js";
-
-/** Default fraud rate of generated data: 492 / 284,807, the public file's. @public */
-export const DEFAULT_FRAUD_RATE: number = PROFILE_FRAUD_RATE;
 
 /** Largest row count {@link generateDataset} accepts. @public */
 export const MAX_ROWS = 50_000_000;
@@ -99,15 +96,9 @@ export function generateDataset(options: GenerateOptions): Dataset {
       i0++;
       t0 = i0 < legit ? timeAt(u0[i0] as number, false) : Infinity;
     }
-    const amount = drawAmount(rng, fraud);
     features[base] = time;
-    features[base + 29] = amount;
-    if (fraud) {
-      labels[r] = 1;
-      drawFraud(rng, amount, time, features, base + 1);
-    } else {
-      drawLegit(rng, amount, time, features, base + 1);
-    }
+    features[base + 29] = drawRow(rng, fraud, time, features, base + 1);
+    if (fraud) labels[r] = 1;
     if (options.onProgress && (r + 1) % progressStep === 0) options.onProgress(r + 1);
   }
   options.onProgress?.(rows);
@@ -209,9 +200,7 @@ export function createTransactionSource(options: TransactionSourceOptions): Tran
     elapsed += gaps.exponential() / perSecond;
     const fraud = rng.uniform() < rate;
     const time = timeAt(rng.uniform(), fraud);
-    const amount = drawAmount(rng, fraud);
-    if (fraud) drawFraud(rng, amount, time, buf, 0);
-    else drawLegit(rng, amount, time, buf, 0);
+    const amount = drawRow(rng, fraud, time, buf, 0);
     return {
       id: uuid(rng),
       channel: channel(rng, fraud),

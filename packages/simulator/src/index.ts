@@ -7,6 +7,7 @@ export { CsvError, SimulatorError } from "./errors.js";
 export type { CsvErrorCode, CsvErrorOptions, SimulatorErrorCode } from "./errors.js";
 export {
   CSV_COLUMNS,
+  DEFAULT_FRAUD_RATE,
   FEATURE_COLUMNS,
   FEATURE_COUNT,
   V_COUNT,
@@ -26,7 +27,7 @@ export {
   readCreditCardCsv,
   writeCreditCardCsv,
 } from "./csv.js";
-export { DEFAULT_FRAUD_RATE, MAX_ROWS, createTransactionSource, generateDataset } from "./generate.js";
+export { MAX_ROWS, createTransactionSource, generateDataset } from "./generate.js";
 export type { GenerateOptions, TransactionSource, TransactionSourceOptions } from "./generate.js";
 export { NdjsonParser, formatNdjsonRows, parseNdjson, readNdjson, writeNdjson } from "./ndjson.js";
 export { poissonArrivals, postTransactions, replayDataset, transactionStream } from "./stream.js";

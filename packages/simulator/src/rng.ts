@@ -12,31 +12,25 @@ export function checkSeed(seed: unknown): number {
   return seed;
 }
 
-function splitmix32(x: number): number {
-  let z = (x + 0x9e3779b9) | 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) | 0;
-}
-
 /**
  * Seeded random source over pure-rand's xoroshiro128+ (the same seed gives the same numbers on any
- * machine). Adds the few distributions the generator needs.
+ * machine). pure-rand's own seeding, extended to 53-bit seeds; independent streams of one seed are
+ * pure-rand jumps (2^64 draws apart). Adds the few distributions the generator needs.
  * @internal
  */
 export class Rng {
   private readonly g: JumpableRandomGenerator;
 
+  /**
+   * @param seed - a non-negative safe integer.
+   * @param stream - which of the seed's independent streams (0, 1, 2, …).
+   */
   constructor(seed: number, stream = 0) {
     const lo = seed >>> 0;
     const hi = Math.floor(seed / TWO32) >>> 0;
-    const a = splitmix32(lo ^ Math.imul(stream, 0x27d4eb2f));
-    const b = splitmix32(hi ^ 0x6a09e667 ^ stream);
-    const c = splitmix32(a ^ 0x3c6ef372);
-    const d = splitmix32(b ^ 0x510e527f);
-    // xoroshiro128+ must not start from an all-zero state.
-    this.g = xoroshiro128plusFromState([a | 1, b, c, d]);
-    for (let i = 0; i < 8; i++) this.g.next();
+    // pure-rand's xoroshiro128plus(seed) state [-1, ~seed, seed, 0], with the high bits in the last word.
+    this.g = xoroshiro128plusFromState([-1, ~lo, lo | 0, hi]);
+    for (let i = 0; i <= stream; i++) this.g.jump();
   }
 
   /** Uniform unsigned 32-bit integer. */

@@ -26,7 +26,7 @@ interface Profile {
   amount_by_class: Record<string, { median: number; mean: number }>;
 }
 const profile = JSON.parse(
-  readFileSync(resolve(here, "../../../../shared/data/creditcard-profile.json"), "utf8"),
+  readFileSync(resolve(here, "../data/creditcard-profile.json"), "utf8"),
 ) as Profile;
 
 /** Within 10 % of the target, or 0.05 absolute for values near zero. */
@@ -170,7 +170,7 @@ describe("calibration to the public file's profile", () => {
 });
 
 describe("embedded profile", () => {
-  it("matches ../shared/data/creditcard-profile.json", async () => {
+  it("matches data/creditcard-profile.json", async () => {
     const { COMPONENTS, PROFILE_FRAUDS, PROFILE_ROWS } = await import("../src/profile.js");
     expect([PROFILE_ROWS, PROFILE_FRAUDS]).toEqual([profile.rows, profile.frauds]);
     for (const c of COMPONENTS) {

@@ -31,6 +31,8 @@ try {
   for (const extra of cases) {
     execFileSync(python, ["bench/sklearn_compare.py", data, dir, "0", "--", ...extra], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, SKLEARN_RAW: "0" } });
   }
+  // The simulator's calibration target for this trainer, over five seeds (in memory, no CSV).
+  execFileSync(process.execPath, ["bench/calibration.mjs"], { stdio: ["ignore", "inherit", "inherit"] });
   console.error(`load at the end ${load()}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -10,8 +10,9 @@ import { openStack } from "./stack-runner.js";
 import type { StackCommandOptions, StackRunner } from "./stack-runner.js";
 import type { StackOutputs } from "@fraud/trainer/aws";
 import { laterPhase, loadState, saveState } from "./state.js";
-import type { DeployState, DeployedModel, Phase } from "./state.js";
-import type { StackTrainer } from "./train.js";
+import type { DeployState, DeployedModel } from "./state.js";
+import type { Phase } from "../config.js";
+import type { StackClients, StackTrainer } from "./train.js";
 
 /** The steps of a deploy, in order. @public */
 export const DEPLOY_STEPS = ["foundation", "outputs", "model", "serving", "all"] as const;
@@ -32,7 +33,7 @@ export interface DeployOptions extends StackCommandOptions {
   /** Stop after this step. @defaultValue `"all"` */
   until?: DeployStep;
   /** AWS clients to use (tests, custom endpoints); default clients in the stack's region. */
-  clients?: { s3?: S3Client; sagemaker?: SageMakerClient };
+  clients?: Partial<StackClients>;
   /** Training runner; default `fraud-train sagemaker` with the stack. */
   trainer?: StackTrainer;
   /** Polling of a training job. */
@@ -245,7 +246,15 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   return result(stack);
 }
 
-/** Rejects contradictory model flags with one line. @throws {@link InfraError} `INVALID_ARGUMENT`. @public */
+/**
+ * The model source named by the command-line flags, rejecting contradictory ones with one line.
+ * @example
+ * ```ts
+ * modelSource({ train: true, data: "creditcard.csv" }); // { kind: "train", data: "creditcard.csv" }
+ * ```
+ * @throws {@link InfraError} `INVALID_ARGUMENT`.
+ * @public
+ */
 export function modelSource(flags: { model?: string; modelUrl?: string; train?: boolean; data?: string; retrain?: boolean }): ModelSource | undefined {
   const given = [flags.model !== undefined, flags.modelUrl !== undefined, flags.train === true].filter(Boolean).length;
   if (given > 1) throw new InfraError("INVALID_ARGUMENT", "give only one of --model FILE, --model-url S3URL and --train");

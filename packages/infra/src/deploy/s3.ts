@@ -6,6 +6,10 @@ import { InfraError } from "../errors.js";
 
 /**
  * Splits an `s3://bucket/key` URL.
+ * @example
+ * ```ts
+ * parseS3Object("s3://b/models/model.tar.gz"); // { bucket: "b", key: "models/model.tar.gz" }
+ * ```
  * @throws {@link InfraError} `INVALID_ARGUMENT` when it is not one.
  * @public
  */
@@ -38,6 +42,10 @@ export interface ObjectHead {
 
 /**
  * `HeadObject` with checksums: `undefined` when the object does not exist.
+ * @example
+ * ```ts
+ * const head = await headObject(s3, "s3://b/models/model.tar.gz"); // { etag, sha256Base64, size } | undefined
+ * ```
  * @throws {@link InfraError} `AWS_FAILED` on any other error (access denied, throttling…).
  * @public
  */
@@ -55,6 +63,10 @@ export async function headObject(s3: S3Client, url: string): Promise<ObjectHead 
 
 /**
  * Downloads an object into memory (after {@link headObject} checked its size).
+ * @example
+ * ```ts
+ * const bytes = await getObjectBytes(s3, "s3://b/models/model.tar.gz");
+ * ```
  * @throws {@link InfraError} `AWS_FAILED`.
  * @public
  */
@@ -71,6 +83,10 @@ export async function getObjectBytes(s3: S3Client, url: string): Promise<Uint8Ar
 
 /**
  * Uploads bytes with a SHA-256 checksum S3 verifies on receipt; returns the ETag.
+ * @example
+ * ```ts
+ * const etag = await putObject(s3, "s3://b/k", bytes, sha256Base64, "application/x-gzip");
+ * ```
  * @throws {@link InfraError} `AWS_FAILED`.
  * @public
  */

@@ -5,9 +5,10 @@ import { loadConfig } from "../config.js";
 import type { StackConfig } from "../config.js";
 import { stackDir, synthesize } from "../synth.js";
 import { Terraform } from "../terraform.js";
-import type { ResourceChange } from "../terraform.js";
+import type { PlanFlags, ResourceChange } from "../terraform.js";
 import { defaultStateFile } from "./state.js";
-import type { DeployState, Phase } from "./state.js";
+import type { DeployState } from "./state.js";
+import type { Phase } from "../config.js";
 
 /** How {@link StackRunner} synthesizes and runs `terraform`. @public */
 export interface StackRunnerOptions {
@@ -51,6 +52,12 @@ export interface PlanOutcome {
  * Synthesizes one environment's stack in a chosen variant (phase, model) into its usual folder and
  * runs `terraform` there: `init` once, then `validate` and `plan` before every apply.
  * Terraform's state (in the stack folder or the S3 backend) is shared by every variant.
+ * @example
+ * ```ts
+ * const runner = new StackRunner({ environment: "dev", cwd: "packages/infra", env: process.env, outdir: "cdktf.out" });
+ * const config = runner.synth({ phase: "foundation", modelDataUrl: null });
+ * const { changed } = await runner.planAndApply("cdktf.out/stacks/dev/deploy.tfplan", config);
+ * ```
  * @public
  */
 export class StackRunner {
@@ -113,7 +120,7 @@ export class StackRunner {
   }
 
   /** The `-var` settings of every plan. */
-  planVars(): { vars?: Record<string, string> } {
+  planVars(): PlanFlags {
     return this.options.vars && Object.keys(this.options.vars).length > 0 ? { vars: this.options.vars } : {};
   }
 }
@@ -140,11 +147,25 @@ export interface StackCommandOptions {
   onCommand?: (binary: string, args: string[]) => void;
 }
 
+/** What {@link openStack} returns. @public */
+export interface OpenedStack {
+  /** Synthesizes the environment's stack and runs `terraform` in its folder. */
+  runner: StackRunner;
+  /** The environment variables in effect. */
+  env: NodeJS.ProcessEnv;
+  /** Absolute path of the deploy state file. */
+  stateFile: string;
+}
+
 /**
  * The runner, environment and state file of a stack command.
+ * @example
+ * ```ts
+ * const { runner, stateFile } = openStack({ environment: "dev", cwd: "packages/infra" });
+ * ```
  * @public
  */
-export function openStack(o: StackCommandOptions): { runner: StackRunner; env: NodeJS.ProcessEnv; stateFile: string } {
+export function openStack(o: StackCommandOptions): OpenedStack {
   const env = o.env ?? process.env;
   const runner = new StackRunner({
     environment: o.environment,
@@ -164,6 +185,10 @@ export function openStack(o: StackCommandOptions): { runner: StackRunner; env: N
  * The variant the last deploy applied (its phase and model), so `plan` and `destroy` see the
  * configuration Terraform's state was made from; `{}` (the configuration as it stands) when
  * nothing was deployed by `deploy`.
+ * @example
+ * ```ts
+ * runner.synth(deployedVariant(await loadState(stateFile, "dev")));
+ * ```
  * @public
  */
 export function deployedVariant(state: DeployState): StackVariant {
