@@ -52,6 +52,7 @@ describe("runtime exports", () => {
     // The root belongs to training: what users call, plus the model until every caller imports it from ./model.
     expect(rootNames).toEqual(
       expect.arrayContaining([
+        "DEFAULT_SPLIT",
         "ModelError",
         "TrainError",
         "TrainerError",
