@@ -6,6 +6,7 @@ import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { isSageMakerError, trainingJobName } from "@fraud/trainer/aws";
 import type { StackOutputs } from "@fraud/trainer/aws";
 import { MODEL_LIMITS, decodeModelArtifact } from "@fraud/trainer/model";
+import { waitForTrainingJob } from "@fraud/trainer/sagemaker";
 import type { WaitOptions } from "@fraud/trainer/sagemaker";
 import { InfraError } from "../errors.js";
 import { getObjectBytes, headObject, putObject } from "./s3.js";
@@ -240,8 +241,6 @@ async function resumeTraining(o: ModelStepOptions): Promise<DeployedModel> {
   o.log(`following training job ${jobName}, started by an earlier deploy`);
   let url: string | undefined;
   try {
-    // Loaded on use: the SageMaker entry brings the AWS SDK, which synth and plan never need.
-    const { waitForTrainingJob } = await import("@fraud/trainer/sagemaker");
     const job = await waitForTrainingJob(o.sagemaker(), jobName, { ...o.waitOptions, onUpdate: (u) => o.log(`${jobName}: ${u.status} ${u.secondaryStatus}`) });
     url = job.ModelArtifacts?.S3ModelArtifacts;
   } catch (err) {

@@ -1,5 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { runSageMakerTraining } from "@fraud/trainer/sagemaker";
 import type { WaitOptions } from "@fraud/trainer/sagemaker";
 import type { StackOutputs } from "@fraud/trainer/aws";
 
@@ -54,7 +55,6 @@ export type StackTrainer = (request: StackTrainingRequest) => Promise<TrainedMod
  * @public
  */
 export const trainOnStack: StackTrainer = async (r) => {
-  const { runSageMakerTraining } = await import("@fraud/trainer/sagemaker");
   const result = await runSageMakerTraining({
     data: r.data,
     stack: r.stack,
