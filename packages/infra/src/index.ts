@@ -6,7 +6,25 @@
  */
 export { InfraError, isInfraError } from "./errors.js";
 export type { InfraErrorCode, InfraErrorOptions } from "./errors.js";
-export { DEFAULTS, ENV_OVERRIDES, INSTANCE_TYPE_PATTERN, PHASES, loadConfig, readSageMakerJson, resolveConfig, settingsSchema } from "./config.js";
+export {
+  DEFAULTS,
+  ENV_OVERRIDES,
+  INSTANCE_TYPE_PATTERN,
+  PHASES,
+  alarmSettingsSchema,
+  backendSettingsSchema,
+  bucketSettingsSchema,
+  endpointSettingsSchema,
+  firehoseSettingsSchema,
+  lambdaSettingsSchema,
+  loadConfig,
+  modelSettingsSchema,
+  notebookSettingsSchema,
+  readSageMakerJson,
+  resolveConfig,
+  scheduleSettingsSchema,
+  settingsSchema,
+} from "./config.js";
 export type {
   AlarmSettings,
   BackendSettings,

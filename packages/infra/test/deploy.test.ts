@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { encodeModelArtifact } from "@fraud/trainer/model";
 import { generateDataset, writeCreditCardCsv } from "@fraud/simulator";
-import { isInfraError, loadState, runDeploy, runDestroy } from "@fraud/infra";
+import { isInfraError, loadState, runDeploy, runDestroy, runPlan } from "@fraud/infra";
 import type { DeployOptions, DeployResult } from "@fraud/infra";
 import { fakeS3, fakeSageMaker } from "./fake-aws.js";
 import type { FakeS3 } from "./fake-aws.js";
@@ -175,11 +175,16 @@ describe("deploy on a fresh account with a local model", () => {
     expect(config["lifecycle"]).toEqual({ create_before_destroy: true });
     expect(config["name"]).toBeUndefined();
     expect(endpoint["name"]).toBe("fraud-detection-dev-endpoint");
+    // the scorer reports which model scored: the content hash of the upload
+    const fn = only("aws_lambda_function") as { environment: { variables: Record<string, string> } };
+    expect(fn.environment.variables["MODEL_VERSION"]).toBe(`sha256-${sha256(otherModelBytes).slice(0, 12)}`);
     expect(String(endpoint["endpoint_config_name"])).toMatch(/^\$\{aws_sagemaker_endpoint_configuration\.[\w-]+\.name\}$/);
   });
 
   it("without its state file (another machine), continues from what Terraform says is deployed instead of planning it away", async () => {
     rmSync(join(w.work, ".fraud"), { recursive: true, force: true });
+    // plan, too, plans what is deployed: no changes
+    expect(await runPlan({ environment: "dev", cwd: w.work, env: w.env })).toBe(false);
     writeFileSync(w.record, "");
     const lines: string[] = [];
     const again = await runDeploy(options(w, s3, { log: (l) => lines.push(l) }));

@@ -2,7 +2,7 @@ export { DEPLOY_STEPS, modelSource, runDeploy } from "./run.js";
 export type { DeployOptions, DeployResult, DeployStep, StepReport } from "./run.js";
 export { describeRemoval, runDestroy } from "./destroy.js";
 export type { DestroyOptions, DestroyResult } from "./destroy.js";
-export { inspectModel, resolveModel, uploadUrl } from "./model.js";
+export { inspectModel, modelVersionLabel, resolveModel, uploadUrl } from "./model.js";
 export type { ModelFingerprint, ModelFromFile, ModelFromTraining, ModelFromUrl, ModelSource, ModelStepOptions } from "./model.js";
 export { trainOnStack } from "./train.js";
 export type { StackClients, StackTrainer, StackTrainingRequest, TrainedModel } from "./train.js";

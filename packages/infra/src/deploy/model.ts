@@ -119,6 +119,24 @@ export function uploadUrl(stack: StackOutputs, sha256Hex: string): string {
 
 const MAX_MODEL_BYTES = MODEL_LIMITS.maxArtifactBytes;
 
+/**
+ * The scorer's `MODEL_VERSION` for a model URL the deploy made, read from the URL alone (so a
+ * run without the state file labels the model the same way): `sha256-<12 hex>` for an upload,
+ * the training job's name for a SageMaker model; `undefined` for any other URL (the stack's
+ * default applies).
+ * @example
+ * ```ts
+ * modelVersionLabel("s3://b/fraud-detection/models/uploads/3a7bd3e2360a3d29/model.tar.gz"); // "sha256-3a7bd3e2360a"
+ * modelVersionLabel("s3://b/fraud-detection/models/fraud-detection-dev-20260102030405/output/model.tar.gz"); // "fraud-detection-dev-20260102030405"
+ * ```
+ * @public
+ */
+export function modelVersionLabel(url: string): string | undefined {
+  const upload = /\/uploads\/([0-9a-f]{16})\/model\.tar\.gz$/.exec(url);
+  if (upload) return `sha256-${upload[1]!.slice(0, 12)}`;
+  return /\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/output\/model\.tar\.gz$/.exec(url)?.[1];
+}
+
 async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedModel> {
   let bytes: Uint8Array;
   try {

@@ -89,11 +89,9 @@ function report(run: Run, step: DeployStep, status: StepReport["status"], detail
   run.log(`${step}: ${detail}`);
 }
 
-/** The stack variant serving `model`; the scorer's `MODEL_VERSION` is the job name or the content hash. */
-function modelVariant(run: Run, model: DeployedModel | null): { modelDataUrl: string | null; extra: Record<string, string> } {
-  if (!model) return { modelDataUrl: null, extra: {} };
-  const version = run.env["FRAUD_INFRA_MODEL_VERSION"] ?? model.jobName ?? `sha256-${model.sha256.slice(0, 12)}`;
-  return { modelDataUrl: model.modelDataUrl, extra: { FRAUD_INFRA_MODEL_VERSION: version } };
+/** The stack variant serving `model` (the runner labels the scorer's `MODEL_VERSION` from its URL). */
+function modelVariant(model: DeployedModel | null): { modelDataUrl: string | null } {
+  return { modelDataUrl: model ? model.modelDataUrl : null };
 }
 
 /**
@@ -102,20 +100,17 @@ function modelVariant(run: Run, model: DeployedModel | null): { modelDataUrl: st
  * serving or the scorer from a stack deployed earlier.
  */
 async function adopt(run: Run): Promise<void> {
-  run.runner.synth({ phase: "foundation", modelDataUrl: null });
-  const outputs = await (await run.runner.tf()).outputs();
-  const phase = outputs["phase"];
-  const url = outputs["model_data_url"];
-  if ((phase === "serving" || phase === "all") && typeof url === "string") {
-    run.log(`no deploy state: continuing from what is deployed (${phase}, ${url})`);
-    const c = clients(run, run.runner.config().region);
-    try {
-      run.state.model = { source: "url", modelDataUrl: url, ...(await inspectModel(c.s3, url)), at: run.now().toISOString() };
-    } finally {
-      c.close();
-    }
-    run.state.phase = phase;
+  const deployed = await run.runner.deployedFromOutputs();
+  if (!deployed) return;
+  const { phase, modelDataUrl: url } = deployed;
+  run.log(`no deploy state: continuing from what is deployed (${phase}, ${url})`);
+  const c = clients(run, run.runner.config().region);
+  try {
+    run.state.model = { source: "url", modelDataUrl: url, ...(await inspectModel(c.s3, url)), at: run.now().toISOString() };
+  } finally {
+    c.close();
   }
+  run.state.phase = phase;
 }
 
 /**
@@ -124,7 +119,7 @@ async function adopt(run: Run): Promise<void> {
  */
 async function applyPhase(run: Run, step: Phase, model: DeployedModel | null): Promise<void> {
   const phase = laterPhase(run.state.phase, step);
-  const config = run.runner.synth({ phase, ...modelVariant(run, model) });
+  const config = run.runner.synth({ phase, ...modelVariant(model) });
   const as = phase === step ? "" : ` (as ${phase}: already deployed)`;
   if (run.clean === config) {
     report(run, step, "unchanged", `same configuration as the previous step${as}: no changes`);

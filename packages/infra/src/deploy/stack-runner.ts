@@ -6,6 +6,7 @@ import type { StackConfig } from "../config.js";
 import { stackDir, synthesize } from "../synth.js";
 import { Terraform } from "../terraform.js";
 import type { PlanFlags, ResourceChange } from "../terraform.js";
+import { modelVersionLabel } from "./model.js";
 import { defaultStateFile } from "./state.js";
 import type { DeployState } from "./state.js";
 import type { Phase } from "../config.js";
@@ -74,7 +75,12 @@ export class StackRunner {
     const env: NodeJS.ProcessEnv = { ...this.options.env, ...variant.extra };
     if (variant.phase !== undefined) env["FRAUD_INFRA_PHASE"] = variant.phase;
     if (variant.modelDataUrl === null) delete env["FRAUD_INFRA_MODEL_DATA_URL"];
-    else if (variant.modelDataUrl !== undefined) env["FRAUD_INFRA_MODEL_DATA_URL"] = variant.modelDataUrl;
+    else if (variant.modelDataUrl !== undefined) {
+      env["FRAUD_INFRA_MODEL_DATA_URL"] = variant.modelDataUrl;
+      // The scorer's MODEL_VERSION follows the model, unless the user set one.
+      const label = modelVersionLabel(variant.modelDataUrl);
+      if (label !== undefined && env["FRAUD_INFRA_MODEL_VERSION"] === undefined) env["FRAUD_INFRA_MODEL_VERSION"] = label;
+    }
     const [config] = loadConfig({ environments: [this.options.environment], env, cwd: this.options.cwd, ...(this.options.configFile ? { file: this.options.configFile } : {}) });
     return config!;
   }
@@ -117,6 +123,19 @@ export class StackRunner {
     await tf.validate();
     const changed = await tf.plan(planFile, { ...this.planVars(), destroy: true });
     return changed ? tf.changes(planFile) : [];
+  }
+
+  /**
+   * What Terraform's outputs say is deployed (`phase` and `model_data_url`), when it is more than
+   * the foundation: the variant to plan with when there is no state file. Synthesizes the
+   * foundation first if nothing was synthesized yet, for `init`.
+   */
+  async deployedFromOutputs(): Promise<{ phase: Phase; modelDataUrl: string } | undefined> {
+    if (!this.terraform) this.synth({ phase: "foundation", modelDataUrl: null });
+    const outputs = await (await this.tf()).outputs();
+    const phase = outputs["phase"];
+    const url = outputs["model_data_url"];
+    return (phase === "serving" || phase === "all") && typeof url === "string" ? { phase, modelDataUrl: url } : undefined;
   }
 
   /** The `-var` settings of every plan. */
