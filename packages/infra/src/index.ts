@@ -6,7 +6,25 @@
  */
 export { InfraError, isInfraError } from "./errors.js";
 export type { InfraErrorCode, InfraErrorOptions } from "./errors.js";
-export { DEFAULTS, ENV_OVERRIDES, INSTANCE_TYPE_PATTERN, PHASES, loadConfig, readSageMakerJson, resolveConfig, settingsSchema } from "./config.js";
+export {
+  DEFAULTS,
+  ENV_OVERRIDES,
+  INSTANCE_TYPE_PATTERN,
+  PHASES,
+  alarmSettingsSchema,
+  backendSettingsSchema,
+  bucketSettingsSchema,
+  endpointSettingsSchema,
+  firehoseSettingsSchema,
+  lambdaSettingsSchema,
+  loadConfig,
+  modelSettingsSchema,
+  notebookSettingsSchema,
+  readSageMakerJson,
+  resolveConfig,
+  scheduleSettingsSchema,
+  settingsSchema,
+} from "./config.js";
 export type {
   AlarmSettings,
   BackendSettings,
@@ -49,7 +67,7 @@ export type { FraudDetectionStackOptions } from "./stack.js";
 export { readSynthesized, stackDir, synthesize } from "./synth.js";
 export type { SynthesizeOptions, SynthesizedStack } from "./synth.js";
 export { Terraform, findCredentials, findTerraform, preflight, runTerraform, terraformCommands } from "./terraform.js";
-export type { ResourceChange, RunTerraformOptions, TerraformAction, TerraformOptions } from "./terraform.js";
+export type { PlanFlags, ResourceChange, RunTerraformOptions, TerraformAction, TerraformOptions } from "./terraform.js";
 export * from "./deploy/index.js";
 export { runCli } from "./command.js";
 export type { CliIo } from "./command.js";

@@ -14,18 +14,31 @@ import { InfraError } from "./errors.js";
  * @public
  */
 export const STACK_OUTPUT_NAMES = Object.freeze({
+  /** Format version of `fraud-stack.json`: 1. */
   version: "version",
+  /** Environment name. */
   environment: "environment",
+  /** Region of the stack. */
   region: "region",
+  /** Partition of the region. */
   partition: "partition",
+  /** Account, from the SageMaker role's ARN. */
   accountId: "account_id",
+  /** Bucket of the training data, the models and the notebook. */
   artifactBucket: "artifact_bucket",
+  /** Key prefix of the training data. */
   dataPrefix: "data_prefix",
+  /** Key prefix of the models. */
   modelPrefix: "model_prefix",
+  /** Bucket Firehose delivers to. */
   outputBucket: "output_bucket",
+  /** SageMaker execution role. */
   sagemakerRoleArn: "sagemaker_role_arn",
+  /** Training job names the role may run start with it. */
   trainingJobPrefix: "training_job_prefix",
+  /** SageMaker endpoint; null (left out by Terraform) without one. */
   endpointName: "endpoint_name",
+  /** `endpoint` or `embedded`. */
   scoringMode: "scoring_mode",
 } as const satisfies Record<keyof StackOutputs, string>);
 

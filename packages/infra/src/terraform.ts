@@ -130,6 +130,10 @@ const NO_CREDENTIALS =
 /**
  * Checks what every `plan`/`deploy`/`destroy` needs before running anything: a synthesized stack
  * in `dir`, `terraform` (or `tofu`) on `PATH`, and AWS credentials (unless skipped). Returns the binary.
+ * @example
+ * ```ts
+ * const binary = preflight("cdktf.out/stacks/dev", process.env); // "/usr/local/bin/terraform"
+ * ```
  * @throws {@link InfraError} `STACK_MISSING`, `TOOL_MISSING` or `CREDENTIALS_MISSING`.
  * @public
  */
@@ -169,6 +173,14 @@ export interface ResourceChange {
   type: string;
   /** Terraform's actions: `["create"]`, `["update"]`, `["delete"]`, `["create","delete"]`, `["no-op"]`, … */
   actions: string[];
+}
+
+/** Flags of {@link Terraform.plan}. @public */
+export interface PlanFlags {
+  /** Plan a destroy (`-destroy`). @defaultValue `false` */
+  destroy?: boolean;
+  /** `-var NAME=VALUE` settings. */
+  vars?: Record<string, string>;
 }
 
 /** Options of {@link Terraform}. @public */
@@ -241,7 +253,7 @@ export class Terraform {
    * `terraform plan -detailed-exitcode -out=<file>`: saves the plan and returns whether it
    * changes anything (`true`) or not (`false`).
    */
-  async plan(out: string, options: { destroy?: boolean; vars?: Record<string, string> } = {}): Promise<boolean> {
+  async plan(out: string, options: PlanFlags = {}): Promise<boolean> {
     const args = ["plan", ...(options.destroy ? ["-destroy"] : []), "-input=false", "-detailed-exitcode", `-out=${out}`, ...varArgs(options.vars)];
     const { code } = await this.exec(args, [0, 2]);
     return code === 2;

@@ -117,12 +117,14 @@ describe("plan / deploy / destroy with a stand-in terraform", () => {
     const calls = fakeTerraformCalls(fakeRecord);
     expect(calls.map((c) => c.args.join(" "))).toEqual([
       "init -input=false -no-color",
+      // no state file: what does Terraform say is deployed?
+      "output -json -no-color",
       "validate -no-color",
       `plan -input=false -detailed-exitcode -out=${join(work, "cdktf.out/stacks/prod/plan.tfplan")}`,
     ]);
     expect(new Set(calls.map((c) => c.cwd))).toEqual(new Set([join(work, "cdktf.out/stacks/prod")]));
     expect(run.out.join("")).toBe("[prod] plan: changes pending (deploy applies them)\n");
-    expect(run.err.map((l) => l.split(" ").slice(0, 3).join(" "))).toEqual(["fraud-infra: terraform init", "fraud-infra: terraform validate", "fraud-infra: terraform plan"]);
+    expect(run.err.map((l) => l.split(" ").slice(0, 3).join(" "))).toEqual(["fraud-infra: terraform init", "fraud-infra: terraform output", "fraud-infra: terraform validate", "fraud-infra: terraform plan"]);
   });
 
   it("deploy --until foundation applies the foundation only, validating before the plan", async () => {
@@ -146,7 +148,7 @@ describe("plan / deploy / destroy with a stand-in terraform", () => {
     expect(await runCli(["plan", "--var", "model_data_url=s3://bkt/m/model.tar.gz"], io(fakeEnv({ TF_PLUGIN_DIR: "/mirror" })).io)).toBe(0);
     const calls = fakeTerraformCalls(fakeRecord).map((c) => c.args.join(" "));
     expect(calls[0]).toBe("init -input=false -no-color -plugin-dir=/mirror");
-    expect(calls[2]).toMatch(/^plan -input=false -detailed-exitcode -out=\S+ -var model_data_url=s3:\/\/bkt\/m\/model\.tar\.gz$/);
+    expect(calls[3]).toMatch(/^plan -input=false -detailed-exitcode -out=\S+ -var model_data_url=s3:\/\/bkt\/m\/model\.tar\.gz$/);
   });
 
   it("resolves paths typed by the user from INIT_CWD (where npm, npx or Nx was run)", async () => {
@@ -183,9 +185,8 @@ describe("plan / deploy / destroy with a stand-in terraform", () => {
 
   it("falls back to OpenTofu's tofu", async () => {
     const tofuOnly = join(tmp.dir, "tofu-bin");
-    standIn(tofuOnly, "tofu");
-    writeFileSync(record, "");
-    const run = io({ PATH: `${tofuOnly}:/usr/bin:/bin`, RECORD: record, ...creds });
+    installFakeTerraform(tofuOnly, "tofu");
+    const run = io(fakeEnv({ PATH: `${tofuOnly}:/usr/bin:/bin` }));
     expect(await runCli(["plan"], run.io)).toBe(0);
     expect(run.err[0]).toBe("fraud-infra: tofu init -input=false -no-color\n");
   });

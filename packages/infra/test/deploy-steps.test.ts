@@ -14,6 +14,7 @@ import {
   laterPhase,
   loadState,
   modelSource,
+  modelVersionLabel,
   resolveModel,
   saveState,
   stackOutputsFromTerraform,
@@ -236,6 +237,17 @@ describe("flags", () => {
     [{ retrain: true, modelUrl: "s3://b/k" }, /^--retrain trains on SageMaker/],
   ] as const)("modelSource(%j) is refused", (flags, message) => {
     expect(() => modelSource(flags)).toThrow(message);
+  });
+});
+
+describe("modelVersionLabel", () => {
+  it.each([
+    ["s3://b/fraud-detection/models/uploads/3a7bd3e2360a3d29/model.tar.gz", "sha256-3a7bd3e2360a"],
+    ["s3://b/fraud-detection/models/fraud-detection-dev-20260102030405/output/model.tar.gz", "fraud-detection-dev-20260102030405"],
+    ["s3://b/elsewhere/model.tar.gz", undefined],
+    ["s3://b/fraud-detection/models/uploads/NOTHEX/model.tar.gz", undefined],
+  ])("%s → %s", (url, label) => {
+    expect(modelVersionLabel(url)).toBe(label);
   });
 });
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { encodeModelArtifact } from "@fraud/trainer/model";
 import { generateDataset, writeCreditCardCsv } from "@fraud/simulator";
-import { isInfraError, loadState, runDeploy, runDestroy } from "@fraud/infra";
+import { isInfraError, loadState, runDeploy, runDestroy, runPlan } from "@fraud/infra";
 import type { DeployOptions, DeployResult } from "@fraud/infra";
 import { fakeS3, fakeSageMaker } from "./fake-aws.js";
 import type { FakeS3 } from "./fake-aws.js";
@@ -175,11 +175,16 @@ describe("deploy on a fresh account with a local model", () => {
     expect(config["lifecycle"]).toEqual({ create_before_destroy: true });
     expect(config["name"]).toBeUndefined();
     expect(endpoint["name"]).toBe("fraud-detection-dev-endpoint");
+    // the scorer reports which model scored: the content hash of the upload
+    const fn = only("aws_lambda_function") as { environment: { variables: Record<string, string> } };
+    expect(fn.environment.variables["MODEL_VERSION"]).toBe(`sha256-${sha256(otherModelBytes).slice(0, 12)}`);
     expect(String(endpoint["endpoint_config_name"])).toMatch(/^\$\{aws_sagemaker_endpoint_configuration\.[\w-]+\.name\}$/);
   });
 
   it("without its state file (another machine), continues from what Terraform says is deployed instead of planning it away", async () => {
     rmSync(join(w.work, ".fraud"), { recursive: true, force: true });
+    // plan, too, plans what is deployed: no changes
+    expect(await runPlan({ environment: "dev", cwd: w.work, env: w.env })).toBe(false);
     writeFileSync(w.record, "");
     const lines: string[] = [];
     const again = await runDeploy(options(w, s3, { log: (l) => lines.push(l) }));
@@ -207,16 +212,27 @@ describe("deploy on a fresh account with a local model", () => {
   });
 });
 
-describe("embedded scoring", () => {
+describe("embedded scoring, with the notebook", () => {
   const w = workspace("embedded");
   const s3 = fakeS3();
+  const env = { ...w.env, FRAUD_INFRA_SCORING_MODE: "embedded", FRAUD_INFRA_NOTEBOOK: "true" };
 
   it("deploys no SageMaker model, configuration or endpoint, and writes endpointName null", async () => {
-    const result = await runDeploy(options(w, s3, { env: { ...w.env, FRAUD_INFRA_SCORING_MODE: "embedded" }, model: { kind: "file", path: w.modelFile } }));
-    const created = applies(fakeTerraformCalls(w.record)).flatMap((a) => a.created ?? []);
+    const result = await runDeploy(options(w, s3, { env, model: { kind: "file", path: w.modelFile } }));
+    const [foundation, ...rest] = applies(fakeTerraformCalls(w.record));
+    expect(foundation!.created).toContain("aws_sagemaker_notebook_instance");
+    const created = rest.flatMap((a) => a.created ?? []);
     for (const t of SERVING) expect(created).not.toContain(t);
     for (const t of SCORER) expect(created).toContain(t);
     expect(result.stack).toMatchObject({ scoringMode: "embedded", endpointName: null });
+  });
+
+  it("destroy names the notebook instance among what it removes", async () => {
+    const lines: string[] = [];
+    const result = await runDestroy({ environment: "dev", cwd: w.work, env, log: (l) => lines.push(l) });
+    expect(result.summary).toMatch(/^\d+ resources: notebook instance, 2 S3 buckets, (\d+ )?Lambda functions?, /);
+    expect(result.removed.map((r) => r.type)).toContain("aws_sagemaker_notebook_instance");
+    expect(lines[0]).toBe(`destroying ${result.summary}`);
   });
 });
 

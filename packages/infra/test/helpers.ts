@@ -108,13 +108,13 @@ export function statements(s: Synth): { policy: string; role: string; Sid: strin
 
 /**
  * Installs the stand-in `terraform` (test/fake-terraform.mjs: keeps its own state, answers
- * `plan -detailed-exitcode`, `output -json` and `show -json`) as `<dir>/terraform`.
+ * `plan -detailed-exitcode`, `output -json` and `show -json`) as `<dir>/<name>`.
  */
-export function installFakeTerraform(dir: string): void {
+export function installFakeTerraform(dir: string, name = "terraform"): void {
   mkdirSync(dir, { recursive: true });
   const script = fileURLToPath(new URL("./fake-terraform.mjs", import.meta.url));
-  writeFileSync(join(dir, "terraform"), `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
-  chmodSync(join(dir, "terraform"), 0o755);
+  writeFileSync(join(dir, name), `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
+  chmodSync(join(dir, name), 0o755);
 }
 
 /** One call recorded by the stand-in `terraform`. */

@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findTerraform } from "@fraud/infra";
+import { Terraform, findTerraform } from "@fraud/infra";
 import { synth, tempDir, writeZip } from "./helpers.js";
 import type { Synth } from "./helpers.js";
 
@@ -65,8 +65,24 @@ describe.skipIf(skipReason !== "")(`terraform validate + plan${skipReason ? ` (s
     await tf(full.dir, "init", "-input=false", "-no-color");
     await tf(full.dir, "plan", "-input=false", "-no-color", "-refresh=false", "-out=test.tfplan");
     plan = JSON.parse((await tf(full.dir, "show", "-json", "test.tfplan")).stdout) as PlanJson;
-  }, 120_000);
+  }, 300_000);
   afterAll(() => tmp?.cleanup());
+
+  it("the deploy's Terraform session reads real terraform: init, validate, plan -detailed-exitcode, show -json, output -json", async () => {
+    const zip = join(tmp.dir, "lambda.zip");
+    const s = synth(tmp.dir, zip, {}, "session");
+    // the mirror comes from the CLI configuration here (TF_PLUGIN_DIR would make init copy it)
+    const session = new Terraform({ dir: s.dir, env: { ...tfEnv, TF_PLUGIN_DIR: "" }, skipCredentialsCheck: true });
+    await session.init();
+    await session.validate();
+    expect(await session.plan("session.tfplan")).toBe(true);
+    const changes = await session.changes("session.tfplan");
+    const declared = Object.entries(s.json.resource).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`)).sort();
+    expect(changes.map((c) => c.address).sort()).toEqual(declared);
+    expect(new Set(changes.map((c) => c.actions.join()))).toEqual(new Set(["create"]));
+    // nothing applied yet: no outputs, as on a fresh account before the first deploy
+    expect(await session.outputs()).toEqual({});
+  }, 120_000);
 
   it("validates", async () => {
     const { stdout } = await tf(full.dir, "validate", "-json", "-no-color");
@@ -118,7 +134,7 @@ describe.skipIf(skipReason !== "")(`terraform validate + plan${skipReason ? ` (s
     await tf(s.dir, "init", "-input=false", "-no-color");
     const { stdout } = await tf(s.dir, "validate", "-json", "-no-color");
     expect((JSON.parse(stdout) as { valid: boolean }).valid).toBe(true);
-  }, 60_000);
+  }, 300_000);
 
   it("plans the default stack with no model: buckets, roles, stream, queue, alarms — and no serving or scorer", async () => {
     const zip = join(tmp.dir, "lambda.zip");
@@ -133,7 +149,7 @@ describe.skipIf(skipReason !== "")(`terraform validate + plan${skipReason ? ` (s
     expect(fresh.resource_changes.every((r) => r.change.actions.join() === "create")).toBe(true);
     expect(fresh.planned_values.outputs["training_job_prefix"]?.value).toBe("fraud-detection-fresh-");
     expect(fresh.planned_values.outputs["phase"]?.value).toBe("foundation");
-  }, 60_000);
+  }, 300_000);
 
   it("plans embedded scoring with no SageMaker model, endpoint configuration or endpoint", async () => {
     const zip = join(tmp.dir, "lambda.zip");
@@ -144,5 +160,5 @@ describe.skipIf(skipReason !== "")(`terraform validate + plan${skipReason ? ` (s
     const types = new Set(embed.resource_changes.map((r) => r.type));
     expect(types).toContain("aws_lambda_function");
     for (const t of ["aws_sagemaker_model", "aws_sagemaker_endpoint_configuration", "aws_sagemaker_endpoint"]) expect(types, t).not.toContain(t);
-  }, 60_000);
+  }, 300_000);
 });

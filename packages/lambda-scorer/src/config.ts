@@ -53,6 +53,15 @@ function s3ObjectUri() {
   });
 }
 const ENDPOINT_RULE = SAGEMAKER_NAME_RULES.endpoint;
+
+/**
+ * The SageMaker endpoint-name pattern (letters, digits and hyphens, starting and ending with a
+ * letter or digit; the 63-character limit is `SAGEMAKER_NAME_RULES.endpoint.maxLength`).
+ * @deprecated A re-export of `SAGEMAKER_NAME_RULES.endpoint.pattern` from `@fraud/trainer/aws`,
+ * its home: import it from there.
+ * @public
+ */
+export const SAGEMAKER_ENDPOINT_NAME_PATTERN: RegExp = ENDPOINT_RULE.pattern;
 function matching(pattern: RegExp, what: string) {
   const error = `must be ${what}`;
   return z.string({ error }).regex(pattern, { error });

@@ -1,5 +1,6 @@
 // Benchmarks of the codec's hot paths. Prints one JSON line per case and operation on stdout:
-// {"case","op","rows","cols","bytes","seconds"} — seconds is the best of several runs. Unless
+// {"case","op","rows","cols","bytes","seconds"} — seconds is the best wall time of several runs
+// (cpuSeconds, the CPU time of the best run, shows what the machine's load hides). Unless
 // --no-sdk is given, the SageMaker Python SDK's own code (bench/sdk_bench.py) runs first on the same
 // shape, its lines carry "impl": "sagemaker-python-sdk", and ours carry "speedupVsSdk".
 // Usage: node bench/run.mjs [--filter REGEX] [--runs N] [--no-sdk]
@@ -28,15 +29,24 @@ const filter = new RegExp(args.includes("--filter") ? args[args.indexOf("--filte
 const runs = args.includes("--runs") ? Number(args[args.indexOf("--runs") + 1]) : 7;
 const FRAUD = "dense-f32-284807x30-labels";
 
+/** CPU seconds (user + system) of the best run of the last `best()` call. */
+let lastCpu = 0;
+
+/** Best wall time of `n` runs after a warm-up; also records the CPU time of the process in `lastCpu`. */
 function best(fn, n = runs) {
   fn(); // warm-up
   let min = Infinity;
+  let cpu = Infinity;
   for (let i = 0; i < n; i++) {
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     fn();
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    const c = process.cpuUsage(c0);
     if (s < min) min = s;
+    cpu = Math.min(cpu, (c.user + c.system) / 1e6);
   }
+  lastCpu = cpu;
   return min;
 }
 
@@ -63,7 +73,8 @@ const sdk = sdkFigures();
 function emit(name, op, rows, cols, bytes, seconds, extra = {}) {
   const vsSdk = name === FRAUD && sdk ? sdk[op.replace(/-into$/, "")] : undefined;
   const speedup = vsSdk ? { speedupVsSdk: Number((vsSdk / seconds).toPrecision(3)) } : {};
-  process.stdout.write(JSON.stringify({ case: name, op, rows, cols, bytes, seconds: Number(seconds.toPrecision(4)), ...extra, ...speedup }) + "\n");
+  const cpuSeconds = Number(lastCpu.toPrecision(4));
+  process.stdout.write(JSON.stringify({ case: name, op, rows, cols, bytes, seconds: Number(seconds.toPrecision(4)), cpuSeconds, ...extra, ...speedup }) + "\n");
 }
 
 /** Allocating a fresh buffer of `n` bytes and touching every page: the floor of any one-shot output. */
@@ -74,14 +85,20 @@ function allocTouch(...sizes) {
   }
 }
 
+/** Allocating a fresh buffer of `n` bytes and writing every byte (a native fill): an output's bytes all have to be written. */
+function allocFill(...sizes) {
+  for (const n of sizes) new Uint8Array(n).fill(1);
+}
+
 function denseCase(name, rows, cols, Arr, withLabels, allocFree = false) {
   if (!filter.test(name)) return;
   const { data, labels } = fraudMatrix(rows, cols, 42, Arr);
   const options = withLabels ? { labels } : {};
   const matrix = { data, shape: [rows, cols] };
-  let bytes;
-  emit(name, "encode", rows, cols, encodedDenseSize(matrix, options), best(() => (bytes = encodeDense(matrix, options))));
-  emit(name, "decode", rows, cols, bytes.length, best(() => decodeDense(bytes)));
+  // results are dropped at once, as allocTouch drops its buffer: the comparison is like for like
+  emit(name, "encode", rows, cols, encodedDenseSize(matrix, options), best(() => void encodeDense(matrix, options)));
+  const bytes = encodeDense(matrix, options);
+  emit(name, "decode", rows, cols, bytes.length, best(() => void decodeDense(bytes)));
   if (!allocFree) return;
   const target = new Uint8Array(bytes.length);
   emit(name, "encode-into", rows, cols, bytes.length, best(() => encodeDenseInto(target, 0, matrix, options)));
@@ -92,6 +109,8 @@ function denseCase(name, rows, cols, Arr, withLabels, allocFree = false) {
   const outBytes = out.data.byteLength + (out.labels?.byteLength ?? 0);
   emit(name, "alloc-touch", rows, cols, bytes.length, best(() => allocTouch(bytes.length)), { for: "encode" });
   emit(name, "alloc-touch", rows, cols, outBytes, best(() => allocTouch(out.data.byteLength, out.labels?.byteLength ?? 0)), { for: "decode" });
+  emit(name, "alloc-fill", rows, cols, bytes.length, best(() => allocFill(bytes.length)), { for: "encode" });
+  emit(name, "alloc-fill", rows, cols, outBytes, best(() => allocFill(out.data.byteLength, out.labels?.byteLength ?? 0)), { for: "decode" });
 }
 
 denseCase(FRAUD, 284807, 30, Float32Array, true, true);

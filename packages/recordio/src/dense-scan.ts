@@ -87,12 +87,12 @@ const MIN_BLOCK = 16;
  * `copyWithin` (a row's place never lies past its features in the copy, so nothing unread is
  * overwritten); the last few rows, once the free space is too small, are copied word by word.
  */
-function copyFeatures(bytes: Uint8Array, view: DataView, layout: FixedLayout, t8: Uint8Array, base: number, limit: number, rows: number): void {
+function copyFeatures(bytes: Uint8Array, view: DataView, layout: FixedLayout, t8: Uint8Array, base: number, limit: number, rows: number, bulk: boolean): void {
   const stride = layout.template.length;
   const f = layout.featWords * 4;
   const at = layout.featOffset;
   let r = 0;
-  for (;;) {
+  while (bulk) {
     const k = Math.min(rows - r, Math.floor((limit - base - r * f) / stride));
     if (k < MIN_BLOCK || f === 0) break;
     const start = base + r * f;
@@ -120,6 +120,7 @@ export function copyFixedRows(
   target: { data: DenseArray; labels?: DenseArray | undefined },
   rowOffset: number,
   rows: number,
+  bulk = true,
 ): number {
   const view = new DataView(bytes.buffer, 0, bytes.buffer.byteLength);
   const stride = layout.template.length;
@@ -133,6 +134,6 @@ export function copyFixedRows(
   const data = target.data;
   const t8 = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const f = layout.featWords * 4;
-  copyFeatures(bytes, view, layout, t8, rowOffset * f, (rowOffset + rows) * f, good);
+  copyFeatures(bytes, view, layout, t8, rowOffset * f, (rowOffset + rows) * f, good, bulk);
   return good;
 }

@@ -4,7 +4,7 @@
  */
 import { allocBytes, integerOption, invalidArgument, requireBytes } from "./args.js";
 import { paddingFor, writeFrameHeader } from "./framing.js";
-import { fixedLayout, writeFixedRows } from "./fixed.js";
+import { fixedLayout, writeFixedRow, writeFixedRows } from "./fixed.js";
 import type { FixedLayout } from "./fixed.js";
 import { TENSOR_TAG, WIDTH, entrySize, packedLen, valuesLen, writeEntryStart, writeValues } from "./layout.js";
 import { planDense } from "./matrix.js";
@@ -83,11 +83,19 @@ export function rowBytes({ plan, layout }: SizedPlan, r: number): number {
 
 /**
  * Writes rows `from..to-1` of a sized plan into `out` at `pos` (room checked by the caller); returns
- * the position after them.
+ * the position after them. Float rows go by bulk copies (`bulk`, fastest into a buffer already in
+ * memory) or one pass of word stores (fastest into a fresh buffer, whose pages fault in as written).
  * @internal
  */
-export function writeRowRange(out: Uint8Array, pos: number, { plan, layout }: SizedPlan, from: number, to: number): number {
-  if (layout) return writeFixedRows(out, pos, layout, plan.features.words!, plan.labels?.words, from, to);
+export function writeRowRange(out: Uint8Array, pos: number, { plan, layout }: SizedPlan, from: number, to: number, bulk = true): number {
+  if (layout && bulk) return writeFixedRows(out, pos, layout, plan.features.words!, plan.labels?.words, from, to);
+  if (layout) {
+    // a fresh buffer: one pass, each byte written once, as its pages fault in
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    const tView = new DataView(layout.template.buffer);
+    for (let r = from; r < to; r++) pos = writeFixedRow(out, view, pos, layout, tView, plan.features.words!, plan.labels?.words, r);
+    return pos;
+  }
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   for (let r = from; r < to; r++) pos = writeRow(out, view, pos, plan, r, payloadSize(plan, r));
   return pos;
@@ -115,7 +123,7 @@ export function writeRowRange(out: Uint8Array, pos: number, { plan, layout }: Si
 export function encodeDense(matrix: MatrixInput, options: EncodeDenseOptions = {}): Uint8Array {
   const sized = sizePlan(matrix, options);
   const out = allocBytes(sized.size, `${sized.plan.rows} encoded rows`);
-  writeRowRange(out, 0, sized, 0, sized.plan.rows);
+  writeRowRange(out, 0, sized, 0, sized.plan.rows, false);
   return out;
 }
 

@@ -74,14 +74,16 @@ function appendFloats(r: ProtoReader, tag: number, b: ValueBuilder, width: 4 | 8
 function appendInt32(r: ProtoReader, tag: number, b: ValueBuilder): void {
   if ((tag & 7) === WireType.LengthDelimited) {
     const end = r.lengthDelimited();
-    // every varint takes at least one byte: reserve for the most, give back the rest
-    let at = b.reserve(r, end - r.pos);
+    // one value per byte without the continuation bit (a varint cut short fails on its read)
+    const buf = r.buf;
+    let n = 0;
+    for (let p = r.pos; p < end; p++) n += buf[p]! >>> 7 ^ 1;
+    let at = b.reserve(r, n);
     const outer = r.end;
     r.end = end;
     const out = b.values;
     while (r.pos < end) out[at++] = r.int32();
     r.end = outer;
-    b.unreserve(b.count - at);
   } else if ((tag & 7) === WireType.Varint) {
     // a run of unpacked values: count them, then read them into place
     const n = r.varintRun(tag);

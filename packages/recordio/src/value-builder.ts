@@ -70,11 +70,6 @@ export class ValueBuilder {
     return at;
   }
 
-  /** Gives back `n` reserved values that were not filled (packed varints shorter than reserved). */
-  unreserve(n: number): void {
-    this.count -= n;
-  }
-
   private alloc(r: ProtoReader, n: number, exact: boolean): Float32Array | Float64Array | Int32Array {
     if (this.kind === "float32") return exact ? r.f32(n) : new Float32Array(n);
     if (this.kind === "float64") return exact ? r.f64(n) : new Float64Array(n);

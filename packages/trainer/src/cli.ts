@@ -4,16 +4,23 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { SingleBar } from "cli-progress";
 import { parseHyperparameterArgs } from "./hyperparameters.js";
 import type { BinaryMetrics } from "./metrics.js";
+import type { OperatingPoints } from "./operating-points.js";
 import { runEvaluation, runLocalTraining } from "./pipeline.js";
 import type { TrainProgress } from "./train.js";
 import { registerSagemakerCommands } from "./sagemaker/cli.js";
 
 const NAME = "fraud-train";
+/** Hyperparameters `evaluate` uses: the settings of the selection criteria. */
+const EVALUATE_HP = ["f_beta", "target_recall", "target_precision"];
 
-function int(name: string) {
+/** A bad value quoted in a message: at most 80 characters. */
+const quote = (v: string): string => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+
+function int(name: string, min: number) {
   return (v: string): number => {
-    if (!/^-?\d+$/.test(v.trim())) throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`);
-    return Number(v);
+    const n = Number(v);
+    if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got ${quote(v)}`);
+    return n;
   };
 }
 
@@ -37,6 +44,20 @@ function summaryTable(rows: [string, BinaryMetrics | null][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+}
+
+function pointsTable(op: OperatingPoints | undefined): string {
+  if (!op) return "";
+  const useTest = op.points.some((p) => p.test !== null);
+  const where = useTest ? "test" : op.tunedOn === "validation" ? "validation" : "in-sample";
+  const rows = op.points.map((p) => {
+    const m = useTest ? p.test! : p.tuned;
+    return [`${p.selected ? "* " : "  "}${p.criterion}${p.weights === "balanced" ? " (balanced)" : ""}${p.met ? "" : " (target missed)"}`, p.threshold.toFixed(4), m.precision.toFixed(4), m.recall.toFixed(4)];
+  });
+  const head = ["  criterion", "threshold", `${where} precision`, `${where} recall`];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return `\noperating points (* = saved threshold; balanced weights: ${op.balanced})\n${[line(head), ...rows.map(line)].join("\n")}\n`;
 }
 
 function progressReporter(quiet: boolean): { onProgress?: (p: TrainProgress) => void; stop: () => void } {
@@ -78,11 +99,12 @@ program
   .option("--validation <file>", "validation CSV (default: a stratified 15% of --train)")
   .option("--test <file>", "test CSV")
   .requiredOption("--out <dir>", "output directory")
-  .option("--seed <n>", "seed of the split and the training", int("--seed"), 0)
+  .option("--seed <n>", "seed of the split and the training", int("--seed", 0), 0)
   .option("--hp <key=value>", "Linear Learner hyperparameter (repeatable), e.g. --hp mini_batch_size=200", collect, [])
-  .option("--workers <n>", "worker threads (default: all cores)", int("--workers"))
+  .option("--workers <n>", "worker threads (default: all cores)", int("--workers", 0))
+  .option("--balanced-variant", "also train the positive_example_weight_mult=balanced grid in the same pass (twice the training work) and report its operating points")
   .option("--quiet", "no progress output")
-  .action(async (o: { data?: string; train?: string; validation?: string; test?: string; out: string; seed: number; hp: string[]; workers?: number; quiet?: boolean }) => {
+  .action(async (o: { data?: string; train?: string; validation?: string; test?: string; out: string; seed: number; hp: string[]; workers?: number; balancedVariant?: boolean; quiet?: boolean }) => {
     if (o.data === undefined && o.train === undefined) throw new CommanderError(2, "usage", "give --data FILE or --train FILE");
     if (o.train === undefined && (o.validation !== undefined || o.test !== undefined)) throw new CommanderError(2, "usage", "--validation and --test need --train");
     const progress = progressReporter(Boolean(o.quiet));
@@ -96,6 +118,7 @@ program
         ...(o.validation !== undefined ? { validation: o.validation } : {}),
         ...(o.test !== undefined ? { test: o.test } : {}),
         ...(o.workers !== undefined ? { workers: o.workers } : {}),
+        ...(o.balancedVariant ? { balancedVariant: true } : {}),
         ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
       });
       progress.stop();
@@ -104,9 +127,9 @@ program
         `${summaryTable([
           ["validation", metrics.validation],
           ["test", metrics.test],
-        ])}\n\nthreshold ${result.model.threshold.toFixed(4)}: ${result.threshold.reason}\n` +
+        ])}\n\nthreshold ${result.model.threshold.toFixed(4)} (${metrics.thresholdCriterion}): ${result.threshold.reason}\n` +
           `model #${sel.index} of ${result.models.length} (lr ${sel.learningRate.toPrecision(3)}, l1 ${sel.l1.toPrecision(2)}, wd ${sel.wd.toPrecision(2)}, best epoch ${sel.bestEpoch + 1}), ` +
-          `trained in ${result.trainSeconds.toFixed(2)} s on ${result.workers} thread(s)\nwrote ${o.out}/model.tar.gz, metrics.json, report.html\n`,
+          `trained in ${result.trainSeconds.toFixed(2)} s on ${result.workers} thread(s)\n${pointsTable(metrics.operatingPoints)}wrote ${o.out}/model.tar.gz, metrics.json, report.html\n`,
       );
     } finally {
       progress.stop();
@@ -121,12 +144,17 @@ program
   .requiredOption("--out <dir>", "output directory for metrics.json and report.html")
   .option("--threshold <t>", "override the model's threshold", (v: string) => {
     const t = Number(v);
-    if (v.trim() === "" || !(t >= 0 && t <= 1)) throw new InvalidArgumentError(`--threshold must be a number in [0, 1], got "${v}"`);
+    if (v.trim() === "" || !(t >= 0 && t <= 1)) throw new InvalidArgumentError(`--threshold must be a number in [0, 1], got ${quote(v)}`);
     return t;
   })
-  .action(async (o: { model: string; data: string; out: string; threshold?: number }) => {
-    const doc = await runEvaluation({ model: o.model, data: o.data, out: o.out, ...(o.threshold !== undefined ? { threshold: o.threshold } : {}) });
-    process.stdout.write(`${summaryTable([[o.data, doc.test]])}\n\nthreshold ${doc.threshold.toFixed(4)} (${doc.thresholdReason})\nwrote ${o.out}/metrics.json, report.html\n`);
+  .option("--hp <key=value>", "criterion setting for the operating points (repeatable): f_beta, target_recall, target_precision", collect, [])
+  .action(async (o: { model: string; data: string; out: string; threshold?: number; hp: string[] }) => {
+    const hyperparameters = parseHyperparameterArgs(o.hp);
+    for (const k of Object.keys(hyperparameters)) {
+      if (!EVALUATE_HP.includes(k)) throw new CommanderError(2, "usage", `--hp ${k.slice(0, 80)}: evaluate takes only ${EVALUATE_HP.join(", ")}`);
+    }
+    const doc = await runEvaluation({ model: o.model, data: o.data, out: o.out, hyperparameters, ...(o.threshold !== undefined ? { threshold: o.threshold } : {}) });
+    process.stdout.write(`${summaryTable([[o.data, doc.test]])}\n\nthreshold ${doc.threshold.toFixed(4)} (${doc.thresholdReason})\n${pointsTable(doc.operatingPoints)}wrote ${o.out}/metrics.json, report.html\n`);
   });
 
 // `sagemaker`, `sagemaker-status`, `sagemaker-stop` (the AWS SDK is loaded only when one runs)
@@ -147,7 +175,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
       if (err.code === "usage") process.stderr.write(`${NAME}: ${err.message}\n`);
       return 2;
     }
-    process.stderr.write(`${NAME}: ${(err as Error).message ?? String(err)}\n`);
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`${NAME}: ${message.split(/\r?\n/, 1)[0]}\n`);
     return 1;
   }
 }

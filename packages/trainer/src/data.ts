@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { TrainError } from "./errors.js";
-import { createRng } from "./rng.js";
+import { RNG_STREAM, createRng } from "./rng.js";
 
 /**
  * A labelled feature matrix, the shape `@fraud/simulator` produces: `rows × 30` features in
@@ -10,14 +10,31 @@ import { createRng } from "./rng.js";
 export interface Dataset {
   /** Number of rows. */
   rows: number;
-  /** `rows × featureDim` values, row after row. */
-  features: Float64Array;
+  /** `rows × featureDim` values, row after row (float32 or float64). */
+  features: Float32Array | Float64Array;
   /** One label per row, 0 or 1. */
   labels: Uint8Array;
 }
 
 /** The 30 feature columns of `creditcard.csv`, in order. @public */
 export const FEATURE_NAMES: readonly string[] = ["Time", ...Array.from({ length: 28 }, (_, i) => `V${i + 1}`), "Amount"];
+
+/**
+ * How `fraud-train local --data` (and the local pipeline) splits one data set: stratified
+ * train / validation / test shares.
+ * @example
+ * ```ts
+ * const [train, validation, test] = stratifiedSplit(data, DEFAULT_SPLIT.fractions, seed, DEFAULT_SPLIT.names);
+ * ```
+ * @public
+ */
+export const DEFAULT_SPLIT: { readonly fractions: readonly [number, number, number]; readonly names: readonly ["train", "validation", "test"] } = Object.freeze({
+  fractions: Object.freeze([0.7, 0.15, 0.15] as const),
+  names: Object.freeze(["train", "validation", "test"] as const),
+});
+
+/** Share of `--train` held out for validation when no `--validation` is given. @internal */
+export const HOLDOUT_SPLIT = { fractions: [0.85, 0.15], names: ["train", "validation"] } as const;
 
 /**
  * Checks a dataset: sizes agree, every feature finite, every label 0 or 1.
@@ -31,16 +48,18 @@ export function validateDataset(data: Dataset, name: string, featureDim = FEATUR
   }
   const f = data.features;
   for (let i = 0; i < f.length; i++) {
-    if (!Number.isFinite(f[i])) {
+    // `v - v` is 0 for finite numbers and NaN for NaN and ±Infinity.
+    const v = f[i]!;
+    if (v - v !== 0) {
       const row = Math.floor(i / featureDim);
       const col = i % featureDim;
       const colName = featureDim === FEATURE_NAMES.length ? FEATURE_NAMES[col] : `feature ${col}`;
-      throw new TrainError("BAD_DATA", `${name}: row ${row + 1} column ${colName} is ${f[i]} (features must be finite numbers)`);
+      throw new TrainError("BAD_DATA", `${name}: row ${row + 1} column ${colName} is ${v} (features must be finite numbers)`);
     }
   }
   for (let i = 0; i < data.rows; i++) {
     const l = data.labels[i]!;
-    if (l !== 0 && l !== 1) throw new TrainError("BAD_DATA", `${name}: row ${i + 1} has label ${l} (labels must be 0 or 1)`);
+    if (l > 1) throw new TrainError("BAD_DATA", `${name}: row ${i + 1} has label ${l} (labels must be 0 or 1)`);
   }
 }
 
@@ -51,9 +70,9 @@ export function countPositives(data: Dataset): number {
   return n;
 }
 
-/** Copies the given rows (in the given order) into a new dataset. @public */
+/** Copies the given rows (in the given order) into a new dataset with the same feature type. @public */
 export function takeRows(data: Dataset, rows: ArrayLike<number>, featureDim = FEATURE_NAMES.length): Dataset {
-  const features = new Float64Array(rows.length * featureDim);
+  const features = data.features instanceof Float32Array ? new Float32Array(rows.length * featureDim) : new Float64Array(rows.length * featureDim);
   const labels = new Uint8Array(rows.length);
   for (let k = 0; k < rows.length; k++) {
     const i = rows[k]!;
@@ -63,45 +82,63 @@ export function takeRows(data: Dataset, rows: ArrayLike<number>, featureDim = FE
   return { rows: rows.length, features, labels };
 }
 
+function checkFractions(fractions: readonly number[]): void {
+  const total = fractions.reduce((a, b) => a + b, 0);
+  if (fractions.length < 2 || fractions.some((f) => !(f > 0)) || Math.abs(total - 1) > 1e-9) {
+    throw new TrainError("INVALID_ARGUMENT", `split fractions ${fractions.join("/")} must be at least two positive shares summing to 1`);
+  }
+}
+
+/** Row indices of one class, shuffled with the class's own stream of `seed`. */
+function shuffledClass(data: Dataset, cls: number, seed: number): Int32Array {
+  let count = 0;
+  for (let i = 0; i < data.rows; i++) if (data.labels[i] === cls) count++;
+  const idx = new Int32Array(count);
+  for (let i = 0, k = 0; i < data.rows; i++) if (data.labels[i] === cls) idx[k++] = i;
+  const rng = createRng(seed, RNG_STREAM.split + 16 * (cls + 1));
+  for (let i = idx.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = idx[i]!;
+    idx[i] = idx[j]!;
+    idx[j] = t;
+  }
+  return idx;
+}
+
 /**
  * Random stratified split: each class is shuffled with `seed` and cut by `fractions`, so every part
  * keeps the class ratio. Rows keep their original relative order inside each part.
  *
- * @param fractions - Shares summing to 1, e.g. `[0.7, 0.15, 0.15]`.
+ * @param fractions - Shares summing to 1, e.g. {@link DEFAULT_SPLIT}`.fractions`.
  * @param names - Part names for error messages.
- * @throws {@link TrainError} `BAD_DATA` when a part would get no positive or no negative row.
+ * @throws {@link TrainError} `BAD_DATA` when a part would get no positive or no negative row;
+ *   `INVALID_ARGUMENT` for fractions that are not positive shares summing to 1.
  * @public
  */
 export function stratifiedSplit(data: Dataset, fractions: readonly number[], seed: number, names: readonly string[], featureDim = FEATURE_NAMES.length): Dataset[] {
-  const total = fractions.reduce((a, b) => a + b, 0);
-  if (fractions.some((f) => !(f > 0)) || Math.abs(total - 1) > 1e-9) {
-    throw new TrainError("BAD_DATA", `split fractions ${fractions.join("/")} must be positive and sum to 1`);
-  }
-  const byClass: number[][] = [[], []];
-  for (let i = 0; i < data.rows; i++) byClass[data.labels[i]!]!.push(i);
-  const parts: number[][] = fractions.map(() => []);
-  byClass.forEach((idx, cls) => {
-    const rng = createRng(seed * 2 + cls);
-    for (let i = idx.length - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
-    }
+  checkFractions(fractions);
+  const part = new Int8Array(data.rows);
+  const sizes = new Array<number>(fractions.length).fill(0);
+  for (const cls of [0, 1]) {
+    const idx = shuffledClass(data, cls, seed);
     let start = 0;
     fractions.forEach((f, p) => {
       const end = p === fractions.length - 1 ? idx.length : Math.min(idx.length, start + Math.round(f * idx.length));
-      const part = idx.slice(start, end);
-      if (part.length === 0) {
+      if (end === start) {
         const what = cls === 1 ? "positive (Class=1)" : "negative (Class=0)";
-        throw new TrainError(
-          "BAD_DATA",
-          `the ${names[p] ?? `part ${p}`} split gets no ${what} rows: ${idx.length} ${what} rows in ${data.rows} are too few for a ${fractions.map((x) => Math.round(x * 100)).join("/")} split`,
-        );
+        const shares = fractions.map((x) => Math.round(x * 100)).join("/");
+        throw new TrainError("BAD_DATA", `the ${names[p] ?? `part ${p}`} split gets no ${what} rows: ${idx.length} ${what} rows in ${data.rows} are too few for a ${shares} split`);
       }
-      for (const i of part) parts[p]!.push(i);
+      for (let k = start; k < end; k++) part[idx[k]!] = p;
+      sizes[p] = sizes[p]! + end - start;
       start = end;
     });
-  });
-  return parts.map((p) => takeRows(data, p.sort((a, b) => a - b), featureDim));
+  }
+  // Rows in their original order within each part.
+  const members = sizes.map((n) => new Int32Array(n));
+  const fill = new Array<number>(fractions.length).fill(0);
+  for (let i = 0; i < data.rows; i++) members[part[i]!]![fill[part[i]!]!++] = i;
+  return members.map((rows) => takeRows(data, rows, featureDim));
 }
 
 /**
@@ -115,13 +152,13 @@ export function requireBothClasses(data: Dataset, name: string): void {
   if (pos === data.rows) throw new TrainError("BAD_DATA", `${name}: no negative examples (Class=0) among ${data.rows} rows`);
 }
 
-/** Identity of a dataset: size, positives and a SHA-256 over its float64 features and labels. @public */
+/** Identity of a dataset: size, positives and a SHA-256 over its features and labels. @public */
 export interface DataFingerprint {
   /** Rows. */
   rows: number;
   /** Rows with label 1. */
   positives: number;
-  /** Hex SHA-256 of the little-endian float64 features followed by the labels. */
+  /** Hex SHA-256 of the little-endian features (as stored: float32 or float64) followed by the labels. */
   sha256: string;
 }
 

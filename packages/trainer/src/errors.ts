@@ -18,14 +18,16 @@ export type ModelErrorCode = "MODEL_NOT_FOUND" | "MODEL_CORRUPT" | "MODEL_UNSUPP
 /**
  * Stable machine-readable codes carried by every {@link TrainError}.
  *
- * - `BAD_HYPERPARAMETER` — an unknown hyperparameter name, or a value outside its valid range.
+ * - `INVALID_ARGUMENT` — a bad argument or option: an unknown hyperparameter name, a value outside
+ *   its valid range, conflicting inputs.
  * - `BAD_DATA` — training or evaluation data that cannot be used (NaN/Inf, labels other than 0/1,
  *   wrong column count, no positive or no negative example in a split, too few rows).
  * - `IO_ERROR` — an input or output file cannot be read or written.
+ * - `WORKER_FAILED` — a training worker thread could not start or died (e.g. out of memory).
  *
  * @public
  */
-export type TrainErrorCode = "BAD_HYPERPARAMETER" | "BAD_DATA" | "IO_ERROR";
+export type TrainErrorCode = "INVALID_ARGUMENT" | "BAD_DATA" | "IO_ERROR" | "WORKER_FAILED";
 
 /**
  * Base class of every error raised by `@fraud/trainer`; `code` is stable and safe to branch on.

@@ -1,3 +1,14 @@
+import {
+  ADAM_BETA_1,
+  ADAM_BETA_2,
+  BIAS_LR_MULT,
+  BIAS_WD_MULT,
+  LR_SCHEDULER_FACTOR,
+  LR_SCHEDULER_MINIMUM_LR,
+  LR_SCHEDULER_STEP,
+  NUM_MODELS,
+  SGD_MOMENTUM,
+} from "./constants.js";
 import { TrainError } from "./errors.js";
 
 /** How each Linear Learner model-selection criterion is named. @public */
@@ -186,7 +197,7 @@ function describe(kind: Kind): string {
 }
 
 function bad(name: string, value: string, kind: Kind): never {
-  throw new TrainError("BAD_HYPERPARAMETER", `hyperparameter ${name}=${value} is not valid: must be ${describe(kind)}`);
+  throw new TrainError("INVALID_ARGUMENT", `hyperparameter ${name}=${value} is not valid: must be ${describe(kind)}`);
 }
 
 function parseValue(name: string, raw: string, kind: Kind): string | number | boolean {
@@ -196,7 +207,7 @@ function parseValue(name: string, raw: string, kind: Kind): string | number | bo
     case "enum": {
       if (!kind.values.includes(v)) bad(name, raw, kind);
       const why = kind.unsupported?.[v];
-      if (why !== undefined) throw new TrainError("BAD_HYPERPARAMETER", `hyperparameter ${name}=${v} is valid for SageMaker but ${why}`);
+      if (why !== undefined) throw new TrainError("INVALID_ARGUMENT", `hyperparameter ${name}=${v} is valid for SageMaker but ${why}`);
       return v;
     }
     case "bool": {
@@ -230,7 +241,7 @@ function parseValue(name: string, raw: string, kind: Kind): string | number | bo
  * ```ts
  * const hp = parseHyperparameters({ mini_batch_size: "200", binary_classifier_model_selection_criteria: "precision_at_target_recall", target_recall: 0.9 });
  * ```
- * @throws {@link TrainError} `BAD_HYPERPARAMETER` naming the parameter and its valid range.
+ * @throws {@link TrainError} `INVALID_ARGUMENT` naming the parameter and its valid range.
  * @public
  */
 export function parseHyperparameters(input: Readonly<Record<string, string | number | boolean>> = {}): Hyperparameters {
@@ -238,7 +249,7 @@ export function parseHyperparameters(input: Readonly<Record<string, string | num
   for (const [name, value] of Object.entries(input)) {
     const spec = SPECS[name];
     if (spec === undefined) {
-      throw new TrainError("BAD_HYPERPARAMETER", `unknown hyperparameter ${name} (valid: ${HYPERPARAMETER_NAMES.join(", ")})`);
+      throw new TrainError("INVALID_ARGUMENT", `unknown hyperparameter ${name} (valid: ${HYPERPARAMETER_NAMES.join(", ")})`);
     }
     raw[name] = parseValue(name, String(value), spec.kind);
   }
@@ -263,21 +274,21 @@ export function parseHyperparameters(input: Readonly<Record<string, string | num
     feature_dim: get("feature_dim") as number | "auto",
     epochs: num("epochs", 15),
     mini_batch_size: num("mini_batch_size", 1000),
-    num_models: num("num_models", 8),
+    num_models: num("num_models", NUM_MODELS),
     optimizer,
     loss: "logistic",
     learning_rate: get("learning_rate") as number | "auto",
     l1: get("l1") as number | "auto",
     wd: get("wd") as number | "auto",
-    beta_1: num("beta_1", 0.9),
-    beta_2: num("beta_2", 0.999),
-    momentum: num("momentum", 0),
-    bias_lr_mult: num("bias_lr_mult", 10),
-    bias_wd_mult: num("bias_wd_mult", 0),
+    beta_1: num("beta_1", ADAM_BETA_1),
+    beta_2: num("beta_2", ADAM_BETA_2),
+    momentum: num("momentum", SGD_MOMENTUM),
+    bias_lr_mult: num("bias_lr_mult", BIAS_LR_MULT),
+    bias_wd_mult: num("bias_wd_mult", BIAS_WD_MULT),
     use_lr_scheduler: bool("use_lr_scheduler", true),
-    lr_scheduler_step: num("lr_scheduler_step", 100),
-    lr_scheduler_factor: num("lr_scheduler_factor", 0.99),
-    lr_scheduler_minimum_lr: num("lr_scheduler_minimum_lr", 1e-5),
+    lr_scheduler_step: num("lr_scheduler_step", LR_SCHEDULER_STEP),
+    lr_scheduler_factor: num("lr_scheduler_factor", LR_SCHEDULER_FACTOR),
+    lr_scheduler_minimum_lr: num("lr_scheduler_minimum_lr", LR_SCHEDULER_MINIMUM_LR),
     normalize_data: bool("normalize_data", true),
     unbias_data: bool("unbias_data", useBias),
     num_point_for_scaler: num("num_point_for_scaler", 10000),
@@ -299,16 +310,16 @@ export function parseHyperparameters(input: Readonly<Record<string, string | num
 
 /**
  * Parses `key=value` strings (the CLI's repeated `--hp`) into a record for {@link parseHyperparameters}.
- * @throws {@link TrainError} `BAD_HYPERPARAMETER` for an entry without `=` or a repeated key.
+ * @throws {@link TrainError} `INVALID_ARGUMENT` for an entry without `=` or a repeated key.
  * @public
  */
 export function parseHyperparameterArgs(pairs: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of pairs) {
     const i = p.indexOf("=");
-    if (i <= 0) throw new TrainError("BAD_HYPERPARAMETER", `hyperparameter "${p}" is not key=value`);
+    if (i <= 0) throw new TrainError("INVALID_ARGUMENT", `hyperparameter "${p}" is not key=value`);
     const k = p.slice(0, i).trim();
-    if (k in out) throw new TrainError("BAD_HYPERPARAMETER", `hyperparameter ${k} given twice`);
+    if (k in out) throw new TrainError("INVALID_ARGUMENT", `hyperparameter ${k} given twice`);
     out[k] = p.slice(i + 1);
   }
   return out;

@@ -16,14 +16,15 @@ export { ModelError, TrainError, TrainerError, isModelError, isTrainError, isTra
 export type { ModelErrorCode, TrainErrorCode } from "./errors.js";
 export { parseHyperparameters } from "./hyperparameters.js";
 export type { Hyperparameters, SelectionCriterion } from "./hyperparameters.js";
-export { stratifiedSplit } from "./data.js";
+export { DEFAULT_SPLIT, stratifiedSplit } from "./data.js";
 export type { DataFingerprint, Dataset } from "./data.js";
 export { evaluateBinary } from "./metrics.js";
 export type { BinaryMetrics, Confusion, CriterionSettings, Sweep, ThresholdChoice } from "./metrics.js";
 export { trainLinearLearner } from "./train.js";
-export type { ModelSummary, Scaler, TrainOptions, TrainProgress, TrainResult } from "./train.js";
+export type { CriterionOutcome, ModelSummary, Scaler, TrainOptions, TrainProgress, TrainResult, TrainVariant } from "./train.js";
+export type { OperatingPoint, OperatingPoints, PointMetrics } from "./operating-points.js";
 export { runEvaluation, runLocalTraining } from "./pipeline.js";
-export type { DataSource, EvaluationOptions, LocalTrainingOptions, LocalTrainingResult, MetricsDocument } from "./pipeline.js";
+export type { DataInput, DataSource, EvaluationOptions, LocalTrainingOptions, LocalTrainingResult, MetricsDocument } from "./pipeline.js";
 // The model, also here until every caller imports it from `@fraud/trainer/model` (deprecated here).
 export { createModel, loadModel, writeModelArtifact } from "./model.js";
 export type { LinearLearnerModel, ModelArtifactInput, Prediction, PredictorType } from "./model.js";

@@ -1,228 +1,260 @@
-// The training hot loop. `trainShard` must stay self-contained (no imports, no outside helpers):
-// its source text is also run inside worker threads.
+// Training of one shard of the parallel models: every model sees the same shuffled mini-batches
+// (the shuffle depends only on the run's seed and the epoch), so a model's result does not depend
+// on which shard or thread trains it. Runs in the calling thread or in a worker (worker.ts).
+import { BLOCK, blockGradient, blockLoss, createBlock } from "./gradient.js";
+import type { Block } from "./gradient.js";
+import { optimizerStep } from "./optimizer.js";
+import type { OptimizerSettings } from "./optimizer.js";
+import { RNG_STREAM, createRng } from "./rng.js";
+import type { Rng } from "./rng.js";
 
 /** Per-model settings of the parallel-model grid. @internal */
 export interface KernelModel {
+  /** Base learning rate. */
   lr: number;
+  /** L1 penalty. */
   l1: number;
+  /** L2 penalty. */
   wd: number;
+  /** Weight of positive examples in the loss. */
   posWeight: number;
-  seed: number;
+  /** Index of the model's initialisation stream (its place in the grid). */
+  initStream: number;
+}
+
+/** Weight initialisation (`init_method`, `init_scale`, `init_sigma`, `init_bias`). @internal */
+export interface InitSettings {
+  method: "uniform" | "normal";
+  scale: number;
+  sigma: number;
+  bias: number;
 }
 
 /** One shard of models trained over the same mini-batches. @internal */
 export interface KernelJob {
+  /** `n × d` standardised training features, row-major. */
   x: Float32Array;
+  /** `n` training labels. */
   y: Uint8Array;
   n: number;
   d: number;
+  /** `vn × d` standardised validation features. */
   vx: Float32Array;
   vy: Uint8Array;
   vn: number;
   models: KernelModel[];
   epochs: number;
   batchSize: number;
+  /** Seed of the run: initialisation and epoch shuffles. */
   seed: number;
+  /** `early_stopping_patience`. */
   patience: number;
+  /** `early_stopping_tolerance`. */
   tolerance: number;
-  optimizer: number; // 0 adam, 1 sgd, 2 rmsprop
-  beta1: number;
-  beta2: number;
-  momentum: number;
-  biasLrMult: number;
-  biasWdMult: number;
-  useBias: boolean;
-  useScheduler: boolean;
-  schedStep: number;
-  schedFactor: number;
-  schedMin: number;
-  initNormal: boolean;
-  initScale: number;
-  initSigma: number;
-  initBias: number;
+  optimizer: OptimizerSettings;
+  init: InitSettings;
 }
 
 /** Result for one model of a shard. @internal */
 export interface KernelModelResult {
+  /** Weights at the best epoch (standardised feature space). */
   weights: Float64Array;
   bias: number;
+  /** Epoch (0-based) with the lowest validation loss; -1 when none was finite. */
   bestEpoch: number;
   bestLoss: number;
   epochsRun: number;
+  /** Validation loss after each epoch run. */
   valLoss: number[];
 }
 
-/** Trains every model of a shard; calls `onEpoch` after each epoch. @internal */
-export function trainShard(job: KernelJob, onEpoch?: (epoch: number, valLoss: number[]) => void): KernelModelResult[] {
-  const mulberry = (seed: number): (() => number) => {
-    let s = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
-    s = Math.imul(s ^ (s >>> 16), 0x85ebca6b) >>> 0;
-    s = Math.imul(s ^ (s >>> 13), 0xc2b2ae35) >>> 0;
-    s = (s ^ (s >>> 16)) >>> 0;
-    return () => {
-      s = (s + 0x6d2b79f5) >>> 0;
-      let t = s;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  };
-  const softplus = (z: number): number => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
-  const { x, y, n, d, vx, vy, vn, models } = job;
-  const M = models.length;
-  const W = new Float64Array(M * d);
-  const B = new Float64Array(M);
-  const m1 = new Float64Array(M * (d + 1));
-  const m2 = new Float64Array(M * (d + 1));
-  const bestW = new Float64Array(M * d);
-  const bestB = new Float64Array(M);
-  const bestLoss = new Float64Array(M).fill(Infinity);
-  const refLoss = new Float64Array(M).fill(Infinity);
-  const bestEpoch = new Int32Array(M).fill(-1);
-  const bad = new Int32Array(M);
-  const epochsRun = new Int32Array(M);
-  const active = new Uint8Array(M).fill(1);
-  const valHist: number[][] = models.map(() => []);
-  for (let k = 0; k < M; k++) {
-    const r = mulberry(models[k]!.seed);
-    for (let j = 0; j < d; j++) {
-      if (job.initNormal) {
-        const u = Math.max(r(), 1e-12);
-        W[k * d + j] = job.initSigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
-      } else W[k * d + j] = (r() * 2 - 1) * job.initScale;
-    }
-    B[k] = job.useBias ? job.initBias : 0;
+/** Called after each epoch with every model's validation loss (NaN for a stopped model). @internal */
+export type EpochCallback = (epoch: number, valLoss: number[]) => void;
+
+/** Everything a shard keeps between epochs; parameters are `[w_0 … w_{d−1}, bias]` per model. */
+class ShardState {
+  readonly stride: number;
+  readonly params: Float64Array;
+  readonly m1: Float64Array;
+  readonly m2: Float64Array;
+  readonly best: Float64Array;
+  readonly bestLoss: Float64Array;
+  readonly refLoss: Float64Array;
+  readonly bestEpoch: Int32Array;
+  readonly bad: Int32Array;
+  readonly epochsRun: Int32Array;
+  readonly active: Uint8Array;
+  readonly history: number[][];
+  readonly blocks: Block[];
+  /** Model index of each block slot; padding slots repeat a real member and are ignored. */
+  readonly slots: Int32Array;
+  readonly grad: Float64Array;
+  readonly losses: Float64Array;
+  blockCount = 0;
+
+  constructor(
+    readonly job: KernelJob,
+    readonly m: number,
+  ) {
+    const d = job.d;
+    this.stride = d + 1;
+    const size = m * this.stride;
+    this.params = new Float64Array(size);
+    this.m1 = new Float64Array(size);
+    this.m2 = new Float64Array(size);
+    this.best = new Float64Array(size);
+    this.bestLoss = new Float64Array(m).fill(Infinity);
+    this.refLoss = new Float64Array(m).fill(Infinity);
+    this.bestEpoch = new Int32Array(m).fill(-1);
+    this.bad = new Int32Array(m);
+    this.epochsRun = new Int32Array(m);
+    this.active = new Uint8Array(m).fill(1);
+    this.history = Array.from({ length: m }, () => []);
+    const blocks = Math.ceil(m / BLOCK);
+    this.blocks = Array.from({ length: blocks }, () => createBlock(d));
+    this.slots = new Int32Array(blocks * BLOCK);
+    this.grad = new Float64Array(d + 1);
+    this.losses = new Float64Array(BLOCK);
   }
-  const perm = new Int32Array(n);
-  for (let i = 0; i < n; i++) perm[i] = i;
-  const bs = Math.min(job.batchSize, n);
-  const bx = new Float64Array(bs * d);
-  const by = new Uint8Array(bs);
-  const G = new Float64Array(d + 1);
-  const eps = 1e-8;
-  let t = 0;
-  for (let epoch = 0; epoch < job.epochs; epoch++) {
-    let anyActive = false;
-    for (let k = 0; k < M; k++) if (active[k]) anyActive = true;
-    if (!anyActive) break;
-    const rng = mulberry(job.seed * 1000003 + epoch);
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(rng() * (i + 1));
-      const tmp = perm[i]!;
-      perm[i] = perm[j]!;
-      perm[j] = tmp;
-    }
-    for (let start = 0; start < n; start += bs) {
-      const end = Math.min(n, start + bs);
-      const size = end - start;
-      for (let r = 0; r < size; r++) {
-        const i = perm[start + r]!;
-        by[r] = y[i]!;
-        const xo = i * d;
-        const bo = r * d;
-        for (let j = 0; j < d; j++) bx[bo + j] = x[xo + j]!;
-      }
-      t++;
-      for (let k = 0; k < M; k++) {
-        if (!active[k]) continue;
-        const mk = models[k]!;
-        const wo = k * d;
-        G.fill(0);
-        const b = B[k]!;
-        for (let r = 0; r < size; r++) {
-          const bo = r * d;
-          let z = b;
-          for (let j = 0; j < d; j++) z += W[wo + j]! * bx[bo + j]!;
-          const yi = by[r]!;
-          const wgt = yi === 1 ? mk.posWeight : 1;
-          const e = Math.exp(z >= 0 ? -z : z);
-          const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-          const g = wgt * (p - yi);
-          for (let j = 0; j < d; j++) G[j] = G[j]! + g * bx[bo + j]!;
-          G[d] = G[d]! + g;
-        }
-        const inv = 1 / size;
-        let lr = mk.lr;
-        if (job.useScheduler) lr = Math.max(job.schedMin, mk.lr * Math.pow(job.schedFactor, Math.floor(t / job.schedStep)));
-        const oo = k * (d + 1);
-        for (let j = 0; j <= d; j++) {
-          const isBias = j === d;
-          if (isBias && !job.useBias) continue;
-          const wv = isBias ? B[k]! : W[wo + j]!;
-          const gj = G[j]! * inv + mk.wd * (isBias ? job.biasWdMult : 1) * wv;
-          const stepLr = isBias ? lr * job.biasLrMult : lr;
-          let delta: number;
-          if (job.optimizer === 0) {
-            const a = (m1[oo + j] = job.beta1 * m1[oo + j]! + (1 - job.beta1) * gj);
-            const v = (m2[oo + j] = job.beta2 * m2[oo + j]! + (1 - job.beta2) * gj * gj);
-            const ah = a / (1 - Math.pow(job.beta1, t));
-            const vh = v / (1 - Math.pow(job.beta2, t));
-            delta = (stepLr * ah) / (Math.sqrt(vh) + eps);
-          } else if (job.optimizer === 1) {
-            const a = (m1[oo + j] = job.momentum * m1[oo + j]! + gj);
-            delta = stepLr * a;
-          } else {
-            const v = (m2[oo + j] = 0.9 * m2[oo + j]! + 0.1 * gj * gj);
-            delta = (stepLr * gj) / (Math.sqrt(v) + eps);
-          }
-          let nv = wv - delta;
-          if (!isBias && mk.l1 > 0) {
-            const thr = stepLr * mk.l1;
-            nv = nv > thr ? nv - thr : nv < -thr ? nv + thr : 0;
-          }
-          if (isBias) B[k] = nv;
-          else W[wo + j] = nv;
-        }
-      }
-    }
-    const epochLoss: number[] = [];
-    for (let k = 0; k < M; k++) {
-      if (!active[k]) {
-        epochLoss.push(NaN);
-        continue;
-      }
-      const mk = models[k]!;
-      const wo = k * d;
-      let sum = 0;
-      for (let i = 0; i < vn; i++) {
-        const xo = i * d;
-        let z = B[k]!;
-        for (let j = 0; j < d; j++) z += W[wo + j]! * vx[xo + j]!;
-        const yi = vy[i]!;
-        sum += (yi === 1 ? mk.posWeight : 1) * softplus(yi === 1 ? -z : z);
-      }
-      const loss = sum / vn;
-      epochLoss.push(loss);
-      valHist[k]!.push(loss);
-      epochsRun[k] = epoch + 1;
-      if (!Number.isFinite(loss)) {
-        active[k] = 0;
-        continue;
-      }
-      if (loss < bestLoss[k]!) {
-        bestLoss[k] = loss;
-        bestEpoch[k] = epoch;
-        bestB[k] = B[k]!;
-        for (let j = 0; j < d; j++) bestW[wo + j] = W[wo + j]!;
-      }
-      // Patience counts epochs whose relative improvement over the reference loss is below tolerance.
-      if (refLoss[k] === Infinity || (refLoss[k]! - loss) / Math.abs(refLoss[k]!) >= job.tolerance) {
-        refLoss[k] = Math.min(refLoss[k]!, loss);
-        bad[k] = 0;
-      } else if (++bad[k]! >= job.patience) active[k] = 0;
-    }
-    if (onEpoch) onEpoch(epoch, epochLoss);
+
+  /** Groups the active models into blocks of four; returns false when none is left. */
+  regroup(): boolean {
+    let k = 0;
+    for (let i = 0; i < this.m; i++) if (this.active[i]) this.slots[k++] = i;
+    this.blockCount = Math.ceil(k / BLOCK);
+    for (let s = k; s < this.blockCount * BLOCK; s++) this.slots[s] = this.slots[s - 1]!;
+    return k > 0;
   }
-  const out: KernelModelResult[] = [];
-  for (let k = 0; k < M; k++) {
-    out.push({
-      weights: bestW.slice(k * d, (k + 1) * d),
-      bias: bestB[k]!,
-      bestEpoch: bestEpoch[k]!,
-      bestLoss: bestLoss[k]!,
-      epochsRun: epochsRun[k]!,
-      valLoss: valHist[k]!,
-    });
+
+  /** Copies the parameters of block `b`'s members into its interleaved scratch. */
+  load(b: number): Block {
+    const blk = this.blocks[b]!;
+    const d = this.job.d;
+    for (let s = 0; s < BLOCK; s++) {
+      const k = this.slots[b * BLOCK + s]!;
+      const o = k * this.stride;
+      for (let j = 0; j < d; j++) blk.w[j * BLOCK + s] = this.params[o + j]!;
+      blk.b[s] = this.params[o + d]!;
+      blk.pw[s] = this.job.models[k]!.posWeight;
+    }
+    return blk;
+  }
+}
+
+function initialise(st: ShardState): void {
+  const { job, stride } = st;
+  const d = job.d;
+  for (let k = 0; k < st.m; k++) {
+    const rng = createRng(job.seed, RNG_STREAM.init + 16 * (job.models[k]!.initStream + 1));
+    const o = k * stride;
+    for (let j = 0; j < d; j++) st.params[o + j] = initialWeight(rng, job.init);
+    st.params[o + d] = job.optimizer.useBias ? job.init.bias : 0;
+  }
+}
+
+function initialWeight(rng: Rng, init: InitSettings): number {
+  if (init.method === "uniform") return (rng.next() * 2 - 1) * init.scale;
+  // Box–Muller; 1 − u lies in (0, 1], so the logarithm is finite.
+  return init.sigma * Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+}
+
+/** One pass over the training rows in the order of `perm`; `t` counts steps across epochs. */
+function trainEpoch(st: ShardState, perm: Int32Array, off: Int32Array, labels: Uint8Array, t: number): number {
+  const { job, stride, grad } = st;
+  const { x, y, n, d } = job;
+  const bs = off.length;
+  for (let start = 0; start < n; start += bs) {
+    const size = Math.min(bs, n - start);
+    for (let q = 0; q < size; q++) {
+      const i = perm[start + q]!;
+      off[q] = i * d;
+      labels[q] = y[i]!;
+    }
+    t++;
+    const inv = 1 / size;
+    for (let b = 0; b < st.blockCount; b++) {
+      const blk = st.load(b);
+      blockGradient(x, off, labels, size, d, blk);
+      for (let s = 0; s < BLOCK; s++) {
+        const k = st.slots[b * BLOCK + s]!;
+        if (s > 0 && k === st.slots[b * BLOCK + s - 1]) break; // padding
+        for (let j = 0; j < d; j++) grad[j] = blk.g[j * BLOCK + s]! * inv;
+        grad[d] = blk.gb[s]! * inv;
+        optimizerStep(st.params, st.m1, st.m2, k * stride, grad, d, t, job.models[k]!, job.optimizer);
+      }
+    }
+  }
+  return t;
+}
+
+/** Validation loss of every active model, then early-stopping bookkeeping; returns the epoch's losses. */
+function validate(st: ShardState, epoch: number): number[] {
+  const { job, stride } = st;
+  const out = new Array<number>(st.m).fill(NaN);
+  for (let b = 0; b < st.blockCount; b++) {
+    blockLoss(job.vx, job.vy, job.vn, job.d, st.load(b), st.losses);
+    for (let s = 0; s < BLOCK; s++) out[st.slots[b * BLOCK + s]!] = st.losses[s]!;
+  }
+  for (let k = 0; k < st.m; k++) {
+    if (!st.active[k]) continue;
+    const loss = out[k]!;
+    st.history[k]!.push(loss);
+    st.epochsRun[k] = epoch + 1;
+    if (!Number.isFinite(loss)) {
+      st.active[k] = 0;
+      continue;
+    }
+    if (loss < st.bestLoss[k]!) {
+      st.bestLoss[k] = loss;
+      st.bestEpoch[k] = epoch;
+      st.best.set(st.params.subarray(k * stride, (k + 1) * stride), k * stride);
+    }
+    // Patience counts epochs whose relative improvement over the reference loss is below tolerance.
+    const ref = st.refLoss[k]!;
+    if (ref === Infinity || (ref - loss) / Math.abs(ref) >= job.tolerance) {
+      st.refLoss[k] = Math.min(ref, loss);
+      st.bad[k] = 0;
+    } else if (++st.bad[k]! >= job.patience) st.active[k] = 0;
   }
   return out;
+}
+
+function shuffle(perm: Int32Array, rng: Rng): void {
+  for (let i = perm.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = perm[i]!;
+    perm[i] = perm[j]!;
+    perm[j] = t;
+  }
+}
+
+/**
+ * Trains every model of a shard with early stopping on validation loss; calls `onEpoch` after
+ * each epoch. Deterministic: the same job gives the same result on any thread.
+ * @internal
+ */
+export function trainShard(job: KernelJob, onEpoch?: EpochCallback): KernelModelResult[] {
+  const st = new ShardState(job, job.models.length);
+  initialise(st);
+  const perm = new Int32Array(job.n);
+  for (let i = 0; i < job.n; i++) perm[i] = i;
+  const bs = Math.max(1, Math.min(job.batchSize, job.n));
+  const off = new Int32Array(bs);
+  const labels = new Uint8Array(bs);
+  const rng = createRng(job.seed, RNG_STREAM.shuffle);
+  let t = 0;
+  for (let epoch = 0; epoch < job.epochs && st.regroup(); epoch++) {
+    shuffle(perm, rng);
+    t = trainEpoch(st, perm, off, labels, t);
+    const losses = validate(st, epoch);
+    onEpoch?.(epoch, losses);
+  }
+  return job.models.map((_, k) => ({
+    weights: st.best.slice(k * st.stride, k * st.stride + job.d),
+    bias: st.best[k * st.stride + job.d]!,
+    bestEpoch: st.bestEpoch[k]!,
+    bestLoss: st.bestLoss[k]!,
+    epochsRun: st.epochsRun[k]!,
+    valLoss: st.history[k]!,
+  }));
 }

@@ -1,4 +1,3 @@
-import type { SelectionCriterion } from "./hyperparameters.js";
 
 /** Confusion matrix counts. @public */
 export interface Confusion {
@@ -60,7 +59,11 @@ export interface Sweep {
   negatives: number;
 }
 
-/** Builds the {@link Sweep} of scores against labels (O(n log n), typed-array sorts). @public */
+/**
+ * Builds the {@link Sweep} of scores against labels: O(n log n) typed-array sorts, no per-row
+ * allocation.
+ * @public
+ */
 export function sweep(scores: ArrayLike<number>, labels: ArrayLike<number>): Sweep {
   let np = 0;
   for (let i = 0; i < labels.length; i++) np += labels[i] === 1 ? 1 : 0;
@@ -72,13 +75,14 @@ export function sweep(scores: ArrayLike<number>, labels: ArrayLike<number>): Swe
   }
   pos.sort();
   neg.sort();
-  const outS: number[] = [];
-  const outTp: number[] = [];
-  const outFp: number[] = [];
+  const outS = new Float64Array(labels.length);
+  const outTp = new Float64Array(labels.length);
+  const outFp = new Float64Array(labels.length);
   let i = pos.length - 1;
   let j = neg.length - 1;
   let tp = 0;
   let fp = 0;
+  let k = 0;
   while (i >= 0 || j >= 0) {
     const s = Math.max(i >= 0 ? pos[i]! : -Infinity, j >= 0 ? neg[j]! : -Infinity);
     while (i >= 0 && pos[i] === s) {
@@ -89,11 +93,29 @@ export function sweep(scores: ArrayLike<number>, labels: ArrayLike<number>): Swe
       fp++;
       j--;
     }
-    outS.push(s);
-    outTp.push(tp);
-    outFp.push(fp);
+    outS[k] = s;
+    outTp[k] = tp;
+    outFp[k] = fp;
+    k++;
   }
-  return { scores: Float64Array.from(outS), tp: Float64Array.from(outTp), fp: Float64Array.from(outFp), positives: np, negatives: labels.length - np };
+  return { scores: outS.slice(0, k), tp: outTp.slice(0, k), fp: outFp.slice(0, k), positives: np, negatives: labels.length - np };
+}
+
+/**
+ * Confusion counts at `threshold` read from a sweep (binary search; `score >= threshold` is 1).
+ * @public
+ */
+export function sweepConfusion(s: Sweep, threshold: number): Confusion {
+  let lo = 0;
+  let hi = s.scores.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s.scores[mid]! >= threshold) lo = mid + 1;
+    else hi = mid;
+  }
+  const tp = lo === 0 ? 0 : s.tp[lo - 1]!;
+  const fp = lo === 0 ? 0 : s.fp[lo - 1]!;
+  return { tp, fp, fn: s.positives - tp, tn: s.negatives - fp };
 }
 
 /** ROC AUC from a sweep (trapezoids, so ties count half). @public */
@@ -155,7 +177,7 @@ export function confusionMetrics(c: Confusion): Pick<BinaryMetrics, "precision" 
  * ```
  * @public
  */
-export function evaluateBinary(scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number): BinaryMetrics {
+export function evaluateBinary(scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number, swept?: Sweep): BinaryMetrics {
   const c: Confusion = { tn: 0, fp: 0, fn: 0, tp: 0 };
   let ll = 0;
   for (let i = 0; i < labels.length; i++) {
@@ -170,7 +192,7 @@ export function evaluateBinary(scores: ArrayLike<number>, labels: ArrayLike<numb
     const q = Math.min(Math.max(y ? p : 1 - p, 1e-15), 1);
     ll -= Math.log(q);
   }
-  const s = sweep(scores, labels);
+  const s = swept ?? sweep(scores, labels);
   return {
     rows: labels.length,
     positives: s.positives,
@@ -183,134 +205,8 @@ export function evaluateBinary(scores: ArrayLike<number>, labels: ArrayLike<numb
   };
 }
 
-/** Settings of the threshold-tuning criteria. @public */
-export interface CriterionSettings {
-  /** β of `f_beta`. */
-  beta: number;
-  /** Recall floor of `precision_at_target_recall`. */
-  targetRecall: number;
-  /** Precision floor of `recall_at_target_precision`. */
-  targetPrecision: number;
-}
-
-/** A tuned threshold and why it was chosen. @public */
-export interface ThresholdChoice {
-  /** Threshold in probability space. */
-  threshold: number;
-  /** Criterion value reached on the tuning data (higher is better). */
-  value: number;
-  /** Whether a target (recall/precision floor) was reached; always true for other criteria. */
-  met: boolean;
-  /** One sentence explaining the choice. */
-  reason: string;
-}
-
-const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : String(x));
-
-/**
- * The validation recall `precision_at_target_recall` requires: the target plus one standard error of
- * a binomial proportion over the validation positives, so that the recall reached on validation
- * holds on unseen data despite the few frauds a validation set holds (74 in the public data's 15%). With
- * 1,000 positives the margin is under 0.01; it never exceeds 1.
- *
- * @example
- * ```ts
- * recallFloor(0.9, 74); // 0.9349
- * ```
- * @public
- */
-export function recallFloor(target: number, positives: number): number {
-  if (positives <= 0) return target;
-  return Math.min(1, target + Math.sqrt((target * (1 - target)) / positives));
-}
-
-/**
- * Picks the threshold that optimises a Linear Learner `binary_classifier_model_selection_criteria`
- * on labelled scores. Thresholds sit halfway between consecutive distinct scores.
- * `loss_function` keeps 0.5. `precision_at_target_recall` requires the validation recall to reach
- * {@link recallFloor} (the target plus one standard error), not just the target.
- * @public
- */
-export function chooseThreshold(scores: ArrayLike<number>, labels: ArrayLike<number>, criterion: SelectionCriterion, settings: CriterionSettings): ThresholdChoice {
-  const s = sweep(scores, labels);
-  const P = s.positives;
-  const N = s.negatives;
-  const n = P + N;
-  const floor = recallFloor(settings.targetRecall, P);
-  if (criterion === "loss_function") {
-    const c = confusionAt(scores, labels, 0.5);
-    return { threshold: 0.5, value: confusionMetrics(c).accuracy, met: true, reason: "loss_function selects by validation loss and keeps the 0.5 threshold" };
-  }
-  // Cut k predicts 1 for the first k+1 distinct scores; cut -1 predicts nothing positive.
-  const cutThreshold = (k: number): number => {
-    if (k < 0) return s.scores.length === 0 ? 0.5 : (s.scores[0]! + 1) / 2;
-    const hi = s.scores[k]!;
-    const lo = k + 1 < s.scores.length ? s.scores[k + 1]! : 0;
-    return (hi + lo) / 2;
-  };
-  let best = -1;
-  let bestValue = -Infinity;
-  let bestTie = -Infinity;
-  let met = true;
-  const b2 = settings.beta * settings.beta;
-  // "Predict nothing" needs a threshold above every score, impossible when a score is already 1.
-  const firstCut = s.scores.length > 0 && s.scores[0]! >= 1 ? 0 : -1;
-  for (let k = firstCut; k < s.scores.length; k++) {
-    const tp = k < 0 ? 0 : s.tp[k]!;
-    const fp = k < 0 ? 0 : s.fp[k]!;
-    const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
-    const recall = P === 0 ? 0 : tp / P;
-    let value: number;
-    let tie = 0;
-    if (criterion === "accuracy") value = (tp + N - fp) / n;
-    else if (criterion === "f_beta") value = tp === 0 ? 0 : ((1 + b2) * tp) / ((1 + b2) * tp + b2 * (P - tp) + fp);
-    else if (criterion === "precision_at_target_recall") {
-      if (recall < floor) continue;
-      value = precision;
-      tie = recall;
-    } else {
-      if (precision < settings.targetPrecision || tp === 0) continue;
-      value = recall;
-      tie = precision;
-    }
-    if (value > bestValue || (value === bestValue && tie > bestTie)) {
-      best = k;
-      bestValue = value;
-      bestTie = tie;
-    }
-  }
-  if (criterion === "recall_at_target_precision" && bestValue === -Infinity) {
-    // No cut reaches the precision floor: fall back to the most precise non-empty cut.
-    met = false;
-    for (let k = 0; k < s.scores.length; k++) {
-      const precision = s.tp[k]! / (s.tp[k]! + s.fp[k]!);
-      if (precision > bestValue) {
-        bestValue = precision;
-        best = k;
-      }
-    }
-  }
-  const threshold = cutThreshold(best);
-  const c = confusionAt(scores, labels, threshold);
-  const m = confusionMetrics(c);
-  let reason: string;
-  switch (criterion) {
-    case "accuracy":
-      reason = `highest validation accuracy (${fmt(m.accuracy)})`;
-      break;
-    case "f_beta":
-      reason = `highest validation F${settings.beta} (${fmt(bestValue)})`;
-      break;
-    case "precision_at_target_recall":
-      reason = `highest validation precision (${fmt(m.precision)}) with recall >= ${settings.targetRecall} plus one standard error over ${P} positives, i.e. >= ${fmt(floor)} (recall ${fmt(m.recall)})`;
-      break;
-    default:
-      reason = met
-        ? `highest validation recall (${fmt(m.recall)}) with precision >= ${settings.targetPrecision} (precision ${fmt(m.precision)})`
-        : `no threshold reaches precision ${settings.targetPrecision} on validation; the most precise one gives ${fmt(m.precision)}`;
-  }
-  return { threshold, value: bestValue, met, reason };
-}
+export { chooseThreshold, recallFloor } from "./threshold.js";
+export type { CriterionSettings, ThresholdChoice } from "./threshold.js";
 
 /** Confusion counts at one threshold. @public */
 export function confusionAt(scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number): Confusion {

@@ -1,45 +1,48 @@
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { randomBytes } from "node:crypto";
-import { readCreditCardCsv } from "@fraud/simulator";
-import { encodeModelArtifact, loadModel } from "./model.js";
-import { FEATURE_NAMES, fingerprint, requireBothClasses, stratifiedSplit, validateDataset } from "./data.js";
-import type { DataFingerprint, Dataset } from "./data.js";
+import { encodeModelArtifact } from "./model/artifact.js";
+import { FEATURE_NAMES, fingerprint, requireBothClasses } from "./data.js";
+import type { Dataset } from "./data.js";
 import { TrainError } from "./errors.js";
 import { parseHyperparameters } from "./hyperparameters.js";
-import { evaluateBinary } from "./metrics.js";
-import type { BinaryMetrics } from "./metrics.js";
+import type { SelectionCriterion } from "./hyperparameters.js";
+import { loadInput, loadRunInputs, source } from "./inputs.js";
+import type { DataInput, DataSource, RunInputs } from "./inputs.js";
+import { evaluateBinary, sweep } from "./metrics.js";
+import type { BinaryMetrics, Sweep } from "./metrics.js";
+import { trainedOperatingPoints } from "./operating-points.js";
+import type { OperatingPoints } from "./operating-points.js";
+import { commitFiles, ensureDir } from "./outputs.js";
 import { renderReport } from "./report.js";
 import type { ReportSet } from "./report.js";
-import { trainLinearLearner } from "./train.js";
-import type { TrainProgress, TrainResult } from "./train.js";
+import { WorkerPool } from "./pool.js";
+import { threadCount, trainOnPool } from "./train.js";
+import type { ModelSummary, TrainOptions, TrainProgress, TrainResult } from "./train.js";
+
+export type { DataInput, DataSource } from "./inputs.js";
+export { runEvaluation } from "./evaluate.js";
+export type { EvaluationOptions } from "./evaluate.js";
 
 /** Inputs of {@link runLocalTraining} (the `fraud-train local` command). @public */
 export interface LocalTrainingOptions {
-  /** One CSV split 70/15/15 (stratified, seeded). Exclusive with `train`. */
-  data?: string;
-  /** Training CSV. */
-  train?: string;
-  /** Validation CSV; without it a stratified 15% of `train` is held out. */
-  validation?: string;
-  /** Test CSV (only with `train`). */
-  test?: string;
+  /** One data set (CSV file or in memory) split {@link DEFAULT_SPLIT} (stratified, seeded). Exclusive with `train`. */
+  data?: DataInput;
+  /** Training set (CSV file or in memory). */
+  train?: DataInput;
+  /** Validation set; without it a stratified 15% of `train` is held out. */
+  validation?: DataInput;
+  /** Test set (only with `train`). */
+  test?: DataInput;
   /** Output directory for model.tar.gz, metrics.json and report.html. */
   out: string;
   /** Seed of the split and the training. @defaultValue 0 */
   seed?: number;
   /** Linear Learner hyperparameters. */
-  hyperparameters?: Record<string, string>;
-  /** Worker threads (see {@link TrainOptions}). */
+  hyperparameters?: Readonly<Record<string, string | number | boolean>>;
+  /** Worker threads (see `TrainOptions.workers`). */
   workers?: number;
+  /** Also train the `balanced` positive-weight grid and report its operating points. @defaultValue false */
+  balancedVariant?: boolean;
   /** Progress callback. */
   onProgress?: (p: TrainProgress) => void;
-}
-
-/** A data file's fingerprint. @public */
-export interface DataSource extends DataFingerprint {
-  /** The file read, when the set came straight from one. */
-  file?: string;
 }
 
 /** The `metrics.json` document. @public */
@@ -52,6 +55,11 @@ export interface MetricsDocument {
   threshold: number;
   /** Why this threshold. */
   thresholdReason: string;
+  /**
+   * The selection criterion that chose the threshold; null when it came from the model or
+   * `--threshold`. Written by `local` and `evaluate`.
+   */
+  thresholdCriterion?: SelectionCriterion | null;
   /** `binary_classifier_model_selection_criteria` used, when trained here. */
   criterion?: string;
   /** Training wall-clock seconds (0 for `evaluate`). */
@@ -64,6 +72,8 @@ export interface MetricsDocument {
   selectedModel?: Record<string, number>;
   /** Every parallel model, when trained here. */
   models?: Record<string, number>[];
+  /** The balanced-weight grid, when trained (`--balanced-variant`). */
+  balancedModels?: Record<string, number>[];
   /** Validation loss per epoch of the selected model. */
   validationLossHistory?: number[];
   /** Feature columns, in order. */
@@ -74,38 +84,8 @@ export interface MetricsDocument {
   validation: BinaryMetrics | null;
   /** Test metrics (null when no test set was given). */
   test: BinaryMetrics | null;
-}
-
-async function readData(path: string, name: string): Promise<Dataset> {
-  let data: Dataset;
-  try {
-    data = await readCreditCardCsv(path);
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    if (e.code === "ENOENT") throw new TrainError("IO_ERROR", `${path}: no such file`, { cause: err });
-    throw new TrainError(e.code === undefined || e.code.startsWith("E") ? "IO_ERROR" : "BAD_DATA", e.message, { cause: err });
-  }
-  validateDataset(data, path);
-  if (data.rows === 0) throw new TrainError("BAD_DATA", `${path}: no data rows (${name})`);
-  return data;
-}
-
-/** Writes several files into `dir` so that either all appear or none (temp files, then renames). */
-async function commitFiles(dir: string, files: Record<string, Uint8Array | string>): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const tag = randomBytes(6).toString("hex");
-  const tmps: [string, string][] = [];
-  try {
-    for (const [name, data] of Object.entries(files)) {
-      const tmp = join(dir, `.${name}.${tag}.tmp`);
-      tmps.push([tmp, join(dir, name)]);
-      await writeFile(tmp, data);
-    }
-    for (const [tmp, final] of tmps) await rename(tmp, final);
-  } catch (err) {
-    for (const [tmp] of tmps) await rm(tmp, { force: true });
-    throw new TrainError("IO_ERROR", `${dir}: cannot write outputs (${(err as Error).message})`, { cause: err });
-  }
+  /** Precision and recall at the threshold each selection criterion picks. Written by `local` and `evaluate`. */
+  operatingPoints?: OperatingPoints;
 }
 
 /** What {@link runLocalTraining} returns. @public */
@@ -116,168 +96,187 @@ export interface LocalTrainingResult {
   metrics: MetricsDocument;
 }
 
+function checkInputs(opts: LocalTrainingOptions): void {
+  if ((opts.data === undefined) === (opts.train === undefined)) throw new TrainError("INVALID_ARGUMENT", "give either --data or --train");
+  if (opts.data !== undefined && (opts.validation !== undefined || opts.test !== undefined)) {
+    throw new TrainError("INVALID_ARGUMENT", "--validation and --test go with --train, not --data");
+  }
+}
+
+const asRecord = (m: ModelSummary): Record<string, number> => ({ ...m });
+
+/** A set scored by the selected model, with its sweep shared by metrics, report and operating points. */
+interface Scored {
+  data: Dataset;
+  scores: Float64Array;
+  sweep: Sweep;
+  metrics: BinaryMetrics;
+}
+
+function scoreSet(result: TrainResult, data: Dataset): Scored {
+  const scores = result.model.scores({ data: data.features, rows: data.rows });
+  const s = sweep(scores, data.labels);
+  return { data, scores, sweep: s, metrics: evaluateBinary(scores, data.labels, result.model.threshold, s) };
+}
+
+function metricsDocument(result: TrainResult, seed: number, sources: MetricsDocument["data"], v: Scored, t: Scored | null, points: OperatingPoints): MetricsDocument {
+  const hp = result.hyperparameters;
+  return {
+    algorithm: "linear-learner",
+    predictorType: "binary_classifier",
+    threshold: result.model.threshold,
+    thresholdReason: result.threshold.reason,
+    thresholdCriterion: hp.binary_classifier_model_selection_criteria,
+    criterion: hp.binary_classifier_model_selection_criteria,
+    trainSeconds: result.trainSeconds,
+    seed,
+    hyperparameters: { ...hp },
+    selectedModel: asRecord(result.models[result.selectedModel]!),
+    models: result.models.map(asRecord),
+    ...(result.balanced ? { balancedModels: result.balanced.models.map(asRecord) } : {}),
+    validationLossHistory: result.validationLossHistory,
+    features: FEATURE_NAMES,
+    data: sources,
+    validation: v.metrics,
+    test: t?.metrics ?? null,
+    operatingPoints: points,
+  };
+}
+
+function runReport(result: TrainResult, doc: MetricsDocument, v: Scored, t: Scored | null): string {
+  const sel = result.models[result.selectedModel]!;
+  const sets: ReportSet[] = [{ name: "validation", scores: v.scores, labels: v.data.labels, metrics: v.metrics, sweep: v.sweep }];
+  if (t) sets.push({ name: "test", scores: t.scores, labels: t.data.labels, metrics: t.metrics, sweep: t.sweep });
+  const source = doc.data["source"] as DataSource;
+  return renderReport({
+    title: "Linear Learner fraud model — evaluation",
+    threshold: doc.threshold,
+    thresholdReason: doc.thresholdReason,
+    sets,
+    facts: {
+      "training seconds": Number(result.trainSeconds.toFixed(2)),
+      "train rows": (doc.data["train"] as DataSource).rows,
+      "validation rows": v.data.rows,
+      "test rows": t?.data.rows ?? 0,
+      "selected model": `#${sel.index} (lr ${sel.learningRate.toPrecision(3)}, l1 ${sel.l1.toPrecision(2)}, wd ${sel.wd.toPrecision(2)})`,
+      criterion: result.hyperparameters.binary_classifier_model_selection_criteria,
+      seed: doc.seed ?? 0,
+      "data sha256": source.sha256.slice(0, 16),
+    },
+    operatingPoints: doc.operatingPoints,
+    hyperparameters: { ...result.hyperparameters },
+    models: doc.models ?? [],
+    selectedModel: result.selectedModel,
+    lossHistory: result.validationLossHistory,
+  });
+}
+
+function artifactOf(result: TrainResult): Promise<Uint8Array> {
+  return encodeModelArtifact({
+    predictorType: "binary_classifier",
+    weights: result.model.weights,
+    bias: result.model.bias,
+    threshold: result.model.threshold,
+    lossType: "logistic",
+    metricsParams: { f_beta: result.hyperparameters.f_beta, positive_example_weight_mult: result.positiveWeight },
+  });
+}
+
+/** Starts loading the separate test set: on a worker for a file, while this thread reads the rest. */
+function startTestLoad(input: DataInput | undefined, pool: WorkerPool | null): Promise<Dataset | null> {
+  if (input === undefined) return Promise.resolve(null);
+  if (typeof input !== "string" || pool === null) return Promise.resolve(input).then((i) => loadInput(i, "test"));
+  return pool.run({ type: "read", path: input }, "read").then((m) => m.dataset);
+}
+
+function trainingOptions(opts: LocalTrainingOptions, seed: number): TrainOptions {
+  return {
+    seed,
+    ...(opts.hyperparameters ? { hyperparameters: opts.hyperparameters } : {}),
+    ...(opts.balancedVariant !== undefined ? { balancedVariant: opts.balancedVariant } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  };
+}
+
+/** `metrics.json`'s `data`: where each set came from and its fingerprint. */
+function dataSources(opts: LocalTrainingOptions, inputs: RunInputs, test: Dataset | null, seed: number): MetricsDocument["data"] {
+  const sources: MetricsDocument["data"] = { source: source(inputs.fullInput, inputs.full) };
+  if (inputs.split !== null) sources["split"] = inputs.split;
+  sources["train"] = fingerprint(inputs.train);
+  sources["validation"] = opts.validation !== undefined ? source(opts.validation, inputs.validation) : fingerprint(inputs.validation);
+  sources["test"] = test ? (opts.test !== undefined ? source(opts.test, test) : fingerprint(test)) : null;
+  sources["seed"] = seed;
+  return sources;
+}
+
+interface Loaded {
+  inputs: RunInputs;
+  result: TrainResult;
+  test: Dataset | null;
+  sources: MetricsDocument["data"];
+}
+
 /**
- * `fraud-train local`: reads CSVs, splits, trains, evaluates, and writes `model.tar.gz`,
- * `metrics.json` and `report.html` into `out` (all three or none).
- * @throws {@link TrainError} for bad arguments, data or hyperparameters.
+ * Loads the data and trains. The test file loads on a worker while this thread reads the training
+ * data; the fingerprints are hashed here while the workers train.
+ */
+async function loadAndTrain(opts: LocalTrainingOptions, seed: number, pool: WorkerPool | null): Promise<Loaded> {
+  const testLoad = startTestLoad(opts.test, pool);
+  // A bad test file stops the training at once (closing the pool) and is the error reported.
+  let testFailure: { error: unknown } | undefined;
+  testLoad.catch((error: unknown) => {
+    testFailure = { error };
+    void pool?.close();
+  });
+  try {
+    const inputs = await loadRunInputs(opts, seed);
+    requireBothClasses(inputs.train, "train");
+    requireBothClasses(inputs.validation, "validation");
+    const training = trainOnPool(inputs.train, inputs.validation, trainingOptions(opts, seed), pool);
+    training.catch(() => undefined); // awaited below
+    const sources = dataSources(opts, inputs, inputs.splitTest, seed);
+    const result = await training;
+    const test = inputs.splitTest ?? (await testLoad);
+    if (opts.test !== undefined && test !== null) sources["test"] = source(opts.test, test);
+    return { inputs, result, test, sources };
+  } catch (err) {
+    if (testFailure) throw testFailure.error;
+    throw err;
+  }
+}
+
+/**
+ * `fraud-train local`: loads the data (CSV files, or data sets already in memory), splits, trains,
+ * evaluates, and writes `model.tar.gz`, `metrics.json` and `report.html` into `out` (all three or
+ * none).
+ * @example
+ * ```ts
+ * const data = generateDataset({ rows: 284_807, seed: 1 }); // from @fraud/simulator
+ * const { metrics } = await runLocalTraining({ data, out: "runs/1", seed: 1 });
+ * ```
+ * @throws {@link TrainError} for bad arguments, data or hyperparameters, unwritable outputs.
  * @public
  */
 export async function runLocalTraining(opts: LocalTrainingOptions): Promise<LocalTrainingResult> {
   const seed = opts.seed ?? 0;
-  if ((opts.data === undefined) === (opts.train === undefined)) throw new TrainError("BAD_DATA", "give either --data or --train");
-  if (opts.data !== undefined && (opts.validation !== undefined || opts.test !== undefined)) {
-    throw new TrainError("BAD_DATA", "--validation and --test go with --train, not --data");
+  checkInputs(opts);
+  const hp = parseHyperparameters(opts.hyperparameters); // refuse bad hyperparameters before reading any data
+  await ensureDir(opts.out); // an unusable output directory fails before any work
+  const threads = threadCount(opts.workers, hp.num_models * (opts.balancedVariant ? 2 : 1));
+  const pool = threads > 1 ? WorkerPool.start(threads) : null;
+  let loaded: Loaded;
+  try {
+    loaded = await loadAndTrain(opts, seed, pool);
+  } finally {
+    await pool?.close();
   }
-  // Validate hyperparameters before reading any data.
-  parseHyperparameters(opts.hyperparameters);
-  let train: Dataset;
-  let validation: Dataset;
-  let test: Dataset | null;
-  const sources: MetricsDocument["data"] = {};
-  if (opts.data !== undefined) {
-    const all = await readData(opts.data, "data");
-    requireBothClasses(all, opts.data);
-    [train, validation, test] = stratifiedSplit(all, [0.7, 0.15, 0.15], seed, ["train", "validation", "test"]) as [Dataset, Dataset, Dataset];
-    sources["source"] = { file: opts.data, ...fingerprint(all) };
-    sources["split"] = "stratified 70/15/15";
-  } else {
-    const full = await readData(opts.train!, "train");
-    if (opts.validation !== undefined) {
-      train = full;
-      validation = await readData(opts.validation, "validation");
-    } else {
-      requireBothClasses(full, opts.train!);
-      [train, validation] = stratifiedSplit(full, [0.85, 0.15], seed, ["train", "validation"]) as [Dataset, Dataset];
-      sources["split"] = "stratified 15% of --train held out for validation";
-    }
-    test = opts.test !== undefined ? await readData(opts.test, "test") : null;
-    sources["source"] = { file: opts.train!, ...fingerprint(full) };
-  }
-  requireBothClasses(train, "train");
-  requireBothClasses(validation, "validation");
-  sources["train"] = fingerprint(train);
-  sources["validation"] = fingerprint(validation);
-  sources["test"] = test ? { ...(opts.test ? { file: opts.test } : {}), ...fingerprint(test) } : null;
-  sources["seed"] = seed;
-
-  const result = await trainLinearLearner(train, validation, {
-    seed,
-    ...(opts.hyperparameters ? { hyperparameters: opts.hyperparameters } : {}),
-    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-  });
-  const model = result.model;
-  const score = (d: Dataset): Float64Array => model.scores({ data: d.features, rows: d.rows });
-  const vScores = score(validation);
-  const vMetrics = evaluateBinary(vScores, validation.labels, model.threshold);
-  const tScores = test ? score(test) : null;
-  const tMetrics = test && tScores ? evaluateBinary(tScores, test.labels, model.threshold) : null;
-  const sel = result.models[result.selectedModel]!;
-  const models = result.models.map((m) => ({ ...m }) as unknown as Record<string, number>);
-  const metrics: MetricsDocument = {
-    algorithm: "linear-learner",
-    predictorType: "binary_classifier",
-    threshold: model.threshold,
-    thresholdReason: result.threshold.reason,
-    criterion: result.hyperparameters.binary_classifier_model_selection_criteria,
-    trainSeconds: result.trainSeconds,
-    seed,
-    hyperparameters: { ...result.hyperparameters },
-    selectedModel: { ...sel } as unknown as Record<string, number>,
-    models,
-    validationLossHistory: result.validationLossHistory,
-    features: FEATURE_NAMES,
-    data: sources,
-    validation: vMetrics,
-    test: tMetrics,
-  };
-  const sets: ReportSet[] = [{ name: "validation", scores: vScores, labels: validation.labels, metrics: vMetrics }];
-  if (test && tScores && tMetrics) sets.push({ name: "test", scores: tScores, labels: test.labels, metrics: tMetrics });
-  const html = renderReport({
-    title: "Linear Learner fraud model — evaluation",
-    threshold: model.threshold,
-    thresholdReason: result.threshold.reason,
-    sets,
-    facts: {
-      "training seconds": Number(result.trainSeconds.toFixed(2)),
-      "train rows": train.rows,
-      "validation rows": validation.rows,
-      "test rows": test?.rows ?? 0,
-      "selected model": `#${sel.index} (lr ${sel.learningRate.toPrecision(3)}, l1 ${sel.l1.toPrecision(2)}, wd ${sel.wd.toPrecision(2)})`,
-      criterion: result.hyperparameters.binary_classifier_model_selection_criteria,
-      seed,
-      "data sha256": (sources["source"] as DataFingerprint).sha256.slice(0, 16),
-    },
-    hyperparameters: { ...result.hyperparameters },
-    models,
-    selectedModel: result.selectedModel,
-    lossHistory: result.validationLossHistory,
-  });
-  const artifact = await encodeModelArtifact({
-    predictorType: "binary_classifier",
-    weights: model.weights,
-    bias: model.bias,
-    threshold: model.threshold,
-    lossType: "logistic",
-    metricsParams: {
-      f_beta: result.hyperparameters.f_beta,
-      positive_example_weight_mult: result.positiveWeight,
-    },
-  });
+  const { inputs, result, test, sources } = loaded;
+  const v = scoreSet(result, inputs.validation);
+  const t = test ? scoreSet(result, test) : null;
+  const points = trainedOperatingPoints(result, inputs.validation, test, { validation: v.sweep, test: t?.sweep ?? null });
+  const metrics = metricsDocument(result, seed, sources, v, t, points);
+  const html = runReport(result, metrics, v, t);
+  const artifact = await artifactOf(result);
   await commitFiles(opts.out, { "model.tar.gz": artifact, "metrics.json": JSON.stringify(metrics, null, 2) + "\n", "report.html": html });
   return { result, metrics };
-}
-
-/** Inputs of {@link runEvaluation} (the `fraud-train evaluate` command). @public */
-export interface EvaluationOptions {
-  /** A Linear Learner binary-classifier model.tar.gz (ours or SageMaker's). */
-  model: string;
-  /** Labelled CSV (creditcard.csv layout). */
-  data: string;
-  /** Output directory for metrics.json and report.html. */
-  out: string;
-  /** Override the model's threshold. */
-  threshold?: number;
-}
-
-/**
- * `fraud-train evaluate`: scores a labelled CSV with any Linear Learner binary classifier and
- * writes `metrics.json` (its `test` section) and `report.html` into `out` (both or none).
- * @throws {@link ModelError} for a bad model, {@link TrainError} for bad data.
- * @public
- */
-export async function runEvaluation(opts: EvaluationOptions): Promise<MetricsDocument> {
-  const model = await loadModel(opts.model);
-  if (model.predictorType !== "binary_classifier") {
-    throw new TrainError("BAD_DATA", `${opts.model}: evaluate needs a binary_classifier model, this one is a ${model.predictorType}`);
-  }
-  if (model.featureDim !== FEATURE_NAMES.length) {
-    throw new TrainError("BAD_DATA", `${opts.model}: the model expects ${model.featureDim} features, ${opts.data} has ${FEATURE_NAMES.length} (${FEATURE_NAMES[0]}..${FEATURE_NAMES.at(-1)})`);
-  }
-  const threshold = opts.threshold ?? model.threshold;
-  if (!(threshold >= 0 && threshold <= 1)) throw new TrainError("BAD_DATA", `threshold ${threshold} is outside [0, 1]`);
-  const data = await readData(opts.data, "data");
-  const started = performance.now();
-  const scores = model.scores({ data: data.features, rows: data.rows });
-  const metrics = evaluateBinary(scores, data.labels, threshold);
-  const doc: MetricsDocument = {
-    algorithm: "linear-learner",
-    predictorType: model.predictorType,
-    threshold,
-    thresholdReason: opts.threshold === undefined ? "the model's own threshold (additional-params.json)" : "given with --threshold",
-    trainSeconds: 0,
-    features: FEATURE_NAMES,
-    data: { model: opts.model, test: { file: opts.data, ...fingerprint(data) } },
-    validation: null,
-    test: metrics,
-  };
-  const html = renderReport({
-    title: `Linear Learner model evaluation — ${opts.model}`,
-    threshold,
-    thresholdReason: doc.thresholdReason,
-    sets: [{ name: opts.data.split("/").pop() ?? "data", scores, labels: data.labels, metrics }],
-    facts: { rows: data.rows, frauds: metrics.positives, "scoring seconds": Number(((performance.now() - started) / 1000).toFixed(3)), features: model.featureDim },
-  });
-  await commitFiles(opts.out, { "metrics.json": JSON.stringify(doc, null, 2) + "\n", "report.html": html });
-  return doc;
 }

@@ -1,35 +1,61 @@
+// Seeded random numbers for every random choice of training (split, scaler sample, model grid,
+// initialisation, epoch shuffles): pure-rand's xoroshiro128+, used by the main thread and the
+// training workers alike, so a seed means the same numbers wherever they are drawn.
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+
+const TWO32 = 4294967296;
+
 /**
- * Seeded pseudo-random numbers (Mulberry32 seeded through SplitMix32): same seed, same sequence.
- * @public
+ * Seeded pseudo-random numbers: same seed and stream, same sequence on every machine and thread.
+ * @internal
  */
 export interface Rng {
-  /** Uniform in [0, 1). */
+  /** Uniform in [0, 1), 53 bits. */
   next(): number;
-  /** Uniform integer in [0, n). */
+  /** Uniform integer in [0, n) for 1 ≤ n ≤ 2³², without modulo bias. */
   int(n: number): number;
 }
 
 /**
- * Creates a seeded PRNG.
+ * Which random choice a stream serves; each gets its own independent sequence for a given seed.
+ * @internal
+ */
+export const RNG_STREAM = {
+  split: 1,
+  scaler: 2,
+  grid: 3,
+  init: 4,
+  shuffle: 5,
+} as const;
+
+/**
+ * Creates a seeded generator for one stream of random choices.
+ *
+ * @param seed - Any safe integer (the `--seed` of a run).
+ * @param stream - Separates independent uses of the same seed ({@link RNG_STREAM} plus an index).
  * @example
  * ```ts
- * const rng = createRng(42);
- * rng.next(); // always the same first value for seed 42
+ * const rng = createRng(42, RNG_STREAM.shuffle);
+ * rng.int(10); // always the same first value for seed 42
  * ```
- * @public
+ * @internal
  */
-export function createRng(seed: number): Rng {
-  let s = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
-  // SplitMix32 scramble so nearby seeds give unrelated streams.
-  s = Math.imul(s ^ (s >>> 16), 0x85ebca6b) >>> 0;
-  s = Math.imul(s ^ (s >>> 13), 0xc2b2ae35) >>> 0;
-  s = (s ^ (s >>> 16)) >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+export function createRng(seed: number, stream = 0): Rng {
+  // pure-rand's 32-bit seeding; the high bits of larger seeds are folded in. Each stream is its own
+  // 2^64-long stretch of the sequence (xoroshiro128+'s jump), so streams never overlap.
+  const g = xoroshiro128plus((seed ^ Math.imul(Math.floor(seed / TWO32), 0x9e3779b9)) | 0);
+  for (let i = 0; i < stream; i++) g.jump();
+  // The first outputs after seeding follow the seed closely; skip them.
+  for (let i = 0; i < 16; i++) g.next();
+  return {
+    next: () => uniformFloat64(g),
+    int: (n: number): number => {
+      // Rejecting the top partial range of 32-bit draws keeps every value equally likely.
+      const limit = TWO32 - (TWO32 % n);
+      let v = g.next() >>> 0;
+      while (v >= limit) v = g.next() >>> 0;
+      return v % n;
+    },
   };
-  return { next, int: (n: number) => Math.floor(next() * n) };
 }

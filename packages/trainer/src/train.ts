@@ -1,18 +1,22 @@
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
-import { Worker } from "node:worker_threads";
 import { countPositives, requireBothClasses, validateDataset } from "./data.js";
 import type { Dataset } from "./data.js";
 import { TrainError } from "./errors.js";
 import { parseHyperparameters } from "./hyperparameters.js";
-import type { Hyperparameters } from "./hyperparameters.js";
-import { trainShard } from "./kernel.js";
+import type { Hyperparameters, SelectionCriterion } from "./hyperparameters.js";
 import type { KernelJob, KernelModel, KernelModelResult } from "./kernel.js";
-import { chooseThreshold } from "./metrics.js";
-import type { ThresholdChoice } from "./metrics.js";
-import { createModel } from "./model.js";
-import type { LinearLearnerModel } from "./model.js";
-import { createRng } from "./rng.js";
+import type { LinearLearnerModel } from "./model/linear.js";
+import { initSettings, modelGrid, optimizerSettings } from "./grid.js";
+import { fitScaler, sharedLabels, standardize } from "./scaler.js";
+import type { Scaler } from "./scaler.js";
+import { SELECTION_CRITERIA, candidates, perModel, select, withPositiveWeight } from "./selection.js";
+import type { Candidate, Selection } from "./selection.js";
+import { WorkerPool } from "./pool.js";
+import { trainShard } from "./kernel.js";
+import type { CriterionSettings, ThresholdChoice } from "./threshold.js";
+
+export type { Scaler } from "./scaler.js";
 
 /** Progress after each finished epoch of a shard of models. @public */
 export interface TrainProgress {
@@ -37,8 +41,16 @@ export interface TrainOptions {
    * The result does not depend on it. @defaultValue min(available cores, num_models)
    */
   workers?: number;
+  /**
+   * Also train the grid with `positive_example_weight_mult=balanced` over the same mini-batches
+   * (twice the training work) and report what each criterion would pick from it.
+   * @defaultValue false
+   */
+  balancedVariant?: boolean;
   /** Called after each epoch of each shard. */
   onProgress?: (progress: TrainProgress) => void;
+  /** Stops the training workers; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** One of the models trained in parallel, and how it fared on validation. @public */
@@ -65,12 +77,26 @@ export interface ModelSummary {
   threshold: number;
 }
 
-/** Feature normalisation: `(x - mean) / std` per feature. @public */
-export interface Scaler {
-  /** Per-feature mean (zeros when `unbias_data` is off). */
-  mean: number[];
-  /** Per-feature standard deviation (ones when `normalize_data` is off). */
-  std: number[];
+/** The model and threshold one selection criterion picks from a trained grid. @public */
+export interface CriterionOutcome {
+  /** The criterion. */
+  criterion: SelectionCriterion;
+  /** Index of the picked model in the grid. */
+  modelIndex: number;
+  /** How its threshold was tuned on validation. */
+  choice: ThresholdChoice;
+  /** The picked model with that threshold, on raw features. */
+  model: LinearLearnerModel;
+}
+
+/** A grid trained with another positive-example weight, for comparison. @public */
+export interface TrainVariant {
+  /** `positive_example_weight_mult` of this variant. */
+  positiveWeight: number;
+  /** Its models. */
+  models: ModelSummary[];
+  /** What each criterion picks from it. */
+  criteria: CriterionOutcome[];
 }
 
 /** Everything {@link trainLinearLearner} produces. @public */
@@ -85,6 +111,10 @@ export interface TrainResult {
   threshold: ThresholdChoice;
   /** Every model of the grid. */
   models: ModelSummary[];
+  /** What every selection criterion would pick from this grid (the run's own criterion included). */
+  criteria: CriterionOutcome[];
+  /** The `balanced` positive-weight grid, when {@link TrainOptions.balancedVariant} asked for it. */
+  balanced: TrainVariant | null;
   /** Per-feature mean and standard deviation used to normalise (folded into the model). */
   scaler: Scaler;
   /** Validation-loss history of the selected model, one entry per epoch. */
@@ -97,100 +127,112 @@ export interface TrainResult {
   workers: number;
 }
 
-function logUniform(r: () => number, lo: number, hi: number): number {
-  return Math.exp(Math.log(lo) + r() * (Math.log(hi) - Math.log(lo)));
+function featureDim(train: Dataset, hp: Hyperparameters): number {
+  const d = train.rows > 0 ? train.features.length / train.rows : 0;
+  if (!Number.isInteger(d) || d < 1) throw new TrainError("BAD_DATA", `train: ${train.features.length} feature values do not fill ${train.rows} rows`);
+  if (hp.feature_dim !== "auto" && hp.feature_dim !== d) {
+    throw new TrainError("INVALID_ARGUMENT", `hyperparameter feature_dim=${hp.feature_dim} does not match the data's ${d} features`);
+  }
+  return d;
 }
 
-/** Builds the parallel-model grid: model 0 takes the given values, the others nearby or sampled ones. */
-function modelGrid(hp: Hyperparameters, seed: number, balanced: number): KernelModel[] {
-  const rng = createRng(seed ^ 0x5bd1e995);
-  const r = (): number => rng.next();
-  const defaultLr = hp.optimizer === "sgd" ? 0.1 : 0.01;
-  const pw = hp.positive_example_weight_mult;
-  const autoWeights = [1, Math.sqrt(balanced), balanced];
-  const models: KernelModel[] = [];
-  for (let k = 0; k < hp.num_models; k++) {
-    const first = k === 0;
-    const near = (v: number): number => (first ? v : v * 2 ** (r() * 2 - 1));
-    const lr = hp.learning_rate === "auto" ? (first ? defaultLr : logUniform(r, 1e-3, 0.1)) : near(hp.learning_rate);
-    const l1 = hp.l1 === "auto" ? (first || r() < 0.5 ? 0 : logUniform(r, 1e-6, 1e-2)) : near(hp.l1);
-    const wd = hp.wd === "auto" ? (first || r() < 0.5 ? 0 : logUniform(r, 1e-6, 1e-2)) : near(hp.wd);
-    const posWeight = pw === "balanced" ? balanced : pw === "auto" ? autoWeights[k % 3]! : pw;
-    models.push({ lr, l1, wd, posWeight, seed: (seed * 7919 + k * 104729) | 0 });
-  }
-  return models;
+/** Splits the models round-robin over `shards` kernel jobs; returns the jobs and each job's model indices. */
+function shardJobs(base: Omit<KernelJob, "models">, models: KernelModel[], shards: number): { jobs: KernelJob[]; members: number[][] } {
+  const members: number[][] = Array.from({ length: shards }, () => []);
+  models.forEach((_, k) => members[k % shards]!.push(k));
+  return { jobs: members.map((idx) => ({ ...base, models: idx.map((k) => models[k]!) })), members };
 }
 
-function scalerFrom(data: Dataset, d: number, hp: Hyperparameters, seed: number): { mean: Float64Array; std: Float64Array } {
-  const mean = new Float64Array(d);
-  const std = new Float64Array(d).fill(1);
-  if (!hp.normalize_data) return { mean, std };
-  const n = Math.min(hp.num_point_for_scaler, data.rows);
-  const rng = createRng(seed ^ 0x27d4eb2f);
-  // Partial Fisher-Yates: a sample of n distinct rows.
-  const idx = new Int32Array(data.rows);
-  for (let i = 0; i < data.rows; i++) idx[i] = i;
-  for (let i = 0; i < n; i++) {
-    const j = i + rng.int(data.rows - i);
-    const t = idx[i]!;
-    idx[i] = idx[j]!;
-    idx[j] = t;
-  }
-  const sq = new Float64Array(d);
-  for (let s = 0; s < n; s++) {
-    const o = idx[s]! * d;
-    for (let j = 0; j < d; j++) mean[j] = mean[j]! + data.features[o + j]!;
-  }
-  for (let j = 0; j < d; j++) mean[j]! /= n;
-  for (let s = 0; s < n; s++) {
-    const o = idx[s]! * d;
-    for (let j = 0; j < d; j++) sq[j] = sq[j]! + (data.features[o + j]! - mean[j]!) ** 2;
-  }
-  for (let j = 0; j < d; j++) {
-    const sd = Math.sqrt(sq[j]! / n);
-    std[j] = sd > 1e-12 ? sd : 1;
-  }
-  if (!hp.unbias_data) mean.fill(0);
-  return { mean, std };
+/**
+ * Worker threads a run uses: `workers` (default: the available cores), at most one per model.
+ * @internal
+ */
+export function threadCount(workers: number | undefined, models: number): number {
+  return Math.max(1, Math.min(workers ?? availableParallelism(), models));
 }
 
-function standardize(data: Dataset, d: number, mean: Float64Array, std: Float64Array): Float32Array {
-  const out = new Float32Array(new SharedArrayBuffer(data.rows * d * 4));
-  for (let i = 0, o = 0; i < data.rows; i++, o += d) {
-    for (let j = 0; j < d; j++) out[o + j] = (data.features[o + j]! - mean[j]!) / std[j]!;
+async function trainGrid(base: Omit<KernelJob, "models">, models: KernelModel[], options: TrainOptions, pool: WorkerPool | null): Promise<KernelModelResult[]> {
+  const threads = pool === null ? 1 : Math.min(pool.size, models.length);
+  const { jobs, members } = shardJobs(base, models, threads);
+  let completed = 0;
+  const total = base.epochs * jobs.length;
+  const progress = (epoch: number, losses: number[]): void => {
+    completed++;
+    const finite = losses.filter((l) => Number.isFinite(l));
+    options.onProgress?.({ completed, total, epoch, bestValidationLoss: finite.length ? Math.min(...finite) : NaN });
+  };
+  let shardResults: KernelModelResult[][];
+  try {
+    shardResults =
+      pool === null
+        ? jobs.map((job) => trainShard(job, progress))
+        : await Promise.all(
+            jobs.map(async (job) => {
+              const done = await pool.run({ type: "train", job }, "trained", (m) => {
+                if (m.type === "epoch") progress(m.epoch, m.losses);
+              });
+              return done.result;
+            }),
+          );
+  } catch (err) {
+    options.signal?.throwIfAborted();
+    throw err;
   }
-  return out;
+  options.signal?.throwIfAborted();
+  const results = new Array<KernelModelResult>(models.length);
+  shardResults.forEach((res, s) => res.forEach((r, i) => (results[members[s]![i]!] = r)));
+  return results;
 }
 
-function shared(labels: Uint8Array): Uint8Array {
-  const out = new Uint8Array(new SharedArrayBuffer(labels.length));
-  out.set(labels);
-  return out;
-}
-
-// `__name` is defined because some TypeScript transpilers (esbuild keepNames) wrap inner functions with it.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const __name = (f) => f;
-const trainShard = (${trainShard.toString()});
-const result = trainShard(workerData, (epoch, losses) => parentPort.postMessage({ type: "epoch", epoch, losses }));
-parentPort.postMessage({ type: "done", result });
-`;
-
-function runShardInWorker(job: KernelJob, onEpoch: (epoch: number, losses: number[]) => void): Promise<KernelModelResult[]> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: job });
-    let result: KernelModelResult[] | undefined;
-    worker.on("message", (m: { type: string; epoch: number; losses: number[]; result: KernelModelResult[] }) => {
-      if (m.type === "epoch") onEpoch(m.epoch, m.losses);
-      else result = m.result;
-    });
-    worker.on("error", reject);
-    worker.on("exit", (code) => {
-      if (result) resolve(result);
-      else reject(new Error(`training worker exited with code ${code}`));
-    });
+function summaries(models: KernelModel[], results: KernelModelResult[], cands: Candidate[], criterion: SelectionCriterion, settings: CriterionSettings): ModelSummary[] {
+  const tuned = perModel(cands, criterion, settings);
+  return models.map((g, index) => {
+    const r = results[index]!;
+    const t = tuned.get(index);
+    return {
+      index,
+      learningRate: g.lr,
+      l1: g.l1,
+      wd: g.wd,
+      positiveWeight: g.posWeight,
+      bestEpoch: r.bestEpoch,
+      epochsRun: r.epochsRun,
+      validationLoss: r.bestLoss,
+      criterionValue: t?.value ?? NaN,
+      threshold: t?.threshold ?? NaN,
+    };
   });
+}
+
+function outcomes(cands: Candidate[], settings: CriterionSettings): CriterionOutcome[] {
+  return SELECTION_CRITERIA.map((c) => select(cands, c, settings)).filter((s): s is Selection => s !== undefined).map((s) => ({ criterion: s.criterion, modelIndex: s.index, choice: s.choice, model: s.model }));
+}
+
+/** The rows thresholds are tuned on: the first `num_calibration_samples` validation rows, or all. */
+function calibrationRows(validation: Dataset, hp: Hyperparameters, d: number): Dataset {
+  const n = hp.num_calibration_samples;
+  if (n === "auto" || n >= validation.rows) return validation;
+  return { rows: n, features: validation.features.subarray(0, n * d), labels: validation.labels.subarray(0, n) } as Dataset;
+}
+
+/** The part of a kernel job every shard shares: standardised data in shared memory, settings. */
+function kernelBase(train: Dataset, validation: Dataset, d: number, scaler: Scaler, hp: Hyperparameters, seed: number): Omit<KernelJob, "models"> {
+  return {
+    x: standardize(train.features, train.rows, d, scaler),
+    y: sharedLabels(train.labels),
+    n: train.rows,
+    d,
+    vx: standardize(validation.features, validation.rows, d, scaler),
+    vy: sharedLabels(validation.labels),
+    vn: validation.rows,
+    epochs: hp.epochs,
+    batchSize: hp.mini_batch_size,
+    seed,
+    patience: hp.early_stopping_patience,
+    tolerance: hp.early_stopping_tolerance,
+    optimizer: optimizerSettings(hp),
+    init: initSettings(hp),
+  };
 }
 
 /**
@@ -205,137 +247,70 @@ function runShardInWorker(job: KernelJob, onEpoch: (epoch: number, losses: numbe
  * const result = await trainLinearLearner(train, validation, { seed: 1, hyperparameters: { mini_batch_size: 200 } });
  * await writeModelArtifact("model.tar.gz", { ...result.model, threshold: result.model.threshold });
  * ```
- * @throws {@link TrainError} `BAD_HYPERPARAMETER` or `BAD_DATA`.
+ * @throws {@link TrainError} `INVALID_ARGUMENT`, `BAD_DATA` or `WORKER_FAILED`.
  * @public
  */
 export async function trainLinearLearner(train: Dataset, validation: Dataset, options: TrainOptions = {}): Promise<TrainResult> {
+  const hp = parseHyperparameters(options.hyperparameters);
+  const models = hp.num_models * (options.balancedVariant ? 2 : 1);
+  const threads = threadCount(options.workers, models);
+  const pool = threads > 1 ? WorkerPool.start(threads) : null;
+  const stop = (): void => void pool?.close();
+  options.signal?.addEventListener("abort", stop, { once: true });
+  try {
+    return await trainOnPool(train, validation, options, pool);
+  } finally {
+    options.signal?.removeEventListener("abort", stop);
+    await pool?.close();
+  }
+}
+
+/**
+ * {@link trainLinearLearner} on the given worker pool (null: in the calling thread).
+ * @internal
+ */
+export async function trainOnPool(train: Dataset, validation: Dataset, options: TrainOptions, pool: WorkerPool | null): Promise<TrainResult> {
   const started = performance.now();
+  options.signal?.throwIfAborted();
   const hp = parseHyperparameters(options.hyperparameters);
   const seed = options.seed ?? 0;
-  const d = train.rows > 0 ? train.features.length / train.rows : 0;
-  if (!Number.isInteger(d) || d < 1) throw new TrainError("BAD_DATA", `train: ${train.features.length} feature values do not fill ${train.rows} rows`);
-  if (hp.feature_dim !== "auto" && hp.feature_dim !== d) {
-    throw new TrainError("BAD_HYPERPARAMETER", `hyperparameter feature_dim=${hp.feature_dim} does not match the data's ${d} features`);
-  }
+  const d = featureDim(train, hp);
   validateDataset(train, "train", d);
   validateDataset(validation, "validation", d);
   requireBothClasses(train, "train");
   requireBothClasses(validation, "validation");
   const pos = countPositives(train);
   const balanced = (train.rows - pos) / pos;
-  const { mean, std } = scalerFrom(train, d, hp, seed);
+  const scaler = fitScaler(train.features, train.rows, d, hp, seed);
   const grid = modelGrid(hp, seed, balanced);
-  const x = standardize(train, d, mean, std);
-  const vx = standardize(validation, d, mean, std);
-  const base: Omit<KernelJob, "models"> = {
-    x,
-    y: shared(train.labels),
-    n: train.rows,
-    d,
-    vx,
-    vy: shared(validation.labels),
-    vn: validation.rows,
-    epochs: hp.epochs,
-    batchSize: hp.mini_batch_size,
-    seed,
-    patience: hp.early_stopping_patience,
-    tolerance: hp.early_stopping_tolerance,
-    optimizer: hp.optimizer === "adam" ? 0 : hp.optimizer === "sgd" ? 1 : 2,
-    beta1: hp.beta_1,
-    beta2: hp.beta_2,
-    momentum: hp.momentum,
-    biasLrMult: hp.bias_lr_mult,
-    biasWdMult: hp.bias_wd_mult,
-    useBias: hp.use_bias,
-    useScheduler: hp.use_lr_scheduler,
-    schedStep: hp.lr_scheduler_step,
-    schedFactor: hp.lr_scheduler_factor,
-    schedMin: hp.lr_scheduler_minimum_lr,
-    initNormal: hp.init_method === "normal",
-    initScale: hp.init_scale,
-    initSigma: hp.init_sigma,
-    initBias: hp.init_bias,
-  };
-  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), grid.length));
-  const shards: number[][] = Array.from({ length: workers }, () => []);
-  grid.forEach((_, k) => shards[k % workers]!.push(k));
-  let completed = 0;
-  const total = hp.epochs * workers;
-  const progress = (epoch: number, losses: number[]): void => {
-    completed++;
-    const finite = losses.filter((l) => Number.isFinite(l));
-    options.onProgress?.({ completed, total, epoch, bestValidationLoss: finite.length ? Math.min(...finite) : NaN });
-  };
-  const results: KernelModelResult[] = new Array<KernelModelResult>(grid.length);
-  const jobs = shards.map((idx) => ({ ...base, models: idx.map((k) => grid[k]!) }));
-  const shardResults =
-    workers === 1 ? [trainShard(jobs[0]!, progress)] : await Promise.all(jobs.map((job) => runShardInWorker(job, progress)));
-  shardResults.forEach((res, s) => res.forEach((r, i) => (results[shards[s]![i]!] = r)));
-
-  // Fold normalisation into each model, then tune its threshold on validation exactly as served.
+  const withVariant = options.balancedVariant === true && hp.positive_example_weight_mult !== "balanced";
+  const all = withVariant ? [...grid, ...withPositiveWeight(grid, balanced)] : grid;
+  const base = kernelBase(train, validation, d, scaler, hp, seed);
+  const results = await trainGrid(base, all, options, pool);
+  const settings: CriterionSettings = { beta: hp.f_beta, targetRecall: hp.target_recall, targetPrecision: hp.target_precision };
+  const calibration = calibrationRows(validation, hp, d);
   const criterion = hp.binary_classifier_model_selection_criteria;
-  const settings = { beta: hp.f_beta, targetRecall: hp.target_recall, targetPrecision: hp.target_precision };
-  const calibration =
-    hp.num_calibration_samples === "auto" || hp.num_calibration_samples >= validation.rows
-      ? validation
-      : { rows: hp.num_calibration_samples, features: validation.features.subarray(0, hp.num_calibration_samples * d), labels: validation.labels.subarray(0, hp.num_calibration_samples) };
-  let selected = -1;
-  let selectedChoice: ThresholdChoice | undefined;
-  let selectedModel: LinearLearnerModel | undefined;
-  const summaries: ModelSummary[] = [];
-  results.forEach((r, k) => {
-    const g = grid[k]!;
-    const summary: ModelSummary = {
-      index: k,
-      learningRate: g.lr,
-      l1: g.l1,
-      wd: g.wd,
-      positiveWeight: g.posWeight,
-      bestEpoch: r.bestEpoch,
-      epochsRun: r.epochsRun,
-      validationLoss: r.bestLoss,
-      criterionValue: NaN,
-      threshold: NaN,
-    };
-    summaries.push(summary);
-    if (!Number.isFinite(r.bestLoss)) return;
-    const weights = new Float64Array(d);
-    let bias = r.bias;
-    for (let j = 0; j < d; j++) {
-      weights[j] = r.weights[j]! / std[j]!;
-      bias -= weights[j]! * mean[j]!;
-    }
-    if (!Number.isFinite(bias) || weights.some((w) => !Number.isFinite(w))) return;
-    const raw = createModel({ predictorType: "binary_classifier", weights, bias, lossType: "logistic" });
-    const choice = chooseThreshold(raw.scores({ data: calibration.features, rows: calibration.rows }), calibration.labels, criterion, settings);
-    summary.criterionValue = criterion === "loss_function" ? -r.bestLoss : choice.value;
-    summary.threshold = choice.threshold;
-    const cur = selected < 0 ? undefined : summaries[selected]!;
-    const better =
-      cur === undefined ||
-      (choice.met && !selectedChoice!.met) ||
-      (choice.met === selectedChoice!.met &&
-        (summary.criterionValue > cur.criterionValue || (summary.criterionValue === cur.criterionValue && r.bestLoss < cur.validationLoss)));
-    if (better) {
-      selected = k;
-      selectedChoice = choice;
-      selectedModel = createModel({ predictorType: "binary_classifier", weights, bias, lossType: "logistic", threshold: choice.threshold });
-    }
-  });
-  if (selectedModel === undefined || selectedChoice === undefined) {
-    throw new TrainError("BAD_DATA", "every model diverged (non-finite loss); lower learning_rate or check the data scale");
+  const main = candidates(results.slice(0, grid.length), scaler, calibration);
+  const chosen = select(main, criterion, settings);
+  if (chosen === undefined) throw new TrainError("BAD_DATA", "every model diverged (non-finite loss); lower learning_rate or check the data scale");
+  let variant: TrainVariant | null = null;
+  if (withVariant) {
+    const vResults = results.slice(grid.length);
+    const vCands = candidates(vResults, scaler, calibration);
+    variant = { positiveWeight: balanced, models: summaries(all.slice(grid.length), vResults, vCands, criterion, settings), criteria: outcomes(vCands, settings) };
   }
-  const best = results[selected]!;
   return {
-    model: selectedModel,
+    model: chosen.model,
     hyperparameters: hp,
-    selectedModel: selected,
-    threshold: selectedChoice,
-    models: summaries,
-    scaler: { mean: Array.from(mean), std: Array.from(std) },
-    validationLossHistory: best.valLoss,
-    positiveWeight: grid[selected]!.posWeight,
+    selectedModel: chosen.index,
+    threshold: chosen.choice,
+    models: summaries(grid, results, main, criterion, settings),
+    criteria: outcomes(main, settings),
+    balanced: variant,
+    scaler,
+    validationLossHistory: results[chosen.index]!.valLoss,
+    positiveWeight: grid[chosen.index]!.posWeight,
     trainSeconds: (performance.now() - started) / 1000,
-    workers,
+    workers: pool === null ? 1 : Math.min(pool.size, all.length),
   };
 }

@@ -86,6 +86,9 @@ describe("fraud-train local and evaluate", () => {
     ["--data with --train", async () => ["local", "--data", csv, "--train", csv, "--out", join(dir, "x10")], 2, /^fraud-train: option '--data <file>' cannot be used with option '--train <file>'\n$/],
     ["no data at all", async () => ["local", "--out", join(dir, "x11")], 2, /^fraud-train: give --data FILE or --train FILE\n$/],
     ["a missing --out", async () => ["evaluate", "--model", "m", "--data", csv], 2, /^fraud-train: required option '--out <dir>' not specified\n$/],
+    ["an --out the system refuses", async () => ["local", "--data", csv, "--out", "/proc/fraud-train/out", ...HP], 1, /^fraud-train: \/proc\/fraud-train: cannot create directory \(E[A-Z]+\)\n$/],
+    ["a bad --seed", async () => ["local", "--data", csv, "--out", join(dir, "x12"), "--seed", "x".repeat(200)], 2, /--seed must be an integer >= 0, got "x{80}…"\n$/],
+    ["a training hyperparameter given to evaluate", async () => ["evaluate", "--model", "m", "--data", csv, "--out", join(dir, "x13"), "--hp", "epochs=3"], 2, /^fraud-train: --hp epochs: evaluate takes only f_beta, target_recall, target_precision\n$/],
   ];
   it.each(bad)("fails cleanly on %s, writing nothing", async (_name, args, code, stderr) => {
     const argv = await args();
@@ -95,6 +98,17 @@ describe("fraud-train local and evaluate", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const out = argv[argv.indexOf("--out") + 1]!;
     if (argv.includes("--out")) expect(existsSync(out) ? await readdir(out) : []).toEqual([]);
+  });
+
+  it("reports every criterion's operating point, with the balanced-weight grid on request", async () => {
+    const out = join(dir, "balanced");
+    const r = await run(["local", "--data", csv, "--out", out, "--balanced-variant", "--quiet", ...HP.slice(0, -2)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^threshold 0\.\d{4} \(accuracy\): highest validation accuracy/m);
+    expect(r.stdout).toMatch(/^\* accuracy\s+0\.\d{4}\s+\d\.\d{4}\s+\d\.\d{4}$/m);
+    for (const c of ["f_beta", "precision_at_target_recall", "recall_at_target_precision", "loss_function"]) expect(r.stdout).toMatch(new RegExp(`^  ${c} \\(balanced\\)`, "m"));
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    expect(metrics.operatingPoints.points).toHaveLength(10);
   });
 
   it("has --help on every command", async () => {

@@ -44,7 +44,7 @@ describe("parseHyperparameters", () => {
     [{ loss: "hinge_loss" }, "hyperparameter loss=hinge_loss is valid for SageMaker but not supported locally (its scores are not probabilities)"],
     [{ learning_rat: "0.1" }, /^unknown hyperparameter learning_rat \(valid: accuracy_top_k, /],
   ])("rejects %j", (input, message) => {
-    expect(() => parseHyperparameters(input)).toThrow(expect.objectContaining({ code: "BAD_HYPERPARAMETER", message: typeof message === "string" ? message : expect.stringMatching(message) }));
+    expect(() => parseHyperparameters(input)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT", message: typeof message === "string" ? message : expect.stringMatching(message) }));
   });
   it("parses --hp key=value pairs", () => {
     expect(parseHyperparameterArgs(["a=1", "b=x=y"])).toEqual({ a: "1", b: "x=y" });

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { SAGEMAKER_ENDPOINT_NAME_PATTERN } from "@fraud/lambda-scorer/config";
+import { SAGEMAKER_NAME_RULES } from "@fraud/trainer/aws";
 import type { ModelLimits } from "@fraud/trainer/model";
 import { z } from "zod";
 import { PARSERS, PayloadError, formatPredictions, mimeOf, negotiate } from "./formats.js";
@@ -69,12 +69,15 @@ export interface EndpointServer {
   close(): Promise<void>;
 }
 
+const badName = (issue: { input?: unknown }): string => `invalid endpoint name: ${quote(issue.input)}`;
+
 const optionsSchema = z.object({
   port: portSchema.default(0),
   host: nonEmpty("host").default("127.0.0.1"),
   name: z
-    .string()
-    .regex(SAGEMAKER_ENDPOINT_NAME_PATTERN, { error: (i) => `invalid endpoint name: ${quote(i.input)}` })
+    .string({ error: badName })
+    .regex(SAGEMAKER_NAME_RULES.endpoint.pattern, { error: badName })
+    .max(SAGEMAKER_NAME_RULES.endpoint.maxLength, { error: badName })
     .default("fraud-detection-endpoint"),
   region: nonEmpty("region").default("us-east-1"),
 });

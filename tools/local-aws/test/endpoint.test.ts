@@ -289,7 +289,8 @@ describe("errors SageMaker's way", () => {
   });
 
   it.each([
-    [{ model: summing(3), name: "bad_name" }, /invalid endpoint name/],
+    [{ model: summing(3), name: "bad_name" }, /invalid endpoint name: "bad_name"/],
+    [{ model: summing(3), name: "a".repeat(64) }, /invalid endpoint name: "a{64}"/],
     [{ model: summing(3), port: -1 }, /invalid port/],
     [{ model: {} as EndpointModel }, /model must be a model object/],
   ])("rejects invalid options (%#)", async (opts, msg) => {

@@ -3,10 +3,10 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { trainingJobName } from "@fraud/trainer/aws";
+import { isSageMakerError, trainingJobName } from "@fraud/trainer/aws";
 import type { StackOutputs } from "@fraud/trainer/aws";
 import { MODEL_LIMITS, decodeModelArtifact } from "@fraud/trainer/model";
-import { isSageMakerError, waitForTrainingJob } from "@fraud/trainer/sagemaker";
+import { waitForTrainingJob } from "@fraud/trainer/sagemaker";
 import type { WaitOptions } from "@fraud/trainer/sagemaker";
 import { InfraError } from "../errors.js";
 import { getObjectBytes, headObject, putObject } from "./s3.js";
@@ -14,12 +14,47 @@ import type { DeployState, DeployedModel } from "./state.js";
 import { trainOnStack } from "./train.js";
 import type { StackTrainer } from "./train.js";
 
+/** A local `model.tar.gz` (from `fraud-train local`) to upload. @public */
+export interface ModelFromFile {
+  /** Discriminant. */
+  kind: "file";
+  /** Path of the `model.tar.gz`. */
+  path: string;
+}
+
+/** A `model.tar.gz` already in S3. @public */
+export interface ModelFromUrl {
+  /** Discriminant. */
+  kind: "url";
+  /** `s3://bucket/key` of the `model.tar.gz`. */
+  url: string;
+}
+
+/** SageMaker training on a local `creditcard.csv`, with the stack's bucket and role. @public */
+export interface ModelFromTraining {
+  /** Discriminant. */
+  kind: "train";
+  /** Path of the `creditcard.csv`. */
+  data: string;
+}
+
 /**
- * Where the deploy gets its model: a local `model.tar.gz` (from `fraud-train local`) to upload,
- * an existing `s3://` URL, or SageMaker training on a local `creditcard.csv`.
+ * Where the deploy gets its model.
+ * @example
+ * ```ts
+ * const source: ModelSource = { kind: "file", path: "runs/local/model.tar.gz" };
+ * ```
  * @public
  */
-export type ModelSource = { kind: "file"; path: string } | { kind: "url"; url: string } | { kind: "train"; data: string };
+export type ModelSource = ModelFromFile | ModelFromUrl | ModelFromTraining;
+
+/** A model's identity in S3. @public */
+export interface ModelFingerprint {
+  /** SHA-256 (hex) of the `model.tar.gz` bytes. */
+  sha256: string;
+  /** The object's ETag. */
+  etag: string;
+}
 
 /** Everything the model step needs. @public */
 export interface ModelStepOptions {
@@ -71,6 +106,11 @@ async function checkArtifact(bytes: Uint8Array, name: string): Promise<void> {
  * Where a local model is uploaded: content-addressed under the stack's model prefix,
  * `s3://<artifactBucket>/<modelPrefix>uploads/<first 16 hex of SHA-256>/model.tar.gz`, so the
  * same bytes always land on the same key and a new model never overwrites a served one.
+ * @example
+ * ```ts
+ * uploadUrl(stack, "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b");
+ * // "s3://<artifactBucket>/fraud-detection/models/uploads/3a7bd3e2360a3d29/model.tar.gz"
+ * ```
  * @public
  */
 export function uploadUrl(stack: StackOutputs, sha256Hex: string): string {
@@ -78,6 +118,24 @@ export function uploadUrl(stack: StackOutputs, sha256Hex: string): string {
 }
 
 const MAX_MODEL_BYTES = MODEL_LIMITS.maxArtifactBytes;
+
+/**
+ * The scorer's `MODEL_VERSION` for a model URL the deploy made, read from the URL alone (so a
+ * run without the state file labels the model the same way): `sha256-<12 hex>` for an upload,
+ * the training job's name for a SageMaker model; `undefined` for any other URL (the stack's
+ * default applies).
+ * @example
+ * ```ts
+ * modelVersionLabel("s3://b/fraud-detection/models/uploads/3a7bd3e2360a3d29/model.tar.gz"); // "sha256-3a7bd3e2360a"
+ * modelVersionLabel("s3://b/fraud-detection/models/fraud-detection-dev-20260102030405/output/model.tar.gz"); // "fraud-detection-dev-20260102030405"
+ * ```
+ * @public
+ */
+export function modelVersionLabel(url: string): string | undefined {
+  const upload = /\/uploads\/([0-9a-f]{16})\/model\.tar\.gz$/.exec(url);
+  if (upload) return `sha256-${upload[1]!.slice(0, 12)}`;
+  return /\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/output\/model\.tar\.gz$/.exec(url)?.[1];
+}
 
 async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedModel> {
   let bytes: Uint8Array;
@@ -103,10 +161,14 @@ async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedM
 
 /**
  * Reads, checks and hashes a model already in S3: its SHA-256 and ETag.
+ * @example
+ * ```ts
+ * const { sha256 } = await inspectModel(s3, "s3://b/models/model.tar.gz");
+ * ```
  * @throws {@link InfraError} `MODEL_INVALID` (missing, too large, not a Linear Learner model) or `AWS_FAILED`.
  * @public
  */
-export async function inspectModel(s3: S3Client, url: string): Promise<{ sha256: string; etag: string }> {
+export async function inspectModel(s3: S3Client, url: string): Promise<ModelFingerprint> {
   const head = await headObject(s3, url);
   if (!head) throw new InfraError("MODEL_INVALID", `model ${url.slice(0, 120)} does not exist`);
   if (head.size > MAX_MODEL_BYTES) throw new InfraError("MODEL_INVALID", `${url.slice(0, 120)}: ${head.size} bytes, more than the ${MAX_MODEL_BYTES}-byte model limit`);
@@ -200,11 +262,16 @@ async function keepRecorded(recorded: DeployedModel, o: ModelStepOptions): Promi
 }
 
 /**
- * The model step of the deploy: makes sure the model the stack will serve is in S3 and recorded
+ * The model step of the deploy (see {@link runDeploy}): makes sure the model the stack will serve is in S3 and recorded
  * with its content hash, doing only what is needed — an upload of the same bytes, a URL whose
  * ETag is unchanged, or a finished training run is not repeated, and a training job started by a
  * deploy that stopped early is followed to its end instead of starting another.
  *
+ * @example
+ * ```ts
+ * const model = await resolveModel({ source: { kind: "file", path: "model.tar.gz" }, retrain: false, stack, state, save, s3,
+ *   sagemaker: () => sm, hyperparameters: {}, trainingDir: ".fraud/training", log: console.log, now: () => new Date() });
+ * ```
  * @returns The model to serve, or `null` when none was given and none is recorded.
  * @throws {@link InfraError} `MODEL_INVALID`, `AWS_FAILED`, `TRAINING_FAILED` or `INVALID_ARGUMENT`.
  * @public

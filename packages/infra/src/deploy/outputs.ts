@@ -67,6 +67,10 @@ export function stackOutputsFromTerraform(outputs: Record<string, unknown>, envi
 
 /**
  * Writes `fraud-stack.json` atomically when its content changes; returns whether it did.
+ * @example
+ * ```ts
+ * if (await writeStackFile("fraud-stack.json", stack)) console.log("updated");
+ * ```
  * @public
  */
 export async function writeStackFile(file: string, outputs: StackOutputs): Promise<boolean> {

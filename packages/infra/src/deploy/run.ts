@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { WaitOptions } from "@fraud/trainer/sagemaker";
 import { InfraError } from "../errors.js";
 import { inspectModel, resolveModel } from "./model.js";
@@ -10,8 +10,9 @@ import { openStack } from "./stack-runner.js";
 import type { StackCommandOptions, StackRunner } from "./stack-runner.js";
 import type { StackOutputs } from "@fraud/trainer/aws";
 import { laterPhase, loadState, saveState } from "./state.js";
-import type { DeployState, DeployedModel, Phase } from "./state.js";
-import type { StackTrainer } from "./train.js";
+import type { DeployState, DeployedModel } from "./state.js";
+import type { Phase } from "../config.js";
+import type { StackClients, StackTrainer } from "./train.js";
 
 /** The steps of a deploy, in order. @public */
 export const DEPLOY_STEPS = ["foundation", "outputs", "model", "serving", "all"] as const;
@@ -32,7 +33,7 @@ export interface DeployOptions extends StackCommandOptions {
   /** Stop after this step. @defaultValue `"all"` */
   until?: DeployStep;
   /** AWS clients to use (tests, custom endpoints); default clients in the stack's region. */
-  clients?: { s3?: S3Client; sagemaker?: SageMakerClient };
+  clients?: Partial<StackClients>;
   /** Training runner; default `fraud-train sagemaker` with the stack. */
   trainer?: StackTrainer;
   /** Polling of a training job. */
@@ -88,11 +89,9 @@ function report(run: Run, step: DeployStep, status: StepReport["status"], detail
   run.log(`${step}: ${detail}`);
 }
 
-/** The stack variant serving `model`; the scorer's `MODEL_VERSION` is the job name or the content hash. */
-function modelVariant(run: Run, model: DeployedModel | null): { modelDataUrl: string | null; extra: Record<string, string> } {
-  if (!model) return { modelDataUrl: null, extra: {} };
-  const version = run.env["FRAUD_INFRA_MODEL_VERSION"] ?? model.jobName ?? `sha256-${model.sha256.slice(0, 12)}`;
-  return { modelDataUrl: model.modelDataUrl, extra: { FRAUD_INFRA_MODEL_VERSION: version } };
+/** The stack variant serving `model` (the runner labels the scorer's `MODEL_VERSION` from its URL). */
+function modelVariant(model: DeployedModel | null): { modelDataUrl: string | null } {
+  return { modelDataUrl: model ? model.modelDataUrl : null };
 }
 
 /**
@@ -101,20 +100,17 @@ function modelVariant(run: Run, model: DeployedModel | null): { modelDataUrl: st
  * serving or the scorer from a stack deployed earlier.
  */
 async function adopt(run: Run): Promise<void> {
-  run.runner.synth({ phase: "foundation", modelDataUrl: null });
-  const outputs = await (await run.runner.tf()).outputs();
-  const phase = outputs["phase"];
-  const url = outputs["model_data_url"];
-  if ((phase === "serving" || phase === "all") && typeof url === "string") {
-    run.log(`no deploy state: continuing from what is deployed (${phase}, ${url})`);
-    const c = clients(run, run.runner.config().region);
-    try {
-      run.state.model = { source: "url", modelDataUrl: url, ...(await inspectModel(c.s3, url)), at: run.now().toISOString() };
-    } finally {
-      c.close();
-    }
-    run.state.phase = phase;
+  const deployed = await run.runner.deployedFromOutputs();
+  if (!deployed) return;
+  const { phase, modelDataUrl: url } = deployed;
+  run.log(`no deploy state: continuing from what is deployed (${phase}, ${url})`);
+  const c = await clients(run, run.runner.config().region);
+  try {
+    run.state.model = { source: "url", modelDataUrl: url, ...(await inspectModel(c.s3, url)), at: run.now().toISOString() };
+  } finally {
+    c.close();
   }
+  run.state.phase = phase;
 }
 
 /**
@@ -123,7 +119,7 @@ async function adopt(run: Run): Promise<void> {
  */
 async function applyPhase(run: Run, step: Phase, model: DeployedModel | null): Promise<void> {
   const phase = laterPhase(run.state.phase, step);
-  const config = run.runner.synth({ phase, ...modelVariant(run, model) });
+  const config = run.runner.synth({ phase, ...modelVariant(model) });
   const as = phase === step ? "" : ` (as ${phase}: already deployed)`;
   if (run.clean === config) {
     report(run, step, "unchanged", `same configuration as the previous step${as}: no changes`);
@@ -149,12 +145,14 @@ async function writeOutputs(run: Run): Promise<StackOutputs> {
   return stack;
 }
 
-function clients(run: Run, region: string): { s3: S3Client; sagemaker: () => SageMakerClient; close: () => void } {
+/** The AWS clients of the model step, made in the stack's region unless given (the SDK loads on use). */
+async function clients(run: Run, region: string): Promise<{ s3: S3Client; sagemaker: () => SageMakerClient; close: () => void }> {
   const made: { s3?: S3Client; sm?: SageMakerClient } = {};
-  const s3 = run.o.clients?.s3 ?? (made.s3 = new S3Client({ region }));
+  const s3 = run.o.clients?.s3 ?? (made.s3 = new (await import("@aws-sdk/client-s3")).S3Client({ region }));
+  const SageMaker = run.o.clients?.sagemaker ? undefined : (await import("@aws-sdk/client-sagemaker")).SageMakerClient;
   return {
     s3,
-    sagemaker: () => run.o.clients?.sagemaker ?? (made.sm ??= new SageMakerClient({ region })),
+    sagemaker: () => run.o.clients?.sagemaker ?? (made.sm ??= new SageMaker!({ region })),
     close: () => {
       made.s3?.destroy();
       made.sm?.destroy();
@@ -163,7 +161,7 @@ function clients(run: Run, region: string): { s3: S3Client; sagemaker: () => Sag
 }
 
 async function modelStep(run: Run, stack: StackOutputs): Promise<DeployedModel | null> {
-  const c = clients(run, stack.region);
+  const c = await clients(run, stack.region);
   try {
     const before = run.state.model;
     const model = await resolveModel({
@@ -245,7 +243,15 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   return result(stack);
 }
 
-/** Rejects contradictory model flags with one line. @throws {@link InfraError} `INVALID_ARGUMENT`. @public */
+/**
+ * The model source named by the command-line flags, rejecting contradictory ones with one line.
+ * @example
+ * ```ts
+ * modelSource({ train: true, data: "creditcard.csv" }); // { kind: "train", data: "creditcard.csv" }
+ * ```
+ * @throws {@link InfraError} `INVALID_ARGUMENT`.
+ * @public
+ */
 export function modelSource(flags: { model?: string; modelUrl?: string; train?: boolean; data?: string; retrain?: boolean }): ModelSource | undefined {
   const given = [flags.model !== undefined, flags.modelUrl !== undefined, flags.train === true].filter(Boolean).length;
   if (given > 1) throw new InfraError("INVALID_ARGUMENT", "give only one of --model FILE, --model-url S3URL and --train");

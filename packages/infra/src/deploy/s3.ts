@@ -1,11 +1,15 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type * as S3Sdk from "@aws-sdk/client-s3";
 import { parseS3Uri } from "@fraud/trainer/aws";
 import type { S3Location } from "@fraud/trainer/aws";
 import { InfraError } from "../errors.js";
 
 /**
  * Splits an `s3://bucket/key` URL.
+ * @example
+ * ```ts
+ * parseS3Object("s3://b/models/model.tar.gz"); // { bucket: "b", key: "models/model.tar.gz" }
+ * ```
  * @throws {@link InfraError} `INVALID_ARGUMENT` when it is not one.
  * @public
  */
@@ -15,6 +19,11 @@ export function parseS3Object(url: string): S3Location {
   } catch (err) {
     throw new InfraError("INVALID_ARGUMENT", (err as Error).message, { cause: err });
   }
+}
+
+/** The S3 client module, loaded on first use: `synth` and `plan` never need the AWS SDK. */
+function sdk(): Promise<typeof S3Sdk> {
+  return import("@aws-sdk/client-s3");
 }
 
 function awsName(err: unknown): string {
@@ -38,11 +47,16 @@ export interface ObjectHead {
 
 /**
  * `HeadObject` with checksums: `undefined` when the object does not exist.
+ * @example
+ * ```ts
+ * const head = await headObject(s3, "s3://b/models/model.tar.gz"); // { etag, sha256Base64, size } | undefined
+ * ```
  * @throws {@link InfraError} `AWS_FAILED` on any other error (access denied, throttling…).
  * @public
  */
 export async function headObject(s3: S3Client, url: string): Promise<ObjectHead | undefined> {
   const { bucket, key } = parseS3Object(url);
+  const { HeadObjectCommand } = await sdk();
   try {
     const out = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: "ENABLED" }));
     return { etag: out.ETag ?? "", sha256Base64: out.ChecksumSHA256, size: out.ContentLength ?? 0 };
@@ -55,11 +69,16 @@ export async function headObject(s3: S3Client, url: string): Promise<ObjectHead 
 
 /**
  * Downloads an object into memory (after {@link headObject} checked its size).
+ * @example
+ * ```ts
+ * const bytes = await getObjectBytes(s3, "s3://b/models/model.tar.gz");
+ * ```
  * @throws {@link InfraError} `AWS_FAILED`.
  * @public
  */
 export async function getObjectBytes(s3: S3Client, url: string): Promise<Uint8Array> {
   const { bucket, key } = parseS3Object(url);
+  const { GetObjectCommand } = await sdk();
   try {
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!out.Body) throw new Error("no body");
@@ -71,11 +90,16 @@ export async function getObjectBytes(s3: S3Client, url: string): Promise<Uint8Ar
 
 /**
  * Uploads bytes with a SHA-256 checksum S3 verifies on receipt; returns the ETag.
+ * @example
+ * ```ts
+ * const etag = await putObject(s3, "s3://b/k", bytes, sha256Base64, "application/x-gzip");
+ * ```
  * @throws {@link InfraError} `AWS_FAILED`.
  * @public
  */
 export async function putObject(s3: S3Client, url: string, body: Uint8Array, sha256Base64: string, contentType: string): Promise<string> {
   const { bucket, key } = parseS3Object(url);
+  const { PutObjectCommand } = await sdk();
   try {
     const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ChecksumSHA256: sha256Base64, ContentType: contentType }));
     return out.ETag ?? "";

@@ -5,9 +5,11 @@ import { loadConfig } from "../config.js";
 import type { StackConfig } from "../config.js";
 import { stackDir, synthesize } from "../synth.js";
 import { Terraform } from "../terraform.js";
-import type { ResourceChange } from "../terraform.js";
+import type { PlanFlags, ResourceChange } from "../terraform.js";
+import { modelVersionLabel } from "./model.js";
 import { defaultStateFile } from "./state.js";
-import type { DeployState, Phase } from "./state.js";
+import type { DeployState } from "./state.js";
+import type { Phase } from "../config.js";
 
 /** How {@link StackRunner} synthesizes and runs `terraform`. @public */
 export interface StackRunnerOptions {
@@ -47,10 +49,24 @@ export interface PlanOutcome {
   config: string;
 }
 
+/** What the stack's outputs say was deployed beyond the foundation. */
+export interface DeployedPhase {
+  /** The phase the stack was last applied with. */
+  phase: Phase;
+  /** The model the serving resources were created from. */
+  modelDataUrl: string;
+}
+
 /**
  * Synthesizes one environment's stack in a chosen variant (phase, model) into its usual folder and
  * runs `terraform` there: `init` once, then `validate` and `plan` before every apply.
  * Terraform's state (in the stack folder or the S3 backend) is shared by every variant.
+ * @example
+ * ```ts
+ * const runner = new StackRunner({ environment: "dev", cwd: "packages/infra", env: process.env, outdir: "cdktf.out" });
+ * const config = runner.synth({ phase: "foundation", modelDataUrl: null });
+ * const { changed } = await runner.planAndApply("cdktf.out/stacks/dev/deploy.tfplan", config);
+ * ```
  * @public
  */
 export class StackRunner {
@@ -67,7 +83,12 @@ export class StackRunner {
     const env: NodeJS.ProcessEnv = { ...this.options.env, ...variant.extra };
     if (variant.phase !== undefined) env["FRAUD_INFRA_PHASE"] = variant.phase;
     if (variant.modelDataUrl === null) delete env["FRAUD_INFRA_MODEL_DATA_URL"];
-    else if (variant.modelDataUrl !== undefined) env["FRAUD_INFRA_MODEL_DATA_URL"] = variant.modelDataUrl;
+    else if (variant.modelDataUrl !== undefined) {
+      env["FRAUD_INFRA_MODEL_DATA_URL"] = variant.modelDataUrl;
+      // The scorer's MODEL_VERSION follows the model, unless the user set one.
+      const label = modelVersionLabel(variant.modelDataUrl);
+      if (label !== undefined && env["FRAUD_INFRA_MODEL_VERSION"] === undefined) env["FRAUD_INFRA_MODEL_VERSION"] = label;
+    }
     const [config] = loadConfig({ environments: [this.options.environment], env, cwd: this.options.cwd, ...(this.options.configFile ? { file: this.options.configFile } : {}) });
     return config!;
   }
@@ -112,8 +133,21 @@ export class StackRunner {
     return changed ? tf.changes(planFile) : [];
   }
 
+  /**
+   * What Terraform's outputs say is deployed (`phase` and `model_data_url`), when it is more than
+   * the foundation: the variant to plan with when there is no state file. Synthesizes the
+   * foundation first if nothing was synthesized yet, for `init`.
+   */
+  async deployedFromOutputs(): Promise<DeployedPhase | undefined> {
+    if (!this.terraform) this.synth({ phase: "foundation", modelDataUrl: null });
+    const outputs = await (await this.tf()).outputs();
+    const phase = outputs["phase"];
+    const url = outputs["model_data_url"];
+    return (phase === "serving" || phase === "all") && typeof url === "string" ? { phase, modelDataUrl: url } : undefined;
+  }
+
   /** The `-var` settings of every plan. */
-  planVars(): { vars?: Record<string, string> } {
+  planVars(): PlanFlags {
     return this.options.vars && Object.keys(this.options.vars).length > 0 ? { vars: this.options.vars } : {};
   }
 }
@@ -140,11 +174,25 @@ export interface StackCommandOptions {
   onCommand?: (binary: string, args: string[]) => void;
 }
 
+/** What {@link openStack} returns. @public */
+export interface OpenedStack {
+  /** Synthesizes the environment's stack and runs `terraform` in its folder. */
+  runner: StackRunner;
+  /** The environment variables in effect. */
+  env: NodeJS.ProcessEnv;
+  /** Absolute path of the deploy state file. */
+  stateFile: string;
+}
+
 /**
  * The runner, environment and state file of a stack command.
+ * @example
+ * ```ts
+ * const { runner, stateFile } = openStack({ environment: "dev", cwd: "packages/infra" });
+ * ```
  * @public
  */
-export function openStack(o: StackCommandOptions): { runner: StackRunner; env: NodeJS.ProcessEnv; stateFile: string } {
+export function openStack(o: StackCommandOptions): OpenedStack {
   const env = o.env ?? process.env;
   const runner = new StackRunner({
     environment: o.environment,
@@ -164,6 +212,10 @@ export function openStack(o: StackCommandOptions): { runner: StackRunner; env: N
  * The variant the last deploy applied (its phase and model), so `plan` and `destroy` see the
  * configuration Terraform's state was made from; `{}` (the configuration as it stands) when
  * nothing was deployed by `deploy`.
+ * @example
+ * ```ts
+ * runner.synth(deployedVariant(await loadState(stateFile, "dev")));
+ * ```
  * @public
  */
 export function deployedVariant(state: DeployState): StackVariant {

@@ -17,7 +17,7 @@ export interface StackTrainingRequest {
   /** Linear Learner hyperparameters. */
   hyperparameters: Record<string, string>;
   /** Clients in the stack's region. */
-  clients: { s3: S3Client; sagemaker: SageMakerClient };
+  clients: StackClients;
   /** Progress lines. */
   log: (line: string) => void;
   /** Called once the training job exists (it is billed from then on). */
@@ -26,8 +26,22 @@ export interface StackTrainingRequest {
   waitOptions?: Omit<WaitOptions, "onUpdate" | "signal">;
 }
 
+/** S3 and SageMaker clients in the stack's region. @public */
+export interface StackClients {
+  /** S3 (uploads, model download). */
+  s3: S3Client;
+  /** SageMaker (training jobs). */
+  sagemaker: SageMakerClient;
+}
+
+/** Where a training run left its model. @public */
+export interface TrainedModel {
+  /** `s3://…/model.tar.gz` SageMaker wrote. */
+  modelDataUrl: string;
+}
+
 /** Trains a model and returns where SageMaker wrote it. @public */
-export type StackTrainer = (request: StackTrainingRequest) => Promise<{ modelDataUrl: string }>;
+export type StackTrainer = (request: StackTrainingRequest) => Promise<TrainedModel>;
 
 /**
  * The default {@link StackTrainer}: `fraud-train sagemaker --stack` — the stack's bucket, data and

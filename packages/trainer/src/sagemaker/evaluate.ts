@@ -6,7 +6,8 @@ import writeFileAtomic from "write-file-atomic";
 import { sagemakerJobRecordSchema } from "../aws/record.js";
 import type { SageMakerJobRecord } from "../aws/record.js";
 import { parseS3Uri } from "../aws/s3.js";
-import { FEATURE_NAMES, fingerprint } from "../data.js";
+import { FEATURE_COLUMNS } from "@fraud/simulator";
+import { fingerprint } from "../data.js";
 import type { Dataset } from "../data.js";
 import { ModelError, TrainError } from "../errors.js";
 import { evaluateBinary } from "../metrics.js";
@@ -138,7 +139,7 @@ export async function evaluateJobArtifact(artifact: Uint8Array, test: Dataset, f
   const { scores, metrics: testMetrics } = evaluateOnSplit(model, test);
   const { trainSeconds, ...rest } = facts;
   const thresholdReason = "the model's own threshold (additional-params.json), calibrated by SageMaker on the validation channel";
-  const features = model.featureDim === FEATURE_NAMES.length ? FEATURE_NAMES : Array.from({ length: model.featureDim }, (_, i) => `f${pad(i, String(model.featureDim - 1).length)}`);
+  const features = model.featureDim === FEATURE_COLUMNS.length ? FEATURE_COLUMNS : Array.from({ length: model.featureDim }, (_, i) => `f${pad(i, String(model.featureDim - 1).length)}`);
   const metrics: SageMakerMetrics = {
     algorithm: "linear-learner",
     predictorType: model.predictorType,

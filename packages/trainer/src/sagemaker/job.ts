@@ -116,7 +116,7 @@ function validateTags(tags: Readonly<Record<string, string>>): Tag[] {
  * `feature_dim` and `predictor_type` filled in, keys sorted.
  *
  * `loss=hinge_loss`, valid on SageMaker for binary classifiers though not trained locally, is accepted.
- * @throws `TrainError` `BAD_HYPERPARAMETER` (unknown name or bad value); {@link SageMakerError}
+ * @throws `TrainError` `INVALID_ARGUMENT` (unknown name or bad value); {@link SageMakerError}
  * `INVALID_ARGUMENT` when `feature_dim` or `predictor_type` contradicts the data.
  */
 export function sagemakerHyperparameters(input: Readonly<Record<string, string | number | boolean>>, featureDim: number): Record<string, string> {
@@ -208,7 +208,7 @@ export interface TrainingJobPlan {
  * request.AlgorithmSpecification?.TrainingImage; // "438346466558.dkr.ecr.eu-west-1.amazonaws.com/linear-learner:1"
  * ```
  * @throws {@link SageMakerError} (`INVALID_ARGUMENT`, `UNKNOWN_REGION`, `BAD_ROLE_ARN`, `BAD_INSTANCE_TYPE`) or
- * `TrainError` `BAD_HYPERPARAMETER`.
+ * `TrainError` `INVALID_ARGUMENT`.
  * @public
  */
 export function planTrainingJob(settings: TrainingJobSettings): TrainingJobPlan {

@@ -190,7 +190,7 @@ async function followAndEvaluate(options: SageMakerTrainOptions, sm: SageMakerCl
  * const stack = parseStackOutputs(JSON.parse(await readFile("fraud-stack.json", "utf8")));
  * const { uploads, plan } = await runSageMakerTraining({ data: "creditcard.csv", stack, dryRun: true });
  * ```
- * @throws {@link SageMakerError}, `TrainError` (`BAD_HYPERPARAMETER`, `BAD_DATA`), or the
+ * @throws {@link SageMakerError}, `TrainError` (`INVALID_ARGUMENT`, `BAD_DATA`), or the
  * simulator's `CsvError` for a malformed file.
  * @public
  */

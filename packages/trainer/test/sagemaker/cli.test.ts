@@ -322,8 +322,8 @@ describe("bad input is refused before anything is uploaded or billed", () => {
   it.each<[string, string[], string, RegExp]>([
     ["a role that is not an ARN", ["--role", "my-role"], "BAD_ROLE_ARN", /^"my-role" is not an IAM role ARN/],
     ["an instance type SageMaker does not offer for training", ["--instance-type", "ml.t2.medium"], "BAD_INSTANCE_TYPE", /^SageMaker does not offer "ml.t2.medium" for Linear Learner training/],
-    ["an unknown hyperparameter", ["--hp", "epoch=3"], "BAD_HYPERPARAMETER", /^unknown hyperparameter epoch \(valid: /],
-    ["a bad hyperparameter value", ["--hp", "mini_batch_size=-1"], "BAD_HYPERPARAMETER", /^hyperparameter mini_batch_size=-1 is not valid: must be an integer >= 1$/],
+    ["an unknown hyperparameter", ["--hp", "epoch=3"], "INVALID_ARGUMENT", /^unknown hyperparameter epoch \(valid: /],
+    ["a bad hyperparameter value", ["--hp", "mini_batch_size=-1"], "INVALID_ARGUMENT", /^hyperparameter mini_batch_size=-1 is not valid: must be an integer >= 1$/],
     ["a missing bucket", ["--bucket", "no-such-bucket"], "BUCKET_NOT_FOUND", /^bucket no-such-bucket does not exist$/],
     ["a missing data file", ["--data", "/nonexistent/creditcard.csv"], "IO_ERROR", /^cannot read \/nonexistent\/creditcard.csv: no such file or directory$/],
   ])("%s", async (_name, extra, code, message) => {

@@ -1,0 +1,131 @@
+// A pool of worker threads running worker.ts: training shards, and reading CSV files while the
+// calling thread reads another. Workers start booting when the pool is made, so their start-up
+// overlaps whatever the calling thread does next.
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import pLimit from "p-limit";
+import type { LimitFunction } from "p-limit";
+import type { Dataset } from "./data.js";
+import { TrainError } from "./errors.js";
+import type { TrainErrorCode } from "./errors.js";
+import type { KernelJob, KernelModelResult } from "./kernel.js";
+
+/** A job for a worker. @internal */
+export type WorkerTask = { type: "train"; job: KernelJob } | { type: "read"; path: string };
+
+/** What a worker posts back. @internal */
+export type WorkerMessage =
+  | { type: "epoch"; epoch: number; losses: number[] }
+  | { type: "trained"; result: KernelModelResult[] }
+  | { type: "read"; dataset: Dataset }
+  | { type: "error"; message: string; code?: string };
+
+const TASK_CODES: readonly string[] = ["INVALID_ARGUMENT", "BAD_DATA", "IO_ERROR", "WORKER_FAILED"] satisfies TrainErrorCode[];
+
+/**
+ * The worker module and its options: `worker.js` beside this file once built. From the TypeScript
+ * sources (vitest, tsx), `worker-tsx.mjs`, which loads `worker.ts` through tsx and resolves the
+ * workspace packages from their sources too.
+ */
+function workerEntry(): { url: URL; execArgv?: string[] } {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return { url: new URL("./worker.js", here) };
+  try {
+    createRequire(here).resolve("tsx/esm/api");
+  } catch (err) {
+    throw new TrainError("WORKER_FAILED", "training workers need tsx to run from the TypeScript sources (install tsx, or build first)", { cause: err });
+  }
+  return { url: new URL("./worker-tsx.mjs", here), execArgv: ["--conditions=@fraud/source"] };
+}
+
+/** A worker and whether it is still alive. */
+interface Slot {
+  worker: Worker;
+  dead: Error | null;
+}
+
+/**
+ * A fixed set of worker threads; tasks beyond their number wait (p-limit).
+ * @internal
+ */
+export class WorkerPool {
+  private readonly idle: Slot[];
+  private readonly limit: LimitFunction;
+  private closed = false;
+
+  private constructor(private readonly slots: Slot[]) {
+    this.idle = [...slots];
+    this.limit = pLimit(slots.length);
+  }
+
+  /** Starts `size` workers (they boot in the background). */
+  static start(size: number): WorkerPool {
+    const { url, execArgv } = workerEntry();
+    const slots = Array.from({ length: size }, (): Slot => {
+      const slot: Slot = { worker: new Worker(url, execArgv ? { execArgv } : {}), dead: null };
+      // A worker that dies while idle is marked, never an unhandled 'error' event.
+      slot.worker.on("error", (err) => (slot.dead ??= err));
+      slot.worker.on("exit", (code) => (slot.dead ??= new Error(`exit code ${code}`)));
+      slot.worker.unref();
+      return slot;
+    });
+    return new WorkerPool(slots);
+  }
+
+  /** Threads in the pool. */
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Runs a task on the next free worker; `onMessage` sees its progress messages. */
+  run<T extends WorkerMessage["type"]>(task: WorkerTask, done: T, onMessage?: (m: WorkerMessage) => void): Promise<Extract<WorkerMessage, { type: T }>> {
+    return this.limit(() => {
+      const slot = this.idle.pop()!;
+      return this.runOn(slot, task, done, onMessage).finally(() => {
+        if (slot.dead === null) this.idle.push(slot);
+      });
+    });
+  }
+
+  private runOn<T extends WorkerMessage["type"]>(slot: Slot, task: WorkerTask, done: T, onMessage?: (m: WorkerMessage) => void): Promise<Extract<WorkerMessage, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      const { worker } = slot;
+      const finish = (): void => {
+        worker.off("message", message);
+        worker.off("error", failed);
+        worker.off("exit", exited);
+        worker.unref();
+      };
+      const message = (m: WorkerMessage): void => {
+        if (m.type === done) {
+          finish();
+          resolve(m as Extract<WorkerMessage, { type: T }>);
+        } else if (m.type === "error") {
+          finish();
+          reject(new TrainError(TASK_CODES.includes(m.code ?? "") ? (m.code as TrainErrorCode) : "WORKER_FAILED", m.message));
+        } else onMessage?.(m);
+      };
+      const failed = (err: Error): void => {
+        finish();
+        reject(new TrainError("WORKER_FAILED", `worker thread failed: ${err.message}`, { cause: err }));
+      };
+      const exited = (code: number): void => {
+        finish();
+        reject(new TrainError("WORKER_FAILED", this.closed ? "worker thread stopped" : `worker thread stopped (exit code ${code}) before finishing`));
+      };
+      if (slot.dead) return failed(slot.dead);
+      worker.on("message", message);
+      worker.on("error", failed);
+      worker.on("exit", exited);
+      worker.ref();
+      worker.postMessage(task);
+    });
+  }
+
+  /** Stops every worker; running tasks reject. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.limit.clearQueue();
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

@@ -1,0 +1,29 @@
+// Entry point of a worker thread (see pool.ts): trains shards of models with the same kernel the
+// calling thread uses, and reads CSV files, answering each task with its result or its failure.
+import { parentPort } from "node:worker_threads";
+import { TrainError } from "./errors.js";
+import { trainShard } from "./kernel.js";
+import type { WorkerMessage, WorkerTask } from "./pool.js";
+
+async function handle(task: WorkerTask, send: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
+  if (task.type === "train") {
+    const result = trainShard(task.job, (epoch, losses) => send({ type: "epoch", epoch, losses }));
+    send({ type: "trained", result });
+  } else {
+    const { readDataset } = await import("./inputs.js");
+    const dataset = await readDataset(task.path, task.path);
+    send({ type: "read", dataset }, [dataset.features.buffer as ArrayBuffer, dataset.labels.buffer as ArrayBuffer]);
+  }
+}
+
+const port = parentPort;
+if (port !== null) {
+  const send = (m: WorkerMessage, transfer?: ArrayBuffer[]): void => port.postMessage(m, transfer);
+  port.on("message", (task: WorkerTask) => {
+    handle(task, send).catch((err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof TrainError) send({ type: "error", message, code: err.code });
+      else send({ type: "error", message: `${task.type === "train" ? "training" : "reading"} worker failed: ${message}` });
+    });
+  });
+}
