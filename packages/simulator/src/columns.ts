@@ -153,14 +153,45 @@ export function* datasetTransactions(data: Dataset): Generator<Transaction> {
 }
 
 /**
- * Doubles the capacity of a growing columnar buffer (row-major features and labels), keeping the
- * rows already in it. Used by the streaming CSV and NDJSON parsers.
+ * Rows being read, in {@link Dataset} layout, growing by doubling. Used by the streaming CSV and
+ * NDJSON parsers: `reserve()` makes room for the next row, the parser writes it, `commit()` counts it.
  * @internal
  */
-export function growColumns(features: Float64Array, labels: Uint8Array): { features: Float64Array<ArrayBuffer>; labels: Uint8Array<ArrayBuffer> } {
-  const f = new Float64Array(features.length * 2);
-  f.set(features);
-  const l = new Uint8Array(labels.length * 2);
-  l.set(labels);
-  return { features: f, labels: l };
+export class RowBuffer {
+  /** Features, row-major; the first `rows` rows are written. */
+  features: Float64Array<ArrayBuffer>;
+  /** Labels of the first `rows` rows. */
+  labels: Uint8Array<ArrayBuffer>;
+  /** Rows committed so far. */
+  rows = 0;
+
+  constructor(capacity = 4096) {
+    this.features = new Float64Array(capacity * FEATURE_COUNT);
+    this.labels = new Uint8Array(capacity);
+  }
+
+  /** Makes room for one more row; returns the index of its first feature. */
+  reserve(): number {
+    if (this.rows === this.labels.length) {
+      const f = new Float64Array(this.features.length * 2);
+      f.set(this.features);
+      const l = new Uint8Array(this.labels.length * 2);
+      l.set(this.labels);
+      this.features = f;
+      this.labels = l;
+    }
+    return this.rows * FEATURE_COUNT;
+  }
+
+  /** Counts the row written since `reserve()`, with its label. */
+  commit(label: number): void {
+    this.labels[this.rows] = label;
+    this.rows++;
+  }
+
+  /** The rows as a compact {@link Dataset}, or `undefined` when there are none. */
+  toDataset(): Dataset | undefined {
+    if (this.rows === 0) return undefined;
+    return { rows: this.rows, features: this.features.slice(0, this.rows * FEATURE_COUNT), labels: this.labels.slice(0, this.rows) };
+  }
 }

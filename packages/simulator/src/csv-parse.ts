@@ -1,9 +1,9 @@
-import { CSV_COLUMNS, FEATURE_COUNT, growColumns } from "./columns.js";
+import { CSV_COLUMNS, FEATURE_COUNT, RowBuffer } from "./columns.js";
 import type { Dataset } from "./columns.js";
 import { CsvError, quote } from "./errors.js";
 import { readChunks } from "./io.js";
-import { LineSplitter } from "./lines.js";
-import { DEFAULT_MAX_LINE_BYTES, MAX_LINE_BYTES, optionalOption } from "./options.js";
+import { readerLines } from "./lines.js";
+import type { LineSplitter } from "./lines.js";
 
 const NCOL = FEATURE_COUNT + 1;
 /** The public file's header line: quoted column names. @internal */
@@ -49,9 +49,7 @@ export class CsvParser {
   private readonly file: string;
   private readonly lines: LineSplitter;
   private line = 0;
-  private rows = 0;
-  private features = new Float64Array(FEATURE_COUNT * 4096);
-  private labels = new Uint8Array(4096);
+  private readonly out = new RowBuffer();
   private pendingBlank = 0;
   private sawFirst = false;
 
@@ -61,17 +59,12 @@ export class CsvParser {
    */
   constructor(file = "<input>", options: ReadOptions = {}) {
     this.file = file;
-    const max = optionalOption("maxLineBytes", MAX_LINE_BYTES, options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
-    this.lines = new LineSplitter(
-      max,
+    this.lines = readerLines(
+      file,
+      options.maxLineBytes,
+      () => this.line,
       (buf, start, end) => this.parseLine(buf, start, end),
-      (prefix) => {
-        throw new CsvError("LINE_TOO_LONG", `line is longer than ${max} bytes (maxLineBytes)`, {
-          file: this.file,
-          line: this.line + 1,
-          column: countCommas(prefix, 0, prefix.length) + 1,
-        });
-      },
+      (prefix) => countCommas(prefix, 0, prefix.length) + 1,
     );
   }
 
@@ -86,12 +79,9 @@ export class CsvParser {
   /** Parses the last line and returns the data set. */
   finish(): Dataset {
     this.lines.finish();
-    if (this.rows === 0) throw new CsvError("CSV_EMPTY", "no data rows", { file: this.file });
-    return {
-      rows: this.rows,
-      features: this.features.slice(0, this.rows * FEATURE_COUNT),
-      labels: this.labels.slice(0, this.rows),
-    };
+    const data = this.out.toDataset();
+    if (data === undefined) throw new CsvError("CSV_EMPTY", "no data rows", { file: this.file });
+    return data;
   }
 
   private fail(reason: string, column?: number): CsvError {
@@ -129,9 +119,9 @@ export class CsvParser {
       this.line = this.pendingBlank;
       throw this.fail("empty line");
     }
-    if (this.rows * FEATURE_COUNT === this.features.length) this.grow();
-    const base = this.rows * FEATURE_COUNT;
-    const out = this.features;
+    const base = this.out.reserve();
+    const out = this.out.features;
+    let label = 0;
     let pos = start;
     let col = 0;
     for (;;) {
@@ -161,7 +151,7 @@ export class CsvParser {
         if (value !== 0 && value !== 1) {
           throw this.fail(`Class must be 0 or 1, got ${shown(buf, fs, fe)}`, col + 1);
         }
-        this.labels[this.rows] = value;
+        label = value;
       }
       col++;
       if (next >= end) break;
@@ -173,7 +163,7 @@ export class CsvParser {
       }
     }
     if (col !== NCOL) throw this.fail(`expected ${NCOL} columns, found ${col}`);
-    this.rows++;
+    this.out.commit(label);
   }
 
   private parseNumber(buf: Uint8Array, s: number, e: number, col: number): number {
@@ -238,9 +228,6 @@ export class CsvParser {
     return neg ? -v : v;
   }
 
-  private grow(): void {
-    ({ features: this.features, labels: this.labels } = growColumns(this.features, this.labels));
-  }
 }
 
 /** A bad field for a message: at most 80 characters, quoted. */

@@ -2,6 +2,9 @@
 // sizes, and a line over the limit is refused as soon as the limit is passed (memory stays bounded
 // by the limit plus one chunk).
 
+import { CsvError } from "./errors.js";
+import { DEFAULT_MAX_LINE_BYTES, MAX_LINE_BYTES, optionalOption } from "./options.js";
+
 const EMPTY = new Uint8Array(0);
 
 /** Receives a complete line as `buf[start..end)`, without its `\n`. @internal */
@@ -12,6 +15,30 @@ export type LineHandler = (buf: Uint8Array, start: number, end: number) => void;
  * @internal
  */
 export type TooLongHandler = (prefix: Uint8Array) => never;
+
+/**
+ * The line splitter of a reader: `maxLineBytes` checked (default {@link DEFAULT_MAX_LINE_BYTES}),
+ * a too-long line reported as `LINE_TOO_LONG` at line `lineNumber() + 1` and the column
+ * `column(prefix, max)` gives.
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT` for a bad `maxLineBytes`.
+ * @internal
+ */
+export function readerLines(
+  file: string,
+  maxLineBytes: number | undefined,
+  lineNumber: () => number,
+  onLine: LineHandler,
+  column: (prefix: Uint8Array, max: number) => number,
+): LineSplitter {
+  const max = optionalOption("maxLineBytes", MAX_LINE_BYTES, maxLineBytes, DEFAULT_MAX_LINE_BYTES);
+  return new LineSplitter(max, onLine, (prefix) => {
+    throw new CsvError("LINE_TOO_LONG", `line is longer than ${max} bytes (maxLineBytes)`, {
+      file,
+      line: lineNumber() + 1,
+      column: column(prefix, max),
+    });
+  });
+}
 
 /** Incremental `\n` splitter with a maximum line length in bytes. @internal */
 export class LineSplitter {
@@ -65,30 +92,17 @@ export class LineSplitter {
 
   private takePending(): Uint8Array {
     const parts = this.pending;
-    this.pending = [];
     const total = this.pendingBytes;
+    this.pending = [];
     this.pendingBytes = 0;
-    if (parts.length === 1) return parts[0] ?? EMPTY;
-    const line = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      line.set(p, at);
-      at += p.length;
-    }
-    return line;
+    return parts.length === 1 ? (parts[0] ?? EMPTY) : Buffer.concat(parts, total);
   }
 
   private tooLong(head: Uint8Array): never {
-    const prefix = new Uint8Array(this.maxLineBytes + 1);
-    let at = 0;
-    for (const p of [...this.pending, head]) {
-      const n = Math.min(p.length, prefix.length - at);
-      prefix.set(p.subarray(0, n), at);
-      at += n;
-      if (at === prefix.length) break;
-    }
+    // The held part is at most the limit, so this copy is bounded too.
+    const prefix = Buffer.concat([...this.pending, head.subarray(0, this.maxLineBytes + 1)]);
     this.pending = [];
     this.pendingBytes = 0;
-    return this.onTooLong(prefix.subarray(0, at));
+    return this.onTooLong(prefix.subarray(0, this.maxLineBytes + 1));
   }
 }

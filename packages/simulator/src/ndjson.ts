@@ -1,10 +1,10 @@
-import { FEATURE_COUNT, V_COUNT, growColumns } from "./columns.js";
+import { FEATURE_COUNT, RowBuffer, V_COUNT } from "./columns.js";
 import type { Dataset } from "./columns.js";
 import type { ReadOptions } from "./csv-parse.js";
 import { CsvError, clip, quote } from "./errors.js";
 import { ByteBuffer, readChunks, writeFileAtomically } from "./io.js";
-import { LineSplitter } from "./lines.js";
-import { DEFAULT_MAX_LINE_BYTES, MAX_LINE_BYTES, optionalOption } from "./options.js";
+import { readerLines } from "./lines.js";
+import type { LineSplitter } from "./lines.js";
 
 const utf8 = new TextDecoder();
 const encoder = new TextEncoder();
@@ -26,9 +26,7 @@ export class NdjsonParser {
   private readonly file: string;
   private readonly lines: LineSplitter;
   private line = 0;
-  private rows = 0;
-  private features = new Float64Array(FEATURE_COUNT * 1024);
-  private labels = new Uint8Array(1024);
+  private readonly out = new RowBuffer(1024);
 
   /**
    * @param file - name used in error messages.
@@ -36,17 +34,12 @@ export class NdjsonParser {
    */
   constructor(file = "<input>", options: ReadOptions = {}) {
     this.file = file;
-    const max = optionalOption("maxLineBytes", MAX_LINE_BYTES, options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
-    this.lines = new LineSplitter(
-      max,
+    this.lines = readerLines(
+      file,
+      options.maxLineBytes,
+      () => this.line,
       (buf, start, end) => this.parseLine(utf8.decode(buf.subarray(start, end))),
-      () => {
-        throw new CsvError("LINE_TOO_LONG", `line is longer than ${max} bytes (maxLineBytes)`, {
-          file: this.file,
-          line: this.line + 1,
-          column: max + 1,
-        });
-      },
+      (_prefix, max) => max + 1,
     );
   }
 
@@ -61,12 +54,9 @@ export class NdjsonParser {
   /** Parses the last line and returns the data set. */
   finish(): Dataset {
     this.lines.finish();
-    if (this.rows === 0) throw new CsvError("CSV_EMPTY", "no data rows", { file: this.file });
-    return {
-      rows: this.rows,
-      features: this.features.slice(0, this.rows * FEATURE_COUNT),
-      labels: this.labels.slice(0, this.rows),
-    };
+    const data = this.out.toDataset();
+    if (data === undefined) throw new CsvError("CSV_EMPTY", "no data rows", { file: this.file });
+    return data;
   }
 
   private fail(reason: string): CsvError {
@@ -98,15 +88,12 @@ export class NdjsonParser {
     if (!Array.isArray(v) || v.length !== V_COUNT) throw this.fail(`"v" must be an array of ${V_COUNT} numbers`);
     const label = o["label"] ?? 0;
     if (label !== 0 && label !== 1) throw this.fail(`"label" must be 0 or 1, got ${shownJson(label)}`);
-    if (this.rows * FEATURE_COUNT === this.features.length) {
-      ({ features: this.features, labels: this.labels } = growColumns(this.features, this.labels));
-    }
-    const base = this.rows * FEATURE_COUNT;
-    this.features[base] = time;
-    for (let j = 0; j < V_COUNT; j++) this.features[base + 1 + j] = this.number(`v[${j}]`, v[j]);
-    this.features[base + 29] = amount;
-    this.labels[this.rows] = label;
-    this.rows++;
+    const base = this.out.reserve();
+    const f = this.out.features;
+    f[base] = time;
+    for (let j = 0; j < V_COUNT; j++) f[base + 1 + j] = this.number(`v[${j}]`, v[j]);
+    f[base + 29] = amount;
+    this.out.commit(label);
   }
 }
 

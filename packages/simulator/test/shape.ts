@@ -172,44 +172,43 @@ function gradientAndHessian(x: Float64Array, y: Uint8Array, w: Float64Array, lam
 
 const HESSIAN_STRIDE = 8;
 
-/** Average precision: Σ over distinct thresholds of (R_k − R_{k−1}) · P_k. */
-export function averagePrecision(scores: Float64Array, labels: Uint8Array): number {
+/**
+ * Walks the precision–recall curve from the highest score down, calling `visit(precision, recall)`
+ * once per distinct score (tied scores form one threshold).
+ */
+function sweep(scores: Float64Array, labels: Uint8Array, visit: (precision: number, recall: number) => void): void {
   const idx = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
   let positives = 0;
   for (const l of labels) positives += l;
   let tp = 0;
   let fp = 0;
-  let ap = 0;
-  let prevRecall = 0;
   for (let i = 0; i < idx.length; i++) {
     const k = idx[i]!;
     if (labels[k] === 1) tp++;
     else fp++;
     const next = idx[i + 1];
     if (next !== undefined && scores[next] === scores[k]) continue;
-    const recall = tp / positives;
-    ap += (recall - prevRecall) * (tp / (tp + fp));
-    prevRecall = recall;
+    visit(tp / (tp + fp), tp / positives);
   }
+}
+
+/** Average precision: Σ over distinct thresholds of (R_k − R_{k−1}) · P_k. */
+export function averagePrecision(scores: Float64Array, labels: Uint8Array): number {
+  let ap = 0;
+  let prevRecall = 0;
+  sweep(scores, labels, (precision, recall) => {
+    ap += (recall - prevRecall) * precision;
+    prevRecall = recall;
+  });
   return ap;
 }
 
 /** Highest recall among thresholds whose precision is at least `minPrecision`. */
 export function bestRecallAtPrecision(scores: Float64Array, labels: Uint8Array, minPrecision: number): number {
-  const idx = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
-  let positives = 0;
-  for (const l of labels) positives += l;
-  let tp = 0;
-  let fp = 0;
   let best = 0;
-  for (let i = 0; i < idx.length; i++) {
-    const k = idx[i]!;
-    if (labels[k] === 1) tp++;
-    else fp++;
-    const next = idx[i + 1];
-    if (next !== undefined && scores[next] === scores[k]) continue;
-    if (tp / (tp + fp) >= minPrecision) best = Math.max(best, tp / positives);
-  }
+  sweep(scores, labels, (precision, recall) => {
+    if (precision >= minPrecision) best = Math.max(best, recall);
+  });
   return best;
 }
 
