@@ -18,7 +18,7 @@ export interface DemoOptions {
   data?: string | undefined;
   /** Transactions to stream through the Lambda (1–1,000,000). @defaultValue 4000 */
   transactions?: number;
-  /** Share of records (0–1) the local Firehose reports failed; the scorer must resend them. @defaultValue 0 */
+  /** Share of records (0 to below 1) the local Firehose reports failed; the scorer must resend them. @defaultValue 0 */
   failRate?: number;
   /** Seed of the data, the split, the training and the stream. @defaultValue 42 */
   seed?: number;
@@ -47,11 +47,16 @@ function num(name: string, min: number, max: number): z.ZodNumber {
   return z.number({ error }).min(min, { error }).max(max, { error });
 }
 
+function belowOne(name: string): z.ZodNumber {
+  const error = (i: { input?: unknown }): string => `${name} must be a number from 0 to below 1, got ${show(i.input)}`;
+  return z.number({ error }).min(0, { error }).lt(1, { error });
+}
+
 /** Numeric options as the CLI flags them, with their ranges (the CLI reuses them). @internal */
 export const NUMERIC_OPTIONS = {
   rows: int("rows", 1000, 10_000_000),
   transactions: int("transactions", 1, 1_000_000),
-  failRate: num("fail rate", 0, 1),
+  failRate: belowOne("fail rate"),
   seed: int("seed", 0, 2 ** 31 - 1),
   rate: num("rate", 0.001, 1_000_000),
   batchSize: int("batch size", 1, 10_000),

@@ -2,7 +2,7 @@
 // summary is checked against the GZIP objects it left behind.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -91,9 +91,20 @@ describe("npm start (the demo CLI)", () => {
     expect(r.stderr).toMatch(/^fraud-demo: stage data failed: .*missing\.csv/);
   });
 
+  it("fails the data stage when creditcard.csv cannot be written, after the stages that ran alongside", async () => {
+    const out = await mkdtemp(join(tmpdir(), "demo-"));
+    work.push(out);
+    await mkdir(join(out, "creditcard.csv"));
+    const r = await demo(["--rows", "20000", "--transactions", "10", "--out", out, "--quiet"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^fraud-demo: stage data failed: cannot write .*creditcard\.csv/);
+  });
+
   it.each([
     [["--transactions", "0"], 'transactions must be an integer from 1 to 1000000, got "0"'],
-    [["--fail-rate", "1.5"], 'fail rate must be a number from 0 to 1, got "1.5"'],
+    [["--fail-rate", "1.5"], 'fail rate must be a number from 0 to below 1, got "1.5"'],
+    [["--fail-rate", "1"], 'fail rate must be a number from 0 to below 1, got "1"'],
     [["--rows", "ten"], 'rows must be an integer from 1000 to 10000000, got "ten"'],
     [["--seed", ""], 'seed must be an integer from 0 to 2147483647, got ""'],
   ])("rejects bad options %j with exit 2", async (args, message) => {

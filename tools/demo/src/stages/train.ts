@@ -1,6 +1,7 @@
 /**
- * Stage 3: Linear Learner trained on the run's data set with its defaults and the original's
- * `mini_batch_size=200`, evaluated on the held-out test split.
+ * Stage 3: Linear Learner trained with its defaults and the original's `mini_batch_size=200` on the
+ * splits the encode stage made (in memory: the CSV just written is not parsed again), evaluated on
+ * the held-out test split.
  * @packageDocumentation
  */
 import { join } from "node:path";
@@ -9,7 +10,7 @@ import type { MetricsDocument, TrainProgress } from "@fraud/trainer";
 import type { ResolvedOptions } from "../options.js";
 import { runStage } from "../stages.js";
 import type { Reporter, StageTimes } from "../stages.js";
-import type { PreparedData } from "./data.js";
+import type { EncodedSplits } from "./data.js";
 
 /** The trained model. @internal */
 export interface TrainedModel {
@@ -21,15 +22,19 @@ export interface TrainedModel {
 
 /** How the threshold was chosen, for the progress line and the summary. @internal */
 export function thresholdChoice(metrics: MetricsDocument): string {
-  return metrics.criterion ? `${metrics.criterion}: ${metrics.thresholdReason}` : metrics.thresholdReason;
+  const criterion = metrics.thresholdCriterion ?? metrics.criterion;
+  return criterion ? `${criterion}: ${metrics.thresholdReason}` : metrics.thresholdReason;
 }
 
 /** Stage `train`. @internal */
-export function trainModel(o: ResolvedOptions, data: PreparedData, reporter: Reporter, times: StageTimes): Promise<TrainedModel> {
+export function trainModel(o: ResolvedOptions, encoded: EncodedSplits, reporter: Reporter, times: StageTimes): Promise<TrainedModel> {
+  const [train, validation, test] = encoded.splits;
   const dir = join(o.out, "model");
   return runStage("train", reporter, times, "training Linear Learner (defaults, mini_batch_size=200)", async () => {
     const { metrics } = await runLocalTraining({
-      data: data.csv,
+      train,
+      validation,
+      test,
       out: dir,
       seed: o.seed,
       hyperparameters: { mini_batch_size: "200" },
