@@ -19,10 +19,18 @@ export const FEATURE_NAMES: readonly string[] = FEATURE_COLUMNS;
  * ```
  * @public
  */
-export const DEFAULT_SPLIT: { readonly fractions: readonly [number, number, number]; readonly names: readonly ["train", "validation", "test"] } = Object.freeze({
+export const DEFAULT_SPLIT: SplitSpec = Object.freeze({
   fractions: Object.freeze([0.7, 0.15, 0.15] as const),
   names: Object.freeze(["train", "validation", "test"] as const),
 });
+
+/** Shares and names of a three-way split ({@link DEFAULT_SPLIT}). @public */
+export interface SplitSpec {
+  /** Shares of the rows of each class, in order; they sum to 1. */
+  readonly fractions: readonly [number, number, number];
+  /** Names of the parts, in the same order (used in messages). */
+  readonly names: readonly ["train", "validation", "test"];
+}
 
 /** Share of `--train` held out for validation when no `--validation` is given. @internal */
 export const HOLDOUT_SPLIT = { fractions: [0.85, 0.15], names: ["train", "validation"] } as const;
