@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findTerraform } from "@fraud/infra";
+import { Terraform, findTerraform } from "@fraud/infra";
 import { synth, tempDir, writeZip } from "./helpers.js";
 import type { Synth } from "./helpers.js";
 
@@ -67,6 +67,22 @@ describe.skipIf(skipReason !== "")(`terraform validate + plan${skipReason ? ` (s
     plan = JSON.parse((await tf(full.dir, "show", "-json", "test.tfplan")).stdout) as PlanJson;
   }, 300_000);
   afterAll(() => tmp?.cleanup());
+
+  it("the deploy's Terraform session reads real terraform: init, validate, plan -detailed-exitcode, show -json, output -json", async () => {
+    const zip = join(tmp.dir, "lambda.zip");
+    const s = synth(tmp.dir, zip, {}, "session");
+    // the mirror comes from the CLI configuration here (TF_PLUGIN_DIR would make init copy it)
+    const session = new Terraform({ dir: s.dir, env: { ...tfEnv, TF_PLUGIN_DIR: "" }, skipCredentialsCheck: true });
+    await session.init();
+    await session.validate();
+    expect(await session.plan("session.tfplan")).toBe(true);
+    const changes = await session.changes("session.tfplan");
+    const declared = Object.entries(s.json.resource).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`)).sort();
+    expect(changes.map((c) => c.address).sort()).toEqual(declared);
+    expect(new Set(changes.map((c) => c.actions.join()))).toEqual(new Set(["create"]));
+    // nothing applied yet: no outputs, as on a fresh account before the first deploy
+    expect(await session.outputs()).toEqual({});
+  }, 120_000);
 
   it("validates", async () => {
     const { stdout } = await tf(full.dir, "validate", "-json", "-no-color");

@@ -1,7 +1,8 @@
 // Calibration check over several seeds: a generated 284,807-row set (in memory, split DEFAULT_SPLIT),
 // Linear Learner's defaults with precision_at_target_recall and target_recall=0.9. The target the
 // simulator is calibrated to: test recall >= 0.85 at precision >= 0.03 on every seed. One JSON line a
-// seed. Seeds: $CALIBRATION_SEEDS (comma-separated), default 1,2,3,4,5. Needs a build.
+// seed, then a summary line (the benchmark reports; it does not fail). Seeds: $CALIBRATION_SEEDS
+// (comma-separated), default 1,2,3,4,5. Needs a build.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,4 +32,4 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-if (failed > 0) process.exitCode = 1;
+console.log(JSON.stringify({ case: "calibration summary", seeds: seeds.length, meetingTarget: seeds.length - failed }));

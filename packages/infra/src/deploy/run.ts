@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { WaitOptions } from "@fraud/trainer/sagemaker";
 import { InfraError } from "../errors.js";
 import { inspectModel, resolveModel } from "./model.js";
@@ -104,7 +104,7 @@ async function adopt(run: Run): Promise<void> {
   if (!deployed) return;
   const { phase, modelDataUrl: url } = deployed;
   run.log(`no deploy state: continuing from what is deployed (${phase}, ${url})`);
-  const c = clients(run, run.runner.config().region);
+  const c = await clients(run, run.runner.config().region);
   try {
     run.state.model = { source: "url", modelDataUrl: url, ...(await inspectModel(c.s3, url)), at: run.now().toISOString() };
   } finally {
@@ -145,12 +145,14 @@ async function writeOutputs(run: Run): Promise<StackOutputs> {
   return stack;
 }
 
-function clients(run: Run, region: string): { s3: S3Client; sagemaker: () => SageMakerClient; close: () => void } {
+/** The AWS clients of the model step, made in the stack's region unless given (the SDK loads on use). */
+async function clients(run: Run, region: string): Promise<{ s3: S3Client; sagemaker: () => SageMakerClient; close: () => void }> {
   const made: { s3?: S3Client; sm?: SageMakerClient } = {};
-  const s3 = run.o.clients?.s3 ?? (made.s3 = new S3Client({ region }));
+  const s3 = run.o.clients?.s3 ?? (made.s3 = new (await import("@aws-sdk/client-s3")).S3Client({ region }));
+  const SageMaker = run.o.clients?.sagemaker ? undefined : (await import("@aws-sdk/client-sagemaker")).SageMakerClient;
   return {
     s3,
-    sagemaker: () => run.o.clients?.sagemaker ?? (made.sm ??= new SageMakerClient({ region })),
+    sagemaker: () => run.o.clients?.sagemaker ?? (made.sm ??= new SageMaker!({ region })),
     close: () => {
       made.s3?.destroy();
       made.sm?.destroy();
@@ -159,7 +161,7 @@ function clients(run: Run, region: string): { s3: S3Client; sagemaker: () => Sag
 }
 
 async function modelStep(run: Run, stack: StackOutputs): Promise<DeployedModel | null> {
-  const c = clients(run, stack.region);
+  const c = await clients(run, stack.region);
   try {
     const before = run.state.model;
     const model = await resolveModel({

@@ -1,5 +1,5 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type * as S3Sdk from "@aws-sdk/client-s3";
 import { parseS3Uri } from "@fraud/trainer/aws";
 import type { S3Location } from "@fraud/trainer/aws";
 import { InfraError } from "../errors.js";
@@ -19,6 +19,11 @@ export function parseS3Object(url: string): S3Location {
   } catch (err) {
     throw new InfraError("INVALID_ARGUMENT", (err as Error).message, { cause: err });
   }
+}
+
+/** The S3 client module, loaded on first use: `synth` and `plan` never need the AWS SDK. */
+function sdk(): Promise<typeof S3Sdk> {
+  return import("@aws-sdk/client-s3");
 }
 
 function awsName(err: unknown): string {
@@ -51,6 +56,7 @@ export interface ObjectHead {
  */
 export async function headObject(s3: S3Client, url: string): Promise<ObjectHead | undefined> {
   const { bucket, key } = parseS3Object(url);
+  const { HeadObjectCommand } = await sdk();
   try {
     const out = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: "ENABLED" }));
     return { etag: out.ETag ?? "", sha256Base64: out.ChecksumSHA256, size: out.ContentLength ?? 0 };
@@ -72,6 +78,7 @@ export async function headObject(s3: S3Client, url: string): Promise<ObjectHead 
  */
 export async function getObjectBytes(s3: S3Client, url: string): Promise<Uint8Array> {
   const { bucket, key } = parseS3Object(url);
+  const { GetObjectCommand } = await sdk();
   try {
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!out.Body) throw new Error("no body");
@@ -92,6 +99,7 @@ export async function getObjectBytes(s3: S3Client, url: string): Promise<Uint8Ar
  */
 export async function putObject(s3: S3Client, url: string, body: Uint8Array, sha256Base64: string, contentType: string): Promise<string> {
   const { bucket, key } = parseS3Object(url);
+  const { PutObjectCommand } = await sdk();
   try {
     const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ChecksumSHA256: sha256Base64, ContentType: contentType }));
     return out.ETag ?? "";
