@@ -22,6 +22,7 @@ export { formatS3Uri, parseS3Uri, s3UriSchema } from "./aws/s3.js";
 export type { S3Location } from "./aws/s3.js";
 export { SAGEMAKER_NAME_RULES, trainingJobName, validateSageMakerName } from "./aws/names.js";
 export type { SageMakerNameKind, SageMakerNameRule } from "./aws/names.js";
+export { TRAINING_LAYOUT } from "./aws/layout.js";
 export { sagemakerJobRecordSchema } from "./aws/record.js";
 export type { SageMakerJobRecord } from "./aws/record.js";
 export { parseStackOutputs, stackOutputsSchema } from "./aws/stack.js";

@@ -290,7 +290,9 @@ describe("bundled scorer when Firehose fails every entry", { timeout: 60_000 }, 
       expect(out.steps[0]![0]).toMatchObject({ ok: true, value: { scored: 500, delivered: 0, deadLettered: 500 } });
       const ids = queued.flatMap((m) => m.records.map((r) => r.transactionId));
       expect(ids.sort()).toEqual(drawTransactions(500, { seed: eventSeed(event.id), start: Date.parse(event.time) }).map((t) => t.id).sort());
-      expect(queued[0]).toMatchObject({ eventId: event.id, deliveryStreamName: STREAM, reason: expect.stringMatching(/^ServiceUnavailableException/) as string });
+      // the reason is Firehose's refusal, or the deadline's abort when a loaded machine spends the
+      // whole retry window on the first attempt: either way nothing was delivered and all of it is queued
+      expect(queued[0]).toMatchObject({ eventId: event.id, deliveryStreamName: STREAM, reason: expect.stringMatching(/^(ServiceUnavailableException|AbortError)\b/) as string });
       expect(await delivered(firehose, dir)).toEqual([]);
     } finally {
       await firehose.close();

@@ -1,5 +1,4 @@
-import { LINEAR_LEARNER_REGISTRIES, linearLearnerImage } from "@fraud/trainer/aws";
-import { TRAINING_JOB_DEFAULTS } from "@fraud/trainer/sagemaker";
+import { LINEAR_LEARNER_REGISTRIES, TRAINING_LAYOUT, linearLearnerImage } from "@fraud/trainer/aws";
 
 /**
  * Key prefixes in the artifact bucket, as `fraud-stack.json` reports them: `fraud-train sagemaker
@@ -13,9 +12,9 @@ import { TRAINING_JOB_DEFAULTS } from "@fraud/trainer/sagemaker";
  */
 export const LAYOUT = Object.freeze({
   /** Training data (train/validation/test channels): the trainer's default layout. */
-  dataPrefix: TRAINING_JOB_DEFAULTS.dataPrefix,
+  dataPrefix: TRAINING_LAYOUT.dataPrefix,
   /** Training job output and uploaded `model.tar.gz` files: the trainer's default layout. */
-  modelPrefix: TRAINING_JOB_DEFAULTS.modelPrefix,
+  modelPrefix: TRAINING_LAYOUT.modelPrefix,
   /** The notebook the stack uploads for its notebook instance. */
   notebookPrefix: "fraud-detection/notebook/",
 });

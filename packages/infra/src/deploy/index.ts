@@ -10,7 +10,7 @@ export { stackOutputsFromTerraform, writeStackFile } from "./outputs.js";
 export { defaultStateFile, emptyState, laterPhase, loadState, removeState, saveState } from "./state.js";
 export type { AppliedPhase, DeployState, DeployedModel, TrainingInFlight } from "./state.js";
 export { StackRunner, deployedVariant, openStack } from "./stack-runner.js";
-export type { OpenedStack, PlanOutcome, StackCommandOptions, StackRunnerOptions, StackVariant } from "./stack-runner.js";
+export type { DeployedPhase, OpenedStack, PlanOutcome, StackCommandOptions, StackRunnerOptions, StackVariant } from "./stack-runner.js";
 export { getObjectBytes, headObject, parseS3Object, putObject } from "./s3.js";
 export type { ObjectHead } from "./s3.js";
 export { runPlan } from "./plan.js";

@@ -49,6 +49,14 @@ export interface PlanOutcome {
   config: string;
 }
 
+/** What the stack's outputs say was deployed beyond the foundation. */
+export interface DeployedPhase {
+  /** The phase the stack was last applied with. */
+  phase: Phase;
+  /** The model the serving resources were created from. */
+  modelDataUrl: string;
+}
+
 /**
  * Synthesizes one environment's stack in a chosen variant (phase, model) into its usual folder and
  * runs `terraform` there: `init` once, then `validate` and `plan` before every apply.
@@ -130,7 +138,7 @@ export class StackRunner {
    * the foundation: the variant to plan with when there is no state file. Synthesizes the
    * foundation first if nothing was synthesized yet, for `init`.
    */
-  async deployedFromOutputs(): Promise<{ phase: Phase; modelDataUrl: string } | undefined> {
+  async deployedFromOutputs(): Promise<DeployedPhase | undefined> {
     if (!this.terraform) this.synth({ phase: "foundation", modelDataUrl: null });
     const outputs = await (await this.tf()).outputs();
     const phase = outputs["phase"];

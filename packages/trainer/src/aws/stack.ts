@@ -89,9 +89,13 @@ export const stackOutputsSchema: z.ZodType<StackOutputs> = z
 
 const camel = (snake: string): string => snake.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 
-/** `terraform output -json` (`{ "artifact_bucket": { "value": … }, … }`) → the fraud-stack.json shape. */
+/**
+ * `terraform output -json` (`{ "artifact_bucket": { "value": … }, … }`) → the fraud-stack.json shape.
+ * Terraform leaves outputs whose value is null out of that document, so a missing `endpoint_name`
+ * (no endpoint: the foundation alone, or embedded scoring) reads as null.
+ */
 function fromTerraform(json: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { version: 1 };
+  const out: Record<string, unknown> = { version: 1, endpointName: null };
   for (const [name, output] of Object.entries(json)) out[camel(name)] = (output as { value: unknown }).value;
   return out;
 }

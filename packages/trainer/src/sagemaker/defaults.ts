@@ -1,6 +1,8 @@
+import { TRAINING_LAYOUT } from "../aws/layout.js";
+
 /**
  * Defaults of a Linear Learner training job on SageMaker. The S3 layout and the job names are the
- * ones the stack's IAM policy grants (its `dataPrefix`, `modelPrefix` and `trainingJobPrefix`).
+ * ones the stack's IAM policy grants ({@link TRAINING_LAYOUT} of `@fraud/trainer/aws`).
  *
  * @example
  * ```ts
@@ -17,10 +19,5 @@ export const TRAINING_JOB_DEFAULTS = {
   volumeSizeGb: 30,
   /** Stopping condition: one day. */
   maxRuntimeSeconds: 24 * 3600,
-  /** Key prefix of the uploaded data channels. */
-  dataPrefix: "fraud-detection/data/",
-  /** Key prefix of the training output (models, checkpoints). */
-  modelPrefix: "fraud-detection/models/",
-  /** Job names are this prefix and a `yyyyMMddHHmmss` UTC stamp. */
-  jobNamePrefix: "fraud-linear-learner-",
+  ...TRAINING_LAYOUT,
 } as const;

@@ -34,6 +34,12 @@ describe("stack outputs (fraud-stack.json)", () => {
     expect(parseStackOutputs(tf, "tf.json")).toEqual(STACK);
   });
 
+  it("reads an endpoint name that terraform left out of its outputs (null) as no endpoint", () => {
+    const { version: _v, endpointName: _e, ...fields } = { ...STACK, scoringMode: "embedded" as const };
+    const tf = Object.fromEntries(Object.entries(fields).map(([k, value]) => [snake(k), { sensitive: false, type: typeof value, value }]));
+    expect(parseStackOutputs(tf, "tf.json")).toEqual({ ...STACK, scoringMode: "embedded", endpointName: null });
+  });
+
   it("accepts the other partitions when region, partition and role agree", () => {
     const isob = { ...STACK, region: "us-isob-east-1", partition: "aws-iso-b" as const, sagemakerRoleArn: "arn:aws-iso-b:iam::123456789012:role/sm" };
     expect(parseStackOutputs(isob)).toEqual(isob);
