@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { fork } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import type { ChildProcess } from "node:child_process";
 import { closeSync, existsSync, openSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
@@ -12,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
 import { ensureDirectory } from "@fraud/local-aws";
 import { DemoError } from "./errors.js";
+import { REPO_ROOT } from "./options.js";
 
 /** The outcome of one handler invocation. @public */
 export interface Invocation<T = unknown> {
@@ -43,7 +45,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The runtime script: beside this module once built; the built copy when running from sources (tests). */
 const CHILD = existsSync(join(here, "lambda-child.js")) ? join(here, "lambda-child.js") : join(here, "..", "dist", "lambda-child.js");
 
-/** Unpacks the zip beside this package (so the bundle resolves `@aws-sdk/*` from the workspace, as Lambda's runtime provides the SDK). */
+/**
+ * Unpacks the zip under the workspace's `node_modules/.cache` (so the bundle resolves `@aws-sdk/*`
+ * from the workspace, as Lambda's runtime provides the SDK, and no tool sees it as source).
+ */
 async function unpack(zipPath: string): Promise<string> {
   let files: Record<string, Uint8Array>;
   try {
@@ -52,7 +57,7 @@ async function unpack(zipPath: string): Promise<string> {
     throw new DemoError("LAMBDA_FAILED", `cannot unpack the Lambda bundle ${zipPath}: ${(err as Error).message}`, { cause: err });
   }
   if (!files["index.mjs"]) throw new DemoError("LAMBDA_FAILED", `${zipPath} holds no index.mjs`);
-  const dir = join(here, "..", ".lambda", `${process.pid}-${Date.now()}`);
+  const dir = join(REPO_ROOT, "node_modules", ".cache", "fraud-demo", `lambda-${process.pid}-${randomUUID()}`);
   await ensureDirectory(dir);
   for (const [name, bytes] of Object.entries(files)) await writeFile(join(dir, name), bytes);
   return dir;
