@@ -1,4 +1,4 @@
-import { invalidOption } from "./errors.js";
+import { invalidArgument } from "./errors.js";
 import { PROFILE_FRAUDS, PROFILE_ROWS } from "./profile.js";
 
 /**
@@ -18,17 +18,31 @@ export const V_COUNT = 28;
 export const FEATURE_COUNT = 30;
 
 /**
- * The 30 feature columns of `creditcard.csv`, in file order: `Time`, `V1`…`V28`, `Amount`.
+ * The 30 feature columns of `creditcard.csv`, in file order: `Time`, `V1`…`V28`, `Amount` — the
+ * model's input order everywhere in this project.
+ *
+ * @example
+ * ```ts
+ * FEATURE_NAMES.length; // 30
+ * FEATURE_NAMES.indexOf("V14"); // 14
+ * ```
  * @public
  */
-export const FEATURE_COLUMNS: readonly string[] = Object.freeze([
+export const FEATURE_NAMES: readonly string[] = Object.freeze([
   "Time",
   ...Array.from({ length: V_COUNT }, (_, i) => `V${i + 1}`),
   "Amount",
 ]);
 
-/** All 31 columns of `creditcard.csv`: {@link FEATURE_COLUMNS} followed by `Class`. @public */
-export const CSV_COLUMNS: readonly string[] = Object.freeze([...FEATURE_COLUMNS, "Class"]);
+/**
+ * The same list as {@link FEATURE_NAMES}.
+ * @deprecated Use {@link FEATURE_NAMES}.
+ * @public
+ */
+export const FEATURE_COLUMNS: readonly string[] = FEATURE_NAMES;
+
+/** All 31 columns of `creditcard.csv`: {@link FEATURE_NAMES} followed by `Class`. @public */
+export const CSV_COLUMNS: readonly string[] = Object.freeze([...FEATURE_NAMES, "Class"]);
 
 /**
  * One card transaction in the shape of a `creditcard.csv` row.
@@ -62,31 +76,39 @@ export interface LiveTransaction extends Transaction {
 }
 
 /**
- * Compact columnar form of many transactions.
+ * A labelled feature matrix: what the generator and the readers produce and what the trainer
+ * consumes. `rows × 30` features, row-major, each row in {@link FEATURE_NAMES} order
+ * (`Time, V1..V28, Amount`), and one 0/1 label per row.
+ *
+ * @example
+ * ```ts
+ * const data: Dataset = generateDataset({ rows: 10, seed: 1 });
+ * const amountOfRow3 = data.features[3 * FEATURE_COUNT + 29];
+ * ```
  * @public
  */
 export interface Dataset {
   /** Number of rows. */
   rows: number;
-  /** `rows * 30` values, row-major, each row `Time, V1..V28, Amount`. */
+  /** `rows × 30` values, row after row. */
   features: Float64Array;
-  /** `rows` labels, each 0 or 1. */
+  /** One label per row, 0 or 1. */
   labels: Uint8Array;
 }
 
 /**
- * The 30 model features of a transaction, in {@link FEATURE_COLUMNS} order.
+ * The 30 model features of a transaction, in {@link FEATURE_NAMES} order.
  *
  * @example
  * ```ts
  * transactionFeatures({ time: 0, v: new Array(28).fill(0), amount: 149.62 }).length; // 30
  * ```
- * @throws {@link SimulatorError} `INVALID_OPTION` when `v` does not hold 28 values.
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT` when `v` does not hold 28 values.
  * @public
  */
 export function transactionFeatures(t: Transaction): number[] {
   if (!Array.isArray(t.v) || t.v.length !== V_COUNT) {
-    throw invalidOption(`transaction must have ${V_COUNT} V components, got ${Array.isArray(t.v) ? t.v.length : typeof t.v}`);
+    throw invalidArgument(`transaction must have ${V_COUNT} V components, got ${Array.isArray(t.v) ? t.v.length : typeof t.v}`);
   }
   return [t.time, ...t.v, t.amount];
 }
@@ -97,7 +119,7 @@ export function transactionFeatures(t: Transaction): number[] {
  */
 export function datasetRow(data: Dataset, index: number): Transaction {
   if (!Number.isInteger(index) || index < 0 || index >= data.rows) {
-    throw invalidOption(`row index ${index} is outside 0..${data.rows - 1}`);
+    throw invalidArgument(`row index ${index} is outside 0..${data.rows - 1}`);
   }
   const base = index * FEATURE_COUNT;
   const f = data.features;
@@ -131,14 +153,45 @@ export function* datasetTransactions(data: Dataset): Generator<Transaction> {
 }
 
 /**
- * Doubles the capacity of a growing columnar buffer (row-major features and labels), keeping the
- * rows already in it. Used by the streaming CSV and NDJSON parsers.
+ * Rows being read, in {@link Dataset} layout, growing by doubling. Used by the streaming CSV and
+ * NDJSON parsers: `reserve()` makes room for the next row, the parser writes it, `commit()` counts it.
  * @internal
  */
-export function growColumns(features: Float64Array, labels: Uint8Array): { features: Float64Array<ArrayBuffer>; labels: Uint8Array<ArrayBuffer> } {
-  const f = new Float64Array(features.length * 2);
-  f.set(features);
-  const l = new Uint8Array(labels.length * 2);
-  l.set(labels);
-  return { features: f, labels: l };
+export class RowBuffer {
+  /** Features, row-major; the first `rows` rows are written. */
+  features: Float64Array<ArrayBuffer>;
+  /** Labels of the first `rows` rows. */
+  labels: Uint8Array<ArrayBuffer>;
+  /** Rows committed so far. */
+  rows = 0;
+
+  constructor(capacity = 4096) {
+    this.features = new Float64Array(capacity * FEATURE_COUNT);
+    this.labels = new Uint8Array(capacity);
+  }
+
+  /** Makes room for one more row; returns the index of its first feature. */
+  reserve(): number {
+    if (this.rows === this.labels.length) {
+      const f = new Float64Array(this.features.length * 2);
+      f.set(this.features);
+      const l = new Uint8Array(this.labels.length * 2);
+      l.set(this.labels);
+      this.features = f;
+      this.labels = l;
+    }
+    return this.rows * FEATURE_COUNT;
+  }
+
+  /** Counts the row written since `reserve()`, with its label. */
+  commit(label: number): void {
+    this.labels[this.rows] = label;
+    this.rows++;
+  }
+
+  /** The rows as a compact {@link Dataset}, or `undefined` when there are none. */
+  toDataset(): Dataset | undefined {
+    if (this.rows === 0) return undefined;
+    return { rows: this.rows, features: this.features.slice(0, this.rows * FEATURE_COUNT), labels: this.labels.slice(0, this.rows) };
+  }
 }

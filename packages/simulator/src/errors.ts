@@ -1,4 +1,14 @@
 /**
+ * Stable codes carried by {@link SimulatorError} itself.
+ *
+ * - `INVALID_ARGUMENT` — an argument or option is missing, of the wrong type, or outside its
+ *   documented range (generator, stream, codec and CLI options alike).
+ *
+ * @public
+ */
+export type SimulatorErrorCode = "INVALID_ARGUMENT";
+
+/**
  * Stable machine-readable codes carried by every {@link CsvError}.
  *
  * - `CSV_MALFORMED` — a data line is malformed: wrong column count, a value that is not a number,
@@ -6,11 +16,38 @@
  * - `CSV_BAD_HEADER` — the first line is neither the public file's header nor a data line.
  * - `CSV_EMPTY` — the input holds no data rows.
  * - `NDJSON_MALFORMED` — an NDJSON line is not a JSON transaction object.
+ * - `LINE_TOO_LONG` — a line is longer than the reader's `maxLineBytes`; it is rejected as soon as
+ *   the limit is passed, without reading the rest of the line.
  * - `IO_ERROR` — the file could not be read or written (the underlying error is the `cause`).
  *
  * @public
  */
-export type CsvErrorCode = "CSV_MALFORMED" | "CSV_BAD_HEADER" | "CSV_EMPTY" | "NDJSON_MALFORMED" | "IO_ERROR";
+export type CsvErrorCode = "CSV_MALFORMED" | "CSV_BAD_HEADER" | "CSV_EMPTY" | "NDJSON_MALFORMED" | "LINE_TOO_LONG" | "IO_ERROR";
+
+/**
+ * Base class of every error raised by `@fraud/simulator`; `code` is stable and safe to branch on.
+ * Option errors are `SimulatorError`s with code `INVALID_ARGUMENT`; data errors are {@link CsvError}s.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   generateDataset({ rows: -1, seed: 1 });
+ * } catch (err) {
+ *   if (isSimulatorError(err, "INVALID_ARGUMENT")) console.error(err.message);
+ * }
+ * ```
+ * @public
+ */
+export class SimulatorError<C extends string = SimulatorErrorCode | CsvErrorCode> extends Error {
+  /** Stable code identifying the failure; safe to branch on. */
+  readonly code: C;
+
+  constructor(code: C, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "SimulatorError";
+    this.code = code;
+  }
+}
 
 /** Where a {@link CsvError} was found, passed to its constructor. @public */
 export interface CsvErrorOptions extends ErrorOptions {
@@ -18,7 +55,7 @@ export interface CsvErrorOptions extends ErrorOptions {
   file?: string;
   /** One-based line number. */
   line?: number;
-  /** One-based column (field) number. */
+  /** One-based column: the field number in CSV, the byte position in NDJSON. */
   column?: number;
 }
 
@@ -31,19 +68,17 @@ export interface CsvErrorOptions extends ErrorOptions {
  * try {
  *   await readCreditCardCsv("creditcard.csv");
  * } catch (err) {
- *   if (err instanceof CsvError && err.code === "CSV_MALFORMED") console.error(err.line, err.column);
+ *   if (isCsvError(err, "CSV_MALFORMED")) console.error(err.line, err.column);
  * }
  * ```
  * @public
  */
-export class CsvError extends Error {
-  /** Stable code identifying the failure; safe to branch on. */
-  readonly code: CsvErrorCode;
+export class CsvError extends SimulatorError<CsvErrorCode> {
   /** File name, when known. */
   readonly file: string | undefined;
   /** One-based line number, when known. */
   readonly line: number | undefined;
-  /** One-based column (field) number, when known. */
+  /** One-based column (field number in CSV, byte position in NDJSON), when known. */
   readonly column: number | undefined;
   /** The reason without the location prefix. */
   readonly reason: string;
@@ -52,9 +87,8 @@ export class CsvError extends Error {
     let where = options.file ?? "";
     if (options.line !== undefined) where += `${where ? ":" : "line "}${options.line}`;
     if (options.column !== undefined) where += `:${options.column}`;
-    super(where ? `${where}: ${reason}` : reason, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, where ? `${where}: ${reason}` : reason, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "CsvError";
-    this.code = code;
     this.file = options.file;
     this.line = options.line;
     this.column = options.column;
@@ -63,39 +97,49 @@ export class CsvError extends Error {
 }
 
 /**
- * Stable codes carried by {@link SimulatorError}.
- *
- * - `INVALID_OPTION` — an option is missing or outside its documented range.
- *
- * @public
- */
-export type SimulatorErrorCode = "INVALID_OPTION";
-
-/**
- * The error raised for invalid generator or stream options.
+ * Type guard for {@link SimulatorError} (every error of this package), optionally narrowing to one code.
  *
  * @example
  * ```ts
- * try {
- *   generateDataset({ rows: -1, seed: 1 });
- * } catch (err) {
- *   if (err instanceof SimulatorError) console.error(err.code); // "INVALID_OPTION"
- * }
+ * if (isSimulatorError(err)) console.error(`${err.code}: ${err.message}`);
  * ```
  * @public
  */
-export class SimulatorError extends Error {
-  /** Stable code identifying the failure; safe to branch on. */
-  readonly code: SimulatorErrorCode;
-
-  constructor(code: SimulatorErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "SimulatorError";
-    this.code = code;
-  }
+export function isSimulatorError(err: unknown, code?: SimulatorErrorCode | CsvErrorCode): err is SimulatorError {
+  return err instanceof SimulatorError && (code === undefined || err.code === code);
 }
 
-/** @internal */
-export function invalidOption(message: string): SimulatorError {
-  return new SimulatorError("INVALID_OPTION", message);
+/**
+ * Type guard for {@link CsvError}, optionally narrowing to one code.
+ *
+ * @example
+ * ```ts
+ * if (isCsvError(err, "LINE_TOO_LONG")) console.error(`line ${err.line} is too long`);
+ * ```
+ * @public
+ */
+export function isCsvError(err: unknown, code?: CsvErrorCode): err is CsvError {
+  return err instanceof CsvError && (code === undefined || err.code === code);
+}
+
+/** An `INVALID_ARGUMENT` error. @internal */
+export function invalidArgument(message: string): SimulatorError<SimulatorErrorCode> {
+  return new SimulatorError("INVALID_ARGUMENT", message);
+}
+
+/** Longest part of a bad value quoted in a message. @internal */
+export const QUOTE_CHARS = 80;
+
+/** Cuts a text to {@link QUOTE_CHARS} characters, with `…` when cut. @internal */
+export function clip(text: string): string {
+  return text.length > QUOTE_CHARS ? `${text.slice(0, QUOTE_CHARS)}…` : text;
+}
+
+/**
+ * Quotes at most {@link QUOTE_CHARS} characters of a bad value for a message, with `…` when cut
+ * (control characters escaped, so nothing reaches a terminal raw).
+ * @internal
+ */
+export function quote(value: string): string {
+  return JSON.stringify(clip(value));
 }

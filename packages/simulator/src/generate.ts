@@ -1,11 +1,9 @@
 import { DEFAULT_FRAUD_RATE, FEATURE_COUNT, V_COUNT } from "./columns.js";
 import type { Channel, Dataset, LiveTransaction } from "./columns.js";
-import { invalidOption } from "./errors.js";
+import { invalidArgument } from "./errors.js";
 import { drawRow, timeAt } from "./model.js";
-import { Rng, checkSeed } from "./rng.js";
-
-/** Largest row count {@link generateDataset} accepts. @public */
-export const MAX_ROWS = 50_000_000;
+import { FRAUD_RATE, POSITIVE, ROWS, SEED, checkOption, integer, optionalOption } from "./options.js";
+import { Rng } from "./rng.js";
 
 /**
  * Options of {@link generateDataset}.
@@ -23,15 +21,6 @@ export interface GenerateOptions {
   fraudRate?: number;
   /** Called now and then with the number of rows done so far (for progress bars). */
   onProgress?: (rowsDone: number) => void;
-}
-
-/** @internal */
-export function checkFraudRate(rate: unknown): number {
-  if (rate === undefined) return DEFAULT_FRAUD_RATE;
-  if (typeof rate !== "number" || !Number.isFinite(rate) || rate <= 0 || rate >= 1) {
-    throw invalidOption(`fraud rate must be a number in (0, 1), got ${String(rate)}`);
-  }
-  return rate;
 }
 
 /** Sorted quantiles u_1 < ... < u_n (uniform order statistics) via normalised exponential spacings. */
@@ -52,7 +41,7 @@ function sortedUniforms(rng: Rng, n: number): Float64Array {
  * days, the profile's per-class means and spreads, heavy-tailed amounts, and realistic overlap
  * between frauds and legitimate rows. Deterministic: the same options give the same numbers.
  *
- * @throws {@link SimulatorError} `INVALID_OPTION` for a bad row count, seed or fraud rate.
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT` for a bad row count, seed or fraud rate.
  * @example
  * ```ts
  * const data = generateDataset({ rows: 284_807, seed: 42 });
@@ -61,12 +50,9 @@ function sortedUniforms(rng: Rng, n: number): Float64Array {
  * @public
  */
 export function generateDataset(options: GenerateOptions): Dataset {
-  const { rows } = options;
-  if (typeof rows !== "number" || !Number.isInteger(rows) || rows < 1 || rows > MAX_ROWS) {
-    throw invalidOption(`rows must be an integer from 1 to ${MAX_ROWS}, got ${String(rows)}`);
-  }
-  const seed = checkSeed(options.seed);
-  const rate = checkFraudRate(options.fraudRate);
+  const rows = checkOption("rows", ROWS, options.rows);
+  const seed = checkOption("seed", SEED, options.seed);
+  const rate = optionalOption("fraud rate", FRAUD_RATE, options.fraudRate, DEFAULT_FRAUD_RATE);
   const frauds = Math.min(rows, Math.round(rows * rate));
   const legit = rows - frauds;
   const timeRng = new Rng(seed, 1);
@@ -172,7 +158,7 @@ function channel(rng: Rng, fraud: boolean): Channel {
  * the two-day rhythm), a unique id, a channel and an ISO event timestamp that advances like a
  * Poisson process at `rate` per second from `start`.
  *
- * @throws {@link SimulatorError} `INVALID_OPTION` for a bad seed, fraud rate, rate or start.
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT` for a bad seed, fraud rate, rate or start.
  * @example
  * ```ts
  * const source = createTransactionSource({ seed: 7, start: Date.UTC(2024, 0, 1) });
@@ -182,15 +168,12 @@ function channel(rng: Rng, fraud: boolean): Channel {
  * @public
  */
 export function createTransactionSource(options: TransactionSourceOptions): TransactionSource {
-  const seed = checkSeed(options.seed);
-  const rate = checkFraudRate(options.fraudRate);
-  const perSecond = options.rate ?? 284_807 / 172_800;
-  if (typeof perSecond !== "number" || !Number.isFinite(perSecond) || perSecond <= 0) {
-    throw invalidOption(`rate must be a positive number, got ${String(options.rate)}`);
-  }
+  const seed = checkOption("seed", SEED, options.seed);
+  const rate = optionalOption("fraud rate", FRAUD_RATE, options.fraudRate, DEFAULT_FRAUD_RATE);
+  const perSecond = optionalOption("rate", POSITIVE, options.rate, 284_807 / 172_800);
   const start = options.start ?? Date.now();
   if (typeof start !== "number" || !Number.isFinite(start)) {
-    throw invalidOption(`start must be epoch milliseconds, got ${String(options.start)}`);
+    throw invalidArgument(`start must be epoch milliseconds, got ${String(options.start)}`);
   }
   const rng = new Rng(seed, 3);
   const gaps = new Rng(seed, 4);
@@ -214,7 +197,7 @@ export function createTransactionSource(options: TransactionSourceOptions): Tran
   return {
     next,
     take(n: number): LiveTransaction[] {
-      if (!Number.isInteger(n) || n < 0) throw invalidOption(`take() needs a non-negative integer, got ${String(n)}`);
+      checkOption("take() count", integer(0), n);
       const out: LiveTransaction[] = [];
       for (let i = 0; i < n; i++) out.push(next());
       return out;

@@ -1,86 +1,84 @@
-import { createWriteStream } from "node:fs";
-import { rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { createReadStream } from "node:fs";
+import writeFileAtomic from "write-file-atomic";
 import { CsvError } from "./errors.js";
 
-let tempCounter = 0;
+/** A growable byte buffer the file writers encode into. @internal */
+export class ByteBuffer {
+  /** Storage; bytes `[0, length)` are written. */
+  bytes: Uint8Array;
+  /** Bytes written so far. */
+  length = 0;
 
-/** Name of the temporary sibling a file is written to before it is renamed into place. @internal */
-export function tempPathFor(path: string): string {
-  tempCounter++;
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.${tempCounter}.tmp`);
-}
+  constructor(capacity = 1 << 16) {
+    this.bytes = new Uint8Array(Math.max(16, capacity));
+  }
 
-/** Sink for text chunks with back-pressure. @internal */
-export interface TextSink {
-  write(chunk: string | Uint8Array): Promise<void> | void;
+  /** Makes room for `n` more bytes. */
+  reserve(n: number): void {
+    const need = this.length + n;
+    if (need <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(need, Math.floor(this.bytes.length * 1.5)));
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+  }
+
+  /** Appends bytes. */
+  append(chunk: Uint8Array): void {
+    this.reserve(chunk.length);
+    this.bytes.set(chunk, this.length);
+    this.length += chunk.length;
+  }
+
+  /** The bytes written, without copying. */
+  view(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
+  }
 }
 
 /**
- * Writes a file atomically: `produce` writes chunks into a temporary sibling, which is renamed
- * over `path` only when everything was written. On any failure the temporary file is removed.
+ * Writes a whole file atomically with `write-file-atomic`: a temporary sibling, flushed to disk,
+ * then renamed over `path`. On failure nothing is left behind.
+ * @throws {@link CsvError} `IO_ERROR` naming the path and the reason.
  * @internal
  */
-export async function writeFileAtomic(path: string, produce: (sink: TextSink) => Promise<void> | void): Promise<void> {
-  const tmp = tempPathFor(path);
-  const stream = createWriteStream(tmp, { flags: "wx" });
-  let failure: unknown;
-  stream.on("error", (err) => {
-    failure ??= err;
-  });
-  const opened = new Promise<void>((resolve) => {
-    stream.once("open", () => resolve());
-    stream.once("error", () => resolve());
-  });
+export async function writeFileAtomically(path: string, bytes: Uint8Array): Promise<void> {
   try {
-    await opened;
-    if (failure !== undefined) throw failure;
-    await produce({
-      write(chunk: string | Uint8Array): Promise<void> | void {
-        if (failure !== undefined) throw failure;
-        if (!stream.write(chunk)) {
-          return new Promise<void>((resolve, reject) => {
-            const onDrain = (): void => {
-              stream.off("error", onError);
-              resolve();
-            };
-            const onError = (err: Error): void => {
-              stream.off("drain", onDrain);
-              reject(err);
-            };
-            stream.once("drain", onDrain);
-            stream.once("error", onError);
-          });
-        }
-      },
-    });
-    await new Promise<void>((resolve, reject) => {
-      stream.end((err?: Error | null) => (err ? reject(err) : resolve()));
-    });
-    if (failure !== undefined) throw failure;
-    await rename(tmp, path);
+    await writeFileAtomic(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (err) {
-    stream.destroy();
-    await rm(tmp, { force: true }).catch(() => undefined);
-    if (err instanceof CsvError) throw err;
     throw ioError(path, "cannot write", err);
   }
 }
 
+/**
+ * Streams a file in 1 MiB chunks to `consume`. Errors thrown by `consume` (a {@link CsvError})
+ * stop the read and propagate; file errors become `IO_ERROR`.
+ * @internal
+ */
+export async function readChunks(path: string, consume: (chunk: Uint8Array) => void): Promise<void> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream) consume(chunk as Buffer);
+  } catch (err) {
+    if (err instanceof CsvError) throw err;
+    throw ioError(path, "cannot read", err);
+  } finally {
+    stream.destroy();
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EISDIR: "is a directory",
+  ENOTDIR: "a parent is not a directory",
+  ENOSPC: "no space left on device",
+  EROFS: "read-only file system",
+};
+
 /** Wraps a filesystem error into a one-line {@link CsvError} `IO_ERROR`. @internal */
 export function ioError(path: string, verb: string, err: unknown): CsvError {
   const e = err as NodeJS.ErrnoException;
-  const why =
-    e?.code === "ENOENT"
-      ? "no such file or directory"
-      : e?.code === "EACCES" || e?.code === "EPERM"
-        ? "permission denied"
-        : e?.code === "EISDIR"
-          ? "is a directory"
-          : e?.code === "ENOTDIR"
-            ? "a parent is not a directory"
-            : e?.code === "ENOSPC"
-              ? "no space left on device"
-              : (e?.message ?? String(err));
+  const why = (e?.code ? REASONS[e.code] : undefined) ?? e?.message ?? String(err);
   return new CsvError("IO_ERROR", `${verb} ${path}: ${why}`, { cause: err });
 }

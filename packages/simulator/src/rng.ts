@@ -1,16 +1,7 @@
 import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 import type { JumpableRandomGenerator } from "pure-rand/types/JumpableRandomGenerator";
-import { invalidOption } from "./errors.js";
 
 const TWO32 = 4294967296;
-
-/** Checks a seed: a safe non-negative integer. @internal */
-export function checkSeed(seed: unknown): number {
-  if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0) {
-    throw invalidOption(`seed must be a non-negative integer, got ${String(seed)}`);
-  }
-  return seed;
-}
 
 /**
  * Seeded random source over pure-rand's xoroshiro128+ (the same seed gives the same numbers on any

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, truncate, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -68,17 +68,26 @@ describe("fraud-sim generate", () => {
   });
 
   it.each([
-    [["generate", "--rows", "0", "--seed", "1", "--out", "X"], 2, /rows must be an integer from 1 to 50000000, got "0"/],
+    [["generate", "--rows", "0", "--seed", "1", "--out", "X"], 2, /rows must be an integer from 1 to 5000000, got "0"/],
+    [["generate", "--rows", "5000001", "--seed", "1", "--out", "X"], 2, /rows must be an integer from 1 to 5000000, got "5000001"/],
+    [["generate", "--rows", "0x10", "--seed", "1", "--out", "X"], 2, /rows must be an integer from 1 to 5000000, got "0x10"/],
     [["generate", "--rows", "-5", "--seed", "1", "--out", "X"], 2, /rows must be an integer/],
-    [["generate", "--rows", "10", "--seed", "abc", "--out", "X"], 2, /seed must be an integer from 0/],
+    [["generate", "--rows", "10", "--seed", "abc", "--out", "X"], 2, /seed must be a non-negative integer, got "abc"/],
+    [["generate", "--rows", "10", "--seed", "x".repeat(5000), "--out", "X"], 2, /^fraud-sim: seed must be a non-negative integer, got "x{80}…"\n$/],
     [["generate", "--rows", "10", "--seed", "1"], 2, /required option '--out <file>' not specified/],
     [["generate", "--rows", "10", "--seed", "1", "--out", "X", "--fraud-rate", "2"], 2, /fraud rate must be a number in \(0, 1\)/],
     [["generate", "--rows", "10", "--seed", "1", "--out", "X", "--bogus"], 2, /unknown option '--bogus'/],
     [["generate", "--rows"], 2, /argument missing/],
     [["stream", "--rate", "0", "--duration", "1", "--seed", "1"], 2, /rate must be a positive number, got "0"/],
+    [["stream", "--rate", "Infinity", "--duration", "1", "--seed", "1"], 2, /rate must be a positive number, got "Infinity"/],
+    [["stream", "--rate", "5", "--duration", "1", "--seed", "1", "--batch-size", "0"], 2, /batch size must be an integer from 1 to 10000, got "0"/],
+    [["stream", "--rate", "5", "--duration", "1", "--seed", "1", "--target", "ftp://x"], 2, /^fraud-sim: target must be an http\(s\) URL, got ftp:\/\/x\n$/],
+    [["replay", "--data", "X", "--speed", "1", "--max-line-bytes", "10"], 2, /max line bytes must be an integer from 64 to 1073741824, got "10"/],
     [["stream", "--rate", "5", "--duration", "1", "--seed", "1", "--format", "xml"], 2, /Allowed choices are csv, ndjson/],
     [["replay", "--data", "/nonexistent/x.csv", "--speed", "10"], 1, /^fraud-sim: cannot read \/nonexistent\/x\.csv: no such file or directory\n$/],
     [["frobnicate"], 2, /unknown command 'frobnicate'/],
+    [["y".repeat(3000)], 2, /^fraud-sim: unknown command 'y{80}…'\nfraud-sim: see "fraud-sim --help"\n$/],
+    [["generate", "--rows", "1", "--seed", "1", "--out", "X", `--${"b".repeat(3000)}`], 2, /^fraud-sim: unknown option '--b{78}…'\n$/],
     [[], 2, /Usage: fraud-sim/],
   ])("%j fails with a one-line error and exit %d", async (args, code, message) => {
     const r = await run(args.map((a) => (a === "X" ? join(dir, "never.csv") : a)));
@@ -90,10 +99,11 @@ describe("fraud-sim generate", () => {
   it("leaves nothing half-written when the output path is unwritable", async () => {
     const sub = join(dir, "ro");
     await writeFile(sub, "a file, not a directory");
+    const before = await readdir(dir);
     const r = await run(["generate", "--rows", "100", "--seed", "1", "--out", join(sub, "x.csv"), "--no-progress"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`fraud-sim: cannot write ${join(sub, "x.csv")}: a parent is not a directory\n`);
-    expect((await readdir(dir)).filter((f) => f.includes(".tmp"))).toEqual([]);
+    expect(await readdir(dir)).toEqual(before);
   });
 
   it.each([["--help"], ["generate", "--help"], ["stream", "--help"], ["replay", "--help"]])("%s prints help", async (...args) => {
@@ -154,6 +164,31 @@ describe("fraud-sim stream and replay", () => {
     const times = r.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { time: number }).time);
     expect(times).toHaveLength(300);
     expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
+  });
+
+  it("refuses a 100 MB one-line file at the line limit with one short line", async () => {
+    const big = join(dir, "big.csv");
+    await writeFile(big, "");
+    await truncate(big, 100 * 1024 * 1024);
+    const r = await run(["replay", "--data", big, "--speed", "1"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`fraud-sim: ${big}:1:1: line is longer than 1048576 bytes (maxLineBytes)\n`);
+    const small = join(dir, "small.csv");
+    expect((await run(["generate", "--rows", "5", "--seed", "1", "--out", small, "--no-progress"])).code).toBe(0);
+    const limited = await run(["replay", "--data", small, "--speed", "1000000", "--max-line-bytes", "100"]);
+    expect(limited.code).toBe(1);
+    expect(limited.stderr).toMatch(/^fraud-sim: .*small\.csv:1:\d+: line is longer than 100 bytes \(maxLineBytes\)\n$/);
+  });
+
+  it("quotes at most 80 characters of a 1 MB bad field", async () => {
+    const bad = join(dir, "field.csv");
+    const fields = Array.from({ length: 31 }, () => "0");
+    fields[5] = "z".repeat(1_000_000);
+    await writeFile(bad, `${fields.join(",")}\n`);
+    const r = await run(["replay", "--data", bad, "--speed", "1"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^fraud-sim: .*field\.csv:1:6: V5 is not a number: "z{80}…"\n$/);
+    expect(r.stderr.length).toBeLessThan(300);
   });
 
   it("reports a malformed replay file with file, line and column", async () => {

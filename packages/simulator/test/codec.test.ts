@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -7,6 +7,7 @@ import {
   CSV_COLUMNS,
   CsvError,
   FEATURE_COLUMNS,
+  FEATURE_NAMES,
   formatCreditCardCsv,
   generateDataset,
   parseCreditCardCsv,
@@ -35,12 +36,14 @@ afterAll(async () => {
 
 describe("columns", () => {
   it("names the 30 features and the class in file order", () => {
-    expect(FEATURE_COLUMNS).toHaveLength(30);
-    expect(FEATURE_COLUMNS[0]).toBe("Time");
-    expect(FEATURE_COLUMNS[1]).toBe("V1");
-    expect(FEATURE_COLUMNS[28]).toBe("V28");
-    expect(FEATURE_COLUMNS[29]).toBe("Amount");
-    expect(CSV_COLUMNS).toEqual([...FEATURE_COLUMNS, "Class"]);
+    expect(FEATURE_NAMES).toHaveLength(30);
+    expect(FEATURE_NAMES[0]).toBe("Time");
+    expect(FEATURE_NAMES[1]).toBe("V1");
+    expect(FEATURE_NAMES[28]).toBe("V28");
+    expect(FEATURE_NAMES[29]).toBe("Amount");
+    expect(CSV_COLUMNS).toEqual([...FEATURE_NAMES, "Class"]);
+    expect(FEATURE_COLUMNS).toBe(FEATURE_NAMES);
+    expect(Object.isFrozen(FEATURE_NAMES)).toBe(true);
   });
 
   it("transactionFeatures puts Time, V1..V28, Amount in order", () => {
@@ -163,11 +166,25 @@ describe("creditcard.csv codec", () => {
   });
 
   it("leaves nothing behind when the output directory does not exist", async () => {
+    const before = await readdir(dir);
     const path = join(dir, "missing", "out.csv");
     await expect(writeCreditCardCsv(path, generateDataset({ rows: 10, seed: 1 }))).rejects.toThrow(
       `cannot write ${path}: no such file or directory`,
     );
-    expect((await readdir(dir)).filter((f) => f.includes(".tmp"))).toEqual([]);
+    expect(await readdir(dir)).toEqual(before);
+  });
+
+  it("keeps the old file whole when a write cannot finish, and leaves no temporary file", async () => {
+    const sub = await mkdtemp(join(dir, "atomic-"));
+    const path = join(sub, "out.csv");
+    await writeCreditCardCsv(path, generateDataset({ rows: 5, seed: 1 }));
+    const old = await readFile(path, "utf8");
+    // A directory in the way of the rename: the new content cannot replace the file's name.
+    const blocked = join(sub, "blocked.csv");
+    await mkdir(join(blocked, "inside"), { recursive: true });
+    await expect(writeCreditCardCsv(blocked, generateDataset({ rows: 5, seed: 2 }))).rejects.toMatchObject({ code: "IO_ERROR" });
+    expect((await readdir(sub)).sort()).toEqual(["blocked.csv", "out.csv"]);
+    expect(await readFile(path, "utf8")).toBe(old);
   });
 
   it("reports an unreadable file as IO_ERROR", async () => {

@@ -10,7 +10,26 @@ import {
   replayDataset,
   transactionStream,
 } from "@fraud/simulator";
-import type { LiveTransaction } from "@fraud/simulator";
+import type { Clock, LiveTransaction } from "@fraud/simulator";
+
+/** A simulated clock: `sleep` advances time at once and records the wait. */
+function fakeClock(): { clock: Clock; sleeps: number[]; readonly now: number } {
+  let now = 0;
+  const sleeps: number[] = [];
+  return {
+    clock: {
+      now: () => now,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        now += ms;
+      },
+    },
+    sleeps,
+    get now() {
+      return now;
+    },
+  };
+}
 
 function take<T>(it: Iterator<T>, n: number): T[] {
   const out: T[] = [];
@@ -59,16 +78,51 @@ describe("Poisson arrivals", () => {
     expect(got.map((t) => Date.parse(t.timestamp))).toEqual(arrivals.map((a) => start + Math.round(a * 1000)));
   });
 
-  it("paces a real-time stream at the requested rate", async () => {
+  it("paces a real-time stream at the requested rate (simulated clock)", async () => {
+    const clock = fakeClock();
+    const at: number[] = [];
+    const elapsed: number[] = [];
+    for await (const t of transactionStream({ seed: 8, rate: 400, duration: 10, start: 0, clock: clock.clock })) {
+      at.push(clock.now);
+      elapsed.push(Date.parse(t.timestamp));
+    }
+    // 4,000 expected; 4 standard deviations is +-253.
+    expect(at.length).toBeGreaterThan(3747);
+    expect(at.length).toBeLessThan(4253);
+    // Each transaction is released at its event time (waits under 1 ms are skipped; timestamps are
+    // whole milliseconds), and the stream ends at the duration.
+    for (let i = 0; i < at.length; i++) expect(Math.abs(at[i]! - elapsed[i]!)).toBeLessThanOrEqual(1.5);
+    expect(clock.now).toBeCloseTo(10_000, 0);
+    expect(clock.sleeps.every((ms) => ms >= 1)).toBe(true);
+  });
+
+  it("waits on the machine's clock by default (never early)", async () => {
     const t0 = performance.now();
     let n = 0;
-    for await (const _ of transactionStream({ seed: 8, rate: 400, duration: 1 })) n++;
-    const seconds = (performance.now() - t0) / 1000;
-    // 400 expected; 4 standard deviations is +-80.
-    expect(n).toBeGreaterThan(320);
-    expect(n).toBeLessThan(480);
-    expect(seconds).toBeGreaterThan(0.95);
-    expect(seconds).toBeLessThan(6); // generous: CI runs other test suites on the same 2 cores
+    for await (const _ of transactionStream({ seed: 8, rate: 200, duration: 0.2 })) n++;
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
+    const again = [];
+    for await (const t of transactionStream({ seed: 8, rate: 200, duration: 0.2, realTime: false })) again.push(t);
+    expect(n).toBe(again.length);
+  });
+
+  it("stops when aborted while waiting", async () => {
+    const controller = new AbortController();
+    let waits = 0;
+    // The second wait only ends when the signal aborts.
+    const clock: Clock = {
+      now: () => 0,
+      sleep: (_ms, signal) => {
+        waits++;
+        if (waits === 1) return Promise.resolve();
+        setImmediate(() => controller.abort());
+        return new Promise((resolve) => signal?.addEventListener("abort", () => resolve(), { once: true }));
+      },
+    };
+    const got: LiveTransaction[] = [];
+    for await (const t of transactionStream({ seed: 2, rate: 1, duration: 3600, signal: controller.signal, clock })) got.push(t);
+    expect(got).toHaveLength(1);
+    expect(waits).toBe(2);
   });
 
   it.each([
@@ -81,9 +135,9 @@ describe("Poisson arrivals", () => {
 });
 
 describe("replay", () => {
-  it("replays in time order, speed times faster than real time", async () => {
+  it("replays in time order, speed times faster than real time (simulated clock)", async () => {
     const data = generateDataset({ rows: 200, seed: 3 });
-    // Shuffle the rows: replay must restore time order.
+    // Reverse the rows: replay must restore time order.
     const rev = { rows: data.rows, features: new Float64Array(data.features.length), labels: new Uint8Array(data.rows) };
     for (let r = 0; r < data.rows; r++) {
       rev.features.set(data.features.subarray(r * 30, r * 30 + 30), (data.rows - 1 - r) * 30);
@@ -91,14 +145,16 @@ describe("replay", () => {
     }
     const span = data.features[(data.rows - 1) * 30]! - data.features[0]!;
     const speed = span / 0.5; // the whole file in half a second
-    const t0 = performance.now();
+    const clock = fakeClock();
     const times: number[] = [];
-    for await (const t of replayDataset(rev, { speed, start: 0 })) times.push(t.time);
-    const seconds = (performance.now() - t0) / 1000;
+    for await (const t of replayDataset(rev, { speed, start: 0, clock: clock.clock })) {
+      times.push(t.time);
+      // Released when the scaled event time has come.
+      expect(Math.abs(clock.now - ((t.time - data.features[0]!) * 1000) / speed)).toBeLessThanOrEqual(1);
+    }
     expect(times).toHaveLength(200);
     expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
-    expect(seconds).toBeGreaterThan(0.45);
-    expect(seconds).toBeLessThan(6);
+    expect(clock.now).toBeCloseTo(500, 0);
   });
 });
 

@@ -1,0 +1,66 @@
+// Option checks: one zod schema per kind of value, shared by the library and the CLI, so both accept
+// and refuse the same values with the same words.
+import { z } from "zod";
+import { invalidArgument, quote } from "./errors.js";
+
+/** A kind of option value: its zod schema and what a message says it must be. @internal */
+export interface OptionSpec<T> {
+  readonly schema: z.ZodType<T, number>;
+  readonly expect: string;
+}
+
+const spec = <T>(schema: z.ZodType<T, number>, expect: string): OptionSpec<T> => ({ schema, expect });
+
+/** Largest row count {@link generateDataset} accepts. @public */
+export const MAX_ROWS = 5_000_000;
+
+/** Default of the readers' `maxLineBytes`: 1 MiB (a line of the public file is about 300 bytes). @public */
+export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
+/** Integers from `min` to `max`. @internal */
+export const integer = (min: number, max = Number.MAX_SAFE_INTEGER): OptionSpec<number> =>
+  spec(z.number().int().min(min).max(max), max === Number.MAX_SAFE_INTEGER ? (min === 0 ? "a non-negative integer" : `an integer >= ${min}`) : `an integer from ${min} to ${max}`);
+
+/** @internal */
+export const SEED = integer(0);
+/** @internal */
+export const ROWS = integer(1, MAX_ROWS);
+/** @internal */
+export const FRAUD_RATE = spec(z.number().gt(0).lt(1), "a number in (0, 1)");
+/** @internal */
+export const POSITIVE = spec(z.number().positive(), "a positive number");
+/** @internal */
+export const MAX_LINE_BYTES = integer(64, 1 << 30);
+
+/**
+ * Checks a library option against its spec.
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT`: `name must be <expect>, got <value>`.
+ * @internal
+ */
+export function checkOption<T>(name: string, s: OptionSpec<T>, value: unknown): T {
+  const r = s.schema.safeParse(value);
+  if (!r.success) throw invalidArgument(`${name} must be ${s.expect}, got ${typeof value === "string" ? quote(value) : String(value)}`);
+  return r.data;
+}
+
+/** Checks an optional library option; `undefined` gives the default. @internal */
+export function optionalOption<T>(name: string, s: OptionSpec<T>, value: unknown, fallback: T): T {
+  return value === undefined ? fallback : checkOption(name, s, value);
+}
+
+/** A decimal number as typed on a command line (no hex, no empty string, no `Infinity`). */
+const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Parser of a numeric command-line flag: the text must be a decimal number that passes the spec's
+ * schema. Returns a function that throws `onError(message)` for anything else.
+ * @internal
+ */
+export function flagParser<T>(name: string, s: OptionSpec<T>, onError: (message: string) => Error): (text: string) => T {
+  const schema = z.string().trim().regex(NUMBER_TEXT).transform(Number).pipe(s.schema);
+  return (text: string): T => {
+    const r = schema.safeParse(text);
+    if (!r.success) throw onError(`${name} must be ${s.expect}, got ${quote(text)}`);
+    return r.data;
+  };
+}
