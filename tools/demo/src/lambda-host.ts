@@ -11,6 +11,8 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
+import { scorerEnv } from "@fraud/lambda-scorer/config";
+import type { ScorerConfigInput } from "@fraud/lambda-scorer/config";
 import { ensureDirectory } from "@fraud/local-aws";
 import { DemoError } from "./errors.js";
 import { REPO_ROOT } from "./options.js";
@@ -61,6 +63,37 @@ async function unpack(zipPath: string): Promise<string> {
   await ensureDirectory(dir);
   for (const [name, bytes] of Object.entries(files)) await writeFile(join(dir, name), bytes);
   return dir;
+}
+
+/** The local services the Lambda's SDK clients talk to. @public */
+export interface LocalServiceUrls {
+  /** `AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME`: the local endpoint. */
+  sagemakerRuntime: string;
+  /** `AWS_ENDPOINT_URL_FIREHOSE`: the local Firehose. */
+  firehose: string;
+}
+
+/**
+ * The environment of the Lambda run locally: what the Lambda runtime sets, the SDKs' endpoints
+ * pointed at the local services, and the scorer's configuration written by its own `scorerEnv`
+ * (every setting not given keeps the scorer's default).
+ *
+ * @example
+ * ```ts
+ * const env = localLambdaEnv({ sagemakerRuntime: endpoint.url, firehose: firehose.url }, { endpointName: "fraud-detection-endpoint", deliveryStreamName: "scores" });
+ * ```
+ * @public
+ */
+export function localLambdaEnv(urls: LocalServiceUrls, config: ScorerConfigInput): Record<string, string> {
+  return {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: urls.sagemakerRuntime,
+    AWS_ENDPOINT_URL_FIREHOSE: urls.firehose,
+    ...scorerEnv(config),
+  };
 }
 
 /** Options of {@link startLambda}. @public */
