@@ -1,23 +1,14 @@
 import { createHash } from "node:crypto";
+import { FEATURE_NAMES as SIMULATOR_FEATURE_NAMES } from "@fraud/simulator";
+import type { Dataset } from "@fraud/simulator";
 import { TrainError } from "./errors.js";
 import { RNG_STREAM, createRng } from "./rng.js";
 
-/**
- * A labelled feature matrix, the shape `@fraud/simulator` produces: `rows × 30` features in
- * column order `Time, V1..V28, Amount`, row-major, and one 0/1 label per row.
- * @public
- */
-export interface Dataset {
-  /** Number of rows. */
-  rows: number;
-  /** `rows × featureDim` values, row after row (float32 or float64). */
-  features: Float32Array | Float64Array;
-  /** One label per row, 0 or 1. */
-  labels: Uint8Array;
-}
+/** A labelled feature matrix: `@fraud/simulator`'s `Dataset` (row-major features and 0/1 labels). @public */
+export type { Dataset };
 
-/** The 30 feature columns of `creditcard.csv`, in order. @public */
-export const FEATURE_NAMES: readonly string[] = ["Time", ...Array.from({ length: 28 }, (_, i) => `V${i + 1}`), "Amount"];
+/** The 30 feature columns of `creditcard.csv`, in order (`@fraud/simulator`'s). @internal */
+export const FEATURE_NAMES: readonly string[] = SIMULATOR_FEATURE_NAMES;
 
 /**
  * How `fraud-train local --data` (and the local pipeline) splits one data set: stratified
@@ -28,10 +19,18 @@ export const FEATURE_NAMES: readonly string[] = ["Time", ...Array.from({ length:
  * ```
  * @public
  */
-export const DEFAULT_SPLIT: { readonly fractions: readonly [number, number, number]; readonly names: readonly ["train", "validation", "test"] } = Object.freeze({
+export const DEFAULT_SPLIT: SplitSpec = Object.freeze({
   fractions: Object.freeze([0.7, 0.15, 0.15] as const),
   names: Object.freeze(["train", "validation", "test"] as const),
 });
+
+/** Shares and names of a three-way split ({@link DEFAULT_SPLIT}). @public */
+export interface SplitSpec {
+  /** Shares of the rows of each class, in order; they sum to 1. */
+  readonly fractions: readonly [number, number, number];
+  /** Names of the parts, in the same order (used in messages). */
+  readonly names: readonly ["train", "validation", "test"];
+}
 
 /** Share of `--train` held out for validation when no `--validation` is given. @internal */
 export const HOLDOUT_SPLIT = { fractions: [0.85, 0.15], names: ["train", "validation"] } as const;
@@ -72,7 +71,8 @@ export function countPositives(data: Dataset): number {
 
 /** Copies the given rows (in the given order) into a new dataset with the same feature type. @public */
 export function takeRows(data: Dataset, rows: ArrayLike<number>, featureDim = FEATURE_NAMES.length): Dataset {
-  const features = data.features instanceof Float32Array ? new Float32Array(rows.length * featureDim) : new Float64Array(rows.length * featureDim);
+  const Features = data.features.constructor as new (length: number) => Dataset["features"];
+  const features = new Features(rows.length * featureDim);
   const labels = new Uint8Array(rows.length);
   for (let k = 0; k < rows.length; k++) {
     const i = rows[k]!;

@@ -17,7 +17,7 @@ export type { ModelErrorCode, TrainErrorCode } from "./errors.js";
 export { parseHyperparameters } from "./hyperparameters.js";
 export type { Hyperparameters, SelectionCriterion } from "./hyperparameters.js";
 export { DEFAULT_SPLIT, stratifiedSplit } from "./data.js";
-export type { DataFingerprint, Dataset } from "./data.js";
+export type { DataFingerprint, Dataset, SplitSpec } from "./data.js";
 export { evaluateBinary } from "./metrics.js";
 export type { BinaryMetrics, Confusion, CriterionSettings, Sweep, ThresholdChoice } from "./metrics.js";
 export { trainLinearLearner } from "./train.js";

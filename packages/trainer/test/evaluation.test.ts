@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { generateDataset } from "@fraud/simulator";
+import { generateDataset, writeCreditCardCsv } from "@fraud/simulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SPLIT, TrainError, runEvaluation, runLocalTraining, stratifiedSplit, trainLinearLearner } from "@fraud/trainer";
 import type { Dataset, MetricsDocument, TrainResult } from "@fraud/trainer";
@@ -120,6 +120,17 @@ describe("runLocalTraining and runEvaluation", () => {
     expect(metrics.data["split"]).toBe("stratified 70/15/15");
     expect([metrics.validation!.rows, metrics.test!.rows]).toEqual([validation.rows, test.rows]);
     expect((await readdir(join(dir, "mem"))).sort()).toEqual(["metrics.json", "model.tar.gz", "report.html"]);
+  });
+
+  it("reads the test file on a worker while the training file loads", async () => {
+    const trainCsv = join(dir, "train.csv");
+    const testCsv = join(dir, "test.csv");
+    await writeCreditCardCsv(trainCsv, train);
+    await writeCreditCardCsv(testCsv, test);
+    const { metrics } = await runLocalTraining({ train: trainCsv, test: testCsv, out: join(dir, "files"), seed: 2, hyperparameters: fast, workers: 2 });
+    expect(metrics.data["test"]).toMatchObject({ file: testCsv, rows: test.rows, positives: test.labels.reduce((a, b) => a + b, 0) });
+    expect(metrics.data["split"]).toBe("stratified 15% of --train held out for validation");
+    expect(metrics.test!.rows).toBe(test.rows);
   });
 
   it("evaluates with operating points tuned in-sample", async () => {

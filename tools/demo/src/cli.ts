@@ -9,7 +9,7 @@ import { z } from "zod";
 import { isDemoError } from "./errors.js";
 import { NUMERIC_OPTIONS } from "./options.js";
 import { runDemo } from "./pipeline.js";
-import type { DemoSummary } from "./pipeline.js";
+import type { DemoSummary } from "./summary.js";
 import type { Reporter, Stage } from "./stages.js";
 
 /** A commander parser checking a flag with the option's own schema. */

@@ -4,14 +4,18 @@
  * @packageDocumentation
  */
 import { fork } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import type { ChildProcess } from "node:child_process";
 import { closeSync, existsSync, openSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
+import { scorerEnv } from "@fraud/lambda-scorer/config";
+import type { ScorerConfigInput } from "@fraud/lambda-scorer/config";
 import { ensureDirectory } from "@fraud/local-aws";
 import { DemoError } from "./errors.js";
+import { REPO_ROOT } from "./options.js";
 
 /** The outcome of one handler invocation. @public */
 export interface Invocation<T = unknown> {
@@ -43,7 +47,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The runtime script: beside this module once built; the built copy when running from sources (tests). */
 const CHILD = existsSync(join(here, "lambda-child.js")) ? join(here, "lambda-child.js") : join(here, "..", "dist", "lambda-child.js");
 
-/** Unpacks the zip beside this package (so the bundle resolves `@aws-sdk/*` from the workspace, as Lambda's runtime provides the SDK). */
+/**
+ * Unpacks the zip under the workspace's `node_modules/.cache` (so the bundle resolves `@aws-sdk/*`
+ * from the workspace, as Lambda's runtime provides the SDK, and no tool sees it as source).
+ */
 async function unpack(zipPath: string): Promise<string> {
   let files: Record<string, Uint8Array>;
   try {
@@ -52,10 +59,41 @@ async function unpack(zipPath: string): Promise<string> {
     throw new DemoError("LAMBDA_FAILED", `cannot unpack the Lambda bundle ${zipPath}: ${(err as Error).message}`, { cause: err });
   }
   if (!files["index.mjs"]) throw new DemoError("LAMBDA_FAILED", `${zipPath} holds no index.mjs`);
-  const dir = join(here, "..", ".lambda", `${process.pid}-${Date.now()}`);
+  const dir = join(REPO_ROOT, "node_modules", ".cache", "fraud-demo", `lambda-${process.pid}-${randomUUID()}`);
   await ensureDirectory(dir);
   for (const [name, bytes] of Object.entries(files)) await writeFile(join(dir, name), bytes);
   return dir;
+}
+
+/** The local services the Lambda's SDK clients talk to. @public */
+export interface LocalServiceUrls {
+  /** `AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME`: the local endpoint. */
+  sagemakerRuntime: string;
+  /** `AWS_ENDPOINT_URL_FIREHOSE`: the local Firehose. */
+  firehose: string;
+}
+
+/**
+ * The environment of the Lambda run locally: what the Lambda runtime sets, the SDKs' endpoints
+ * pointed at the local services, and the scorer's configuration written by its own `scorerEnv`
+ * (every setting not given keeps the scorer's default).
+ *
+ * @example
+ * ```ts
+ * const env = localLambdaEnv({ sagemakerRuntime: endpoint.url, firehose: firehose.url }, { endpointName: "fraud-detection-endpoint", deliveryStreamName: "scores" });
+ * ```
+ * @public
+ */
+export function localLambdaEnv(urls: LocalServiceUrls, config: ScorerConfigInput): Record<string, string> {
+  return {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: urls.sagemakerRuntime,
+    AWS_ENDPOINT_URL_FIREHOSE: urls.firehose,
+    ...scorerEnv(config),
+  };
 }
 
 /** Options of {@link startLambda}. @public */

@@ -29,9 +29,21 @@ export interface InvocationRecord {
   /** The event as it was given to the function. */
   requestPayload: unknown;
   /** How the last attempt ended. */
-  responseContext: { statusCode: number; executedVersion: string; functionError: "Unhandled" | "Handled" };
+  responseContext: {
+    /** Status of the invoke call (200: the function ran and raised). */
+    statusCode: number;
+    /** The function version that ran. */
+    executedVersion: string;
+    /** `Unhandled` when the handler threw. */
+    functionError: "Unhandled" | "Handled";
+  };
   /** The error the function raised. */
-  responsePayload: { errorType: string; errorMessage: string };
+  responsePayload: {
+    /** The error's name. */
+    errorType: string;
+    /** The error's message. */
+    errorMessage: string;
+  };
 }
 
 /** Where failed asynchronous invocations go. @public */

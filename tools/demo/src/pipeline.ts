@@ -9,6 +9,7 @@ import { DemoError } from "./errors.js";
 import { resolveOptions } from "./options.js";
 import type { DemoOptions, ResolvedOptions } from "./options.js";
 import { round } from "./stages.js";
+import type { DemoSummary, ModelSummary, StreamSummary } from "./summary.js";
 import type { Reporter, Stage, StageTimes } from "./stages.js";
 import { encodeSplits, prepareData } from "./stages/data.js";
 import type { PreparedData } from "./stages/data.js";
@@ -20,54 +21,6 @@ import { streamTransactions } from "./stages/stream.js";
 import type { StreamResult } from "./stages/stream.js";
 import { thresholdChoice, trainModel } from "./stages/train.js";
 import type { TrainedModel } from "./stages/train.js";
-
-/** The run's summary (`npm start -- --json` prints it as one JSON line). @public */
-export interface DemoSummary {
-  /** The data set; `csvSeconds`: how long writing `creditcard.csv` took (alongside encode and train). */
-  data: { source: string; rows: number; frauds: number; seed: number; csvSeconds: number };
-  /** The trained model on the held-out test split, and how its threshold was chosen. */
-  model: { prAuc: number; rocAuc: number; precision: number; recall: number; f1: number; threshold: number; criterion: string; trainSeconds: number };
-  /** The stream through the bundled Lambda. */
-  stream: {
-    sent: number;
-    scheduledInvocations: number;
-    httpRequests: number;
-    flagged: number;
-    delivered: number;
-    lost: number;
-    duplicates: number;
-    /** Records the Lambda re-sent to Firehose after partial failures. */
-    retried: number;
-    /** Lambda's retries of failed scheduled events. */
-    lambdaRetries: number;
-    /** Transactions HTTP clients re-sent after 5xx answers. */
-    clientResent: number;
-    /** Transactions in the on-failure destination (their events exhausted Lambda's retries). */
-    deadLettered: number;
-    /** Transactions whose HTTP callers were told they were not delivered. */
-    refused: number;
-    failRate: number;
-    seconds: number;
-    throughputPerSecond: number;
-    latencyMs: { p50: number; p99: number; max: number };
-    coldStartMs: number;
-  };
-  /** Seconds per stage. */
-  stages: Record<Stage, number>;
-  /** Where everything is. */
-  outputs: {
-    dir: string;
-    csv: string;
-    report: string;
-    model: string;
-    metrics: string;
-    recordio: string[];
-    firehoseDir: string;
-    objects: number;
-    onFailure: string;
-    lambdaLog: string;
-  };
-}
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -86,7 +39,7 @@ interface RunParts {
   times: StageTimes;
 }
 
-function modelSummary({ metrics }: TrainedModel): DemoSummary["model"] {
+function modelSummary({ metrics }: TrainedModel): ModelSummary {
   const t = metrics.test!;
   return {
     prAuc: round(t.prAuc),
@@ -100,7 +53,7 @@ function modelSummary({ metrics }: TrainedModel): DemoSummary["model"] {
   };
 }
 
-function streamSummary({ o, services, streamed: s, delivery: d }: RunParts): DemoSummary["stream"] {
+function streamSummary({ o, services, streamed: s, delivery: d }: RunParts): StreamSummary {
   return {
     sent: s.sent,
     scheduledInvocations: s.scheduledInvocations,

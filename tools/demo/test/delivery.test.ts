@@ -9,12 +9,11 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { drawTransactions, eventSeed } from "@fraud/lambda-scorer";
-import { scorerEnv } from "@fraud/lambda-scorer/config";
 import { startEndpoint, startFirehose } from "@fraud/local-aws";
 import type { EndpointServer, FirehoseServer } from "@fraud/local-aws";
 import { DEFAULT_FRAUD_RATE, createTransactionSource } from "@fraud/simulator";
 import { writeModelArtifact } from "@fraud/trainer";
-import { REPO_ROOT, invokeAsync, jsonLinesDestination, postTransactions, startLambda } from "../src/index.js";
+import { REPO_ROOT, invokeAsync, jsonLinesDestination, localLambdaEnv, postTransactions, startLambda } from "../src/index.js";
 import type { LambdaHost, OnFailureDestination } from "../src/index.js";
 
 const ZIP = join(REPO_ROOT, "packages/lambda-scorer/dist/lambda/lambda.zip");
@@ -54,15 +53,7 @@ async function rig(failRate: number, timeoutMs?: number): Promise<Rig> {
   const dir = await mkdtemp(join(work, "run-"));
   const endpoint = await startEndpoint({ model, name: ENDPOINT });
   const firehose = await startFirehose({ dir: join(dir, "s3"), failRate, seed: 11, streamName: STREAM, bufferSeconds: 900, warn: () => undefined });
-  const env = {
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
-    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
-    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: endpoint.url,
-    AWS_ENDPOINT_URL_FIREHOSE: firehose.url,
-    ...scorerEnv({ endpointName: ENDPOINT, deliveryStreamName: STREAM }),
-  };
+  const env = localLambdaEnv({ sagemakerRuntime: endpoint.url, firehose: firehose.url }, { endpointName: ENDPOINT, deliveryStreamName: STREAM });
   const lambda = await startLambda(ZIP, env, join(dir, "lambda.log"), timeoutMs === undefined ? {} : { timeoutMs });
   const r = { dir, endpoint, firehose, lambda, dlq: jsonLinesDestination(join(dir, "on-failure.jsonl")) };
   rigs.push(r);

@@ -55,12 +55,16 @@ describe.each(PACKAGES)("@fraud/%s manifest and tarball", (name) => {
     expect(existsSync(join(ROOT, "packages", name, "CHANGELOG.md"))).toBe(true);
   });
 
-  it("packs only its build output, launchers and docs", async () => {
+  it("packs only its build output, launchers, docs and the assets it declares", async () => {
     const { stdout } = await run("npm", ["pack", "--dry-run", "--json"], { cwd: join(ROOT, "packages", name) });
     const files = (JSON.parse(stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
     expect(files).toContain("dist/index.js");
     expect(files).toContain("dist/index.d.ts");
-    const stray = files.filter((f) => !/^(dist\/.+|bin\/[^/]+\.js|package\.json|README(-[a-z]+)?\.md|CHANGELOG\.md|LICENSE)$/.test(f));
+    // assets a package lists in "files" beyond dist and bin (infra ships the SageMaker notebook)
+    const assets = (m.files ?? []).filter((f) => !f.startsWith("!") && !["dist", "bin", "README.md", "CHANGELOG.md"].includes(f));
+    for (const a of assets) expect(a, "declared assets are not sources or tests").not.toMatch(/^(src|test)\b/);
+    const declared = (f: string): boolean => assets.some((a) => f === a || f.startsWith(`${a}/`));
+    const stray = files.filter((f) => !declared(f) && !/^(dist\/.+|bin\/[^/]+\.js|package\.json|README(-[a-z]+)?\.md|CHANGELOG\.md|LICENSE)$/.test(f));
     expect(stray).toEqual([]);
     expect(files.some((f) => /\.test\.|^src\/|^test\/|tsbuildinfo/.test(f))).toBe(false);
   });

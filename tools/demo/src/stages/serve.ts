@@ -5,10 +5,9 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { scorerEnv } from "@fraud/lambda-scorer/config";
 import { startEndpoint, startFirehose } from "@fraud/local-aws";
 import type { EndpointServer, FirehoseServer } from "@fraud/local-aws";
-import { startLambda } from "../lambda-host.js";
+import { localLambdaEnv, startLambda } from "../lambda-host.js";
 import type { LambdaHost } from "../lambda-host.js";
 import { jsonLinesDestination } from "../on-failure.js";
 import type { OnFailureDestination } from "../on-failure.js";
@@ -43,23 +42,6 @@ export interface Services {
   lambdaLog: string;
 }
 
-/**
- * The Lambda's environment: what the Lambda runtime sets, the SDKs' endpoints pointed at the local
- * services, and the scorer's configuration written by its own `scorerEnv` (every setting not given
- * keeps the scorer's default).
- */
-function lambdaEnvironment(o: ResolvedOptions, endpoint: EndpointServer, firehose: FirehoseServer): Record<string, string> {
-  return {
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
-    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
-    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: endpoint.url,
-    AWS_ENDPOINT_URL_FIREHOSE: firehose.url,
-    ...scorerEnv({ scoringMode: "endpoint", endpointName: ENDPOINT_NAME, deliveryStreamName: STREAM_NAME, batchSize: o.batchSize, modelVersion: MODEL_VERSION }),
-  };
-}
-
 /** Stops whatever is running; never throws. @internal */
 export async function stopServices(s: Services): Promise<void> {
   await s.lambda?.close().catch(() => undefined);
@@ -73,7 +55,11 @@ export function startServices(o: ResolvedOptions, modelFile: string, services: S
     if (!existsSync(o.lambdaZip)) throw new Error(`${o.lambdaZip} is missing: run "npx nx run lambda-scorer:bundle"`);
     const endpoint = (services.endpoint = await startEndpoint({ model: modelFile, name: ENDPOINT_NAME }));
     const firehose = (services.firehose = await startFirehose({ dir: services.firehoseDir, failRate: o.failRate, seed: o.seed, bufferSeconds: 60, streamName: STREAM_NAME, prefix: FIREHOSE_PREFIX }));
-    const lambda = (services.lambda = await startLambda(o.lambdaZip, lambdaEnvironment(o, endpoint, firehose), services.lambdaLog));
+    const env = localLambdaEnv(
+      { sagemakerRuntime: endpoint.url, firehose: firehose.url },
+      { scoringMode: "endpoint", endpointName: ENDPOINT_NAME, deliveryStreamName: STREAM_NAME, batchSize: o.batchSize, modelVersion: MODEL_VERSION },
+    );
+    const lambda = (services.lambda = await startLambda(o.lambdaZip, env, services.lambdaLog));
     return [undefined, `endpoint ${endpoint.url}, firehose ${firehose.url}, Lambda cold start ${lambda.importMs.toFixed(0)} ms`];
   });
 }

@@ -41,7 +41,7 @@ export function trainModel(o: ResolvedOptions, encoded: EncodedSplits, reporter:
       onProgress: (p: TrainProgress) => reporter.progress("train", p.completed, p.total),
     });
     const t = metrics.test!;
-    const line = `test PR AUC ${t.prAuc.toFixed(3)}, precision ${t.precision.toFixed(3)}, recall ${t.recall.toFixed(3)} at threshold ${metrics.threshold.toFixed(3)} (criterion ${thresholdChoice(metrics)})`;
+    const line = `test PR AUC ${t.prAuc.toFixed(3)}, precision ${t.precision.toFixed(3)}, recall ${t.recall.toFixed(3)} at threshold ${metrics.threshold.toFixed(3)} chosen by ${thresholdChoice(metrics)}`;
     return [{ dir, metrics }, line];
   });
 }
