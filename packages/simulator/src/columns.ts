@@ -129,6 +129,38 @@ export function datasetRow(data: Dataset, index: number): Transaction {
 }
 
 /**
+ * Checks that a {@link Dataset} is consistent: a non-negative integer row count, `rows × 30`
+ * features and `rows` labels.
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT` naming the mismatch.
+ * @internal
+ */
+export function checkDataset(data: Dataset): Dataset {
+  const ok =
+    data !== null &&
+    typeof data === "object" &&
+    Number.isSafeInteger(data.rows) &&
+    data.rows >= 0 &&
+    data.features instanceof Float64Array &&
+    data.labels instanceof Uint8Array &&
+    data.features.length === data.rows * FEATURE_COUNT &&
+    data.labels.length === data.rows;
+  if (!ok) {
+    const d = data as Partial<Dataset> | null;
+    throw invalidArgument(
+      `a Dataset needs rows × ${FEATURE_COUNT} features (Float64Array) and rows labels (Uint8Array), got rows ${String(d?.rows)}, ${String(d?.features?.length)} features, ${String(d?.labels?.length)} labels`,
+    );
+  }
+  return data;
+}
+
+/** Checks a row range `[start, end)` of a data set. @internal */
+export function checkRange(data: Dataset, start: number, end: number): void {
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > data.rows) {
+    throw invalidArgument(`row range must satisfy 0 <= start <= end <= ${data.rows}, got ${String(start)}..${String(end)}`);
+  }
+}
+
+/**
  * Packs transactions into a {@link Dataset}; a missing label counts as 0.
  * @public
  */

@@ -1,4 +1,4 @@
-import { CSV_COLUMNS, FEATURE_COUNT } from "./columns.js";
+import { CSV_COLUMNS, FEATURE_COUNT, checkDataset, checkRange } from "./columns.js";
 import type { Dataset } from "./columns.js";
 import { QUOTED_HEADER } from "./csv-parse.js";
 import { MAX_NUMBER_BYTES, writeNumber } from "./format.js";
@@ -23,6 +23,7 @@ const ROW_BYTES = NCOL * (MAX_NUMBER_BYTES + 1) + 4;
  * @public
  */
 export function encodeCreditCardRows(data: Dataset, start = 0, end = data.rows): Uint8Array {
+  checkRange(checkDataset(data), start, end);
   const buf = new Uint8Array(Math.max(0, end - start) * ROW_BYTES);
   return buf.subarray(0, encodeRowsInto(buf, 0, data, start, end));
 }
@@ -70,6 +71,7 @@ export function formatCreditCardCsv(data: Dataset): string {
  * @internal
  */
 export function encodeCsvFile(data: Dataset, onRows?: (done: number) => void): Uint8Array {
+  checkDataset(data);
   const out = new ByteBuffer(QUOTED_HEADER.length + 1 + data.rows * 560);
   out.append(new TextEncoder().encode(`${QUOTED_HEADER}\n`));
   const step = 4096;

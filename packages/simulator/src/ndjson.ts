@@ -1,4 +1,4 @@
-import { FEATURE_COUNT, RowBuffer, V_COUNT } from "./columns.js";
+import { FEATURE_COUNT, RowBuffer, V_COUNT, checkDataset, checkRange } from "./columns.js";
 import type { Dataset } from "./columns.js";
 import type { ReadOptions } from "./csv-parse.js";
 import { CsvError, clip, quote } from "./errors.js";
@@ -143,6 +143,7 @@ export async function readNdjson(path: string, options: ReadOptions = {}): Promi
  * @public
  */
 export function formatNdjsonRows(data: Dataset, start = 0, end = data.rows): string {
+  checkRange(checkDataset(data), start, end);
   let out = "";
   const f = data.features;
   for (let r = start; r < end; r++) {
@@ -157,6 +158,7 @@ export function formatNdjsonRows(data: Dataset, start = 0, end = data.rows): str
  * @internal
  */
 export function encodeNdjsonFile(data: Dataset, onRows?: (done: number) => void): Uint8Array {
+  checkDataset(data);
   const out = new ByteBuffer(data.rows * 620);
   for (let r = 0; r < data.rows; r += 1024) {
     const end = Math.min(data.rows, r + 1024);

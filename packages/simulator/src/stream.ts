@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { FEATURE_COUNT, V_COUNT } from "./columns.js";
+import { FEATURE_COUNT, V_COUNT, checkDataset } from "./columns.js";
 import type { Channel, Dataset, LiveTransaction } from "./columns.js";
 import { createTransactionSource } from "./generate.js";
 import type { TransactionSourceOptions } from "./generate.js";
@@ -177,6 +177,7 @@ const CHANNELS: readonly Channel[] = ["Store", "Web", "Mobile"];
  * @public
  */
 export async function* replayDataset(data: Dataset, options: ReplayOptions): AsyncGenerator<LiveTransaction, void> {
+  checkDataset(data);
   const speed = checkOption("speed", POSITIVE, options.speed);
   const rng = new Rng(checkOption("seed", SEED, options.seed ?? 0), 5);
   const f = data.features;

@@ -8,6 +8,7 @@ import {
   CsvError,
   FEATURE_COLUMNS,
   FEATURE_NAMES,
+  encodeCreditCardRows,
   formatCreditCardCsv,
   generateDataset,
   parseCreditCardCsv,
@@ -185,6 +186,24 @@ describe("creditcard.csv codec", () => {
     await expect(writeCreditCardCsv(blocked, generateDataset({ rows: 5, seed: 2 }))).rejects.toMatchObject({ code: "IO_ERROR" });
     expect((await readdir(sub)).sort()).toEqual(["blocked.csv", "out.csv"]);
     expect(await readFile(path, "utf8")).toBe(old);
+  });
+
+  it.each([
+    ["too few features", { rows: 2, features: new Float64Array(59), labels: new Uint8Array(2) }, "rows 2, 59 features, 2 labels"],
+    ["too many labels", { rows: 1, features: new Float64Array(30), labels: new Uint8Array(2) }, "rows 1, 30 features, 2 labels"],
+    ["a plain array", { rows: 1, features: new Array(30).fill(0) as unknown as Float64Array, labels: new Uint8Array(1) }, "rows 1, 30 features, 1 labels"],
+  ])("refuses an inconsistent Dataset (%s) as INVALID_ARGUMENT before writing", async (_name, data, detail) => {
+    const path = join(dir, "never.csv");
+    await expect(writeCreditCardCsv(path, data)).rejects.toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringContaining(detail) });
+    expect(() => formatCreditCardCsv(data)).toThrow(/a Dataset needs rows × 30 features/);
+    expect((await readdir(dir)).includes("never.csv")).toBe(false);
+  });
+
+  it("refuses a row range outside the data set", () => {
+    const data = generateDataset({ rows: 3, seed: 1 });
+    expect(() => encodeCreditCardRows(data, 2, 5)).toThrow("row range must satisfy 0 <= start <= end <= 3, got 2..5");
+    expect(() => encodeCreditCardRows(data, 2, 1)).toThrow("row range must satisfy 0 <= start <= end <= 3, got 2..1");
+    expect(encodeCreditCardRows(data, 1, 1)).toHaveLength(0);
   });
 
   it("reports an unreadable file as IO_ERROR", async () => {
