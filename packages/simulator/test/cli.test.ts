@@ -73,7 +73,6 @@ describe("fraud-sim generate", () => {
     [["generate", "--rows", "0x10", "--seed", "1", "--out", "X"], 2, /rows must be an integer from 1 to 5000000, got "0x10"/],
     [["generate", "--rows", "-5", "--seed", "1", "--out", "X"], 2, /rows must be an integer/],
     [["generate", "--rows", "10", "--seed", "abc", "--out", "X"], 2, /seed must be a non-negative integer, got "abc"/],
-    [["generate", "--rows", "10", "--seed", "x".repeat(5000), "--out", "X"], 2, /^fraud-sim: seed must be a non-negative integer, got "x{80}…"\n$/],
     [["generate", "--rows", "10", "--seed", "1"], 2, /required option '--out <file>' not specified/],
     [["generate", "--rows", "10", "--seed", "1", "--out", "X", "--fraud-rate", "2"], 2, /fraud rate must be a number in \(0, 1\)/],
     [["generate", "--rows", "10", "--seed", "1", "--out", "X", "--bogus"], 2, /unknown option '--bogus'/],
@@ -86,14 +85,22 @@ describe("fraud-sim generate", () => {
     [["stream", "--rate", "5", "--duration", "1", "--seed", "1", "--format", "xml"], 2, /Allowed choices are csv, ndjson/],
     [["replay", "--data", "/nonexistent/x.csv", "--speed", "10"], 1, /^fraud-sim: cannot read \/nonexistent\/x\.csv: no such file or directory\n$/],
     [["frobnicate"], 2, /unknown command 'frobnicate'/],
-    [["y".repeat(3000)], 2, /^fraud-sim: unknown command 'y{80}…'\nfraud-sim: see "fraud-sim --help"\n$/],
-    [["generate", "--rows", "1", "--seed", "1", "--out", "X", `--${"b".repeat(3000)}`], 2, /^fraud-sim: unknown option '--b{78}…'\n$/],
     [[], 2, /Usage: fraud-sim/],
   ])("%j fails with a one-line error and exit %d", async (args, code, message) => {
     const r = await run(args.map((a) => (a === "X" ? join(dir, "never.csv") : a)));
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    ["a 5,000-character seed", ["generate", "--rows", "10", "--seed", "x".repeat(5000), "--out", "X"], /^fraud-sim: seed must be a non-negative integer, got "x{80}…"\n$/],
+    ["a 3,000-character command", ["y".repeat(3000)], /^fraud-sim: unknown command 'y{80}…'\nfraud-sim: see "fraud-sim --help"\n$/],
+    ["a 3,000-character option", ["generate", "--rows", "1", "--seed", "1", "--out", "X", `--${"b".repeat(3000)}`], /^fraud-sim: unknown option '--b{78}…'\n$/],
+  ])("%s is quoted to 80 characters (exit 2)", async (_name, args, message) => {
+    const r = await run(args.map((a) => (a === "X" ? join(dir, "never.csv") : a)));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
   });
 
   it("leaves nothing half-written when the output path is unwritable", async () => {
