@@ -8,13 +8,11 @@ import type { OperatingPoints } from "./operating-points.js";
 import { runEvaluation, runLocalTraining } from "./pipeline.js";
 import type { TrainProgress } from "./train.js";
 import { registerSagemakerCommands } from "./sagemaker/cli.js";
+import { clip, quote } from "./text.js";
 
 const NAME = "fraud-train";
 /** Hyperparameters `evaluate` uses: the settings of the selection criteria. */
 const EVALUATE_HP = ["f_beta", "target_recall", "target_precision"];
-
-/** A bad value quoted in a message: at most 80 characters. */
-const quote = (v: string): string => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
 
 function int(name: string, min: number) {
   return (v: string): number => {
@@ -151,7 +149,7 @@ program
   .action(async (o: { model: string; data: string; out: string; threshold?: number; hp: string[] }) => {
     const hyperparameters = parseHyperparameterArgs(o.hp);
     for (const k of Object.keys(hyperparameters)) {
-      if (!EVALUATE_HP.includes(k)) throw new CommanderError(2, "usage", `--hp ${k.slice(0, 80)}: evaluate takes only ${EVALUATE_HP.join(", ")}`);
+      if (!EVALUATE_HP.includes(k)) throw new CommanderError(2, "usage", `--hp ${clip(k)}: evaluate takes only ${EVALUATE_HP.join(", ")}`);
     }
     const doc = await runEvaluation({ model: o.model, data: o.data, out: o.out, hyperparameters, ...(o.threshold !== undefined ? { threshold: o.threshold } : {}) });
     process.stdout.write(`${summaryTable([[o.data, doc.test]])}\n\nthreshold ${doc.threshold.toFixed(4)} (${doc.thresholdReason})\n${pointsTable(doc.operatingPoints)}wrote ${o.out}/metrics.json, report.html\n`);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { FEATURE_COLUMNS } from "@fraud/simulator";
+import { FEATURE_NAMES as SIMULATOR_FEATURE_NAMES } from "@fraud/simulator";
 import type { Dataset } from "@fraud/simulator";
 import { TrainError } from "./errors.js";
 import { RNG_STREAM, createRng } from "./rng.js";
@@ -8,7 +8,7 @@ import { RNG_STREAM, createRng } from "./rng.js";
 export type { Dataset };
 
 /** The 30 feature columns of `creditcard.csv`, in order (`@fraud/simulator`'s). @internal */
-export const FEATURE_NAMES: readonly string[] = FEATURE_COLUMNS;
+export const FEATURE_NAMES: readonly string[] = SIMULATOR_FEATURE_NAMES;
 
 /**
  * How `fraud-train local --data` (and the local pipeline) splits one data set: stratified

@@ -10,6 +10,7 @@ import {
   SGD_MOMENTUM,
 } from "./constants.js";
 import { TrainError } from "./errors.js";
+import { clip, quote } from "./text.js";
 
 /** How each Linear Learner model-selection criterion is named. @public */
 export type SelectionCriterion = "accuracy" | "f_beta" | "precision_at_target_recall" | "recall_at_target_precision" | "loss_function";
@@ -197,7 +198,7 @@ function describe(kind: Kind): string {
 }
 
 function bad(name: string, value: string, kind: Kind): never {
-  throw new TrainError("INVALID_ARGUMENT", `hyperparameter ${name}=${value} is not valid: must be ${describe(kind)}`);
+  throw new TrainError("INVALID_ARGUMENT", `hyperparameter ${clip(name)}=${clip(value)} is not valid: must be ${describe(kind)}`);
 }
 
 function parseValue(name: string, raw: string, kind: Kind): string | number | boolean {
@@ -249,7 +250,7 @@ export function parseHyperparameters(input: Readonly<Record<string, string | num
   for (const [name, value] of Object.entries(input)) {
     const spec = SPECS[name];
     if (spec === undefined) {
-      throw new TrainError("INVALID_ARGUMENT", `unknown hyperparameter ${name} (valid: ${HYPERPARAMETER_NAMES.join(", ")})`);
+      throw new TrainError("INVALID_ARGUMENT", `unknown hyperparameter ${clip(name)} (valid: ${HYPERPARAMETER_NAMES.join(", ")})`);
     }
     raw[name] = parseValue(name, String(value), spec.kind);
   }
@@ -317,9 +318,9 @@ export function parseHyperparameterArgs(pairs: readonly string[]): Record<string
   const out: Record<string, string> = {};
   for (const p of pairs) {
     const i = p.indexOf("=");
-    if (i <= 0) throw new TrainError("INVALID_ARGUMENT", `hyperparameter "${p}" is not key=value`);
+    if (i <= 0) throw new TrainError("INVALID_ARGUMENT", `hyperparameter ${quote(p)} is not key=value`);
     const k = p.slice(0, i).trim();
-    if (k in out) throw new TrainError("INVALID_ARGUMENT", `hyperparameter ${k} given twice`);
+    if (k in out) throw new TrainError("INVALID_ARGUMENT", `hyperparameter ${clip(k)} given twice`);
     out[k] = p.slice(i + 1);
   }
   return out;

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateDataset, writeCreditCardCsv } from "@fraud/simulator";
+import { DEFAULT_MAX_LINE_BYTES, generateDataset, writeCreditCardCsv } from "@fraud/simulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadModel } from "@fraud/trainer";
 import { HAVE_REAL, REAL_DIR as FIXTURES, REAL_SKIP_NOTE } from "./helpers/linear-learner.js";
@@ -86,8 +86,9 @@ describe("fraud-train local and evaluate", () => {
     ["--data with --train", async () => ["local", "--data", csv, "--train", csv, "--out", join(dir, "x10")], 2, /^fraud-train: option '--data <file>' cannot be used with option '--train <file>'\n$/],
     ["no data at all", async () => ["local", "--out", join(dir, "x11")], 2, /^fraud-train: give --data FILE or --train FILE\n$/],
     ["a missing --out", async () => ["evaluate", "--model", "m", "--data", csv], 2, /^fraud-train: required option '--out <dir>' not specified\n$/],
+    ["a line over the CSV reader's limit", async () => { const f = join(dir, "long.csv"); const lines = readFileSync(csv, "utf8").split("\n").slice(0, 3); lines.push("1".repeat(DEFAULT_MAX_LINE_BYTES * 2)); await writeFile(f, lines.join("\n")); return ["local", "--data", f, "--out", join(dir, "x14")]; }, 1, new RegExp(`^fraud-train: .*long\\.csv:4:1: line is longer than ${DEFAULT_MAX_LINE_BYTES} bytes \\(maxLineBytes\\)\\n$`)],
     ["an --out the system refuses", async () => ["local", "--data", csv, "--out", "/proc/fraud-train/out", ...HP], 1, /^fraud-train: \/proc\/fraud-train: cannot create directory \(E[A-Z]+\)\n$/],
-    ["a bad --seed", async () => ["local", "--data", csv, "--out", join(dir, "x12"), "--seed", "x".repeat(200)], 2, /--seed must be an integer >= 0, got "x{80}…"\n$/],
+    ["a bad --seed", async () => ["local", "--data", csv, "--out", join(dir, "x12"), "--seed", "x".repeat(200)], 2, /--seed must be an integer >= 0, got "x{77}\.\.\."\n$/],
     ["a training hyperparameter given to evaluate", async () => ["evaluate", "--model", "m", "--data", csv, "--out", join(dir, "x13"), "--hp", "epochs=3"], 2, /^fraud-train: --hp epochs: evaluate takes only f_beta, target_recall, target_precision\n$/],
   ];
   it.each(bad)("fails cleanly on %s, writing nothing", async (_name, args, code, stderr) => {

@@ -43,6 +43,7 @@ describe("parseHyperparameters", () => {
     [{ predictor_type: "regressor" }, "hyperparameter predictor_type=regressor is valid for SageMaker but only binary_classifier is trained locally"],
     [{ loss: "hinge_loss" }, "hyperparameter loss=hinge_loss is valid for SageMaker but not supported locally (its scores are not probabilities)"],
     [{ learning_rat: "0.1" }, /^unknown hyperparameter learning_rat \(valid: accuracy_top_k, /],
+    [{ epochs: "9".repeat(500) }, `hyperparameter epochs=${"9".repeat(77)}... is not valid: must be an integer >= 1`],
   ])("rejects %j", (input, message) => {
     expect(() => parseHyperparameters(input)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT", message: typeof message === "string" ? message : expect.stringMatching(message) }));
   });

@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -15,6 +14,7 @@ import type { BinaryMetrics } from "../metrics.js";
 import { loadModel } from "../model/artifact.js";
 import type { LinearLearnerModel } from "../model/linear.js";
 import type { MetricsDocument } from "../pipeline.js";
+import { ensureDir } from "../outputs.js";
 import { renderReport } from "../report.js";
 import { SageMakerError, awsErrorName, awsStatus, wrapAwsError } from "./errors.js";
 
@@ -180,11 +180,7 @@ export async function evaluateJobArtifact(artifact: Uint8Array, test: Dataset, f
     facts: reportFacts,
     ...(facts.hyperparameters !== undefined ? { hyperparameters: facts.hyperparameters } : {}),
   });
-  try {
-    await mkdir(outDir, { recursive: true });
-  } catch (err) {
-    throw new TrainError("IO_ERROR", `${outDir}: cannot create the output directory (${(err as Error).message})`, { cause: err });
-  }
+  await ensureDir(outDir);
   const files = { metrics: join(outDir, "metrics.json"), report: join(outDir, "report.html"), sagemaker: join(outDir, "sagemaker.json") };
   const checked = sagemakerJobRecordSchema.safeParse(record);
   if (!checked.success) throw new SageMakerError("AWS_ERROR", `the job's sagemaker.json record is not valid: ${checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);

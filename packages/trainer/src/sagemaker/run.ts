@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
@@ -7,6 +6,7 @@ import writeFileAtomic from "write-file-atomic";
 import type { SageMakerJobRecord } from "../aws/record.js";
 import type { Dataset } from "../data.js";
 import { TrainError } from "../errors.js";
+import { ensureDir } from "../outputs.js";
 import { SageMakerError, awsErrorName } from "./errors.js";
 import { downloadObject, evaluateJobArtifact } from "./evaluate.js";
 import type { EvaluationOutput } from "./evaluate.js";
@@ -140,8 +140,8 @@ const featureDimOf = (splits: Splits): number => splits.train.features.length / 
 async function writeJobFile(outDir: string, result: SageMakerRunResult): Promise<void> {
   const { plan, region, jobArn, uploads } = result;
   const job = { jobName: plan.request.TrainingJobName, jobArn, region, image: plan.image, expectedModelDataUrl: plan.layout.modelDataUrl, uploads };
+  await ensureDir(outDir);
   try {
-    await mkdir(outDir, { recursive: true });
     await writeFileAtomic(join(outDir, "training-job.json"), `${JSON.stringify(job, null, 2)}\n`);
   } catch (err) {
     throw new TrainError("IO_ERROR", `${outDir}: cannot write training-job.json (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });

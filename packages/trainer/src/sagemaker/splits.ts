@@ -1,5 +1,5 @@
 import { readCreditCardCsv } from "@fraud/simulator";
-import { requireBothClasses, stratifiedSplit, validateDataset } from "../data.js";
+import { DEFAULT_SPLIT, requireBothClasses, stratifiedSplit, validateDataset } from "../data.js";
 import type { Dataset } from "../data.js";
 import { invalid } from "../aws/errors.js";
 import { CHANNELS } from "./job.js";
@@ -8,10 +8,7 @@ import type { ChannelName } from "./job.js";
 /** Splits keyed by channel. @public */
 export type Splits = Record<ChannelName, Dataset>;
 
-/** Shares of the train / validation / test splits: the same stratified split as local training. */
-export const SPLIT_FRACTIONS: readonly [number, number, number] = [0.7, 0.15, 0.15];
-
-/** Loads (if needed), checks and splits the data like local training. */
+/** Loads (if needed), checks and splits the data like local training ({@link DEFAULT_SPLIT}). */
 export async function loadSplits(data: string | Dataset, seed: number): Promise<Splits> {
   const ds = typeof data === "string" ? await readCreditCardCsv(data) : data;
   const name = typeof data === "string" ? data : "data";
@@ -19,6 +16,6 @@ export async function loadSplits(data: string | Dataset, seed: number): Promise<
   if (ds.rows === 0 || !Number.isInteger(featureDim)) invalid(`${name}: no rows to train on`);
   validateDataset(ds, name, featureDim);
   requireBothClasses(ds, name);
-  const [train, validation, test] = stratifiedSplit(ds, SPLIT_FRACTIONS, seed, CHANNELS, featureDim);
+  const [train, validation, test] = stratifiedSplit(ds, DEFAULT_SPLIT.fractions, seed, CHANNELS, featureDim);
   return { train: train!, validation: validation!, test: test! };
 }

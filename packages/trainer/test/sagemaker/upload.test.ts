@@ -8,7 +8,7 @@ import { stratifiedSplit } from "@fraud/trainer";
 import type { Dataset } from "@fraud/trainer";
 import { runSageMakerTraining } from "@fraud/trainer/sagemaker";
 import type { UploadProgress } from "@fraud/trainer/sagemaker";
-import { SPLIT_FRACTIONS } from "../../src/sagemaker/splits.js";
+import { DEFAULT_SPLIT } from "../../src/data.js";
 import { encodeRecordIO } from "../../src/sagemaker/upload.js";
 import { startS3Stub } from "./s3-server.js";
 import type { S3Stub } from "./s3-server.js";
@@ -60,7 +60,7 @@ describe("upload through AWS_ENDPOINT_URL_S3 to a local S3-compatible server", (
     // Act
     const result = await runSageMakerTraining({ data, bucket: "fraud-data", dataPrefix: "runs/", roleArn: ROLE, jobName: "up-1", seed: 3, clients: { sagemaker: client }, uploadOptions: { partSize: 5 * 1024 * 1024 }, onUploadProgress: (p) => progress.push(p) });
     // Assess
-    const [train, validation, test] = stratifiedSplit(data, SPLIT_FRACTIONS, 3, ["train", "validation", "test"]);
+    const [train, validation, test] = stratifiedSplit(data, DEFAULT_SPLIT.fractions, 3, ["train", "validation", "test"]);
     const stored = s3.objects.get("fraud-data")!;
     expect(result.uploads.map((u) => u.key)).toEqual(["runs/up-1/train/part-00000.recordio", "runs/up-1/validation/part-00000.recordio", "runs/up-1/test/part-00000.recordio"]);
     for (const [u, split] of [[result.uploads[0]!, train!], [result.uploads[1]!, validation!], [result.uploads[2]!, test!]] as const) {
@@ -83,7 +83,7 @@ describe("upload through AWS_ENDPOINT_URL_S3 to a local S3-compatible server", (
     const data = generateDataset({ rows: 3000, seed: 1, fraudRate: 0.05 });
     const { client } = sagemaker();
     const result = await runSageMakerTraining({ data, bucket: "fraud-data", roleArn: ROLE, jobName: "shard-1", instanceCount: 3, dataPrefix: "", clients: { sagemaker: client } });
-    const [train] = stratifiedSplit(data, SPLIT_FRACTIONS, 0, ["train", "validation", "test"]);
+    const [train] = stratifiedSplit(data, DEFAULT_SPLIT.fractions, 0, ["train", "validation", "test"]);
     const shards = result.uploads.slice(0, 3);
     expect(shards.map((s) => s.key)).toEqual(["shard-1/train/part-00000.recordio", "shard-1/train/part-00001.recordio", "shard-1/train/part-00002.recordio"]);
     let start = 0;
