@@ -71,7 +71,7 @@ function summaryLines(s: DemoSummary): string[] {
   return [
     "",
     "Fraud detection, end to end on this machine",
-    `  data     ${s.data.rows.toLocaleString("en-US")} transactions, ${s.data.frauds} frauds (${s.data.source === "generated" ? `generated, seed ${s.data.seed}; creditcard.csv written in ${s.data.csvSeconds.toFixed(1)} s alongside encode and train` : s.data.source})`,
+    `  data     ${s.data.rows.toLocaleString("en-US")} transactions, ${s.data.frauds} frauds (${s.data.source === "generated" ? `generated, seed ${s.data.seed}; creditcard.csv: ${s.data.csvSeconds.toFixed(1)} s to write, overlapping encode and train` : s.data.source})`,
     `  model    Linear Learner: test PR AUC ${s.model.prAuc.toFixed(3)}, ROC AUC ${s.model.rocAuc.toFixed(3)}, precision ${pct(s.model.precision)}, recall ${pct(s.model.recall)}, trained in ${s.model.trainSeconds.toFixed(1)} s`,
     `  threshold ${s.model.threshold.toFixed(3)}, chosen by ${s.model.criterion}`,
     `  stream   ${st.sent} transactions (${st.scheduledInvocations} scheduled + ${st.httpRequests} HTTP invocations), ${st.flagged} flagged, ${st.throughputPerSecond.toLocaleString("en-US")}/s, latency p50 ${st.latencyMs.p50.toFixed(1)} ms / p99 ${st.latencyMs.p99.toFixed(1)} ms`,

@@ -66,7 +66,7 @@ export function prepareData(o: ResolvedOptions, reporter: Reporter, times: Stage
     const written = writeCsv(csv, dataset);
     written.catch(() => undefined); // awaited (and its error reported) after training
     const frauds = countFrauds(dataset);
-    return [{ dataset, csv, frauds, written }, `${dataset.rows} rows, ${frauds} frauds; writing ${rel(csv)} alongside the next stages`];
+    return [{ dataset, csv, frauds, written }, `${dataset.rows} rows, ${frauds} frauds; ${rel(csv)} being written while the next stages run`];
   });
 }
 
