@@ -11,10 +11,24 @@ import { PROFILE_FRAUDS, PROFILE_ROWS } from "./profile.js";
  */
 export const DEFAULT_FRAUD_RATE: number = PROFILE_FRAUDS / PROFILE_ROWS;
 
-/** Number of PCA components `V1..V28` in a transaction. @public */
+/**
+ * Number of PCA components `V1..V28` in a transaction.
+ * @example
+ * ```ts
+ * transaction.v.length === V_COUNT; // 28
+ * ```
+ * @public
+ */
 export const V_COUNT = 28;
 
-/** Number of model features per transaction (`Time`, `V1..V28`, `Amount`). @public */
+/**
+ * Number of model features per transaction (`Time`, `V1..V28`, `Amount`): the row width of a {@link Dataset}.
+ * @example
+ * ```ts
+ * const amountOfRow = (data: Dataset, r: number) => data.features[r * FEATURE_COUNT + 29];
+ * ```
+ * @public
+ */
 export const FEATURE_COUNT = 30;
 
 /**
@@ -37,11 +51,22 @@ export const FEATURE_NAMES: readonly string[] = Object.freeze([
 /**
  * The same list as {@link FEATURE_NAMES}.
  * @deprecated Use {@link FEATURE_NAMES}.
+ * @example
+ * ```ts
+ * FEATURE_COLUMNS === FEATURE_NAMES; // true
+ * ```
  * @public
  */
 export const FEATURE_COLUMNS: readonly string[] = FEATURE_NAMES;
 
-/** All 31 columns of `creditcard.csv`: {@link FEATURE_NAMES} followed by `Class`. @public */
+/**
+ * All 31 columns of `creditcard.csv`: {@link FEATURE_NAMES} followed by `Class`.
+ * @example
+ * ```ts
+ * CSV_COLUMNS.at(-1); // "Class"
+ * ```
+ * @public
+ */
 export const CSV_COLUMNS: readonly string[] = Object.freeze([...FEATURE_NAMES, "Class"]);
 
 /**
@@ -115,6 +140,12 @@ export function transactionFeatures(t: Transaction): number[] {
 
 /**
  * Reads row `index` of a {@link Dataset} as a {@link Transaction} (with its label).
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT` for an index outside the data set.
+ * @example
+ * ```ts
+ * const first = datasetRow(generateDataset({ rows: 10, seed: 1 }), 0);
+ * first.v.length; // 28
+ * ```
  * @public
  */
 export function datasetRow(data: Dataset, index: number): Transaction {
@@ -162,6 +193,12 @@ export function checkRange(data: Dataset, start: number, end: number): void {
 
 /**
  * Packs transactions into a {@link Dataset}; a missing label counts as 0.
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT` when a transaction does not have 28 V components.
+ * @example
+ * ```ts
+ * const data = toDataset(createTransactionSource({ seed: 1 }).take(100));
+ * data.rows; // 100
+ * ```
  * @public
  */
 export function toDataset(transactions: readonly Transaction[]): Dataset {
@@ -178,6 +215,10 @@ export function toDataset(transactions: readonly Transaction[]): Dataset {
 
 /**
  * Iterates the rows of a {@link Dataset} as {@link Transaction} objects.
+ * @example
+ * ```ts
+ * for (const t of datasetTransactions(data)) if (t.label === 1) console.log(t.amount);
+ * ```
  * @public
  */
 export function* datasetTransactions(data: Dataset): Generator<Transaction> {

@@ -9,6 +9,10 @@ const latin1 = new TextDecoder("latin1");
 
 /**
  * The header line of the public file (quoted names), without a line end.
+ * @example
+ * ```ts
+ * creditCardCsvHeader().startsWith('"Time","V1"'); // true
+ * ```
  * @public
  */
 export function creditCardCsvHeader(): string {
@@ -20,6 +24,11 @@ const ROW_BYTES = NCOL * (MAX_NUMBER_BYTES + 1) + 4;
 /**
  * Encodes rows `[start, end)` of a data set as `creditcard.csv` lines (UTF-8 bytes, each line ending
  * in `\n`), numbers written the way the public file writes them (15 significant digits, class quoted).
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT` for an inconsistent data set or row range.
+ * @example
+ * ```ts
+ * socket.write(encodeCreditCardRows(data, 0, 1000)); // the first 1,000 rows, no header
+ * ```
  * @public
  */
 export function encodeCreditCardRows(data: Dataset, start = 0, end = data.rows): Uint8Array {
@@ -51,6 +60,10 @@ function encodeRowsInto(buf: Uint8Array, at: number, data: Dataset, start: numbe
 
 /**
  * Formats rows `[start, end)` of a data set as `creditcard.csv` lines (see {@link encodeCreditCardRows}).
+ * @example
+ * ```ts
+ * formatCreditCardRows(data, 0, 1).split(",").length; // 31
+ * ```
  * @public
  */
 export function formatCreditCardRows(data: Dataset, start = 0, end = data.rows): string {
@@ -58,7 +71,11 @@ export function formatCreditCardRows(data: Dataset, start = 0, end = data.rows):
 }
 
 /**
- * Formats a whole data set as the text of a `creditcard.csv` file.
+ * Formats a whole data set as the text of a `creditcard.csv` file (header first).
+ * @example
+ * ```ts
+ * parseCreditCardCsv(formatCreditCardCsv(data)).rows === data.rows; // true
+ * ```
  * @public
  */
 export function formatCreditCardCsv(data: Dataset): string {

@@ -11,10 +11,25 @@ export interface OptionSpec<T> {
 
 const spec = <T>(schema: z.ZodType<T, number>, expect: string): OptionSpec<T> => ({ schema, expect });
 
-/** Largest row count {@link generateDataset} accepts. @public */
+/**
+ * Largest row count `generateDataset` (and `fraud-sim generate --rows`) accepts: 5,000,000 rows are
+ * 1.2 GB of features, and the file writers encode the whole file (2.7 GB of CSV) before the atomic write.
+ * @example
+ * ```ts
+ * generateDataset({ rows: Math.min(wanted, MAX_ROWS), seed: 1 });
+ * ```
+ * @public
+ */
 export const MAX_ROWS = 5_000_000;
 
-/** Default of the readers' `maxLineBytes`: 1 MiB (a line of the public file is about 300 bytes). @public */
+/**
+ * Default of the readers' `maxLineBytes`: 1 MiB (a line of the public file is about 300 bytes).
+ * @example
+ * ```ts
+ * await readCreditCardCsv("wide.csv", { maxLineBytes: 4 * DEFAULT_MAX_LINE_BYTES });
+ * ```
+ * @public
+ */
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
 /** Integers from `min` to `max`. @internal */
