@@ -38,7 +38,8 @@ export type InfraErrorCode =
   | "OUTPUTS_INVALID"
   | "MODEL_INVALID"
   | "AWS_FAILED"
-  | "TRAINING_FAILED";
+  | "TRAINING_FAILED"
+  | "IO_ERROR";
 
 /** Options accepted by the {@link InfraError} constructor. @public */
 export interface InfraErrorOptions extends ErrorOptions {

@@ -94,6 +94,16 @@ describe("fraud-stack.json from terraform output -json", () => {
     expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(STACK);
     expect(await writeStackFile(file, { ...STACK, endpointName: null })).toBe(true);
   });
+
+  it.each([
+    ["a folder the system refuses", "/proc/no-such-process/fraud-stack.json", /^\/proc\/no-such-process: cannot create the folder \(ENOENT\)$/],
+    ["a folder under a missing one", "missing/deeper/fraud-stack.json", /missing\/deeper: cannot create the folder \(ENOENT\)$/],
+  ])("refuses %s at once with IO_ERROR", async (_name, path, message) => {
+    const file = path.startsWith("/") ? path : join(tmp.dir, path);
+    const err = await writeStackFile(file, STACK).catch((e: unknown) => e);
+    expect(isInfraError(err, "IO_ERROR")).toBe(true);
+    expect((err as Error).message).toMatch(message);
+  });
 });
 
 describe("the state file", () => {

@@ -1,6 +1,7 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { ensureParentFolder } from "./fs.js";
 import { InfraError } from "../errors.js";
 import { stackOutputsSchema } from "@fraud/trainer/aws";
 import type { StackOutputs } from "@fraud/trainer/aws";
@@ -77,7 +78,7 @@ export async function writeStackFile(file: string, outputs: StackOutputs): Promi
   const text = `${JSON.stringify(outputs, null, 2)}\n`;
   const current = await readFile(file, "utf8").catch(() => undefined);
   if (current === text) return false;
-  await mkdir(dirname(file), { recursive: true });
+  await ensureParentFolder(dirname(file));
   await writeFileAtomic(file, text);
   return true;
 }

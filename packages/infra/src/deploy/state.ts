@@ -1,6 +1,7 @@
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { ensureParentFolder } from "./fs.js";
 import { s3UriSchema } from "@fraud/trainer/aws";
 import { z } from "zod";
 import { PHASES } from "../config.js";
@@ -190,7 +191,7 @@ export async function loadState(file: string, environment: string): Promise<Depl
  * @public
  */
 export async function saveState(file: string, state: DeployState, now: Date = new Date()): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  await ensureParentFolder(dirname(file));
   const next = stateSchema.parse({ ...state, updatedAt: now.toISOString() });
   await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
 }
