@@ -25,5 +25,5 @@ export type { SageMakerNameKind, SageMakerNameRule } from "./aws/names.js";
 export { TRAINING_LAYOUT } from "./aws/layout.js";
 export { sagemakerJobRecordSchema } from "./aws/record.js";
 export type { SageMakerJobRecord } from "./aws/record.js";
-export { parseStackOutputs, stackOutputsSchema } from "./aws/stack.js";
+export { parseStackOutputs, stackDocumentFromTerraform, stackOutputsSchema } from "./aws/stack.js";
 export type { StackOutputs } from "./aws/stack.js";

@@ -32,7 +32,7 @@ describe("runtime exports", () => {
     const { ".": rootNames, ...light } = names;
     expect(light).toEqual({
       "./model": ["MODEL_LIMITS", "ModelError", "TrainerError", "createModel", "decodeModelArtifact", "decodeNDArrayList", "encodeModelArtifact", "encodeNDArrayList", "isModelError", "isTrainerError", "loadModel", "writeModelArtifact"],
-      "./aws": ["LINEAR_LEARNER_REGISTRIES", "SAGEMAKER_NAME_RULES", "SageMakerError", "TRAINING_LAYOUT", "dnsSuffix", "formatS3Uri", "isSageMakerError", "linearLearnerImage", "parseS3Uri", "parseStackOutputs", "partitionOf", "s3UriSchema", "sagemakerJobRecordSchema", "stackOutputsSchema", "trainingJobName", "validateSageMakerName"],
+      "./aws": ["LINEAR_LEARNER_REGISTRIES", "SAGEMAKER_NAME_RULES", "SageMakerError", "TRAINING_LAYOUT", "dnsSuffix", "formatS3Uri", "isSageMakerError", "linearLearnerImage", "parseS3Uri", "parseStackOutputs", "partitionOf", "s3UriSchema", "sagemakerJobRecordSchema", "stackDocumentFromTerraform", "stackOutputsSchema", "trainingJobName", "validateSageMakerName"],
       "./sagemaker": [
         "SageMakerError",
         "TRAINING_JOB_DEFAULTS",

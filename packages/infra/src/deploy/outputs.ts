@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { ensureParentFolder } from "./fs.js";
 import { InfraError } from "../errors.js";
-import { stackOutputsSchema } from "@fraud/trainer/aws";
+import { stackDocumentFromTerraform, stackOutputsSchema } from "@fraud/trainer/aws";
 import type { StackOutputs } from "@fraud/trainer/aws";
 
 /** `camelCase` → `snake_case`, the Terraform output name of a `fraud-stack.json` field. */
@@ -11,29 +11,11 @@ function snake(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-/** The fields of `fraud-stack.json` read from Terraform outputs (all but `version`). */
-const FIELDS = [
-  "environment",
-  "region",
-  "partition",
-  "accountId",
-  "artifactBucket",
-  "dataPrefix",
-  "modelPrefix",
-  "outputBucket",
-  "sagemakerRoleArn",
-  "trainingJobPrefix",
-  "endpointName",
-  "scoringMode",
-] as const satisfies readonly Exclude<keyof StackOutputs, "version">[];
-
-/** Fields that may be `null` in `fraud-stack.json`; Terraform drops outputs whose value is null. */
-const NULLABLE = new Set<string>(["endpointName"]);
-
 /**
  * Builds `fraud-stack.json` from `terraform output -json` (output name → value): each field is
- * read from the output of the same name in snake_case (`artifactBucket` ← `artifact_bucket`),
- * `environment` falls back to the deployed environment, and a nullable field with no output is `null`.
+ * read from the output of the same name in snake_case (`artifactBucket` ← `artifact_bucket`) by
+ * `stackDocumentFromTerraform` of `@fraud/trainer/aws`, and `environment` falls back to the deployed
+ * environment.
  *
  * @example
  * ```ts
@@ -43,13 +25,7 @@ const NULLABLE = new Set<string>(["endpointName"]);
  * @public
  */
 export function stackOutputsFromTerraform(outputs: Record<string, unknown>, environment: string): StackOutputs {
-  const doc: Record<string, unknown> = { version: 1 };
-  for (const key of FIELDS) {
-    const value = outputs[snake(key)];
-    if (value !== undefined) doc[key] = value;
-    else if (key === "environment") doc[key] = environment;
-    else if (NULLABLE.has(key)) doc[key] = null;
-  }
+  const doc: Record<string, unknown> = { environment, ...stackDocumentFromTerraform(outputs) };
   const parsed = stackOutputsSchema.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues.find((i) => doc[String(i.path[0])] === undefined) ?? parsed.error.issues[0]!;

@@ -90,14 +90,26 @@ export const stackOutputsSchema: z.ZodType<StackOutputs> = z
 const camel = (snake: string): string => snake.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 
 /**
- * `terraform output -json` (`{ "artifact_bucket": { "value": … }, … }`) → the fraud-stack.json shape.
- * Terraform leaves outputs whose value is null out of that document, so a missing `endpoint_name`
- * (no endpoint: the foundation alone, or embedded scoring) reads as null.
+ * The `fraud-stack.json` fields in the stack's Terraform outputs, given as output name → value:
+ * `artifact_bucket` → `artifactBucket`, and so on. Terraform leaves outputs whose value is null out
+ * of `terraform output -json`, so a missing `endpoint_name` (no endpoint: the foundation alone, or
+ * embedded scoring) reads as null. Not validated: check the result with {@link stackOutputsSchema}.
+ *
+ * @example
+ * ```ts
+ * stackDocumentFromTerraform({ artifact_bucket: "b" }); // { version: 1, endpointName: null, artifactBucket: "b" }
+ * ```
+ * @public
  */
-function fromTerraform(json: Record<string, unknown>): Record<string, unknown> {
+export function stackDocumentFromTerraform(values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { version: 1, endpointName: null };
-  for (const [name, output] of Object.entries(json)) out[camel(name)] = (output as { value: unknown }).value;
+  for (const [name, value] of Object.entries(values)) out[camel(name)] = value;
   return out;
+}
+
+/** `terraform output -json` (`{ "artifact_bucket": { "value": … }, … }`) → the fraud-stack.json shape. */
+function fromTerraform(json: Record<string, unknown>): Record<string, unknown> {
+  return stackDocumentFromTerraform(Object.fromEntries(Object.entries(json).map(([name, output]) => [name, (output as { value: unknown }).value])));
 }
 
 function isTerraformOutput(json: unknown): json is Record<string, unknown> {
