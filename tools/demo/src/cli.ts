@@ -2,12 +2,14 @@
  * `npm start`: the whole fraud-detection pipeline on this machine, offline.
  * @packageDocumentation
  */
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import cliProgress from "cli-progress";
 import { Command, InvalidArgumentError } from "commander";
 import { z } from "zod";
 import { isDemoError } from "./errors.js";
-import { NUMERIC_OPTIONS } from "./options.js";
+import { NUMERIC_OPTIONS, REPO_ROOT } from "./options.js";
+import { DEFAULT_KEEP, pruneRuns } from "./runs.js";
+import type { RunsSummary } from "./runs.js";
 import { runDemo } from "./pipeline.js";
 import type { DemoSummary } from "./summary.js";
 import type { Reporter, Stage } from "./stages.js";
@@ -34,6 +36,7 @@ interface Flags {
   rate: number;
   json: boolean;
   quiet: boolean;
+  keep: number;
 }
 
 /** Progress lines (plain, for logs and CI) or bars (on a terminal), on stderr. */
@@ -61,6 +64,16 @@ function makeReporter(quiet: boolean): Reporter {
       say(`[${stage}] ${what} (${seconds.toFixed(1)} s)`);
     },
   };
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toLocaleString("en-US", { maximumFractionDigits: 1 })} MB`;
+}
+
+function runsLine(r: RunsSummary | undefined, keep: number): string[] {
+  if (!r) return [];
+  const removed = r.removed.length > 0 ? `, ${r.removed.length} older removed` : "";
+  return [`  runs     ${relative(process.cwd(), r.dir) || "."} keeps the last ${keep}: ${r.kept} run${r.kept === 1 ? "" : "s"}, ${mb(r.bytes)} on disk${removed}`, ""];
 }
 
 function summaryLines(s: DemoSummary): string[] {
@@ -94,6 +107,7 @@ const program = new Command("fraud-demo")
   .option("--seed <n>", "seed of data, split, training and stream", flag(NUMERIC_OPTIONS.seed), 42)
   .option("--rate <r>", "mean HTTP arrivals per second (Poisson)", flag(NUMERIC_OPTIONS.rate), 4000)
   .option("--out <dir>", "output folder (default runs/<timestamp>)")
+  .option("--keep <n>", "run folders kept under runs/ (the oldest are removed; folders given with --out are never touched)", flag(NUMERIC_OPTIONS.keep), DEFAULT_KEEP)
   .option("--json", "print the summary as one JSON object on the last line of stdout", false)
   .option("--quiet", "no progress output", false)
   .showHelpAfterError()
@@ -110,11 +124,13 @@ async function main(): Promise<void> {
   }
   const f = program.opts<Flags>();
   try {
-    const summary = await runDemo(
+    const summary: DemoSummary & { runs?: RunsSummary } = await runDemo(
       { rows: f.rows, data: f.data, transactions: f.transactions, failRate: f.failRate, seed: f.seed, rate: f.rate, ...(f.out ? { out: f.out } : {}) },
       makeReporter(f.quiet || f.json),
     );
-    process.stdout.write(f.json ? `${JSON.stringify(summary)}\n` : summaryLines(summary).join("\n"));
+    // only runs in the default folder are pruned: a folder given with --out is the user's
+    if (!f.out) summary.runs = await pruneRuns(join(REPO_ROOT, "runs"), f.keep, summary.outputs.dir);
+    process.stdout.write(f.json ? `${JSON.stringify(summary)}\n` : [...summaryLines(summary), ...runsLine(summary.runs, f.keep)].join("\n"));
   } catch (err) {
     const stage = isDemoError(err, "STAGE_FAILED") ? `stage ${err.stage} failed: ` : "";
     process.stderr.write(`fraud-demo: ${stage}${(err as Error).message}\n`);

@@ -60,6 +60,7 @@ export const NUMERIC_OPTIONS = {
   seed: int("seed", 0, 2 ** 31 - 1),
   rate: num("rate", 0.001, 1_000_000),
   batchSize: int("batch size", 1, 10_000),
+  keep: int("keep", 1, 1000),
 };
 
 const optionsSchema = z.object({
