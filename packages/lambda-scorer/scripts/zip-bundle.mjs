@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Zips the Lambda bundle deterministically: sorted entries, fixed timestamps and permissions, so the
 // same sources always give the same bytes (and the same Terraform source hash).
+// Only index.mjs is deployed: the source map stays beside it in the bundle folder, for debugging
+// stack traces locally, and is not shipped (it would more than double the zip).
 // Usage: node scripts/zip-bundle.mjs <bundle-dir> <out.zip>
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { zipSync } from "fflate";
@@ -12,7 +14,7 @@ if (!dir || !out) {
 }
 // fflate writes DOS time from local date parts: build the date from local parts so every time zone agrees.
 const mtime = new Date(1980, 0, 1, 0, 0, 0);
-const files = ["index.mjs", "index.mjs.map"];
+const files = ["index.mjs"];
 const entries = {};
 try {
   for (const name of files) {

@@ -23,7 +23,7 @@ beforeAll(async () => {
   await rm(WORK, { recursive: true, force: true });
   await mkdir(WORK, { recursive: true });
   const files = unzipSync(new Uint8Array(await readFile(ZIP)));
-  expect(Object.keys(files).sort()).toEqual(["index.mjs", "index.mjs.map"]);
+  expect(Object.keys(files).sort()).toEqual(["index.mjs"]);
   for (const [name, bytes] of Object.entries(files)) await writeFile(join(WORK, name), bytes);
   bundle = join(WORK, "index.mjs");
 });
@@ -65,6 +65,10 @@ describe("lambda.zip", () => {
       code: "INVALID_ARGUMENT",
       message: "invalid scorer configuration: MODEL_S3_URI is missing (required in embedded scoring mode); DELIVERY_STREAM_NAME is missing; BATCH_SIZE must be an integer from 1 to 10000 (got 0)",
     });
+  });
+
+  it("stays within its size budget: 300 KB zipped", async () => {
+    expect((await readFile(ZIP)).length).toBeLessThanOrEqual(300 * 1024);
   });
 
   it("bundles no code of the local stand-ins", async () => {
