@@ -15,3 +15,4 @@ export { ALGORITHMS, DEFAULT_ALGORITHM, isAlgorithm } from "./model.js";
 export type { Algorithm, FeatureMatrix, ModelKind, Prediction } from "./model.js";
 export { JsonError, MAX_JSON_DEPTH, jsonDepth, parseJsonBounded } from "./json.js";
 export type { JsonBounds, JsonErrorCode } from "./json.js";
+export { parseDecimal, parseDecimalString } from "./number.js";

@@ -1,0 +1,328 @@
+/**
+ * One exact decimal number parser for every text reader: straight from bytes, no string per
+ * field, and the same double as `Number()` for every input it accepts.
+ *
+ * Decimals with up to 15 significant digits and a power of ten within ±22 take Clinger's fast
+ * path (one exact multiplication or division); up to 19 significant digits take the
+ * Eisel–Lemire algorithm over a 128-bit table of powers of ten; the rare rest (more than 19
+ * significant digits, exponents past ±347, and the few cases Eisel–Lemire cannot decide) go
+ * through `Number()` on a Latin-1 copy of the field.
+ * @packageDocumentation
+ */
+
+/**
+ * Parses the decimal number in `buf[start..end)` and returns the double `Number()` returns for
+ * the same text, or `NaN` when the text is not in the accepted syntax.
+ *
+ * Accepted syntax (ASCII bytes, nothing else, no surrounding space):
+ * ```text
+ * number   = [ "+" | "-" ] mantissa [ exponent ]
+ * mantissa = digits [ "." [ digits ] ] | "." digits
+ * exponent = ( "e" | "E" ) [ "+" | "-" ] digits
+ * digits   = 1*( "0".."9" )
+ * ```
+ * Refused (`NaN`): the empty field, white space, `Infinity`, `NaN`, hexadecimal, octal and
+ * binary literals (`0x1f`), digit separators (`1_000`), a lone sign, dot or exponent. A number
+ * too large for a double gives `±Infinity` and one too small `±0`, as with `Number()`; `-0`
+ * gives `-0`. Callers decide whether infinities are acceptable (`Number.isFinite`).
+ *
+ * @param buf - the bytes.
+ * @param start - first byte of the field.
+ * @param end - one past its last byte.
+ * @returns the value, or `NaN` when the field is not a number.
+ * @example
+ * ```ts
+ * const bytes = new TextEncoder().encode("1.5,-2e-3,0x10");
+ * parseDecimal(bytes, 0, 3); // 1.5
+ * parseDecimal(bytes, 4, 9); // -0.002
+ * parseDecimal(bytes, 10, 14); // NaN
+ * ```
+ * @public
+ */
+export function parseDecimal(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
+  let neg = false;
+  let c = i < end ? (buf[i] as number) : -1;
+  if (c === 45 || c === 43) {
+    neg = c === 45;
+    c = ++i < end ? (buf[i] as number) : -1;
+  }
+  let m = 0; // the first 15 significant digits
+  let r = 0; // significant digits 16..19
+  let rk = 0; // how many digits r holds
+  let nd = 0; // significant digits seen
+  let scale = 0;
+  let any = false;
+  while (c >= 48 && c <= 57) {
+    const d = c - 48;
+    if (nd !== 0 || d !== 0) {
+      if (nd < 15) m = m * 10 + d;
+      else if (nd < 19) {
+        r = r * 10 + d;
+        rk++;
+      }
+      nd++;
+    }
+    any = true;
+    c = ++i < end ? (buf[i] as number) : -1;
+  }
+  if (c === 46) {
+    c = ++i < end ? (buf[i] as number) : -1;
+    while (c >= 48 && c <= 57) {
+      const d = c - 48;
+      if (nd !== 0 || d !== 0) {
+        if (nd < 15) m = m * 10 + d;
+        else if (nd < 19) {
+          r = r * 10 + d;
+          rk++;
+        }
+        nd++;
+      }
+      scale--;
+      any = true;
+      c = ++i < end ? (buf[i] as number) : -1;
+    }
+  }
+  if (!any) return NaN;
+  let exp = 0;
+  if (c === 101 || c === 69) {
+    c = ++i < end ? (buf[i] as number) : -1;
+    let eneg = false;
+    if (c === 45 || c === 43) {
+      eneg = c === 45;
+      c = ++i < end ? (buf[i] as number) : -1;
+    }
+    if (!(c >= 48 && c <= 57)) return NaN;
+    while (c >= 48 && c <= 57) {
+      // Past a billion the value is 0 or infinite whatever the digits; stop growing there.
+      if (exp < 1e9) exp = exp * 10 + (c - 48);
+      c = ++i < end ? (buf[i] as number) : -1;
+    }
+    if (eneg) exp = -exp;
+  }
+  if (i !== end) return NaN;
+  if (nd === 0) return neg ? -0 : 0;
+  const p = scale + exp;
+  if (nd <= 15) {
+    // Clinger's fast path: m < 2^53 and 10^|p| exact, so one correctly rounded operation.
+    if (p >= 0) {
+      if (p <= 22) {
+        const v = m * (POW10[p] as number);
+        return neg ? -v : v;
+      }
+      if (p <= 37) {
+        const mm = m * (POW10[p - 22] as number);
+        if (mm <= 9007199254740992) {
+          const v = mm * 1e22;
+          return neg ? -v : v;
+        }
+      }
+    } else if (p >= -22) {
+      const v = m / (POW10[-p] as number);
+      return neg ? -v : v;
+    }
+    if (p >= MIN_EXP10 && p <= MAX_EXP10) {
+      const wl = m >>> 0;
+      const v = eiselLemire((m - wl) / 4294967296, wl, p);
+      if (v === v) return neg ? -v : v;
+    }
+  } else if (nd <= 19) {
+    // w = m * 10^rk + r as two 32-bit limbs (m < 2^50, 10^rk <= 10^4).
+    const wl0 = m >>> 0;
+    const k = POW10[rk] as number;
+    const t = wl0 * k + r; // < 2^46
+    const wl = t >>> 0;
+    const wh = ((m - wl0) / 4294967296) * k + (t - wl) / 4294967296;
+    if (p >= MIN_EXP10 && p <= MAX_EXP10) {
+      const v = eiselLemire(wh, wl, p);
+      if (v === v) return neg ? -v : v;
+    }
+  }
+  return slowDecimal(buf, start, end);
+}
+
+/**
+ * Parses a decimal number in a string with {@link parseDecimal}'s syntax: the same double as
+ * `Number(text)`, or `NaN` when `text` is not in that syntax (`""`, `" 1"`, `"0x10"`,
+ * `"Infinity"` are all `NaN`).
+ * @example
+ * ```ts
+ * parseDecimalString("-0"); // -0
+ * parseDecimalString("1e400"); // Infinity
+ * parseDecimalString("Infinity"); // NaN
+ * ```
+ * @public
+ */
+export function parseDecimalString(text: string): number {
+  const n = text.length;
+  const bytes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    // Outside ASCII nothing is accepted; 0 is not a character of the syntax.
+    bytes[i] = c < 128 ? c : 0;
+  }
+  return parseDecimal(bytes, 0, n);
+}
+
+const POW10: Float64Array = (() => {
+  const p = new Float64Array(23);
+  p[0] = 1;
+  for (let i = 1; i < 23; i++) p[i] = (p[i - 1] as number) * 10;
+  return p;
+})();
+
+/** The syntax was checked: `Number()` on the field's Latin-1 text is the exact answer. */
+function slowDecimal(buf: Uint8Array, start: number, end: number): number {
+  let s = "";
+  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i] as number);
+  return Number(s);
+}
+
+const MIN_EXP10 = -348;
+const MAX_EXP10 = 347;
+const TWO32 = 4294967296;
+
+/**
+ * 128-bit mantissas of 10^q for q in [-348, 347], rounded down and normalised so the top bit is
+ * set, as four 32-bit limbs (most significant first). Built on first use.
+ */
+let table: Uint32Array | undefined;
+/** 2^(e - 1075) for the biased exponents e in [0, 2047). */
+let pow2: Float64Array | undefined;
+
+function buildTables(): Uint32Array {
+  const t = new Uint32Array((MAX_EXP10 - MIN_EXP10 + 1) * 4);
+  const mask = (1n << 32n) - 1n;
+  for (let q = MIN_EXP10; q <= MAX_EXP10; q++) {
+    let v: bigint;
+    if (q >= 0) {
+      v = 10n ** BigInt(q);
+      const len = v.toString(2).length;
+      v = len > 128 ? v >> BigInt(len - 128) : v << BigInt(128 - len);
+    } else {
+      const d = 10n ** BigInt(-q);
+      const len = d.toString(2).length;
+      v = (1n << BigInt(len + 127)) / d;
+    }
+    const o = (q - MIN_EXP10) * 4;
+    t[o] = Number((v >> 96n) & mask);
+    t[o + 1] = Number((v >> 64n) & mask);
+    t[o + 2] = Number((v >> 32n) & mask);
+    t[o + 3] = Number(v & mask);
+  }
+  const p = new Float64Array(2047);
+  for (let e = 0; e < 2047; e++) p[e] = 2 ** (e - 1075);
+  pow2 = p;
+  table = t;
+  return t;
+}
+
+/**
+ * The 128-bit table entry for 10^q as four hexadecimal 32-bit limbs, most significant first
+ * (for tests against published tables).
+ * @internal
+ */
+export function powerOfTenMantissa(q: number): string {
+  const t = table ?? buildTables();
+  const o = (q - MIN_EXP10) * 4;
+  return Array.from(t.subarray(o, o + 4), (x) => x.toString(16).padStart(8, "0")).join("");
+}
+
+// Scratch results of the 64×64 → 128-bit product (limbs, most significant first).
+let r3 = 0;
+let r2 = 0;
+let r1 = 0;
+let r0 = 0;
+
+/** Unsigned (a1·2^32 + a0) × (b1·2^32 + b0) into r3..r0. */
+function mul64(a1: number, a0: number, b1: number, b0: number): void {
+  // Each 32×32 product: the low half from Math.imul, the high half from the (inexact) double
+  // product, whose error (< 2^12) is far below 2^31 so rounding recovers it exactly.
+  let p = a0 * b0;
+  const l00 = Math.imul(a0, b0) >>> 0;
+  const h00 = Math.round((p - l00) / TWO32);
+  p = a0 * b1;
+  const l01 = Math.imul(a0, b1) >>> 0;
+  const h01 = Math.round((p - l01) / TWO32);
+  p = a1 * b0;
+  const l10 = Math.imul(a1, b0) >>> 0;
+  const h10 = Math.round((p - l10) / TWO32);
+  p = a1 * b1;
+  const l11 = Math.imul(a1, b1) >>> 0;
+  const h11 = Math.round((p - l11) / TWO32);
+  r0 = l00;
+  const mid = h00 + l01 + l10;
+  r1 = mid >>> 0;
+  const mid2 = h01 + h10 + l11 + (mid - r1) / TWO32;
+  r2 = mid2 >>> 0;
+  r3 = h11 + (mid2 - r2) / TWO32;
+}
+
+/**
+ * Eisel–Lemire: the double nearest to w × 10^q for 0 < w < 2^64 (w = wh·2^32 + wl), or `NaN`
+ * when the 128-bit approximation cannot decide (the caller then falls back).
+ */
+function eiselLemire(whIn: number, wlIn: number, q: number): number {
+  const t = table ?? buildTables();
+  let wh = whIn;
+  let wl = wlIn;
+  // Normalise w so its top bit is set.
+  const clz = wh !== 0 ? Math.clz32(wh) : 32 + Math.clz32(wl);
+  if (clz >= 32) {
+    wh = (wl << (clz - 32)) >>> 0;
+    wl = 0;
+  } else if (clz > 0) {
+    wh = ((wh << clz) | (wl >>> (32 - clz))) >>> 0;
+    wl = (wl << clz) >>> 0;
+  }
+  let exp2 = ((217706 * q) >> 16) + 64 + 1023 - clz;
+  const o = (q - MIN_EXP10) * 4;
+  mul64(wh, wl, t[o] as number, t[o + 1] as number);
+  let x3 = r3;
+  let x2 = r2;
+  let x1 = r1;
+  let x0 = r0;
+  // The low bits may be wrong: widen with the table's lower 64 bits.
+  if ((x2 & 0x1ff) === 0x1ff && overflows(x1, x0, wh, wl)) {
+    mul64(wh, wl, t[o + 2] as number, t[o + 3] as number);
+    const y3 = r3;
+    const y2 = r2;
+    const y1 = r1;
+    const y0 = r0;
+    // merged = x + (y >> 64)
+    let s = x0 + y2;
+    const m0 = s >>> 0;
+    s = x1 + y3 + (s - m0) / TWO32;
+    const m1 = s >>> 0;
+    let carry = (s - m1) / TWO32;
+    s = x2 + carry;
+    x2 = s >>> 0;
+    carry = (s - x2) / TWO32;
+    x3 += carry;
+    if ((x2 & 0x1ff) === 0x1ff && m1 === 0xffffffff && m0 === 0xffffffff && overflows(y1, y0, wh, wl)) return NaN;
+    x1 = m1;
+    x0 = m0;
+  }
+  // The top 54 bits.
+  const msb = x3 >>> 31;
+  const shift = msb + 9;
+  const mh = x3 >>> shift;
+  const ml = ((x3 << (32 - shift)) | (x2 >>> shift)) >>> 0;
+  exp2 -= 1 ^ msb;
+  // Exactly halfway between two doubles: undecidable here.
+  if (x1 === 0 && x0 === 0 && (x2 & 0x1ff) === 0 && (ml & 3) === 1) return NaN;
+  // Round to 53 bits (the sum is even and at most 2^54, so exact in a double).
+  let mant = (mh * TWO32 + (ml + (ml & 1))) / 2;
+  if (mant >= 9007199254740992) {
+    mant /= 2;
+    exp2++;
+  }
+  if (exp2 <= 0 || exp2 >= 0x7ff) return NaN;
+  return mant * ((pow2 as Float64Array)[exp2] as number);
+}
+
+/** Whether (a1, a0) + (b1, b0) carries out of 64 bits. */
+function overflows(a1: number, a0: number, b1: number, b0: number): boolean {
+  const s = a0 + b0;
+  return a1 + b1 + (s >= TWO32 ? 1 : 0) >= TWO32;
+}
