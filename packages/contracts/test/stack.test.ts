@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseStackOutputs, stackOutputsSchema } from "@fraud/trainer/aws";
-import type { StackOutputs } from "@fraud/trainer/aws";
+import { parseStackOutputs, stackOutputsSchema } from "@fraud/contracts";
+import type { StackOutputs } from "@fraud/contracts";
 
 /** The example of the stack outputs file format. */
 export const STACK: StackOutputs = {
@@ -65,7 +65,7 @@ describe("stack outputs (fraud-stack.json)", () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toMatchObject({ name: "SageMakerError", code: "INVALID_ARGUMENT" });
+    expect(err).toMatchObject({ name: "ContractError", code: "INVALID_ARGUMENT" });
     expect((err as Error).message).toContain(`fraud-stack.json: invalid stack outputs: `);
     expect((err as Error).message).toContain(message);
   });

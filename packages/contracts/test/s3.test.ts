@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatS3Uri, parseS3Uri, s3UriSchema } from "@fraud/trainer/aws";
-import { keyPrefix } from "../../src/aws/s3.js";
+import { formatS3Uri, keyPrefix, parseS3Uri, s3UriSchema } from "@fraud/contracts";
+
 
 describe("parseS3Uri / formatS3Uri", () => {
   it.each([
@@ -37,7 +37,7 @@ describe("parseS3Uri / formatS3Uri", () => {
     ["s3://bucket/a\nb", '"s3://bucket/a\\nb" is not an s3://bucket/key URI: keys are at most 1024 bytes without control characters'],
     [`s3://bucket/${"k".repeat(1025)}`, `"s3://bucket/${"k".repeat(65)}..." is not an s3://bucket/key URI: keys are at most 1024 bytes without control characters`],
   ])("refuses %.60j with one clear line", (uri, message) => {
-    expect(() => parseS3Uri(uri)).toThrow(expect.objectContaining({ name: "SageMakerError", code: "INVALID_ARGUMENT", message }));
+    expect(() => parseS3Uri(uri)).toThrow(expect.objectContaining({ name: "ContractError", code: "INVALID_ARGUMENT", message }));
     const r = s3UriSchema.safeParse(uri);
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.message).toBe(message);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SAGEMAKER_NAME_RULES, trainingJobName, validateSageMakerName } from "@fraud/trainer/aws";
-import type { SageMakerNameKind } from "@fraud/trainer/aws";
+import { SAGEMAKER_NAME_RULES, trainingJobName, validateSageMakerName } from "@fraud/contracts";
+import type { SageMakerNameKind } from "@fraud/contracts";
 
 const KINDS: SageMakerNameKind[] = ["trainingJob", "model", "endpoint", "endpointConfig"];
 

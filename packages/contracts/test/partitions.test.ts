@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SageMakerError, dnsSuffix, partitionOf } from "@fraud/trainer/aws";
+import { ContractError, dnsSuffix, partitionOf } from "@fraud/contracts";
 
 describe("partitionOf / dnsSuffix", () => {
   // The AWS SDK's partitions.json: region patterns and DNS suffixes.
@@ -35,7 +35,7 @@ describe("partitionOf / dnsSuffix", () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(SageMakerError);
+    expect(err).toBeInstanceOf(ContractError);
     expect(err).toMatchObject({ code: "UNKNOWN_REGION" });
     expect((err as Error).message.length).toBeLessThan(180);
   });

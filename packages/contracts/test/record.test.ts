@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sagemakerJobRecordSchema } from "@fraud/trainer/aws";
+import { sagemakerJobRecordSchema } from "@fraud/contracts";
 
 const RECORD = {
   jobName: "fraud-dev-20261125014210",

@@ -1,0 +1,164 @@
+/**
+ * The deployed stack's outputs: the `fraud-stack.json` schema and the one table mapping its fields
+ * to the stack's Terraform outputs. The stack writes these outputs, the deploy writes the file
+ * from them, and the trainer reads it.
+ * @packageDocumentation
+ */
+import * as z from "zod";
+import { invalidArgument, refineWith } from "./contract-error.js";
+import { PARTITIONS, partitionOf } from "./aws.js";
+import type { Partition } from "./aws.js";
+import { ENVIRONMENT_NAME_PATTERN, ENVIRONMENT_NAME_RULE } from "./environment.js";
+import { bucketNameSchema, keyPrefixSchema } from "./s3.js";
+import { parseRoleArn, validateJobPrefix, validateSageMakerName } from "./sagemaker.js";
+import { SCORING_MODES } from "./scoring.js";
+import type { ScoringMode } from "./scoring.js";
+
+/**
+ * The deployed stack's outputs (`fraud-stack.json`, written by `nx run infra:deploy` from
+ * `terraform output -json`): what `fraud-train sagemaker --stack` trains against instead of copied
+ * ARNs. {@link STACK_OUTPUT_NAMES} gives each field's Terraform output.
+ * @public
+ */
+export interface StackOutputs {
+  /** Format version of the file: 1. */
+  version: 1;
+  /** Environment name (`dev`, `prod`, …). */
+  environment: string;
+  /** Region of the stack. */
+  region: string;
+  /** Partition of the region (`aws`, `aws-cn`, `aws-us-gov`, …). */
+  partition: Partition;
+  /** 12-digit account of the stack. */
+  accountId: string;
+  /** Bucket of the training data and the models. */
+  artifactBucket: string;
+  /** Key prefix of the training data (`fraud-detection/data/`). */
+  dataPrefix: string;
+  /** Key prefix of the models (`fraud-detection/models/`). */
+  modelPrefix: string;
+  /** Bucket Firehose delivers the scored transactions to. */
+  outputBucket: string;
+  /** The SageMaker execution role training jobs run as. */
+  sagemakerRoleArn: string;
+  /** Job names are `${trainingJobPrefix}yyyyMMddHHmmss`; the stack's IAM grants only these. */
+  trainingJobPrefix: string;
+  /** The SageMaker endpoint, or `null` before one is deployed or in embedded scoring. */
+  endpointName: string | null;
+  /** Whether the scorer calls a SageMaker endpoint or scores with the model in the Lambda. */
+  scoringMode: ScoringMode;
+}
+
+/**
+ * The Terraform output name of every `fraud-stack.json` field: the one mapping the stack (which
+ * declares the outputs) and the deploy (which reads `terraform output -json`) share.
+ * @example
+ * ```ts
+ * STACK_OUTPUT_NAMES.artifactBucket; // "artifact_bucket"
+ * ```
+ * @public
+ */
+export const STACK_OUTPUT_NAMES = Object.freeze({
+  version: "version",
+  environment: "environment",
+  region: "region",
+  partition: "partition",
+  accountId: "account_id",
+  artifactBucket: "artifact_bucket",
+  dataPrefix: "data_prefix",
+  modelPrefix: "model_prefix",
+  outputBucket: "output_bucket",
+  sagemakerRoleArn: "sagemaker_role_arn",
+  trainingJobPrefix: "training_job_prefix",
+  endpointName: "endpoint_name",
+  scoringMode: "scoring_mode",
+} as const satisfies Record<keyof StackOutputs, string>);
+
+/**
+ * Schema of {@link StackOutputs}: every field's type and range, plus the cross-field rules (the
+ * partition is the region's, the role is in the stack's partition and account).
+ * @example
+ * ```ts
+ * const outputs = stackOutputsSchema.parse(JSON.parse(await readFile("fraud-stack.json", "utf8")));
+ * ```
+ * @public
+ */
+export const stackOutputsSchema: z.ZodType<StackOutputs> = z
+  .object({
+    version: z.literal(1),
+    environment: z.string().regex(ENVIRONMENT_NAME_PATTERN, ENVIRONMENT_NAME_RULE),
+    region: z.string().superRefine(refineWith(partitionOf)),
+    partition: z.enum(PARTITIONS),
+    accountId: z.string().regex(/^\d{12}$/, "a 12-digit AWS account id"),
+    artifactBucket: bucketNameSchema,
+    dataPrefix: keyPrefixSchema,
+    modelPrefix: keyPrefixSchema,
+    outputBucket: bucketNameSchema,
+    sagemakerRoleArn: z.string().superRefine(refineWith((v: string) => parseRoleArn(v))),
+    trainingJobPrefix: z.string().superRefine(refineWith(validateJobPrefix)),
+    endpointName: z.string().superRefine(refineWith((v: string) => validateSageMakerName("endpoint", v))).nullable(),
+    scoringMode: z.enum(SCORING_MODES),
+  })
+  .superRefine((o, ctx) => {
+    let partition: string;
+    try {
+      partition = partitionOf(o.region);
+    } catch {
+      return; // reported on the field
+    }
+    if (o.partition !== partition) ctx.addIssue({ code: "custom", path: ["partition"], message: `${o.partition} is not the partition of ${o.region} (${partition})` });
+    const m = /^arn:([^:]+):iam::(\d{12}):/.exec(o.sagemakerRoleArn);
+    if (m !== null && m[1] !== partition) ctx.addIssue({ code: "custom", path: ["sagemakerRoleArn"], message: `the role is in partition ${m[1]}, the stack in ${partition}` });
+    if (m !== null && m[2] !== o.accountId) ctx.addIssue({ code: "custom", path: ["sagemakerRoleArn"], message: `the role is in account ${m[2]}, the stack in ${o.accountId}` });
+  });
+
+const FIELD_OF_OUTPUT: ReadonlyMap<string, keyof StackOutputs> = new Map(
+  (Object.entries(STACK_OUTPUT_NAMES) as [keyof StackOutputs, string][]).map(([field, output]) => [output, field]),
+);
+
+/**
+ * The `fraud-stack.json` document from the stack's Terraform output values (output name → value,
+ * as `terraform output -json` gives them once unwrapped), by {@link STACK_OUTPUT_NAMES}. Outputs
+ * outside the table are left out; Terraform omits null outputs, so a missing `endpoint_name` reads
+ * as null. Not validated: check the result with {@link stackOutputsSchema}.
+ * @example
+ * ```ts
+ * stackDocumentFromTerraform({ artifact_bucket: "b", phase: "all" }); // { version: 1, endpointName: null, artifactBucket: "b" }
+ * ```
+ * @public
+ */
+export function stackDocumentFromTerraform(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { version: 1, endpointName: null };
+  for (const [name, value] of Object.entries(values)) {
+    const field = FIELD_OF_OUTPUT.get(name);
+    if (field !== undefined) out[field] = value;
+  }
+  return out;
+}
+
+function isTerraformOutput(json: unknown): json is Record<string, { value: unknown }> {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return false;
+  const values = Object.values(json);
+  return values.length > 0 && values.every((v) => typeof v === "object" && v !== null && "value" in v);
+}
+
+/**
+ * Validates stack outputs given either as `fraud-stack.json` or as the raw `terraform output
+ * -json` of the stack (`{ "artifact_bucket": { "value": … }, … }`).
+ * @example
+ * ```ts
+ * const stack = parseStackOutputs(JSON.parse(text), "fraud-stack.json");
+ * stack.artifactBucket; // "fraud-dev-artifacts-123456789012"
+ * ```
+ * @param source - Names the file in messages.
+ * @throws ContractError `INVALID_ARGUMENT` naming each bad field and its problem.
+ * @public
+ */
+export function parseStackOutputs(json: unknown, source = "fraud-stack.json"): StackOutputs {
+  const doc = isTerraformOutput(json) ? stackDocumentFromTerraform(Object.fromEntries(Object.entries(json).map(([k, v]) => [k, v.value]))) : json;
+  const result = stackOutputsSchema.safeParse(doc);
+  if (result.success) return result.data;
+  const problems = result.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+  return invalidArgument(`${source}: invalid stack outputs: ${problems.join("; ")}`);
+}
+
