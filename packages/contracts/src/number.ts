@@ -40,6 +40,42 @@
  * @public
  */
 export function parseDecimal(buf: Uint8Array, start: number, end: number): number {
+  const v = scan(buf, start, end);
+  return stop === end ? v : NaN;
+}
+
+/** Where a {@link scanDecimal} stopped. @public */
+export interface ScanEnd {
+  /** One past the last byte of the number read (or `start` when none was). */
+  end: number;
+}
+
+/**
+ * Reads the decimal number that starts at `buf[start]` and stops at the first byte that cannot
+ * continue it (or at `end`): a field scanner for delimited text that needs no separate search
+ * for the delimiter. The value is exactly {@link parseDecimal}'s for `buf[start..at.end)`; `NaN`
+ * when no number starts there or its exponent has no digits (`"1e,"`). Callers check the byte at
+ * `at.end` (a delimiter, a line end) to accept the field.
+ *
+ * @param at - receives the stop position.
+ * @example
+ * ```ts
+ * const bytes = new TextEncoder().encode("-1.25e2,7");
+ * const at = { end: 0 };
+ * scanDecimal(bytes, 0, bytes.length, at); // -125, at.end === 7
+ * ```
+ * @public
+ */
+export function scanDecimal(buf: Uint8Array, start: number, end: number, at: ScanEnd): number {
+  const v = scan(buf, start, end);
+  at.end = stop;
+  return v;
+}
+
+/** Where the last {@link scan} stopped. */
+let stop = 0;
+
+function scan(buf: Uint8Array, start: number, end: number): number {
   let i = start;
   let neg = false;
   let c = i < end ? (buf[i] as number) : -1;
@@ -83,7 +119,10 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number): numbe
       c = ++i < end ? (buf[i] as number) : -1;
     }
   }
-  if (!any) return NaN;
+  if (!any) {
+    stop = start;
+    return NaN;
+  }
   let exp = 0;
   if (c === 101 || c === 69) {
     c = ++i < end ? (buf[i] as number) : -1;
@@ -92,7 +131,10 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number): numbe
       eneg = c === 45;
       c = ++i < end ? (buf[i] as number) : -1;
     }
-    if (!(c >= 48 && c <= 57)) return NaN;
+    if (!(c >= 48 && c <= 57)) {
+      stop = i;
+      return NaN;
+    }
     while (c >= 48 && c <= 57) {
       // Past a billion the value is 0 or infinite whatever the digits; stop growing there.
       if (exp < 1e9) exp = exp * 10 + (c - 48);
@@ -100,7 +142,7 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number): numbe
     }
     if (eneg) exp = -exp;
   }
-  if (i !== end) return NaN;
+  stop = i;
   if (nd === 0) return neg ? -0 : 0;
   const p = scale + exp;
   if (nd <= 15) {
@@ -138,7 +180,7 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number): numbe
       if (v === v) return neg ? -v : v;
     }
   }
-  return slowDecimal(buf, start, end);
+  return slowDecimal(buf, start, i);
 }
 
 /**
