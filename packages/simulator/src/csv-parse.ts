@@ -1,3 +1,5 @@
+import { parseDecimal, scanDecimal } from "@fraud/contracts";
+import type { ScanEnd } from "@fraud/contracts";
 import { CSV_COLUMNS, FEATURE_COUNT, RowBuffer } from "./columns.js";
 import type { Dataset } from "./columns.js";
 import { CsvError, quote } from "./errors.js";
@@ -23,13 +25,6 @@ export interface ReadOptions {
   maxLineBytes?: number;
 }
 
-const POW10: Float64Array = (() => {
-  const p = new Float64Array(23);
-  p[0] = 1;
-  for (let i = 1; i < 23; i++) p[i] = (p[i - 1] as number) * 10;
-  return p;
-})();
-
 const latin1 = new TextDecoder("latin1");
 
 /**
@@ -52,6 +47,7 @@ export class CsvParser {
   private readonly out = new RowBuffer();
   private pendingBlank = 0;
   private sawFirst = false;
+  private readonly at: ScanEnd = { end: 0 };
 
   /**
    * @param file - name used in error messages.
@@ -129,22 +125,29 @@ export class CsvParser {
       let fs = pos;
       let fe: number;
       let next: number;
-      if (buf[pos] === 34) {
+      let value: number;
+      if (buf[pos] !== 34) {
+        // The usual case: an unquoted number, read in the same pass that finds its end.
+        value = scanDecimal(buf, pos, end, this.at);
+        next = this.at.end;
+        if (next < end && buf[next] !== 44) {
+          while (next < end && buf[next] !== 44) next++;
+          value = NaN;
+        }
+        fe = next;
+      } else {
         const close = buf.indexOf(34, pos + 1);
         if (close < 0 || close >= end) throw this.fail("unterminated quoted field", col + 1);
         fs = pos + 1;
         fe = close;
         next = close + 1;
         if (next < end && buf[next] !== 44) throw this.fail("unexpected character after closing quote", col + 1);
-      } else {
-        const comma = buf.indexOf(44, pos);
-        next = comma < 0 || comma > end ? end : comma;
-        fe = next;
+        value = parseDecimal(buf, fs, fe);
       }
       if (col >= NCOL) {
         throw this.fail(`expected ${NCOL} columns, found ${NCOL + 1 + countCommas(buf, next, end)}`, col + 1);
       }
-      const value = this.parseNumber(buf, fs, fe, col);
+      if (value - value !== 0) this.badNumber(buf, fs, fe, col);
       if (col < FEATURE_COUNT) {
         out[base + col] = value;
       } else {
@@ -166,68 +169,16 @@ export class CsvParser {
     this.out.commit(label);
   }
 
-  private parseNumber(buf: Uint8Array, s: number, e: number, col: number): number {
-    let i = s;
-    let neg = false;
-    const c0 = buf[i];
-    if (c0 === 45 || c0 === 43) {
-      neg = c0 === 45;
-      i++;
-    }
-    let m = 0;
-    let digits = 0;
-    let scale = 0;
-    let any = false;
-    let c = buf[i];
-    while (i < e && c !== undefined && c >= 48 && c <= 57) {
-      if (digits > 0 || c !== 48) digits++;
-      m = m * 10 + (c - 48);
-      any = true;
-      c = buf[++i];
-    }
-    if (i < e && c === 46) {
-      c = buf[++i];
-      while (i < e && c !== undefined && c >= 48 && c <= 57) {
-        if (digits > 0 || c !== 48) digits++;
-        m = m * 10 + (c - 48);
-        scale--;
-        any = true;
-        c = buf[++i];
-      }
-    }
-    let exp = 0;
-    if (any && i < e && (c === 101 || c === 69)) {
-      c = buf[++i];
-      let eneg = false;
-      if (c === 45 || c === 43) {
-        eneg = c === 45;
-        c = buf[++i];
-      }
-      let ed = false;
-      while (i < e && c !== undefined && c >= 48 && c <= 57) {
-        exp = exp * 10 + (c - 48);
-        ed = true;
-        c = buf[++i];
-      }
-      if (!ed) any = false;
-      if (eneg) exp = -exp;
-    }
-    if (!any || i !== e) {
-      const lower = latin1.decode(buf.subarray(s, Math.min(e, s + 12))).trim().toLowerCase();
-      const why = e - s <= 12 && /^[+-]?(inf|infinity|nan|na)$/.test(lower) ? "is not finite" : "is not a number";
-      throw this.fail(`${CSV_COLUMNS[col]} ${why}: ${shown(buf, s, e)}`, col + 1);
-    }
-    const p = scale + exp;
-    let v: number;
-    if (digits <= 15 && p >= -22 && p <= 22) {
-      v = p < 0 ? m / (POW10[-p] as number) : m * (POW10[p] as number);
-    } else {
-      v = Number(latin1.decode(buf.subarray(neg || c0 === 43 ? s + 1 : s, e)));
-    }
-    if (!Number.isFinite(v)) throw this.fail(`${CSV_COLUMNS[col]} is not finite: ${shown(buf, s, e)}`, col + 1);
-    return neg ? -v : v;
+  /** Throws the error of a field that is not a finite number. */
+  private badNumber(buf: Uint8Array, s: number, e: number, col: number): never {
+    const lower = latin1.decode(buf.subarray(s, Math.min(e, s + 12))).trim().toLowerCase();
+    const why =
+      parseDecimal(buf, s, e) === parseDecimal(buf, s, e) ||
+      (e - s <= 12 && /^[+-]?(inf|infinity|nan|na)$/.test(lower))
+        ? "is not finite"
+        : "is not a number";
+    throw this.fail(`${CSV_COLUMNS[col]} ${why}: ${shown(buf, s, e)}`, col + 1);
   }
-
 }
 
 /** A bad field for a message: at most 80 characters, quoted. */
