@@ -32,19 +32,22 @@ export const realXGBoost: { available: boolean; reason: string } = (() => {
 })();
 
 /**
- * Loads `modelPath` with real XGBoost (`Booster().load_model`) and predicts `rows` (NaN = missing);
- * returns the probabilities and margins.
+ * Loads each model with real XGBoost (`Booster().load_model`, one Python process for all) and
+ * predicts its rows (NaN = missing); returns the probabilities and margins of each.
  */
-export function realPredict(modelPath: string, rows: number[][]): { probability: number[]; margin: number[] } {
+export function realPredict(jobs: { path: string; rows: number[][] }[]): { probability: number[]; margin: number[] }[] {
   const script = [
     "import sys, json, numpy as np, xgboost as xgb",
-    "b = xgb.Booster(); b.load_model(sys.argv[1])",
-    "X = np.array(json.load(sys.stdin), dtype=np.float32).reshape(-1, int(sys.argv[2]))",
-    "d = xgb.DMatrix(X, missing=np.nan)",
-    "print(json.dumps({'probability': [float(v) for v in b.predict(d)], 'margin': [float(v) for v in b.predict(d, output_margin=True)]}))",
+    "out = []",
+    "for job in json.load(sys.stdin):",
+    "    b = xgb.Booster(); b.load_model(job['path'])",
+    "    X = np.array(job['rows'], dtype=np.float32)",
+    "    d = xgb.DMatrix(X, missing=np.nan)",
+    "    out.append({'probability': [float(v) for v in b.predict(d)], 'margin': [float(v) for v in b.predict(d, output_margin=True)]})",
+    "print(json.dumps(out))",
   ].join("\n");
-  const input = JSON.stringify(rows.flat().map((v) => (Number.isNaN(v) ? null : v))).replaceAll("null", "NaN");
-  const r = spawnSync(PYTHON, ["-c", script, modelPath, String(rows[0]!.length)], { input, encoding: "utf8", maxBuffer: 1 << 28 });
+  const input = JSON.stringify(jobs.map((j) => ({ path: j.path, rows: j.rows.map((r) => r.map((v) => (Number.isNaN(v) ? null : v))) }))).replaceAll("null", "NaN");
+  const r = spawnSync(PYTHON, ["-c", script], { input, encoding: "utf8", maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`xgboost failed: ${r.stderr.trim().split("\n").slice(-1)[0]}`);
-  return JSON.parse(r.stdout) as { probability: number[]; margin: number[] };
+  return JSON.parse(r.stdout) as { probability: number[]; margin: number[] }[];
 }

@@ -189,7 +189,7 @@ function document(b: XGBoostBooster): UbjObject {
         },
         name: "gbtree",
       },
-      learner_model_param: { base_score: floatText(b.baseScore), boost_from_average: "1", num_class: "0", num_feature: nf, num_target: "1" },
+      learner_model_param: { base_score: floatText(b.baseScore), boost_from_average: Math.fround(b.baseScore) === 0.5 ? "1" : "0", num_class: "0", num_feature: nf, num_target: "1" },
       objective: { name: b.objective, reg_loss_param: { scale_pos_weight: floatText(b.scalePosWeight) } },
     },
     version: [...XGBOOST_WRITE_VERSION],
@@ -197,13 +197,22 @@ function document(b: XGBoostBooster): UbjObject {
 }
 
 /**
- * A float32 as JSON text that XGBoost reads as a float (never as an integer): the shortest
- * round-tripping digits, with an exponent when they would otherwise look integral.
+ * A float32 as JSON text that XGBoost reads back exactly and as a float (never as an integer): the
+ * shortest digits that round-trip through float32 (XGBoost's parameter parser ignores a value of
+ * more than 9 significant digits), with an exponent when they would otherwise look integral.
  */
-function floatText(x: number): string {
+export function floatText(x: number): string {
   const v = Math.fround(x);
   if (Object.is(v, -0)) return "-0E0";
-  const s = String(v);
+  if (!Number.isFinite(v)) return String(v);
+  let s = String(v);
+  for (let p = 1; p <= 9; p++) {
+    const t = v.toPrecision(p);
+    if (Math.fround(Number(t)) === v) {
+      s = String(Number(t));
+      break;
+    }
+  }
   return /[.eE]/.test(s) ? s : `${s}E0`;
 }
 
