@@ -1,8 +1,8 @@
 /**
- * `@fraud/trainer/aws`: the AWS facts the trainer and the infrastructure must agree on, without
- * the AWS SDK (only zod) — region → partition and DNS suffix, the Linear Learner image of each
- * region, S3 URIs, SageMaker name rules, the `sagemaker.json` record and the deployed stack's
- * outputs (`fraud-stack.json`).
+ * `@fraud/trainer/aws`: the AWS facts the trainer uses, without the AWS SDK. Their home is
+ * `@fraud/contracts` (partitions, images, S3 URIs, SageMaker names, `sagemaker.json`,
+ * `fraud-stack.json` and its Terraform-output table); this entry re-exports them for the trainer's
+ * users, the validators raising this package's {@link SageMakerError}.
  *
  * @example
  * ```ts

@@ -1,3 +1,5 @@
+import { FraudError } from "@fraud/contracts";
+
 /**
  * Stable machine-readable codes carried by every {@link ModelError}.
  *
@@ -30,17 +32,14 @@ export type ModelErrorCode = "MODEL_NOT_FOUND" | "MODEL_CORRUPT" | "MODEL_UNSUPP
 export type TrainErrorCode = "INVALID_ARGUMENT" | "BAD_DATA" | "IO_ERROR" | "WORKER_FAILED";
 
 /**
- * Base class of every error raised by `@fraud/trainer`; `code` is stable and safe to branch on.
+ * Base class of every error raised by `@fraud/trainer` (a `FraudError` of `@fraud/contracts`);
+ * `code` is stable and safe to branch on.
  * @public
  */
-export class TrainerError<C extends string = string> extends Error {
-  /** Stable code identifying the failure. */
-  readonly code: C;
-
+export class TrainerError<C extends string = string> extends FraudError<C> {
   constructor(code: C, message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(code, message, options);
     this.name = "TrainerError";
-    this.code = code;
   }
 }
 

@@ -1,10 +1,8 @@
 // Seeded random numbers for every random choice of training (split, scaler sample, model grid,
-// initialisation, epoch shuffles): pure-rand's xoroshiro128+, used by the main thread and the
-// training workers alike, so a seed means the same numbers wherever they are drawn.
-import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
-
-const TWO32 = 4294967296;
+// initialisation, epoch shuffles): xoroshiro128+, used by the main thread and the
+// training workers alike, so a seed means the same numbers wherever they are drawn. The generator
+// is `@fraud/contracts`' (its `folded` seeding: the stream this package always drew).
+import { createRng as createSharedRng } from "@fraud/contracts";
 
 /**
  * Seeded pseudo-random numbers: same seed and stream, same sequence on every machine and thread.
@@ -42,20 +40,6 @@ export const RNG_STREAM = {
  * @internal
  */
 export function createRng(seed: number, stream = 0): Rng {
-  // pure-rand's 32-bit seeding; the high bits of larger seeds are folded in. Each stream is its own
-  // 2^64-long stretch of the sequence (xoroshiro128+'s jump), so streams never overlap.
-  const g = xoroshiro128plus((seed ^ Math.imul(Math.floor(seed / TWO32), 0x9e3779b9)) | 0);
-  for (let i = 0; i < stream; i++) g.jump();
-  // The first outputs after seeding follow the seed closely; skip them.
-  for (let i = 0; i < 16; i++) g.next();
-  return {
-    next: () => uniformFloat64(g),
-    int: (n: number): number => {
-      // Rejecting the top partial range of 32-bit draws keeps every value equally likely.
-      const limit = TWO32 - (TWO32 % n);
-      let v = g.next() >>> 0;
-      while (v >= limit) v = g.next() >>> 0;
-      return v % n;
-    },
-  };
+  const g = createSharedRng(seed, stream, "folded");
+  return { next: () => g.float53(), int: (n: number): number => g.int(n) };
 }

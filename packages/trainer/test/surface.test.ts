@@ -128,15 +128,15 @@ async function bundleInputs(entry: string): Promise<{ files: string[]; packages:
 describe("light entry points", () => {
   it("@fraud/trainer/model bundles only the model: no AWS SDK, training, reports, simulator or CLI", async () => {
     const { files, packages } = await bundleInputs("src/model.ts");
-    for (const f of files) expect(f, f).toMatch(/^src\/(model\.ts|model\/[\w-]+\.ts|errors\.ts|text\.ts)$/);
-    const allowed = closure(["fflate", "tar-stream", "write-file-atomic"]);
+    for (const f of files) expect(f, f).toMatch(/^(src\/(model\.ts|model\/[\w-]+\.ts|errors\.ts|text\.ts)|\.\.\/contracts\/src\/[\w-]+\.ts)$/);
+    const allowed = closure(["fflate", "tar-stream", "write-file-atomic", "zod"]);
     for (const p of packages) expect(allowed.has(p), `${p} is reachable from @fraud/trainer/model`).toBe(true);
     expect([...packages].filter((p) => p.startsWith("@aws-sdk") || p.startsWith("@smithy") || p.startsWith("@fraud/"))).toEqual([]);
   });
 
-  it("@fraud/trainer/aws bundles only zod besides its own files", async () => {
+  it("@fraud/trainer/aws bundles only zod besides its own files and @fraud/contracts", async () => {
     const { files, packages } = await bundleInputs("src/aws.ts");
-    for (const f of files) expect(f, f).toMatch(/^src\/(aws\.ts|aws\/[\w-]+\.ts|errors\.ts|text\.ts)$/);
+    for (const f of files) expect(f, f).toMatch(/^(src\/(aws\.ts|aws\/[\w-]+\.ts|errors\.ts|text\.ts)|\.\.\/contracts\/src\/[\w-]+\.ts)$/);
     expect([...packages]).toEqual(["zod"]);
   });
 });

@@ -1,3 +1,4 @@
+import { ContractError } from "@fraud/contracts";
 import { TrainerError } from "../errors.js";
 
 /**
@@ -73,4 +74,19 @@ export function isSageMakerError(err: unknown, code?: SageMakerErrorCode): err i
 /** Throws `INVALID_ARGUMENT`. */
 export function invalid(message: string): never {
   throw new SageMakerError("INVALID_ARGUMENT", message);
+}
+
+/**
+ * A shared rule of `@fraud/contracts` as this package's API: its {@link ContractError} becomes a
+ * {@link SageMakerError} with the same code and message (the original as `cause`).
+ */
+export function asSageMakerErrors<A extends unknown[], R>(rule: (...args: A) => R): (...args: A) => R {
+  return (...args: A): R => {
+    try {
+      return rule(...args);
+    } catch (err) {
+      if (err instanceof ContractError) throw new SageMakerError(err.code, err.message, { cause: err });
+      throw err;
+    }
+  };
 }

@@ -1,121 +1,46 @@
-import * as z from "zod";
-import { SageMakerError, invalid } from "./errors.js";
-import { partitionOf } from "./partitions.js";
-import { refineWith } from "./s3.js";
-import { quote } from "../text.js";
+import {
+  parseRoleArn as contractParseRoleArn,
+  trainingJobName as contractTrainingJobName,
+  validateJobPrefix as contractValidateJobPrefix,
+  validateSageMakerName as contractValidateSageMakerName,
+} from "@fraud/contracts";
+import type { RoleArnParts, SageMakerNameKind } from "@fraud/contracts";
+import { asSageMakerErrors } from "./errors.js";
+import type { SageMakerError } from "./errors.js";
 
-/** A kind of SageMaker resource name. @public */
-export type SageMakerNameKind = "trainingJob" | "model" | "endpoint" | "endpointConfig";
-
-/** The naming rule of one kind of SageMaker resource. @public */
-export interface SageMakerNameRule {
-  /** What the name is called in messages. */
-  readonly label: string;
-  /** The API's pattern, anchored. */
-  readonly pattern: RegExp;
-  /** Longest name the API accepts. */
-  readonly maxLength: number;
-}
-
-// The SageMaker API reference gives the same rule for all four: 1–63 characters, letters, digits
-// and hyphens, starting and ending with a letter or digit
-// (`^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`; CreateTrainingJob, CreateModel, CreateEndpoint,
-// CreateEndpointConfig). Names are unique per account and region, case-insensitively.
-const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
+export type { RoleArnParts, SageMakerNameKind, SageMakerNameRule } from "@fraud/contracts";
+export { MAX_JOB_PREFIX_LENGTH, SAGEMAKER_NAME_RULES } from "@fraud/contracts";
 
 /**
- * The naming rules of SageMaker training jobs, models, endpoints and endpoint configurations.
- *
- * @example
- * ```ts
- * SAGEMAKER_NAME_RULES.endpoint.pattern.test("fraud-detection-endpoint-dev"); // true
- * SAGEMAKER_NAME_RULES.endpoint.maxLength; // 63
- * ```
- * @public
- */
-export const SAGEMAKER_NAME_RULES: Readonly<Record<SageMakerNameKind, SageMakerNameRule>> = Object.freeze({
-  trainingJob: Object.freeze({ label: "training job name", pattern: NAME, maxLength: 63 }),
-  model: Object.freeze({ label: "model name", pattern: NAME, maxLength: 63 }),
-  endpoint: Object.freeze({ label: "endpoint name", pattern: NAME, maxLength: 63 }),
-  endpointConfig: Object.freeze({ label: "endpoint configuration name", pattern: NAME, maxLength: 63 }),
-});
-
-/**
- * Checks a SageMaker resource name against its API rule.
- *
+ * Checks a SageMaker resource name against its API rule (`@fraud/contracts`).
  * @example
  * ```ts
  * validateSageMakerName("endpoint", "fraud-detection-endpoint"); // "fraud-detection-endpoint"
- * validateSageMakerName("trainingJob", "fraud_job"); // throws INVALID_ARGUMENT
  * ```
  * @throws {@link SageMakerError} `INVALID_ARGUMENT` naming the rule.
  * @public
  */
-export function validateSageMakerName(kind: SageMakerNameKind, name: string): string {
-  const rule = SAGEMAKER_NAME_RULES[kind];
-  if (!rule.pattern.test(name) || name.length > rule.maxLength) {
-    invalid(`invalid ${rule.label} ${quote(name)}: use 1-${rule.maxLength} letters, digits and hyphens, starting and ending with a letter or digit`);
-  }
-  return name;
-}
-
-/** Length of the `yyyyMMddHHmmss` stamp of {@link trainingJobName}. */
-const STAMP_LENGTH = 14;
-
-/** Longest training-job name prefix: the stamp must still fit in 63 characters. */
-export const MAX_JOB_PREFIX_LENGTH = SAGEMAKER_NAME_RULES.trainingJob.maxLength - STAMP_LENGTH;
+export const validateSageMakerName: (kind: SageMakerNameKind, name: string) => string = asSageMakerErrors(contractValidateSageMakerName);
 
 /**
- * Checks a training-job name prefix (the stack's `trainingJobPrefix`): it starts with a letter or
- * digit, holds only letters, digits and hyphens, and leaves room for the 14-digit stamp.
+ * Checks a training-job name prefix (`@fraud/contracts`).
  * @throws {@link SageMakerError} `INVALID_ARGUMENT`.
  */
-export function validateJobPrefix(prefix: string): string {
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9-]*$/.test(prefix) || prefix.length > MAX_JOB_PREFIX_LENGTH) {
-    invalid(`invalid training job name prefix ${quote(prefix)}: 1-${MAX_JOB_PREFIX_LENGTH} letters, digits and hyphens, starting with a letter or digit`);
-  }
-  return prefix;
-}
+export const validateJobPrefix: (prefix: string) => string = asSageMakerErrors(contractValidateJobPrefix);
 
 /**
- * A training job name, `${prefix}yyyyMMddHHmmss` in UTC: the names the stack's IAM policy grants
- * (`training-job/${trainingJobPrefix}*`).
- *
+ * A training job name, `${prefix}yyyyMMddHHmmss` in UTC (`@fraud/contracts`).
  * @example
  * ```ts
  * trainingJobName("fraud-dev-", new Date("2026-11-25T01:42:10Z")); // "fraud-dev-20261125014210"
  * ```
- * @throws {@link SageMakerError} `INVALID_ARGUMENT` for a prefix that cannot make a valid name.
+ * @throws {@link SageMakerError} `INVALID_ARGUMENT`.
  * @public
  */
-export function trainingJobName(prefix: string, now: Date = new Date()): string {
-  const stamp = now.toISOString().slice(0, 19).replace(/[-T:]/g, "");
-  return validateSageMakerName("trainingJob", `${validateJobPrefix(prefix)}${stamp}`);
-}
-
-const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
-
-/** Partition and account of an IAM role ARN. */
-export interface RoleArnParts {
-  /** `aws`, `aws-cn`, … */
-  partition: string;
-  /** 12-digit account. */
-  account: string;
-}
+export const trainingJobName: (prefix: string, now?: Date) => string = asSageMakerErrors(contractTrainingJobName);
 
 /**
  * Checks an IAM role ARN and, given a region, that its partition serves the region.
  * @throws {@link SageMakerError} `BAD_ROLE_ARN`.
  */
-export function parseRoleArn(arn: string, region?: string): RoleArnParts {
-  const m = ROLE_ARN.exec(arn);
-  if (m === null) throw new SageMakerError("BAD_ROLE_ARN", `${quote(arn)} is not an IAM role ARN (expected arn:aws:iam::<12-digit account>:role/<name>)`);
-  if (region !== undefined) {
-    const partition = partitionOf(region);
-    if (m[1] !== partition) throw new SageMakerError("BAD_ROLE_ARN", `role ARN ${quote(arn)} is in partition ${m[1]} but region ${region} is in partition ${partition}`);
-  }
-  return { partition: m[1]!, account: m[2]! };
-}
-
-/** Schema of a training job name. */
-export const trainingJobNameSchema = z.string().superRefine(refineWith((v: string) => validateSageMakerName("trainingJob", v)));
+export const parseRoleArn: (arn: string, region?: string) => RoleArnParts = asSageMakerErrors(contractParseRoleArn);

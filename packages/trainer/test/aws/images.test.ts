@@ -46,6 +46,6 @@ describe("linearLearnerImage", () => {
     }
     expect(err).toBeInstanceOf(SageMakerError);
     expect((err as SageMakerError).code).toBe("UNKNOWN_REGION");
-    expect((err as SageMakerError).message).toBe(`no Linear Learner image for region "${region}" (known regions: ${LINEAR_LEARNER_REGIONS.join(", ")})`);
+    expect((err as SageMakerError).message).toBe(`no linear-learner image for region "${region}" (known regions: ${LINEAR_LEARNER_REGIONS.join(", ")})`);
   });
 });

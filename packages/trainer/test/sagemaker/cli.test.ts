@@ -225,7 +225,7 @@ describe("fraud-train sagemaker --dry-run", () => {
   it("names every known region when the region is unknown", async () => {
     await expect(cli().run("sagemaker", "--dry-run", "--data", csv, "--bucket", "b-1", "--role", ROLE, "--region", "eu-mars-1")).rejects.toMatchObject({
       code: "UNKNOWN_REGION",
-      message: `no Linear Learner image for region "eu-mars-1" (known regions: ${LINEAR_LEARNER_REGIONS.join(", ")})`,
+      message: `no linear-learner image for region "eu-mars-1" (known regions: ${LINEAR_LEARNER_REGIONS.join(", ")})`,
     });
   });
 });
