@@ -10,7 +10,7 @@ import * as z from "zod";
 import { ScorerError, quote } from "./errors.js";
 import { describeIssue } from "./issues.js";
 import type { ConfigIssue } from "./errors.js";
-import { SAGEMAKER_NAME_RULES, parseS3Uri } from "@fraud/trainer/aws";
+import { CONTENT_TYPES, ContractError, SAGEMAKER_NAME_RULES, SCORER_DEFAULTS, SCORING_MODES, exampleQueueUrl, parseS3Uri } from "@fraud/contracts";
 import { FIREHOSE_STREAM_NAME_PATTERN } from "./limits.js";
 
 export * from "./limits.js";
@@ -19,15 +19,10 @@ export type { DeadLetterMessage, ScoredRecord } from "./record.js";
 export { ScorerError, isScorerError } from "./errors.js";
 export type { ConfigIssue, ScorerErrorCode, ScorerErrorOptions } from "./errors.js";
 
-/** Where scores come from: a SageMaker endpoint or a model loaded from S3 into the Lambda. @public */
-export const SCORING_MODES = ["endpoint", "embedded"] as const;
-/** One of {@link SCORING_MODES}. @public */
-export type ScoringMode = (typeof SCORING_MODES)[number];
-
-/** Request content types the endpoint scorer can send. @public */
-export const CONTENT_TYPES = ["text/csv", "application/json", "application/jsonlines", "application/x-recordio-protobuf"] as const;
-/** One of {@link CONTENT_TYPES}. @public */
-export type ContentType = (typeof CONTENT_TYPES)[number];
+// Scoring modes and content types are shared facts (`@fraud/contracts`), re-exported for this
+// entry's users.
+export { CONTENT_TYPES, SCORING_MODES } from "@fraud/contracts";
+export type { ContentType, ScoringMode } from "@fraud/contracts";
 
 /** Powertools log levels. @public */
 export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
@@ -41,14 +36,15 @@ function intIn(min: number, max: number) {
   const error = `must be an integer from ${min} to ${max}`;
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
-/** `s3://bucket/key` by `@fraud/trainer/aws`'s rules; the message keeps its reason (e.g. the bad bucket name). */
+/** `s3://bucket/key` by `@fraud/contracts`' rules; the message keeps its reason (e.g. the bad bucket name). */
 function s3ObjectUri() {
   return z.string({ error: "must be an s3://bucket/key URI" }).superRefine((v, ctx) => {
     try {
       parseS3Uri(v);
     } catch (err) {
-      const reason = /is not an s3:\/\/bucket\/key URI: (.*)$/.exec((err as Error).message)?.[1];
-      ctx.addIssue({ code: "custom", message: `must be an s3://bucket/key URI${reason ? ` (${reason})` : ""}` });
+      if (!(err instanceof ContractError)) throw err;
+      const reason = err.reason === "not an s3://bucket/key URI" ? "" : ` (${err.reason})`;
+      ctx.addIssue({ code: "custom", message: `must be an s3://bucket/key URI${reason}` });
     }
   });
 }
@@ -57,7 +53,7 @@ const ENDPOINT_RULE = SAGEMAKER_NAME_RULES.endpoint;
 /**
  * The SageMaker endpoint-name pattern (letters, digits and hyphens, starting and ending with a
  * letter or digit; the 63-character limit is `SAGEMAKER_NAME_RULES.endpoint.maxLength`).
- * @deprecated A re-export of `SAGEMAKER_NAME_RULES.endpoint.pattern` from `@fraud/trainer/aws`,
+ * @deprecated A re-export of `SAGEMAKER_NAME_RULES.endpoint.pattern` from `@fraud/contracts`,
  * its home: import it from there.
  * @public
  */
@@ -74,7 +70,7 @@ function matching(pattern: RegExp, what: string) {
  */
 export const scorerConfigSchema = z.object({
   /** `SCORING_MODE`. @defaultValue "endpoint" */
-  scoringMode: z.literal(SCORING_MODES, { error: 'must be "endpoint" or "embedded"' }).default("endpoint"),
+  scoringMode: z.literal(SCORING_MODES, { error: 'must be "endpoint" or "embedded"' }).default(SCORER_DEFAULTS.scoringMode),
   /** `ENDPOINT_NAME`: required in endpoint mode. */
   endpointName: matching(ENDPOINT_RULE.pattern, `a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)`)
     .max(ENDPOINT_RULE.maxLength, { error: `must be a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)` })
@@ -82,29 +78,29 @@ export const scorerConfigSchema = z.object({
   /** `MODEL_S3_URI`: `s3://bucket/key` of `model.tar.gz`, required in embedded mode. */
   modelS3Uri: s3ObjectUri().optional(),
   /** `MODEL_MAX_BYTES`: largest model object the embedded mode loads (1 KiB–512 MiB). @defaultValue 16 MiB */
-  modelMaxBytes: intIn(1024, 512 * MiB).default(16 * MiB),
+  modelMaxBytes: intIn(1024, 512 * MiB).default(SCORER_DEFAULTS.modelMaxBytes),
   /** `DELIVERY_STREAM_NAME`: the Firehose stream (required). */
   deliveryStreamName: matching(FIREHOSE_STREAM_NAME_PATTERN, "a Firehose stream name (1-64 of a-z A-Z 0-9 _ . -)"),
   /** `BATCH_SIZE`: transactions drawn per scheduled invocation (1–10,000). @defaultValue 100 */
-  batchSize: intIn(1, MAX_BATCH_SIZE).default(100),
+  batchSize: intIn(1, MAX_BATCH_SIZE).default(SCORER_DEFAULTS.batchSize),
   /** `CONTENT_TYPE` of `InvokeEndpoint` requests. @defaultValue "text/csv" */
-  contentType: z.literal(CONTENT_TYPES, { error: `must be one of ${CONTENT_TYPES.join(", ")}` }).default("text/csv"),
+  contentType: z.literal(CONTENT_TYPES, { error: `must be one of ${CONTENT_TYPES.join(", ")}` }).default(SCORER_DEFAULTS.contentType),
   /** `MODEL_VERSION` written with every score (1–128 printable characters). @defaultValue the endpoint name, or the model URI in embedded mode */
   modelVersion: matching(/^[\x21-\x7e]{1,128}$/, "1-128 printable characters without spaces").optional(),
   /** `FRAUD_RATE` of simulated transactions, strictly between 0 and 1 (what the simulator accepts). @defaultValue the simulator's `DEFAULT_FRAUD_RATE` (492/284,807) */
   fraudRate: z.number({ error: "must be a number strictly between 0 and 1" }).gt(0, { error: "must be a number strictly between 0 and 1" }).lt(1, { error: "must be a number strictly between 0 and 1" }).optional(),
   /** `MAX_ROWS_PER_REQUEST`: rows per `InvokeEndpoint` call (1–10,000). @defaultValue 1000 */
-  maxRowsPerRequest: intIn(1, 10_000).default(1000),
+  maxRowsPerRequest: intIn(1, 10_000).default(SCORER_DEFAULTS.maxRowsPerRequest),
   /** `DELIVERY_SAFETY_MARGIN_MS`: time kept back from the invocation's remaining time for dead-lettering and returning (0–300,000). @defaultValue 5000 */
-  deliverySafetyMarginMs: intIn(0, 300_000).default(5000),
+  deliverySafetyMarginMs: intIn(0, 300_000).default(SCORER_DEFAULTS.deliverySafetyMarginMs),
   /** `ON_FAILURE_QUEUE_URL`: SQS queue that receives records Firehose would not take in time (scheduled invocations). */
   onFailureQueueUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) SQS queue URL" }).optional(),
   /** `POWERTOOLS_SERVICE_NAME`. @defaultValue "fraud-scorer" */
-  serviceName: matching(/^[\x21-\x7e]{1,128}$/, "1-128 printable characters without spaces").default("fraud-scorer"),
+  serviceName: matching(/^[\x21-\x7e]{1,128}$/, "1-128 printable characters without spaces").default(SCORER_DEFAULTS.serviceName),
   /** `POWERTOOLS_METRICS_NAMESPACE`. @defaultValue "FraudDetection" */
-  metricsNamespace: matching(/^[A-Za-z0-9._#/-]{1,255}$/, "a CloudWatch namespace (1-255 of A-Z a-z 0-9 . _ # / -)").default("FraudDetection"),
+  metricsNamespace: matching(/^[A-Za-z0-9._#/-]{1,255}$/, "a CloudWatch namespace (1-255 of A-Z a-z 0-9 . _ # / -)").default(SCORER_DEFAULTS.metricsNamespace),
   /** `POWERTOOLS_LOG_LEVEL`. @defaultValue "INFO" */
-  logLevel: z.literal(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("INFO"),
+  logLevel: z.literal(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default(SCORER_DEFAULTS.logLevel),
 });
 
 /** What {@link scorerEnv} accepts: every field optional except `deliveryStreamName`. @public */
@@ -159,7 +155,7 @@ const PLACEHOLDERS: Partial<Record<Field, string>> = {
   modelS3Uri: "s3://bucket/key",
   deliveryStreamName: "s",
   modelVersion: "v",
-  onFailureQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+  onFailureQueueUrl: exampleQueueUrl("us-east-1"),
   serviceName: "s",
 };
 

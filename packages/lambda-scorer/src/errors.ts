@@ -2,6 +2,7 @@
  * The package's typed error.
  * @packageDocumentation
  */
+import { FraudError } from "@fraud/contracts";
 
 /**
  * Stable codes of {@link ScorerError}:
@@ -50,9 +51,7 @@ export interface ScorerErrorOptions extends ErrorOptions {
  * ```
  * @public
  */
-export class ScorerError extends Error {
-  /** Stable code identifying the failure. */
-  readonly code: ScorerErrorCode;
+export class ScorerError extends FraudError<ScorerErrorCode> {
   /** Records not delivered, for `DELIVERY_FAILED`. */
   readonly failedCount: number | undefined;
   /** Records delivered before giving up, for `DELIVERY_FAILED`. */
@@ -61,9 +60,8 @@ export class ScorerError extends Error {
   readonly issues: readonly ConfigIssue[];
 
   constructor(code: ScorerErrorCode, message: string, options: ScorerErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ScorerError";
-    this.code = code;
     this.failedCount = options.failedCount;
     this.deliveredCount = options.deliveredCount;
     this.issues = options.issues ?? [];
@@ -82,13 +80,5 @@ export function isScorerError(err: unknown, code?: ScorerErrorCode): err is Scor
   return err instanceof ScorerError && (code === undefined || err.code === code);
 }
 
-/** Quotes a bad value for a message: JSON, at most ~80 characters. @internal */
-export function quote(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
+/** Quotes a bad value for a message: `@fraud/contracts`' one quoting rule. @internal */
+export { quote } from "@fraud/contracts";

@@ -3,23 +3,11 @@
  * @packageDocumentation
  */
 import type { z } from "zod";
-import { quote } from "./errors.js";
+import { issuePath as sharedIssuePath, quote, valueAt } from "@fraud/contracts";
 
-/** `a.b[2].c` for a zod issue path under `root`. @internal */
+/** `a.b[2].c` for a zod issue path under `root` (`@fraud/contracts`' `issuePath`). @internal */
 export function issuePath(root: string, path: readonly PropertyKey[]): string {
-  let out = root;
-  for (const key of path) out += typeof key === "number" ? `[${key}]` : out === "" ? String(key) : `.${String(key)}`;
-  return out;
-}
-
-/** The value at `path` inside `input`, `undefined` when absent. @internal */
-export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let v = input;
-  for (const key of path) {
-    if (typeof v !== "object" || v === null) return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
+  return root === "" && path.length === 0 ? "" : sharedIssuePath(path, root);
 }
 
 /** `<path> <message> (got <value>)`, or `<path> is missing`. @internal */

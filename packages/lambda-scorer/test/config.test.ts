@@ -9,7 +9,7 @@ import {
   scorerEnv,
 } from "@fraud/lambda-scorer/config";
 import type { ScorerConfigInput, ScorerError } from "@fraud/lambda-scorer/config";
-import { SAGEMAKER_NAME_RULES } from "@fraud/trainer/aws";
+import { SAGEMAKER_NAME_RULES } from "@fraud/contracts";
 
 const base = { ENDPOINT_NAME: "fraud-detection-endpoint", DELIVERY_STREAM_NAME: "fraud-scores" };
 
@@ -103,7 +103,7 @@ describe("parseScorerEnv", () => {
     [{ ...base, DELIVERY_SAFETY_MARGIN_MS: "-1" }, "DELIVERY_SAFETY_MARGIN_MS must be an integer from 0 to 300000 (got -1)"],
     [{ ...base, MODEL_MAX_BYTES: "12" }, "MODEL_MAX_BYTES must be an integer from 1024 to 536870912 (got 12)"],
     [{ ...base, POWERTOOLS_LOG_LEVEL: "LOUD" }, 'POWERTOOLS_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT (got "LOUD")'],
-    [{ ...base, MODEL_VERSION: "x".repeat(200) }, `MODEL_VERSION must be 1-128 printable characters without spaces (got "${"x".repeat(76)}...)`],
+    [{ ...base, MODEL_VERSION: "x".repeat(200) }, `MODEL_VERSION must be 1-128 printable characters without spaces (got "${"x".repeat(77)}...")`],
   ])("lists every problem at once, naming the variable and the value (%#)", (env, message) => {
     const err = thrown(() => parseScorerEnv(env));
     expect(err.code).toBe("INVALID_ARGUMENT");

@@ -33,7 +33,7 @@ describe("http handler: requests it refuses", () => {
     { name: "too many transactions", event: post(Array.from({ length: 1001 }, (_, i) => ({ id: `t${i}`, features: features(0) }))), status: 400, message: "1001 transactions in one request, the limit is 1000" },
     { name: "a body over 1 MiB", event: post(`[${" ".repeat(1_100_000)}]`), status: 400, message: "body is 1100002 bytes, the limit is 1048576" },
     { name: "a number as body", event: post("42"), status: 400, message: "body must be a JSON object or array of transactions (got 42)" },
-    { name: "a 1 MB bad value, quoted short", event: post([{ ...good, channel: "x".repeat(1000) }]), status: 400, message: `transactions[0].channel must be Mobile, Web or Store (got "${"x".repeat(76)}...)` },
+    { name: "a 1 MB bad value, quoted short", event: post([{ ...good, channel: "x".repeat(1000) }]), status: 400, message: `transactions[0].channel must be Mobile, Web or Store (got "${"x".repeat(77)}...")` },
     { name: "GET", event: post("[]", { requestContext: { http: { method: "GET" } } }), status: 405, message: "method GET not allowed; POST JSON transactions" },
     { name: "text/plain", event: post("[]", { headers: { "content-type": "text/plain" } }), status: 415, message: 'content-type "text/plain" not supported; send application/json' },
   ];
