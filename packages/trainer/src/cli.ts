@@ -107,7 +107,7 @@ program
     if (o.train === undefined && (o.validation !== undefined || o.test !== undefined)) throw new CommanderError(2, "usage", "--validation and --test need --train");
     const progress = progressReporter(Boolean(o.quiet));
     try {
-      const { result, metrics } = await runLocalTraining({
+      const { trained, metrics } = await runLocalTraining({
         out: o.out,
         seed: o.seed,
         hyperparameters: parseHyperparameterArgs(o.hp),
@@ -120,14 +120,11 @@ program
         ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
       });
       progress.stop();
-      const sel = result.models[result.selectedModel]!;
       process.stdout.write(
         `${summaryTable([
           ["validation", metrics.validation],
           ["test", metrics.test],
-        ])}\n\nthreshold ${result.model.threshold.toFixed(4)} (${metrics.thresholdCriterion}): ${result.threshold.reason}\n` +
-          `model #${sel.index} of ${result.models.length} (lr ${sel.learningRate.toPrecision(3)}, l1 ${sel.l1.toPrecision(2)}, wd ${sel.wd.toPrecision(2)}, best epoch ${sel.bestEpoch + 1}), ` +
-          `trained in ${result.trainSeconds.toFixed(2)} s on ${result.workers} thread(s)\n${pointsTable(metrics.operatingPoints)}wrote ${o.out}/model.tar.gz, metrics.json, report.html\n`,
+        ])}\n\n${trained.summary}\n${pointsTable(metrics.operatingPoints)}wrote ${o.out}/model.tar.gz, metrics.json, report.html\n`,
       );
     } finally {
       progress.stop();

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { loadModel } from "./model/artifact.js";
+import type { Algorithm } from "@fraud/contracts";
+import { loadModel } from "./models/registry.js";
 import { FEATURE_NAMES } from "./data.js";
 import { TrainError } from "./errors.js";
 import { parseHyperparameters } from "./hyperparameters.js";
@@ -11,9 +12,11 @@ import { commitFiles } from "./outputs.js";
 import type { MetricsDocument } from "./pipeline.js";
 import { renderReport } from "./report.js";
 
+const TITLES: Record<Algorithm, string> = { "linear-learner": "Linear Learner", xgboost: "XGBoost", randomcutforest: "Random Cut Forest" };
+
 /** Inputs of {@link runEvaluation} (the `fraud-train evaluate` command). @public */
 export interface EvaluationOptions {
-  /** A Linear Learner binary-classifier model.tar.gz (ours or SageMaker's). */
+  /** A model.tar.gz of any registered algorithm (ours or SageMaker's): a binary classifier or an anomaly detector. */
   model: string;
   /** Labelled data: a creditcard.csv-layout file or a data set in memory. */
   data: DataInput;
@@ -29,7 +32,8 @@ export interface EvaluationOptions {
 }
 
 /**
- * `fraud-train evaluate`: scores labelled data with any Linear Learner binary classifier and
+ * `fraud-train evaluate`: scores labelled data with any registered model (a binary classifier or
+ * an anomaly detector, recognised from the artifact) and
  * writes `metrics.json` (its `test` section) and `report.html` into `out` (both or none). The
  * operating points are tuned on the scored rows themselves (in-sample).
  * @example
@@ -44,24 +48,25 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<MetricsDoc
   const hp = parseHyperparameters(opts.hyperparameters);
   const model = await loadModel(opts.model);
   const dataName = typeof opts.data === "string" ? opts.data : "data";
-  if (model.predictorType !== "binary_classifier") {
-    throw new TrainError("INVALID_ARGUMENT", `${opts.model}: evaluate needs a binary_classifier model, this one is a ${model.predictorType}`);
+  if (model.kind !== "binary_classifier" && model.kind !== "anomaly_detector") {
+    throw new TrainError("INVALID_ARGUMENT", `${opts.model}: evaluate needs a binary_classifier or anomaly_detector model, this one is a ${model.kind}`);
   }
   if (model.featureDim !== FEATURE_NAMES.length) {
     throw new TrainError("INVALID_ARGUMENT", `${opts.model}: the model expects ${model.featureDim} features, ${dataName} has ${FEATURE_NAMES.length} (${FEATURE_NAMES[0]}..${FEATURE_NAMES.at(-1)})`);
   }
   const threshold = opts.threshold ?? model.threshold;
-  if (!(threshold >= 0 && threshold <= 1)) throw new TrainError("INVALID_ARGUMENT", `threshold ${threshold} is outside [0, 1]`);
+  if (model.kind === "binary_classifier" && !(threshold >= 0 && threshold <= 1)) throw new TrainError("INVALID_ARGUMENT", `threshold ${threshold} is outside [0, 1]`);
+  if (!Number.isFinite(threshold)) throw new TrainError("INVALID_ARGUMENT", `threshold ${threshold} is not a finite number`);
   const data = await loadInput(opts.data, "data");
   const started = performance.now();
-  const scores = model.scores({ data: data.features, rows: data.rows });
+  const scores = model.scores({ data: data.features, rows: data.rows, cols: model.featureDim });
   const s = sweep(scores, data.labels);
   const metrics = evaluateBinary(scores, data.labels, threshold, s);
   const doc: MetricsDocument = {
-    algorithm: "linear-learner",
-    predictorType: model.predictorType,
+    algorithm: model.algorithm,
+    predictorType: model.kind,
     threshold,
-    thresholdReason: opts.threshold === undefined ? "the model's own threshold (additional-params.json)" : "given with --threshold",
+    thresholdReason: opts.threshold === undefined ? "the model's own threshold (from its artifact)" : "given with --threshold",
     thresholdCriterion: null,
     trainSeconds: 0,
     features: FEATURE_NAMES,
@@ -71,7 +76,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<MetricsDoc
     operatingPoints: evaluatedOperatingPoints(s, { beta: hp.f_beta, targetRecall: hp.target_recall, targetPrecision: hp.target_precision }),
   };
   const html = renderReport({
-    title: `Linear Learner model evaluation — ${opts.model}`,
+    title: `${TITLES[model.algorithm]} model evaluation — ${opts.model}`,
     threshold,
     thresholdReason: doc.thresholdReason,
     sets: [{ name: dataName.split("/").pop() ?? "data", scores, labels: data.labels, metrics, sweep: s }],

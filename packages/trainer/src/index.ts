@@ -26,5 +26,6 @@ export type { OperatingPoint, OperatingPoints, PointMetrics } from "./operating-
 export { runEvaluation, runLocalTraining } from "./pipeline.js";
 export type { DataInput, DataSource, EvaluationOptions, LocalTrainingOptions, LocalTrainingResult, MetricsDocument } from "./pipeline.js";
 // The model, also here until every caller imports it from `@fraud/trainer/model` (deprecated here).
-export { createModel, loadModel, writeModelArtifact } from "./model.js";
-export type { LinearLearnerModel, ModelArtifactInput, Prediction, PredictorType } from "./model.js";
+export { createModel, loadLinearLearnerModel, loadModel, writeModelArtifact } from "./model.js";
+export type { LinearLearnerModel, Model, ModelArtifactInput, Prediction, PredictorType } from "./model.js";
+export type { RawHyperparameters, TrainedModel, TrainingPlugin, TrainingRun } from "./models/training.js";

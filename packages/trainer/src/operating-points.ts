@@ -5,7 +5,7 @@ import type { Dataset } from "./data.js";
 import type { SelectionCriterion } from "./hyperparameters.js";
 import { confusionMetrics, sweep, sweepConfusion } from "./metrics.js";
 import type { Confusion, Sweep } from "./metrics.js";
-import type { LinearLearnerModel } from "./model/linear.js";
+import type { LinearLearnerModel } from "./models/linear-learner/model.js";
 import { SELECTION_CRITERIA } from "./selection.js";
 import { thresholdFromSweep } from "./threshold.js";
 import type { CriterionSettings } from "./threshold.js";

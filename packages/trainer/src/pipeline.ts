@@ -1,21 +1,22 @@
-import { encodeModelArtifact } from "./model/artifact.js";
+import { DEFAULT_ALGORITHM } from "@fraud/contracts";
+import type { Algorithm } from "@fraud/contracts";
 import { FEATURE_NAMES, fingerprint, requireBothClasses } from "./data.js";
 import type { Dataset } from "./data.js";
 import { TrainError } from "./errors.js";
-import { parseHyperparameters } from "./hyperparameters.js";
 import type { SelectionCriterion } from "./hyperparameters.js";
 import { loadInput, loadRunInputs, source } from "./inputs.js";
 import type { DataInput, DataSource, RunInputs } from "./inputs.js";
 import { evaluateBinary, sweep } from "./metrics.js";
 import type { BinaryMetrics, Sweep } from "./metrics.js";
-import { trainedOperatingPoints } from "./operating-points.js";
+import { evaluatedOperatingPoints } from "./operating-points.js";
 import type { OperatingPoints } from "./operating-points.js";
 import { commitFiles, ensureDir } from "./outputs.js";
 import { renderReport } from "./report.js";
 import type { ReportSet } from "./report.js";
 import { WorkerPool } from "./pool.js";
-import { threadCount, trainOnPool } from "./train.js";
-import type { ModelSummary, TrainOptions, TrainProgress, TrainResult } from "./train.js";
+import type { TrainProgress, TrainResult } from "./train.js";
+import { trainingPlugin } from "./models/training.js";
+import type { TrainedModel, TrainingPlugin } from "./models/training.js";
 
 export type { DataInput, DataSource } from "./inputs.js";
 export { runEvaluation } from "./evaluate.js";
@@ -35,11 +36,16 @@ export interface LocalTrainingOptions {
   out: string;
   /** Seed of the split and the training. @defaultValue 0 */
   seed?: number;
-  /** Linear Learner hyperparameters. */
+  /**
+   * The algorithm to train, as SageMaker names it (one with a training plug-in).
+   * @defaultValue "linear-learner"
+   */
+  algorithm?: Algorithm;
+  /** The algorithm's hyperparameters (SageMaker names). */
   hyperparameters?: Readonly<Record<string, string | number | boolean>>;
   /** Worker threads (see `TrainOptions.workers`). */
   workers?: number;
-  /** Also train the `balanced` positive-weight grid and report its operating points. @defaultValue false */
+  /** Also train the algorithm's comparison variant (Linear Learner: the `balanced` positive-weight grid) and report its operating points. @defaultValue false */
   balancedVariant?: boolean;
   /** Progress callback. */
   onProgress?: (p: TrainProgress) => void;
@@ -47,9 +53,9 @@ export interface LocalTrainingOptions {
 
 /** The `metrics.json` document. @public */
 export interface MetricsDocument {
-  /** Always `linear-learner`. */
+  /** The algorithm, as SageMaker names it. */
   algorithm: string;
-  /** Always `binary_classifier`. */
+  /** The model's kind (`binary_classifier`, `anomaly_detector`, …). */
   predictorType: string;
   /** Decision threshold (probability space). */
   threshold: number;
@@ -59,7 +65,7 @@ export interface MetricsDocument {
    * The selection criterion that chose the threshold; null when it came from the model or
    * `--threshold`. Written by `local` and `evaluate`.
    */
-  thresholdCriterion?: SelectionCriterion | null;
+  thresholdCriterion?: SelectionCriterion | string | null;
   /** `binary_classifier_model_selection_criteria` used, when trained here. */
   criterion?: string;
   /** Training wall-clock seconds (0 for `evaluate`). */
@@ -90,8 +96,10 @@ export interface MetricsDocument {
 
 /** What {@link runLocalTraining} returns. @public */
 export interface LocalTrainingResult {
-  /** Training details. */
-  result: TrainResult;
+  /** What the algorithm's training plug-in produced. */
+  trained: TrainedModel;
+  /** Linear Learner's training details (undefined for other algorithms). */
+  result: TrainResult | undefined;
   /** The metrics.json content. */
   metrics: MetricsDocument;
 }
@@ -103,9 +111,7 @@ function checkInputs(opts: LocalTrainingOptions): void {
   }
 }
 
-const asRecord = (m: ModelSummary): Record<string, number> => ({ ...m });
-
-/** A set scored by the selected model, with its sweep shared by metrics, report and operating points. */
+/** A set scored by the trained model, with its sweep shared by metrics, report and operating points. */
 interface Scored {
   data: Dataset;
   scores: Float64Array;
@@ -113,28 +119,24 @@ interface Scored {
   metrics: BinaryMetrics;
 }
 
-function scoreSet(result: TrainResult, data: Dataset): Scored {
-  const scores = result.model.scores({ data: data.features, rows: data.rows });
+function scoreSet(trained: TrainedModel, data: Dataset): Scored {
+  const { model } = trained;
+  const scores = model.scores({ data: data.features, rows: data.rows, cols: model.featureDim });
   const s = sweep(scores, data.labels);
-  return { data, scores, sweep: s, metrics: evaluateBinary(scores, data.labels, result.model.threshold, s) };
+  return { data, scores, sweep: s, metrics: evaluateBinary(scores, data.labels, model.threshold, s) };
 }
 
-function metricsDocument(result: TrainResult, seed: number, sources: MetricsDocument["data"], v: Scored, t: Scored | null, points: OperatingPoints): MetricsDocument {
-  const hp = result.hyperparameters;
+function metricsDocument(trained: TrainedModel, seed: number, sources: MetricsDocument["data"], v: Scored, t: Scored | null, points: OperatingPoints): MetricsDocument {
+  const { model } = trained;
   return {
-    algorithm: "linear-learner",
-    predictorType: "binary_classifier",
-    threshold: result.model.threshold,
-    thresholdReason: result.threshold.reason,
-    thresholdCriterion: hp.binary_classifier_model_selection_criteria,
-    criterion: hp.binary_classifier_model_selection_criteria,
-    trainSeconds: result.trainSeconds,
+    algorithm: model.algorithm,
+    predictorType: model.kind,
+    threshold: model.threshold,
+    thresholdReason: trained.thresholdReason,
+    thresholdCriterion: trained.thresholdCriterion,
+    trainSeconds: trained.trainSeconds,
     seed,
-    hyperparameters: { ...hp },
-    selectedModel: asRecord(result.models[result.selectedModel]!),
-    models: result.models.map(asRecord),
-    ...(result.balanced ? { balancedModels: result.balanced.models.map(asRecord) } : {}),
-    validationLossHistory: result.validationLossHistory,
+    ...trained.metricsExtras,
     features: FEATURE_NAMES,
     data: sources,
     validation: v.metrics,
@@ -143,42 +145,27 @@ function metricsDocument(result: TrainResult, seed: number, sources: MetricsDocu
   };
 }
 
-function runReport(result: TrainResult, doc: MetricsDocument, v: Scored, t: Scored | null): string {
-  const sel = result.models[result.selectedModel]!;
+function runReport(plugin: TrainingPlugin, trained: TrainedModel, doc: MetricsDocument, v: Scored, t: Scored | null): string {
   const sets: ReportSet[] = [{ name: "validation", scores: v.scores, labels: v.data.labels, metrics: v.metrics, sweep: v.sweep }];
   if (t) sets.push({ name: "test", scores: t.scores, labels: t.data.labels, metrics: t.metrics, sweep: t.sweep });
   const source = doc.data["source"] as DataSource;
+  const extras = trained.reportExtras;
   return renderReport({
-    title: "Linear Learner fraud model — evaluation",
+    ...extras,
+    title: `${plugin.title} fraud model — evaluation`,
     threshold: doc.threshold,
     thresholdReason: doc.thresholdReason,
     sets,
     facts: {
-      "training seconds": Number(result.trainSeconds.toFixed(2)),
+      "training seconds": Number(trained.trainSeconds.toFixed(2)),
       "train rows": (doc.data["train"] as DataSource).rows,
       "validation rows": v.data.rows,
       "test rows": t?.data.rows ?? 0,
-      "selected model": `#${sel.index} (lr ${sel.learningRate.toPrecision(3)}, l1 ${sel.l1.toPrecision(2)}, wd ${sel.wd.toPrecision(2)})`,
-      criterion: result.hyperparameters.binary_classifier_model_selection_criteria,
+      ...extras.facts,
       seed: doc.seed ?? 0,
       "data sha256": source.sha256.slice(0, 16),
     },
     operatingPoints: doc.operatingPoints,
-    hyperparameters: { ...result.hyperparameters },
-    models: doc.models ?? [],
-    selectedModel: result.selectedModel,
-    lossHistory: result.validationLossHistory,
-  });
-}
-
-function artifactOf(result: TrainResult): Promise<Uint8Array> {
-  return encodeModelArtifact({
-    predictorType: "binary_classifier",
-    weights: result.model.weights,
-    bias: result.model.bias,
-    threshold: result.model.threshold,
-    lossType: "logistic",
-    metricsParams: { f_beta: result.hyperparameters.f_beta, positive_example_weight_mult: result.positiveWeight },
   });
 }
 
@@ -187,15 +174,6 @@ function startTestLoad(input: DataInput | undefined, pool: WorkerPool | null): P
   if (input === undefined) return Promise.resolve(null);
   if (typeof input !== "string" || pool === null) return Promise.resolve(input).then((i) => loadInput(i, "test"));
   return pool.run({ type: "read", path: input }, "read").then((m) => m.dataset);
-}
-
-function trainingOptions(opts: LocalTrainingOptions, seed: number): TrainOptions {
-  return {
-    seed,
-    ...(opts.hyperparameters ? { hyperparameters: opts.hyperparameters } : {}),
-    ...(opts.balancedVariant !== undefined ? { balancedVariant: opts.balancedVariant } : {}),
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-  };
 }
 
 /** `metrics.json`'s `data`: where each set came from and its fingerprint. */
@@ -211,7 +189,7 @@ function dataSources(opts: LocalTrainingOptions, inputs: RunInputs, test: Datase
 
 interface Loaded {
   inputs: RunInputs;
-  result: TrainResult;
+  trained: TrainedModel;
   test: Dataset | null;
   sources: MetricsDocument["data"];
 }
@@ -220,7 +198,7 @@ interface Loaded {
  * Loads the data and trains. The test file loads on a worker while this thread reads the training
  * data; the fingerprints are hashed here while the workers train.
  */
-async function loadAndTrain(opts: LocalTrainingOptions, seed: number, pool: WorkerPool | null): Promise<Loaded> {
+async function loadAndTrain<H>(plugin: TrainingPlugin<H>, hp: H, opts: LocalTrainingOptions, seed: number, pool: WorkerPool | null): Promise<Loaded> {
   const testLoad = startTestLoad(opts.test, pool);
   // A bad test file stops the training at once (closing the pool) and is the error reported.
   let testFailure: { error: unknown } | undefined;
@@ -232,13 +210,22 @@ async function loadAndTrain(opts: LocalTrainingOptions, seed: number, pool: Work
     const inputs = await loadRunInputs(opts, seed);
     requireBothClasses(inputs.train, "train");
     requireBothClasses(inputs.validation, "validation");
-    const training = trainOnPool(inputs.train, inputs.validation, trainingOptions(opts, seed), pool);
+    const training = plugin.train({
+      train: inputs.train,
+      validation: inputs.validation,
+      seed,
+      hyperparameters: hp,
+      rawHyperparameters: opts.hyperparameters ?? {},
+      pool,
+      variant: opts.balancedVariant === true,
+      onProgress: opts.onProgress,
+    });
     training.catch(() => undefined); // awaited below
     const sources = dataSources(opts, inputs, inputs.splitTest, seed);
-    const result = await training;
+    const trained = await training;
     const test = inputs.splitTest ?? (await testLoad);
     if (opts.test !== undefined && test !== null) sources["test"] = source(opts.test, test);
-    return { inputs, result, test, sources };
+    return { inputs, trained, test, sources };
   } catch (err) {
     if (testFailure) throw testFailure.error;
     throw err;
@@ -260,23 +247,26 @@ async function loadAndTrain(opts: LocalTrainingOptions, seed: number, pool: Work
 export async function runLocalTraining(opts: LocalTrainingOptions): Promise<LocalTrainingResult> {
   const seed = opts.seed ?? 0;
   checkInputs(opts);
-  const hp = parseHyperparameters(opts.hyperparameters); // refuse bad hyperparameters before reading any data
+  const plugin = trainingPlugin(opts.algorithm ?? DEFAULT_ALGORITHM);
+  const hp = plugin.parseHyperparameters(opts.hyperparameters ?? {}); // refuse bad hyperparameters before reading any data
   await ensureDir(opts.out); // an unusable output directory fails before any work
-  const threads = threadCount(opts.workers, hp.num_models * (opts.balancedVariant ? 2 : 1));
+  const threads = plugin.threads(hp, { workers: opts.workers, variant: opts.balancedVariant === true });
   const pool = threads > 1 ? WorkerPool.start(threads) : null;
   let loaded: Loaded;
   try {
-    loaded = await loadAndTrain(opts, seed, pool);
+    loaded = await loadAndTrain(plugin, hp, opts, seed, pool);
   } finally {
     await pool?.close();
   }
-  const { inputs, result, test, sources } = loaded;
-  const v = scoreSet(result, inputs.validation);
-  const t = test ? scoreSet(result, test) : null;
-  const points = trainedOperatingPoints(result, inputs.validation, test, { validation: v.sweep, test: t?.sweep ?? null });
-  const metrics = metricsDocument(result, seed, sources, v, t, points);
-  const html = runReport(result, metrics, v, t);
-  const artifact = await artifactOf(result);
-  await commitFiles(opts.out, { "model.tar.gz": artifact, "metrics.json": JSON.stringify(metrics, null, 2) + "\n", "report.html": html });
-  return { result, metrics };
+  const { inputs, trained, test, sources } = loaded;
+  const v = scoreSet(trained, inputs.validation);
+  const t = test ? scoreSet(trained, test) : null;
+  const sweeps = { validation: v.sweep, test: t?.sweep ?? null };
+  const points = trained.operatingPoints
+    ? trained.operatingPoints(sweeps, inputs.validation, test)
+    : evaluatedOperatingPoints(v.sweep, { beta: 1, targetRecall: 0.8, targetPrecision: 0.8 });
+  const metrics = metricsDocument(trained, seed, sources, v, t, points);
+  const html = runReport(plugin as TrainingPlugin, trained, metrics, v, t);
+  await commitFiles(opts.out, { "model.tar.gz": trained.artifact, "metrics.json": JSON.stringify(metrics, null, 2) + "\n", "report.html": html });
+  return { trained, metrics, result: plugin.algorithm === "linear-learner" ? (trained.details as TrainResult) : undefined };
 }

@@ -6,7 +6,7 @@ import { TrainError } from "./errors.js";
 import { parseHyperparameters } from "./hyperparameters.js";
 import type { Hyperparameters, SelectionCriterion } from "./hyperparameters.js";
 import type { KernelJob, KernelModel, KernelModelResult } from "./kernel.js";
-import type { LinearLearnerModel } from "./model/linear.js";
+import type { LinearLearnerModel } from "./models/linear-learner/model.js";
 import { initSettings, modelGrid, optimizerSettings } from "./grid.js";
 import { fitScaler, sharedLabels, standardize } from "./scaler.js";
 import type { Scaler } from "./scaler.js";

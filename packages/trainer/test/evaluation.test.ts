@@ -55,7 +55,9 @@ describe("operating points", () => {
   let run: TrainResult;
   let metrics: MetricsDocument;
   beforeAll(async () => {
-    ({ result: run, metrics } = await runLocalTraining({ train, validation, test, out: join(dir, "run"), seed: 4, hyperparameters: fast, balancedVariant: true }));
+    const out = await runLocalTraining({ train, validation, test, out: join(dir, "run"), seed: 4, hyperparameters: fast, balancedVariant: true });
+    run = out.result!;
+    metrics = out.metrics;
   });
 
   it("holds one point per criterion and weighting, the saved threshold marked", () => {

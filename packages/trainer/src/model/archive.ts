@@ -1,18 +1,18 @@
 // The containers around a Linear Learner model: `model.tar.gz` (gzip, then a tar holding one
 // member `model_algo-1`), and `model_algo-1` itself (a zip of stored entries). Reading is bounded
 // by the model limits; writing reproduces SageMaker's own layout field by field.
-import { gunzipSync, gzipSync } from "node:zlib";
-import { unzipSync, zipSync } from "fflate";
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { gunzipSync, gzipSync, inflateRawSync } from "node:zlib";
+import { zipSync } from "fflate";
 import { extract as tarExtract } from "tar-stream";
 import { ModelError } from "../errors.js";
-import { quote } from "../text.js";
+import { clip, quote } from "../text.js";
 import { tooLarge } from "./limits.js";
+import type { ModelLimits } from "./limits.js";
 
 /** Name of the tar member SageMaker writes its model into. */
 export const MODEL_MEMBER = "model_algo-1";
-
-/** The tar paths accepted for the model member: at the archive root, with or without `./`. */
-const MEMBER_PATHS: ReadonlySet<string> = new Set([MODEL_MEMBER, `./${MODEL_MEMBER}`]);
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
@@ -42,26 +42,26 @@ export function gunzipBounded(bytes: Uint8Array, file: string, maxBytes: number)
 }
 
 /**
- * The bytes of `model_algo-1` in a tar, found by its exact path (`model_algo-1` or
- * `./model_algo-1`); other members are skipped without being kept.
+ * Regular-file members of a tar, by path without a leading `./`, and the paths (without a trailing
+ * `/`) of the other entries with their type.
  */
-async function tarMember(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+async function tarMembers(bytes: Uint8Array, file: string): Promise<{ members: Map<string, Uint8Array>; special: Map<string, string> }> {
   const ex = tarExtract();
-  const members: string[] = [];
-  let found: Uint8Array | undefined;
+  const members = new Map<string, Uint8Array>();
+  const special = new Map<string, string>();
   const done = (async () => {
     for await (const entry of ex) {
       const { name, type } = entry.header;
-      members.push(name);
-      if (!MEMBER_PATHS.has(name)) {
+      const path = name.startsWith("./") ? name.slice(2) : name;
+      if (type !== "file" && type !== "contiguous-file") {
+        special.set(path.endsWith("/") ? path.slice(0, -1) : path, type ?? "special");
         entry.resume();
         continue;
       }
-      if (type !== "file" && type !== "contiguous-file") throw new ModelError("MODEL_CORRUPT", `${file}: ${quote(name)} is a ${type ?? "special"} entry, not a file`);
-      if (found !== undefined) throw new ModelError("MODEL_CORRUPT", `${file}: more than one ${MODEL_MEMBER} member in the archive`);
+      if (members.has(path)) throw new ModelError("MODEL_CORRUPT", `${file}: more than one ${clip(path)} member in the archive`);
       const chunks: Uint8Array[] = [];
       for await (const chunk of entry) chunks.push(chunk as Uint8Array);
-      found = Buffer.concat(chunks);
+      members.set(path, Buffer.concat(chunks));
     }
   })();
   ex.end(bytes);
@@ -71,48 +71,167 @@ async function tarMember(bytes: Uint8Array, file: string): Promise<Uint8Array> {
     if (err instanceof ModelError) throw err;
     throw new ModelError("MODEL_CORRUPT", `${file}: corrupt tar archive (${(err as Error).message})`, { cause: err });
   }
-  if (found === undefined) {
-    const shown = members.slice(0, 5).map(quote).join(", ") + (members.length > 5 ? `, … (${members.length} members)` : "");
-    throw new ModelError("MODEL_UNSUPPORTED", `${file}: no ${MODEL_MEMBER} member at the archive root (members: ${shown || "none"})`);
-  }
-  return found;
+  return { members, special };
+}
+
+/** The members of an opened artifact (see `ArtifactMembers` of the model interface). */
+export interface OpenedArtifact {
+  /** Name in messages. */
+  name: string;
+  /** Regular-file tar members by path (no leading `./`). */
+  members: Map<string, Uint8Array>;
+  /** Tar entries that are not regular files (directories, links), by path, with their type. */
+  special: Map<string, string>;
+  /** The decompressed input when it is not a tar. */
+  bare: Uint8Array | undefined;
+  /** Hex SHA-256 of the input. */
+  sha256: string;
+  /** Limits, defaults filled. */
+  limits: Required<ModelLimits>;
 }
 
 /**
- * `model_algo-1` from a `model.tar.gz`, an uncompressed tar, or the bare member itself (zip or
- * NDArray list). The caller has already gunzipped gzip input.
+ * Opens an artifact once, within the limits: refuses input over `maxArtifactBytes`, gunzips at
+ * most `maxUncompressedBytes`, then lists a tar's regular-file members (or keeps the bare bytes
+ * when the input is not a tar).
  */
-export async function modelMember(data: Uint8Array, file: string, isMember: (b: Uint8Array) => boolean): Promise<Uint8Array> {
-  if (isMember(data)) return data;
-  if (!isTar(data)) throw new ModelError("MODEL_CORRUPT", `${file}: not a model.tar.gz (neither gzip-compressed tar, tar nor zip)`);
-  return tarMember(data, file);
+export async function openArtifact(bytes: Uint8Array, file: string, limits: Required<ModelLimits>): Promise<OpenedArtifact> {
+  if (bytes.length > limits.maxArtifactBytes) throw tooLarge(file, `${bytes.length} bytes`, "maxArtifactBytes", limits.maxArtifactBytes);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const data = isGzip(bytes) ? gunzipBounded(bytes, file, limits.maxUncompressedBytes) : bytes;
+  if (!isTar(data)) return { name: file, members: new Map(), special: new Map(), bare: data, sha256, limits };
+  return { name: file, ...(await tarMembers(data, file)), bare: undefined, sha256, limits };
+}
+
+/** A short list of member names for messages. */
+export function memberList(names: Iterable<string>): string {
+  const all = [...names];
+  return all.length === 0 ? "none" : all.slice(0, 5).map(quote).join(", ") + (all.length > 5 ? `, … (${all.length} members)` : "");
+}
+
+/**
+ * Reads an artifact file, refusing anything that is not a regular file or is over `maxBytes`
+ * before reading it.
+ */
+export async function readArtifactFile(path: string, maxBytes: number): Promise<Uint8Array> {
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    if (s.size > maxBytes) throw tooLarge(path, `${s.size} bytes`, "maxArtifactBytes", maxBytes);
+    return await readFile(path);
+  } catch (err) {
+    if (err instanceof ModelError) throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? "";
+    throw new ModelError("MODEL_NOT_FOUND", `${path}: cannot read model (${code || (err as Error).message})`, { cause: err });
+  }
 }
 
 /** Whether the bytes are gzip data. */
 export const isGzip = (bytes: Uint8Array): boolean => startsWith(bytes, GZIP_MAGIC);
 
+/** One entry of a zip's central directory. */
+interface ZipDirEntry {
+  name: string;
+  method: number;
+  flags: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+}
+
+const u16 = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8);
+const u32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+
+/** The central directory of a zip: the end record is searched in the last 64 KiB + 22 bytes only. */
+function zipDirectory(zip: Uint8Array, corrupt: (why: string) => ModelError): ZipDirEntry[] {
+  let eocd = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
+    if (u32(zip, i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw corrupt("no end of central directory record");
+  const count = u16(zip, eocd + 10);
+  const dirSize = u32(zip, eocd + 12);
+  let p = u32(zip, eocd + 16);
+  if (count === 0xffff || p === 0xffffffff || dirSize === 0xffffffff) throw corrupt("zip64 archives are not read");
+  if (p + dirSize > eocd) throw corrupt(`central directory at ${p} (${dirSize} bytes) runs past its end record`);
+  const out: ZipDirEntry[] = [];
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > eocd || u32(zip, p) !== 0x02014b50) throw corrupt(`central directory entry ${k} is malformed`);
+    const nameLen = u16(zip, p + 28);
+    const end = p + 46 + nameLen + u16(zip, p + 30) + u16(zip, p + 32);
+    if (end > eocd) throw corrupt(`central directory entry ${k} runs past the directory`);
+    out.push({
+      name: new TextDecoder().decode(zip.subarray(p + 46, p + 46 + nameLen)),
+      flags: u16(zip, p + 8),
+      method: u16(zip, p + 10),
+      compressedSize: u32(zip, p + 20),
+      size: u32(zip, p + 24),
+      localOffset: u32(zip, p + 42),
+    });
+    p = end;
+  }
+  return out;
+}
+
 /**
- * Reads the named entries of a zip, refusing entries and totals above `maxBytes` (declared sizes
- * are checked before anything is inflated).
+ * One entry's content: stored or deflated, never more than its declared size (inflation stops at
+ * the declared size plus one byte, and an entry that inflates to anything but its declared size
+ * is corrupt).
+ */
+function zipEntryData(zip: Uint8Array, e: ZipDirEntry, corrupt: (why: string) => ModelError): Uint8Array {
+  const at = e.localOffset;
+  if (at + 30 > zip.length || u32(zip, at) !== 0x04034b50) throw corrupt(`entry ${quote(e.name)} has no local header at ${at}`);
+  const start = at + 30 + u16(zip, at + 26) + u16(zip, at + 28);
+  const end = start + e.compressedSize;
+  if (end > zip.length) throw corrupt(`entry ${quote(e.name)} runs past the archive (${e.compressedSize} bytes at ${start})`);
+  if ((e.flags & 1) !== 0) throw corrupt(`entry ${quote(e.name)} is encrypted`);
+  const raw = zip.subarray(start, end);
+  if (e.method === 0) {
+    if (e.compressedSize !== e.size) throw corrupt(`stored entry ${quote(e.name)} declares ${e.size} bytes but holds ${e.compressedSize}`);
+    return raw;
+  }
+  if (e.method !== 8) throw corrupt(`entry ${quote(e.name)} uses compression method ${e.method} (only stored and deflate are read)`);
+  let out: Uint8Array;
+  try {
+    out = inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size + 1) });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw corrupt(`entry ${quote(e.name)} inflates past its declared ${e.size} bytes`);
+    throw corrupt(`entry ${quote(e.name)} is not valid deflate data (${(err as Error).message})`);
+  }
+  if (out.length > e.size) throw corrupt(`entry ${quote(e.name)} inflates past its declared ${e.size} bytes`);
+  if (out.length < e.size) throw corrupt(`entry ${quote(e.name)} inflates to ${out.length} bytes, not its declared ${e.size}`);
+  return out;
+}
+
+/** Per-entry caps of {@link readZip}, by entry name. */
+export type EntryCaps = Readonly<Record<string, number>>;
+
+/**
+ * Reads the named entries of a zip. Declared sizes are checked against the caps before anything
+ * is inflated: each wanted entry against its own cap (`caps[name]`, when given) and the wanted
+ * entries together against `maxBytes`; inflation then stops at each entry's declared size, so an
+ * entry that declares 100 bytes never produces more than 101.
  * @returns the wanted entries found, and every entry name in archive order.
  */
-export function readZip(zip: Uint8Array, wanted: readonly string[], file: string, maxBytes: number): { entries: Record<string, Uint8Array>; names: string[] } {
-  const names: string[] = [];
+export function readZip(zip: Uint8Array, wanted: readonly string[], file: string, maxBytes: number, caps: EntryCaps = {}): { entries: Record<string, Uint8Array>; names: string[] } {
+  const corrupt = (why: string): ModelError => new ModelError("MODEL_CORRUPT", `${file}: corrupt ${MODEL_MEMBER} zip (${why})`);
+  const dir = zipDirectory(zip, corrupt);
+  const names = dir.map((e) => e.name);
+  const chosen = dir.filter((e) => wanted.includes(e.name));
   let total = 0;
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(zip, {
-      filter: (f) => {
-        names.push(f.name);
-        if (!wanted.includes(f.name)) return false;
-        total += f.originalSize;
-        if (total > maxBytes) throw tooLarge(file, `${MODEL_MEMBER} entries declare ${total} bytes or more`, "maxUncompressedBytes", maxBytes);
-        return true;
-      },
-    });
-  } catch (err) {
-    if (err instanceof ModelError) throw err;
-    throw new ModelError("MODEL_CORRUPT", `${file}: corrupt ${MODEL_MEMBER} zip (${(err as Error).message})`, { cause: err });
+  for (const e of chosen) {
+    total += e.size;
+    if (total > maxBytes) throw tooLarge(file, `${MODEL_MEMBER} entries declare ${total} bytes or more`, "maxUncompressedBytes", maxBytes);
+    const cap = caps[e.name];
+    if (cap !== undefined && e.size > cap) throw new ModelError("MODEL_TOO_LARGE", `${file}: ${e.name} declares ${e.size} bytes (limit ${cap})`);
+  }
+  const entries: Record<string, Uint8Array> = {};
+  for (const e of chosen) {
+    if (Object.hasOwn(entries, e.name)) throw corrupt(`more than one ${quote(e.name)} entry`);
+    entries[e.name] = zipEntryData(zip, e, corrupt);
   }
   return { entries, names };
 }

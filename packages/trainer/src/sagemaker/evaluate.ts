@@ -11,8 +11,8 @@ import type { Dataset } from "../data.js";
 import { ModelError, TrainError } from "../errors.js";
 import { evaluateBinary } from "../metrics.js";
 import type { BinaryMetrics } from "../metrics.js";
-import { loadModel } from "../model/artifact.js";
-import type { LinearLearnerModel } from "../model/linear.js";
+import { loadLinearLearnerModel } from "../models/linear-learner/artifact.js";
+import type { LinearLearnerModel } from "../models/linear-learner/model.js";
 import type { MetricsDocument } from "../pipeline.js";
 import { ensureDir } from "../outputs.js";
 import { renderReport } from "../report.js";
@@ -135,7 +135,7 @@ const pad = (n: number, w: number): string => String(n).padStart(w, "0");
  * @public
  */
 export async function evaluateJobArtifact(artifact: Uint8Array, test: Dataset, facts: JobFacts, outDir: string, source: TestSplitSource = {}): Promise<EvaluationOutput> {
-  const model = await loadModel(artifact);
+  const model = await loadLinearLearnerModel(artifact);
   const { scores, metrics: testMetrics } = evaluateOnSplit(model, test);
   const { trainSeconds, ...rest } = facts;
   const thresholdReason = "the model's own threshold (additional-params.json), calibrated by SageMaker on the validation channel";

@@ -1,6 +1,6 @@
 // Run as a child process: loads a model, prints the outcome and the process's peak resident
 // memory as one JSON line. Lets a test bound the memory a hostile artifact costs.
-import { loadModel } from "../../src/model/artifact.js";
+import { loadModel } from "../../src/models/registry.js";
 
 const [path, limits] = process.argv.slice(2);
 let code = "OK";

@@ -8,9 +8,9 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { unzipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
-import { ModelError, createModel, decodeModelArtifact, decodeNDArrayList, encodeModelArtifact, encodeNDArrayList, loadModel, writeModelArtifact } from "@fraud/trainer/model";
+import { ModelError, createModel, decodeModelArtifact, decodeNDArrayList, encodeModelArtifact, encodeNDArrayList, loadLinearLearnerModel as loadModel, writeModelArtifact } from "@fraud/trainer/model";
 import type { ModelErrorCode } from "@fraud/trainer/model";
-import { modelFromArtifact } from "../../src/model/artifact.js";
+import { modelFromArtifact } from "../../src/models/linear-learner/artifact.js";
 import { modelFiles, tarOf, targzOf, text, untar } from "../helpers/archives.js";
 import { HAVE_REAL, REAL_MODELS, REAL_SKIP_NOTE, realBytes, realExpected, realFile, ruleRows } from "../helpers/linear-learner.js";
 

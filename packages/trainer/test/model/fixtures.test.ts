@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { decodeModelArtifact, encodeModelArtifact, loadModel } from "@fraud/trainer/model";
+import { decodeModelArtifact, encodeModelArtifact, loadLinearLearnerModel as loadModel } from "@fraud/trainer/model";
 import type { ModelArtifactInput } from "@fraud/trainer/model";
 import { text } from "../helpers/archives.js";
 import { layers } from "../helpers/layout.js";

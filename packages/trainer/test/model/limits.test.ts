@@ -8,9 +8,9 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MODEL_LIMITS, ModelError, decodeModelArtifact, encodeModelArtifact, loadModel } from "@fraud/trainer/model";
+import { MODEL_LIMITS, ModelError, decodeModelArtifact, encodeModelArtifact, loadLinearLearnerModel as loadModel } from "@fraud/trainer/model";
 import { encodeNDArrayList } from "@fraud/trainer/model";
-import { symbolJson } from "../../src/model/symbol.js";
+import { symbolJson } from "../../src/models/linear-learner/symbol.js";
 import { modelFiles, tarOf } from "../helpers/archives.js";
 
 const enc = new TextEncoder();

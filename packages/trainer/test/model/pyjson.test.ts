@@ -1,7 +1,7 @@
 // Python's json.dumps formatting, which SageMaker's additional-params.json and manifest.json use.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PyInt, pyFloat, pyJson } from "../../src/model/pyjson.js";
+import { PyInt, pyFloat, pyJson } from "../../src/models/linear-learner/pyjson.js";
 
 describe("pyFloat", () => {
   // repr(float) of CPython 3.11 for each value.

@@ -1,12 +1,13 @@
-import { readFile, stat } from "node:fs/promises";
+import { MAX_JSON_DEPTH, parseJsonBounded } from "@fraud/contracts";
 import writeFileAtomic from "write-file-atomic";
-import { ModelError } from "../errors.js";
-import { quote } from "../text.js";
-import { MODEL_MEMBER, gunzipBounded, isGzip, isZip, modelMember, readZip, startsWith, writeGzip, writeTar, writeZip } from "./archive.js";
-import { resolveLimits, tooLarge } from "./limits.js";
-import type { ModelLimits } from "./limits.js";
-import { createModel } from "./linear.js";
-import type { LinearLearnerModel, PredictorType } from "./linear.js";
+import { ModelError } from "../../errors.js";
+import { quote } from "../../text.js";
+import { MODEL_MEMBER, isZip, memberList, openArtifact, readArtifactFile, readZip, startsWith, writeGzip, writeTar, writeZip } from "../../model/archive.js";
+import { resolveLimits } from "../../model/limits.js";
+import type { ArtifactMembers } from "../model.js";
+import type { ModelLimits } from "../../model/limits.js";
+import { createModel } from "./model.js";
+import type { LinearLearnerModel, PredictorType } from "./model.js";
 import { decodeNDArrayList } from "./ndarray-decode.js";
 import { encodeNDArrayList } from "./ndarray-encode.js";
 import { NDARRAY_LIST_MAGIC } from "./ndarray-format.js";
@@ -36,7 +37,7 @@ export interface ModelArtifact {
   weightShape?: number[];
 }
 
-/** Options of {@link decodeModelArtifact} and {@link loadModel}: the limits, and a name for messages. @public */
+/** Options of {@link decodeModelArtifact} and {@link loadLinearLearnerModel}: the limits, and a name for messages. @public */
 export interface ReadModelOptions extends ModelLimits {
   /**
    * Name of the artifact in error messages.
@@ -49,12 +50,24 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Largest JSON entry (`mx-mod-symbol.json`, `manifest.json`, `additional-params.json`) read, by
+ * declared size, before anything is inflated: 1 MiB (SageMaker's are under 2 KB). JSON is also
+ * limited to {@link MAX_ARTIFACT_JSON_DEPTH} levels, checked in one linear pass before parsing.
+ */
+export const MAX_ARTIFACT_JSON_BYTES = 1024 * 1024;
+/** Deepest nesting accepted in an artifact's JSON entries: 64 levels (SageMaker's use 4). */
+export const MAX_ARTIFACT_JSON_DEPTH = MAX_JSON_DEPTH;
+
 function parseJsonEntry(file: string, name: string, b: Uint8Array | undefined): Record<string, unknown> {
   if (b === undefined) return {};
   let v: unknown;
   try {
-    v = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(b));
+    v = parseJsonBounded(new TextDecoder("utf-8", { fatal: true }).decode(b), { maxDepth: MAX_ARTIFACT_JSON_DEPTH });
   } catch (err) {
+    if ((err as { code?: string }).code === "JSON_TOO_DEEP") {
+      throw new ModelError("MODEL_CORRUPT", `${file}: ${name} is nested deeper than ${MAX_ARTIFACT_JSON_DEPTH} levels`, { cause: err });
+    }
     throw new ModelError("MODEL_CORRUPT", `${file}: ${name} is not valid JSON (${(err as Error).message.slice(0, 80)})`, { cause: err });
   }
   if (!isRecord(v)) throw new ModelError("MODEL_CORRUPT", `${file}: ${name} is not a JSON object`);
@@ -79,19 +92,40 @@ function parseJsonEntry(file: string, name: string, b: Uint8Array | undefined): 
 export async function decodeModelArtifact(bytes: Uint8Array, options: ReadModelOptions | string = {}): Promise<ModelArtifact> {
   const opts = typeof options === "string" ? { name: options } : options;
   const limits = resolveLimits(opts);
-  const file = opts.name ?? "model.tar.gz";
-  if (bytes.length > limits.maxArtifactBytes) throw tooLarge(file, `${bytes.length} bytes`, "maxArtifactBytes", limits.maxArtifactBytes);
-  const data = isGzip(bytes) ? gunzipBounded(bytes, file, limits.maxUncompressedBytes) : bytes;
-  const member = await modelMember(data, file, (b) => isZip(b) || startsWith(b, LIST_MAGIC));
+  return decodeOpened(await openArtifact(bytes, opts.name ?? "model.tar.gz", limits));
+}
+
+/** Whether an opened artifact is Linear Learner's: a `model_algo-1` member, or a bare zip. */
+export function isLinearLearnerArtifact(a: ArtifactMembers): boolean {
+  return a.members.has(MODEL_MEMBER) || a.special.has(MODEL_MEMBER) || (a.bare !== undefined && isZip(a.bare));
+}
+
+/** Decodes the Linear Learner content of an opened artifact. */
+export function decodeOpened(a: ArtifactMembers): ModelArtifact {
+  const file = a.name;
+  const member = a.bare ?? a.members.get(MODEL_MEMBER);
+  const type = a.special.get(MODEL_MEMBER);
+  if (member === undefined && type !== undefined) throw new ModelError("MODEL_CORRUPT", `${file}: ${quote(MODEL_MEMBER)} is a ${type} entry, not a file`);
+  if (member === undefined) {
+    throw new ModelError("MODEL_UNSUPPORTED", `${file}: no ${MODEL_MEMBER} member at the archive root (members: ${memberList(a.members.keys())})`);
+  }
   if (startsWith(member, LIST_MAGIC)) {
     throw new ModelError("MODEL_UNSUPPORTED", `${file}: not a Linear Learner artifact: ${MODEL_MEMBER} is a bare MXNet NDArray list (as written by PCA or k-means)`);
   }
-  if (!isZip(member)) throw new ModelError("MODEL_UNSUPPORTED", `${file}: not a Linear Learner artifact: ${MODEL_MEMBER} is not a zip archive`);
-  return decodeModelZip(member, file, limits);
+  if (!isZip(member)) {
+    if (a.bare !== undefined) throw new ModelError("MODEL_CORRUPT", `${file}: not a model.tar.gz (neither gzip-compressed tar, tar nor zip)`);
+    throw new ModelError("MODEL_UNSUPPORTED", `${file}: not a Linear Learner artifact: ${MODEL_MEMBER} is not a zip archive`);
+  }
+  return decodeModelZip(member, file, a.limits);
 }
 
 function decodeModelZip(zip: Uint8Array, file: string, limits: Required<ModelLimits>): ModelArtifact {
-  const { entries, names } = readZip(zip, [SYMBOL_FILE, PARAMS_FILE, MANIFEST_FILE, ADDITIONAL_FILE], file, limits.maxUncompressedBytes);
+  const jsonCap = MAX_ARTIFACT_JSON_BYTES;
+  const { entries, names } = readZip(zip, [SYMBOL_FILE, PARAMS_FILE, MANIFEST_FILE, ADDITIONAL_FILE], file, limits.maxUncompressedBytes, {
+    [SYMBOL_FILE]: jsonCap,
+    [MANIFEST_FILE]: jsonCap,
+    [ADDITIONAL_FILE]: jsonCap,
+  });
   if (names.includes("meta.json") && names.includes("symbol.json") && names.includes("params")) {
     throw new ModelError("MODEL_UNSUPPORTED", `${file}: a SageMaker Factorization Machines model (meta.json, symbol.json, params), not Linear Learner`);
   }
@@ -141,7 +175,7 @@ function checkWeights(w: NDArrayEntry & { shape: number[] }, declared: number[] 
  * SageMaker writes it, and (1,).
  * @throws {@link ModelError} when `fc0_weight`/`fc0_bias` are missing or have the wrong shape.
  */
-export function modelFromArtifact(artifact: ModelArtifact, file = "model.tar.gz"): LinearLearnerModel {
+export function modelFromArtifact(artifact: ModelArtifact, file = "model.tar.gz", sha256?: string): LinearLearnerModel {
   const w = findArray(artifact.arrays, "fc0_weight", file);
   const b = findArray(artifact.arrays, "fc0_bias", file);
   checkWeights(w, artifact.weightShape, file);
@@ -162,30 +196,19 @@ export function modelFromArtifact(artifact: ModelArtifact, file = "model.tar.gz"
     bias: b.values[0]!,
     threshold,
     ...(typeof loss === "string" ? { lossType: loss } : {}),
+    ...(sha256 !== undefined ? { source: { name: file, sha256 } } : {}),
   });
 }
 
-async function readArtifactFile(path: string, maxBytes: number): Promise<Uint8Array> {
-  try {
-    const s = await stat(path);
-    if (!s.isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    if (s.size > maxBytes) throw tooLarge(path, `${s.size} bytes`, "maxArtifactBytes", maxBytes);
-    return await readFile(path);
-  } catch (err) {
-    if (err instanceof ModelError) throw err;
-    const code = (err as NodeJS.ErrnoException).code ?? "";
-    throw new ModelError("MODEL_NOT_FOUND", `${path}: cannot read model (${code || (err as Error).message})`, { cause: err });
-  }
-}
-
 /**
- * Loads a Linear Learner `model.tar.gz` — one written by {@link writeModelArtifact} or one
+ * Loads a Linear Learner `model.tar.gz` (and nothing else: `loadModel` reads any registered
+ * algorithm) — one written by {@link writeModelArtifact} or one
  * downloaded from a real SageMaker training job — from a path or from bytes, within the
  * {@link ModelLimits} (a file above `maxArtifactBytes` is refused before it is read).
  *
  * @example
  * ```ts
- * const model = await loadModel("out/model.tar.gz");
+ * const model = await loadLinearLearnerModel("out/model.tar.gz");
  * const [p] = model.predict([features]); // { score: 0.93, predictedLabel: 1 }
  * ```
  * @throws {@link ModelError} `MODEL_NOT_FOUND`, `MODEL_CORRUPT`, `MODEL_TOO_LARGE` or
@@ -193,11 +216,12 @@ async function readArtifactFile(path: string, maxBytes: number): Promise<Uint8Ar
  *   Linear Learner artifact); `INVALID_ARGUMENT` for a bad limit.
  * @public
  */
-export async function loadModel(source: string | Uint8Array, options: ReadModelOptions = {}): Promise<LinearLearnerModel> {
+export async function loadLinearLearnerModel(source: string | Uint8Array, options: ReadModelOptions = {}): Promise<LinearLearnerModel> {
   const limits = resolveLimits(options);
   const file = options.name ?? (typeof source === "string" ? source : "model.tar.gz");
   const bytes = typeof source === "string" ? await readArtifactFile(source, limits.maxArtifactBytes) : source;
-  return modelFromArtifact(await decodeModelArtifact(bytes, { ...limits, name: file }), file);
+  const opened = await openArtifact(bytes, file, limits);
+  return modelFromArtifact(decodeOpened(opened), file, opened.sha256);
 }
 
 /** What {@link writeModelArtifact} and {@link encodeModelArtifact} store. @public */

@@ -1,4 +1,4 @@
-import { ModelError } from "../errors.js";
+import { ModelError } from "../../errors.js";
 import { DTYPES, DTYPE_SIZE, NDARRAY_LIST_MAGIC, NDARRAY_MAGIC, STORAGES, product } from "./ndarray-format.js";
 import type { NDArrayDtype, NDArrayEntry, NDArrayStorage, NDArrayVersion } from "./ndarray-format.js";
 

@@ -1,7 +1,7 @@
 // `mx-mod-symbol.json`: Linear Learner's 7-node MXNet graph
 // (data · fc0_weight + fc0_bias → LogisticRegressionOutput | LinearRegressionOutput).
-import { ModelError } from "../errors.js";
-import type { PredictorType } from "./linear.js";
+import { ModelError } from "../../errors.js";
+import type { PredictorType } from "./model.js";
 
 /** File name of the symbol graph inside `model_algo-1`. */
 export const SYMBOL_FILE = "mx-mod-symbol.json";

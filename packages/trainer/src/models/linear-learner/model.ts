@@ -1,36 +1,35 @@
-import { ModelError } from "../errors.js";
+import type { Prediction } from "@fraud/contracts";
+import { ModelError } from "../../errors.js";
+import type { Model, ModelDescription } from "../model.js";
+import type { InferenceProtocol } from "../protocol.js";
+import { LINEAR_LEARNER_PROTOCOL } from "./protocol.js";
 
 /** What a Linear Learner model predicts. @public */
 export type PredictorType = "binary_classifier" | "regressor";
 
-/**
- * One prediction, shaped like Linear Learner's JSON response entries.
- * @public
- */
-export interface Prediction {
-  /** Classifier: probability of class 1 (`sigmoid(x·w + b)`); regressor: `x·w + b`. */
-  score: number;
-  /** Classifier only: `score >= threshold ? 1 : 0`. */
-  predictedLabel?: number;
-}
-
-/** A row-major matrix of features. @public */
-export interface FeatureMatrix {
+/** Rows given as a row-major matrix: `rows × featureDim` values (`cols`, when given, must be `featureDim`). @public */
+export interface RowMajor {
   /** `rows × featureDim` values, row after row. */
   data: ArrayLike<number>;
   /** Number of rows. */
   rows: number;
+  /** Features per row. */
+  cols?: number;
 }
 
-/** Rows to score: an array of rows, or a row-major matrix with its row count. @public */
-export type PredictInput = ArrayLike<number>[] | FeatureMatrix;
+/** Rows to score: an array of rows, or a row-major matrix (a `FeatureMatrix` of `@fraud/contracts` is one). @public */
+export type PredictInput = ArrayLike<number>[] | RowMajor;
 
 /**
  * A loaded Linear Learner model (binary classifier or regressor), ready to score rows.
  * Shared by the local endpoint, the Lambda scorer and `fraud-train evaluate`.
  * @public
  */
-export interface LinearLearnerModel {
+export interface LinearLearnerModel extends Model {
+  /** Always `linear-learner`. */
+  readonly algorithm: "linear-learner";
+  /** `binary_classifier` or `regressor` (the same as {@link LinearLearnerModel.predictorType}). */
+  readonly kind: PredictorType;
   /** `binary_classifier` or `regressor`. */
   readonly predictorType: PredictorType;
   /** Number of input features (rows of `fc0_weight`). */
@@ -70,6 +69,8 @@ export interface LinearModelParams {
    * @defaultValue "logistic" for classifiers, "squared_loss" for regressors
    */
   lossType?: string;
+  /** Where the model was read from, for {@link Model.describe}. */
+  source?: { name: string; sha256: string };
 }
 
 /** Logistic function, stable for large |z|. @public */
@@ -79,21 +80,42 @@ export function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
-class Model implements LinearLearnerModel {
+class LinearModel implements LinearLearnerModel {
+  readonly algorithm = "linear-learner" as const;
+  readonly protocol: InferenceProtocol = LINEAR_LEARNER_PROTOCOL;
   readonly predictorType: PredictorType;
   readonly featureDim: number;
   readonly threshold: number;
   readonly weights: Float32Array;
   readonly bias: number;
   readonly lossType: string;
+  private readonly source: { name: string; sha256: string } | undefined;
 
   constructor(p: LinearModelParams) {
+    this.source = p.source;
     this.predictorType = p.predictorType;
     this.weights = Float32Array.from(p.weights);
     this.featureDim = this.weights.length;
     this.bias = Math.fround(p.bias);
     this.threshold = p.threshold ?? 0.5;
     this.lossType = p.lossType ?? (p.predictorType === "regressor" ? "squared_loss" : "logistic");
+  }
+
+  get kind(): PredictorType {
+    return this.predictorType;
+  }
+
+  describe(): ModelDescription {
+    return {
+      algorithm: "linear-learner",
+      kind: this.predictorType,
+      featureDim: this.featureDim,
+      threshold: this.threshold,
+      format: "SageMaker Linear Learner (MXNet module in model_algo-1)",
+      protocol: this.protocol.name,
+      ...(this.source ? { sha256: this.source.sha256, source: this.source.name } : {}),
+      details: { predictorType: this.predictorType, lossType: this.lossType, bias: this.bias },
+    };
   }
 
   scores(input: PredictInput): Float64Array {
@@ -112,7 +134,8 @@ class Model implements LinearLearnerModel {
       }
       return out;
     }
-    const { data, rows } = input as FeatureMatrix;
+    const { data, rows, cols } = input;
+    if (cols !== undefined && cols !== d) throw new ModelError("BAD_FEATURE_COUNT", `rows have ${cols} features, the model expects ${d}`);
     if (!Number.isInteger(rows) || rows < 0 || data.length !== rows * d) {
       throw new ModelError("BAD_FEATURE_COUNT", `matrix of ${data.length} values is not ${rows} rows of ${d} features`);
     }
@@ -159,5 +182,5 @@ export function createModel(params: LinearModelParams): LinearLearnerModel {
   if (!Number.isFinite(params.bias)) throw new ModelError("INVALID_ARGUMENT", `bias is not finite: ${params.bias}`);
   const t = params.threshold ?? 0.5;
   if (!(t >= 0 && t <= 1)) throw new ModelError("INVALID_ARGUMENT", `threshold ${t} is outside [0, 1]`);
-  return new Model(params);
+  return new LinearModel(params);
 }

@@ -1,4 +1,4 @@
-import { ModelError } from "../errors.js";
+import { ModelError } from "../../errors.js";
 import { DTYPES, DTYPE_SIZE, NDARRAY_LIST_MAGIC, NDARRAY_MAGIC, product } from "./ndarray-format.js";
 import type { NDArrayVersion } from "./ndarray-format.js";
 
