@@ -126,8 +126,16 @@ describe("hostile and unsupported model bytes", () => {
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 
-  const jsonWith = (edit: (doc: Record<string, any>) => void): Uint8Array => {
-    const doc = JSON.parse(readFileSync(`${FIXTURES}small-missing/model.json`, "utf8")) as Record<string, any>;
+  /** The parts of the JSON model document the cases edit. */
+  interface Doc {
+    learner: {
+      objective: { name: string };
+      gradient_booster: { name: string; model: { trees?: { split_type: number[]; split_conditions: number[]; left_children: number[] }[] } };
+      learner_model_param: Record<string, string>;
+    };
+  }
+  const jsonWith = (edit: (doc: Doc) => void): Uint8Array => {
+    const doc = JSON.parse(readFileSync(`${FIXTURES}small-missing/model.json`, "utf8")) as Doc;
     edit(doc);
     return new TextEncoder().encode(JSON.stringify(doc));
   };
@@ -136,10 +144,10 @@ describe("hostile and unsupported model bytes", () => {
     ["booster dart", jsonWith((d) => (d.learner.gradient_booster.name = "dart")), "MODEL_UNSUPPORTED", 'booster "dart"'],
     ["booster gblinear", jsonWith((d) => (d.learner.gradient_booster.name = "gblinear")), "MODEL_UNSUPPORTED", 'booster "gblinear"'],
     ["num_class 3", jsonWith((d) => (d.learner.learner_model_param.num_class = "3")), "MODEL_UNSUPPORTED", "multiclass"],
-    ["a categorical split", jsonWith((d) => (d.learner.gradient_booster.model.trees[0].split_type[0] = 1)), "MODEL_UNSUPPORTED", "categorical"],
+    ["a categorical split", jsonWith((d) => (d.learner.gradient_booster.model.trees![0]!.split_type[0] = 1)), "MODEL_UNSUPPORTED", "categorical"],
     ["no trees field", jsonWith((d) => delete d.learner.gradient_booster.model.trees), "MODEL_CORRUPT", "trees is missing"],
-    ["a short array", jsonWith((d) => d.learner.gradient_booster.model.trees[1].split_conditions.pop()), "MODEL_CORRUPT", "split_conditions has"],
-    ["a cycle", jsonWith((d) => (d.learner.gradient_booster.model.trees[0].left_children[1] = 1)), "MODEL_CORRUPT", ""],
+    ["a short array", jsonWith((d) => d.learner.gradient_booster.model.trees![1]!.split_conditions.pop()), "MODEL_CORRUPT", "split_conditions has"],
+    ["a cycle", jsonWith((d) => (d.learner.gradient_booster.model.trees![0]!.left_children[1] = 1)), "MODEL_CORRUPT", ""],
     ["a string base_score", jsonWith((d) => (d.learner.learner_model_param.base_score = "x")), "MODEL_CORRUPT", "base_score"],
     ["base_score 1", jsonWith((d) => (d.learner.learner_model_param.base_score = "1")), "MODEL_CORRUPT", "base_score"],
   ])("JSON with %s → %s", (_, input, code, text) => {

@@ -1,0 +1,632 @@
+// Histogram-based gradient boosting for the logistic loss, with XGBoost 1.7's `hist` semantics:
+// quantile cuts per feature (`max_bin`), gradient/hessian pairs, split gain with lambda, alpha and
+// max_delta_step, min_child_weight, depthwise growth to max_depth, learned default directions for
+// missing values (both directions tried where a node has missing values), gamma applied by
+// pruning afterwards (XGBoost's `prune` updater), row and column sampling, scale_pos_weight and
+// early stopping on a validation set.
+//
+// Data layout: every value is binned once into a global bin index (feature offset + bin; each
+// feature has one extra bin for its missing values), row-major, so building a node's histogram
+// walks its rows' 30 bins in a row without a branch. A node's histogram is built for the smaller
+// child only; the larger one is its parent's minus it.
+import { TrainError } from "../../errors.js";
+import { averagePrecision, rocAuc, sweep } from "../../metrics.js";
+import { createRng } from "../../rng.js";
+import type { Rng } from "../../rng.js";
+import { ROOT_PARENT, baseMargin } from "./booster.js";
+import type { XGBoostBooster, XGBoostTree } from "./booster.js";
+import { parseXGBoostHyperparameters } from "./hyperparameters.js";
+import type { XGBoostEvalMetric, XGBoostHyperparameters } from "./hyperparameters.js";
+
+/** Rows for training: `rows × cols` values (NaN = missing) and 0/1 labels. @public */
+export interface XGBoostData {
+  /** Row-major values. */
+  features: Float64Array | Float32Array;
+  /** One 0/1 label per row. */
+  labels: Uint8Array;
+  /** Number of rows. */
+  rows: number;
+}
+
+/** Options of {@link trainXGBoost}. @public */
+export interface TrainXGBoostOptions {
+  /** Hyperparameters, SageMaker's names; parsed with {@link parseXGBoostHyperparameters}. */
+  hyperparameters?: Readonly<Record<string, string | number>> | XGBoostHyperparameters;
+  /** Rows watched for early stopping and reported each round. */
+  validation?: XGBoostData;
+  /** Features per row. @defaultValue features.length / rows */
+  cols?: number;
+  /** Called after each round with the validation metric (NaN without validation). */
+  onRound?: (round: number, metric: number) => void;
+}
+
+/** What {@link trainXGBoost} returns. @public */
+export interface TrainXGBoostResult {
+  /** The trained booster (truncated to the best round when early stopping stopped it). */
+  booster: XGBoostBooster;
+  /** The hyperparameters used. */
+  hyperparameters: XGBoostHyperparameters;
+  /** Rounds trained. */
+  rounds: number;
+  /** The best round (0-based) on the validation metric, or the last round without validation. */
+  bestIteration: number;
+  /** The validation metric at the best round (NaN without validation). */
+  bestScore: number;
+  /** The validation metric of each round. */
+  history: number[];
+}
+
+const RT_EPS = 1e-6;
+const STREAM_SUBSAMPLE = 24;
+const STREAM_COLUMNS = 25;
+
+/** Quantile cuts of one feature: values below `cuts[b]` (and at least `cuts[b-1]`) fall in bin b. */
+interface Cuts {
+  /** Upper bounds of the bins (the last is above the maximum). */
+  values: Float32Array;
+  /** Lowest value minus a margin: the condition that sends every present value right. */
+  min: number;
+}
+
+/**
+ * Cut points of a feature in the way of XGBoost's hist: with at most `maxBin` distinct values,
+ * one bin each; otherwise `maxBin` equal-count bins. The last cut lies above the maximum.
+ */
+function featureCuts(values: Float32Array, maxBin: number): Cuts {
+  values.sort();
+  const n = values.length;
+  if (n === 0) return { values: new Float32Array([1e-5]), min: -1e-5 };
+  const distinct: number[] = [];
+  for (let i = 0; i < n; i++) if (i === 0 || values[i] !== values[i - 1]) distinct.push(values[i]!);
+  const lo = distinct[0]!;
+  const hi = distinct[distinct.length - 1]!;
+  const cuts: number[] = [];
+  if (distinct.length <= maxBin) {
+    for (let i = 1; i < distinct.length; i++) cuts.push(distinct[i]!);
+  } else {
+    for (let k = 1; k < maxBin; k++) {
+      const v = values[Math.floor((k * n) / maxBin)]!;
+      if (v > lo && (cuts.length === 0 || v > cuts[cuts.length - 1]!)) cuts.push(v);
+    }
+  }
+  cuts.push(Math.fround(hi + (Math.abs(hi) + 1e-5)));
+  return { values: Float32Array.from(cuts), min: Math.fround(lo - (Math.abs(lo) + 1e-5)) };
+}
+
+/** Index of the bin of `v`: the first cut above it (the last bin for values at or above the last cut). */
+function binOf(cuts: Float32Array, v: number): number {
+  let lo = 0;
+  let hi = cuts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cuts[mid]! > v) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The quantised training matrix. */
+interface Binned {
+  rows: number;
+  cols: number;
+  /** Global bin of each value, row-major. */
+  bins: Uint16Array;
+  /** First global bin of each feature; its missing bin is `offset[f+1] - 1`. */
+  offset: Int32Array;
+  cuts: Cuts[];
+  /** Total bins (with the missing bins). */
+  total: number;
+}
+
+function quantise(x: Float64Array | Float32Array, rows: number, cols: number, maxBin: number): Binned {
+  const cuts: Cuts[] = [];
+  const offset = new Int32Array(cols + 1);
+  const column = new Float32Array(rows);
+  for (let f = 0; f < cols; f++) {
+    let n = 0;
+    for (let r = 0; r < rows; r++) {
+      const v = x[r * cols + f]!;
+      if (v === v) column[n++] = v;
+    }
+    cuts.push(featureCuts(column.slice(0, n), maxBin));
+    offset[f + 1] = offset[f]! + cuts[f]!.values.length + 1;
+  }
+  const total = offset[cols]!;
+  if (total > 0xffff) throw new TrainError("INVALID_ARGUMENT", `${cols} features × ${maxBin} bins is more than this trainer's 65535 histogram bins`);
+  const bins = new Uint16Array(rows * cols);
+  for (let f = 0; f < cols; f++) {
+    const c = cuts[f]!.values;
+    const base = offset[f]!;
+    const missing = offset[f + 1]! - 1;
+    const last = c.length - 1;
+    for (let r = 0, i = f; r < rows; r++, i += cols) {
+      const v = Math.fround(x[i]!);
+      bins[i] = v === v ? base + (v >= c[last]! ? last : binOf(c, v)) : missing;
+    }
+  }
+  return { rows, cols, bins, offset, cuts, total };
+}
+
+/** A node of the tree being grown. */
+interface Node {
+  /** Rows of the node: `index[begin, end)`. */
+  begin: number;
+  end: number;
+  g: number;
+  h: number;
+  depth: number;
+  /** Its histogram (g, h interleaved per global bin), while needed. */
+  hist: Float64Array | null;
+  /** Split found, or feature -1. */
+  feature: number;
+  /** Last bin going left (-1: only missing values go left). */
+  bin: number;
+  defaultLeft: boolean;
+  gain: number;
+  left: number;
+  right: number;
+  weight: number;
+}
+
+/** Split arithmetic of XGBoost's `param.h` (CalcWeight, CalcGain). */
+class Scoring {
+  constructor(private readonly hp: XGBoostHyperparameters) {}
+
+  private l1(g: number): number {
+    const a = this.hp.alpha;
+    return g > a ? g - a : g < -a ? g + a : 0;
+  }
+
+  weight(g: number, h: number): number {
+    const { min_child_weight: mcw, lambda, max_delta_step: mds } = this.hp;
+    if (h < mcw || h <= 0) return 0;
+    let w = -this.l1(g) / (h + lambda);
+    if (mds !== 0 && Math.abs(w) > mds) w = Math.sign(w) * mds;
+    return w;
+  }
+
+  gain(g: number, h: number): number {
+    const { min_child_weight: mcw, lambda, max_delta_step: mds, alpha } = this.hp;
+    if (h < mcw || h <= 0) return 0;
+    if (mds === 0) {
+      const t = alpha === 0 ? g : this.l1(g);
+      return (t * t) / (h + lambda);
+    }
+    const w = this.weight(g, h);
+    const ret = -(2 * g * w + (h + lambda) * w * w);
+    return alpha === 0 ? ret : ret + alpha * Math.abs(w);
+  }
+}
+
+/** `k` of `from`, sampled without replacement and sorted (XGBoost's ColumnSampler). */
+function sampleFeatures(from: Int32Array, share: number, rng: Rng): Int32Array {
+  if (share >= 1) return from;
+  const k = Math.max(1, Math.round(share * from.length));
+  const a = Array.from(from);
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(a.length - i);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return Int32Array.from(a.slice(0, k).sort((p, q) => p - q));
+}
+
+/** Adds the rows `index[begin, end)` to a histogram. */
+function buildHist(hist: Float64Array, bins: Uint16Array, cols: number, index: Uint32Array, begin: number, end: number, grad: Float32Array, hess: Float32Array): void {
+  hist.fill(0);
+  for (let k = begin; k < end; k++) {
+    const r = index[k]!;
+    const g = grad[r]!;
+    const h = hess[r]!;
+    const o = r * cols;
+    for (let f = 0; f < cols; f++) {
+      const b = bins[o + f]! << 1;
+      hist[b] = hist[b]! + g;
+      hist[b + 1] = hist[b + 1]! + h;
+    }
+  }
+}
+
+/** The grower of one tree, reused across rounds. */
+class Grower {
+  readonly index: Uint32Array;
+  private readonly scratch: Uint32Array;
+  private readonly score: Scoring;
+  private readonly pool: Float64Array[] = [];
+  private readonly allFeatures: Int32Array;
+
+  constructor(
+    private readonly data: Binned,
+    private readonly hp: XGBoostHyperparameters,
+  ) {
+    this.index = new Uint32Array(data.rows);
+    this.scratch = new Uint32Array(data.rows);
+    this.score = new Scoring(hp);
+    this.allFeatures = Int32Array.from({ length: data.cols }, (_, i) => i);
+  }
+
+  private take(): Float64Array {
+    return this.pool.pop() ?? new Float64Array(this.data.total * 2);
+  }
+
+  private give(h: Float64Array | null): void {
+    if (h !== null) this.pool.push(h);
+  }
+
+  /** Finds the best split of a node over `features`; records it on the node. */
+  private evaluate(node: Node, features: Int32Array): void {
+    const { offset } = this.data;
+    const { min_child_weight: mcw } = this.hp;
+    const hist = node.hist!;
+    const G = node.g;
+    const H = node.h;
+    const root = this.score.gain(G, H);
+    let best = 0;
+    node.feature = -1;
+    for (let fi = 0; fi < features.length; fi++) {
+      const f = features[fi]!;
+      const first = offset[f]!;
+      const missingBin = offset[f + 1]! - 1;
+      // forward: missing values go right
+      let gl = 0;
+      let hl = 0;
+      for (let b = first; b < missingBin; b++) {
+        gl += hist[2 * b]!;
+        hl += hist[2 * b + 1]!;
+        const hr = H - hl;
+        if (hl >= mcw && hr >= mcw) {
+          const gain = this.score.gain(gl, hl) + this.score.gain(G - gl, hr) - root;
+          if (gain > best) {
+            best = gain;
+            node.feature = f;
+            node.bin = b - first;
+            node.defaultLeft = false;
+          }
+        }
+      }
+      // backward, where the node has missing values: they go left
+      if (hist[2 * missingBin + 1]! > 0 || hist[2 * missingBin]! !== 0) {
+        let gr = 0;
+        let hr = 0;
+        for (let b = missingBin - 1; b >= first; b--) {
+          gr += hist[2 * b]!;
+          hr += hist[2 * b + 1]!;
+          const hl2 = H - hr;
+          if (hl2 >= mcw && hr >= mcw) {
+            const gain = this.score.gain(G - gr, hl2) + this.score.gain(gr, hr) - root;
+            if (gain > best) {
+              best = gain;
+              node.feature = f;
+              node.bin = b - first - 1;
+              node.defaultLeft = true;
+            }
+          }
+        }
+      }
+    }
+    node.gain = best;
+    if (!(best > RT_EPS)) node.feature = -1;
+  }
+
+  /** Splits the node's rows in place: left rows first. Returns the first right position. */
+  private partition(node: Node): number {
+    const { bins, cols, offset } = this.data;
+    const f = node.feature;
+    const splitBin = offset[f]! + node.bin;
+    const missingBin = offset[f + 1]! - 1;
+    const dl = node.defaultLeft;
+    const idx = this.index;
+    const tmp = this.scratch;
+    let l = node.begin;
+    let r = 0;
+    for (let k = node.begin; k < node.end; k++) {
+      const row = idx[k]!;
+      const b = bins[row * cols + f]!;
+      const left = b === missingBin ? dl : b <= splitBin;
+      if (left) idx[l++] = row;
+      else tmp[r++] = row;
+    }
+    idx.set(tmp.subarray(0, r), l);
+    return l;
+  }
+
+  /** Grows one tree on the rows `index[0, n)`; returns the nodes (index 0 = root). */
+  grow(n: number, grad: Float32Array, hess: Float32Array, rng: Rng): Node[] {
+    const { bins, cols } = this.data;
+    const { max_depth: maxDepth } = this.hp;
+    let G = 0;
+    let H = 0;
+    for (let k = 0; k < n; k++) {
+      const r = this.index[k]!;
+      G += grad[r]!;
+      H += hess[r]!;
+    }
+    const rootHist = this.take();
+    buildHist(rootHist, bins, cols, this.index, 0, n, grad, hess);
+    const nodes: Node[] = [{ begin: 0, end: n, g: G, h: H, depth: 0, hist: rootHist, feature: -1, bin: 0, defaultLeft: false, gain: 0, left: -1, right: -1, weight: 0 }];
+    const treeFeatures = sampleFeatures(this.allFeatures, this.hp.colsample_bytree, rng);
+    let level = [0];
+    for (let depth = 0; depth < maxDepth && level.length > 0; depth++) {
+      const levelFeatures = sampleFeatures(treeFeatures, this.hp.colsample_bylevel, rng);
+      for (const id of level) this.evaluate(nodes[id]!, sampleFeatures(levelFeatures, this.hp.colsample_bynode, rng));
+      const next: number[] = [];
+      for (const id of level) {
+        const node = nodes[id]!;
+        if (node.feature < 0) {
+          this.give(node.hist);
+          node.hist = null;
+          continue;
+        }
+        const mid = this.partition(node);
+        const make = (begin: number, end: number): number => {
+          let g = 0;
+          let h = 0;
+          for (let k = begin; k < end; k++) {
+            const r = this.index[k]!;
+            g += grad[r]!;
+            h += hess[r]!;
+          }
+          nodes.push({ begin, end, g, h, depth: depth + 1, hist: null, feature: -1, bin: 0, defaultLeft: false, gain: 0, left: -1, right: -1, weight: 0 });
+          return nodes.length - 1;
+        };
+        node.left = make(node.begin, mid);
+        node.right = make(mid, node.end);
+        if (depth + 1 < maxDepth) {
+          // histogram of the smaller child; the larger one's is the parent's minus it
+          const l = nodes[node.left]!;
+          const r = nodes[node.right]!;
+          const small = l.end - l.begin <= r.end - r.begin ? l : r;
+          const large = small === l ? r : l;
+          small.hist = this.take();
+          buildHist(small.hist, bins, cols, this.index, small.begin, small.end, grad, hess);
+          const ph = node.hist!;
+          const sh = small.hist;
+          for (let i = 0; i < ph.length; i++) ph[i] = ph[i]! - sh[i]!;
+          large.hist = ph;
+          node.hist = null;
+          next.push(node.left, node.right);
+        } else {
+          this.give(node.hist);
+          node.hist = null;
+        }
+      }
+      level = next;
+    }
+    for (const node of nodes) {
+      this.give(node.hist);
+      node.hist = null;
+      node.weight = this.score.weight(node.g, node.h);
+    }
+    return nodes;
+  }
+}
+
+/** XGBoost's pruner: collapses splits (children both leaves) whose gain is below gamma, bottom-up. */
+function prune(nodes: Node[], gamma: number): void {
+  const parent = new Int32Array(nodes.length).fill(-1);
+  nodes.forEach((n, i) => {
+    if (n.feature >= 0) {
+      parent[n.left] = i;
+      parent[n.right] = i;
+    }
+  });
+  const isLeaf = (i: number): boolean => nodes[i]!.feature < 0;
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    if (!isLeaf(i)) continue;
+    let p = parent[i]!;
+    while (p >= 0) {
+      const pn = nodes[p]!;
+      if (!(isLeaf(pn.left) && isLeaf(pn.right) && pn.gain < gamma)) break;
+      pn.feature = -1;
+      p = parent[p]!;
+    }
+  }
+}
+
+/** The grown nodes as an XGBoost tree (reachable nodes renumbered breadth-first) with its leaf values. */
+function toTree(nodes: Node[], data: Binned, eta: number): { tree: XGBoostTree; leafOf: Float32Array; splitBin: Int32Array; map: Int32Array } {
+  const order: number[] = [0];
+  const map = new Int32Array(nodes.length).fill(-1);
+  map[0] = 0;
+  for (let q = 0; q < order.length; q++) {
+    const n = nodes[order[q]!]!;
+    if (n.feature >= 0) {
+      map[n.left] = order.length;
+      order.push(n.left);
+      map[n.right] = order.length;
+      order.push(n.right);
+    }
+  }
+  const m = order.length;
+  const tree: XGBoostTree = {
+    left: new Int32Array(m),
+    right: new Int32Array(m),
+    parent: new Int32Array(m),
+    splitIndex: new Uint32Array(m),
+    splitCondition: new Float32Array(m),
+    defaultLeft: new Uint8Array(m),
+    baseWeight: new Float32Array(m),
+    lossChange: new Float32Array(m),
+    sumHessian: new Float32Array(m),
+  };
+  const leafOf = new Float32Array(m);
+  const splitBin = new Int32Array(m);
+  tree.parent[0] = ROOT_PARENT;
+  order.forEach((id, i) => {
+    const n = nodes[id]!;
+    tree.baseWeight[i] = n.weight;
+    tree.sumHessian[i] = n.h;
+    if (n.feature >= 0) {
+      const l = map[n.left]!;
+      const r = map[n.right]!;
+      tree.left[i] = l;
+      tree.right[i] = r;
+      tree.parent[l] = i;
+      tree.parent[r] = i;
+      tree.splitIndex[i] = n.feature;
+      const cuts = data.cuts[n.feature]!;
+      tree.splitCondition[i] = n.bin < 0 ? cuts.min : cuts.values[n.bin]!;
+      tree.defaultLeft[i] = n.defaultLeft ? 1 : 0;
+      tree.lossChange[i] = n.gain;
+      splitBin[i] = n.bin;
+    } else {
+      tree.left[i] = -1;
+      tree.right[i] = -1;
+      tree.splitCondition[i] = Math.fround(eta * n.weight);
+      leafOf[i] = tree.splitCondition[i]!;
+    }
+  });
+  return { tree, leafOf, splitBin, map };
+}
+
+/** Adds a tree's leaves to the margins of the binned training rows. */
+function addTreeBinned(tree: XGBoostTree, splitBin: Int32Array, data: Binned, margin: Float32Array): void {
+  const { bins, cols, offset, rows } = data;
+  for (let r = 0; r < rows; r++) {
+    let n = 0;
+    const o = r * cols;
+    while (tree.left[n] !== -1) {
+      const f = tree.splitIndex[n]!;
+      const b = bins[o + f]!;
+      const left = b === offset[f + 1]! - 1 ? tree.defaultLeft[n] === 1 : b - offset[f]! <= splitBin[n]!;
+      n = left ? tree.left[n]! : tree.right[n]!;
+    }
+    margin[r] = Math.fround(margin[r]! + tree.splitCondition[n]!);
+  }
+}
+
+/** Adds a tree's leaves to the margins of float32 rows (XGBoost's comparison `x < split`). */
+function addTreeRaw(tree: XGBoostTree, x: Float32Array, cols: number, margin: Float32Array): void {
+  for (let r = 0, o = 0; r < margin.length; r++, o += cols) {
+    let n = 0;
+    while (tree.left[n] !== -1) {
+      const v = x[o + tree.splitIndex[n]!]!;
+      n = v < tree.splitCondition[n]! ? tree.left[n]! : v === v ? tree.right[n]! : tree.defaultLeft[n] ? tree.left[n]! : tree.right[n]!;
+    }
+    margin[r] = Math.fround(margin[r]! + tree.splitCondition[n]!);
+  }
+}
+
+function sigmoid(m: number): number {
+  return 1 / (1 + Math.exp(-m));
+}
+
+/** The validation metric of margins (XGBoost's definitions; aucpr as average precision). */
+function metric(name: XGBoostEvalMetric, margin: Float32Array, labels: Uint8Array, logitraw: boolean): number {
+  const n = margin.length;
+  if (name === "logloss") {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const p = Math.min(Math.max(sigmoid(margin[i]!), 1e-16), 1 - 1e-16);
+      s -= labels[i] ? Math.log(p) : Math.log(1 - p);
+    }
+    return s / n;
+  }
+  if (name === "error") {
+    let wrong = 0;
+    for (let i = 0; i < n; i++) if ((logitraw ? margin[i]! > 0 : sigmoid(margin[i]!) > 0.5) !== (labels[i] === 1)) wrong++;
+    return wrong / n;
+  }
+  const s = sweep(margin, labels);
+  return name === "auc" ? rocAuc(s) : averagePrecision(s);
+}
+
+function checkData(d: XGBoostData, name: string, cols: number): void {
+  if (typeof d !== "object" || d === null || !(d.features instanceof Float64Array || d.features instanceof Float32Array) || !(d.labels instanceof Uint8Array)) {
+    throw new TrainError("INVALID_ARGUMENT", `${name} data must be { features: Float64Array | Float32Array, labels: Uint8Array, rows }`);
+  }
+  if (!Number.isSafeInteger(d.rows) || d.rows < 1) throw new TrainError("BAD_DATA", `${name} data has ${String(d.rows)} rows; at least 1 is needed`);
+  if (d.features.length !== d.rows * cols) throw new TrainError("BAD_DATA", `${name} data holds ${d.features.length} values, not ${d.rows} rows × ${cols} features`);
+  if (d.labels.length !== d.rows) throw new TrainError("BAD_DATA", `${name} data has ${d.labels.length} labels for ${d.rows} rows`);
+  for (let i = 0; i < d.rows; i++) if (d.labels[i]! > 1) throw new TrainError("BAD_DATA", `${name} row ${i + 1}: label ${d.labels[i]} is not 0 or 1`);
+  for (let i = 0; i < d.features.length; i++) {
+    const v = d.features[i]!;
+    if (v === Infinity || v === -Infinity) throw new TrainError("BAD_DATA", `${name} row ${Math.floor(i / cols) + 1}, feature ${(i % cols) + 1}: ${v} is not finite (a missing value is NaN)`);
+  }
+}
+
+/**
+ * Trains gradient-boosted trees for the logistic loss the way XGBoost 1.7's `hist` does, on one
+ * thread, deterministically for a given `seed`.
+ *
+ * @example
+ * ```ts
+ * const { booster } = trainXGBoost(train, { hyperparameters: { max_depth: 5, eta: 0.2, num_round: 100 }, validation });
+ * new XGBoostPredictor(booster).probabilities({ data: test.features, rows: test.rows, cols: 30 });
+ * ```
+ * @throws {@link TrainError} `INVALID_ARGUMENT` (hyperparameters, options), `BAD_DATA` (shapes,
+ *   labels other than 0/1, infinite values).
+ * @public
+ */
+export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = {}): TrainXGBoostResult {
+  const hp = parseXGBoostHyperparameters((options.hyperparameters ?? {}) as Record<string, string | number>);
+  const cols = options.cols ?? (train && train.rows > 0 ? train.features.length / train.rows : NaN);
+  if (!Number.isSafeInteger(cols) || cols < 1) throw new TrainError("INVALID_ARGUMENT", `cannot tell the feature count: ${String(train?.features?.length)} values for ${String(train?.rows)} rows`);
+  checkData(train, "training", cols);
+  const valid = options.validation;
+  if (valid !== undefined) checkData(valid, "validation", cols);
+  if (hp.early_stopping_rounds !== null && valid === undefined) throw new TrainError("INVALID_ARGUMENT", `early_stopping_rounds=${hp.early_stopping_rounds} needs a validation set`);
+
+  const data = quantise(train.features, train.rows, cols, hp.max_bin);
+  const grower = new Grower(data, hp);
+  const rows = train.rows;
+  const labels = train.labels;
+  const base = baseMargin({ objective: hp.objective, baseScore: hp.base_score });
+  const margin = new Float32Array(rows).fill(base);
+  const grad = new Float32Array(rows);
+  const hess = new Float32Array(rows);
+  const spw = hp.scale_pos_weight;
+  const rowRng = createRng(hp.seed, STREAM_SUBSAMPLE);
+  const colRng = createRng(hp.seed, STREAM_COLUMNS);
+  const vx = valid ? Float32Array.from(valid.features) : null;
+  const vm = valid ? new Float32Array(valid.rows).fill(base) : null;
+  const higherBetter = hp.eval_metric === "auc" || hp.eval_metric === "aucpr";
+
+  const trees: XGBoostTree[] = [];
+  const history: number[] = [];
+  let bestIteration = 0;
+  let bestScore = NaN;
+  for (let round = 0; round < hp.num_round; round++) {
+    // gradient and hessian of the logistic loss, weighted by scale_pos_weight
+    let n = 0;
+    const index = grower.index;
+    for (let r = 0; r < rows; r++) {
+      const p = sigmoid(margin[r]!);
+      const w = labels[r] ? spw : 1;
+      grad[r] = (p - labels[r]!) * w;
+      hess[r] = Math.max(p * (1 - p), 1e-16) * w;
+      if (hp.subsample >= 1 || rowRng.next() < hp.subsample) index[n++] = r;
+    }
+    const nodes = grower.grow(n, grad, hess, colRng);
+    prune(nodes, hp.gamma);
+    const { tree, splitBin } = toTree(nodes, data, hp.eta);
+    addTreeBinned(tree, splitBin, data, margin);
+    trees.push(tree);
+    let score = NaN;
+    if (valid && vx && vm) {
+      addTreeRaw(tree, vx, cols, vm);
+      score = metric(hp.eval_metric, vm, valid.labels, hp.objective === "binary:logitraw");
+      history.push(score);
+      if (round === 0 || (higherBetter ? score > bestScore : score < bestScore)) {
+        bestScore = score;
+        bestIteration = round;
+      }
+    } else bestIteration = round;
+    options.onRound?.(round, score);
+    if (hp.early_stopping_rounds !== null && round - bestIteration >= hp.early_stopping_rounds) break;
+  }
+  const rounds = trees.length;
+  const kept = hp.early_stopping_rounds !== null ? trees.slice(0, bestIteration + 1) : trees;
+  const attributes: Record<string, string> = {};
+  if (valid) {
+    attributes["best_iteration"] = String(bestIteration);
+    attributes["best_score"] = String(bestScore);
+  }
+  return {
+    booster: { objective: hp.objective, baseScore: hp.base_score, numFeature: cols, scalePosWeight: spw, trees: kept, attributes, version: null },
+    hyperparameters: hp,
+    rounds,
+    bestIteration,
+    bestScore,
+    history,
+  };
+}
