@@ -40,8 +40,8 @@
  * @public
  */
 export function parseDecimal(buf: Uint8Array, start: number, end: number): number {
-  const v = scan(buf, start, end);
-  return stop === end ? v : NaN;
+  const v = scan(buf, start, end, AT);
+  return AT.end === end ? v : NaN;
 }
 
 /** Where a {@link scanDecimal} stopped. @public */
@@ -67,15 +67,13 @@ export interface ScanEnd {
  * @public
  */
 export function scanDecimal(buf: Uint8Array, start: number, end: number, at: ScanEnd): number {
-  const v = scan(buf, start, end);
-  at.end = stop;
-  return v;
+  return scan(buf, start, end, at);
 }
 
-/** Where the last {@link scan} stopped. */
-let stop = 0;
+/** {@link parseDecimal}'s stop position. */
+const AT: ScanEnd = { end: 0 };
 
-function scan(buf: Uint8Array, start: number, end: number): number {
+function scan(buf: Uint8Array, start: number, end: number, at: ScanEnd): number {
   let i = start;
   let neg = false;
   let c = i < end ? (buf[i] as number) : -1;
@@ -83,45 +81,45 @@ function scan(buf: Uint8Array, start: number, end: number): number {
     neg = c === 45;
     c = ++i < end ? (buf[i] as number) : -1;
   }
-  let m = 0; // the first 15 significant digits
-  let r = 0; // significant digits 16..19
-  let rk = 0; // how many digits r holds
-  let nd = 0; // significant digits seen
-  let scale = 0;
-  let any = false;
-  while (c >= 48 && c <= 57) {
-    const d = c - 48;
-    if (nd !== 0 || d !== 0) {
-      if (nd < 15) m = m * 10 + d;
-      else if (nd < 19) {
-        r = r * 10 + d;
-        rk++;
-      }
-      nd++;
-    }
-    any = true;
-    c = ++i < end ? (buf[i] as number) : -1;
-  }
+  // Find the digit runs first: [intStart, intEnd) and [fracStart, fracEnd).
+  const intStart = i;
+  while (c >= 48 && c <= 57) c = ++i < end ? (buf[i] as number) : -1;
+  const intEnd = i;
+  let fracStart = i;
+  let fracEnd = i;
   if (c === 46) {
-    c = ++i < end ? (buf[i] as number) : -1;
-    while (c >= 48 && c <= 57) {
-      const d = c - 48;
-      if (nd !== 0 || d !== 0) {
-        if (nd < 15) m = m * 10 + d;
-        else if (nd < 19) {
-          r = r * 10 + d;
-          rk++;
-        }
-        nd++;
-      }
-      scale--;
-      any = true;
-      c = ++i < end ? (buf[i] as number) : -1;
-    }
+    fracStart = ++i;
+    c = i < end ? (buf[i] as number) : -1;
+    while (c >= 48 && c <= 57) c = ++i < end ? (buf[i] as number) : -1;
+    fracEnd = i;
   }
-  if (!any) {
-    stop = start;
+  if (intEnd === intStart && fracEnd === fracStart) {
+    at.end = start;
     return NaN;
+  }
+  // Significant digits: skip leading zeros, then take up to 15 into m and 4 more into r.
+  let k = intStart;
+  while (k < intEnd && buf[k] === 48) k++;
+  let nd: number;
+  if (k === intEnd) {
+    k = fracStart;
+    while (k < fracEnd && buf[k] === 48) k++;
+    nd = fracEnd - k;
+  } else nd = intEnd - k + (fracEnd - fracStart);
+  const scale = fracStart - fracEnd;
+  let m = 0;
+  let r = 0;
+  let rk = 0;
+  if (nd <= 19) {
+    let taken = 0;
+    for (; k < intEnd && taken < 15; k++, taken++) m = m * 10 + ((buf[k] as number) - 48);
+    if (k === intEnd && k < fracStart) k = fracStart;
+    for (; k < fracEnd && taken < 15; k++, taken++) m = m * 10 + ((buf[k] as number) - 48);
+    if (taken === 15) {
+      for (; k < intEnd; k++, rk++) r = r * 10 + ((buf[k] as number) - 48);
+      if (k === intEnd && k < fracStart) k = fracStart;
+      for (; k < fracEnd; k++, rk++) r = r * 10 + ((buf[k] as number) - 48);
+    }
   }
   let exp = 0;
   if (c === 101 || c === 69) {
@@ -132,7 +130,7 @@ function scan(buf: Uint8Array, start: number, end: number): number {
       c = ++i < end ? (buf[i] as number) : -1;
     }
     if (!(c >= 48 && c <= 57)) {
-      stop = i;
+      at.end = i;
       return NaN;
     }
     while (c >= 48 && c <= 57) {
@@ -142,7 +140,7 @@ function scan(buf: Uint8Array, start: number, end: number): number {
     }
     if (eneg) exp = -exp;
   }
-  stop = i;
+  at.end = i;
   if (nd === 0) return neg ? -0 : 0;
   const p = scale + exp;
   if (nd <= 15) {
@@ -171,10 +169,10 @@ function scan(buf: Uint8Array, start: number, end: number): number {
   } else if (nd <= 19) {
     // w = m * 10^rk + r as two 32-bit limbs (m < 2^50, 10^rk <= 10^4).
     const wl0 = m >>> 0;
-    const k = POW10[rk] as number;
-    const t = wl0 * k + r; // < 2^46
+    const scaleR = POW10[rk] as number;
+    const t = wl0 * scaleR + r; // < 2^46
     const wl = t >>> 0;
-    const wh = ((m - wl0) / 4294967296) * k + (t - wl) / 4294967296;
+    const wh = ((m - wl0) / 4294967296) * scaleR + (t - wl) / 4294967296;
     if (p >= MIN_EXP10 && p <= MAX_EXP10) {
       const v = eiselLemire(wh, wl, p);
       if (v === v) return neg ? -v : v;
@@ -226,13 +224,12 @@ const TWO32 = 4294967296;
 
 /**
  * 128-bit mantissas of 10^q for q in [-348, 347], rounded down and normalised so the top bit is
- * set, as four 32-bit limbs (most significant first). Built on first use.
+ * set, as four 32-bit limbs (most significant first), and 2^(e - 1075) for the biased exponents e
+ * in [0, 2047). Built on first use (about a millisecond).
  */
-let table: Uint32Array | undefined;
-/** 2^(e - 1075) for the biased exponents e in [0, 2047). */
-let pow2: Float64Array | undefined;
+const TABLES = { mant: new Uint32Array(0), pow2: new Float64Array(0) };
 
-function buildTables(): Uint32Array {
+function buildTables(): void {
   const t = new Uint32Array((MAX_EXP10 - MIN_EXP10 + 1) * 4);
   const mask = (1n << 32n) - 1n;
   for (let q = MIN_EXP10; q <= MAX_EXP10; q++) {
@@ -254,9 +251,8 @@ function buildTables(): Uint32Array {
   }
   const p = new Float64Array(2047);
   for (let e = 0; e < 2047; e++) p[e] = 2 ** (e - 1075);
-  pow2 = p;
-  table = t;
-  return t;
+  TABLES.pow2 = p;
+  TABLES.mant = t;
 }
 
 /**
@@ -265,47 +261,24 @@ function buildTables(): Uint32Array {
  * @internal
  */
 export function powerOfTenMantissa(q: number): string {
-  const t = table ?? buildTables();
+  if (TABLES.mant.length === 0) buildTables();
   const o = (q - MIN_EXP10) * 4;
-  return Array.from(t.subarray(o, o + 4), (x) => x.toString(16).padStart(8, "0")).join("");
+  return Array.from(TABLES.mant.subarray(o, o + 4), (x) => x.toString(16).padStart(8, "0")).join("");
 }
 
-// Scratch results of the 64×64 → 128-bit product (limbs, most significant first).
-let r3 = 0;
-let r2 = 0;
-let r1 = 0;
-let r0 = 0;
-
-/** Unsigned (a1·2^32 + a0) × (b1·2^32 + b0) into r3..r0. */
-function mul64(a1: number, a0: number, b1: number, b0: number): void {
-  // Each 32×32 product: the low half from Math.imul, the high half from the (inexact) double
-  // product, whose error (< 2^12) is far below 2^31 so rounding recovers it exactly.
-  let p = a0 * b0;
-  const l00 = Math.imul(a0, b0) >>> 0;
-  const h00 = Math.round((p - l00) / TWO32);
-  p = a0 * b1;
-  const l01 = Math.imul(a0, b1) >>> 0;
-  const h01 = Math.round((p - l01) / TWO32);
-  p = a1 * b0;
-  const l10 = Math.imul(a1, b0) >>> 0;
-  const h10 = Math.round((p - l10) / TWO32);
-  p = a1 * b1;
-  const l11 = Math.imul(a1, b1) >>> 0;
-  const h11 = Math.round((p - l11) / TWO32);
-  r0 = l00;
-  const mid = h00 + l01 + l10;
-  r1 = mid >>> 0;
-  const mid2 = h01 + h10 + l11 + (mid - r1) / TWO32;
-  r2 = mid2 >>> 0;
-  r3 = h11 + (mid2 - r2) / TWO32;
-}
+const INV32 = 1 / TWO32;
 
 /**
  * Eisel–Lemire: the double nearest to w × 10^q for 0 < w < 2^64 (w = wh·2^32 + wl), or `NaN`
  * when the 128-bit approximation cannot decide (the caller then falls back).
+ *
+ * The 64×64 → 128-bit products are done on 32-bit limbs: each 32×32 product's low half comes from
+ * `Math.imul`, its high half from the (inexact) double product, whose error (< 2^12) is far below
+ * 2^31, so rounding recovers it exactly.
  */
 function eiselLemire(whIn: number, wlIn: number, q: number): number {
-  const t = table ?? buildTables();
+  if (TABLES.mant.length === 0) buildTables();
+  const t = TABLES.mant;
   let wh = whIn;
   let wl = wlIn;
   // Normalise w so its top bit is set.
@@ -319,11 +292,23 @@ function eiselLemire(whIn: number, wlIn: number, q: number): number {
   }
   let exp2 = ((217706 * q) >> 16) + 64 + 1023 - clz;
   const o = (q - MIN_EXP10) * 4;
-  mul64(wh, wl, t[o] as number, t[o + 1] as number);
-  let x3 = r3;
-  let x2 = r2;
-  let x1 = r1;
-  let x0 = r0;
+  const b1 = t[o] as number;
+  const b0 = t[o + 1] as number;
+  // x = w × (b1, b0), as limbs x3..x0.
+  const l00 = Math.imul(wl, b0) >>> 0;
+  const h00 = ((wl * b0 - l00) * INV32 + 0.5) >>> 0;
+  const l01 = Math.imul(wl, b1) >>> 0;
+  const h01 = ((wl * b1 - l01) * INV32 + 0.5) >>> 0;
+  const l10 = Math.imul(wh, b0) >>> 0;
+  const h10 = ((wh * b0 - l10) * INV32 + 0.5) >>> 0;
+  const l11 = Math.imul(wh, b1) >>> 0;
+  const h11 = ((wh * b1 - l11) * INV32 + 0.5) >>> 0;
+  let x0 = l00;
+  const mid = h00 + l01 + l10;
+  let x1 = mid >>> 0;
+  const mid2 = h01 + h10 + l11 + (mid - x1) * INV32;
+  let x2 = mid2 >>> 0;
+  let x3 = h11 + (mid2 - x2) * INV32;
   // The low bits may be wrong: widen with the table's lower 64 bits.
   if ((x2 & 0x1ff) === 0x1ff && overflows(x1, x0, wh, wl)) {
     mul64(wh, wl, t[o + 2] as number, t[o + 3] as number);
@@ -360,7 +345,31 @@ function eiselLemire(whIn: number, wlIn: number, q: number): number {
     exp2++;
   }
   if (exp2 <= 0 || exp2 >= 0x7ff) return NaN;
-  return mant * ((pow2 as Float64Array)[exp2] as number);
+  return mant * (TABLES.pow2[exp2] as number);
+}
+
+// Scratch results of mul64 (limbs, most significant first); the rare wide step only.
+let r3 = 0;
+let r2 = 0;
+let r1 = 0;
+let r0 = 0;
+
+/** Unsigned (a1·2^32 + a0) × (b1·2^32 + b0) into r3..r0. */
+function mul64(a1: number, a0: number, b1: number, b0: number): void {
+  const l00 = Math.imul(a0, b0) >>> 0;
+  const h00 = ((a0 * b0 - l00) * INV32 + 0.5) >>> 0;
+  const l01 = Math.imul(a0, b1) >>> 0;
+  const h01 = ((a0 * b1 - l01) * INV32 + 0.5) >>> 0;
+  const l10 = Math.imul(a1, b0) >>> 0;
+  const h10 = ((a1 * b0 - l10) * INV32 + 0.5) >>> 0;
+  const l11 = Math.imul(a1, b1) >>> 0;
+  const h11 = ((a1 * b1 - l11) * INV32 + 0.5) >>> 0;
+  r0 = l00;
+  const mid = h00 + l01 + l10;
+  r1 = mid >>> 0;
+  const mid2 = h01 + h10 + l11 + (mid - r1) * INV32;
+  r2 = mid2 >>> 0;
+  r3 = h11 + (mid2 - r2) * INV32;
 }
 
 /** Whether (a1, a0) + (b1, b0) carries out of 64 bits. */
