@@ -69,7 +69,8 @@ export class CsvParser {
    * @throws {@link CsvError} for a malformed line or one longer than `maxLineBytes`.
    */
   push(chunk: Uint8Array): void {
-    this.lines.push(chunk);
+    // One array type at the parser's byte reads (a Buffer and a Uint8Array would make them polymorphic).
+    this.lines.push(Object.getPrototypeOf(chunk) === Uint8Array.prototype ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
 
   /** Parses the last line and returns the data set. */

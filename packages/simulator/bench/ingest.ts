@@ -1,0 +1,101 @@
+// CSV ingest throughput of readCreditCardCsv against pandas' read_csv, timed interleaved in the same
+// run (our read, then pandas', RUNS times) so the machine's load hits both alike. Two files:
+// a full-precision creditcard-layout file (shortest round-trip doubles, 16-17 significant digits,
+// as pandas' to_csv writes them; 199,365 rows, about 113 MB) and the simulator's own output
+// (284,807 rows). Prints one JSON line per case; pandas is skipped, visibly, where Python or pandas
+// is missing. Usage: node --conditions=@fraud/source --import tsx bench/ingest.ts
+//   env BENCH_RUNS (default 5), BENCH_PYTHON (default: python3, then /usr/bin/python3)
+import { spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CSV_COLUMNS, generateDataset, readCreditCardCsv, writeCreditCardCsv } from "../src/index.js";
+import type { Dataset } from "../src/index.js";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+
+/** The simulator's rows written with full double precision, each V value nudged off its short decimal. */
+function fullPrecisionCsv(data: Dataset): Uint8Array {
+  const parts: string[] = [CSV_COLUMNS.map((c) => `"${c}"`).join(",")];
+  for (let r = 0; r < data.rows; r++) {
+    const f = data.features.subarray(r * 30, r * 30 + 30);
+    const row: string[] = [String(f[0])];
+    for (let c = 1; c < 29; c++) row.push(String((f[c] as number) * (1 + 1e-9 * (((r * 31 + c) % 97) + 1))));
+    row.push(String(f[29]), String(data.labels[r]));
+    parts.push(row.join(","));
+  }
+  return new TextEncoder().encode(parts.join("\n") + "\n");
+}
+
+/** A running pandas reader, or the reason there is none. */
+async function startPandas(): Promise<{ read: (path: string) => Promise<number>; stop: () => void; version: string } | string> {
+  const script = fileURLToPath(new URL("pandas_read.py", import.meta.url));
+  const candidates = process.env.BENCH_PYTHON ? [process.env.BENCH_PYTHON] : ["python3", "/usr/bin/python3"];
+  const python = candidates.find((p) => spawnSync(p, ["-c", "import pandas"], { stdio: "ignore" }).status === 0);
+  if (!python) return `no python with pandas among ${candidates.join(", ")}`;
+  const child = spawn(python, [script], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => JSON.parse(((await lines.next()).value as string) ?? "null");
+  const hello = await next();
+  return {
+    version: `pandas ${hello.pandas} (${python})`,
+    read: async (path) => {
+      child.stdin.write(path + "\n");
+      return (await next()).seconds as number;
+    },
+    stop: () => child.stdin.end(),
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+const dir = await mkdtemp(join(tmpdir(), "fraud-sim-ingest-"));
+const pandas = await startPandas();
+if (typeof pandas === "string") process.stderr.write(`pandas comparison skipped: ${pandas}\n`);
+try {
+  const full = join(dir, "creditcard-full-precision.csv");
+  await writeFile(full, fullPrecisionCsv(generateDataset({ rows: 199_365, seed: 7 })));
+  const sim = join(dir, "creditcard-simulated.csv");
+  await writeCreditCardCsv(sim, generateDataset({ rows: 284_807, seed: 1 }));
+  for (const [name, path] of [["full-precision-199365", full], ["simulator-284807", sim]] as const) {
+    const bytes = (await stat(path)).size;
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    await readCreditCardCsv(path); // warm-up
+    if (typeof pandas !== "string") await pandas.read(path);
+    const loadBefore = load();
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = performance.now();
+      await readCreditCardCsv(path);
+      ours.push((performance.now() - t0) / 1000);
+      if (typeof pandas !== "string") theirs.push(await pandas.read(path));
+    }
+    const mb = (s: number) => Number((bytes / 1e6 / s).toFixed(1));
+    const line: Record<string, unknown> = {
+      case: name,
+      bytes,
+      runs: RUNS,
+      oursBestSeconds: Number(Math.min(...ours).toFixed(3)),
+      oursMBps: mb(Math.min(...ours)),
+      oursMedianMBps: mb(median(ours)),
+    };
+    if (typeof pandas !== "string") {
+      Object.assign(line, {
+        pandasBestSeconds: Number(Math.min(...theirs).toFixed(3)),
+        pandasMBps: mb(Math.min(...theirs)),
+        pandasMedianMBps: mb(median(theirs)),
+        ratioBest: Number((Math.min(...theirs) / Math.min(...ours)).toFixed(2)),
+        ratioMedian: Number((median(theirs) / median(ours)).toFixed(2)),
+        pandas: pandas.version,
+      });
+    } else line.pandas = `skipped: ${pandas}`;
+    line.load = `${loadBefore} -> ${load()}`;
+    console.log(JSON.stringify(line));
+  }
+} finally {
+  if (typeof pandas !== "string") pandas.stop();
+  await rm(dir, { recursive: true, force: true });
+}
