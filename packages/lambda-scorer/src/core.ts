@@ -137,7 +137,7 @@ async function scoreAll(transactions: readonly ScoringTransaction[], scorer: Sco
     }
     for (let j = 0; j < dim; j++) data[i * dim + j] = t.features[j]!;
   });
-  const scores = await scorer.score({ data, rows: transactions.length, dim });
+  const scores = await scorer.score({ data, rows: transactions.length, cols: dim });
   if (scores.length !== transactions.length) {
     throw new ScorerError("ENDPOINT_FAILED", `scorer returned ${scores.length} scores for ${transactions.length} transactions`);
   }

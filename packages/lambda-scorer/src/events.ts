@@ -3,6 +3,7 @@
  * API Gateway HTTP API (payload 2.0) requests.
  * @packageDocumentation
  */
+import { MAX_JSON_DEPTH } from "@fraud/contracts";
 import * as z from "zod";
 import { MAX_BATCH_SIZE } from "./config.js";
 import { ScorerError, quote } from "./errors.js";
@@ -62,10 +63,39 @@ export const httpEventSchema = z.looseObject({
 /** A validated HTTP request. @public */
 export type HttpEvent = z.infer<typeof httpEventSchema>;
 
+/**
+ * Deepest nesting of objects and arrays accepted in an event (the event itself is level 1): 64,
+ * as for every JSON the packages read. Checked without recursion before any validation, so no
+ * field, however deep, reaches a recursive walk or an error message.
+ * @public
+ */
+export const MAX_EVENT_DEPTH = MAX_JSON_DEPTH;
+
+/** Whether objects and arrays nest deeper than `limit` in `value`: an explicit stack, each object visited once. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== "object" || v === null || seen.has(v)) continue;
+    if (depth > limit) return true;
+    seen.add(v);
+    for (const child of Object.values(v)) if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 function parseWith<T>(schema: z.ZodType<T>, name: string, event: unknown): T {
   if (typeof event !== "object" || event === null || Array.isArray(event)) {
     throw new ScorerError("INVALID_ARGUMENT", `${name} must be an object (got ${quote(event)})`);
   }
+  let deep: boolean;
+  try {
+    deep = nestedDeeperThan(event, MAX_EVENT_DEPTH);
+  } catch (err) {
+    throw new ScorerError("INVALID_ARGUMENT", `${name} cannot be read (${String((err as Error)?.message ?? err).slice(0, 80)})`, { cause: err });
+  }
+  if (deep) throw new ScorerError("INVALID_ARGUMENT", `${name} nests objects or arrays deeper than ${MAX_EVENT_DEPTH} levels`);
   const parsed = schema.safeParse(event);
   if (!parsed.success) throw new ScorerError("INVALID_ARGUMENT", describeIssue(name, parsed.error.issues[0]!, event));
   return parsed.data;

@@ -20,13 +20,13 @@ export type { DeadLetterOptions, DeadLetterReport, QueueSender } from "./deadlet
 export { createDeliveryLedger } from "./ledger.js";
 export type { DeliveryLedger, DeliveryLedgerOptions } from "./ledger.js";
 export { createEmbeddedScorer, createEndpointScorer } from "./scorers.js";
-export type { EndpointScorerOptions, FeatureMatrix, InvokeSender, Score, Scorer } from "./scorers.js";
+export type { EndpointScorerOptions, InvokeSender, Scorer } from "./scorers.js";
 export { loadEmbeddedModel, s3ModelFetcher } from "./model.js";
 export type { ModelFetcher } from "./model.js";
 export { formatRecord, recordId, scoreTransactions } from "./core.js";
 export type { DeadLetterTarget, RecordStatus, ScoreBatchResult, ScoreDependencies, ScoringTransaction } from "./core.js";
 export { MAX_HTTP_BODY_BYTES, MAX_HTTP_TRANSACTIONS, drawTransactions, eventSeed, fromLiveTransaction, parseTransaction, parseTransactionsBody } from "./transactions.js";
-export { httpEventSchema, parseHttpEvent, parseScheduledEvent, scheduledEventSchema } from "./events.js";
+export { MAX_EVENT_DEPTH, httpEventSchema, parseHttpEvent, parseScheduledEvent, scheduledEventSchema } from "./events.js";
 export type { HttpEvent, ScheduledEvent } from "./events.js";
 export { httpResponse, parseHttpRequest } from "./http.js";
 export type { HttpFailure, HttpPrediction, HttpRequest, HttpResult, HttpScoreResponse } from "./http.js";

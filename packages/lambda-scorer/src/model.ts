@@ -1,12 +1,13 @@
 /**
  * Embedded mode: fetch `model.tar.gz` from S3 (refusing objects over `MODEL_MAX_BYTES` before
- * reading them) and load it with the trainer's Linear Learner reader.
+ * reading them) and load it through the trainer's model registry (any registered algorithm,
+ * recognised from the artifact).
  * @packageDocumentation
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { parseS3Uri } from "@fraud/trainer/aws";
 import { loadModel } from "@fraud/trainer/model";
-import type { LinearLearnerModel } from "@fraud/trainer/model";
+import type { Model } from "@fraud/trainer/model";
 import { ScorerError, isScorerError } from "./errors.js";
 
 /** Reads an object's bytes, refusing more than `maxBytes`. @public */
@@ -57,14 +58,15 @@ export function s3ModelFetcher(): ModelFetcher {
 /**
  * Fetches and checks the embedded model.
  * @throws {@link ScorerError} `MODEL_TOO_LARGE` over `maxBytes`; `MODEL_LOAD_FAILED` when the
- * object cannot be fetched or is not a Linear Learner artifact (the trainer's error is the `cause`).
+ * object cannot be fetched or is not a model artifact of a registered algorithm (the trainer's
+ * error is the `cause`).
  * @example
  * ```ts
  * const model = await loadEmbeddedModel("s3://models/fraud/model.tar.gz", { fetch: s3ModelFetcher(new S3Client({})), maxBytes: 16 << 20 });
  * ```
  * @public
  */
-export async function loadEmbeddedModel(uri: string, options: { fetch: ModelFetcher; maxBytes: number }): Promise<LinearLearnerModel> {
+export async function loadEmbeddedModel(uri: string, options: { fetch: ModelFetcher; maxBytes: number }): Promise<Model> {
   let location: { bucket: string; key: string };
   try {
     location = parseS3Uri(uri);

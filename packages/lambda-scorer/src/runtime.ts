@@ -98,7 +98,8 @@ export function createRuntime(config: ScorerConfig, overrides: RuntimeOverrides 
     const started = performance.now();
     const model = await loadEmbeddedModel(uri, { fetch: overrides.fetchModel ?? s3ModelFetcher(), maxBytes: config.modelMaxBytes });
     const ms = Math.round(performance.now() - started);
-    logger.info("model loaded", { model: uri, featureDim: model.featureDim, predictorType: model.predictorType, ms });
+    const { algorithm, kind, featureDim, threshold, sha256 } = model.describe();
+    logger.info("model loaded", { model: uri, algorithm, kind, featureDim, threshold, sha256, ms });
     return createEmbeddedScorer(model, uri);
   };
 

@@ -1,40 +1,24 @@
 /**
- * Scorers: the SageMaker endpoint (`InvokeEndpoint`, many rows per request) and an embedded
- * Linear Learner model scored in-process.
+ * Scorers: the SageMaker endpoint (`InvokeEndpoint`, many rows per request, in the model
+ * algorithm's inference protocol) and an embedded model of any registered algorithm scored
+ * in-process.
  * @packageDocumentation
  */
 import { InvokeEndpointCommand } from "@aws-sdk/client-sagemaker-runtime";
 import type { InvokeEndpointCommandOutput } from "@aws-sdk/client-sagemaker-runtime";
-import { RECORDIO_CONTENT_TYPE, parseInferenceResponse, serializeInferenceRequest } from "@fraud/recordio";
-import type { LinearLearnerModel } from "@fraud/trainer/model";
+import { DEFAULT_ALGORITHM } from "@fraud/contracts";
+import type { Algorithm, FeatureMatrix, Prediction } from "@fraud/contracts";
+import { inferenceProtocol } from "@fraud/trainer/model";
+import type { InferenceProtocol, Model } from "@fraud/trainer/model";
 import pLimit from "p-limit";
-import type { ContentType } from "./config.js";
 import { ScorerError } from "./errors.js";
-
-/** One score: `predictedLabel` is present for binary classifiers. @public */
-export interface Score {
-  /** Probability of fraud (classifier) or the regression value. */
-  score: number;
-  /** 1 = fraud, 0 = legitimate (classifiers only). */
-  predictedLabel?: number | undefined;
-}
-
-/** Rows to score: `rows × dim` features, row-major. @public */
-export interface FeatureMatrix {
-  /** Row-major features. */
-  data: Float64Array;
-  /** Number of rows. */
-  rows: number;
-  /** Features per row. */
-  dim: number;
-}
 
 /** Anything that scores feature rows. @public */
 export interface Scorer {
   /** Human-readable description for logs. */
   readonly description: string;
   /** Scores every row, in order. */
-  score(matrix: FeatureMatrix): Promise<Score[]>;
+  score(matrix: FeatureMatrix): Promise<Prediction[]>;
 }
 
 /** The part of `SageMakerRuntimeClient` the endpoint scorer needs. @public */
@@ -49,90 +33,54 @@ export interface EndpointScorerOptions {
   client: InvokeSender;
   /** Endpoint name. */
   endpointName: string;
-  /** Request content type. @defaultValue "text/csv" */
-  contentType?: ContentType;
+  /**
+   * The endpoint model's algorithm: its container's inference protocol encodes the requests and
+   * reads the answers.
+   * @defaultValue "linear-learner"
+   */
+  algorithm?: Algorithm;
+  /** Request content type, one the algorithm's container reads. @defaultValue the protocol's first (`text/csv`) */
+  contentType?: string;
   /** Rows per `InvokeEndpoint` call. @defaultValue 1000 */
   maxRowsPerRequest?: number;
   /** Calls in flight at once. @defaultValue 4 */
   concurrency?: number;
 }
 
-/** Payload cap per request: below SageMaker's 6 MiB with room to spare. */
-const MAX_PAYLOAD = 5 * 1024 * 1024;
-
-function serialize(m: FeatureMatrix, start: number, end: number, type: ContentType): Uint8Array | string {
-  const { data, dim } = m;
-  if (type === RECORDIO_CONTENT_TYPE) {
-    return serializeInferenceRequest({ data: Float32Array.from(data.subarray(start * dim, end * dim)), shape: [end - start, dim] });
-  }
-  const lines = new Array<string>(end - start);
-  for (let r = start; r < end; r++) {
-    const row = Array.prototype.join.call(data.subarray(r * dim, (r + 1) * dim), ",");
-    lines[r - start] = type === "text/csv" ? row : `{"features":[${row}]}`;
-  }
-  if (type === "text/csv") return lines.join("\n");
-  if (type === "application/jsonlines") return lines.join("\n");
-  return `{"instances":[${lines.join(",")}]}`;
-}
-
-function acceptFor(type: ContentType): string {
-  if (type === RECORDIO_CONTENT_TYPE) return RECORDIO_CONTENT_TYPE;
-  if (type === "application/jsonlines") return "application/jsonlines";
-  return "application/json";
-}
-
-interface Wire {
-  score?: unknown;
-  predicted_label?: unknown;
-}
-
-function fromWire(p: Wire, i: number): Score {
-  if (typeof p !== "object" || p === null || typeof p.score !== "number") {
-    throw new ScorerError("ENDPOINT_FAILED", `endpoint response entry ${i} has no numeric score`);
-  }
-  return typeof p.predicted_label === "number" ? { score: p.score, predictedLabel: p.predicted_label } : { score: p.score };
-}
-
-/** Parses an InvokeEndpoint response body in the given Accept type. @internal */
-export function parseResponse(body: Uint8Array, accept: string): Score[] {
+function protocolOf(options: EndpointScorerOptions): { protocol: InferenceProtocol; contentType: string; accept: string } {
+  let protocol: InferenceProtocol;
   try {
-    if (accept === RECORDIO_CONTENT_TYPE) {
-      return parseInferenceResponse(body).map((p, i) => fromWire(p, i));
-    }
-    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
-    if (accept === "application/jsonlines") {
-      return text
-        .split("\n")
-        .filter((l) => l.trim() !== "")
-        .map((l, i) => fromWire(JSON.parse(l) as Wire, i));
-    }
-    const doc = JSON.parse(text) as { predictions?: unknown };
-    if (!Array.isArray(doc.predictions)) throw new ScorerError("ENDPOINT_FAILED", 'endpoint response has no "predictions" array');
-    return (doc.predictions as Wire[]).map(fromWire);
+    protocol = inferenceProtocol(options.algorithm ?? DEFAULT_ALGORITHM);
   } catch (err) {
-    if (err instanceof ScorerError) throw err;
-    throw new ScorerError("ENDPOINT_FAILED", `cannot parse endpoint response (${accept}): ${(err as Error).message}`, { cause: err });
+    throw new ScorerError("INVALID_ARGUMENT", (err as Error).message, { cause: err });
   }
+  const contentType = options.contentType ?? protocol.requestContentTypes[0]!;
+  if (!protocol.requestContentTypes.includes(contentType)) {
+    throw new ScorerError("INVALID_ARGUMENT", `content type ${JSON.stringify(String(contentType).slice(0, 80))} is not one ${protocol.name} reads (${protocol.requestContentTypes.join(", ")})`);
+  }
+  return { protocol, contentType, accept: protocol.acceptFor(contentType) };
 }
 
 /**
- * Scores through a SageMaker endpoint: rows are split into requests of at most
- * `maxRowsPerRequest` rows and 5 MiB, sent concurrently, and answers are checked row for row.
+ * Scores through a SageMaker endpoint: rows are encoded in the algorithm's inference protocol,
+ * split into requests of at most `maxRowsPerRequest` rows and the protocol's payload limit
+ * (6 MiB), sent concurrently, and answers are checked row for row.
  *
  * @example
  * ```ts
  * const scorer = createEndpointScorer({ client: new SageMakerRuntimeClient({}), endpointName: "fraud-detection-endpoint" });
- * const scores = await scorer.score({ data, rows: 100, dim: 30 });
+ * const scores = await scorer.score({ data, rows: 100, cols: 30 });
  * ```
+ * @throws {@link ScorerError} `INVALID_ARGUMENT` for an algorithm without a registered model or a
+ *   content type its container does not read.
  * @public
  */
 export function createEndpointScorer(options: EndpointScorerOptions): Scorer {
-  const contentType = options.contentType ?? "text/csv";
-  const accept = acceptFor(contentType);
+  const { protocol, contentType, accept } = protocolOf(options);
   const maxRows = options.maxRowsPerRequest ?? 1000;
   const limit = pLimit(Math.max(1, options.concurrency ?? 4));
 
-  const invoke = async (body: Uint8Array | string): Promise<Score[]> => {
+  const invoke = async (body: Uint8Array | string): Promise<Prediction[]> => {
     let res: InvokeEndpointCommandOutput;
     try {
       res = await options.client.send(
@@ -142,14 +90,23 @@ export function createEndpointScorer(options: EndpointScorerOptions): Scorer {
       const e = err as Error & { OriginalMessage?: string };
       throw new ScorerError("ENDPOINT_FAILED", `InvokeEndpoint ${options.endpointName} failed: ${e.name}: ${e.OriginalMessage ?? e.message}`, { cause: err });
     }
-    return parseResponse(res.Body ?? new Uint8Array(0), accept);
+    try {
+      return protocol.parseResponse(res.Body ?? new Uint8Array(0), accept);
+    } catch (err) {
+      throw new ScorerError("ENDPOINT_FAILED", `InvokeEndpoint ${options.endpointName}: ${(err as Error).message}`, { cause: err });
+    }
   };
 
-  /** Scores rows [start, end) into `out`, halving the range while the request would be over 5 MiB. */
-  const scoreRange = async (m: FeatureMatrix, start: number, end: number, out: Score[]): Promise<void> => {
-    const body = serialize(m, start, end, contentType);
+  /** Scores rows [start, end) into `out`, halving the range while the request would be over the payload limit. */
+  const scoreRange = async (m: FeatureMatrix, start: number, end: number, out: Prediction[]): Promise<void> => {
+    let body: string | Uint8Array;
+    try {
+      body = protocol.encodeRequest(m, contentType, start, end);
+    } catch (err) {
+      throw new ScorerError("INVALID_ARGUMENT", (err as Error).message, { cause: err });
+    }
     const bytes = typeof body === "string" ? Buffer.byteLength(body) : body.length;
-    if (bytes > MAX_PAYLOAD && end - start > 1) {
+    if (bytes > protocol.maxPayloadBytes && end - start > 1) {
       const mid = (start + end) >> 1;
       await scoreRange(m, start, mid, out);
       await scoreRange(m, mid, end, out);
@@ -163,7 +120,7 @@ export function createEndpointScorer(options: EndpointScorerOptions): Scorer {
   return {
     description: `endpoint ${options.endpointName} (${contentType})`,
     async score(m) {
-      const out = new Array<Score>(m.rows);
+      const out = new Array<Prediction>(m.rows);
       const ranges: Promise<void>[] = [];
       for (let s = 0; s < m.rows; s += maxRows) {
         const start = s;
@@ -176,7 +133,7 @@ export function createEndpointScorer(options: EndpointScorerOptions): Scorer {
 }
 
 /**
- * Scores in-process with a loaded Linear Learner model: no endpoint, no network.
+ * Scores in-process with a loaded model of any registered algorithm: no endpoint, no network.
  *
  * @throws {@link ScorerError} `INVALID_ARGUMENT` when rows do not have the model's feature count.
  * @example
@@ -185,14 +142,18 @@ export function createEndpointScorer(options: EndpointScorerOptions): Scorer {
  * ```
  * @public
  */
-export function createEmbeddedScorer(model: LinearLearnerModel, description = "embedded model"): Scorer {
+export function createEmbeddedScorer(model: Model, description = "embedded model"): Scorer {
   return {
-    description: `${description} (${model.featureDim} features)`,
+    description: `${description} (${model.algorithm}, ${model.featureDim} features)`,
     score(m) {
-      if (m.dim !== model.featureDim) {
-        return Promise.reject(new ScorerError("INVALID_ARGUMENT", `rows have ${m.dim} features, the model expects ${model.featureDim}`));
+      if (m.cols !== model.featureDim) {
+        return Promise.reject(new ScorerError("INVALID_ARGUMENT", `rows have ${m.cols} features, the model expects ${model.featureDim}`));
       }
-      return Promise.resolve(model.predict({ data: m.data, rows: m.rows }));
+      try {
+        return Promise.resolve(model.predict(m));
+      } catch (err) {
+        return Promise.reject(new ScorerError("INVALID_ARGUMENT", `cannot score rows: ${(err as Error).message}`, { cause: err }));
+      }
     },
   };
 }

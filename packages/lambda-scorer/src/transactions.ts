@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { FEATURE_COUNT, V_COUNT, createTransactionSource, transactionFeatures } from "@fraud/simulator";
 import type { LiveTransaction } from "@fraud/simulator";
+import { MAX_JSON_DEPTH, parseJsonBounded } from "@fraud/contracts";
 import * as z from "zod";
 import type { ScoringTransaction } from "./core.js";
 import { ScorerError, quote } from "./errors.js";
@@ -120,7 +121,8 @@ function transactionList(doc: unknown): unknown[] {
 /**
  * Parses and validates an HTTP request body: a JSON array of transactions, `{"transactions": […]}`
  * or a single transaction object; at most {@link MAX_HTTP_TRANSACTIONS} and
- * {@link MAX_HTTP_BODY_BYTES}; transaction ids unique within the request.
+ * {@link MAX_HTTP_BODY_BYTES}, JSON nested at most 64 levels (checked in one linear pass before
+ * parsing); transaction ids unique within the request.
  * @throws {@link ScorerError} `INVALID_ARGUMENT` with the reason.
  * @example
  * ```ts
@@ -134,9 +136,11 @@ export function parseTransactionsBody(body: string, now?: () => Date): ScoringTr
   if (body.trim() === "") fail("body is empty; send JSON transactions");
   let doc: unknown;
   try {
-    doc = JSON.parse(body);
+    doc = parseJsonBounded(body, { maxDepth: MAX_JSON_DEPTH });
   } catch (err) {
-    fail(`body is not valid JSON: ${(err as Error).message.slice(0, 80)}`);
+    const e = err as Error & { code?: string };
+    if (e.code === "JSON_TOO_DEEP") fail(`body nests JSON deeper than ${MAX_JSON_DEPTH} levels`);
+    fail(`body is not valid JSON: ${e.message.replace(/^invalid JSON: /, "").slice(0, 80)}`);
   }
   const list = transactionList(doc);
   if (list.length === 0) fail("no transactions in the body");

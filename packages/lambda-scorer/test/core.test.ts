@@ -34,7 +34,7 @@ function txs(n: number): ScoringTransaction[] {
 /** Scores each row with its first feature; label 1 when that is positive. */
 const firstFeature: Scorer = {
   description: "first feature",
-  score: ({ data, rows, dim }) => Promise.resolve(Array.from({ length: rows }, (_, i) => ({ score: data[i * dim]!, predictedLabel: data[i * dim]! > 0 ? 1 : 0 }))),
+  score: ({ data, rows, cols: dim }) => Promise.resolve(Array.from({ length: rows }, (_, i) => ({ score: data[i * dim]!, predictedLabel: data[i * dim]! > 0 ? 1 : 0 }))),
 };
 
 function sentRecords(): string[] {
@@ -250,7 +250,7 @@ describe("createEndpointScorer", () => {
     const rows = 100;
     const data = new Float64Array(rows * 30).map((_, k) => (k % 30 === 0 ? k / 30 + 0.5 : 1));
     // Act
-    const scores = await scorer.score({ data, rows, dim: 30 });
+    const scores = await scorer.score({ data, rows, cols: 30 });
     // Assess
     const calls = sagemaker.commandCalls(InvokeEndpointCommand);
     expect(calls).toHaveLength(3);
@@ -264,13 +264,13 @@ describe("createEndpointScorer", () => {
       new ModelError({ message: "Received client error (400)", $metadata: {}, OriginalMessage: "unable to evaluate payload provided", OriginalStatusCode: 400 }),
     );
     const scorer = createEndpointScorer({ client: new SageMakerRuntimeClient({}), endpointName: "ep" });
-    await expect(scorer.score({ data: new Float64Array(30), rows: 1, dim: 30 })).rejects.toThrow("InvokeEndpoint ep failed: ModelError: unable to evaluate payload provided");
+    await expect(scorer.score({ data: new Float64Array(30), rows: 1, cols: 30 })).rejects.toThrow("InvokeEndpoint ep failed: ModelError: unable to evaluate payload provided");
   });
 
   it("refuses an answer with the wrong number of predictions", async () => {
     sagemaker.on(InvokeEndpointCommand).resolves({ Body: Buffer.from('{"predictions":[{"score":0.1}]}') as unknown as never });
     const scorer = createEndpointScorer({ client: new SageMakerRuntimeClient({}), endpointName: "ep" });
-    await expect(scorer.score({ data: new Float64Array(60), rows: 2, dim: 30 })).rejects.toThrow("endpoint answered 1 predictions for 2 rows");
+    await expect(scorer.score({ data: new Float64Array(60), rows: 2, cols: 30 })).rejects.toThrow("endpoint answered 1 predictions for 2 rows");
   });
 });
 
@@ -278,8 +278,8 @@ describe("createEmbeddedScorer", () => {
   it("scores in-process and checks the feature count", async () => {
     const model = createModel({ predictorType: "regressor", weights: [1, 1], bias: 0 });
     const scorer = createEmbeddedScorer(model);
-    expect(await scorer.score({ data: Float64Array.of(1, 2, 3, 4), rows: 2, dim: 2 })).toEqual([{ score: 3 }, { score: 7 }]);
-    await expect(scorer.score({ data: new Float64Array(3), rows: 1, dim: 3 })).rejects.toThrow("rows have 3 features, the model expects 2");
+    expect(await scorer.score({ data: Float64Array.of(1, 2, 3, 4), rows: 2, cols: 2 })).toEqual([{ score: 3 }, { score: 7 }]);
+    await expect(scorer.score({ data: new Float64Array(3), rows: 1, cols: 3 })).rejects.toThrow("rows have 3 features, the model expects 2");
   });
 });
 
