@@ -3,7 +3,7 @@
  * straight into it, decoding reads canonical records chunk by chunk into the output arrays.
  * @packageDocumentation
  */
-import { open, rename, rm } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { allocBytes, integerOption, requireOptions } from "./args.js";
@@ -14,6 +14,7 @@ import type { DenseHead, DenseInfo, DenseTarget } from "./dense-decode.js";
 import type { FixedLayout } from "./fixed.js";
 import { copyFixedRows, structureCheck } from "./dense-scan.js";
 import { RecordIOError, isRecordIOError } from "./errors.js";
+import { openOutput } from "./output.js";
 import { paddingFor, resolveFraming } from "./framing.js";
 import type { Framing, FramingOptions } from "./framing.js";
 import { allocTensor } from "./layout.js";
@@ -37,13 +38,13 @@ function ioError(path: string, doing: string, err: unknown): RecordIOError {
   return new RecordIOError("IO_ERROR", `cannot ${doing} ${path}: ${why.slice(0, 200)}`, { cause: err });
 }
 
-let tempCounter = 0;
-
 /**
  * Writes a dense matrix to a RecordIO file: exactly the bytes `encodeDense` returns, encoded
  * chunk by chunk into one reused buffer, so memory stays at one chunk whatever the matrix size.
- * The file appears complete or not at all (written beside it, then renamed). Resolves to the number
- * of bytes written. Errors: those of `encodeDense` (before the file is touched), `IO_ERROR`.
+ * A regular file appears complete or not at all (written beside it, then renamed); a character
+ * device, FIFO or socket is written directly, never replaced ({@link openOutput}). Resolves to the
+ * number of bytes written. Errors: those of `encodeDense` and of the path (a directory, an
+ * unwritable folder) before anything is encoded, `IO_ERROR`.
  *
  * @example
  * ```ts
@@ -54,22 +55,12 @@ let tempCounter = 0;
 export async function writeDenseFile(path: string, matrix: MatrixInput, options: WriteDenseFileOptions = {}): Promise<number> {
   requireOptions(options);
   const chunks = encodeDenseChunks(matrix, { ...options, reuse: true } satisfies EncodeDenseChunksOptions);
-  const temp = `${path}.${process.pid}.${++tempCounter}.tmp`;
-  let fh: FileHandle | undefined;
-  let written = 0;
+  const out = await openOutput(path);
   try {
-    fh = await open(temp, "w");
-    for (const chunk of chunks) {
-      for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
-      written += chunk.length;
-    }
-    await fh.close();
-    fh = undefined;
-    await rename(temp, path);
-    return written;
+    for (const chunk of chunks) await out.write(chunk);
+    return await out.commit();
   } catch (err) {
-    await fh?.close().catch(() => undefined);
-    await rm(temp, { force: true }).catch(() => undefined);
+    await out.abort();
     throw ioError(path, "write", err);
   }
 }

@@ -1,6 +1,8 @@
 /**
  * Node.js adapters: `@fraud/recordio/node`. Streams of rows and records with Node's back-pressure,
- * and dense matrices to and from files through one reused buffer.
+ * dense matrices to and from files through one reused buffer, and the safe output files every
+ * writer of the project uses ({@link openOutput}: atomic for regular files, direct for devices,
+ * FIFOs and sockets, checked before any work).
  * @packageDocumentation
  */
 import { Readable, Transform } from "node:stream";
@@ -13,6 +15,8 @@ import type { RecordIOWriterOptions, RowInput } from "./stream.js";
 
 export { createDenseReadStream, readDenseFile, readDenseFileInto, writeDenseFile } from "./node-files.js";
 export type { ReadDenseFileOptions, WriteDenseFileOptions } from "./node-files.js";
+export { checkOutput, openOutput, writeOutput } from "./output.js";
+export type { OutputFile, OutputKind } from "./output.js";
 
 /**
  * A Node `Transform` taking rows (object mode) and emitting RecordIO bytes. Back-pressure is Node's:
