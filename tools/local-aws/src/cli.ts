@@ -69,7 +69,7 @@ async function runEndpoint(o: EndpointFlags): Promise<void> {
   const log = debugLogger(o.logLevel);
   const limits = { maxFeatures: o.maxFeatures, maxArtifactBytes: o.maxArtifactMb * 1024 * 1024 };
   const server = await startEndpoint({ model: o.model, limits, port: o.port, host: o.host, name: o.name, region: o.region, ...(log ? { log } : {}) });
-  process.stdout.write(`endpoint ${server.name} (${server.model.predictorType}, ${server.model.featureDim} features) listening on ${server.url}\n`);
+  process.stdout.write(`endpoint ${server.name} (${server.model.algorithm} ${server.model.kind}, ${server.model.featureDim} features) listening on ${server.url}\n`);
   await untilSignal(() => undefined);
   await server.close();
 }

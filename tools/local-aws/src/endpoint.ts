@@ -1,30 +1,32 @@
 /**
- * A local stand-in for a SageMaker real-time endpoint serving a Linear Learner model: the runtime
- * API (`POST /endpoints/{name}/invocations`) and the container API (`GET /ping`, `POST /invocations`).
+ * A local stand-in for a SageMaker real-time endpoint serving a model of any registered algorithm:
+ * the runtime API (`POST /endpoints/{name}/invocations`) and the container API (`GET /ping`,
+ * `POST /invocations`), each request read and answered in the model's own inference protocol
+ * (its container's content types, error shapes and payload limit).
  * @packageDocumentation
  */
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { SAGEMAKER_NAME_RULES } from "@fraud/trainer/aws";
-import type { ModelLimits } from "@fraud/trainer/model";
+import { INVOKE_ENDPOINT_MAX_BYTES } from "@fraud/contracts";
+import type { Prediction } from "@fraud/contracts";
+import { ProtocolError } from "@fraud/trainer/model";
+import type { Model, ModelLimits } from "@fraud/trainer/model";
 import { z } from "zod";
-import { PARSERS, PayloadError, formatPredictions, mimeOf, negotiate } from "./formats.js";
-import type { ModelPrediction } from "./formats.js";
 import { BodyTooLarge, closeServer, listen, readBody, send, urlFor } from "./http.js";
 import type { RequestLogger } from "./http.js";
 import { loadEndpointModel } from "./model.js";
-import type { EndpointModel } from "./model.js";
 import { nonEmpty, parseOptions, portSchema, quote } from "./options.js";
 
-/** Largest `InvokeEndpoint` body SageMaker accepts: 6 MiB. @public */
-export const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** Largest `InvokeEndpoint` body SageMaker accepts: 6 MiB (`INVOKE_ENDPOINT_MAX_BYTES` of `@fraud/contracts`). @public */
+export const MAX_INVOKE_PAYLOAD_BYTES = INVOKE_ENDPOINT_MAX_BYTES;
 const ACCOUNT = "000000000000";
 
 /** Options of {@link startEndpoint}. @public */
 export interface EndpointOptions {
-  /** The model: a loaded model, or a Linear Learner `model.tar.gz` as a path or bytes. */
-  model: EndpointModel | string | Uint8Array;
+  /** The model: a loaded model, or a `model.tar.gz` of any registered algorithm as a path or bytes. */
+  model: Model | string | Uint8Array;
   /**
    * TCP port; 0 picks a free one.
    * @defaultValue 0
@@ -64,7 +66,7 @@ export interface EndpointServer {
   /** The endpoint name served. */
   readonly name: string;
   /** The model served. */
-  readonly model: EndpointModel;
+  readonly model: Model;
   /** Stops the server. */
   close(): Promise<void>;
 }
@@ -83,7 +85,7 @@ const optionsSchema = z.object({
 });
 
 interface Served {
-  model: EndpointModel;
+  model: Model;
   name: string;
   region: string;
 }
@@ -94,24 +96,22 @@ interface Outcome {
   rows: number;
 }
 
-/** Runs the container's inference; what the container refuses comes back as a {@link PayloadError}. */
+/** Runs the container's inference in the model's protocol; what the container refuses comes back as a {@link ProtocolError}. */
 function infer(served: Served, body: Uint8Array, contentType: string | undefined, accept: string | undefined): Outcome {
-  const parse = PARSERS[mimeOf(contentType)];
-  if (!parse) {
-    throw new PayloadError(415, `Content type ${quote(contentType ?? "")} is not supported; use text/csv, application/json, application/jsonlines or application/x-recordio-protobuf`);
-  }
-  const responseType = negotiate(accept);
-  if (!responseType) throw new PayloadError(406, `Accept type ${quote(accept)} is not supported; use application/json, application/jsonlines or application/x-recordio-protobuf`);
-  const rows = parse(body, served.model.featureDim);
-  let predictions: readonly ModelPrediction[];
+  const { model } = served;
+  const protocol = model.protocol;
+  const responseType = protocol.negotiate(accept); // 406 before any parsing
+  const rows = protocol.parseRequest(body, contentType, model.featureDim);
+  let predictions: readonly Prediction[];
   try {
-    predictions = served.model.predict(rows);
+    predictions = model.predict(rows);
   } catch (err) {
-    throw new PayloadError(400, `unable to evaluate payload provided: ${(err as Error).message}`);
+    throw new ProtocolError("BAD_PAYLOAD", `unable to evaluate payload provided: ${(err as Error).message}`, { cause: err });
   }
   const bad = predictions.findIndex((p) => !Number.isFinite(p.score));
-  if (bad >= 0) throw new PayloadError(400, `unable to evaluate payload provided: the score of row ${bad + 1} is not finite (features too large)`);
-  return { contentType: responseType, body: formatPredictions(predictions, responseType), rows: rows.rows };
+  if (bad >= 0) throw new ProtocolError("BAD_PAYLOAD", `unable to evaluate payload provided: the score of row ${bad + 1} is not finite (features too large)`);
+  const out = protocol.encodeResponse(predictions, responseType);
+  return { contentType: out.contentType, body: out.body, rows: rows.rows };
 }
 
 function runtimeError(res: ServerResponse, status: number, type: string, message: string, extra: Record<string, unknown> = {}): void {
@@ -119,7 +119,7 @@ function runtimeError(res: ServerResponse, status: number, type: string, message
 }
 
 /** What the runtime API answers when the container refused a request: 424 `ModelError`. */
-function modelError(served: Served, res: ServerResponse, err: PayloadError): void {
+function modelError(served: Served, res: ServerResponse, err: ProtocolError): void {
   const { name, region } = served;
   const kind = err.status >= 500 ? "server" : "client";
   const logGroup = `/aws/sagemaker/Endpoints/${name}`;
@@ -185,10 +185,10 @@ async function handle(served: Served, req: IncomingMessage, res: ServerResponse)
   const runtime = route.api === "runtime";
   let body: Buffer;
   try {
-    body = await readBody(req, MAX_INVOKE_PAYLOAD_BYTES);
+    body = await readBody(req, served.model.protocol.maxPayloadBytes);
   } catch (err) {
     if (!(err instanceof BodyTooLarge)) throw err;
-    const msg = `Request payload size ${err.size} bytes exceeds the limit of ${MAX_INVOKE_PAYLOAD_BYTES} bytes.`;
+    const msg = `Request payload size ${err.size} bytes exceeds the limit of ${served.model.protocol.maxPayloadBytes} bytes.`;
     if (runtime) runtimeError(res, 413, "ValidationError", msg);
     else send(res, 413, { "content-type": "text/plain" }, msg);
     return `413 ${msg}`;
@@ -204,9 +204,9 @@ async function handle(served: Served, req: IncomingMessage, res: ServerResponse)
       if (typeof custom === "string") headers["X-Amzn-SageMaker-Custom-Attributes"] = custom;
     }
     send(res, 200, headers, out.body);
-    return `200 rows=${out.rows} ${mimeOf(contentType)} -> ${out.contentType}`;
+    return `200 rows=${out.rows} ${(contentType ?? "").split(";")[0]!.trim().slice(0, 60)} -> ${out.contentType}`;
   } catch (err) {
-    if (!(err instanceof PayloadError)) throw err;
+    if (!(err instanceof ProtocolError)) throw err;
     if (runtime) modelError(served, res, err);
     else send(res, err.status, { "content-type": "text/plain" }, err.message);
     return `${runtime ? `424 ModelError (${err.status})` : err.status} ${err.message}`;
@@ -214,7 +214,8 @@ async function handle(served: Served, req: IncomingMessage, res: ServerResponse)
 }
 
 /**
- * Starts a local endpoint serving a Linear Learner model. Point the SDK at it with
+ * Starts a local endpoint serving a model of any registered algorithm (recognised from the
+ * artifact). Point the SDK at it with
  * `AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME=<url>`.
  *
  * @throws {@link LocalAwsError} `MODEL_LOAD_FAILED` when the artifact cannot be loaded (including

@@ -1,6 +1,7 @@
 /**
- * `@fraud/local-aws`: local stand-ins for a SageMaker runtime endpoint serving Linear Learner and
- * for Kinesis Data Firehose delivering GZIP objects, reachable by the real AWS SDKs through
+ * `@fraud/local-aws`: local stand-ins for a SageMaker runtime endpoint serving a model of any
+ * registered algorithm (in its container's formats) and for Kinesis Data Firehose delivering GZIP
+ * objects, reachable by the real AWS SDKs through
  * `AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME` / `AWS_ENDPOINT_URL_FIREHOSE`.
  * @packageDocumentation
  */
@@ -10,7 +11,5 @@ export type { RequestLogger } from "./http.js";
 export { ensureDirectory } from "./directory.js";
 export { MAX_INVOKE_PAYLOAD_BYTES, startEndpoint } from "./endpoint.js";
 export type { EndpointOptions, EndpointServer } from "./endpoint.js";
-export type { EndpointModel } from "./model.js";
-export type { ModelPrediction } from "./formats.js";
 export { startFirehose } from "./firehose.js";
 export type { FirehoseOptions, FirehoseServer } from "./firehose.js";

@@ -81,7 +81,7 @@ describe("fraud-local", () => {
     // Assess
     expect(ping.status).toBe(200);
     expect(res.status).toBe(200);
-    expect(io.out()).toMatch(/endpoint attrition \(binary_classifier, 20 features\) listening on/);
+    expect(io.out()).toMatch(/endpoint attrition \(linear-learner binary_classifier, 20 features\) listening on/);
     expect(await io.exit).toBe(0);
   });
 

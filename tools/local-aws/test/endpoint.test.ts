@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { encodeDense, encodeRecord, frameRecords, parseInferenceResponse, serializeInferenceRequest } from "@fraud/recordio";
 import { LocalAwsError, MAX_INVOKE_PAYLOAD_BYTES, startEndpoint } from "@fraud/local-aws";
-import type { EndpointModel, EndpointServer } from "@fraud/local-aws";
+import type { EndpointServer } from "@fraud/local-aws";
+import { inferenceProtocol } from "@fraud/trainer/model";
+import type { Model } from "@fraud/trainer/model";
 import { FIXTURES, FIXTURES_SKIP, HAS_FIXTURES, absurdModel, smallModel, tempDir } from "./helpers.js";
 
 interface ExpectedRow {
@@ -22,23 +24,29 @@ function fixtureRows(n: number, width: number): number[][] {
 }
 
 /** A model echoing each row's first feature as its score: shows exactly what the parser read. */
-const echo = (dim: number): EndpointModel => ({
-  predictorType: "regressor",
-  featureDim: dim,
-  predict: ({ data, rows }) => Array.from({ length: rows }, (_, i) => ({ score: data[i * dim]! })),
-});
+function testModel(kind: Model["kind"], dim: number, score: (data: ArrayLike<number>, row: number) => { score: number; predictedLabel?: number }): Model {
+  const predict = ({ data, rows }: { data: ArrayLike<number>; rows: number }) => Array.from({ length: rows }, (_, i) => score(data, i));
+  return {
+    algorithm: "linear-learner",
+    kind,
+    featureDim: dim,
+    threshold: 0,
+    protocol: inferenceProtocol("linear-learner"),
+    describe: () => ({ algorithm: "linear-learner", kind, featureDim: dim, threshold: 0, format: "test", protocol: "linear-learner", details: {} }),
+    predict,
+    scores: (m) => Float64Array.from(predict(m), (p) => p.score),
+  };
+}
+
+const echo = (dim: number): Model => testModel("regressor", dim, (data, i) => ({ score: data[i * dim]! }));
 
 /** A classifier whose score is the row sum, label 1 when positive. */
-const summing = (dim: number): EndpointModel => ({
-  predictorType: "binary_classifier",
-  featureDim: dim,
-  predict: ({ data, rows }) =>
-    Array.from({ length: rows }, (_, i) => {
-      let s = 0;
-      for (let j = 0; j < dim; j++) s += data[i * dim + j]!;
-      return { score: s, predictedLabel: s > 0 ? 1 : 0 };
-    }),
-});
+const summing = (dim: number): Model =>
+  testModel("binary_classifier", dim, (data, i) => {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += data[i * dim + j]!;
+    return { score: s, predictedLabel: s > 0 ? 1 : 0 };
+  });
 
 let server: EndpointServer | undefined;
 afterEach(async () => {
@@ -292,10 +300,40 @@ describe("errors SageMaker's way", () => {
     [{ model: summing(3), name: "bad_name" }, /invalid endpoint name: "bad_name"/],
     [{ model: summing(3), name: "a".repeat(64) }, /invalid endpoint name: "a{64}"/],
     [{ model: summing(3), port: -1 }, /invalid port/],
-    [{ model: {} as EndpointModel }, /model must be a model object/],
+    [{ model: {} as Model }, /model must be a model object/],
   ])("rejects invalid options (%#)", async (opts, msg) => {
     const err = await startEndpoint(opts).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LocalAwsError);
     expect((err as Error).message).toMatch(msg);
+  });
+});
+
+describe("hostile bodies: bounded depth and JSON size", () => {
+  const deep = (n: number): string => "[".repeat(n) + "]".repeat(n);
+  it.each([
+    { name: "JSON nested 100,000 deep", type: "application/json", body: `{"instances":${deep(100_000)}}`, status: 400, msg: "unable to evaluate payload provided: the body is nested deeper than 64 levels" },
+    { name: "a JSON Lines line nested 100,000 deep", type: "application/jsonlines", body: `{"features":[1,2,3]}\n${deep(100_000)}`, status: 400, msg: "unable to evaluate payload provided: line 2 is nested deeper than 64 levels" },
+    { name: "6 MiB of empty objects", type: "application/json", body: `{"instances":[${Array(2_000_000).fill("{}").join(",")}]}`.slice(0, 6 * 1024 * 1024 - 2) + "]}", status: 413, msg: "unable to evaluate payload provided: more than 131072 JSON objects and arrays in one request" },
+  ])("answers $status to $name, on both APIs", async ({ type, body, status, msg }) => {
+    server = await startEndpoint({ model: summing(3) });
+    const container = await fetch(`${server.url}/invocations`, { method: "POST", headers: { "content-type": type }, body });
+    expect(container.status).toBe(status);
+    expect(await container.text()).toBe(msg);
+    const runtime = await fetch(`${server.url}/endpoints/${server.name}/invocations`, { method: "POST", headers: { "content-type": type }, body });
+    expect(runtime.status).toBe(424);
+    expect(await runtime.json()).toMatchObject({ __type: "ModelError", OriginalStatusCode: status, OriginalMessage: msg });
+  });
+
+  it("answers any JSON body with 200 or a 4xx, never a 5xx", async () => {
+    server = await startEndpoint({ model: summing(2) });
+    const url = `${server.url}/invocations`;
+    await fc.assert(
+      fc.asyncProperty(fc.json({ maxDepth: 8 }), fc.constantFrom("application/json", "application/jsonlines"), async (body, type) => {
+        const res = await fetch(url, { method: "POST", headers: { "content-type": type }, body });
+        await res.arrayBuffer();
+        expect([200, 400, 413]).toContain(res.status);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -21,7 +21,7 @@ import { drawTransactions, eventSeed, recordId } from "@fraud/lambda-scorer";
 import type { HttpScoreResponse, ScheduledResult } from "@fraud/lambda-scorer";
 import { deadLetterMessageSchema, scoredRecordSchema } from "@fraud/lambda-scorer/config";
 import type { DeadLetterMessage, ScoredRecord } from "@fraud/lambda-scorer/config";
-import { loadModel } from "@fraud/trainer/model";
+import { loadLinearLearnerModel as loadModel } from "@fraud/trainer/model";
 import type { LinearLearnerModel } from "@fraud/trainer/model";
 import { startEndpoint, startFirehose } from "../src/index.js";
 import type { EndpointServer, FirehoseServer } from "../src/index.js";
