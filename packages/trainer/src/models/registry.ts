@@ -10,12 +10,13 @@ import { ModelError } from "../errors.js";
 import { memberList, openArtifact, readArtifactFile } from "../model/archive.js";
 import { resolveLimits } from "../model/limits.js";
 import { linearLearnerPlugin } from "./linear-learner/plugin.js";
+import { randomCutForestPlugin } from "./randomcutforest/index.js";
 import { xgboostPlugin } from "./xgboost/plugin.js";
 import type { LoadModelOptions, Model, ModelPlugin } from "./model.js";
 import type { InferenceProtocol } from "./protocol.js";
 
 /** The plug-ins every process starts with. A new algorithm adds its plug-in here. */
-const BUILTIN: readonly ModelPlugin[] = [linearLearnerPlugin, xgboostPlugin];
+const BUILTIN: readonly ModelPlugin[] = [linearLearnerPlugin, xgboostPlugin, randomCutForestPlugin];
 
 const plugins = new Map<Algorithm, ModelPlugin>(BUILTIN.map((p) => [p.algorithm, p]));
 

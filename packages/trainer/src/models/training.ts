@@ -17,6 +17,7 @@ import type { ReportInput } from "../report.js";
 import type { TrainProgress } from "../train.js";
 import { linearLearnerTraining } from "./linear-learner/training.js";
 import type { Model } from "./model.js";
+import { randomCutForestTraining } from "./randomcutforest/index.js";
 import { xgboostTraining } from "./xgboost/training.js";
 
 /** Raw hyperparameters as given on the command line or in code (SageMaker names). @public */
@@ -92,7 +93,7 @@ export interface TrainingPlugin<H = unknown, D = unknown> {
 }
 
 /** The training plug-ins every process starts with. A new algorithm adds its plug-in here. */
-const BUILTIN: readonly TrainingPlugin[] = [linearLearnerTraining as TrainingPlugin, xgboostTraining as TrainingPlugin];
+const BUILTIN: readonly TrainingPlugin[] = [linearLearnerTraining as TrainingPlugin, xgboostTraining as TrainingPlugin, randomCutForestTraining as TrainingPlugin];
 
 const plugins = new Map<Algorithm, TrainingPlugin>(BUILTIN.map((p) => [p.algorithm, p]));
 
