@@ -95,9 +95,12 @@ export async function decodeModelArtifact(bytes: Uint8Array, options: ReadModelO
   return decodeOpened(await openArtifact(bytes, opts.name ?? "model.tar.gz", limits));
 }
 
-/** Whether an opened artifact is Linear Learner's: a `model_algo-1` member, or a bare zip. */
+/** Whether an opened artifact is Linear Learner's: a `model_algo-1` zip or NDArray list, or a bare zip. */
 export function isLinearLearnerArtifact(a: ArtifactMembers): boolean {
-  return a.members.has(MODEL_MEMBER) || a.special.has(MODEL_MEMBER) || (a.bare !== undefined && isZip(a.bare));
+  // A `model_algo-1` that is neither a zip nor an NDArray list is another built-in algorithm's
+  // (the randomcutforest plug-in explains it).
+  const m = a.members.get(MODEL_MEMBER);
+  return (m !== undefined && (isZip(m) || startsWith(m, LIST_MAGIC))) || a.special.has(MODEL_MEMBER) || (a.bare !== undefined && isZip(a.bare));
 }
 
 /** Decodes the Linear Learner content of an opened artifact. */
