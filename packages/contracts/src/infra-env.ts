@@ -49,6 +49,7 @@ export const INFRA_ENV_VARIABLES: readonly InfraEnvVariable[] = Object.freeze([
   v("FRAUD_INFRA_ENDPOINT_INSTANCE_COUNT", "endpoint.instanceCount", "int"),
   v("FRAUD_INFRA_AUTOSCALING", "endpoint.autoscaling.enabled", "bool"),
   v("FRAUD_INFRA_NOTEBOOK", "notebook.enabled", "bool"),
+  v("FRAUD_INFRA_NOTEBOOK_DIRECT_INTERNET", "notebook.directInternetAccess", "bool"),
   v("FRAUD_INFRA_LAMBDA_ZIP", "lambda.zipPath"),
   v("FRAUD_INFRA_LAMBDA_MEMORY_MB", "lambda.memoryMb", "int"),
   v("FRAUD_INFRA_SCORING_MODE", "lambda.scoringMode"),

@@ -32,8 +32,6 @@ export type {
   ScheduleSettings,
   Settings,
 } from "./config/schema.js";
-export { ENV_OVERRIDES } from "./config/env.js";
-export type { EnvKind } from "./config/env.js";
 export { loadConfig, resolveConfig } from "./config/resolve.js";
 export type { LoadConfigOptions, ResolvedModel, StackConfig } from "./config/resolve.js";
 export { readSageMakerJson } from "./config/sagemaker-json.js";

@@ -1,3 +1,5 @@
+import { FraudError } from "@fraud/contracts";
+
 /**
  * Stable machine-readable codes carried by every {@link InfraError}.
  *
@@ -60,16 +62,13 @@ export interface InfraErrorOptions extends ErrorOptions {
  * ```
  * @public
  */
-export class InfraError extends Error {
-  /** Stable code identifying the failure; safe to branch on. */
-  readonly code: InfraErrorCode;
+export class InfraError extends FraudError<InfraErrorCode> {
   /** Dotted configuration path involved, when the error is about one field. */
   readonly field: string | undefined;
 
   constructor(code: InfraErrorCode, message: string, options: InfraErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "InfraError";
-    this.code = code;
     this.field = options.field;
   }
 }

@@ -97,7 +97,7 @@ export function policyDocument(statements: PolicyStatement[]): string {
  * A trust policy letting one AWS service principal assume a role.
  * @example
  * ```ts
- * new IamRole(this, "role", { assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com") });
+ * new IamRole(this, "role", { assumeRolePolicy: assumeRolePolicy(servicePrincipal("lambda")) });
  * ```
  * @public
  */

@@ -7,6 +7,8 @@ import type { Phase, StackConfig } from "./config.js";
 import { Alarms } from "./constructs/alarms.js";
 import { ModelEndpoint } from "./constructs/endpoint.js";
 import { LAYOUT, stackNames } from "./constructs/names.js";
+import type { StackNames } from "./constructs/names.js";
+import { scorerEnvironment } from "./constructs/scorer-env.js";
 import { Notebook } from "./constructs/notebook.js";
 import { Notifications } from "./constructs/notifications.js";
 import { Scorer } from "./constructs/scorer.js";
@@ -14,9 +16,9 @@ import { Storage } from "./constructs/storage.js";
 import { ResultStream } from "./constructs/stream.js";
 import { TrainingAccess } from "./constructs/training.js";
 import { InfraError } from "./errors.js";
-import { STACK_OUTPUT_NAMES, modelObjectArn } from "./outputs.js";
+import { modelObjectArn } from "./outputs.js";
 import { LeastPrivilegeAspect } from "./policy.js";
-import { partitionOf } from "@fraud/trainer/aws";
+import { STACK_OUTPUT_NAMES, partitionOf, regionImage } from "@fraud/contracts";
 
 /** Options of {@link FraudDetectionStack} beyond the configuration. @public */
 export interface FraudDetectionStackOptions {
@@ -103,27 +105,58 @@ export class FraudDetectionStack extends TerraformStack {
     this.phase = deployedPhase(config);
     Aspects.of(this).add(this.policyGuard);
     this.configure(config, options);
+    // Names and partition are computed once here; each construct gets only what it uses.
     const names = stackNames(config);
+    const region = config.region;
+    const partition = partitionOf(region);
     const dataUrl = config.model.dataUrl;
     const endpointMode = dataUrl !== undefined && this.phase !== "foundation" && config.lambda.scoringMode === "endpoint";
 
-    this.storage = new Storage(this, "storage", config);
-    this.training = new TrainingAccess(this, "training", { config, storage: this.storage });
-    this.stream = new ResultStream(this, "stream", config, this.storage);
-    this.notifications = new Notifications(this, "notifications", config);
-    this.alarms = config.alarms.enabled ? new Alarms(this, "alarms", config, { notifications: this.notifications, stream: this.stream }) : undefined;
-    const outputs = this.stackOutputs(config, endpointMode ? names.endpoint : null);
-    this.notebook = config.notebook.enabled ? new Notebook(this, "notebook", { config, storage: this.storage, training: this.training, stackFile: outputs }) : undefined;
+    this.storage = new Storage(this, "storage", { names, buckets: config.buckets });
+    this.training = new TrainingAccess(this, "training", { names, region, partition, storage: this.storage });
+    const dataKey = this.storage.dataKey({ accountId: this.training.accountId, region, partition });
+    this.stream = new ResultStream(this, "stream", { names, region, firehose: config.firehose, storage: this.storage, dataKey });
+    this.notifications = new Notifications(this, "notifications", { names, email: config.alarms.email, dataKey });
+    this.alarms = config.alarms.enabled ? new Alarms(this, "alarms", { names, alarms: config.alarms, notifications: this.notifications, stream: this.stream }) : undefined;
+    const outputs = this.stackOutputs(config, names, partition, endpointMode ? names.endpoint : null);
+    this.notebook = config.notebook.enabled
+      ? new Notebook(this, "notebook", { names, region, partition, notebook: config.notebook, storage: this.storage, training: this.training, stackFile: outputs })
+      : undefined;
 
     if (dataUrl !== undefined && this.phase !== "foundation") {
-      const objectArn = modelObjectArn(dataUrl, partitionOf(config.region));
+      const objectArn = modelObjectArn(dataUrl, partition);
       if (endpointMode) {
-        this.endpoint = new ModelEndpoint(this, "serving", { config, storage: this.storage, training: this.training, modelDataUrl: dataUrl, modelObjectArn: objectArn });
+        const image = config.model.imageUri;
+        this.endpoint = new ModelEndpoint(this, "serving", {
+          names,
+          partition,
+          endpoint: config.endpoint,
+          image,
+          builtInImage: image === regionImage(config.model.algorithm, region),
+          dataKey,
+          storage: this.storage,
+          training: this.training,
+          modelDataUrl: dataUrl,
+          modelObjectArn: objectArn,
+        });
         this.alarms?.watchEndpoint(this.endpoint.endpoint);
       }
       if (this.phase === "all") {
         const zipSha256 = fileSha256Base64(config.lambda.zipPath);
-        this.scorer = new Scorer(this, "scorer", { config, storage: this.storage, stream: this.stream, notifications: this.notifications, endpoint: this.endpoint, modelDataUrl: dataUrl, modelObjectArn: objectArn, zipSha256 });
+        this.scorer = new Scorer(this, "scorer", {
+          names,
+          lambda: config.lambda,
+          schedule: config.schedule,
+          environment: (queueUrl) => scorerEnvironment(config, queueUrl),
+          dataKey,
+          storage: this.storage,
+          stream: this.stream,
+          notifications: this.notifications,
+          endpoint: this.endpoint,
+          modelDataUrl: dataUrl,
+          modelObjectArn: objectArn,
+          zipSha256,
+        });
         this.alarms?.watchFunction("scorer", this.scorer.fn, "scheduled fraud scorer");
         if (this.scorer.httpFn) this.alarms?.watchFunction("scorer-http", this.scorer.httpFn, "HTTP fraud scorer");
       }
@@ -148,19 +181,19 @@ export class FraudDetectionStack extends TerraformStack {
   }
 
   /** The `fraud-stack.json` fields (Terraform references where AWS picks the value). */
-  private stackOutputs(config: StackConfig, endpointName: string | null): Record<keyof typeof STACK_OUTPUT_NAMES, string | number | null> {
+  private stackOutputs(config: StackConfig, names: StackNames, partition: string, endpointName: string | null): Record<keyof typeof STACK_OUTPUT_NAMES, string | number | null> {
     return {
       version: 1,
       environment: config.environment,
       region: config.region,
-      partition: partitionOf(config.region),
+      partition,
       accountId: this.training.accountId,
       artifactBucket: this.storage.artifacts.bucket.bucket,
       dataPrefix: LAYOUT.dataPrefix,
       modelPrefix: LAYOUT.modelPrefix,
       outputBucket: this.storage.output.bucket.bucket,
       sagemakerRoleArn: this.training.role.arn,
-      trainingJobPrefix: stackNames(config).trainingJobPrefix,
+      trainingJobPrefix: names.trainingJobPrefix,
       endpointName,
       scoringMode: config.lambda.scoringMode,
     };

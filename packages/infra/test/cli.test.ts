@@ -7,7 +7,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isInfraError, runCli, runTerraform, terraformCommands } from "@fraud/infra";
+import { isInfraError } from "@fraud/infra";
+import { runCli, runTerraform, terraformCommands } from "@fraud/infra/deploy";
 import { fakeTerraformCalls, installFakeTerraform, tempDir, writeZip } from "./helpers.js";
 
 const exec = promisify(execFile);

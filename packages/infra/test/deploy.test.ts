@@ -8,8 +8,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { encodeModelArtifact } from "@fraud/trainer/model";
 import { generateDataset, writeCreditCardCsv } from "@fraud/simulator";
-import { isInfraError, loadState, runDeploy, runDestroy, runPlan } from "@fraud/infra";
-import type { DeployOptions, DeployResult } from "@fraud/infra";
+import { isInfraError } from "@fraud/infra";
+import { loadState, runDeploy, runDestroy, runPlan } from "@fraud/infra/deploy";
+import type { DeployOptions, DeployResult } from "@fraud/infra/deploy";
 import { fakeS3, fakeSageMaker } from "./fake-aws.js";
 import type { FakeS3 } from "./fake-aws.js";
 import { fakeTerraformCalls, installFakeTerraform, tempDir, writeZip } from "./helpers.js";
@@ -215,7 +216,7 @@ describe("deploy on a fresh account with a local model", () => {
 describe("embedded scoring, with the notebook", () => {
   const w = workspace("embedded");
   const s3 = fakeS3();
-  const env = { ...w.env, FRAUD_INFRA_SCORING_MODE: "embedded", FRAUD_INFRA_NOTEBOOK: "true" };
+  const env = { ...w.env, FRAUD_INFRA_SCORING_MODE: "embedded", FRAUD_INFRA_NOTEBOOK: "true", FRAUD_INFRA_NOTEBOOK_DIRECT_INTERNET: "true" };
 
   it("deploys no SageMaker model, configuration or endpoint, and writes endpointName null", async () => {
     const result = await runDeploy(options(w, s3, { env, model: { kind: "file", path: w.modelFile } }));

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { crc32 } from "node:zlib";
-import { readSynthesized, resolveConfig, synthesize } from "@fraud/infra";
+import { resolveConfig } from "@fraud/infra";
+import { readSynthesized, synthesize } from "@fraud/infra/deploy";
 import type { InfraConfigFile, StackConfig } from "@fraud/infra";
 
 /** A stored (uncompressed) zip holding one file, written by hand. */

@@ -118,7 +118,7 @@ describe("function URL", () => {
 describe("notebook enabled", () => {
   let s: Synth;
   beforeAll(() => {
-    s = make({ notebook: { enabled: true } });
+    s = make({ notebook: { enabled: true, subnetId: "subnet-0123456789abcdef0", securityGroupIds: ["sg-0123456789abcdef0"] } });
   });
 
   it("uploads the notebook and fraud-stack.json, and the instance boots with a lifecycle configuration that fetches them", () => {

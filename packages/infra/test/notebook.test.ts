@@ -5,7 +5,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { NOTEBOOK_FILE, STACK_OUTPUT_NAMES, onStartScript } from "@fraud/infra";
+import { NOTEBOOK_FILE, onStartScript } from "@fraud/infra";
+import { STACK_OUTPUT_NAMES } from "@fraud/contracts";
 
 // nbformat 4.5 (the parts Jupyter checks): https://github.com/jupyter/nbformat/blob/main/nbformat/v4/nbformat.v4.5.schema.json
 const source = z.union([z.string(), z.array(z.string())]);

@@ -67,7 +67,7 @@ describe("the synth-time least-privilege check", () => {
 
   it("passes the stack as built, Deny statements with wildcards included (the TLS-only bucket policies)", () => {
     const app = new App({ outdir: file() });
-    const stack = new FraudDetectionStack(app, "dev", resolveConfig({ notebook: { enabled: true } }, "dev", { env: {} }), { offline: true });
+    const stack = new FraudDetectionStack(app, "dev", resolveConfig({ notebook: { enabled: true, subnetId: "subnet-0123456789abcdef0", securityGroupIds: ["sg-0123456789abcdef0"] } }, "dev", { env: {} }), { offline: true });
     app.synth();
     expect(stack.policyGuard.violations).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Terraform, findTerraform } from "@fraud/infra";
+import { Terraform, findTerraform } from "@fraud/infra/deploy";
 import { synth, tempDir, writeZip } from "./helpers.js";
 import type { Synth } from "./helpers.js";
 
@@ -57,7 +57,7 @@ describe.skipIf(skipReason !== "")(`terraform validate + plan${skipReason ? ` (s
     writeZip(zip);
     full = synth(tmp.dir, zip, {
       model: { dataUrl: "s3://trained-models-bucket/job/output/model.tar.gz" },
-      notebook: { enabled: true },
+      notebook: { enabled: true, subnetId: "subnet-0123456789abcdef0", securityGroupIds: ["sg-0123456789abcdef0"] },
       endpoint: { autoscaling: { enabled: true } },
       buckets: { encryption: "kms" },
       lambda: { zipPath: zip, functionUrl: { enabled: true } },

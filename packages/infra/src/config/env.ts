@@ -1,11 +1,14 @@
-import { invalid, show } from "./issues.js";
+import { INFRA_ENV_VARIABLES, isContractError, readInfraEnv } from "@fraud/contracts";
+import type { InfraEnvKind } from "@fraud/contracts";
+import { invalid } from "./issues.js";
 
 /** Kind of value an environment variable override carries. @public */
-export type EnvKind = "string" | "int" | "bool";
+export type EnvKind = InfraEnvKind;
 
 /**
- * Environment variables that override single settings (applied last), as
- * `[variable, dotted field, kind]`. Booleans accept `true|false|1|0`. These names are a contract.
+ * The `FRAUD_INFRA_*` variables that override single settings (applied last), as
+ * `[variable, dotted field, kind]`: the setting rows of `@fraud/contracts`' `INFRA_ENV_VARIABLES`,
+ * the one table of these names. Booleans accept `true|false|1|0`.
  * @example
  * ```ts
  * // FRAUD_INFRA_PHASE=serving FRAUD_INFRA_MODEL_DATA_URL=s3://b/m/model.tar.gz npx nx run infra:synth
@@ -13,30 +16,9 @@ export type EnvKind = "string" | "int" | "bool";
  * ```
  * @public
  */
-export const ENV_OVERRIDES: readonly (readonly [string, string, EnvKind])[] = Object.freeze([
-  ["FRAUD_INFRA_PREFIX", "prefix", "string"],
-  ["FRAUD_INFRA_REGION", "region", "string"],
-  ["FRAUD_INFRA_PHASE", "phase", "string"],
-  ["FRAUD_INFRA_MODEL_DATA_URL", "model.dataUrl", "string"],
-  ["FRAUD_INFRA_SAGEMAKER_JSON", "model.sagemakerJson", "string"],
-  ["FRAUD_INFRA_IMAGE_URI", "model.imageUri", "string"],
-  ["FRAUD_INFRA_MODEL_VERSION", "model.version", "string"],
-  ["FRAUD_INFRA_ENDPOINT_MODE", "endpoint.mode", "string"],
-  ["FRAUD_INFRA_ENDPOINT_INSTANCE_TYPE", "endpoint.instanceType", "string"],
-  ["FRAUD_INFRA_ENDPOINT_INSTANCE_COUNT", "endpoint.instanceCount", "int"],
-  ["FRAUD_INFRA_AUTOSCALING", "endpoint.autoscaling.enabled", "bool"],
-  ["FRAUD_INFRA_NOTEBOOK", "notebook.enabled", "bool"],
-  ["FRAUD_INFRA_LAMBDA_ZIP", "lambda.zipPath", "string"],
-  ["FRAUD_INFRA_LAMBDA_MEMORY_MB", "lambda.memoryMb", "int"],
-  ["FRAUD_INFRA_SCORING_MODE", "lambda.scoringMode", "string"],
-  ["FRAUD_INFRA_FUNCTION_URL", "lambda.functionUrl.enabled", "bool"],
-  ["FRAUD_INFRA_SCHEDULE_ENABLED", "schedule.enabled", "bool"],
-  ["FRAUD_INFRA_FORCE_DESTROY", "buckets.forceDestroy", "bool"],
-  ["FRAUD_INFRA_BUCKET_ENCRYPTION", "buckets.encryption", "string"],
-  ["FRAUD_INFRA_ALARMS", "alarms.enabled", "bool"],
-  ["FRAUD_INFRA_ALARM_TOPIC_ARN", "alarms.topicArn", "string"],
-  ["FRAUD_INFRA_ALARM_EMAIL", "alarms.email", "string"],
-] as const);
+export const ENV_OVERRIDES: readonly (readonly [string, string, EnvKind])[] = Object.freeze(
+  INFRA_ENV_VARIABLES.flatMap((v) => (v.setting === null ? [] : [Object.freeze([v.name, v.setting, v.kind] as const)])),
+);
 
 type Json = Record<string, unknown>;
 
@@ -58,29 +40,31 @@ export function deepMerge(base: Json, over: Json): Json {
   return out;
 }
 
-function parseEnvValue(name: string, field: string, kind: EnvKind, raw: string): unknown {
-  if (kind === "bool") {
-    if (!/^(true|false|1|0)$/i.test(raw)) throw invalid(field, `${name} must be true, false, 1 or 0 (got ${show(raw)})`);
-    return /^(true|1)$/i.test(raw);
+/**
+ * Reads the `FRAUD_INFRA_*` variables once (`@fraud/contracts`' `readInfraEnv`), naming the
+ * setting a bad value was meant for.
+ * @throws InfraError `INVALID_ARGUMENT`.
+ * @internal
+ */
+export function infraEnv(env: NodeJS.ProcessEnv): ReturnType<typeof readInfraEnv> {
+  try {
+    return readInfraEnv(env);
+  } catch (err) {
+    if (!isContractError(err)) throw err;
+    const name = /^FRAUD_INFRA_[A-Z_]+/.exec(err.message)?.[0];
+    const setting = INFRA_ENV_VARIABLES.find((v) => v.name === name)?.setting ?? "environments";
+    throw invalid(setting, err.message, err);
   }
-  if (kind === "int") {
-    if (!/^-?\d+$/.test(raw.trim())) throw invalid(field, `${name} must be an integer (got ${show(raw)})`);
-    return Number(raw);
-  }
-  return raw;
 }
 
 /**
  * Applies the {@link ENV_OVERRIDES} present (non-empty) in `env` to a raw settings object.
- * @throws {@link InfraError} `INVALID_ARGUMENT` when a boolean or integer variable does not parse.
+ * @throws InfraError `INVALID_ARGUMENT` when a boolean or integer variable does not parse.
  * @internal
  */
 export function applyEnvOverrides(settings: Json, env: NodeJS.ProcessEnv): Json {
   let merged = settings;
-  for (const [name, field, kind] of ENV_OVERRIDES) {
-    const raw = env[name];
-    if (raw === undefined || raw === "") continue;
-    const value = parseEnvValue(name, field, kind, raw);
+  for (const [field, value] of infraEnv(env).overrides) {
     const parts = field.split(".");
     const patch: Json = {};
     let cur = patch;

@@ -1,38 +1,16 @@
 import type { z } from "zod";
+import { issuePath, quote, valueAt } from "@fraud/contracts";
 import { InfraError } from "../errors.js";
 
-/** Longest part of a bad value quoted in a message. */
-const MAX_QUOTE = 80;
-
-/** A bad value as messages quote it: JSON, at most ~80 characters. @internal */
-export function show(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const json = JSON.stringify(value) ?? String(value);
-  return json.length > MAX_QUOTE ? `${json.slice(0, MAX_QUOTE)}…` : json;
-}
+/** A bad value as messages quote it (`@fraud/contracts`' `quote`). @internal */
+export const show: (value: unknown) => string = quote;
 
 /** `INVALID_ARGUMENT` naming the field: `invalid configuration: <field>: <message>`. @internal */
 export function invalid(field: string, message: string, cause?: unknown): InfraError {
   return new InfraError("INVALID_ARGUMENT", `invalid configuration: ${field}: ${message}`, { field, ...(cause === undefined ? {} : { cause }) });
 }
 
-function fieldOf(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? String(part) : `.${String(part)}`;
-  }
-  return out || "(root)";
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let cur = root;
-  for (const part of path) {
-    if (typeof cur !== "object" || cur === null) return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[part];
-  }
-  return cur;
-}
+const fieldOf = (path: readonly PropertyKey[]): string => issuePath(path);
 
 interface SchemaDef {
   shape?: Record<string, unknown>;
@@ -67,7 +45,7 @@ export function issueError(error: z.ZodError, input: unknown, schema?: z.ZodType
   }
   const message = issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
   const value = valueAt(input, issue.path);
-  // Messages from shared validators (e.g. @fraud/trainer/aws) quote the value themselves.
+  // Messages from shared validators (@fraud/contracts) quote the value themselves.
   const quotesItself = typeof value === "string" && message.includes(JSON.stringify(value.slice(0, 20)).slice(0, -1));
   const quoted = (typeof value === "object" && value !== null) || quotesItself ? "" : ` (got ${show(value)})`;
   return invalid(fieldOf(path), `${message}${quoted}`, error);

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { scorerEnvironment } from "../constructs/scorer-env.js";
 import { InfraError } from "../errors.js";
-import { LINEAR_LEARNER_REGISTRIES, isSageMakerError, partitionOf, trainingJobName, validateSageMakerName } from "@fraud/trainer/aws";
-import { regionImage, stackNames } from "../constructs/names.js";
-import { applyEnvOverrides, deepMerge, isPlainObject } from "./env.js";
+import { ALGORITHM_IMAGES, ENVIRONMENT_NAME_RULE, exampleQueueUrl, isContractError, isRegionName, regionImage, trainingJobName, validateSageMakerName } from "@fraud/contracts";
+import { stackNames } from "../constructs/names.js";
+import { applyEnvOverrides, deepMerge, infraEnv, isPlainObject } from "./env.js";
 import { invalid, issueError, show } from "./issues.js";
 import { readSageMakerJson } from "./sagemaker-json.js";
 import { ENVIRONMENT_PATTERN, settingsSchema } from "./schema.js";
@@ -12,7 +12,7 @@ import type { InfraConfigFile, ModelSettings, Settings } from "./schema.js";
 
 /** The model settings once resolved: the image is always known. @public */
 export interface ResolvedModel extends ModelSettings {
-  /** Serving image: `model.imageUri`, else the training job's image, else the region's Linear Learner image. */
+  /** Serving image: `model.imageUri`, else the training job's image, else the region's image of `model.algorithm`. */
   imageUri: string;
 }
 
@@ -40,7 +40,7 @@ function resolvePath(baseDir: string, p: string): string {
 
 function pickEnvironment(file: Json, environment: string): Json {
   if (!ENVIRONMENT_PATTERN.test(environment)) {
-    throw invalid("environments", `environment name must be 1-8 lowercase letters/digits starting with a letter (got ${show(environment)})`);
+    throw invalid("environments", `environment name must be ${ENVIRONMENT_NAME_RULE} (got ${show(environment)})`);
   }
   const environments = file["environments"];
   if (environments === undefined) return {};
@@ -52,35 +52,26 @@ function pickEnvironment(file: Json, environment: string): Json {
   return overrides;
 }
 
-function isRegionName(region: string): boolean {
-  try {
-    partitionOf(region);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The names SageMaker will see must pass its rules (`@fraud/trainer/aws`). */
+/** The names SageMaker will see must pass its rules (`@fraud/contracts`). */
 function checkNames(settings: Settings, environment: string): void {
   const names = stackNames({ prefix: settings.prefix, environment });
   try {
     trainingJobName(names.trainingJobPrefix);
     validateSageMakerName("endpoint", names.endpoint);
   } catch (err) {
-    if (!isSageMakerError(err)) throw err;
+    if (!isContractError(err)) throw err;
     throw invalid("prefix", err.message, err);
   }
 }
 
 function resolveModel(settings: Settings, baseDir: string): ResolvedModel {
   const { model, region } = settings;
-  const image = regionImage(region);
+  const image = regionImage(model.algorithm, region);
   if (image === undefined && !(model.imageUri !== undefined && isRegionName(region))) {
-    const regions = LINEAR_LEARNER_REGISTRIES.map((r) => r.region);
-    throw invalid("region", `unknown region ${show(region)}: Linear Learner is published in ${regions.length} regions, ${regions[0]} to ${regions.at(-1)} (set model.imageUri for others)`);
+    const regions = ALGORITHM_IMAGES[model.algorithm].registries.map((r) => r.region);
+    throw invalid("region", `unknown region ${show(region)}: ${model.algorithm} is published in ${regions.length} regions, ${regions[0]} to ${regions.at(-1)} (set model.imageUri for others)`);
   }
-  const out: ResolvedModel = { imageUri: model.imageUri ?? "" };
+  const out: ResolvedModel = { algorithm: model.algorithm, imageUri: model.imageUri ?? "" };
   let job: ReturnType<typeof readSageMakerJson> | undefined;
   if (model.sagemakerJson !== undefined) {
     out.sagemakerJson = resolvePath(baseDir, model.sagemakerJson);
@@ -113,7 +104,7 @@ function finish(settings: Settings, environment: string, baseDir: string): Stack
     lambda: { ...settings.lambda, zipPath: resolvePath(baseDir, settings.lambda.zipPath) },
   };
   // The Lambda's own check, on what the stack would write (the queue URL is only known at apply).
-  if (model.dataUrl !== undefined) scorerEnvironment(config, "https://sqs.us-east-1.amazonaws.com/123456789012/on-failure");
+  if (model.dataUrl !== undefined) scorerEnvironment(config, exampleQueueUrl(config.region));
   return config;
 }
 
@@ -180,12 +171,12 @@ function readConfigFile(file: string, explicit: boolean): InfraConfigFile {
 export function loadConfig(options: LoadConfigOptions = {}): StackConfig[] {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const explicit = options.file ?? env["FRAUD_INFRA_CONFIG"];
+  const fromEnv = infraEnv(env);
+  const explicit = options.file ?? fromEnv.configFile;
   const file = resolve(cwd, explicit ?? "infra.config.json");
   const parsed = readConfigFile(file, explicit !== undefined);
   const baseDir = existsSync(file) ? dirname(file) : cwd;
-  const fromEnv = env["FRAUD_INFRA_ENV"]?.split(",").map((s) => s.trim()).filter(Boolean);
-  const names = options.environments ?? (fromEnv && fromEnv.length > 0 ? fromEnv : isPlainObject(parsed.environments) ? Object.keys(parsed.environments) : ["dev"]);
+  const names = options.environments ?? (fromEnv.environments.length > 0 ? fromEnv.environments : isPlainObject(parsed.environments) ? Object.keys(parsed.environments) : ["dev"]);
   if (names.length === 0) throw invalid("environments", "must name at least one environment");
   return names.map((name) => resolveConfig(parsed, name, { env, baseDir }));
 }

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
-import { sagemakerJobRecordSchema } from "@fraud/trainer/aws";
-import type { SageMakerJobRecord } from "@fraud/trainer/aws";
+import { sagemakerJobRecordSchema } from "@fraud/contracts";
+import type { SageMakerJobRecord } from "@fraud/contracts";
 import { InfraError } from "../errors.js";
 import { issueError } from "./issues.js";
 
 /**
- * Reads the `sagemaker.json` written by `fraud-train sagemaker`, with the trainer's own schema.
+ * Reads the `sagemaker.json` written by `fraud-train sagemaker`, with its one schema (`@fraud/contracts`).
  * @example
  * ```ts
  * readSageMakerJson("runs/sagemaker.json").modelDataUrl; // "s3://…/model.tar.gz"

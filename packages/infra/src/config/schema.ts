@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { scorerConfigSchema } from "@fraud/lambda-scorer/config";
-import { s3UriSchema } from "@fraud/trainer/aws";
+import { ALGORITHMS, DEFAULT_ALGORITHM, ENVIRONMENT_NAME_PATTERN, SCORER_DEFAULTS, SCORING_MODES, imageUriSchema, lambdaZipPathFrom, s3UriSchema } from "@fraud/contracts";
 
 // One zod schema per section: it gives both the TypeScript type (`z.output`) and the runtime
 // check. Messages are written to follow the field name: "invalid configuration: <field>: <message>
@@ -23,9 +23,10 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.l
 export const INSTANCE_TYPE_PATTERN = /^ml\.[a-z][a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|[1-9][0-9]*xlarge|metal)$/;
 /** Shape of a resource name prefix: lowercase letters, digits and `-`, starting with a letter. @public */
 export const PREFIX_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
-/** Shape of an environment name: 1–8 lowercase letters or digits, starting with a letter. @public */
-export const ENVIRONMENT_PATTERN = /^[a-z][a-z0-9]{0,7}$/;
-const IMAGE_URI = /^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/;
+/** Shape of an environment name (`@fraud/contracts`' `ENVIRONMENT_NAME_PATTERN`). @public */
+export const ENVIRONMENT_PATTERN: RegExp = ENVIRONMENT_NAME_PATTERN;
+/** The scorer zip `nx run lambda-scorer:bundle` writes, relative to this package's folder. */
+const DEFAULT_ZIP_PATH = lambdaZipPathFrom("packages/infra");
 const S3_KEY_PREFIX = /^[A-Za-z0-9!_.*'()/-]+\/$/;
 const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
@@ -59,12 +60,14 @@ export const bucketSettingsSchema = z
 
 /** Where the model comes from. Without one the stack is the foundation only. @public */
 export const modelSettingsSchema = z.strictObject({
-  /** `s3://` URL of the Linear Learner `model.tar.gz` (env `FRAUD_INFRA_MODEL_DATA_URL`). When unset, it is read from `sagemakerJson`. */
+  /** The model's algorithm: picks the region's built-in serving image when `imageUri` is unset. @defaultValue `"linear-learner"` */
+  algorithm: oneOf(ALGORITHMS).default(DEFAULT_ALGORITHM),
+  /** `s3://` URL of the `model.tar.gz` (env `FRAUD_INFRA_MODEL_DATA_URL`). When unset, it is read from `sagemakerJson`. */
   dataUrl: s3UriSchema.optional(),
   /** Path of the `sagemaker.json` written by `fraud-train sagemaker` (relative to the configuration file). */
   sagemakerJson: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).optional(),
-  /** Container image; defaults to the region's Linear Learner image. A custom ECR image adds pull permissions. */
-  imageUri: text(IMAGE_URI, "must be an ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>").optional(),
+  /** Container image (an ECR image URI of any partition); defaults to the region's image of `algorithm`. A custom ECR image adds pull permissions. */
+  imageUri: imageUriSchema.optional(),
   /** Version label passed to the scorer as `MODEL_VERSION` (the scorer's rule); defaults to the training job name, else the Lambda's default. */
   version: scorer.modelVersion,
 });
@@ -104,20 +107,40 @@ export const endpointSettingsSchema = z
     if (a.enabled && e.mode === "serverless") ctx.addIssue({ code: "custom", path: ["autoscaling", "enabled"], message: "auto scaling applies to provisioned endpoints only (serverless scales by itself)" });
   });
 
-/** Optional notebook instance, the original system's training workbench. @public */
-export const notebookSettingsSchema = z.strictObject({
-  /** Env `FRAUD_INFRA_NOTEBOOK`. @defaultValue `false` */
-  enabled: bool().default(false),
-  /** @defaultValue `"ml.t3.medium"` */
-  instanceType: text(INSTANCE_TYPE_PATTERN, "must be a SageMaker instance type such as ml.t3.medium").default("ml.t3.medium"),
-  /** EBS volume in GB. @defaultValue `5` */
-  volumeSizeGb: int(5, 16384).default(5),
-});
+/**
+ * Optional notebook instance, the original system's training workbench. Without direct internet
+ * access (the default) the instance needs a subnet and security groups whose network reaches S3,
+ * SageMaker, STS and CloudWatch Logs (VPC endpoints or a NAT gateway).
+ * @public
+ */
+export const notebookSettingsSchema = z
+  .strictObject({
+    /** Env `FRAUD_INFRA_NOTEBOOK`. @defaultValue `false` */
+    enabled: bool().default(false),
+    /** @defaultValue `"ml.t3.medium"` */
+    instanceType: text(INSTANCE_TYPE_PATTERN, "must be a SageMaker instance type such as ml.t3.medium").default("ml.t3.medium"),
+    /** EBS volume in GB. @defaultValue `5` */
+    volumeSizeGb: int(5, 16384).default(5),
+    /** Give the instance SageMaker's direct internet access (env `FRAUD_INFRA_NOTEBOOK_DIRECT_INTERNET`). @defaultValue `false` */
+    directInternetAccess: bool().default(false),
+    /** The VPC subnet the instance's network interface lives in; required without direct internet access. */
+    subnetId: text(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id such as subnet-0123456789abcdef0").optional(),
+    /** Security groups of the instance's network interface (1-5, in the subnet's VPC); given with `subnetId`. @defaultValue `[]` */
+    securityGroupIds: z.array(text(/^sg-[0-9a-f]{8,17}$/, "must be a security group id such as sg-0123456789abcdef0"), { error: "must be a list of security group ids" }).max(5, { error: "must list at most 5 security groups" }).default([]),
+  })
+  .superRefine((n, ctx) => {
+    if (n.enabled && !n.directInternetAccess && n.subnetId === undefined) {
+      ctx.addIssue({ code: "custom", path: ["subnetId"], message: "required when notebook.directInternetAccess is false: the instance reaches AWS through this subnet (VPC endpoints or NAT); set notebook.directInternetAccess to true otherwise" });
+    }
+    if ((n.subnetId === undefined) !== (n.securityGroupIds.length === 0)) {
+      ctx.addIssue({ code: "custom", path: [n.subnetId === undefined ? "subnetId" : "securityGroupIds"], message: "notebook.subnetId and notebook.securityGroupIds go together" });
+    }
+  });
 
 /** Lambda scorer settings. @public */
 export const lambdaSettingsSchema = z.strictObject({
   /** Path of the scorer zip (relative to the configuration file). @defaultValue `"../lambda-scorer/dist/lambda/lambda.zip"` */
-  zipPath: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).default("../lambda-scorer/dist/lambda/lambda.zip"),
+  zipPath: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).default(DEFAULT_ZIP_PATH),
   /** @defaultValue `512` */
   memoryMb: int(128, 10240).default(512),
   /** @defaultValue `60` */
@@ -127,7 +150,7 @@ export const lambdaSettingsSchema = z.strictObject({
   /** @defaultValue `14` */
   logRetentionDays: int(1, 3653).default(14),
   /** `endpoint` calls the SageMaker endpoint; `embedded` scores in the function from `MODEL_S3_URI` and the stack makes no endpoint. @defaultValue `"endpoint"` */
-  scoringMode: oneOf(["endpoint", "embedded"]).default("endpoint"),
+  scoringMode: oneOf(SCORING_MODES).default(SCORER_DEFAULTS.scoringMode),
   /** Transactions scored per scheduled invocation (`BATCH_SIZE`); the Lambda's default when unset. */
   batchSize: scorer.batchSize.unwrap().optional(),
   /** Request content type sent to the endpoint (`CONTENT_TYPE`); the Lambda's default when unset. */

@@ -3,9 +3,9 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import type { CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
 import type { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint/index.js";
-import type { StackConfig } from "../config.js";
+import type { AlarmSettings } from "../config.js";
 import { VARIANT_NAME } from "./endpoint.js";
-import { stackNames } from "./names.js";
+import type { StackNames } from "./names.js";
 import type { Notifications } from "./notifications.js";
 import type { ResultStream } from "./stream.js";
 
@@ -19,6 +19,18 @@ import type { ResultStream } from "./stream.js";
  */
 export const ALARM_PERIOD_SECONDS = 300;
 
+/** Properties of {@link Alarms}. @public */
+export interface AlarmsProps {
+  /** The environment's resource names. */
+  names: StackNames;
+  /** Alarm settings. */
+  alarms: AlarmSettings;
+  /** The topic alarms notify and the queue they watch. */
+  notifications: Notifications;
+  /** The stream whose deliveries they watch. */
+  stream: ResultStream;
+}
+
 type AlarmSpec = Pick<CloudwatchMetricAlarmConfig, "alarmDescription" | "namespace" | "metricName" | "dimensions" | "statistic" | "threshold"> & {
   comparisonOperator?: string;
 };
@@ -29,7 +41,7 @@ type AlarmSpec = Pick<CloudwatchMetricAlarmConfig, "alarmDescription" | "namespa
  * failing or going stale, and — as the later phases add them — scorer errors and endpoint 5xx.
  * @example
  * ```ts
- * const alarms = new Alarms(stack, "alarms", config, { notifications, stream });
+ * const alarms = new Alarms(stack, "alarms", { names, alarms: config.alarms, notifications, stream });
  * alarms.watchEndpoint(serving.endpoint);
  * ```
  * @public
@@ -40,10 +52,10 @@ export class Alarms extends Construct {
   private readonly base: string;
   private readonly actions: string[];
 
-  constructor(scope: Construct, id: string, config: StackConfig, parts: { notifications: Notifications; stream: ResultStream }) {
+  constructor(scope: Construct, id: string, parts: AlarmsProps) {
     super(scope, id);
-    this.base = stackNames(config).base;
-    this.actions = [parts.notifications.topic.arn, ...(config.alarms.topicArn ? [config.alarms.topicArn] : [])];
+    this.base = parts.names.base;
+    this.actions = [parts.notifications.topic.arn, ...(parts.alarms.topicArn ? [parts.alarms.topicArn] : [])];
     const queue = parts.notifications.queue.name;
     const stream = parts.stream.stream.name;
     this.add("failure-queue-depth", {
@@ -69,7 +81,7 @@ export class Alarms extends Construct {
       metricName: "DeliveryToS3.DataFreshness",
       dimensions: { DeliveryStreamName: stream },
       statistic: "Maximum",
-      threshold: config.alarms.freshnessSeconds,
+      threshold: parts.alarms.freshnessSeconds,
     });
   }
 

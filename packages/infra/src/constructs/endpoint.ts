@@ -7,12 +7,13 @@ import { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint/in
 import { SagemakerEndpointConfiguration } from "@cdktf/provider-aws/lib/sagemaker-endpoint-configuration/index.js";
 import type { SagemakerEndpointConfigurationProductionVariants } from "@cdktf/provider-aws/lib/sagemaker-endpoint-configuration/index.js";
 import { SagemakerModel } from "@cdktf/provider-aws/lib/sagemaker-model/index.js";
-import type { StackConfig } from "../config.js";
+import type { EndpointSettings } from "../config.js";
 import { policyDocument } from "../policy.js";
 import type { PolicyStatement } from "../policy.js";
-import { partitionOf } from "@fraud/trainer/aws";
-import { regionImage, stackNames } from "./names.js";
-import type { Storage } from "./storage.js";
+import { parseImageUri } from "@fraud/contracts";
+import type { ImageUriParts } from "@fraud/contracts";
+import type { StackNames } from "./names.js";
+import type { DataKey, Storage } from "./storage.js";
 import type { TrainingAccess } from "./training.js";
 
 /**
@@ -27,8 +28,18 @@ export const VARIANT_NAME = "AllTraffic";
 
 /** Properties of {@link ModelEndpoint}. @public */
 export interface ModelEndpointProps {
-  /** The resolved configuration (with a model). */
-  config: StackConfig;
+  /** The environment's resource names. */
+  names: StackNames;
+  /** The region's partition. */
+  partition: string;
+  /** Endpoint settings. */
+  endpoint: EndpointSettings;
+  /** The serving image. */
+  image: string;
+  /** Whether the image is the region's built-in algorithm image (no ECR pull rights needed). */
+  builtInImage: boolean;
+  /** The customer key for the endpoint's log group, when the environment uses KMS. */
+  dataKey?: DataKey | undefined;
   /** The buckets. */
   storage: Storage;
   /** The SageMaker role the endpoint runs as. */
@@ -41,10 +52,14 @@ export interface ModelEndpointProps {
 
 function pullStatements(image: string, partition: string): PolicyStatement[] {
   // A custom image in a private ECR repository: pull rights on that repository only.
-  const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/.exec(image);
-  if (!match) return [];
+  let repo: ImageUriParts;
+  try {
+    repo = parseImageUri(image);
+  } catch {
+    return [];
+  }
   return [
-    { Sid: "PullImage", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [`arn:${partition}:ecr:${match[2]}:${match[1]}:repository/${match[3]}`] },
+    { Sid: "PullImage", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [`arn:${partition}:ecr:${repo.region}:${repo.account}:repository/${repo.repository}`] },
     {
       Sid: "EcrLogin",
       Action: ["ecr:GetAuthorizationToken"],
@@ -55,21 +70,22 @@ function pullStatements(image: string, partition: string): PolicyStatement[] {
   ];
 }
 
-function productionVariant(config: StackConfig, modelName: string): SagemakerEndpointConfigurationProductionVariants {
-  const e = config.endpoint;
+function productionVariant(e: EndpointSettings, modelName: string): SagemakerEndpointConfigurationProductionVariants {
   return e.mode === "serverless"
     ? { variantName: VARIANT_NAME, modelName, serverlessConfig: { memorySizeInMb: e.serverlessMemoryMb, maxConcurrency: e.serverlessMaxConcurrency } }
     : { variantName: VARIANT_NAME, modelName, instanceType: e.instanceType, initialInstanceCount: e.instanceCount, initialVariantWeight: 1 };
 }
 
 /**
- * Serving on SageMaker: the Linear Learner model, the endpoint configuration (provisioned or
- * serverless), the endpoint and its log group, and optional auto scaling. A new model URL makes a
+ * Serving on SageMaker: the model (network-isolated: the container gets no network access,
+ * which the built-in algorithms do not need), the endpoint configuration (provisioned or
+ * serverless; its storage volume encrypted with the stack's key when the environment uses KMS),
+ * the endpoint and its log group, and optional auto scaling. A new model URL makes a
  * new model and configuration first (`create_before_destroy`), then updates the endpoint in place,
  * so the endpoint keeps answering while it rolls.
  * @example
  * ```ts
- * const serving = new ModelEndpoint(stack, "serving", { config, storage, training, modelDataUrl, modelObjectArn });
+ * const serving = new ModelEndpoint(stack, "serving", { names, partition, endpoint: config.endpoint, image, builtInImage: true, storage, training, modelDataUrl, modelObjectArn });
  * serving.endpoint.name; // "fraud-detection-dev-endpoint"
  * ```
  * @public
@@ -86,16 +102,18 @@ export class ModelEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
-    const { config, storage, training } = props;
-    const names = stackNames(config);
-    const partition = partitionOf(config.region);
-    const image = config.model.imageUri;
+    const { names, partition, image, storage, training, dataKey } = props;
+    const settings = props.endpoint;
 
-    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: `/aws/sagemaker/Endpoints/${names.endpoint}`, retentionInDays: config.endpoint.logRetentionDays });
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: `/aws/sagemaker/Endpoints/${names.endpoint}`,
+      retentionInDays: settings.logRetentionDays,
+      ...(dataKey ? { kmsKeyId: dataKey.key.arn, dependsOn: [dataKey.policy] } : {}),
+    });
     const statements: PolicyStatement[] = [
       { Sid: "ReadModelArtifact", Action: ["s3:GetObject"], Resource: [props.modelObjectArn] },
       { Sid: "EndpointLogs", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [this.logGroup.arn, `${this.logGroup.arn}:*`] },
-      ...(image === regionImage(config.region) ? [] : pullStatements(image, partition)),
+      ...(props.builtInImage ? [] : pullStatements(image, partition)),
       ...(storage.kmsKey ? [{ Sid: "DecryptModel", Action: ["kms:Decrypt"], Resource: [storage.kmsKey.arn] }] : []),
     ];
     // Hosting needs the grants in place before SageMaker downloads the model.
@@ -104,21 +122,24 @@ export class ModelEndpoint extends Construct {
     this.model = new SagemakerModel(this, "model", {
       executionRoleArn: training.role.arn,
       primaryContainer: { image, modelDataUrl: props.modelDataUrl, mode: "SingleModel" },
+      enableNetworkIsolation: true,
       lifecycle: { createBeforeDestroy: true },
       dependsOn: [policy, training.rolePolicy],
     });
     this.endpointConfig = new SagemakerEndpointConfiguration(this, "config", {
       namePrefix: `${names.base}-`,
-      ...(storage.kmsKey && config.endpoint.mode === "provisioned" ? { kmsKeyArn: storage.kmsKey.arn } : {}),
-      productionVariants: [productionVariant(config, this.model.name)],
+      // SageMaker encrypts the ML storage volume of provisioned instances with it; serverless
+      // endpoints take no key.
+      ...(storage.kmsKey && settings.mode === "provisioned" ? { kmsKeyArn: storage.kmsKey.arn } : {}),
+      productionVariants: [productionVariant(settings, this.model.name)],
       lifecycle: { createBeforeDestroy: true },
     });
     this.endpoint = new SagemakerEndpoint(this, "endpoint", { name: names.endpoint, endpointConfigName: this.endpointConfig.name, dependsOn: [this.logGroup, policy] });
-    if (config.endpoint.autoscaling.enabled && config.endpoint.mode === "provisioned") this.autoscale(config);
+    if (settings.autoscaling.enabled && settings.mode === "provisioned") this.autoscale(settings, names);
   }
 
-  private autoscale(config: StackConfig): void {
-    const a = config.endpoint.autoscaling;
+  private autoscale(settings: EndpointSettings, names: StackNames): void {
+    const a = settings.autoscaling;
     const target = new AppautoscalingTarget(this, "scaling-target", {
       serviceNamespace: "sagemaker",
       resourceId: `endpoint/${this.endpoint.name}/variant/${VARIANT_NAME}`,
@@ -127,7 +148,7 @@ export class ModelEndpoint extends Construct {
       maxCapacity: a.maxCapacity,
     });
     new AppautoscalingPolicy(this, "scaling-policy", {
-      name: `${stackNames(config).base}-invocations-per-instance`,
+      name: `${names.base}-invocations-per-instance`,
       policyType: "TargetTrackingScaling",
       serviceNamespace: target.serviceNamespace,
       resourceId: target.resourceId,

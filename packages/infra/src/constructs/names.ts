@@ -1,4 +1,4 @@
-import { LINEAR_LEARNER_REGISTRIES, TRAINING_LAYOUT, linearLearnerImage } from "@fraud/trainer/aws";
+import { TRAINING_LAYOUT } from "@fraud/contracts";
 
 /**
  * Key prefixes in the artifact bucket, as `fraud-stack.json` reports them: `fraud-train sagemaker
@@ -16,7 +16,7 @@ export const LAYOUT = Object.freeze({
   /** Training job output and uploaded `model.tar.gz` files: the trainer's default layout. */
   modelPrefix: TRAINING_LAYOUT.modelPrefix,
   /** The notebook the stack uploads for its notebook instance. */
-  notebookPrefix: "fraud-detection/notebook/",
+  notebookPrefix: TRAINING_LAYOUT.notebookPrefix,
 });
 
 /**
@@ -43,6 +43,10 @@ export interface StackNames {
   endpoint: string;
   /** Firehose delivery stream. */
   stream: string;
+  /** The role Firehose assumes. */
+  firehoseRole: string;
+  /** The scorer functions' role. */
+  scorerRole: string;
   /** Scheduled scorer function. */
   function: string;
   /** HTTP scorer function (Function URL). */
@@ -55,6 +59,10 @@ export interface StackNames {
   alarmTopic: string;
   /** Notebook instance. */
   notebook: string;
+  /** Notebook lifecycle configuration. */
+  notebookLifecycle: string;
+  /** KMS key alias (`alias/<base>`), when the buckets use KMS. */
+  keyAlias: string;
 }
 
 /**
@@ -74,23 +82,15 @@ export function stackNames(config: { prefix: string; environment: string }): Sta
     trainerPolicy: `${base}-trainer`,
     endpoint: `${base}-endpoint`,
     stream: `${base}-results`,
+    firehoseRole: `${base}-firehose`,
+    scorerRole: `${base}-scorer`,
     function: `${base}-scorer`,
     httpFunction: `${base}-scorer-http`,
     scheduleRule: `${base}-schedule`,
     failureQueue: `${base}-scorer-failures`,
     alarmTopic: `${base}-alarms`,
     notebook: `${base}-notebook`,
+    notebookLifecycle: `${base}-on-start`,
+    keyAlias: `alias/${base}`,
   };
-}
-
-/**
- * The region's Linear Learner image (`@fraud/trainer/aws`), or `undefined` where it is not published.
- * @example
- * ```ts
- * regionImage("eu-west-1"); // "438346466558.dkr.ecr.eu-west-1.amazonaws.com/linear-learner:1"
- * ```
- * @public
- */
-export function regionImage(region: string): string | undefined {
-  return LINEAR_LEARNER_REGISTRIES.some((r) => r.region === region) ? linearLearnerImage(region) : undefined;
 }

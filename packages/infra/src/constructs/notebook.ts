@@ -8,11 +8,11 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object/index.js";
 import { SagemakerNotebookInstance } from "@cdktf/provider-aws/lib/sagemaker-notebook-instance/index.js";
 import { SagemakerNotebookInstanceLifecycleConfiguration } from "@cdktf/provider-aws/lib/sagemaker-notebook-instance-lifecycle-configuration/index.js";
-import type { StackConfig } from "../config.js";
+import type { NotebookSettings } from "../config.js";
 import { InfraError } from "../errors.js";
 import { policyDocument } from "../policy.js";
-import { partitionOf } from "@fraud/trainer/aws";
-import { LAYOUT, stackNames } from "./names.js";
+import { LAYOUT } from "./names.js";
+import type { StackNames } from "./names.js";
 import type { Storage } from "./storage.js";
 import type { TrainingAccess } from "./training.js";
 
@@ -38,8 +38,14 @@ export const NOTEBOOK_HOME = "/home/ec2-user/SageMaker";
 
 /** Properties of {@link Notebook}. @public */
 export interface NotebookProps {
-  /** The resolved configuration. */
-  config: StackConfig;
+  /** The environment's resource names. */
+  names: StackNames;
+  /** The stack's region. */
+  region: string;
+  /** The region's partition. */
+  partition: string;
+  /** Notebook settings (instance, volume, network). */
+  notebook: NotebookSettings;
   /** The buckets. */
   storage: Storage;
   /** The SageMaker role the instance runs as, and the trainer policy it gets. */
@@ -79,9 +85,13 @@ export function onStartScript(bucket: string, stackFileKey: string, notebookKey:
  * uploads `notebook/fraud-detection.ipynb` and `fraud-stack.json` (its outputs) to the artifact
  * bucket under `fraud-detection/notebook/`, and the lifecycle configuration fetches both. The instance runs as the SageMaker role plus the trainer
  * policy, so the notebook can upload data, train and read the job's logs, and nothing else.
+ *
+ * Direct internet access is off unless `notebook.directInternetAccess` is set: the instance then
+ * lives in `notebook.subnetId` with `notebook.securityGroupIds`, and reaches S3, SageMaker, STS
+ * and CloudWatch Logs through that subnet (VPC endpoints or a NAT gateway), as the README says.
  * @example
  * ```ts
- * new Notebook(stack, "notebook", { config, storage, training, stackFile });
+ * new Notebook(stack, "notebook", { names, region, partition, notebook: config.notebook, storage, training, stackFile });
  * ```
  * @public
  */
@@ -95,8 +105,7 @@ export class Notebook extends Construct {
 
   constructor(scope: Construct, id: string, props: NotebookProps) {
     super(scope, id);
-    const { config, storage, training } = props;
-    const names = stackNames(config);
+    const { names, region, partition, notebook, storage, training } = props;
     if (!existsSync(NOTEBOOK_FILE)) throw new InfraError("ASSET_MISSING", `notebook not found: ${NOTEBOOK_FILE}`, { field: "notebook.enabled" });
     const asset = new TerraformAsset(this, "asset", { path: NOTEBOOK_FILE, type: AssetType.FILE });
     const key = `${LAYOUT.notebookPrefix}fraud-detection.ipynb`;
@@ -116,8 +125,7 @@ export class Notebook extends Construct {
       contentType: "application/json",
     });
 
-    const partition = partitionOf(config.region);
-    const logs = `arn:${partition}:logs:${config.region}:${training.accountId}:log-group:/aws/sagemaker/NotebookInstances`;
+    const logs = `arn:${partition}:logs:${region}:${training.accountId}:log-group:/aws/sagemaker/NotebookInstances`;
     const policy = new IamRolePolicy(this, "role-policy", {
       name: "notebook",
       role: training.role.id,
@@ -129,14 +137,16 @@ export class Notebook extends Construct {
     const attachment = new IamRolePolicyAttachment(this, "trainer-policy", { role: training.role.name, policyArn: training.trainerPolicy.arn });
 
     const lifecycle = new SagemakerNotebookInstanceLifecycleConfiguration(this, "lifecycle", {
-      name: `${names.base}-on-start`,
+      name: names.notebookLifecycle,
       onStart: Fn.base64encode(onStartScript(bucket.bucket, stackFileKey, key)),
     });
     this.instance = new SagemakerNotebookInstance(this, "instance", {
       name: names.notebook,
       roleArn: training.role.arn,
-      instanceType: config.notebook.instanceType,
-      volumeSize: config.notebook.volumeSizeGb,
+      instanceType: notebook.instanceType,
+      volumeSize: notebook.volumeSizeGb,
+      directInternetAccess: notebook.directInternetAccess ? "Enabled" : "Disabled",
+      ...(notebook.subnetId !== undefined ? { subnetId: notebook.subnetId, securityGroups: notebook.securityGroupIds } : {}),
       lifecycleConfigName: lifecycle.name,
       rootAccess: "Disabled",
       ...(storage.kmsKey ? { kmsKeyId: storage.kmsKey.keyId } : {}),

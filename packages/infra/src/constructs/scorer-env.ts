@@ -1,4 +1,5 @@
 import { Token } from "cdktf";
+import { SCORER_DEFAULTS } from "@fraud/contracts";
 import { isScorerError, scorerEnv } from "@fraud/lambda-scorer/config";
 import type { ScorerConfigInput } from "@fraud/lambda-scorer/config";
 import type { StackConfig } from "../config/resolve.js";
@@ -36,8 +37,8 @@ export function scorerConfig(config: StackConfig, onFailureQueueUrl: string): Sc
     scoringMode: l.scoringMode,
     deliveryStreamName: names.stream,
     onFailureQueueUrl,
-    serviceName: "fraud-scorer",
-    metricsNamespace: "FraudDetection",
+    serviceName: SCORER_DEFAULTS.serviceName,
+    metricsNamespace: SCORER_DEFAULTS.metricsNamespace,
   };
   if (l.scoringMode === "endpoint") input.endpointName = names.endpoint;
   if (config.model.dataUrl !== undefined) input.modelS3Uri = config.model.dataUrl;

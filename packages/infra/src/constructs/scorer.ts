@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { servicePrincipal } from "@fraud/contracts";
 import { AssetType, TerraformAsset } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target/index.js";
@@ -11,14 +12,13 @@ import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-
 import { LambdaFunctionUrl } from "@cdktf/provider-aws/lib/lambda-function-url/index.js";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission/index.js";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy/index.js";
-import type { StackConfig } from "../config.js";
+import type { LambdaSettings, ScheduleSettings } from "../config.js";
 import { assumeRolePolicy, policyDocument } from "../policy.js";
 import type { PolicyStatement } from "../policy.js";
 import type { ModelEndpoint } from "./endpoint.js";
-import { stackNames } from "./names.js";
+import type { StackNames } from "./names.js";
 import type { Notifications } from "./notifications.js";
-import { scorerEnvironment } from "./scorer-env.js";
-import type { Storage } from "./storage.js";
+import type { DataKey, Storage } from "./storage.js";
 import type { ResultStream } from "./stream.js";
 
 /**
@@ -43,8 +43,16 @@ export const SCORER_RETRIES = Object.freeze({
 
 /** Properties of {@link Scorer}. @public */
 export interface ScorerProps {
-  /** The resolved configuration (with a model). */
-  config: StackConfig;
+  /** The environment's resource names. */
+  names: StackNames;
+  /** Lambda settings. */
+  lambda: LambdaSettings;
+  /** Schedule settings. */
+  schedule: ScheduleSettings;
+  /** The functions' environment, given the on-failure queue's URL (see `scorerEnvironment`). */
+  environment: (onFailureQueueUrl: string) => Record<string, string>;
+  /** The customer key for the log groups, when the environment uses KMS. */
+  dataKey?: DataKey | undefined;
   /** The buckets (for the KMS key in embedded mode). */
   storage: Storage;
   /** The Firehose stream scores go to. */
@@ -68,7 +76,7 @@ export interface ScorerProps {
  * their log groups and one least-privilege role.
  * @example
  * ```ts
- * const scorer = new Scorer(stack, "scorer", { config, storage, stream, notifications, endpoint, modelDataUrl, modelObjectArn, zipSha256 });
+ * const scorer = new Scorer(stack, "scorer", { names, lambda, schedule, environment: (q) => scorerEnvironment(config, q), storage, stream, notifications, endpoint, modelDataUrl, modelObjectArn, zipSha256 });
  * scorer.rule.name; // "fraud-detection-dev-schedule"
  * ```
  * @public
@@ -91,19 +99,19 @@ export class Scorer extends Construct {
 
   constructor(scope: Construct, id: string, props: ScorerProps) {
     super(scope, id);
-    const { config } = props;
-    const names = stackNames(config);
-    const l = config.lambda;
-    this.role = new IamRole(this, "role", { name: `${names.base}-scorer`, assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com") });
-    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: `/aws/lambda/${names.function}`, retentionInDays: l.logRetentionDays });
-    const httpLogs = l.functionUrl.enabled ? new CloudwatchLogGroup(this, "http-logs", { name: `/aws/lambda/${names.httpFunction}`, retentionInDays: l.logRetentionDays }) : undefined;
+    const { names, dataKey } = props;
+    const l = props.lambda;
+    const encrypted = dataKey ? { kmsKeyId: dataKey.key.arn, dependsOn: [dataKey.policy] } : {};
+    this.role = new IamRole(this, "role", { name: names.scorerRole, assumeRolePolicy: assumeRolePolicy(servicePrincipal("lambda")) });
+    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: `/aws/lambda/${names.function}`, retentionInDays: l.logRetentionDays, ...encrypted });
+    const httpLogs = l.functionUrl.enabled ? new CloudwatchLogGroup(this, "http-logs", { name: `/aws/lambda/${names.httpFunction}`, retentionInDays: l.logRetentionDays, ...encrypted }) : undefined;
     const policy = new IamRolePolicy(this, "role-policy", {
       name: "score-and-stream",
       role: this.role.id,
       policy: policyDocument(this.statements(props, [this.logGroup, ...(httpLogs ? [httpLogs] : [])])),
     });
 
-    this.environment = scorerEnvironment(config, props.notifications.queue.url);
+    this.environment = props.environment(props.notifications.queue.url);
     const asset = new TerraformAsset(this, "bundle", { path: l.zipPath, type: AssetType.FILE });
     const common: Omit<LambdaFunctionConfig, "functionName" | "handler"> = {
       role: this.role.arn,
@@ -135,7 +143,7 @@ export class Scorer extends Construct {
         ...(l.functionUrl.reservedConcurrency === null ? {} : { reservedConcurrentExecutions: l.functionUrl.reservedConcurrency }),
         dependsOn: [httpLogs, policy, ...serving],
       });
-      this.url = this.functionUrl(config, this.httpFn);
+      this.url = this.functionUrl(l, this.httpFn);
     }
   }
 
@@ -157,8 +165,7 @@ export class Scorer extends Construct {
   }
 
   private schedule(props: ScorerProps): CloudwatchEventRule {
-    const { config, notifications } = props;
-    const names = stackNames(config);
+    const { names, schedule, notifications } = props;
     const queue = notifications.queue;
     new LambdaFunctionEventInvokeConfig(this, "async-config", {
       functionName: this.fn.functionName,
@@ -169,8 +176,8 @@ export class Scorer extends Construct {
     const rule = new CloudwatchEventRule(this, "schedule", {
       name: names.scheduleRule,
       description: "Triggers the fraud scorer",
-      scheduleExpression: config.schedule.expression,
-      state: config.schedule.enabled ? "ENABLED" : "DISABLED",
+      scheduleExpression: schedule.expression,
+      state: schedule.enabled ? "ENABLED" : "DISABLED",
     });
     const queuePolicy = new SqsQueuePolicy(this, "dead-letter-policy", {
       queueUrl: queue.url,
@@ -180,7 +187,7 @@ export class Scorer extends Construct {
           {
             Sid: "EventBridgeDeadLetters",
             Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com" },
+            Principal: { Service: servicePrincipal("events") },
             Action: "sqs:SendMessage",
             Resource: queue.arn,
             Condition: { ArnEquals: { "aws:SourceArn": rule.arn } },
@@ -200,14 +207,14 @@ export class Scorer extends Construct {
       statementId: "AllowEventBridgeSchedule",
       action: "lambda:InvokeFunction",
       functionName: this.fn.functionName,
-      principal: "events.amazonaws.com",
+      principal: servicePrincipal("events"),
       sourceArn: rule.arn,
     });
     return rule;
   }
 
-  private functionUrl(config: StackConfig, fn: LambdaFunction): LambdaFunctionUrl {
-    const u = config.lambda.functionUrl;
+  private functionUrl(l: LambdaSettings, fn: LambdaFunction): LambdaFunctionUrl {
+    const u = l.functionUrl;
     const url = new LambdaFunctionUrl(this, "url", {
       functionName: fn.functionName,
       authorizationType: u.authType,

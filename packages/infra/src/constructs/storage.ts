@@ -9,7 +9,30 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy/index.j
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning/index.js";
-import type { StackConfig } from "../config.js";
+import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy/index.js";
+import { servicePrincipal } from "@fraud/contracts";
+import type { BucketSettings } from "../config.js";
+import type { StackNames } from "./names.js";
+
+/** Properties of {@link Storage}. @public */
+export interface StorageProps {
+  /** The environment's resource names. */
+  names: StackNames;
+  /** The bucket settings. */
+  buckets: BucketSettings;
+}
+
+/**
+ * The customer-managed key and the policy that lets CloudWatch Logs and CloudWatch alarms use it,
+ * for the constructs that encrypt with it (log groups, the alarm topic).
+ * @public
+ */
+export interface DataKey {
+  /** The key. */
+  key: KmsKey;
+  /** Its key policy: resources encrypted with the key depend on it. */
+  policy: KmsKeyPolicy;
+}
 
 /** Properties of a {@link SecureBucket}. @public */
 export interface SecureBucketProps {
@@ -91,7 +114,7 @@ export class SecureBucket extends Construct {
  * `fraud-detection/models/`, the notebook) and Firehose output — and the optional KMS key.
  * @example
  * ```ts
- * const storage = new Storage(stack, "storage", config);
+ * const storage = new Storage(stack, "storage", { names: stackNames(config), buckets: config.buckets });
  * storage.artifacts.bucket.arn;
  * ```
  * @public
@@ -104,13 +127,13 @@ export class Storage extends Construct {
   /** Customer-managed key when `buckets.encryption` is `kms`. */
   readonly kmsKey: KmsKey | undefined;
 
-  constructor(scope: Construct, id: string, config: StackConfig) {
+  constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
-    const name = `${config.prefix}-${config.environment}`;
-    const b = config.buckets;
+    const name = props.names.base;
+    const b = props.buckets;
     if (b.encryption === "kms") {
       this.kmsKey = new KmsKey(this, "key", { description: `${name} data at rest`, enableKeyRotation: true, deletionWindowInDays: 30 });
-      new KmsAlias(this, "key-alias", { name: `alias/${name}`, targetKeyId: this.kmsKey.keyId });
+      new KmsAlias(this, "key-alias", { name: props.names.keyAlias, targetKeyId: this.kmsKey.keyId });
     }
     const common = { forceDestroy: b.forceDestroy, ...(this.kmsKey ? { kmsKey: this.kmsKey } : {}) };
     const abort = { abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] };
@@ -134,5 +157,41 @@ export class Storage extends Construct {
         },
       ],
     });
+  }
+
+  /**
+   * The key policy when the buckets use KMS: the account administers the key (the default
+   * policy), CloudWatch Logs encrypts this stack's log groups with it, and CloudWatch alarms
+   * publish to the encrypted alarm topic. `undefined` with SSE-S3.
+   */
+  dataKey(account: { accountId: string; region: string; partition: string }): DataKey | undefined {
+    if (!this.kmsKey) return undefined;
+    const { accountId, region, partition } = account;
+    const policy = new KmsKeyPolicy(this, "key-policy", {
+      keyId: this.kmsKey.keyId,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
+          {
+            Sid: "LogGroupsEncrypt",
+            Effect: "Allow",
+            Principal: { Service: servicePrincipal("logs", region) },
+            Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:*` } },
+          },
+          {
+            Sid: "AlarmsPublishToTopic",
+            Effect: "Allow",
+            Principal: { Service: servicePrincipal("cloudwatch") },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+          },
+        ],
+      }),
+    });
+    return { key: this.kmsKey, policy };
   }
 }

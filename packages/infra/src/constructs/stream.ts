@@ -1,13 +1,29 @@
 import { Construct } from "constructs";
+import { serviceHost, servicePrincipal } from "@fraud/contracts";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import { CloudwatchLogStream } from "@cdktf/provider-aws/lib/cloudwatch-log-stream/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream/index.js";
-import type { StackConfig } from "../config.js";
+import type { FirehoseSettings } from "../config.js";
 import { assumeRolePolicy, policyDocument } from "../policy.js";
 import type { PolicyStatement } from "../policy.js";
-import type { Storage } from "./storage.js";
+import type { StackNames } from "./names.js";
+import type { DataKey, Storage } from "./storage.js";
+
+/** Properties of {@link ResultStream}. @public */
+export interface ResultStreamProps {
+  /** The environment's resource names. */
+  names: StackNames;
+  /** The stack's region. */
+  region: string;
+  /** Delivery settings. */
+  firehose: FirehoseSettings;
+  /** The buckets (output bucket, KMS key). */
+  storage: Storage;
+  /** The customer key for the log group, when the environment uses KMS. */
+  dataKey?: DataKey | undefined;
+}
 
 /** Hive-style date partitions appended to the Firehose prefix (UTC, arrival time). @public */
 export const DATE_PARTITIONS = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/";
@@ -17,7 +33,7 @@ export const DATE_PARTITIONS = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day
  * partitioning, an error-output prefix and CloudWatch logging.
  * @example
  * ```ts
- * const stream = new ResultStream(stack, "stream", config, storage);
+ * const stream = new ResultStream(stack, "stream", { names, region, firehose: config.firehose, storage });
  * stream.stream.name; // "fraud-detection-dev-results"
  * ```
  * @public
@@ -30,14 +46,19 @@ export class ResultStream extends Construct {
   /** Delivery error log group. */
   readonly logGroup: CloudwatchLogGroup;
 
-  constructor(scope: Construct, id: string, config: StackConfig, storage: Storage) {
+  constructor(scope: Construct, id: string, props: ResultStreamProps) {
     super(scope, id);
-    const name = `${config.prefix}-${config.environment}-results`;
-    const f = config.firehose;
-    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: `/aws/kinesisfirehose/${name}`, retentionInDays: f.logRetentionDays });
+    const { names, storage, dataKey } = props;
+    const name = names.stream;
+    const f = props.firehose;
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: `/aws/kinesisfirehose/${name}`,
+      retentionInDays: f.logRetentionDays,
+      ...(dataKey ? { kmsKeyId: dataKey.key.arn, dependsOn: [dataKey.policy] } : {}),
+    });
     const logStream = new CloudwatchLogStream(this, "delivery-log", { name: "DestinationDelivery", logGroupName: this.logGroup.name });
 
-    this.role = new IamRole(this, "role", { name: `${config.prefix}-${config.environment}-firehose`, assumeRolePolicy: assumeRolePolicy("firehose.amazonaws.com") });
+    this.role = new IamRole(this, "role", { name: names.firehoseRole, assumeRolePolicy: assumeRolePolicy(servicePrincipal("firehose")) });
     const bucket = storage.output.bucket.arn;
     const topPrefix = (p: string): string => p.split("/")[0] + "/";
     const objectPrefixes = [...new Set([topPrefix(f.prefix), topPrefix(f.errorPrefix)])];
@@ -55,7 +76,7 @@ export class ResultStream extends Construct {
         Sid: "EncryptObjects",
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: [storage.kmsKey.arn],
-        Condition: { StringEquals: { "kms:ViaService": `s3.${config.region}.amazonaws.com` } },
+        Condition: { StringEquals: { "kms:ViaService": serviceHost("s3", props.region) } },
       });
     }
     const policy = new IamRolePolicy(this, "role-policy", { name: "deliver-to-s3", role: this.role.id, policy: policyDocument(statements) });

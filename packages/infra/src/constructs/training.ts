@@ -3,12 +3,24 @@ import { Fn, TerraformLocal } from "cdktf";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
-import type { StackConfig } from "../config.js";
 import { assumeRolePolicy, policyDocument } from "../policy.js";
 import type { PolicyStatement } from "../policy.js";
-import { partitionOf } from "@fraud/trainer/aws";
-import { LAYOUT, TRAINING_LOG_GROUP, stackNames } from "./names.js";
+import { servicePrincipal } from "@fraud/contracts";
+import { LAYOUT, TRAINING_LOG_GROUP } from "./names.js";
+import type { StackNames } from "./names.js";
 import type { Storage } from "./storage.js";
+
+/** Properties of {@link TrainingAccess}. @public */
+export interface TrainingAccessProps {
+  /** The environment's resource names. */
+  names: StackNames;
+  /** The stack's region. */
+  region: string;
+  /** The region's partition. */
+  partition: string;
+  /** The buckets. */
+  storage: Storage;
+}
 
 /**
  * The SageMaker execution role (training jobs, the endpoint, the notebook) and the managed policy
@@ -17,7 +29,7 @@ import type { Storage } from "./storage.js";
  * `<trainingJobPrefix>*`, `iam:PassRole` on this role to SageMaker only, and the jobs' log streams.
  * @example
  * ```ts
- * const training = new TrainingAccess(stack, "training", { config, storage });
+ * const training = new TrainingAccess(stack, "training", { names, region, partition, storage });
  * training.trainerPolicy.arn; // attach to whoever runs fraud-train sagemaker --stack
  * ```
  * @public
@@ -34,21 +46,19 @@ export class TrainingAccess extends Construct {
   /** ARN of the training jobs this stack may run: `…:training-job/<trainingJobPrefix>*`. */
   readonly trainingJobsArn: string;
 
-  constructor(scope: Construct, id: string, props: { config: StackConfig; storage: Storage }) {
+  constructor(scope: Construct, id: string, props: TrainingAccessProps) {
     super(scope, id);
-    const { config, storage } = props;
-    const names = stackNames(config);
-    const partition = partitionOf(config.region);
-    this.role = new IamRole(this, "role", { name: names.sagemakerRole, assumeRolePolicy: assumeRolePolicy("sagemaker.amazonaws.com") });
+    const { names, region, partition, storage } = props;
+    this.role = new IamRole(this, "role", { name: names.sagemakerRole, assumeRolePolicy: assumeRolePolicy(servicePrincipal("sagemaker")) });
     this.accountId = new TerraformLocal(this, "account_id", Fn.element(Fn.split(":", this.role.arn), 4)).asString;
-    this.trainingJobsArn = `arn:${partition}:sagemaker:${config.region}:${this.accountId}:training-job/${names.trainingJobPrefix}*`;
-    const logGroup = `arn:${partition}:logs:${config.region}:${this.accountId}:log-group:${TRAINING_LOG_GROUP}`;
+    this.trainingJobsArn = `arn:${partition}:sagemaker:${region}:${this.accountId}:training-job/${names.trainingJobPrefix}*`;
+    const logGroup = `arn:${partition}:logs:${region}:${this.accountId}:log-group:${TRAINING_LOG_GROUP}`;
     const logStreams = `${logGroup}:log-stream:${names.trainingJobPrefix}*`;
     const bucket = storage.artifacts.bucket.arn;
     const kms: PolicyStatement[] = storage.kmsKey ? [{ Sid: "UseDataKey", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [storage.kmsKey.arn] }] : [];
     const jobs: PolicyStatement[] = [
       { Sid: "TrainingJobs", Action: ["sagemaker:AddTags", "sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob"], Resource: [this.trainingJobsArn] },
-      { Sid: "PassRoleToSageMaker", Action: ["iam:PassRole"], Resource: [this.role.arn], Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } } },
+      { Sid: "PassRoleToSageMaker", Action: ["iam:PassRole"], Resource: [this.role.arn], Condition: { StringEquals: { "iam:PassedToService": servicePrincipal("sagemaker") } } },
     ];
 
     this.rolePolicy = new IamRolePolicy(this, "role-policy", {

@@ -3,19 +3,18 @@ import { dirname } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { ensureParentFolder } from "./fs.js";
 import { InfraError } from "../errors.js";
-import { stackDocumentFromTerraform, stackOutputsSchema } from "@fraud/trainer/aws";
-import type { StackOutputs } from "@fraud/trainer/aws";
+import { STACK_OUTPUT_NAMES, quote, stackDocumentFromTerraform, stackOutputsSchema } from "@fraud/contracts";
+import type { StackOutputs } from "@fraud/contracts";
 
-/** `camelCase` → `snake_case`, the Terraform output name of a `fraud-stack.json` field. */
-function snake(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** The Terraform output of a `fraud-stack.json` field, by the one table. */
+function outputOf(field: string): string {
+  return STACK_OUTPUT_NAMES[field as keyof typeof STACK_OUTPUT_NAMES] ?? field;
 }
 
 /**
  * Builds `fraud-stack.json` from `terraform output -json` (output name → value): each field is
- * read from the output of the same name in snake_case (`artifactBucket` ← `artifact_bucket`) by
- * `stackDocumentFromTerraform` of `@fraud/trainer/aws`, and `environment` falls back to the deployed
- * environment.
+ * read from its output by `@fraud/contracts`' one table (`STACK_OUTPUT_NAMES`, `artifactBucket` ←
+ * `artifact_bucket`), and `environment` falls back to the deployed environment.
  *
  * @example
  * ```ts
@@ -34,8 +33,8 @@ export function stackOutputsFromTerraform(outputs: Record<string, unknown>, envi
     throw new InfraError(
       "OUTPUTS_INVALID",
       got === undefined
-        ? `terraform output has no "${snake(field)}" (needed for fraud-stack.json field ${field})`
-        : `terraform output "${snake(field)}": ${issue.message} (got ${JSON.stringify(got).slice(0, 80)})`,
+        ? `terraform output has no "${outputOf(field)}" (needed for fraud-stack.json field ${field})`
+        : `terraform output "${outputOf(field)}": ${issue.message} (got ${quote(got)})`,
       { cause: parsed.error },
     );
   }

@@ -8,7 +8,7 @@ import type { ModelSource } from "./model.js";
 import { stackOutputsFromTerraform, writeStackFile } from "./outputs.js";
 import { openStack } from "./stack-runner.js";
 import type { StackCommandOptions, StackRunner } from "./stack-runner.js";
-import type { StackOutputs } from "@fraud/trainer/aws";
+import type { StackOutputs } from "@fraud/contracts";
 import { laterPhase, loadState, saveState } from "./state.js";
 import type { DeployState, DeployedModel } from "./state.js";
 import type { Phase } from "../config.js";

@@ -1,7 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type * as S3Sdk from "@aws-sdk/client-s3";
-import { parseS3Uri } from "@fraud/trainer/aws";
-import type { S3Location } from "@fraud/trainer/aws";
+import { parseS3Uri } from "@fraud/contracts";
+import type { S3Location } from "@fraud/contracts";
 import { InfraError } from "../errors.js";
 
 /**

@@ -2,7 +2,7 @@ import { readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { ensureParentFolder } from "./fs.js";
-import { s3UriSchema } from "@fraud/trainer/aws";
+import { s3UriSchema } from "@fraud/contracts";
 import { z } from "zod";
 import { PHASES } from "../config.js";
 import type { Phase } from "../config.js";

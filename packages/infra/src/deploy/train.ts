@@ -2,7 +2,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { runSageMakerTraining } from "@fraud/trainer/sagemaker";
 import type { WaitOptions } from "@fraud/trainer/sagemaker";
-import type { StackOutputs } from "@fraud/trainer/aws";
+import type { StackOutputs } from "@fraud/contracts";
 
 /** One SageMaker training run against the deployed stack. @public */
 export interface StackTrainingRequest {
