@@ -8,7 +8,7 @@ import type { ReadOptions } from "./csv-parse.js";
 import { encodeCsvFile } from "./csv.js";
 import { clip, isSimulatorError } from "./errors.js";
 import { generateDataset } from "./generate.js";
-import { writeFileAtomically } from "./io.js";
+import { checkWritable, writeFileAtomically } from "./io.js";
 import { encodeNdjsonFile, readNdjson } from "./ndjson.js";
 import { DEFAULT_MAX_LINE_BYTES, FRAUD_RATE, MAX_LINE_BYTES, MAX_ROWS, POSITIVE, ROWS, SEED, flagParser, integer } from "./options.js";
 import type { OptionSpec } from "./options.js";
@@ -38,6 +38,7 @@ interface GenerateFlags {
 
 async function generateCommand(flags: GenerateFlags): Promise<void> {
   const t0 = performance.now();
+  await checkWritable(flags.out);
   const bar = progress(flags.progress);
   bar.start(flags.rows, "generate");
   let data: Dataset;
@@ -112,7 +113,7 @@ function generateProgram(program: Command): void {
     .description("write a seeded data set in the creditcard.csv layout (same seed, same bytes)")
     .requiredOption("--rows <n>", `number of rows (1 to ${MAX_ROWS})`, flag("rows", ROWS))
     .requiredOption("--seed <s>", "seed, a non-negative integer", flag("seed", SEED))
-    .requiredOption("--out <file>", "output file (written to a temporary name, flushed, then renamed)")
+    .requiredOption("--out <file>", "output file (written to a temporary name, flushed, then renamed; a device, FIFO or socket is written directly)")
     .option("--fraud-rate <r>", `share of frauds, in (0, 1) (default ${DEFAULT_FRAUD_RATE.toFixed(6)})`, flag("fraud rate", FRAUD_RATE))
     .addOption(formatOption().default(undefined, "from the file extension: .ndjson/.jsonl, else csv"))
     .option("--no-progress", "no progress bar or progress lines")

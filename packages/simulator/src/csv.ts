@@ -2,7 +2,7 @@ import { CSV_COLUMNS, FEATURE_COUNT, checkDataset, checkRange } from "./columns.
 import type { Dataset } from "./columns.js";
 import { QUOTED_HEADER } from "./csv-parse.js";
 import { MAX_NUMBER_BYTES, writeNumber } from "./format.js";
-import { ByteBuffer, writeFileAtomically } from "./io.js";
+import { ByteBuffer, checkWritable, writeFileAtomically } from "./io.js";
 
 const NCOL = CSV_COLUMNS.length;
 const latin1 = new TextDecoder("latin1");
@@ -103,7 +103,8 @@ export function encodeCsvFile(data: Dataset, onRows?: (done: number) => void): U
 
 /**
  * Writes a data set as `creditcard.csv` in the public file's layout. The file appears complete
- * or not at all (written to a temporary name, flushed, then renamed, by `write-file-atomic`).
+ * or not at all (written to a temporary name, flushed, then renamed); a device, FIFO or socket
+ * is written directly, never replaced. The path is checked before anything is encoded.
  *
  * @throws {@link CsvError} `IO_ERROR` when the path is not writable.
  * @example
@@ -113,5 +114,6 @@ export function encodeCsvFile(data: Dataset, onRows?: (done: number) => void): U
  * @public
  */
 export async function writeCreditCardCsv(path: string, data: Dataset): Promise<void> {
+  await checkWritable(path);
   await writeFileAtomically(path, encodeCsvFile(data));
 }

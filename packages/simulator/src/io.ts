@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
-import writeFileAtomic from "write-file-atomic";
-import { CsvError } from "./errors.js";
+import { isRecordIOError } from "@fraud/recordio";
+import { checkOutput, writeOutput } from "@fraud/recordio/node";
+import { CsvError, SimulatorError } from "./errors.js";
 
 /** A growable byte buffer the file writers encode into. @internal */
 export class ByteBuffer {
@@ -35,17 +36,44 @@ export class ByteBuffer {
   }
 }
 
+/** A writer error of `@fraud/recordio/node` as the simulator's own error, same message. */
+function fromOutputError(path: string, err: unknown): SimulatorError {
+  if (isRecordIOError(err)) {
+    return err.code === "INVALID_ARGUMENT"
+      ? new SimulatorError("INVALID_ARGUMENT", err.message, { cause: err })
+      : new CsvError("IO_ERROR", err.message, { cause: err });
+  }
+  if (err instanceof SimulatorError) return err;
+  return ioError(path, "cannot write", err);
+}
+
 /**
- * Writes a whole file atomically with `write-file-atomic`: a temporary sibling, flushed to disk,
- * then renamed over `path`. On failure nothing is left behind.
+ * Checks that `path` can be written before anything is generated: a directory, a block device, a
+ * missing or unwritable folder or file fails at once (see `checkOutput` of `@fraud/recordio/node`).
+ * @throws {@link CsvError} `IO_ERROR` naming the path and the reason.
+ * @internal
+ */
+export async function checkWritable(path: string): Promise<void> {
+  try {
+    await checkOutput(path);
+  } catch (err) {
+    throw fromOutputError(path, err);
+  }
+}
+
+/**
+ * Writes a whole file through `openOutput` of `@fraud/recordio/node`, the project's one safe
+ * writer: a regular file appears complete or not at all (a temporary sibling, flushed, then
+ * renamed; a killed run's leftovers are removed by the next write); a character device, FIFO or
+ * socket is written directly and never replaced.
  * @throws {@link CsvError} `IO_ERROR` naming the path and the reason.
  * @internal
  */
 export async function writeFileAtomically(path: string, bytes: Uint8Array): Promise<void> {
   try {
-    await writeFileAtomic(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    await writeOutput(path, bytes);
   } catch (err) {
-    throw ioError(path, "cannot write", err);
+    throw fromOutputError(path, err);
   }
 }
 

@@ -2,7 +2,7 @@ import { FEATURE_COUNT, RowBuffer, V_COUNT, checkDataset, checkRange } from "./c
 import type { Dataset } from "./columns.js";
 import type { ReadOptions } from "./csv-parse.js";
 import { CsvError, clip, quote } from "./errors.js";
-import { ByteBuffer, readChunks, writeFileAtomically } from "./io.js";
+import { ByteBuffer, checkWritable, readChunks, writeFileAtomically } from "./io.js";
 import { readerLines } from "./lines.js";
 import type { LineSplitter } from "./lines.js";
 
@@ -169,7 +169,8 @@ export function encodeNdjsonFile(data: Dataset, onRows?: (done: number) => void)
 }
 
 /**
- * Writes a data set as NDJSON, atomically (temporary name, flushed, then renamed).
+ * Writes a data set as NDJSON, atomically (temporary name, flushed, then renamed); a device,
+ * FIFO or socket is written directly, never replaced. The path is checked before anything is encoded.
  * @throws {@link CsvError} `IO_ERROR` when the path is not writable.
  * @example
  * ```ts
@@ -178,5 +179,6 @@ export function encodeNdjsonFile(data: Dataset, onRows?: (done: number) => void)
  * @public
  */
 export async function writeNdjson(path: string, data: Dataset): Promise<void> {
+  await checkWritable(path);
   await writeFileAtomically(path, encodeNdjsonFile(data));
 }

@@ -18,7 +18,7 @@ interface Run {
 }
 function run(args: string[]): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+    const child = spawn(process.execPath, ["--conditions=@fraud/source", "--import", "tsx", CLI, ...args], {
       cwd: resolve(here, ".."),
       env: { ...process.env, NODE_OPTIONS: "" },
     });
