@@ -134,8 +134,8 @@ export async function checkOutput(path: string): Promise<OutputKind> {
   } catch (err) {
     throw ioError(path, reason(err), err);
   }
-  if (!dst) throw ioError(path, `no such folder ${dir}`);
-  if (!dst.isDirectory()) throw ioError(path, `${dir} is not a folder`);
+  if (!dst) throw ioError(path, REASONS.ENOENT as string);
+  if (!dst.isDirectory()) throw ioError(path, REASONS.ENOTDIR as string);
   try {
     await access(dir, constants.W_OK);
   } catch (err) {
