@@ -112,7 +112,7 @@ const d = generateDataset({ rows: 2000, seed: 1 });
 const bytes = encodeDense({ data: Float32Array.from(d.features), shape: [d.rows, 30] }, { labels: Float32Array.from(d.labels) });
 const back = decodeDense(bytes);
 const model = await loadModel(process.argv[2]);
-const [p] = model.predict([Array.from(back.data.subarray(0, 30))]);
+const [p] = model.predict({ data: back.data.subarray(0, 30), rows: 1, cols: 30 });
 console.log(JSON.stringify({ rows: back.shape[0], cols: back.shape[1], featureDim: model.featureDim, score: typeof p.score }));
 `,
     );
