@@ -85,7 +85,7 @@ export const randomCutForestTraining: TrainingPlugin<RcfHyperparameters, RcfTrai
         forest: { trees: model.forest.trees, nodes: model.forest.nodeStart[model.forest.trees], maxDepth: model.forest.maxDepth, standardized: model.params.transform !== null },
         buildSeconds: result.buildSeconds,
         thresholdSeconds: result.thresholdSeconds,
-        ...(validation ? { validation } : {}),
+        ...(validation ? { evalMetrics: { set: "validation", ...validation } } : {}),
       },
       reportExtras: {
         facts: {
