@@ -1,6 +1,7 @@
 import { basename, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { loadConfig } from "./config.js";
+import { infraEnv } from "./config/env.js";
 import { isInfraError } from "./errors.js";
 import { synthesize } from "./synth.js";
 import { runDestroy } from "./deploy/destroy.js";
@@ -103,7 +104,7 @@ function cliContext(io: CliIo): CliContext {
     cwd,
     fromUser,
     stackOptions: (opts) => ({
-      environment: opts.env ?? opts.environment ?? env["FRAUD_INFRA_ENV"]?.split(",")[0]?.trim() ?? "dev",
+      environment: opts.env ?? opts.environment ?? infraEnv(env).environments[0] ?? "dev",
       cwd,
       env,
       outdir: resolve(cwd, opts.out),

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, delimiter, join } from "node:path";
+import { infraEnv } from "./config/env.js";
 import { InfraError } from "./errors.js";
 
 /** What `plan`, `deploy` and `destroy` do. @public */
@@ -45,7 +46,7 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): string {
  * @public
  */
 export function findCredentials(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env["FRAUD_INFRA_CREDENTIALS"] === "instance") return "instance role (FRAUD_INFRA_CREDENTIALS=instance)";
+  if (infraEnv(env).instanceCredentials) return "instance role (FRAUD_INFRA_CREDENTIALS=instance)";
   if (env["AWS_ACCESS_KEY_ID"] && env["AWS_SECRET_ACCESS_KEY"]) return "environment (AWS_ACCESS_KEY_ID)";
   if (env["AWS_PROFILE"]) return `profile ${env["AWS_PROFILE"]}`;
   if (env["AWS_WEB_IDENTITY_TOKEN_FILE"] && env["AWS_ROLE_ARN"]) return "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)";

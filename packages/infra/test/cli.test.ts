@@ -206,10 +206,19 @@ describe("plan / deploy / destroy with a stand-in terraform", () => {
     { name: "unknown command", argv: ["apply"], env: {}, code: 2, message: /^fraud-infra: unknown command 'apply'/ },
     { name: "unknown option", argv: ["plan", "--force"], env: {}, code: 2, message: /^fraud-infra: unknown option '--force'/ },
     { name: "bad config at synth", argv: ["synth", "--config", "bad.json"], env: {}, code: 1, message: /^fraud-infra: invalid configuration: endpoint\.instanceType: / },
+    // A deploy checks every input before its first terraform command.
+    { name: "deploy --model of a missing file", argv: ["deploy", "--model", "/nonexistent/model.tar.gz"], env: { PATH: "STANDINS", ...creds }, code: 1, message: /^fraud-infra: cannot read model \/nonexistent\/model\.tar\.gz \(ENOENT\)$/ },
+    { name: "deploy --model of a garbage file", argv: ["deploy", "--model", "garbage.tar.gz"], env: { PATH: "STANDINS", ...creds }, code: 1, message: /^fraud-infra: .*garbage\.tar\.gz is not a .*model/ },
+    { name: "deploy --model of a folder", argv: ["deploy", "--model", "."], env: { PATH: "STANDINS", ...creds }, code: 1, message: /^fraud-infra: model .* is not a regular file$/ },
+    { name: "deploy --model-url over http", argv: ["deploy", "--model-url", "http://example.com/model.tar.gz"], env: { PATH: "STANDINS", ...creds }, code: 1, message: /^fraud-infra: "http:\/\/example\.com\/model\.tar\.gz" is not an s3:\/\/bucket\/key URI$/ },
+    { name: "deploy --train with missing data", argv: ["deploy", "--train", "--data", "missing.csv"], env: { PATH: "STANDINS", ...creds }, code: 1, message: /^fraud-infra: --data .*missing\.csv: cannot read it \(ENOENT\)$/ },
+    { name: "deploy --retrain with nothing to train on", argv: ["deploy", "--retrain"], env: { PATH: "STANDINS", ...creds }, code: 1, message: /^fraud-infra: --retrain needs training data: add --data FILE/ },
+    { name: "deploy with a bad configuration", argv: ["deploy", "--config", "bad.json", "--model", "garbage.tar.gz"], env: { PATH: "STANDINS", ...creds }, code: 1, message: /^fraud-infra: invalid configuration: endpoint\.instanceType: / },
   ];
 
   it.each(failures)("$name → exit $code", async ({ argv, env, code, message }) => {
     writeFileSync(join(work, "bad.json"), JSON.stringify({ lambda: { zipPath: "lambda.zip" }, endpoint: { instanceType: "huge" } }));
+    writeFileSync(join(work, "garbage.tar.gz"), "not a model at all\n".repeat(50));
     writeFileSync(record, "");
     const run = io({ ...env, PATH: (env["PATH"] ?? "").replace("STANDINS", `${standins}:/usr/bin:/bin`), RECORD: record });
     expect(await runCli(argv, run.io)).toBe(code);

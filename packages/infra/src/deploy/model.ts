@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
 import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
@@ -138,7 +139,25 @@ export function modelVersionLabel(url: string): string | undefined {
   return /\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/output\/model\.tar\.gz$/.exec(url)?.[1];
 }
 
-async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedModel> {
+/**
+ * Reads a local `model.tar.gz` and checks it is a model the endpoint can serve: a regular file
+ * within the model size limit that decodes as a model artifact.
+ * @example
+ * ```ts
+ * const bytes = await readModelFile("runs/local/model.tar.gz");
+ * ```
+ * @throws {@link InfraError} `MODEL_INVALID` naming the file and the problem.
+ * @public
+ */
+export async function readModelFile(path: string): Promise<Uint8Array> {
+  let info: Stats;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    throw new InfraError("MODEL_INVALID", `cannot read model ${path.slice(0, 120)} (${(err as NodeJS.ErrnoException).code ?? "error"})`, { cause: err });
+  }
+  if (!info.isFile()) throw new InfraError("MODEL_INVALID", `model ${path.slice(0, 120)} is not a regular file`);
+  if (info.size > MAX_MODEL_BYTES) throw new InfraError("MODEL_INVALID", `${path.slice(0, 120)}: ${info.size} bytes, more than the ${MAX_MODEL_BYTES}-byte model limit`);
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -147,6 +166,11 @@ async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedM
   }
   if (bytes.length > MAX_MODEL_BYTES) throw new InfraError("MODEL_INVALID", `${path.slice(0, 120)}: ${bytes.length} bytes, more than the ${MAX_MODEL_BYTES}-byte model limit`);
   await checkArtifact(bytes, path);
+  return bytes;
+}
+
+async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedModel> {
+  const bytes = await readModelFile(path);
   const hash = sha256(bytes);
   const url = uploadUrl(o.stack, hash.hex);
   const head = await headObject(o.s3, url);

@@ -1,9 +1,12 @@
+import { existsSync, statSync } from "node:fs";
+import { access, constants, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { WaitOptions } from "@fraud/trainer/sagemaker";
 import { InfraError } from "../errors.js";
-import { inspectModel, resolveModel } from "./model.js";
+import { inspectModel, readModelFile, resolveModel } from "./model.js";
+import { parseS3Object } from "./s3.js";
 import type { ModelSource } from "./model.js";
 import { stackOutputsFromTerraform, writeStackFile } from "./outputs.js";
 import { openStack } from "./stack-runner.js";
@@ -205,11 +208,52 @@ function deployedModel(run: Run): DeployedModel | null {
   return run.state.phase && run.state.phase !== "foundation" ? run.state.model : null;
 }
 
+/** A readable, non-empty regular file, else `INVALID_ARGUMENT` naming the flag. */
+async function checkDataFile(path: string, flag: string): Promise<void> {
+  const fail = (why: string, cause?: unknown): never => {
+    throw new InfraError("INVALID_ARGUMENT", `${flag} ${path.slice(0, 120)}: ${why}`, cause === undefined ? {} : { cause });
+  };
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) fail("not a regular file");
+    if (info.size === 0) fail("the file is empty");
+    await access(path, constants.R_OK);
+  } catch (err) {
+    if (err instanceof InfraError) throw err;
+    fail(`cannot read it (${(err as NodeJS.ErrnoException).code ?? "error"})`, err);
+  }
+}
+
+/**
+ * Everything a deploy can check before its first Terraform command: the configuration (and the
+ * scorer zip the last phase needs), the model file (readable, within the size limit, a model the
+ * endpoint can serve), the model URL (`s3://bucket/key`), the training data, and that `--retrain`
+ * has data to train on. A bad argument fails here, before anything is planned or applied.
+ * @throws {@link InfraError} `INVALID_ARGUMENT`, `MODEL_INVALID`, `ASSET_MISSING` or a configuration error.
+ */
+async function checkInputs(o: DeployOptions, runner: StackRunner, state: DeployState): Promise<void> {
+  const config = runner.config();
+  const source = o.model;
+  if (source?.kind === "file") await readModelFile(source.path);
+  if (source?.kind === "url") parseS3Object(source.url);
+  if (source?.kind === "train") await checkDataFile(source.data, "--data");
+  if (o.retrain && source?.kind !== "train" && !(state.model?.source === "train" && state.model.data)) {
+    throw new InfraError("INVALID_ARGUMENT", "--retrain needs training data: add --data FILE (creditcard.csv)");
+  }
+  const untilAll = DEPLOY_STEPS.indexOf(o.until ?? "all") === DEPLOY_STEPS.length - 1;
+  const zip = config.lambda.zipPath;
+  if (untilAll && (source !== undefined || state.model !== null) && !(existsSync(zip) && statSync(zip).isFile())) {
+    throw new InfraError("ASSET_MISSING", `lambda zip not found: ${zip} (run "nx run lambda-scorer:bundle" or set lambda.zipPath)`, { field: "lambda.zipPath" });
+  }
+}
+
 /**
  * The phased deploy behind `nx run infra:deploy`: foundation → `fraud-stack.json` → a model →
  * serving → scorer, trigger and schedule. Every step is idempotent: `terraform plan` with no
  * changes skips the apply, a model already in S3 with the same hash is not uploaded again, and the
  * state file (`.fraud/deploy-<env>.json`) lets a run after a failure continue where it stopped.
+ * Every input is checked before the first Terraform command (configuration, model file or URL,
+ * training data, flags): a bad one fails without planning or applying anything.
  *
  * @example
  * ```ts
@@ -229,6 +273,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   const run: Run = { o: { ...o, ...(source ? { model: source } : {}) }, env, state, stateFile, stackFile, runner, steps: [], log: o.log ?? (() => {}), now, save: () => saveState(stateFile, state, now()) };
   const result = (stack?: StackOutputs): DeployResult => ({ steps: run.steps, ...(stack ? { stack } : {}), model: state.model, stateFile, stackFile });
 
+  await checkInputs(run.o, runner, state);
   if (state.phase === null) await adopt(run);
   await applyPhase(run, "foundation", deployedModel(run));
   if (until < 1) return result();
