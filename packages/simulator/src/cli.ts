@@ -10,7 +10,7 @@ import { clip, isSimulatorError } from "./errors.js";
 import { generateDataset } from "./generate.js";
 import { checkWritable, writeFileAtomically } from "./io.js";
 import { encodeNdjsonFile, readNdjson } from "./ndjson.js";
-import { DEFAULT_MAX_LINE_BYTES, FRAUD_RATE, MAX_LINE_BYTES, MAX_ROWS, POSITIVE, ROWS, SEED, flagParser, integer } from "./options.js";
+import { DEFAULT_MAX_LINE_BYTES, DURATION, FRAUD_RATE, MAX_LINE_BYTES, MAX_REPLAY_SPEED, MAX_ROWS, MAX_STREAM_RATE, MAX_STREAM_SECONDS, RATE, ROWS, SEED, SPEED, flagParser, integer } from "./options.js";
 import type { OptionSpec } from "./options.js";
 import { postTransactions } from "./post.js";
 import { replayDataset, transactionStream } from "./stream.js";
@@ -103,8 +103,8 @@ function addEmitOptions(command: Command): Command {
   return command
     .addOption(formatOption("ndjson"))
     .option("--target <url>", 'POST batches of {"transactions": [...]} to this URL instead of stdout')
-    .option("--batch-size <n>", "transactions per POST", flag("batch size", integer(1, 10_000)), 25)
-    .option("--concurrency <n>", "most POSTs in flight", flag("concurrency", integer(1, 64)), 2);
+    .option("--batch-size <n>", "transactions per POST, 1 to 10000", flag("batch size", integer(1, 10_000)), 25)
+    .option("--concurrency <n>", "most POSTs in flight, 1 to 64", flag("concurrency", integer(1, 64)), 2);
 }
 
 function generateProgram(program: Command): void {
@@ -112,7 +112,7 @@ function generateProgram(program: Command): void {
     .command("generate")
     .description("write a seeded data set in the creditcard.csv layout (same seed, same bytes)")
     .requiredOption("--rows <n>", `number of rows (1 to ${MAX_ROWS})`, flag("rows", ROWS))
-    .requiredOption("--seed <s>", "seed, a non-negative integer", flag("seed", SEED))
+    .requiredOption("--seed <s>", "seed, an integer from 0 to 2^53-1", flag("seed", SEED))
     .requiredOption("--out <file>", "output file (written to a temporary name, flushed, then renamed; a device, FIFO or socket is written directly)")
     .option("--fraud-rate <r>", `share of frauds, in (0, 1) (default ${DEFAULT_FRAUD_RATE.toFixed(6)})`, flag("fraud rate", FRAUD_RATE))
     .addOption(formatOption().default(undefined, "from the file extension: .ndjson/.jsonl, else csv"))
@@ -125,9 +125,9 @@ function streamProgram(program: Command): void {
   const stream = program
     .command("stream")
     .description("emit live transactions with Poisson arrivals to stdout, or POST them in batches to --target")
-    .requiredOption("--rate <r>", "mean arrivals per second", flag("rate", POSITIVE))
-    .requiredOption("--duration <seconds>", "how long to stream", flag("duration", POSITIVE))
-    .requiredOption("--seed <s>", "seed, a non-negative integer", flag("seed", SEED))
+    .requiredOption("--rate <r>", `mean arrivals per second, in (0, ${MAX_STREAM_RATE}]`, flag("rate", RATE))
+    .requiredOption("--duration <seconds>", `how long to stream (wall time), in (0, ${MAX_STREAM_SECONDS}]`, flag("duration", DURATION))
+    .requiredOption("--seed <s>", "seed, an integer from 0 to 2^53-1", flag("seed", SEED))
     .option("--fraud-rate <r>", "share of frauds, in (0, 1)", flag("fraud rate", FRAUD_RATE));
   addEmitOptions(stream)
     .exitOverride()
@@ -142,9 +142,9 @@ function replayProgram(program: Command): void {
     .command("replay")
     .description("replay a creditcard.csv (or .ndjson) file in its own time order, --speed times faster than real time")
     .requiredOption("--data <file>", "data file (creditcard.csv layout, or NDJSON by extension)")
-    .requiredOption("--speed <x>", "speed-up over real time, e.g. 60", flag("speed", POSITIVE))
+    .requiredOption("--speed <x>", `speed-up over real time, in (0, ${MAX_REPLAY_SPEED}], e.g. 60`, flag("speed", SPEED))
     .option("--seed <s>", "seed for ids and channels", flag("seed", SEED), 0)
-    .option("--max-line-bytes <n>", "longest line accepted in the data file, in bytes", flag("max line bytes", MAX_LINE_BYTES), DEFAULT_MAX_LINE_BYTES);
+    .option("--max-line-bytes <n>", "longest line accepted in the data file, in bytes (64 to 1073741824)", flag("max line bytes", MAX_LINE_BYTES), DEFAULT_MAX_LINE_BYTES);
   addEmitOptions(replay)
     .exitOverride()
     .action(async (flags: EmitFlags & { data: string; speed: number; seed: number; maxLineBytes: number }) => {

@@ -25,7 +25,7 @@ export { creditCardCsvHeader, encodeCreditCardRows, formatCreditCardCsv, formatC
 export { createTransactionSource, generateDataset } from "./generate.js";
 export type { GenerateOptions, TransactionSource, TransactionSourceOptions } from "./generate.js";
 export { NdjsonParser, formatNdjsonRows, parseNdjson, readNdjson, writeNdjson } from "./ndjson.js";
-export { DEFAULT_MAX_LINE_BYTES, MAX_ROWS } from "./options.js";
+export { DEFAULT_MAX_LINE_BYTES, MAX_REPLAY_SPEED, MAX_ROWS, MAX_STREAM_RATE, MAX_STREAM_SECONDS } from "./options.js";
 export { postTransactions } from "./post.js";
 export type { PostOptions, PostResult } from "./post.js";
 export { poissonArrivals, replayDataset, transactionStream } from "./stream.js";

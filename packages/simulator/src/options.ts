@@ -48,6 +48,47 @@ export const POSITIVE = spec(z.number().positive(), "a positive number");
 export const MAX_LINE_BYTES = integer(64, 1 << 30);
 
 /**
+ * Highest arrival rate of a real-time `transactionStream` (and `fraud-sim stream --rate`):
+ * 100,000 transactions per second, about 30 MB/s of NDJSON — more than one core generates and
+ * writes. A real-time stream also stops at its duration by the wall clock, whatever the rate.
+ * @example
+ * ```ts
+ * transactionStream({ seed: 1, rate: Math.min(wanted, MAX_STREAM_RATE), duration: 60 });
+ * ```
+ * @public
+ */
+export const MAX_STREAM_RATE = 100_000;
+
+/**
+ * Longest `duration` of a `transactionStream` (and `fraud-sim stream --duration`), in
+ * seconds: 366 days.
+ * @example
+ * ```ts
+ * transactionStream({ seed: 1, rate: 5, duration: MAX_STREAM_SECONDS });
+ * ```
+ * @public
+ */
+export const MAX_STREAM_SECONDS = 366 * 86_400;
+
+/**
+ * Highest `speed` of `replayDataset` (and `fraud-sim replay --speed`): a million times real
+ * time replays the public file's two days in under a second of waiting.
+ * @example
+ * ```ts
+ * replayDataset(data, { speed: MAX_REPLAY_SPEED });
+ * ```
+ * @public
+ */
+export const MAX_REPLAY_SPEED = 1_000_000;
+
+/** @internal */
+export const RATE = spec(z.number().positive().max(MAX_STREAM_RATE), `a positive number up to ${MAX_STREAM_RATE}`);
+/** @internal */
+export const DURATION = spec(z.number().positive().max(MAX_STREAM_SECONDS), `a positive number of seconds up to ${MAX_STREAM_SECONDS}`);
+/** @internal */
+export const SPEED = spec(z.number().positive().max(MAX_REPLAY_SPEED), `a positive number up to ${MAX_REPLAY_SPEED}`);
+
+/**
  * Checks a library option against its spec.
  * @throws {@link SimulatorError} `INVALID_ARGUMENT`: `name must be <expect>, got <value>`.
  * @internal

@@ -3,7 +3,7 @@ import { FEATURE_COUNT, V_COUNT, checkDataset } from "./columns.js";
 import type { Channel, Dataset, LiveTransaction } from "./columns.js";
 import { createTransactionSource } from "./generate.js";
 import type { TransactionSourceOptions } from "./generate.js";
-import { POSITIVE, SEED, checkOption, integer } from "./options.js";
+import { DURATION, POSITIVE, RATE, SEED, SPEED, checkOption, integer } from "./options.js";
 import { Rng } from "./rng.js";
 
 /**
@@ -73,9 +73,13 @@ export function* poissonArrivals(options: PoissonOptions): Generator<number, nev
  * @public
  */
 export interface StreamOptions extends Omit<TransactionSourceOptions, "rate"> {
-  /** Mean arrivals per second (Poisson). */
+  /** Mean arrivals per second (Poisson): positive, at most `MAX_STREAM_RATE` in real time. */
   rate: number;
-  /** Stop after this many seconds (of event time). At least one of `duration` and `count` bounds a stream. */
+  /**
+   * Stop after this many seconds, in (0, `MAX_STREAM_SECONDS`]: of event time, and in real
+   * time also of wall time (a stream that falls behind its rate still ends on time). At least one of
+   * `duration` and `count` bounds a stream.
+   */
   duration?: number;
   /** Stop after this many transactions. */
   count?: number;
@@ -105,23 +109,29 @@ export interface StreamOptions extends Omit<TransactionSourceOptions, "rate"> {
  * @public
  */
 export async function* transactionStream(options: StreamOptions): AsyncGenerator<LiveTransaction, void> {
-  const rate = checkOption("rate", POSITIVE, options.rate);
-  const duration = options.duration === undefined ? Infinity : checkOption("duration", POSITIVE, options.duration);
+  const realTime = options.realTime ?? true;
+  const rate = checkOption("rate", realTime ? RATE : POSITIVE, options.rate);
+  const duration = options.duration === undefined ? Infinity : checkOption("duration", DURATION, options.duration);
   const count = options.count === undefined ? Infinity : checkOption("count", integer(0), options.count);
   const start = options.start ?? Date.now();
   const source = createTransactionSource({ ...options, rate, start });
   const clock = options.clock ?? systemClock;
-  const realTime = options.realTime ?? true;
   const wallStart = clock.now();
+  const wallEnd = wallStart + duration * 1000;
   for (let n = 0; n < count; n++) {
     if (options.signal?.aborted) return;
     const t = source.next();
     const at = source.elapsedSeconds;
     if (at > duration) {
-      if (realTime) await waitUntil(clock, wallStart + duration * 1000, options.signal);
+      if (realTime) await waitUntil(clock, wallEnd, options.signal);
       return;
     }
-    if (realTime) await waitUntil(clock, wallStart + at * 1000, options.signal);
+    if (realTime) {
+      await waitUntil(clock, wallStart + at * 1000, options.signal);
+      // Behind schedule (a slow consumer or a rate the machine cannot reach): the duration is
+      // wall time all the same.
+      if (clock.now() > wallEnd) return;
+    }
     if (options.signal?.aborted) return;
     yield t;
   }
@@ -178,7 +188,7 @@ const CHANNELS: readonly Channel[] = ["Store", "Web", "Mobile"];
  */
 export async function* replayDataset(data: Dataset, options: ReplayOptions): AsyncGenerator<LiveTransaction, void> {
   checkDataset(data);
-  const speed = checkOption("speed", POSITIVE, options.speed);
+  const speed = checkOption("speed", SPEED, options.speed);
   const rng = new Rng(checkOption("seed", SEED, options.seed ?? 0), 5);
   const f = data.features;
   const order = Array.from({ length: data.rows }, (_, i) => i);

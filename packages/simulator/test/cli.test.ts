@@ -77,8 +77,11 @@ describe("fraud-sim generate", () => {
     [["generate", "--rows", "10", "--seed", "1", "--out", "X", "--fraud-rate", "2"], 2, /fraud rate must be a number in \(0, 1\)/],
     [["generate", "--rows", "10", "--seed", "1", "--out", "X", "--bogus"], 2, /unknown option '--bogus'/],
     [["generate", "--rows"], 2, /argument missing/],
-    [["stream", "--rate", "0", "--duration", "1", "--seed", "1"], 2, /rate must be a positive number, got "0"/],
-    [["stream", "--rate", "Infinity", "--duration", "1", "--seed", "1"], 2, /rate must be a positive number, got "Infinity"/],
+    [["stream", "--rate", "0", "--duration", "1", "--seed", "1"], 2, /rate must be a positive number up to 100000, got "0"/],
+    [["stream", "--rate", "Infinity", "--duration", "1", "--seed", "1"], 2, /rate must be a positive number up to 100000, got "Infinity"/],
+    [["stream", "--rate", "1e12", "--duration", "1", "--seed", "1"], 2, /rate must be a positive number up to 100000, got "1e12"/],
+    [["stream", "--rate", "5", "--duration", "1e9", "--seed", "1"], 2, /duration must be a positive number of seconds up to 31622400, got "1e9"/],
+    [["replay", "--data", "X", "--speed", "1e7"], 2, /speed must be a positive number up to 1000000, got "1e7"/],
     [["stream", "--rate", "5", "--duration", "1", "--seed", "1", "--batch-size", "0"], 2, /batch size must be an integer from 1 to 10000, got "0"/],
     [["stream", "--rate", "5", "--duration", "1", "--seed", "1", "--target", "ftp://x"], 2, /^fraud-sim: target must be an http\(s\) URL, got ftp:\/\/x\n$/],
     [["replay", "--data", "X", "--speed", "1", "--max-line-bytes", "10"], 2, /max line bytes must be an integer from 64 to 1073741824, got "10"/],
@@ -204,5 +207,15 @@ describe("fraud-sim stream and replay", () => {
     const r = await run(["replay", "--data", bad, "--speed", "1"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`fraud-sim: ${bad}:1: expected 31 columns, found 3\n`);
+  });
+});
+
+describe("fraud-sim stream ends on time", () => {
+  it("--rate 100000 --duration 1 ends within its duration (plus start-up), whatever the machine manages", async () => {
+    const t0 = performance.now();
+    const r = await run(["stream", "--rate", "100000", "--duration", "1", "--seed", "1"]);
+    expect(r.code).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(15_000);
+    expect(r.stderr).toMatch(/^fraud-sim: stream: wrote \d+ transactions in 1\.\d\d s\n$/);
   });
 });

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  MAX_STREAM_RATE,
   createTransactionSource,
   generateDataset,
   poissonArrivals,
@@ -125,9 +126,25 @@ describe("Poisson arrivals", () => {
     expect(waits).toBe(2);
   });
 
+  it("ends at its duration by the wall clock when it falls behind its rate", async () => {
+    // A machine too slow for the rate: every reading of the clock is a millisecond later.
+    let t = 0;
+    const clock: Clock = { now: () => (t += 1), sleep: async (ms) => void (t += ms) };
+    let n = 0;
+    for await (const _ of transactionStream({ seed: 5, rate: 100_000, duration: 1, clock })) n++;
+    expect(n).toBeLessThan(1000);
+    expect(t).toBeLessThan(1010);
+  });
+
+  it("refuses a real-time rate above MAX_STREAM_RATE, not an as-fast-as-consumed one", async () => {
+    await expect(transactionStream({ seed: 1, rate: MAX_STREAM_RATE * 10, duration: 1 }).next()).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    const first = await transactionStream({ seed: 1, rate: MAX_STREAM_RATE * 10, count: 1, realTime: false }).next();
+    expect(first.done).toBe(false);
+  });
+
   it.each([
-    [{ seed: 1, rate: 0, duration: 1 }, "rate must be a positive number, got 0"],
-    [{ seed: 1, rate: 1, duration: -2 }, "duration must be a positive number, got -2"],
+    [{ seed: 1, rate: 0, duration: 1 }, "rate must be a positive number up to 100000, got 0"],
+    [{ seed: 1, rate: 1, duration: -2 }, "duration must be a positive number of seconds up to 31622400, got -2"],
     [{ seed: 1.5, rate: 1, duration: 1 }, "seed must be a non-negative integer, got 1.5"],
   ])("rejects %o", async (options, message) => {
     await expect(transactionStream(options).next()).rejects.toThrow(message);
