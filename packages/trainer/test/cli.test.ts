@@ -75,7 +75,7 @@ describe("fraud-train local and evaluate", () => {
     ...(HAVE_REAL
       ? [["a Factorization Machines model", async () => ["evaluate", "--model", join(FIXTURES, "OTHER-fm-movielens-regressor", "model.tar.gz"), "--data", csv, "--out", join(dir, "x1")], 1, /a SageMaker Factorization Machines model .*not Linear Learner\n$/] as [string, () => Promise<string[]>, number, RegExp]]
       : []),
-    ["a regressor", async () => ["evaluate", "--model", REGRESSOR, "--data", csv, "--out", join(dir, "x2")], 1, /evaluate needs a binary_classifier model, this one is a regressor\n$/],
+    ["a regressor", async () => ["evaluate", "--model", REGRESSOR, "--data", csv, "--out", join(dir, "x2")], 1, /evaluate needs a binary_classifier or anomaly_detector model, this one is a regressor\n$/],
     ["a corrupt model", async () => { const f = join(dir, "bad.tar.gz"); await writeFile(f, "nope"); return ["evaluate", "--model", f, "--data", csv, "--out", join(dir, "x3")]; }, 1, /bad\.tar\.gz: not a model\.tar\.gz/],
     ["a bad hyperparameter", async () => ["local", "--data", csv, "--out", join(dir, "x4"), "--hp", "epochs=0"], 1, /^fraud-train: hyperparameter epochs=0 is not valid: must be an integer >= 1\n$/],
     ["an unknown hyperparameter", async () => ["local", "--data", csv, "--out", join(dir, "x5"), "--hp", "speed=9"], 1, /^fraud-train: unknown hyperparameter speed \(valid: /],
