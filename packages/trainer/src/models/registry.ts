@@ -10,7 +10,7 @@ import { ModelError } from "../errors.js";
 import { memberList, openArtifact, readArtifactFile } from "../model/archive.js";
 import { resolveLimits } from "../model/limits.js";
 import { linearLearnerPlugin } from "./linear-learner/plugin.js";
-import { randomCutForestPlugin } from "./randomcutforest/index.js";
+import { randomCutForestPlugin } from "./randomcutforest/plugin.js";
 import { xgboostPlugin } from "./xgboost/plugin.js";
 import type { LoadModelOptions, Model, ModelPlugin } from "./model.js";
 import type { InferenceProtocol } from "./protocol.js";

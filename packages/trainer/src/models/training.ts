@@ -17,7 +17,7 @@ import type { ReportInput } from "../report.js";
 import type { TrainProgress } from "../train.js";
 import { linearLearnerTraining } from "./linear-learner/training.js";
 import type { Model } from "./model.js";
-import { randomCutForestTraining } from "./randomcutforest/index.js";
+import { randomCutForestTraining } from "./randomcutforest/training.js";
 import { xgboostTraining } from "./xgboost/training.js";
 
 /** Raw hyperparameters as given on the command line or in code (SageMaker names). @public */
