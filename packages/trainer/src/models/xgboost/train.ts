@@ -76,10 +76,11 @@ function featureCuts(values: Float32Array, maxBin: number): Cuts {
   values.sort();
   const n = values.length;
   if (n === 0) return { values: new Float32Array([1e-5]), min: -1e-5 };
-  const distinct: number[] = [];
-  for (let i = 0; i < n; i++) if (i === 0 || values[i] !== values[i - 1]) distinct.push(values[i]!);
-  const lo = distinct[0]!;
-  const hi = distinct[distinct.length - 1]!;
+  const lo = values[0]!;
+  const hi = values[n - 1]!;
+  // distinct values, counted up to maxBin + 1
+  const distinct: number[] = [lo];
+  for (let i = 1; i < n && distinct.length <= maxBin; i++) if (values[i] !== values[i - 1]) distinct.push(values[i]!);
   const cuts: number[] = [];
   if (distinct.length <= maxBin) {
     for (let i = 1; i < distinct.length; i++) cuts.push(distinct[i]!);
@@ -93,15 +94,13 @@ function featureCuts(values: Float32Array, maxBin: number): Cuts {
   return { values: Float32Array.from(cuts), min: Math.fround(lo - (Math.abs(lo) + 1e-5)) };
 }
 
-/** Index of the bin of `v`: the first cut above it (the last bin for values at or above the last cut). */
-function binOf(cuts: Float32Array, v: number): number {
+/**
+ * Index of the bin of `v` in cuts padded with +Infinity to a power of two (`size`): the first cut
+ * above it, by a fixed number of halvings.
+ */
+function binOf(padded: Float32Array, size: number, v: number): number {
   let lo = 0;
-  let hi = cuts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cuts[mid]! > v) hi = mid;
-    else lo = mid + 1;
-  }
+  for (let half = size >>> 1; half > 0; half >>>= 1) if (padded[lo + half - 1]! <= v) lo += half;
   return lo;
 }
 
@@ -118,15 +117,28 @@ interface Binned {
   total: number;
 }
 
+/** Rows beyond which the cut points are computed from every `stride`-th row (and the exact extremes). */
+const SKETCH_ROWS = 65_536;
+
 function quantise(x: Float64Array | Float32Array, rows: number, cols: number, maxBin: number): Binned {
   const cuts: Cuts[] = [];
   const offset = new Int32Array(cols + 1);
-  const column = new Float32Array(rows);
+  const stride = Math.max(1, Math.floor(rows / SKETCH_ROWS));
+  const column = new Float32Array(Math.ceil(rows / stride) + 2);
   for (let f = 0; f < cols; f++) {
     let n = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
     for (let r = 0; r < rows; r++) {
-      const v = x[r * cols + f]!;
-      if (v === v) column[n++] = v;
+      const v = Math.fround(x[r * cols + f]!);
+      if (v !== v) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      if (r % stride === 0) column[n++] = v;
+    }
+    if (stride > 1 && n > 0) {
+      column[n++] = lo;
+      column[n++] = hi;
     }
     cuts.push(featureCuts(column.slice(0, n), maxBin));
     offset[f + 1] = offset[f]! + cuts[f]!.values.length + 1;
@@ -139,9 +151,13 @@ function quantise(x: Float64Array | Float32Array, rows: number, cols: number, ma
     const base = offset[f]!;
     const missing = offset[f + 1]! - 1;
     const last = c.length - 1;
+    let size = 1;
+    while (size < c.length) size *= 2;
+    const padded = new Float32Array(size).fill(Infinity);
+    padded.set(c);
     for (let r = 0, i = f; r < rows; r++, i += cols) {
       const v = Math.fround(x[i]!);
-      bins[i] = v === v ? base + (v >= c[last]! ? last : binOf(c, v)) : missing;
+      bins[i] = v === v ? base + Math.min(last, binOf(padded, size, v)) : missing;
     }
   }
   return { rows, cols, bins, offset, cuts, total };
@@ -163,6 +179,9 @@ interface Node {
   bin: number;
   defaultLeft: boolean;
   gain: number;
+  /** Gradient and hessian sums of the rows the split sends left. */
+  gl: number;
+  hl: number;
   left: number;
   right: number;
   weight: number;
@@ -170,7 +189,11 @@ interface Node {
 
 /** Split arithmetic of XGBoost's `param.h` (CalcWeight, CalcGain). */
 class Scoring {
-  constructor(private readonly hp: XGBoostHyperparameters) {}
+  constructor(private readonly hp: XGBoostHyperparameters) {
+    this.mcw = hp.min_child_weight;
+    this.lambda = hp.lambda;
+    this.plain = hp.max_delta_step === 0 && hp.alpha === 0;
+  }
 
   private l1(g: number): number {
     const a = this.hp.alpha;
@@ -185,7 +208,12 @@ class Scoring {
     return w;
   }
 
+  private readonly mcw: number;
+  private readonly lambda: number;
+  private readonly plain: boolean;
+
   gain(g: number, h: number): number {
+    if (this.plain) return h < this.mcw || h <= 0 ? 0 : (g * g) / (h + this.lambda);
     const { min_child_weight: mcw, lambda, max_delta_step: mds, alpha } = this.hp;
     if (h < mcw || h <= 0) return 0;
     if (mds === 0) {
@@ -280,6 +308,8 @@ class Grower {
             node.feature = f;
             node.bin = b - first;
             node.defaultLeft = false;
+            node.gl = gl;
+            node.hl = hl;
           }
         }
       }
@@ -298,6 +328,8 @@ class Grower {
               node.feature = f;
               node.bin = b - first - 1;
               node.defaultLeft = true;
+              node.gl = G - gr;
+              node.hl = hl2;
             }
           }
         }
@@ -342,7 +374,7 @@ class Grower {
     }
     const rootHist = this.take();
     buildHist(rootHist, bins, cols, this.index, 0, n, grad, hess);
-    const nodes: Node[] = [{ begin: 0, end: n, g: G, h: H, depth: 0, hist: rootHist, feature: -1, bin: 0, defaultLeft: false, gain: 0, left: -1, right: -1, weight: 0 }];
+    const nodes: Node[] = [{ begin: 0, end: n, g: G, h: H, depth: 0, hist: rootHist, feature: -1, bin: 0, defaultLeft: false, gain: 0, gl: 0, hl: 0, left: -1, right: -1, weight: 0 }];
     const treeFeatures = sampleFeatures(this.allFeatures, this.hp.colsample_bytree, rng);
     let level = [0];
     for (let depth = 0; depth < maxDepth && level.length > 0; depth++) {
@@ -357,19 +389,12 @@ class Grower {
           continue;
         }
         const mid = this.partition(node);
-        const make = (begin: number, end: number): number => {
-          let g = 0;
-          let h = 0;
-          for (let k = begin; k < end; k++) {
-            const r = this.index[k]!;
-            g += grad[r]!;
-            h += hess[r]!;
-          }
-          nodes.push({ begin, end, g, h, depth: depth + 1, hist: null, feature: -1, bin: 0, defaultLeft: false, gain: 0, left: -1, right: -1, weight: 0 });
+        const make = (begin: number, end: number, g: number, h: number): number => {
+          nodes.push({ begin, end, g, h, depth: depth + 1, hist: null, feature: -1, bin: 0, defaultLeft: false, gain: 0, gl: 0, hl: 0, left: -1, right: -1, weight: 0 });
           return nodes.length - 1;
         };
-        node.left = make(node.begin, mid);
-        node.right = make(mid, node.end);
+        node.left = make(node.begin, mid, node.gl, node.hl);
+        node.right = make(mid, node.end, node.g - node.gl, node.h - node.hl);
         if (depth + 1 < maxDepth) {
           // histogram of the smaller child; the larger one's is the parent's minus it
           const l = nodes[node.left]!;
