@@ -5,6 +5,9 @@ import { SingleBar } from "cli-progress";
 import { parseHyperparameterArgs } from "./hyperparameters.js";
 import type { BinaryMetrics } from "./metrics.js";
 import type { OperatingPoints } from "./operating-points.js";
+import { ALGORITHMS, DEFAULT_ALGORITHM, isAlgorithm } from "@fraud/contracts";
+import type { Algorithm } from "@fraud/contracts";
+import { trainableAlgorithms } from "./models/training.js";
 import { runEvaluation, runLocalTraining } from "./pipeline.js";
 import type { TrainProgress } from "./train.js";
 import { registerSagemakerCommands } from "./sagemaker/cli.js";
@@ -20,6 +23,13 @@ function int(name: string, min: number) {
     if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got ${quote(v)}`);
     return n;
   };
+}
+
+/** `--algorithm`: one of `ALGORITHMS` with a training plug-in. */
+function algorithm(v: string): Algorithm {
+  if (!isAlgorithm(v)) throw new InvalidArgumentError(`--algorithm must be one of ${ALGORITHMS.join(", ")}, got ${quote(v)}`);
+  if (!trainableAlgorithms().includes(v)) throw new InvalidArgumentError(`--algorithm ${v} cannot be trained here; use one of ${trainableAlgorithms().join(", ")}`);
+  return v;
 }
 
 function collect(v: string, prev: string[]): string[] {
@@ -98,11 +108,12 @@ program
   .option("--test <file>", "test CSV")
   .requiredOption("--out <dir>", "output directory")
   .option("--seed <n>", "seed of the split and the training", int("--seed", 0), 0)
-  .option("--hp <key=value>", "Linear Learner hyperparameter (repeatable), e.g. --hp mini_batch_size=200", collect, [])
+  .option("--algorithm <name>", `the algorithm, as SageMaker names it: ${ALGORITHMS.join(", ")}`, algorithm, DEFAULT_ALGORITHM)
+  .option("--hp <key=value>", "the algorithm's SageMaker hyperparameter (repeatable), e.g. --hp mini_batch_size=200", collect, [])
   .option("--workers <n>", "worker threads (default: all cores)", int("--workers", 0))
   .option("--balanced-variant", "also train the positive_example_weight_mult=balanced grid in the same pass (twice the training work) and report its operating points")
   .option("--quiet", "no progress output")
-  .action(async (o: { data?: string; train?: string; validation?: string; test?: string; out: string; seed: number; hp: string[]; workers?: number; balancedVariant?: boolean; quiet?: boolean }) => {
+  .action(async (o: { data?: string; train?: string; validation?: string; test?: string; out: string; seed: number; algorithm: Algorithm; hp: string[]; workers?: number; balancedVariant?: boolean; quiet?: boolean }) => {
     if (o.data === undefined && o.train === undefined) throw new CommanderError(2, "usage", "give --data FILE or --train FILE");
     if (o.train === undefined && (o.validation !== undefined || o.test !== undefined)) throw new CommanderError(2, "usage", "--validation and --test need --train");
     const progress = progressReporter(Boolean(o.quiet));
@@ -110,6 +121,7 @@ program
       const { trained, metrics } = await runLocalTraining({
         out: o.out,
         seed: o.seed,
+        algorithm: o.algorithm,
         hyperparameters: parseHyperparameterArgs(o.hp),
         ...(o.data !== undefined ? { data: o.data } : {}),
         ...(o.train !== undefined ? { train: o.train } : {}),

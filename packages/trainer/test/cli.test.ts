@@ -77,6 +77,7 @@ describe("fraud-train local and evaluate", () => {
       : []),
     ["a regressor", async () => ["evaluate", "--model", REGRESSOR, "--data", csv, "--out", join(dir, "x2")], 1, /evaluate needs a binary_classifier or anomaly_detector model, this one is a regressor\n$/],
     ["a corrupt model", async () => { const f = join(dir, "bad.tar.gz"); await writeFile(f, "nope"); return ["evaluate", "--model", f, "--data", csv, "--out", join(dir, "x3")]; }, 1, /bad\.tar\.gz: not a model\.tar\.gz/],
+    ["an unknown algorithm", async () => ["local", "--data", csv, "--out", join(dir, "x9"), "--algorithm", "svm"], 2, /--algorithm must be one of linear-learner, xgboost, randomcutforest, got "svm"/],
     ["a bad hyperparameter", async () => ["local", "--data", csv, "--out", join(dir, "x4"), "--hp", "epochs=0"], 1, /^fraud-train: hyperparameter epochs=0 is not valid: must be an integer >= 1\n$/],
     ["an unknown hyperparameter", async () => ["local", "--data", csv, "--out", join(dir, "x5"), "--hp", "speed=9"], 1, /^fraud-train: unknown hyperparameter speed \(valid: /],
     ["a missing data file", async () => ["local", "--data", join(dir, "none.csv"), "--out", join(dir, "x6")], 1, /none\.csv/],
