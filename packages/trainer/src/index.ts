@@ -28,4 +28,4 @@ export type { DataInput, DataSource, EvaluationOptions, LocalTrainingOptions, Lo
 // The model, also here until every caller imports it from `@fraud/trainer/model` (deprecated here).
 export { createModel, loadLinearLearnerModel, loadModel, writeModelArtifact } from "./model.js";
 export type { LinearLearnerModel, Model, ModelArtifactInput, Prediction, PredictorType } from "./model.js";
-export type { RawHyperparameters, TrainedModel, TrainingPlugin, TrainingRun } from "./models/training.js";
+export type { RawHyperparameters, TrainedModel, TrainingPlugin, TrainingPool, TrainingReportExtras, TrainingRun } from "./models/training.js";

@@ -17,7 +17,7 @@
  */
 export { ModelError, TrainerError, isModelError, isTrainerError } from "./errors.js";
 export type { ModelErrorCode } from "./errors.js";
-export type { Algorithm, FeatureMatrix, ModelKind, Prediction } from "@fraud/contracts";
+export type { FeatureMatrix, ModelKind, Prediction } from "@fraud/contracts";
 export { MODEL_LIMITS } from "./model/limits.js";
 export type { ModelLimits } from "./model/limits.js";
 export * from "./models/index.js";

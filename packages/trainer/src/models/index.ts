@@ -8,7 +8,7 @@ export { ProtocolError } from "./protocol.js";
 export type { EncodedBody, InferenceProtocol, ProtocolErrorCode } from "./protocol.js";
 export { inferenceProtocol, loadModel, modelPlugin, registerModelPlugin } from "./registry.js";
 export { createModel } from "./linear-learner/model.js";
-export type { LinearLearnerModel, LinearModelParams, PredictInput, PredictorType, RowMajor } from "./linear-learner/model.js";
+export type { LinearLearnerModel, LinearModelParams, ModelSource, PredictInput, PredictorType, RowMajor } from "./linear-learner/model.js";
 export { decodeModelArtifact, encodeModelArtifact, loadLinearLearnerModel, writeModelArtifact } from "./linear-learner/artifact.js";
 export type { ModelArtifact, ModelArtifactInput, ReadModelOptions } from "./linear-learner/artifact.js";
 export { decodeNDArrayList } from "./linear-learner/ndarray-decode.js";

@@ -42,6 +42,7 @@ const STATUS: Record<ProtocolErrorCode, number> = {
  * @public
  */
 export class ProtocolError extends FraudError<ProtocolErrorCode> {
+  /** Always `ProtocolError`. */
   override readonly name = "ProtocolError";
   /** The HTTP status the container answers with. */
   readonly status: number;

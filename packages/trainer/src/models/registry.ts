@@ -87,7 +87,7 @@ export function inferenceProtocol(algorithm: string): InferenceProtocol {
 
 /**
  * Loads a model of any registered algorithm from a `model.tar.gz` (path or bytes): the artifact is
- * read and opened once within the {@link ModelLimits} (a file above `maxArtifactBytes` is refused
+ * read and opened once within the `ModelLimits` (a file above `maxArtifactBytes` is refused
  * before it is read, decompression stops at `maxUncompressedBytes`), and the plug-in that
  * recognises its members loads it.
  *

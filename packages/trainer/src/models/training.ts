@@ -12,8 +12,6 @@ import type { Dataset } from "../data.js";
 import { TrainError } from "../errors.js";
 import type { Sweep } from "../metrics.js";
 import type { OperatingPoints } from "../operating-points.js";
-import type { WorkerPool } from "../pool.js";
-import type { ReportInput } from "../report.js";
 import type { TrainProgress } from "../train.js";
 import { linearLearnerTraining } from "./linear-learner/training.js";
 import type { Model } from "./model.js";
@@ -22,6 +20,30 @@ import { xgboostTraining } from "./xgboost/training.js";
 
 /** Raw hyperparameters as given on the command line or in code (SageMaker names). @public */
 export type RawHyperparameters = Readonly<Record<string, string | number | boolean>>;
+
+/**
+ * The pipeline's worker threads, handed to a training plug-in (Linear Learner trains its parallel
+ * models on them; others may train in the calling thread and ignore it).
+ * @public
+ */
+export interface TrainingPool {
+  /** Number of worker threads. */
+  readonly size: number;
+}
+
+/** Report content a training plug-in adds. @public */
+export interface TrainingReportExtras {
+  /** Key facts shown at the top, after the pipeline's own. */
+  facts?: Record<string, string | number>;
+  /** Hyperparameters table. */
+  hyperparameters?: Record<string, unknown>;
+  /** Parallel models table (selected one highlighted). */
+  models?: Record<string, number>[];
+  /** Index of the selected model in `models`. */
+  selectedModel?: number;
+  /** Validation loss per epoch of the selected model. */
+  lossHistory?: number[];
+}
 
 /** What a training plug-in is given. @public */
 export interface TrainingRun<H> {
@@ -36,7 +58,7 @@ export interface TrainingRun<H> {
   /** The hyperparameters as given (before resolving). */
   rawHyperparameters: RawHyperparameters;
   /** Worker threads to train on (null: the calling thread). */
-  pool: WorkerPool | null;
+  pool: TrainingPool | null;
   /** Also train the algorithm's comparison variant, when it has one (Linear Learner: the balanced-weight grid). */
   variant: boolean;
   /** Progress callback. */
@@ -58,7 +80,7 @@ export interface TrainedModel<D = unknown> {
   /** Extra `metrics.json` fields (resolved hyperparameters, grid, history…). */
   metricsExtras: Record<string, unknown>;
   /** Extra report content: facts at the top, hyperparameter and model tables, loss history. */
-  reportExtras: Pick<ReportInput, "facts" | "hyperparameters" | "models" | "selectedModel" | "lossHistory">;
+  reportExtras: TrainingReportExtras;
   /** Lines for the CLI after the metrics table (model chosen, training time). */
   summary: string;
   /**

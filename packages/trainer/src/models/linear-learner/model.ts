@@ -70,7 +70,15 @@ export interface LinearModelParams {
    */
   lossType?: string;
   /** Where the model was read from, for {@link Model.describe}. */
-  source?: { name: string; sha256: string };
+  source?: ModelSource;
+}
+
+/** The artifact a model was read from. @public */
+export interface ModelSource {
+  /** Its name (a path, a URI or `model.tar.gz`). */
+  name: string;
+  /** Hex SHA-256 of its bytes. */
+  sha256: string;
 }
 
 /** Logistic function, stable for large |z|. @public */
@@ -89,7 +97,7 @@ class LinearModel implements LinearLearnerModel {
   readonly weights: Float32Array;
   readonly bias: number;
   readonly lossType: string;
-  private readonly source: { name: string; sha256: string } | undefined;
+  private readonly source: ModelSource | undefined;
 
   constructor(p: LinearModelParams) {
     this.source = p.source;

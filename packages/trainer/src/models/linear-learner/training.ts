@@ -7,6 +7,7 @@
 import { parseHyperparameters } from "../../hyperparameters.js";
 import type { Hyperparameters } from "../../hyperparameters.js";
 import { trainedOperatingPoints } from "../../operating-points.js";
+import type { WorkerPool } from "../../pool.js";
 import { threadCount, trainOnPool } from "../../train.js";
 import type { ModelSummary, TrainResult } from "../../train.js";
 import type { TrainedModel, TrainingPlugin } from "../training.js";
@@ -50,7 +51,7 @@ export const linearLearnerTraining: TrainingPlugin<Hyperparameters, TrainResult>
       run.train,
       run.validation,
       { seed: run.seed, hyperparameters: run.rawHyperparameters, balancedVariant: run.variant, ...(run.onProgress ? { onProgress: run.onProgress } : {}) },
-      run.pool,
+      run.pool as WorkerPool | null, // the pipeline's pool is a WorkerPool
     );
     const sel = result.models[result.selectedModel]!;
     const criterion = hp.binary_classifier_model_selection_criteria;
