@@ -22,7 +22,7 @@ export function clip(text: string): string {
 
 /**
  * A value as every message quotes it: JSON (strings clipped to {@link MAX_QUOTED} characters before
- * quoting, other values after), `nothing` for `undefined`. Never throws (cycles, BigInt, deep
+ * quoting, other values after), numbers as written (`NaN`, `Infinity`), `nothing` for `undefined`. Never throws (cycles, BigInt, deep
  * values fall back to `String`).
  * @example
  * ```ts
@@ -35,6 +35,7 @@ export function clip(text: string): string {
 export function quote(value: unknown): string {
   if (value === undefined) return "nothing";
   if (typeof value === "string") return JSON.stringify(clip(value));
+  if (typeof value === "number" || typeof value === "bigint") return clip(String(value));
   let json: string | undefined;
   try {
     json = JSON.stringify(value);

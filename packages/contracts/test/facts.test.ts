@@ -58,6 +58,8 @@ describe("quote / clip", () => {
     [undefined, "nothing"],
     [null, "null"],
     [12, "12"],
+    [Number.NaN, "NaN"],
+    [-Infinity, "-Infinity"],
     [{ a: 1 }, '{"a":1}'],
 
     ["x".repeat(100), JSON.stringify(`${"x".repeat(77)}...`)],

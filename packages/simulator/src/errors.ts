@@ -1,3 +1,5 @@
+import { FraudError } from "@fraud/contracts";
+
 /**
  * Stable codes carried by {@link SimulatorError} itself.
  *
@@ -38,14 +40,10 @@ export type CsvErrorCode = "CSV_MALFORMED" | "CSV_BAD_HEADER" | "CSV_EMPTY" | "N
  * ```
  * @public
  */
-export class SimulatorError<C extends string = SimulatorErrorCode | CsvErrorCode> extends Error {
-  /** Stable code identifying the failure; safe to branch on. */
-  readonly code: C;
-
+export class SimulatorError<C extends string = SimulatorErrorCode | CsvErrorCode> extends FraudError<C> {
   constructor(code: C, message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(code, message, options);
     this.name = "SimulatorError";
-    this.code = code;
   }
 }
 

@@ -1,27 +1,24 @@
-import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
-import type { JumpableRandomGenerator } from "pure-rand/types/JumpableRandomGenerator";
+import { createRng } from "@fraud/contracts";
+import type { Rng as Generator } from "@fraud/contracts";
 
 const TWO32 = 4294967296;
 
 /**
- * Seeded random source over pure-rand's xoroshiro128+ (the same seed gives the same numbers on any
- * machine). pure-rand's own seeding, extended to 53-bit seeds; independent streams of one seed are
- * pure-rand jumps (2^64 draws apart). Adds the few distributions the generator needs.
+ * Seeded random source over `@fraud/contracts`' xoroshiro128+ with its `split` seeding (the same
+ * seed gives the same numbers on any machine, and the same numbers pure-rand gave before the
+ * generator moved): 53-bit seeds, independent streams of one seed 2^64 draws apart. Adds the few
+ * distributions the generator needs.
  * @internal
  */
 export class Rng {
-  private readonly g: JumpableRandomGenerator;
+  private readonly g: Generator;
 
   /**
    * @param seed - a non-negative safe integer.
    * @param stream - which of the seed's independent streams (0, 1, 2, …).
    */
   constructor(seed: number, stream = 0) {
-    const lo = seed >>> 0;
-    const hi = Math.floor(seed / TWO32) >>> 0;
-    // pure-rand's xoroshiro128plus(seed) state [-1, ~seed, seed, 0], with the high bits in the last word.
-    this.g = xoroshiro128plusFromState([-1, ~lo, lo | 0, hi]);
-    for (let i = 0; i <= stream; i++) this.g.jump();
+    this.g = createRng(seed, stream, "split");
   }
 
   /** Uniform unsigned 32-bit integer. */

@@ -2,6 +2,7 @@
  * The demo's errors.
  * @packageDocumentation
  */
+import { FraudError } from "@fraud/contracts";
 import type { Stage } from "./stages.js";
 
 /**
@@ -33,16 +34,13 @@ export interface DemoErrorOptions extends ErrorOptions {
  * ```
  * @public
  */
-export class DemoError extends Error {
-  /** Stable code identifying the failure. */
-  readonly code: DemoErrorCode;
+export class DemoError extends FraudError<DemoErrorCode> {
   /** The stage that failed (`STAGE_FAILED`). */
   readonly stage: Stage | undefined;
 
   constructor(code: DemoErrorCode, message: string, options: DemoErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "DemoError";
-    this.code = code;
     this.stage = options.stage;
   }
 }

@@ -1,3 +1,5 @@
+import { FraudError } from "@fraud/contracts";
+
 /**
  * Stable codes of {@link LocalAwsError}:
  * - `INVALID_ARGUMENT` — a start option or CLI flag is out of range or malformed.
@@ -28,16 +30,13 @@ export interface LocalAwsErrorOptions extends ErrorOptions {
  * ```
  * @public
  */
-export class LocalAwsError extends Error {
-  /** Stable code identifying the failure. */
-  readonly code: LocalAwsErrorCode;
+export class LocalAwsError extends FraudError<LocalAwsErrorCode> {
   /** The file or directory involved, when there is one. */
   readonly path: string | undefined;
 
   constructor(code: LocalAwsErrorCode, message: string, options: LocalAwsErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "LocalAwsError";
-    this.code = code;
     this.path = options.path;
   }
 }

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { randomUUID } from "node:crypto";
-import { FIREHOSE_MAX_BATCH_BYTES, FIREHOSE_MAX_BATCH_RECORDS, FIREHOSE_MAX_RECORD_BYTES, FIREHOSE_STREAM_NAME_PATTERN } from "@fraud/lambda-scorer/config";
+import { FIREHOSE_MAX_BATCH_BYTES, FIREHOSE_MAX_BATCH_RECORDS, FIREHOSE_MAX_RECORD_BYTES, FIREHOSE_STREAM_NAME_PATTERN } from "@fraud/contracts";
 import type { ObjectStore } from "./firehose-store.js";
 import { quote } from "./options.js";
 

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { FIREHOSE_STREAM_NAME_PATTERN } from "@fraud/lambda-scorer/config";
+import { FIREHOSE_STREAM_NAME_PATTERN } from "@fraud/contracts";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { z } from "zod";

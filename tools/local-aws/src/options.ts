@@ -4,21 +4,11 @@
  * @packageDocumentation
  */
 import { z } from "zod";
+import { quote } from "@fraud/contracts";
 import { LocalAwsError } from "./errors.js";
 
-/** Longest excerpt of a bad value quoted in a message. @internal */
-export const QUOTE_LIMIT = 80;
-
-/** A value for a message: JSON-quoted, cut to {@link QUOTE_LIMIT} characters. @internal */
-export function quote(value: unknown): string {
-  let text: string;
-  try {
-    text = typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
-  } catch {
-    text = String(value);
-  }
-  return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT - 1)}…` : text;
-}
+/** A value for a message: `@fraud/contracts`' one quoting rule. @internal */
+export { quote };
 
 /** An accepted numeric range. @internal */
 export interface NumberRange {
