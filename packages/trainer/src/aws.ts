@@ -8,7 +8,7 @@
  * ```ts
  * import { linearLearnerImage, partitionOf, parseStackOutputs } from "@fraud/trainer/aws";
  * partitionOf("us-isob-east-1"); // "aws-iso-b"
- * linearLearnerImage("eu-west-1"); // "438346466558.dkr.ecr.eu-west-1.amazonaws.com/linear-learner:1"
+ * linearLearnerImage("eu-west-1"); // the eu-west-1 registry's linear-learner:1
  * ```
  * @packageDocumentation
  */

@@ -21,7 +21,7 @@ export const LINEAR_LEARNER_REGISTRIES: readonly LinearLearnerRegistry[] = ALGOR
  * The Linear Learner image URI of a region (the same image trains and serves).
  * @example
  * ```ts
- * linearLearnerImage("eu-west-1"); // "438346466558.dkr.ecr.eu-west-1.amazonaws.com/linear-learner:1"
+ * linearLearnerImage("eu-west-1"); // the eu-west-1 registry's linear-learner:1
  * ```
  * @throws {@link SageMakerError} `UNKNOWN_REGION`, listing the known regions.
  * @public

@@ -20,7 +20,7 @@ export const partitionOf: (region: string) => Partition = asSageMakerErrors(cont
  * The DNS suffix of a region's partition (`@fraud/contracts`' `dnsSuffix`).
  * @example
  * ```ts
- * dnsSuffix("cn-north-1"); // "amazonaws.com.cn"
+ * dnsSuffix("cn-north-1"); // the China partition's suffix
  * ```
  * @throws {@link SageMakerError} `UNKNOWN_REGION` for a string that is not a region name.
  * @public

@@ -205,7 +205,7 @@ export interface TrainingJobPlan {
  * @example
  * ```ts
  * const { request } = planTrainingJob({ jobName: "fraud-1", region: "eu-west-1", roleArn, bucket: "b", featureDim: 30 });
- * request.AlgorithmSpecification?.TrainingImage; // "438346466558.dkr.ecr.eu-west-1.amazonaws.com/linear-learner:1"
+ * request.AlgorithmSpecification?.TrainingImage; // the region's linear-learner:1 image (algorithmImage of @fraud/contracts)
  * ```
  * @throws {@link SageMakerError} (`INVALID_ARGUMENT`, `UNKNOWN_REGION`, `BAD_ROLE_ARN`, `BAD_INSTANCE_TYPE`) or
  * `TrainError` `INVALID_ARGUMENT`.
