@@ -75,54 +75,64 @@ export function readRecords(source: ChunkSource, options: FramingOptions = {}): 
   return streamRecords(source, max, strict);
 }
 
-async function* streamRecords(source: ChunkSource, max: number, strict: boolean): AsyncGenerator<RecordIORecord, void, undefined> {
-  let head: Uint8Array = new Uint8Array(0);
-  let pos = 0;
-  let base = 0; // stream offset of head[0]
-  const tail: Uint8Array[] = [];
-  let tailLen = 0;
-  let index = 0;
-  const r = new ProtoReader(head);
+/** Smallest buffer allocated to join chunks. */
+const MIN_JOIN_BYTES = 1 << 16;
 
-  const flatten = (): void => {
-    const rest = head.length - pos;
-    const next = new Uint8Array(rest + tailLen);
-    next.set(head.subarray(pos), 0);
-    let o = rest;
-    for (const t of tail) {
-      next.set(t, o);
-      o += t.length;
-    }
-    base += pos;
-    head = next;
-    pos = 0;
-    tail.length = 0;
-    tailLen = 0;
+async function* streamRecords(source: ChunkSource, max: number, strict: boolean): AsyncGenerator<RecordIORecord, void, undefined> {
+  // Unread bytes are buf[pos..end). `buf` is either a chunk as received (zero copy) or a buffer this
+  // decoder owns (`owned`), into whose free tail further chunks are copied. Yielded records may keep
+  // views into a buffer, so a buffer is never written below `end`: when its tail is too small the
+  // unread bytes move to a new buffer (at least twice their size, or the pending frame's size), so
+  // each byte is copied a bounded number of times and memory stays O(largest record + chunk),
+  // however finely the stream is split.
+  let buf: Uint8Array = new Uint8Array(0);
+  let pos = 0;
+  let end = 0;
+  let owned = false;
+  let base = 0; // stream offset of buf[0]
+  let index = 0;
+  let wanted = 0; // unread bytes needed before the next scan can decode anything
+  const r = new ProtoReader(buf);
+
+  /** Bytes the frame at `pos` needs in all (header, payload, padding), or 8 before its header is in. */
+  const frameNeed = (): number => {
+    if (end - pos < 8) return 8;
+    const l = (buf[pos + 4]! | (buf[pos + 5]! << 8) | (buf[pos + 6]! << 16) | (buf[pos + 7]! << 24)) >>> 0;
+    return 8 + Math.min(l, max) + paddingFor(l);
   };
 
-  function* drain(final: boolean): Generator<RecordIORecord, boolean, undefined> {
+  const append = (chunk: Uint8Array): void => {
+    if (pos === end) {
+      base += end;
+      buf = chunk;
+      pos = 0;
+      end = chunk.length;
+      owned = false;
+      return;
+    }
+    if (!owned || buf.length - end < chunk.length) {
+      const rest = end - pos;
+      const size = Math.max(MIN_JOIN_BYTES, 2 * (rest + chunk.length), frameNeed());
+      const next = new Uint8Array(size);
+      next.set(buf.subarray(pos, end), 0);
+      base += pos;
+      buf = next;
+      pos = 0;
+      end = rest;
+      owned = true;
+    }
+    buf.set(chunk, end);
+    end += chunk.length;
+  };
+
+  function* drain(final: boolean): Generator<RecordIORecord, void, undefined> {
     for (;;) {
-      let len = scanFrame(head, pos, head.length, final && tailLen === 0, base, index, max, strict);
-      if (len === NEED_MORE) {
-        if (tailLen === 0) return false;
-        // join pending chunks only once the whole frame is there, so a large record arriving in
-        // many small chunks is copied a bounded number of times
-        const avail = head.length - pos;
-        let need = 8;
-        if (avail >= 8) {
-          const l = (head[pos + 4]! | (head[pos + 5]! << 8) | (head[pos + 6]! << 16) | (head[pos + 7]! << 24)) >>> 0;
-          need = 8 + l + paddingFor(l);
-        }
-        if (avail + tailLen < need && !final) return false;
-        flatten();
-        len = scanFrame(head, pos, head.length, final, base, index, max, strict);
-        if (len === NEED_MORE) return false;
-      }
-      if (len === END) return true;
-      r.reset(head, pos + 8, pos + 8 + len, base, index);
+      const len = scanFrame(buf, pos, end, final, base, index, max, strict);
+      if (len === NEED_MORE || len === END) return;
+      r.reset(buf, pos + 8, pos + 8 + len, base, index);
       yield decodeRecordPayload(r);
       index++;
-      pos = Math.min(head.length, pos + 8 + len + paddingFor(len));
+      pos = Math.min(end, pos + 8 + len + paddingFor(len));
     }
   }
 
@@ -131,16 +141,11 @@ async function* streamRecords(source: ChunkSource, max: number, strict: boolean)
       throw invalidArgument(`stream chunk is not a Uint8Array: ${describeValue(chunk)}`);
     }
     if (chunk.length === 0) continue;
-    if (pos === head.length && tailLen === 0) {
-      base += pos;
-      head = chunk;
-      pos = 0;
-    } else {
-      tail.push(chunk);
-      tailLen += chunk.length;
-    }
+    append(chunk);
+    // Nothing to decode until the pending frame is complete: skip the scan (tiny chunks stay cheap).
+    if (end - pos < wanted) continue;
     yield* drain(false);
+    wanted = frameNeed();
   }
   yield* drain(true);
 }
-
