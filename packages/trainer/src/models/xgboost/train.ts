@@ -642,7 +642,9 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
   const rounds = trees.length;
   const kept = hp.early_stopping_rounds !== null ? trees.slice(0, bestIteration + 1) : trees;
   const attributes: Record<string, string> = {};
-  if (valid) {
+  // recorded only when early stopping kept the best trees: the container predicts with
+  // best_iteration + 1 trees when the attribute is there, which must be every tree of the model
+  if (valid && hp.early_stopping_rounds !== null) {
     attributes["best_iteration"] = String(bestIteration);
     attributes["best_score"] = String(bestScore);
   }
