@@ -51,6 +51,7 @@ export interface FramingOptions {
  * @public
  */
 export function paddingFor(length: number): number {
+  if (typeof length !== "number") throw invalidArgument(`length must be a number, got ${describeValue(length)}`);
   return (4 - (length & 3)) & 3;
 }
 
@@ -151,6 +152,8 @@ export function writeFrameHeader(buf: Uint8Array, pos: number, length: number): 
  * @public
  */
 export function frameRecords(payloads: readonly Uint8Array[]): Uint8Array {
+  if (!Array.isArray(payloads)) throw invalidArgument(`payloads must be an array of Uint8Array, got ${describeValue(payloads)}`);
+  for (const p of payloads) if (!(p instanceof Uint8Array)) throw invalidArgument(`payloads must be an array of Uint8Array, got an element ${describeValue(p)}`);
   let total = 0;
   for (const p of payloads) total += 8 + p.length + paddingFor(p.length);
   const out = new Uint8Array(total);

@@ -3,6 +3,7 @@
  * input row, no features, `label["score"]` and (classifiers) `label["predicted_label"]`.
  * @packageDocumentation
  */
+import { describeValue, invalidArgument } from "./args.js";
 import { decodeRecords } from "./decode.js";
 import { RecordIOError } from "./errors.js";
 import { frameRecords } from "./framing.js";
@@ -33,6 +34,12 @@ export interface Prediction {
  * @public
  */
 export function encodeInferenceResponse(predictions: readonly Prediction[]): Uint8Array {
+  if (!Array.isArray(predictions)) throw invalidArgument(`predictions must be an array, got ${describeValue(predictions)}`);
+  for (const p of predictions as unknown[]) {
+    if (p === null || typeof p !== "object" || typeof (p as Prediction).score !== "number") {
+      throw invalidArgument(`each prediction must be an object with a numeric score, got ${describeValue(p)}`);
+    }
+  }
   return frameRecords(
     predictions.map((p) => {
       const label: Record<string, TensorInput> = { score: { type: "float32", values: [p.score] } };

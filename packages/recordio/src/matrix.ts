@@ -52,7 +52,9 @@ export interface DensePlan {
 
 /** @internal */
 export function isMatrix(x: unknown): x is Matrix {
-  return typeof x === "object" && x !== null && "data" in x && "shape" in x && !Array.isArray(x);
+  if (typeof x !== "object" || x === null || !("data" in x) || !("shape" in x) || Array.isArray(x)) return false;
+  const { data, shape } = x as { data: unknown; shape: unknown };
+  return Array.isArray(shape) && typeof data === "object" && data !== null;
 }
 
 /** @internal */

@@ -6,7 +6,7 @@
 import { open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { allocBytes, integerOption, requireOptions } from "./args.js";
+import { allocBytes, describeValue, integerOption, invalidArgument, requireOptions } from "./args.js";
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, encodeDenseChunks } from "./chunks.js";
 import type { EncodeDenseChunksOptions } from "./chunks.js";
 import { canonicalLayout, checkRoom, checkTarget, decodeDense, decodeDenseInto, readHead } from "./dense-decode.js";
@@ -32,6 +32,12 @@ export interface ReadDenseFileOptions extends FramingOptions {
   chunkBytes?: number;
 }
 
+/** The `INVALID_ARGUMENT` error of a path that is not a non-empty string, or undefined. */
+function badPath(path: unknown): RecordIOError | undefined {
+  if (typeof path === "string" && path.length > 0 && !path.includes("\0")) return undefined;
+  return invalidArgument(`path must be a non-empty string, got ${describeValue(path)}`);
+}
+
 function ioError(path: string, doing: string, err: unknown): RecordIOError {
   if (isRecordIOError(err)) return err;
   const why = err instanceof Error ? err.message : String(err);
@@ -53,6 +59,8 @@ function ioError(path: string, doing: string, err: unknown): RecordIOError {
  * @public
  */
 export async function writeDenseFile(path: string, matrix: MatrixInput, options: WriteDenseFileOptions = {}): Promise<number> {
+  const bad = badPath(path);
+  if (bad) throw bad;
   requireOptions(options);
   const chunks = encodeDenseChunks(matrix, { ...options, reuse: true } satisfies EncodeDenseChunksOptions);
   const out = await openOutput(path);
@@ -150,6 +158,8 @@ async function readDense<T>(
  * @public
  */
 export function readDenseFile(path: string, options: ReadDenseFileOptions = {}): Promise<DenseMatrix> {
+  const bad = badPath(path);
+  if (bad) return Promise.reject(bad);
   return readDense<DenseMatrix>(
     path,
     options,
@@ -174,6 +184,8 @@ export function readDenseFile(path: string, options: ReadDenseFileOptions = {}):
  * @public
  */
 export function readDenseFileInto(path: string, target: DenseTarget, options: ReadDenseFileOptions & { rowOffset?: number } = {}): Promise<DenseInfo> {
+  const bad = badPath(path);
+  if (bad) return Promise.reject(bad);
   const rowOffset = integerOption(options?.rowOffset, "rowOffset", 0);
   return readDense<DenseInfo>(
     path,

@@ -2,6 +2,7 @@
  * Encoding of the `aialgs.data.Record` protobuf message (the general, non hot-path encoder).
  * @packageDocumentation
  */
+import { describeValue, invalidArgument } from "./args.js";
 import { RecordIOError } from "./errors.js";
 import type { BytesValue, EmptyValue, RecordInput, TensorInput, TensorType } from "./record.js";
 import { ProtoWriter } from "./wire/writer.js";
@@ -74,6 +75,7 @@ function encodeMap(w: ProtoWriter, field: number, map: RecordInput["features"]):
  * @public
  */
 export function encodeRecord(record: RecordInput): Uint8Array {
+  if (record === null || typeof record !== "object" || Array.isArray(record)) throw invalidArgument(`record must be an object, got ${describeValue(record)}`);
   const w = new ProtoWriter();
   encodeMap(w, 1, record.features);
   encodeMap(w, 2, record.label);

@@ -2,7 +2,7 @@
  * Records (dense or sparse) gathered into one dense matrix with labels.
  * @packageDocumentation
  */
-import { integerOption, requireOptions } from "./args.js";
+import { describeValue, integerOption, invalidArgument, requireOptions } from "./args.js";
 import { RecordIOError } from "./errors.js";
 import { allocTensor } from "./layout.js";
 import type { DenseMatrix } from "./matrix.js";
@@ -39,6 +39,9 @@ interface Shape {
 type NumericValue = { type: TensorType; values: ArrayLike<number>; keys: number[]; shape: number[] };
 
 function featuresOf(rec: RecordIORecord, i: number): NumericValue {
+  if (rec === null || typeof rec !== "object" || rec.features === null || typeof rec.features !== "object" || rec.label === null || typeof rec.label !== "object") {
+    throw invalidArgument(`records[${i}] must be a record with features and label maps, got ${describeValue(rec)}`);
+  }
   const v = rec.features["values"];
   if (!v || v.type === "bytes" || v.type === "none") throw notDense(i, 'no "values" tensor in features');
   if (v.keys.length > 0 && v.shape.length === 0) throw notDense(i, "sparse tensor without a shape");
@@ -81,6 +84,7 @@ const BYTES: Record<TensorType, number> = { float32: 4, float64: 8, int32: 4 };
  * @public
  */
 export function recordsToDense(records: readonly RecordIORecord[], options: RecordsToDenseOptions = {}): DenseMatrix {
+  if (!Array.isArray(records)) throw invalidArgument(`records must be an array, got ${describeValue(records)}`);
   requireOptions(options);
   const maxBytes = integerOption(options.maxDenseBytes, "maxDenseBytes", DEFAULT_MAX_DENSE_BYTES);
   const rows = records.length;

@@ -5,7 +5,7 @@
  */
 import type { Dtype } from "./dtype.js";
 import { outOfRange, scalarKind, unsupported } from "./dtype.js";
-import { allocBytes, integerOption, invalidArgument, requireOptions } from "./args.js";
+import { allocBytes, describeValue, integerOption, invalidArgument } from "./args.js";
 import { MAX_CHUNK_BYTES, rowsThatFit } from "./chunks.js";
 import { RecordIOError } from "./errors.js";
 import { payloadSize, sizePlan, writeRow, writeRowRange } from "./dense.js";
@@ -82,7 +82,7 @@ export class RecordIOWriter {
   private ready: Uint8Array[] = [];
 
   constructor(options: RecordIOWriterOptions) {
-    requireOptions(options);
+    if (options === null || typeof options !== "object") throw invalidArgument(`options must be an object with cols, got ${describeValue(options)}`);
     // a row must fit in one RecordIO record (a u32 length): at most 8 bytes a value
     const cols = integerOption(options.cols ?? NaN, "cols", 0, Math.floor((0xffffffff - 64) / 8));
     const chunkBytes = integerOption(options.chunkBytes, "chunkBytes", 65536, MAX_CHUNK_BYTES, 1);
@@ -273,11 +273,19 @@ function withRecord(err: RecordIOError, record: number): RecordIOError {
  * ```
  * @public
  */
-export async function* encodeRows(
+export function encodeRows(
   rows: AsyncIterable<RowInput> | Iterable<RowInput>,
   options: RecordIOWriterOptions,
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  const writer = new RecordIOWriter(options);
+  // arguments are checked on the call, not on the first next()
+  const iterable = rows as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
+  if (iterable === null || typeof iterable !== "object" || (typeof iterable[Symbol.asyncIterator] !== "function" && typeof iterable[Symbol.iterator] !== "function")) {
+    throw invalidArgument(`rows must be an iterable or async iterable, got ${describeValue(rows)}`);
+  }
+  return encodeRowsFrom(rows, new RecordIOWriter(options));
+}
+
+async function* encodeRowsFrom(rows: AsyncIterable<RowInput> | Iterable<RowInput>, writer: RecordIOWriter): AsyncGenerator<Uint8Array, void, undefined> {
   for await (const row of rows as AsyncIterable<RowInput>) {
     writer.write(row);
     for (const chunk of writer.take()) yield chunk;
