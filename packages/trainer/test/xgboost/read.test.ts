@@ -156,6 +156,15 @@ describe("hostile and unsupported model bytes", () => {
     expect(err.message).toContain(text);
   });
 
+  it("refuses a JSON document of more values than a model holds before parsing it, quickly", () => {
+    const big = new TextEncoder().encode(`{"learner":[${"0,".repeat(5_000_000)}0]}`);
+    const t0 = performance.now();
+    const err = thrown(() => readXGBoostModel(big));
+    expect(err.code).toBe("MODEL_TOO_LARGE");
+    expect(err.message).toContain("more than 4194304 values");
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
   it("refuses a UBJSON document of more arrays and objects than a model holds", () => {
     const many = encodeUbjson({ a: new Array(300_000).fill([]) as never });
     expect(thrown(() => readXGBoostModel(many)).code).toBe("MODEL_TOO_LARGE");

@@ -17,6 +17,9 @@ export const XGBOOST_MAX_DEPTH = 64;
 /** Most arrays and objects a JSON model may hold (XGBoost writes about 15 per tree). */
 const MAX_JSON_CONTAINERS = 262_144;
 
+/** Most values (counted by their separating commas) a JSON model may hold: a real one holds about 10 per node. */
+const MAX_JSON_VALUES = 4_194_304;
+
 /** Options of {@link readXGBoostModel}. @public */
 export interface ReadXGBoostOptions {
   /** Name used in messages. @defaultValue "xgboost-model" */
@@ -85,9 +88,12 @@ export function readXGBoostModel(bytes: Uint8Array, options: ReadXGBoostOptions 
     throw new ModelError("MODEL_CORRUPT", `${file}: JSON model is not UTF-8`, { cause: err });
   }
   let containers = 0;
+  let commas = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x22) {
+    if (c === 0x2c && ++commas >= MAX_JSON_VALUES) {
+      throw new ModelError("MODEL_TOO_LARGE", `${file}: JSON model holds more than ${MAX_JSON_VALUES} values`);
+    } else if (c === 0x22) {
       for (i++; i < text.length; i++) {
         const d = text.charCodeAt(i);
         if (d === 0x5c) i++;
