@@ -287,8 +287,8 @@ export function scoreTree(forest: Forest, t: number, point: ArrayLike<number>): 
   return acc[0]!;
 }
 
-/** Rows scored per block: a block's float32 copy stays in cache while every tree visits it. */
-const BLOCK_ROWS = 256;
+/** Rows scored per block (245 KB of float32 at 30 features): a tree's boxes stay in cache while the block visits it. */
+const BLOCK_ROWS = 2048;
 
 /**
  * The affine map applied to every feature before the forest sees it: `(x − shift) · scale`.
