@@ -316,8 +316,9 @@ export function scoreRows(forest: Forest, values: ArrayLike<number>, rows: numbe
   const shift = transform?.shift;
   const scale = transform?.scale;
   const scratch = scratchFor(forest);
-  const block = new Float32Array(BLOCK_ROWS * d);
-  const acc = new Float64Array(BLOCK_ROWS);
+  const blockRows = Math.max(1, Math.min(BLOCK_ROWS, count));
+  const block = new Float32Array(blockRows * d);
+  const acc = new Float64Array(blockRows);
   const trees = forest.trees;
   for (let r0 = from; r0 < from + count; r0 += BLOCK_ROWS) {
     const nr = Math.min(BLOCK_ROWS, from + count - r0);
