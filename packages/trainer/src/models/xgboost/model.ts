@@ -37,10 +37,15 @@ export interface XGBoostOrigin {
  * @public
  */
 export class XGBoostModel implements Model {
+  /** Always `xgboost`. */
   readonly algorithm = "xgboost" as const;
+  /** `binary_classifier` (probabilities), or `regressor` for `binary:logitraw` (margins). */
   readonly kind: "binary_classifier" | "regressor";
+  /** Features every row must have (`num_feature`). */
   readonly featureDim: number;
+  /** Decision threshold on the probability. */
   readonly threshold: number;
+  /** The XGBoost container's protocol. */
   readonly protocol = XGBOOST_PROTOCOL;
   /** The booster (the threshold is recorded in its attributes when saved). */
   readonly booster: XGBoostBooster;
