@@ -1,4 +1,5 @@
 import { invalidArgument } from "./errors.js";
+import { requireObject } from "./options.js";
 import { PROFILE_FRAUDS, PROFILE_ROWS } from "./profile.js";
 
 /**
@@ -132,6 +133,7 @@ export interface Dataset {
  * @public
  */
 export function transactionFeatures(t: Transaction): number[] {
+  requireObject("transaction", t);
   if (!Array.isArray(t.v) || t.v.length !== V_COUNT) {
     throw invalidArgument(`transaction must have ${V_COUNT} V components, got ${Array.isArray(t.v) ? t.v.length : typeof t.v}`);
   }
@@ -149,6 +151,7 @@ export function transactionFeatures(t: Transaction): number[] {
  * @public
  */
 export function datasetRow(data: Dataset, index: number): Transaction {
+  checkDataset(data);
   if (!Number.isInteger(index) || index < 0 || index >= data.rows) {
     throw invalidArgument(`row index ${index} is outside 0..${data.rows - 1}`);
   }
@@ -202,6 +205,7 @@ export function checkRange(data: Dataset, start: number, end: number): void {
  * @public
  */
 export function toDataset(transactions: readonly Transaction[]): Dataset {
+  if (!Array.isArray(transactions)) throw invalidArgument(`transactions must be an array, got ${transactions === null ? "null" : typeof transactions}`);
   const rows = transactions.length;
   const features = new Float64Array(rows * FEATURE_COUNT);
   const labels = new Uint8Array(rows);
@@ -222,6 +226,7 @@ export function toDataset(transactions: readonly Transaction[]): Dataset {
  * @public
  */
 export function* datasetTransactions(data: Dataset): Generator<Transaction> {
+  checkDataset(data);
   for (let i = 0; i < data.rows; i++) yield datasetRow(data, i);
 }
 

@@ -3,6 +3,7 @@ import type { ScanEnd } from "@fraud/contracts";
 import { CSV_COLUMNS, FEATURE_COUNT, RowBuffer } from "./columns.js";
 import type { Dataset } from "./columns.js";
 import { CsvError, quote } from "./errors.js";
+import { requireObject, requireString } from "./options.js";
 import { readChunks } from "./io.js";
 import { readerLines } from "./lines.js";
 import type { LineSplitter } from "./lines.js";
@@ -54,6 +55,8 @@ export class CsvParser {
    * @throws {@link SimulatorError} `INVALID_ARGUMENT` for a bad `maxLineBytes`.
    */
   constructor(file = "<input>", options: ReadOptions = {}) {
+    requireString("file", file);
+    requireObject("options", options);
     this.file = file;
     this.lines = readerLines(
       file,
@@ -207,6 +210,7 @@ function countCommas(buf: Uint8Array, from: number, end: number): number {
  * @public
  */
 export function parseCreditCardCsv(text: string, file = "<input>", options: ReadOptions = {}): Dataset {
+  requireString("text", text);
   const parser = new CsvParser(file, options);
   parser.push(new TextEncoder().encode(text));
   return parser.finish();
@@ -224,6 +228,7 @@ export function parseCreditCardCsv(text: string, file = "<input>", options: Read
  * @public
  */
 export async function readCreditCardCsv(path: string, options: ReadOptions = {}): Promise<Dataset> {
+  requireString("path", path);
   const parser = new CsvParser(path, options);
   await readChunks(path, (chunk) => parser.push(chunk));
   return parser.finish();

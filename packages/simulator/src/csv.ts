@@ -31,10 +31,11 @@ const ROW_BYTES = NCOL * (MAX_NUMBER_BYTES + 1) + 4;
  * ```
  * @public
  */
-export function encodeCreditCardRows(data: Dataset, start = 0, end = data.rows): Uint8Array {
-  checkRange(checkDataset(data), start, end);
-  const buf = new Uint8Array(Math.max(0, end - start) * ROW_BYTES);
-  return buf.subarray(0, encodeRowsInto(buf, 0, data, start, end));
+export function encodeCreditCardRows(data: Dataset, start = 0, end?: number): Uint8Array {
+  const last = end ?? checkDataset(data).rows;
+  checkRange(checkDataset(data), start, last);
+  const buf = new Uint8Array(Math.max(0, last - start) * ROW_BYTES);
+  return buf.subarray(0, encodeRowsInto(buf, 0, data, start, last));
 }
 
 /** Writes rows `[start, end)` at `buf[pos]` (room for `ROW_BYTES` per row); returns the end position. */
@@ -66,7 +67,7 @@ function encodeRowsInto(buf: Uint8Array, at: number, data: Dataset, start: numbe
  * ```
  * @public
  */
-export function formatCreditCardRows(data: Dataset, start = 0, end = data.rows): string {
+export function formatCreditCardRows(data: Dataset, start = 0, end?: number): string {
   return latin1.decode(encodeCreditCardRows(data, start, end));
 }
 

@@ -2,7 +2,7 @@ import { DEFAULT_FRAUD_RATE, FEATURE_COUNT, V_COUNT } from "./columns.js";
 import type { Channel, Dataset, LiveTransaction } from "./columns.js";
 import { invalidArgument } from "./errors.js";
 import { drawRow, timeAt } from "./model.js";
-import { FRAUD_RATE, POSITIVE, ROWS, SEED, checkOption, integer, optionalOption } from "./options.js";
+import { FRAUD_RATE, POSITIVE, ROWS, SEED, checkOption, integer, optionalOption, requireObject } from "./options.js";
 import { Rng } from "./rng.js";
 
 /**
@@ -50,6 +50,7 @@ function sortedUniforms(rng: Rng, n: number): Float64Array {
  * @public
  */
 export function generateDataset(options: GenerateOptions): Dataset {
+  requireObject("options", options);
   const rows = checkOption("rows", ROWS, options.rows);
   const seed = checkOption("seed", SEED, options.seed);
   const rate = optionalOption("fraud rate", FRAUD_RATE, options.fraudRate, DEFAULT_FRAUD_RATE);
@@ -168,6 +169,7 @@ function channel(rng: Rng, fraud: boolean): Channel {
  * @public
  */
 export function createTransactionSource(options: TransactionSourceOptions): TransactionSource {
+  requireObject("options", options);
   const seed = checkOption("seed", SEED, options.seed);
   const rate = optionalOption("fraud rate", FRAUD_RATE, options.fraudRate, DEFAULT_FRAUD_RATE);
   const perSecond = optionalOption("rate", POSITIVE, options.rate, 284_807 / 172_800);

@@ -83,6 +83,10 @@ export async function writeFileAtomically(path: string, bytes: Uint8Array): Prom
  * @internal
  */
 export async function readChunks(path: string, consume: (chunk: Uint8Array) => void): Promise<void> {
+  // A number would be taken for a file descriptor (0 is stdin): only a path is accepted.
+  if (typeof path !== "string" || path.length === 0 || path.includes("\0")) {
+    throw new SimulatorError("INVALID_ARGUMENT", `path must be a non-empty string, got ${typeof path === "string" ? JSON.stringify(path.slice(0, 80)) : String(path === null ? "null" : typeof path)}`);
+  }
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   try {
     for await (const chunk of stream) consume(chunk as Buffer);

@@ -2,6 +2,7 @@ import { FEATURE_COUNT, RowBuffer, V_COUNT, checkDataset, checkRange } from "./c
 import type { Dataset } from "./columns.js";
 import type { ReadOptions } from "./csv-parse.js";
 import { CsvError, clip, quote } from "./errors.js";
+import { requireObject, requireString } from "./options.js";
 import { ByteBuffer, checkWritable, readChunks, writeFileAtomically } from "./io.js";
 import { readerLines } from "./lines.js";
 import type { LineSplitter } from "./lines.js";
@@ -33,6 +34,8 @@ export class NdjsonParser {
    * @throws {@link SimulatorError} `INVALID_ARGUMENT` for a bad `maxLineBytes`.
    */
   constructor(file = "<input>", options: ReadOptions = {}) {
+    requireString("file", file);
+    requireObject("options", options);
     this.file = file;
     this.lines = readerLines(
       file,
@@ -113,6 +116,7 @@ function shownJson(value: unknown): string {
  * @public
  */
 export function parseNdjson(text: string, file = "<input>", options: ReadOptions = {}): Dataset {
+  requireString("text", text);
   const p = new NdjsonParser(file, options);
   p.push(text);
   return p.finish();
@@ -129,6 +133,7 @@ export function parseNdjson(text: string, file = "<input>", options: ReadOptions
  * @public
  */
 export async function readNdjson(path: string, options: ReadOptions = {}): Promise<Dataset> {
+  requireString("path", path);
   const parser = new NdjsonParser(path, options);
   await readChunks(path, (chunk) => parser.push(chunk));
   return parser.finish();
@@ -142,7 +147,8 @@ export async function readNdjson(path: string, options: ReadOptions = {}): Promi
  * ```
  * @public
  */
-export function formatNdjsonRows(data: Dataset, start = 0, end = data.rows): string {
+export function formatNdjsonRows(data: Dataset, start = 0, endIn?: number): string {
+  const end = endIn ?? checkDataset(data).rows;
   checkRange(checkDataset(data), start, end);
   let out = "";
   const f = data.features;

@@ -89,6 +89,32 @@ export const DURATION = spec(z.number().positive().max(MAX_STREAM_SECONDS), `a p
 export const SPEED = spec(z.number().positive().max(MAX_REPLAY_SPEED), `a positive number up to ${MAX_REPLAY_SPEED}`);
 
 /**
+ * Checks that an options argument is a plain object (`undefined` too when `optional`).
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT`: `options must be an object, got …`.
+ * @internal
+ */
+export function requireObject(name: string, value: unknown, optional = false): void {
+  if (optional && value === undefined) return;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalidArgument(`${name} must be an object, got ${kind(value)}`);
+}
+
+/**
+ * Checks that a text argument (a path, a file label, CSV text) is a string.
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT`.
+ * @internal
+ */
+export function requireString(name: string, value: unknown): void {
+  if (typeof value !== "string") throw invalidArgument(`${name} must be a string, got ${kind(value)}`);
+}
+
+function kind(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return `a ${(value as object).constructor?.name ?? "object"}`;
+  return typeof value;
+}
+
+/**
  * Checks a library option against its spec.
  * @throws {@link SimulatorError} `INVALID_ARGUMENT`: `name must be <expect>, got <value>`.
  * @internal

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pRetry, { AbortError } from "p-retry";
 import type { LiveTransaction } from "./columns.js";
 import { invalidArgument } from "./errors.js";
-import { integer, optionalOption } from "./options.js";
+import { integer, optionalOption, requireObject } from "./options.js";
 
 /**
  * Options of {@link postTransactions}.
@@ -72,6 +72,11 @@ export interface PostResult {
  * @public
  */
 export async function postTransactions(source: AsyncIterable<LiveTransaction> | Iterable<LiveTransaction>, options: PostOptions): Promise<PostResult> {
+  const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
+  if (iterable === null || typeof iterable !== "object" || (typeof iterable[Symbol.asyncIterator] !== "function" && typeof iterable[Symbol.iterator] !== "function")) {
+    throw invalidArgument(`source must be an iterable or async iterable of transactions, got ${source === null ? "null" : typeof source}`);
+  }
+  requireObject("options", options);
   const settings = postSettings(options);
   const result: PostResult = { sent: 0, failed: 0, batches: 0 };
   const inFlight = new Set<Promise<void>>();

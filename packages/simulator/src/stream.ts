@@ -3,7 +3,7 @@ import { FEATURE_COUNT, V_COUNT, checkDataset } from "./columns.js";
 import type { Channel, Dataset, LiveTransaction } from "./columns.js";
 import { createTransactionSource } from "./generate.js";
 import type { TransactionSourceOptions } from "./generate.js";
-import { DURATION, POSITIVE, RATE, SEED, SPEED, checkOption, integer } from "./options.js";
+import { DURATION, POSITIVE, RATE, SEED, SPEED, checkOption, integer, requireObject } from "./options.js";
 import { Rng } from "./rng.js";
 
 /**
@@ -59,6 +59,7 @@ export interface PoissonOptions {
  * @public
  */
 export function* poissonArrivals(options: PoissonOptions): Generator<number, never> {
+  requireObject("options", options);
   const rate = checkOption("rate", POSITIVE, options.rate);
   const rng = new Rng(checkOption("seed", SEED, options.seed), 4);
   let t = 0;
@@ -109,6 +110,7 @@ export interface StreamOptions extends Omit<TransactionSourceOptions, "rate"> {
  * @public
  */
 export async function* transactionStream(options: StreamOptions): AsyncGenerator<LiveTransaction, void> {
+  requireObject("options", options);
   const realTime = options.realTime ?? true;
   const rate = checkOption("rate", realTime ? RATE : POSITIVE, options.rate);
   const duration = options.duration === undefined ? Infinity : checkOption("duration", DURATION, options.duration);
@@ -187,6 +189,7 @@ const CHANNELS: readonly Channel[] = ["Store", "Web", "Mobile"];
  * @public
  */
 export async function* replayDataset(data: Dataset, options: ReplayOptions): AsyncGenerator<LiveTransaction, void> {
+  requireObject("options", options);
   checkDataset(data);
   const speed = checkOption("speed", SPEED, options.speed);
   const rng = new Rng(checkOption("seed", SEED, options.seed ?? 0), 5);
