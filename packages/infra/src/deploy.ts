@@ -10,6 +10,8 @@
  * ```
  * @packageDocumentation
  */
+export { InfraError, isInfraError } from "./errors.js";
+export type { InfraErrorCode, InfraErrorOptions } from "./errors.js";
 export { readSageMakerJson } from "./config.js";
 export { readSynthesized, stackDir, synthesize } from "./synth.js";
 export type { SynthesizeOptions, SynthesizedStack } from "./synth.js";

@@ -37,7 +37,7 @@ export type {
 export { LeastPrivilegeAspect, WILDCARD_RESOURCE_ACTIONS, assumeRolePolicy, policyDocument, statementViolation } from "./policy.js";
 export type { PolicyStatement } from "./policy.js";
 export { SecureBucket, Storage } from "./constructs/storage.js";
-export type { SecureBucketProps, StorageProps } from "./constructs/storage.js";
+export type { DataKey, SecureBucketProps, StorageProps } from "./constructs/storage.js";
 export { LAYOUT, TRAINING_LOG_GROUP, stackNames } from "./constructs/names.js";
 export type { StackNames } from "./constructs/names.js";
 export { TrainingAccess } from "./constructs/training.js";

@@ -110,7 +110,7 @@ function finish(settings: Settings, environment: string, baseDir: string): Stack
 
 /**
  * Merges a parsed configuration file and one environment's overrides over the defaults, applies
- * env variable overrides ({@link ENV_OVERRIDES}) and validates the result with one schema.
+ * env variable overrides ((the `FRAUD_INFRA_*` table of `@fraud/contracts`)) and validates the result with one schema.
  *
  * @param file - the parsed configuration file (`{}` for defaults only)
  * @param environment - the environment to resolve; must be listed in `file.environments` when that is given

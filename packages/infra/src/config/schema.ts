@@ -272,44 +272,44 @@ export const settingsSchema = z.strictObject({
   phase: oneOf(PHASES).default("all"),
   /** Extra tags on every resource (added to `Project`, `Environment`, `ManagedBy`). */
   tags: z.record(z.string().regex(TAG_KEY, { error: "invalid key: use up to 128 letters, digits, spaces or _.:/=+-@, not starting with aws:" }), z.string({ error: "must be a string" }).regex(TAG_VALUE, { error: "invalid value: use up to 256 letters, digits, spaces or _.:/=+-@" }), { error: "must be an object of tag names to values" }).default({}),
-  /** See {@link bucketSettingsSchema}. */
+  /** See {@link BucketSettings}. */
   buckets: bucketSettingsSchema.prefault({}),
-  /** See {@link modelSettingsSchema}. */
+  /** See {@link ModelSettings}. */
   model: modelSettingsSchema.prefault({}),
-  /** See {@link endpointSettingsSchema}. */
+  /** See {@link EndpointSettings}. */
   endpoint: endpointSettingsSchema.prefault({}),
-  /** See {@link notebookSettingsSchema}. */
+  /** See {@link NotebookSettings}. */
   notebook: notebookSettingsSchema.prefault({}),
-  /** See {@link lambdaSettingsSchema}. */
+  /** See {@link LambdaSettings}. */
   lambda: lambdaSettingsSchema.prefault({}),
-  /** See {@link scheduleSettingsSchema}. */
+  /** See {@link ScheduleSettings}. */
   schedule: scheduleSettingsSchema.prefault({}),
-  /** See {@link firehoseSettingsSchema}. */
+  /** See {@link FirehoseSettings}. */
   firehose: firehoseSettingsSchema.prefault({}),
-  /** See {@link alarmSettingsSchema}. */
+  /** See {@link AlarmSettings}. */
   alarms: alarmSettingsSchema.prefault({}),
-  /** See {@link backendSettingsSchema}. @defaultValue `{ type: "local" }` */
+  /** See {@link BackendSettings}. @defaultValue `{ type: "local" }` */
   backend: backendSettingsSchema.default({ type: "local" }),
 });
 
 /** S3 settings shared by the two buckets. @public */
-export type BucketSettings = z.output<typeof bucketSettingsSchema>;
+export type BucketSettings = Settings["buckets"];
 /** Where the model comes from. @public */
-export type ModelSettings = z.output<typeof modelSettingsSchema>;
+export type ModelSettings = Settings["model"];
 /** SageMaker endpoint settings. @public */
-export type EndpointSettings = z.output<typeof endpointSettingsSchema>;
+export type EndpointSettings = Settings["endpoint"];
 /** Notebook instance settings. @public */
-export type NotebookSettings = z.output<typeof notebookSettingsSchema>;
+export type NotebookSettings = Settings["notebook"];
 /** Lambda scorer settings. @public */
-export type LambdaSettings = z.output<typeof lambdaSettingsSchema>;
+export type LambdaSettings = Settings["lambda"];
 /** EventBridge schedule settings. @public */
-export type ScheduleSettings = z.output<typeof scheduleSettingsSchema>;
+export type ScheduleSettings = Settings["schedule"];
 /** Firehose delivery settings. @public */
-export type FirehoseSettings = z.output<typeof firehoseSettingsSchema>;
+export type FirehoseSettings = Settings["firehose"];
 /** Alarm settings. @public */
-export type AlarmSettings = z.output<typeof alarmSettingsSchema>;
+export type AlarmSettings = Settings["alarms"];
 /** Terraform state backend. @public */
-export type BackendSettings = z.output<typeof backendSettingsSchema>;
+export type BackendSettings = Settings["backend"];
 /** One of {@link PHASES}. @public */
 export type Phase = (typeof PHASES)[number];
 /** Every setting of one environment, validated and defaulted. @public */
