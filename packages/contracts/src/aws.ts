@@ -16,7 +16,7 @@ import { quote } from "./text.js";
  */
 export const PARTITIONS = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"] as const;
 
-/** An AWS partition, one of {@link PARTITIONS}. @public */
+/** An AWS partition, one of `PARTITIONS`. @public */
 export type Partition = (typeof PARTITIONS)[number];
 
 interface PartitionRule {

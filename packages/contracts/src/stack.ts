@@ -17,7 +17,7 @@ import type { ScoringMode } from "./scoring.js";
 /**
  * The deployed stack's outputs (`fraud-stack.json`, written by `nx run infra:deploy` from
  * `terraform output -json`): what `fraud-train sagemaker --stack` trains against instead of copied
- * ARNs. {@link STACK_OUTPUT_NAMES} gives each field's Terraform output.
+ * ARNs. `STACK_OUTPUT_NAMES` gives each field's Terraform output.
  * @public
  */
 export interface StackOutputs {
@@ -59,18 +59,31 @@ export interface StackOutputs {
  * @public
  */
 export const STACK_OUTPUT_NAMES = Object.freeze({
+  /** Format version of `fraud-stack.json`: 1. */
   version: "version",
+  /** Environment name. */
   environment: "environment",
+  /** Region of the stack. */
   region: "region",
+  /** Partition of the region. */
   partition: "partition",
+  /** Account, from the SageMaker role's ARN. */
   accountId: "account_id",
+  /** Bucket of the training data, the models and the notebook. */
   artifactBucket: "artifact_bucket",
+  /** Key prefix of the training data. */
   dataPrefix: "data_prefix",
+  /** Key prefix of the models. */
   modelPrefix: "model_prefix",
+  /** Bucket Firehose delivers to. */
   outputBucket: "output_bucket",
+  /** SageMaker execution role. */
   sagemakerRoleArn: "sagemaker_role_arn",
+  /** Training job names the role may run start with it. */
   trainingJobPrefix: "training_job_prefix",
+  /** SageMaker endpoint; null (left out by Terraform) without one. */
   endpointName: "endpoint_name",
+  /** `endpoint` or `embedded`. */
   scoringMode: "scoring_mode",
 } as const satisfies Record<keyof StackOutputs, string>);
 
@@ -118,7 +131,7 @@ const FIELD_OF_OUTPUT: ReadonlyMap<string, keyof StackOutputs> = new Map(
 
 /**
  * The `fraud-stack.json` document from the stack's Terraform output values (output name → value,
- * as `terraform output -json` gives them once unwrapped), by {@link STACK_OUTPUT_NAMES}. Outputs
+ * as `terraform output -json` gives them once unwrapped), by `STACK_OUTPUT_NAMES`. Outputs
  * outside the table are left out; Terraform omits null outputs, so a missing `endpoint_name` reads
  * as null. Not validated: check the result with {@link stackOutputsSchema}.
  * @example
