@@ -10,7 +10,7 @@ import * as z from "zod";
 import { ScorerError, quote } from "./errors.js";
 import { describeIssue } from "./issues.js";
 import type { ConfigIssue } from "./errors.js";
-import { CONTENT_TYPES, ContractError, SAGEMAKER_NAME_RULES, SCORER_DEFAULTS, SCORING_MODES, exampleQueueUrl, parseS3Uri } from "@fraud/contracts";
+import { CONTENT_TYPES, ContractError, SAGEMAKER_NAME_RULES, SCORER_DEFAULTS, SCORING_MODES, exampleQueueUrl, parseInteger, parseS3Uri } from "@fraud/contracts";
 import { FIREHOSE_STREAM_NAME_PATTERN } from "./limits.js";
 
 export * from "./limits.js";
@@ -192,11 +192,18 @@ function withDefaults(config: z.output<typeof scorerConfigSchema>): ScorerConfig
   return { ...config, modelVersion };
 }
 
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
 function fromEnvString(field: Field, value: string | undefined): unknown {
   const v = value?.trim();
   if (v === undefined || v === "") return undefined;
-  if (NUMERIC.has(field) && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v)) return Number(v);
-  return v;
+  if (!NUMERIC.has(field) || !DECIMAL.test(v)) return v;
+  if (field === "fraudRate") return Number(v);
+  // Integers are read the one way every package reads them (`@fraud/contracts`' parseInteger):
+  // "1e3" or "+5" stay text and are refused as not an integer; "1.5" is refused as a fraction.
+  const n = parseInteger(v);
+  if (n !== undefined) return n;
+  return Number.isInteger(Number(v)) ? v : Number(v);
 }
 
 /**

@@ -90,6 +90,8 @@ describe("parseScorerEnv", () => {
     [{ ...base, BATCH_SIZE: "0" }, 'BATCH_SIZE must be an integer from 1 to 10000 (got 0)'],
     [{ ...base, BATCH_SIZE: "ten" }, 'BATCH_SIZE must be an integer from 1 to 10000 (got "ten")'],
     [{ ...base, BATCH_SIZE: "1.5", FRAUD_RATE: "2" }, "BATCH_SIZE must be an integer from 1 to 10000 (got 1.5); FRAUD_RATE must be a number strictly between 0 and 1 (got 2)"],
+    [{ ...base, BATCH_SIZE: "1e3" }, 'BATCH_SIZE must be an integer from 1 to 10000 (got "1e3")'],
+    [{ ...base, MAX_ROWS_PER_REQUEST: "+5" }, 'MAX_ROWS_PER_REQUEST must be an integer from 1 to 10000 (got "+5")'],
     [{ ...base, FRAUD_RATE: "0" }, "FRAUD_RATE must be a number strictly between 0 and 1 (got 0)"],
     [{ ...base, FRAUD_RATE: "1" }, "FRAUD_RATE must be a number strictly between 0 and 1 (got 1)"],
     [{ ...base, CONTENT_TYPE: "text/plain" }, 'CONTENT_TYPE must be one of text/csv, application/json, application/jsonlines, application/x-recordio-protobuf (got "text/plain")'],
