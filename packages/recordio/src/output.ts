@@ -32,13 +32,13 @@ export interface OutputFile {
   readonly bytesWritten: number;
   /**
    * Writes all of `chunk` (waits for the device, pipe or socket to take it).
-   * @throws {@link RecordIOError} `IO_ERROR`.
+   * @throws `RecordIOError` `IO_ERROR`.
    */
   write(chunk: Uint8Array): Promise<void>;
   /**
    * Finishes: flushes and renames a regular file over its path; closes a device, FIFO or socket.
    * Resolves to the number of bytes written.
-   * @throws {@link RecordIOError} `IO_ERROR` (the temporary file is removed).
+   * @throws `RecordIOError` `IO_ERROR` (the temporary file is removed).
    */
   commit(): Promise<number>;
   /** Gives up: closes, and removes the temporary file of a regular file. Never throws. */
@@ -97,7 +97,7 @@ function kindOf(st: Stats): OutputKind | string {
  * it before producing anything, so a bad path fails at once.
  *
  * @returns how {@link openOutput} will write it.
- * @throws {@link RecordIOError} `INVALID_ARGUMENT` for a path that is not a non-empty string;
+ * @throws `RecordIOError` `INVALID_ARGUMENT` for a path that is not a non-empty string;
  *   `IO_ERROR` for a directory, a block device, a missing or unwritable folder, an unwritable file.
  * @example
  * ```ts
@@ -187,7 +187,7 @@ function alive(pid: number): boolean {
  * - A character device (`/dev/null`, `/dev/stdout`, a terminal), a FIFO or a Unix socket is
  *   written directly and never replaced. Opening a FIFO waits for its reader.
  *
- * @throws {@link RecordIOError} as {@link checkOutput}, and `IO_ERROR` when opening fails.
+ * @throws `RecordIOError` as {@link checkOutput}, and `IO_ERROR` when opening fails.
  * @example
  * ```ts
  * const out = await openOutput("train.rec");
@@ -318,7 +318,7 @@ function socketOutput(path: string, socket: Socket): OutputFile {
  * {@link openOutput}: a regular file appears complete or not at all; a device, FIFO or socket is
  * written directly. Resolves to the number of bytes written.
  *
- * @throws {@link RecordIOError} `INVALID_ARGUMENT` for a path or chunk of the wrong type,
+ * @throws `RecordIOError` `INVALID_ARGUMENT` for a path or chunk of the wrong type,
  *   `IO_ERROR` for the file system; an error thrown while producing a chunk propagates (the
  *   temporary file is removed first).
  * @example
