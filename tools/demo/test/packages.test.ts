@@ -70,7 +70,7 @@ describe.each(PACKAGES)("@fraud/%s manifest and tarball", (name) => {
   });
 });
 
-describe("recordio, simulator and trainer installed from their tarballs", () => {
+describe("contracts, recordio, simulator and trainer installed from their tarballs", () => {
   let work: string;
   let app: string;
 
@@ -79,7 +79,7 @@ describe("recordio, simulator and trainer installed from their tarballs", () => 
     app = join(work, "app");
     await mkdir(app);
     const tarballs: string[] = [];
-    for (const name of ["recordio", "simulator", "trainer"]) {
+    for (const name of ["contracts", "recordio", "simulator", "trainer"]) {
       const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: join(ROOT, "packages", name) });
       tarballs.push(join(work, (JSON.parse(stdout) as { filename: string }[])[0]!.filename));
     }
