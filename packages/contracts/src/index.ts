@@ -45,8 +45,8 @@ export {
   INVOKE_ENDPOINT_MAX_BYTES,
   INVOKE_ENDPOINT_SERVERLESS_MAX_BYTES,
 } from "./limits.js";
-export { CONTENT_TYPES, LAMBDA_ZIP_PATH, SCORER_DEFAULTS, SCORING_MODES, lambdaZipPathFrom } from "./scoring.js";
-export type { ContentType, ScoringMode } from "./scoring.js";
+export { ANOMALY_DETECTOR_ENV_NAMES, CLASSIFIER_ENV_NAMES, CONTENT_TYPES, LAMBDA_ZIP_PATH, SCORER_DEFAULTS, SCORING_MODES, lambdaZipPathFrom } from "./scoring.js";
+export type { AnomalyDetectorEnvField, ContentType, ScoringMode } from "./scoring.js";
 export { ENVIRONMENT_NAME_PATTERN, ENVIRONMENT_NAME_RULE, validateEnvironmentName } from "./environment.js";
 export { STACK_OUTPUT_NAMES, parseStackOutputs, stackDocumentFromTerraform, stackOutputsSchema } from "./stack.js";
 export type { StackOutputs } from "./stack.js";
@@ -54,3 +54,12 @@ export { INFRA_ENV_VARIABLES, readInfraEnv } from "./infra-env.js";
 export type { InfraEnv, InfraEnvKind, InfraEnvValue, InfraEnvVariable } from "./infra-env.js";
 export { createRng } from "./rng.js";
 export type { Rng, RngSeeding } from "./rng.js";
+export {
+  FIREHOSE_DATE_PARTITIONS,
+  FIREHOSE_PREFIX_DEFAULTS,
+  evaluateFirehosePrefix,
+  firehoseObjectName,
+  firehosePrefixExpressions,
+  firehosePrefixPattern,
+} from "./firehose-prefix.js";
+export type { FirehoseObjectName, FirehosePrefixContext, FirehosePrefixExpressions } from "./firehose-prefix.js";

@@ -5,10 +5,11 @@
  */
 import { ContractError } from "./contract-error.js";
 import { ENVIRONMENT_NAME_PATTERN, ENVIRONMENT_NAME_RULE } from "./environment.js";
+import { parseDecimalString } from "./number.js";
 import { parseInteger, quote } from "./text.js";
 
-/** How a variable's text is parsed: as is, a safe integer, or `true|false|1|0`. @public */
-export type InfraEnvKind = "string" | "int" | "bool";
+/** How a variable's text is parsed: as is, a safe integer, a finite decimal number, or `true|false|1|0`. @public */
+export type InfraEnvKind = "string" | "int" | "number" | "bool";
 
 /** One `FRAUD_INFRA_*` variable. @public */
 export interface InfraEnvVariable {
@@ -44,6 +45,14 @@ export const INFRA_ENV_VARIABLES: readonly InfraEnvVariable[] = Object.freeze([
   v("FRAUD_INFRA_SAGEMAKER_JSON", "model.sagemakerJson"),
   v("FRAUD_INFRA_IMAGE_URI", "model.imageUri"),
   v("FRAUD_INFRA_MODEL_VERSION", "model.version"),
+  v("FRAUD_INFRA_MODEL_ALGORITHM", "model.algorithm"),
+  v("FRAUD_INFRA_ANOMALY_DETECTOR", "anomalyDetector.enabled", "bool"),
+  v("FRAUD_INFRA_ANOMALY_SCORING_MODE", "anomalyDetector.scoringMode"),
+  v("FRAUD_INFRA_ANOMALY_MODEL_DATA_URL", "anomalyDetector.dataUrl"),
+  v("FRAUD_INFRA_ANOMALY_MODEL_PATH", "anomalyDetector.modelPath"),
+  v("FRAUD_INFRA_ANOMALY_SAGEMAKER_JSON", "anomalyDetector.sagemakerJson"),
+  v("FRAUD_INFRA_ANOMALY_THRESHOLD", "anomalyDetector.threshold", "number"),
+  v("FRAUD_INFRA_ANOMALY_MODEL_VERSION", "anomalyDetector.version"),
   v("FRAUD_INFRA_ENDPOINT_MODE", "endpoint.mode"),
   v("FRAUD_INFRA_ENDPOINT_INSTANCE_TYPE", "endpoint.instanceType"),
   v("FRAUD_INFRA_ENDPOINT_INSTANCE_COUNT", "endpoint.instanceCount", "int"),
@@ -85,6 +94,11 @@ function parseValue(variable: InfraEnvVariable, raw: string): InfraEnvValue {
   if (variable.kind === "bool") {
     if (!/^(true|false|1|0)$/i.test(raw.trim())) fail(variable.name, "must be true, false, 1 or 0", raw);
     return /^(true|1)$/i.test(raw.trim());
+  }
+  if (variable.kind === "number") {
+    const n = parseDecimalString(raw.trim());
+    if (!Number.isFinite(n)) fail(variable.name, "must be a decimal number", raw);
+    return n;
   }
   if (variable.kind === "int") {
     const n = parseInteger(raw);

@@ -61,6 +61,50 @@ export const SCORER_DEFAULTS = Object.freeze({
 });
 
 /**
+ * The scorer Lambda's environment variables for its optional second model, the anomaly detector (a
+ * Random Cut Forest scored beside the classifier), by field. The stack writes them and the scorer
+ * reads them; both take the names from here. Without `scoringMode` the scorer runs the classifier
+ * only.
+ * @example
+ * ```ts
+ * env[ANOMALY_DETECTOR_ENV_NAMES.endpointName] = "fraud-detection-dev-anomaly";
+ * ```
+ * @public
+ */
+export const ANOMALY_DETECTOR_ENV_NAMES = Object.freeze({
+  /** `endpoint` (a SageMaker endpoint answers) or `embedded` (the model is loaded from S3 into the function); its presence turns the detector on. */
+  scoringMode: "ANOMALY_SCORING_MODE",
+  /** The detector's SageMaker endpoint name (endpoint mode). */
+  endpointName: "ANOMALY_ENDPOINT_NAME",
+  /** `s3://bucket/key` of the detector's `model.tar.gz` (embedded mode; also given in endpoint mode for the record). */
+  modelS3Uri: "ANOMALY_MODEL_S3_URI",
+  /** Anomaly score at or above which a transaction is flagged `anomalous`; the threshold recorded with the model when unset. */
+  threshold: "ANOMALY_THRESHOLD",
+  /** Version label of the detector written with every score. */
+  modelVersion: "ANOMALY_MODEL_VERSION",
+} as const);
+
+/** A field of {@link ANOMALY_DETECTOR_ENV_NAMES}. @public */
+export type AnomalyDetectorEnvField = keyof typeof ANOMALY_DETECTOR_ENV_NAMES;
+
+/**
+ * The scorer Lambda's environment variables that say which classifier it scores with, by field:
+ * its algorithm (so endpoint mode speaks that container's formats) and the decision threshold
+ * applied to its fraud probability. The stack writes them and the scorer reads them.
+ * @example
+ * ```ts
+ * env[CLASSIFIER_ENV_NAMES.algorithm] = "xgboost";
+ * ```
+ * @public
+ */
+export const CLASSIFIER_ENV_NAMES = Object.freeze({
+  /** `linear-learner` (default) or `xgboost`: the endpoint's container protocol; in embedded mode, checked against the artifact. */
+  algorithm: "MODEL_ALGORITHM",
+  /** Probability at or above which a transaction is labelled fraud; unset: the threshold recorded with the model (embedded), the endpoint's label, else 0.5. */
+  threshold: "MODEL_THRESHOLD",
+} as const);
+
+/**
  * Where `nx run lambda-scorer:bundle` writes the scorer's deployment package, relative to the
  * workspace root.
  * @example

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import * as z from "zod";
 import { describe, expect, it } from "vitest";
 import {
+  ANOMALY_DETECTOR_ENV_NAMES,
   ENVIRONMENT_NAME_PATTERN,
   INFRA_ENV_VARIABLES,
   LAMBDA_ZIP_PATH,
@@ -115,7 +116,35 @@ describe("formatIssue", () => {
   });
 });
 
+describe("the anomaly detector's scorer variables", () => {
+  it("names each field once, apart from the classifier's variables", () => {
+    const names = Object.values(ANOMALY_DETECTOR_ENV_NAMES);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n).toMatch(/^ANOMALY_[A-Z0-9_]+$/);
+    expect(Object.keys(ANOMALY_DETECTOR_ENV_NAMES).sort()).toEqual(["endpointName", "modelS3Uri", "modelVersion", "scoringMode", "threshold"]);
+    expect(Object.isFrozen(ANOMALY_DETECTOR_ENV_NAMES)).toBe(true);
+  });
+});
+
 describe("FRAUD_INFRA_* variables", () => {
+  it.each([
+    ["2.5", 2.5],
+    [" -0.25 ", -0.25],
+    ["1e-3", 0.001],
+  ])("reads the anomaly threshold %j as the number Number() gives", (raw, want) => {
+    expect(readInfraEnv({ FRAUD_INFRA_ANOMALY_THRESHOLD: raw }).overrides).toEqual([["anomalyDetector.threshold", want, "FRAUD_INFRA_ANOMALY_THRESHOLD"]]);
+  });
+
+  it("overrides the second model's settings, one variable each", () => {
+    const env = readInfraEnv({ FRAUD_INFRA_ANOMALY_DETECTOR: "true", FRAUD_INFRA_ANOMALY_SCORING_MODE: "embedded", FRAUD_INFRA_ANOMALY_MODEL_DATA_URL: "s3://b/rcf/model.tar.gz", FRAUD_INFRA_MODEL_ALGORITHM: "xgboost" });
+    expect(env.overrides).toEqual([
+      ["model.algorithm", "xgboost", "FRAUD_INFRA_MODEL_ALGORITHM"],
+      ["anomalyDetector.enabled", true, "FRAUD_INFRA_ANOMALY_DETECTOR"],
+      ["anomalyDetector.scoringMode", "embedded", "FRAUD_INFRA_ANOMALY_SCORING_MODE"],
+      ["anomalyDetector.dataUrl", "s3://b/rcf/model.tar.gz", "FRAUD_INFRA_ANOMALY_MODEL_DATA_URL"],
+    ]);
+  });
+
   it("lists every variable once, with the run's own three", () => {
     const names = INFRA_ENV_VARIABLES.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
@@ -150,6 +179,9 @@ describe("FRAUD_INFRA_* variables", () => {
     [{ FRAUD_INFRA_NOTEBOOK: "yes" }, 'FRAUD_INFRA_NOTEBOOK must be true, false, 1 or 0 (got "yes")'],
     [{ FRAUD_INFRA_ENV: "dev,Prod" }, 'FRAUD_INFRA_ENV names environments of 1-8 lowercase letters or digits, starting with a letter (got "Prod")'],
     [{ FRAUD_INFRA_CREDENTIALS: "env" }, 'FRAUD_INFRA_CREDENTIALS must be instance or unset (got "env")'],
+    [{ FRAUD_INFRA_ANOMALY_THRESHOLD: "high" }, 'FRAUD_INFRA_ANOMALY_THRESHOLD must be a decimal number (got "high")'],
+    [{ FRAUD_INFRA_ANOMALY_THRESHOLD: "1e400" }, 'FRAUD_INFRA_ANOMALY_THRESHOLD must be a decimal number (got "1e400")'],
+    [{ FRAUD_INFRA_ANOMALY_THRESHOLD: "0x10" }, 'FRAUD_INFRA_ANOMALY_THRESHOLD must be a decimal number (got "0x10")'],
   ])("refuses %j", (env, message) => {
     let err: unknown;
     try {
