@@ -7,7 +7,8 @@
  * @packageDocumentation
  */
 import type { FeatureMatrix, Prediction } from "@fraud/contracts";
-import { CONTENT_TYPES, INVOKE_ENDPOINT_MAX_BYTES, parseJsonBounded } from "@fraud/contracts";
+import { CONTENT_TYPES, INVOKE_ENDPOINT_MAX_BYTES, parseDecimal, parseJsonBounded, scanDecimal } from "@fraud/contracts";
+import type { ScanEnd } from "@fraud/contracts";
 import { RECORDIO_CONTENT_TYPE, decodeRecords, encodeInferenceResponse, parseInferenceResponse, serializeInferenceRequest } from "@fraud/recordio";
 import type { Value } from "@fraud/recordio";
 import { MAX_REQUEST_JSON_DEPTH, ProtocolError, checkJsonContainers, mimeType } from "../protocol.js";
@@ -35,24 +36,35 @@ function quote(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+/** Latin-1 white space as `String.prototype.trim` sees it: tab, line feed, vertical tab, form feed, carriage return, space, no-break space. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 160;
+}
 
+/**
+ * A field that is not a plain decimal: `Number()`'s reading of it (white space around the number
+ * allowed; hexadecimal, octal and binary literals refused), through the one exact parser.
+ */
 function slowNumber(buf: Uint8Array, a: number, b: number, line: number, col: number): number {
-  const s = Buffer.from(buf.buffer, buf.byteOffset + a, b - a).toString("latin1").trim();
-  const v = s === "" || /^[+-]?0[xXoObB]/.test(s) ? NaN : Number(s);
-  if (!Number.isFinite(v)) throw bad(`line ${line}, column ${col}: ${quote(s)} is not a finite number`);
+  let s = a;
+  let e = b;
+  while (s < e && isSpace(buf[s]!)) s++;
+  while (e > s && isSpace(buf[e - 1]!)) e--;
+  const v = parseDecimal(buf, s, e);
+  if (v - v !== 0) throw bad(`line ${line}, column ${col}: ${quote(Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString("latin1"))} is not a finite number`);
   return v;
 }
 
 /**
- * `text/csv` rows of numbers (no header, no label) straight from bytes. Plain decimals with up to
- * 15 significant digits take an exact fast path; anything else goes through `Number`.
+ * `text/csv` rows of numbers (no header, no label) straight from bytes, with `scanDecimal` of
+ * `@fraud/contracts` (the same double as `Number()`); white space around a field is allowed.
  */
 function parseCsv(buf: Uint8Array, dim: number): FeatureMatrix {
   const n = buf.length;
   let lines = 1;
   for (let i = 0; i < n; i++) if (buf[i] === 10) lines++;
   let out = new Float64Array(lines * dim);
+  const at: ScanEnd = { end: 0 };
   let k = 0;
   let rows = 0;
   let pos = 0;
@@ -70,42 +82,14 @@ function parseCsv(buf: Uint8Array, dim: number): FeatureMatrix {
     let col = 0;
     let a = pos;
     while (a <= stop) {
-      let b = a;
-      while (b < stop && buf[b] !== 44) b++;
       col++;
       if (col > dim) throw bad(`line ${line} has more than ${dim} features, the model expects ${dim}`);
-      // fast path: [+-]digits[.digits]
-      let i = a;
-      let neg = false;
-      let c = buf[i];
-      if (c === 45) {
-        neg = true;
-        i++;
-      } else if (c === 43) i++;
-      let mant = 0;
-      let digits = 0;
-      let scale = 0;
-      while (i < b && (c = buf[i]!) >= 48 && c <= 57) {
-        mant = mant * 10 + (c - 48);
-        digits++;
-        i++;
-      }
-      if (i < b && buf[i] === 46) {
-        i++;
-        while (i < b && (c = buf[i]!) >= 48 && c <= 57) {
-          mant = mant * 10 + (c - 48);
-          digits++;
-          scale++;
-          i++;
-        }
-      }
-      let v: number;
-      if (i === b && digits > 0 && digits <= 15) {
-        v = scale === 0 ? mant : mant / POW10[scale]!;
-        if (neg) v = -v;
-      } else {
+      let v = scanDecimal(buf, a, stop, at);
+      let b = at.end;
+      if (b < stop && buf[b] !== 44) {
+        while (b < stop && buf[b] !== 44) b++;
         v = slowNumber(buf, a, b, line, col);
-      }
+      } else if (v - v !== 0) v = slowNumber(buf, a, b, line, col);
       out[k++] = v;
       a = b + 1;
     }
