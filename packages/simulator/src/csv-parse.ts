@@ -44,11 +44,7 @@ const latin1 = new TextDecoder("latin1");
 export class CsvParser {
   private readonly file: string;
   private readonly lines: LineSplitter;
-  private line = 0;
-  private readonly out = new RowBuffer();
-  private pendingBlank = 0;
-  private sawFirst = false;
-  private readonly at: ScanEnd = { end: 0 };
+  private readonly rows: CsvRows;
 
   /**
    * @param file - name used in error messages.
@@ -58,13 +54,9 @@ export class CsvParser {
     requireString("file", file);
     requireObject("options", options);
     this.file = file;
-    this.lines = readerLines(
-      file,
-      options.maxLineBytes,
-      () => this.line,
-      (buf, start, end) => this.parseLine(buf, start, end),
-      (prefix) => countCommas(prefix, 0, prefix.length) + 1,
-    );
+    const rows = new CsvRows(file);
+    this.rows = rows;
+    this.lines = csvLines(file, options.maxLineBytes, rows);
   }
 
   /**
@@ -79,9 +71,57 @@ export class CsvParser {
   /** Parses the last line and returns the data set. */
   finish(): Dataset {
     this.lines.finish();
-    const data = this.out.toDataset();
+    const data = this.rows.out.toDataset();
     if (data === undefined) throw new CsvError("CSV_EMPTY", "no data rows", { file: this.file });
     return data;
+  }
+}
+
+/**
+ * The line splitter of a creditcard.csv reader feeding `rows`: `LINE_TOO_LONG` at the line after
+ * the last one `rows` saw, its column counted by commas.
+ * @internal
+ */
+export function csvLines(file: string, maxLineBytes: number | undefined, rows: CsvRows): LineSplitter {
+  return readerLines(
+    file,
+    maxLineBytes,
+    () => rows.line,
+    (buf, start, end) => rows.parseLine(buf, start, end),
+    (prefix) => countCommas(prefix, 0, prefix.length) + 1,
+  );
+}
+
+/**
+ * The line parser behind {@link CsvParser} and the range parser: rows, line count and the blank
+ * lines waiting for a data line (an error only if one follows).
+ * @internal
+ */
+export class CsvRows {
+  /** Lines seen. */
+  line: number;
+  /** Line of the first blank line not yet followed by a data line; 0 when none. */
+  pendingBlank = 0;
+  /** Line of the first line that is not blank; 0 while there is none. */
+  firstContent = 0;
+  /** The rows read. */
+  readonly out: RowBuffer;
+  private sawFirst: boolean;
+  private readonly at: ScanEnd = { end: 0 };
+
+  /**
+   * @param file - name used in error messages.
+   * @param header - whether the first line may be the header (and start with a byte-order mark).
+   * @param capacity - rows to make room for at once.
+   */
+  constructor(
+    private readonly file: string,
+    header = true,
+    capacity = 4096,
+  ) {
+    this.line = 0;
+    this.sawFirst = !header;
+    this.out = new RowBuffer(Math.max(1, capacity));
   }
 
   private fail(reason: string, column?: number): CsvError {
@@ -92,7 +132,8 @@ export class CsvParser {
     );
   }
 
-  private parseLine(buf: Uint8Array, start: number, endIn: number): void {
+  /** Parses one line (without its `\n`). */
+  parseLine(buf: Uint8Array, start: number, endIn: number): void {
     this.line++;
     let end = endIn;
     if (end > start && buf[end - 1] === 13) end--;
@@ -115,6 +156,7 @@ export class CsvParser {
       this.pendingBlank = this.pendingBlank || this.line;
       return;
     }
+    this.firstContent ||= this.line;
     if (this.pendingBlank) {
       this.line = this.pendingBlank;
       throw this.fail("empty line");

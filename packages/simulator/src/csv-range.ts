@@ -1,0 +1,213 @@
+// Parsing a creditcard.csv file in parts: the bytes are cut at line ends, each part is parsed on
+// its own (on any thread), and the parts are joined into exactly what the single-threaded reader
+// returns or throws: the same rows, and the same first error with the same file, line and column.
+import { FEATURE_COUNT } from "./columns.js";
+import type { Dataset } from "./columns.js";
+import { CsvRows, csvLines } from "./csv-parse.js";
+import { CsvError, invalidArgument } from "./errors.js";
+import type { CsvErrorCode } from "./errors.js";
+import { requireObject, requireString } from "./options.js";
+
+/**
+ * A parse failure inside a part, its line counted from the part's first line (1-based).
+ * @public
+ */
+export interface CsvPartError {
+  /** The {@link CsvError} code. */
+  code: CsvErrorCode;
+  /** The reason, as in the {@link CsvError}. */
+  reason: string;
+  /** Line within the part, 1-based. */
+  line: number;
+  /** Column, 1-based, when the reason has one. */
+  column?: number;
+}
+
+/**
+ * What {@link parseCreditCardCsvPart} read from one part of a file: plain data (typed arrays,
+ * numbers and strings), so it can be posted between threads with its buffers transferred.
+ * @public
+ */
+export interface CsvPart {
+  /** Rows read (those before the error, if any). */
+  rows: number;
+  /** `rows × 30` features, row-major. */
+  features: Float64Array;
+  /** `rows` labels. */
+  labels: Uint8Array;
+  /** Lines in the part (when there was no error). */
+  lines: number;
+  /** Blank lines before the part's first other line (all its lines when there is none). */
+  leadingBlanks: number;
+  /** Line (within the part) of the first of the blank lines ending the part; 0 when it ends with a data line. */
+  trailingBlank: number;
+  /** The first error, or null. */
+  error: CsvPartError | null;
+}
+
+/** Options of {@link parseCreditCardCsvPart}. @public */
+export interface CsvPartOptions {
+  /** Name used in error messages. @defaultValue "<input>" */
+  file?: string;
+  /** Whether this is the file's first part (only there may a header line and a byte-order mark be). @defaultValue true */
+  first?: boolean;
+  /** Longest line accepted, in bytes, as the readers' `maxLineBytes`. @defaultValue 1048576 */
+  maxLineBytes?: number;
+}
+
+/** Counts line feeds in `buf[start..end)`. */
+function countLineFeeds(buf: Uint8Array, start: number, end: number): number {
+  let n = 0;
+  for (let i = buf.indexOf(10, start); i >= 0 && i < end; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/**
+ * Cuts `buf` into at most `parts` ranges of about equal size, each ending just after a line feed
+ * (the last one at the end of the buffer), for {@link parseCreditCardCsvPart}.
+ *
+ * @returns the range boundaries: `[0, b1, …, buf.length]` (fewer parts when lines are long).
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT` when `parts` is not an integer from 1 to 1024.
+ * @example
+ * ```ts
+ * const bounds = splitCsvLines(bytes, 4); // e.g. [0, 250012, 500030, 749987, 1000000]
+ * ```
+ * @public
+ */
+export function splitCsvLines(buf: Uint8Array, parts: number): number[] {
+  if (!(buf instanceof Uint8Array)) throw invalidArgument(`buf must be a Uint8Array, got ${buf === null ? "null" : typeof buf}`);
+  if (!Number.isInteger(parts) || parts < 1 || parts > 1024) throw invalidArgument(`parts must be an integer from 1 to 1024, got ${String(parts)}`);
+  const bounds = [0];
+  const n = buf.length;
+  for (let k = 1; k < parts; k++) {
+    const from = Math.max(bounds[bounds.length - 1]!, Math.floor((n * k) / parts));
+    if (from >= n) break;
+    const nl = buf.indexOf(10, from);
+    if (nl < 0 || nl + 1 >= n) break;
+    if (nl + 1 > bounds[bounds.length - 1]!) bounds.push(nl + 1);
+  }
+  bounds.push(n);
+  return bounds;
+}
+
+/**
+ * Parses the lines of `buf[start..end)`, one part of a creditcard.csv file cut by
+ * {@link splitCsvLines}, counting lines from the part's start. Never throws for the content:
+ * the first error is returned in {@link CsvPart.error}; {@link joinCreditCardCsvParts} puts the
+ * parts together.
+ *
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT` for bad arguments.
+ * @example
+ * ```ts
+ * const bounds = splitCsvLines(bytes, 2);
+ * const parts = [0, 1].map((k) => parseCreditCardCsvPart(bytes, bounds[k]!, bounds[k + 1]!, { file, first: k === 0 }));
+ * const data = joinCreditCardCsvParts(parts, { file });
+ * ```
+ * @public
+ */
+export function parseCreditCardCsvPart(buf: Uint8Array, start: number, end: number, options: CsvPartOptions = {}): CsvPart {
+  if (!(buf instanceof Uint8Array)) throw invalidArgument(`buf must be a Uint8Array, got ${buf === null ? "null" : typeof buf}`);
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > buf.length) {
+    throw invalidArgument(`range must satisfy 0 <= start <= end <= ${buf.length}, got ${String(start)}..${String(end)}`);
+  }
+  requireObject("options", options);
+  const file = options.file ?? "<input>";
+  requireString("file", file);
+  // One array type at the parser's byte reads.
+  const bytes = Object.getPrototypeOf(buf) === Uint8Array.prototype ? buf : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  const rows = new CsvRows(file, options.first !== false, countLineFeeds(bytes, start, end) + 1);
+  const lines = csvLines(file, options.maxLineBytes, rows);
+  let error: CsvPartError | null = null;
+  try {
+    lines.push(bytes.subarray(start, end));
+    lines.finish();
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    error = { code: err.code as CsvErrorCode, reason: err.reason, line: err.line ?? rows.line, ...(err.column === undefined ? {} : { column: err.column }) };
+  }
+  const n = rows.out.rows;
+  const leadingBlanks = rows.firstContent > 0 ? rows.firstContent - 1 : error?.code === "LINE_TOO_LONG" ? error.line - 1 : rows.line;
+  return {
+    rows: n,
+    features: rows.out.features.subarray(0, n * FEATURE_COUNT),
+    labels: rows.out.labels.subarray(0, n),
+    lines: rows.line,
+    leadingBlanks,
+    trailingBlank: rows.pendingBlank,
+    error,
+  };
+}
+
+/** Options of {@link joinCreditCardCsvParts}. @public */
+export interface CsvJoinOptions {
+  /** Name used in error messages. @defaultValue "<input>" */
+  file?: string;
+}
+
+/**
+ * Joins the parts of a file, in file order, into the {@link Dataset} the single-threaded reader
+ * returns — or throws the {@link CsvError} it throws (the first error in the file, its line
+ * counted from the file's start; a blank line before data in a later part is `empty line` as in
+ * one pass).
+ *
+ * @throws {@link CsvError} `CSV_MALFORMED`, `CSV_BAD_HEADER`, `LINE_TOO_LONG` or `CSV_EMPTY`.
+ * @example
+ * ```ts
+ * const data = joinCreditCardCsvParts(parts, { file: "creditcard.csv" });
+ * ```
+ * @public
+ */
+export function joinCreditCardCsvParts(parts: readonly CsvPart[], options: CsvJoinOptions = {}): Dataset {
+  if (!Array.isArray(parts)) throw invalidArgument(`parts must be an array, got ${parts === null ? "null" : typeof parts}`);
+  requireObject("options", options);
+  const file = options.file ?? "<input>";
+  parts.forEach(checkPart);
+  let offset = 0;
+  let pending = 0;
+  let total = 0;
+  for (const part of parts) {
+    if (pending > 0 && (part.error !== null || part.leadingBlanks < part.lines)) {
+      // Blank lines at the end of an earlier part, then a line here: a line too long is found
+      // before the blank lines are; any other line makes them an error.
+      const e = part.error;
+      if (e !== null && e.code === "LINE_TOO_LONG" && e.line === part.leadingBlanks + 1) throw partError(file, offset, e);
+      throw new CsvError("CSV_MALFORMED", "empty line", { file, line: pending });
+    }
+    if (part.error !== null) throw partError(file, offset, part.error);
+    if (pending === 0 && part.trailingBlank > 0) pending = offset + part.trailingBlank;
+    offset += part.lines;
+    total += part.rows;
+  }
+  if (total === 0) throw new CsvError("CSV_EMPTY", "no data rows", { file });
+  const features = new Float64Array(total * FEATURE_COUNT);
+  const labels = new Uint8Array(total);
+  let row = 0;
+  for (const part of parts) {
+    features.set(part.features.subarray(0, part.rows * FEATURE_COUNT), row * FEATURE_COUNT);
+    labels.set(part.labels.subarray(0, part.rows), row);
+    row += part.rows;
+  }
+  return { rows: total, features, labels };
+}
+
+function checkPart(part: CsvPart, k: number): void {
+  const count = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
+  const ok =
+    part !== null &&
+    typeof part === "object" &&
+    count(part.rows) &&
+    count(part.lines) &&
+    count(part.leadingBlanks) &&
+    count(part.trailingBlank) &&
+    part.features instanceof Float64Array &&
+    part.features.length >= part.rows * FEATURE_COUNT &&
+    part.labels instanceof Uint8Array &&
+    part.labels.length >= part.rows &&
+    (part.error === null || (typeof part.error === "object" && count(part.error.line) && typeof part.error.reason === "string" && typeof part.error.code === "string"));
+  if (!ok) throw invalidArgument(`parts[${k}] must be a CsvPart (rows, features, labels, lines, leadingBlanks, trailingBlank, error)`);
+}
+
+function partError(file: string, offset: number, e: CsvPartError): CsvError {
+  const line = offset + e.line;
+  return new CsvError(e.code, e.reason, e.column === undefined ? { file, line } : { file, line, column: e.column });
+}
