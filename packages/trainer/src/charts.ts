@@ -2,7 +2,7 @@
 import type { Sweep } from "./metrics.js";
 
 /** Series colours, one per scored set. @internal */
-export const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
+export const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
 
 /** HTML/SVG text escaping. @internal */
 export const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -141,12 +141,31 @@ export function lineChart(
   return svg + "</svg>";
 }
 
-/** Score histogram per class, log-scaled counts (fraud is rare), threshold dashed. @internal */
-export function histogram(name: string, scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number): string {
+/** The smallest and largest finite score (a histogram's range for scores outside [0, 1]). @internal */
+export function scoreRange(scores: ArrayLike<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < scores.length; i++) {
+    const v = scores[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(lo <= hi)) return [0, 1];
+  return lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
+}
+
+/**
+ * Score histogram per class, log-scaled counts (fraud is rare), threshold dashed. Scores span
+ * `range` (default [0, 1], probabilities; an anomaly score gives its own).
+ * @internal
+ */
+export function histogram(name: string, scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number, range: [number, number] = [0, 1]): string {
   const bins = 20;
+  const [lo, hi] = range;
+  const span = hi - lo || 1;
   const counts = [new Array<number>(bins).fill(0), new Array<number>(bins).fill(0)];
   for (let i = 0; i < labels.length; i++) {
-    const b = Math.min(bins - 1, Math.max(0, Math.floor(scores[i]! * bins)));
+    const b = Math.min(bins - 1, Math.max(0, Math.floor(((scores[i]! - lo) / span) * bins)));
     counts[labels[i] === 1 ? 1 : 0]![b]!++;
   }
   const left = 48;
@@ -164,12 +183,14 @@ export function histogram(name: string, scores: ArrayLike<number>, labels: Array
     counts[cls]!.forEach((c, b) => {
       if (c === 0) return;
       const x = left + b * bw + (cls ? bw / 2 : 1);
-      svg += `<rect x="${x.toFixed(1)}" y="${sy(c).toFixed(1)}" width="${(bw / 2 - 1).toFixed(1)}" height="${(H - B - sy(c)).toFixed(1)}" fill="${COLORS[cls]}"><title>class ${cls}, ${(b / bins).toFixed(2)}–${((b + 1) / bins).toFixed(2)}: ${c}</title></rect>`;
+      svg += `<rect x="${x.toFixed(1)}" y="${sy(c).toFixed(1)}" width="${(bw / 2 - 1).toFixed(1)}" height="${(H - B - sy(c)).toFixed(1)}" fill="${COLORS[cls]}"><title>class ${cls}, ${tick(lo + (b / bins) * span)}–${tick(lo + ((b + 1) / bins) * span)}: ${c}</title></rect>`;
     });
   });
-  const tx = left + threshold * (W - left - R);
-  svg += `<line x1="${tx}" y1="${T}" x2="${tx}" y2="${H - B}" stroke="#000" stroke-dasharray="4 3"/>`;
-  for (const t of [0, 0.5, 1]) svg += `<text x="${left + t * (W - left - R)}" y="${H - B + 14}" text-anchor="middle">${t}</text>`;
+  if (threshold >= lo && threshold <= hi) {
+    const tx = left + ((threshold - lo) / span) * (W - left - R);
+    svg += `<line x1="${tx.toFixed(1)}" y1="${T}" x2="${tx.toFixed(1)}" y2="${H - B}" stroke="#000" stroke-dasharray="4 3"/>`;
+  }
+  for (const t of [0, 0.5, 1]) svg += `<text x="${left + t * (W - left - R)}" y="${H - B + 14}" text-anchor="middle">${tick(lo + t * span)}</text>`;
   svg += `<text x="${(left + W - R) / 2}" y="${H - 6}" text-anchor="middle">score (dashed: threshold)</text>`;
   svg += `<rect x="${W - R - 110}" y="${T + 4}" width="10" height="10" fill="${COLORS[0]}"/><text x="${W - R - 96}" y="${T + 13}">legit (0)</text>`;
   svg += `<rect x="${W - R - 110}" y="${T + 20}" width="10" height="10" fill="${COLORS[1]}"/><text x="${W - R - 96}" y="${T + 29}">fraud (1)</text>`;

@@ -61,9 +61,14 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<MetricsDoc
   const started = performance.now();
   const scores = model.scores({ data: data.features, rows: data.rows, cols: model.featureDim });
   const s = sweep(scores, data.labels);
-  const metrics = evaluateBinary(scores, data.labels, threshold, s);
+  const anomaly = model.kind === "anomaly_detector";
+  const evaluated = evaluateBinary(scores, data.labels, threshold, s);
+  // an anomaly score is no probability: no log loss, no classifier selection criteria
+  const metrics = anomaly ? { ...evaluated, logLoss: NaN } : evaluated;
+  const flagged = metrics.confusion.tp + metrics.confusion.fp;
   const doc: MetricsDocument = {
     algorithm: model.algorithm,
+    title: TITLES[model.algorithm],
     predictorType: model.kind,
     threshold,
     thresholdReason: opts.threshold === undefined ? "the model's own threshold (from its artifact)" : "given with --threshold",
@@ -73,14 +78,17 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<MetricsDoc
     data: { model: opts.model, test: source(opts.data, data) },
     validation: null,
     test: metrics,
-    operatingPoints: evaluatedOperatingPoints(s, { beta: hp.f_beta, targetRecall: hp.target_recall, targetPrecision: hp.target_precision }),
+    ...(anomaly
+      ? { anomalyScore: { threshold, validation: null, test: { rocAuc: metrics.rocAuc, averagePrecision: metrics.prAuc, flagged, rows: data.rows } } }
+      : { operatingPoints: evaluatedOperatingPoints(s, { beta: hp.f_beta, targetRecall: hp.target_recall, targetPrecision: hp.target_precision }) }),
   };
   const html = renderReport({
-    title: `${TITLES[model.algorithm]} model evaluation — ${opts.model}`,
+    title: `${TITLES[model.algorithm]} ${anomaly ? "anomaly detector" : "model"} evaluation — ${opts.model}`,
+    kind: anomaly ? "anomaly_detector" : "binary_classifier",
     threshold,
     thresholdReason: doc.thresholdReason,
     sets: [{ name: dataName.split("/").pop() ?? "data", scores, labels: data.labels, metrics, sweep: s }],
-    facts: { rows: data.rows, frauds: metrics.positives, "scoring seconds": Number(((performance.now() - started) / 1000).toFixed(3)), features: model.featureDim },
+    facts: { algorithm: `${TITLES[model.algorithm]} (${model.algorithm})`, rows: data.rows, frauds: metrics.positives, "scoring seconds": Number(((performance.now() - started) / 1000).toFixed(3)), features: model.featureDim },
     operatingPoints: doc.operatingPoints,
   });
   await commitFiles(opts.out, { "metrics.json": JSON.stringify(doc, null, 2) + "\n", "report.html": html });

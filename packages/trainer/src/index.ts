@@ -24,7 +24,9 @@ export { trainLinearLearner } from "./train.js";
 export type { CriterionOutcome, ModelSummary, Scaler, TrainOptions, TrainProgress, TrainResult, TrainVariant } from "./train.js";
 export type { OperatingPoint, OperatingPoints, PointMetrics } from "./operating-points.js";
 export { runEvaluation, runLocalTraining } from "./pipeline.js";
-export type { DataInput, DataSource, EvaluationOptions, LocalTrainingOptions, LocalTrainingResult, MetricsDocument } from "./pipeline.js";
+export type { AnomalyScoreQuality, AnomalyScoreSet, DataInput, DataSource, EvaluationOptions, LocalTrainingOptions, LocalTrainingResult, MetricsDocument, SmoteSummary, SplitCounts } from "./pipeline.js";
+export { combinedEvaluation, compareModels } from "./compare.js";
+export type { CombinedEntry, CombinedEvaluation, CombinedEvaluationInput, CompareOptions, CompareProgress, ComparedModel, ComparisonDocument, ComparisonResult, ComparisonRun, ModelFigures, RuleFigures, ScoredRule } from "./compare.js";
 // The model, also here until every caller imports it from `@fraud/trainer/model` (deprecated here).
 export { createModel, loadLinearLearnerModel, loadModel, writeModelArtifact } from "./model.js";
 export type { LinearLearnerModel, Model, ModelArtifactInput, Prediction, PredictorType } from "./model.js";

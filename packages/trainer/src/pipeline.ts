@@ -12,6 +12,7 @@ import { evaluatedOperatingPoints } from "./operating-points.js";
 import type { OperatingPoints } from "./operating-points.js";
 import { commitFiles, ensureDir } from "./outputs.js";
 import { renderReport } from "./report.js";
+import { smote } from "./smote.js";
 import type { ReportSet } from "./report.js";
 import { WorkerPool } from "./pool.js";
 import type { TrainProgress, TrainResult } from "./train.js";
@@ -47,14 +48,41 @@ export interface LocalTrainingOptions {
   workers?: number;
   /** Also train the algorithm's comparison variant (Linear Learner: the `balanced` positive-weight grid) and report its operating points. @defaultValue false */
   balancedVariant?: boolean;
+  /**
+   * Oversample the fraud class of the training split with SMOTE (k = 5 nearest neighbours, seeded
+   * by `seed`) until it matches the legitimate class, before training; the validation and test
+   * sets are not touched. Classifiers only (not an anomaly detector).
+   * @defaultValue false
+   */
+  smote?: boolean;
   /** Progress callback. */
   onProgress?: (p: TrainProgress) => void;
+}
+
+/** Rows and frauds of a training split, before or after SMOTE. @public */
+export interface SplitCounts {
+  /** Rows. */
+  rows: number;
+  /** Rows labelled fraud (1). */
+  positives: number;
+}
+
+/** What SMOTE did to the training split (`metrics.json` `smote`). @public */
+export interface SmoteSummary {
+  /** Nearest fraud neighbours interpolated towards. */
+  k: number;
+  /** The training split as given. */
+  before: SplitCounts;
+  /** The training split trained on: the rows as given, then the synthetic frauds. */
+  after: SplitCounts;
 }
 
 /** The `metrics.json` document. @public */
 export interface MetricsDocument {
   /** The algorithm, as SageMaker names it. */
   algorithm: string;
+  /** The model's name in reports: the algorithm's (`XGBoost`), with ` + SMOTE` when oversampled. */
+  title?: string;
   /** The model's kind (`binary_classifier`, `anomaly_detector`, …). */
   predictorType: string;
   /** Decision threshold (probability space). */
@@ -90,8 +118,40 @@ export interface MetricsDocument {
   validation: BinaryMetrics | null;
   /** Test metrics (null when no test set was given). */
   test: BinaryMetrics | null;
-  /** Precision and recall at the threshold each selection criterion picks. Written by `local` and `evaluate`. */
+  /**
+   * Precision and recall at the threshold each selection criterion picks. Written by `local` and
+   * `evaluate` for a classifier; absent for an anomaly detector, whose score is no probability.
+   */
   operatingPoints?: OperatingPoints;
+  /** SMOTE applied to the training split (`local --smote`); absent when not applied. */
+  smote?: SmoteSummary;
+  /**
+   * An anomaly detector's score against the fraud label: ROC AUC and average precision, and the
+   * rows its threshold flags, per labelled set. Absent for a classifier.
+   */
+  anomalyScore?: AnomalyScoreQuality;
+}
+
+/** How well an anomaly score ranks fraud, per labelled set (`metrics.json` `anomalyScore`). @public */
+export interface AnomalyScoreQuality {
+  /** The anomaly threshold: a score at or above it is flagged. */
+  threshold: number;
+  /** On the validation set. */
+  validation: AnomalyScoreSet | null;
+  /** On the test set (null when there is none). */
+  test: AnomalyScoreSet | null;
+}
+
+/** An anomaly score against the fraud label on one set. @public */
+export interface AnomalyScoreSet {
+  /** Area under the ROC curve of the score. */
+  rocAuc: number;
+  /** Average precision of the score. */
+  averagePrecision: number;
+  /** Rows at or above the threshold. */
+  flagged: number;
+  /** Rows scored. */
+  rows: number;
 }
 
 /** What {@link runLocalTraining} returns. @public */
@@ -102,6 +162,8 @@ export interface LocalTrainingResult {
   result: TrainResult | undefined;
   /** The metrics.json content. */
   metrics: MetricsDocument;
+  /** The trained model's scores of the validation and test rows, in row order (test null without a test set). */
+  scores: { validation: Float64Array; test: Float64Array | null };
 }
 
 function checkInputs(opts: LocalTrainingOptions): void {
@@ -123,13 +185,27 @@ function scoreSet(trained: TrainedModel, data: Dataset): Scored {
   const { model } = trained;
   const scores = model.scores({ data: data.features, rows: data.rows, cols: model.featureDim });
   const s = sweep(scores, data.labels);
-  return { data, scores, sweep: s, metrics: evaluateBinary(scores, data.labels, model.threshold, s) };
+  const metrics = evaluateBinary(scores, data.labels, model.threshold, s);
+  // an anomaly score is no probability: it has no log loss
+  return { data, scores, sweep: s, metrics: model.kind === "anomaly_detector" ? { ...metrics, logLoss: NaN } : metrics };
 }
 
-function metricsDocument(trained: TrainedModel, seed: number, sources: MetricsDocument["data"], v: Scored, t: Scored | null, points: OperatingPoints): MetricsDocument {
+/** An anomaly score's figures on one scored set. */
+function anomalySet(x: Scored): AnomalyScoreSet {
+  const c = x.metrics.confusion;
+  return { rocAuc: x.metrics.rocAuc, averagePrecision: x.metrics.prAuc, flagged: c.tp + c.fp, rows: x.data.rows };
+}
+
+/** The model's name in reports. */
+function modelTitle(plugin: TrainingPlugin, smoted: SmoteSummary | null): string {
+  return smoted ? `${plugin.title} + SMOTE` : plugin.title;
+}
+
+function metricsDocument(plugin: TrainingPlugin, trained: TrainedModel, seed: number, sources: MetricsDocument["data"], v: Scored, t: Scored | null, points: OperatingPoints | undefined, smoted: SmoteSummary | null): MetricsDocument {
   const { model } = trained;
   return {
     algorithm: model.algorithm,
+    title: modelTitle(plugin, smoted),
     predictorType: model.kind,
     threshold: model.threshold,
     thresholdReason: trained.thresholdReason,
@@ -141,7 +217,9 @@ function metricsDocument(trained: TrainedModel, seed: number, sources: MetricsDo
     data: sources,
     validation: v.metrics,
     test: t?.metrics ?? null,
-    operatingPoints: points,
+    ...(points ? { operatingPoints: points } : {}),
+    ...(smoted ? { smote: smoted } : {}),
+    ...(model.kind === "anomaly_detector" ? { anomalyScore: { threshold: model.threshold, validation: anomalySet(v), test: t ? anomalySet(t) : null } } : {}),
   };
 }
 
@@ -150,15 +228,19 @@ function runReport(plugin: TrainingPlugin, trained: TrainedModel, doc: MetricsDo
   if (t) sets.push({ name: "test", scores: t.scores, labels: t.data.labels, metrics: t.metrics, sweep: t.sweep });
   const source = doc.data["source"] as DataSource;
   const extras = trained.reportExtras;
+  const anomaly = trained.model.kind === "anomaly_detector";
   return renderReport({
     ...extras,
-    title: `${plugin.title} fraud model — evaluation`,
+    title: anomaly ? `${doc.title} anomaly detector — its score against the fraud label` : `${doc.title} fraud model — evaluation`,
+    kind: anomaly ? "anomaly_detector" : "binary_classifier",
     threshold: doc.threshold,
     thresholdReason: doc.thresholdReason,
     sets,
     facts: {
+      algorithm: `${doc.title} (${trained.model.algorithm})`,
       "training seconds": Number(trained.trainSeconds.toFixed(2)),
       "train rows": (doc.data["train"] as DataSource).rows,
+      ...(doc.smote ? { SMOTE: `k=${doc.smote.k}: ${doc.smote.before.positives.toLocaleString("en-US")} → ${doc.smote.after.positives.toLocaleString("en-US")} training frauds` } : {}),
       "validation rows": v.data.rows,
       "test rows": t?.data.rows ?? 0,
       ...extras.facts,
@@ -189,9 +271,27 @@ function dataSources(opts: LocalTrainingOptions, inputs: RunInputs, test: Datase
 
 interface Loaded {
   inputs: RunInputs;
+  /** What SMOTE did to the training split, when applied. */
+  smoted: SmoteSummary | null;
   trained: TrainedModel;
   test: Dataset | null;
   sources: MetricsDocument["data"];
+}
+
+/** SMOTE's nearest fraud neighbours, as imbalanced-learn's default and the AWS solution's variant. */
+const SMOTE_K = 5;
+
+function counts(d: Dataset): SplitCounts {
+  let positives = 0;
+  for (let i = 0; i < d.rows; i++) positives += d.labels[i]!;
+  return { rows: d.rows, positives };
+}
+
+/** The training split, oversampled with SMOTE when asked (a new data set; the input is untouched). */
+function oversampled(train: Dataset, apply: boolean, seed: number): { train: Dataset; smoted: SmoteSummary | null } {
+  if (!apply) return { train, smoted: null };
+  const out = smote(train, { seed, k: SMOTE_K });
+  return { train: out, smoted: { k: SMOTE_K, before: counts(train), after: counts(out) } };
 }
 
 /**
@@ -210,8 +310,9 @@ async function loadAndTrain<H>(plugin: TrainingPlugin<H>, hp: H, opts: LocalTrai
     const inputs = await loadRunInputs(opts, seed);
     requireBothClasses(inputs.train, "train");
     requireBothClasses(inputs.validation, "validation");
+    const { train, smoted } = oversampled(inputs.train, opts.smote === true, seed);
     const training = plugin.train({
-      train: inputs.train,
+      train,
       validation: inputs.validation,
       seed,
       hyperparameters: hp,
@@ -225,7 +326,7 @@ async function loadAndTrain<H>(plugin: TrainingPlugin<H>, hp: H, opts: LocalTrai
     const trained = await training;
     const test = inputs.splitTest ?? (await testLoad);
     if (opts.test !== undefined && test !== null) sources["test"] = source(opts.test, test);
-    return { inputs, trained, test, sources };
+    return { inputs, smoted, trained, test, sources };
   } catch (err) {
     if (testFailure) throw testFailure.error;
     throw err;
@@ -248,6 +349,7 @@ export async function runLocalTraining(opts: LocalTrainingOptions): Promise<Loca
   const seed = opts.seed ?? 0;
   checkInputs(opts);
   const plugin = trainingPlugin(opts.algorithm ?? DEFAULT_ALGORITHM);
+  if (opts.smote === true && !plugin.supervised) throw new TrainError("INVALID_ARGUMENT", `--smote oversamples a classifier's training split; ${plugin.algorithm} is an anomaly detector`);
   const hp = plugin.parseHyperparameters(opts.hyperparameters ?? {}); // refuse bad hyperparameters before reading any data
   await ensureDir(opts.out); // an unusable output directory fails before any work
   const threads = plugin.threads(hp, { workers: opts.workers, variant: opts.balancedVariant === true });
@@ -258,15 +360,18 @@ export async function runLocalTraining(opts: LocalTrainingOptions): Promise<Loca
   } finally {
     await pool?.close();
   }
-  const { inputs, trained, test, sources } = loaded;
+  const { inputs, smoted, trained, test, sources } = loaded;
   const v = scoreSet(trained, inputs.validation);
   const t = test ? scoreSet(trained, test) : null;
   const sweeps = { validation: v.sweep, test: t?.sweep ?? null };
+  // an anomaly score is no probability: the classifier's selection criteria do not apply to it
   const points = trained.operatingPoints
     ? trained.operatingPoints(sweeps, inputs.validation, test)
-    : evaluatedOperatingPoints(v.sweep, { beta: 1, targetRecall: 0.8, targetPrecision: 0.8 });
-  const metrics = metricsDocument(trained, seed, sources, v, t, points);
+    : trained.model.kind === "anomaly_detector"
+      ? undefined
+      : evaluatedOperatingPoints(v.sweep, { beta: 1, targetRecall: 0.8, targetPrecision: 0.8 });
+  const metrics = metricsDocument(plugin as TrainingPlugin, trained, seed, sources, v, t, points, smoted);
   const html = runReport(plugin as TrainingPlugin, trained, metrics, v, t);
   await commitFiles(opts.out, { "model.tar.gz": trained.artifact, "metrics.json": JSON.stringify(metrics, null, 2) + "\n", "report.html": html });
-  return { trained, metrics, result: plugin.algorithm === "linear-learner" ? (trained.details as TrainResult) : undefined };
+  return { trained, metrics, result: plugin.algorithm === "linear-learner" ? (trained.details as TrainResult) : undefined, scores: { validation: v.scores, test: t?.scores ?? null } };
 }

@@ -1,4 +1,4 @@
-import { COLORS, esc, histogram, lineChart, prSteps, rocPoints } from "./charts.js";
+import { COLORS, esc, histogram, lineChart, prSteps, rocPoints, scoreRange } from "./charts.js";
 import type { Marker, Series } from "./charts.js";
 import { confusionMetrics, sweep, sweepConfusion } from "./metrics.js";
 import type { BinaryMetrics, Sweep } from "./metrics.js";
@@ -22,7 +22,13 @@ export interface ReportSet {
 export interface ReportInput {
   /** Page title. */
   title: string;
-  /** Decision threshold. */
+  /**
+   * What the scores are: a classifier's probabilities, or an anomaly detector's scores (any
+   * range), shown against the fraud label without the classifier's log loss and selection criteria.
+   * @defaultValue "binary_classifier"
+   */
+  kind?: "binary_classifier" | "anomaly_detector";
+  /** Decision threshold (an anomaly detector's: a score at or above it is flagged). */
   threshold: number;
   /** Why that threshold. */
   thresholdReason?: string;
@@ -101,16 +107,42 @@ function markers(op: OperatingPoints | undefined, setIndex: number, useTest: boo
 }
 
 function curves(input: ReportInput, sweeps: Sweep[]): string {
+  const anomaly = input.kind === "anomaly_detector";
   const pr: Series[] = input.sets.map((set, i) => ({ name: `${set.name} (AP ${f4(set.metrics.prAuc)})`, color: COLORS[i % COLORS.length]!, points: prSteps(sweeps[i]!) }));
   const roc: Series[] = input.sets.map((set, i) => ({ name: `${set.name} (AUC ${f4(set.metrics.rocAuc)})`, color: COLORS[i % COLORS.length]!, points: rocPoints(sweeps[i]!) }));
   const last = input.sets.length - 1;
   const onTest = input.operatingPoints?.tunedOn === "validation" && input.sets[last]!.name === "test";
   const marks = markers(input.operatingPoints, onTest ? last : 0, onTest);
   const main = input.sets[last]!;
-  return `<div class="charts">${lineChart("Precision–recall (steps)", "recall", "precision", pr, { legend: "bottom", markers: marks })}${lineChart("ROC", "false positive rate", "true positive rate", roc, { diagonal: true, legend: "bottom" })}${histogram(main.name, main.scores, main.labels, input.threshold)}</div>`;
+  const what = anomaly ? " of the anomaly score" : "";
+  return `<div class="charts">${lineChart(`Precision–recall${what} (steps)`, "recall", "precision", pr, { legend: "bottom", markers: marks })}${lineChart(`ROC${what}`, "false positive rate", "true positive rate", roc, { diagonal: true, legend: "bottom" })}${histogram(main.name, main.scores, main.labels, input.threshold, anomaly ? scoreRange(main.scores) : [0, 1])}</div>`;
+}
+
+/** Shares of the rows flagged in the anomaly threshold table. */
+const FLAG_SHARES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
+
+/** An anomaly score's thresholds: those flagging the top 0.1%…20% of the rows, and the model's. */
+function anomalyThresholdTable(input: ReportInput, main: Sweep): string {
+  const n = main.positives + main.negatives;
+  const picked = new Set<number>([input.threshold]);
+  for (const share of FLAG_SHARES) {
+    // the lowest distinct score whose cut flags at most `share` of the rows
+    let k = -1;
+    for (let j = 0; j < main.scores.length && main.tp[j]! + main.fp[j]! <= share * n; j++) k = j;
+    if (k >= 0) picked.add(main.scores[k]!);
+  }
+  const thresholds = [...picked].sort((a, b) => b - a);
+  const rows = thresholds.map((t) => {
+    const c = sweepConfusion(main, t);
+    const m = confusionMetrics(c);
+    const flagged = c.tp + c.fp;
+    return [t === input.threshold ? `${f4(t)} (model's)` : f4(t), `${flagged.toLocaleString("en-US")} (${((100 * flagged) / Math.max(1, n)).toFixed(2)}%)`, f4(m.precision), f4(m.recall), f4(m.f1), c.tp, c.fp, c.fn];
+  });
+  return table(["score ≥", "flagged", "precision", "recall", "F1", "TP", "FP", "FN"], rows, [thresholds.indexOf(input.threshold)]);
 }
 
 function thresholdTable(input: ReportInput, main: Sweep): string {
+  if (input.kind === "anomaly_detector") return anomalyThresholdTable(input, main);
   const thresholds = [...new Set([0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, input.threshold])].sort((a, b) => a - b);
   const rows = thresholds.map((t) => {
     const c = sweepConfusion(main, t);
@@ -171,12 +203,17 @@ function trainingSections(input: ReportInput): string {
  * @public
  */
 export function renderReport(input: ReportInput): string {
+  const anomaly = input.kind === "anomaly_detector";
   const sweeps = input.sets.map((s) => s.sweep ?? sweep(s.scores, s.labels));
   const main = input.sets[input.sets.length - 1]!;
   const facts = Object.entries(input.facts ?? {})
     .map(([k, v]) => `<div class="fact"><span>${esc(k)}</span><b>${esc(typeof v === "number" ? num(v) : v)}</b></div>`)
     .join("");
-  const quality = table(["metric", ...input.sets.map((s) => s.name)], METRIC_ROWS.map(([label, key]) => [label, ...input.sets.map((s) => f4(s.metrics[key] as number))]));
+  const metricRows = anomaly ? METRIC_ROWS.filter(([, key]) => key !== "logLoss") : METRIC_ROWS;
+  const quality = table(["metric", ...input.sets.map((s) => s.name)], metricRows.map(([label, key]) => [label, ...input.sets.map((s) => f4(s.metrics[key] as number))]));
+  const qualityNote = anomaly
+    ? `<p class="note">The anomaly score is learned without labels; the fraud label only evaluates it. ROC AUC and average precision rank the rows by score; precision, recall, F1, accuracy and kappa are those of flagging the rows at or above the anomaly threshold (${esc(f4(input.threshold))}).</p>`
+    : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(input.title)}</title>
@@ -184,14 +221,14 @@ export function renderReport(input: ReportInput): string {
 ${STYLE}
 </style></head><body>
 <h1>${esc(input.title)}</h1>
-<p class="why">Threshold <b>${f4(input.threshold)}</b>${input.thresholdReason ? ` — ${esc(input.thresholdReason)}` : ""}.</p>
+<p class="why">${anomaly ? "Anomaly threshold" : "Threshold"} <b>${f4(input.threshold)}</b>${input.thresholdReason ? ` — ${esc(input.thresholdReason)}` : ""}.</p>
 <div class="facts">${facts}</div>
-<h2>Quality</h2>
-${quality}
+<h2>${anomaly ? "The anomaly score against the fraud label" : "Quality"}</h2>
+${quality}${qualityNote}
 ${input.operatingPoints ? `<h2>Operating points of the selection criteria</h2>\n${operatingTable(input.operatingPoints)}` : ""}
 <h2>Curves</h2>
 ${curves(input, sweeps)}
-<h2>Confusion matrices (threshold ${f4(input.threshold)})</h2>
+<h2>Confusion matrices (${anomaly ? "flagged at score ≥" : "threshold"} ${f4(input.threshold)})</h2>
 <div class="cms">${confusionMatrices(input.sets)}</div>
 <h2>Thresholds (${esc(main.name)})</h2>
 ${thresholdTable(input, sweeps[sweeps.length - 1]!)}
