@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { linearLearnerImage, parseStackOutputs } from "@fraud/trainer/aws";
 import { LAYOUT, MANAGED_BY, SCORER_RETRIES } from "@fraud/infra";
-import { STACK_OUTPUT_NAMES } from "@fraud/contracts";
+import { STACK_OUTPUT_NAMES, firehosePrefixExpressions } from "@fraud/contracts";
 import { ref, synth, tempDir, writeZip } from "./helpers.js";
 import type { Synth } from "./helpers.js";
 import "./matchers.js";
@@ -137,6 +137,9 @@ describe("foundation: no model configured", () => {
       },
     });
     expect(statementsOf(foundation, "stream_").find((s) => s.Sid === "WriteObjects")?.Resource).toEqual([`${outputBucket}/fraud-detection/*`]);
+    // the expressions are the one definition the local Firehose stand-in evaluates
+    const stream = Object.values(foundation.all("aws_kinesis_firehose_delivery_stream"))[0]!["extended_s3_configuration"] as Record<string, unknown>;
+    expect({ prefix: stream["prefix"], errorOutputPrefix: stream["error_output_prefix"] }).toEqual(firehosePrefixExpressions("fraud-detection/firehose/", "fraud-detection/firehose-errors/"));
   });
 
   it("outputs every fraud-stack.json field, with no endpoint yet", () => {

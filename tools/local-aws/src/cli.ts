@@ -132,7 +132,7 @@ program
   .option("--fail-rate <f>", "share of PutRecordBatch records reported failed", number("--fail-rate", { min: 0, max: 1 }), 0)
   .option("--seed <s>", "seed of the failure draw", number("--seed", { min: -(2 ** 31), max: 2 ** 32, integer: true }), 1)
   .option("--stream-name <name>", "the only delivery stream accepted (default: any, created on first put)")
-  .option("--prefix <prefix>", "object key prefix before YYYY/MM/DD/HH/", "")
+  .option("--prefix <prefix>", "key prefix (year=YYYY/month=MM/day=DD/hour=HH/ is appended, as the stack does) or a Firehose prefix expression", "")
   .addOption(logLevel())
   .action(runFirehose);
 

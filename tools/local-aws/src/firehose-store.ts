@@ -1,6 +1,6 @@
 /**
  * The Firehose stand-in's delivery side: one buffer per stream, size/time triggers, memory bounded
- * across every stream, GZIP objects written atomically under Firehose's key layout, and write
+ * across every stream, GZIP objects written atomically under the keys the stack's prefix expressions give, and write
  * failures kept for retry (never dropped) while new records are refused.
  * @packageDocumentation
  */
@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { gzip as gzipCallback } from "node:zlib";
+import { evaluateFirehosePrefix, firehoseObjectName } from "@fraud/contracts";
 import pRetry from "p-retry";
 import writeFileAtomic from "write-file-atomic";
 import { ensureDirectory } from "./directory.js";
@@ -20,7 +21,7 @@ const gzip = promisify(gzipCallback);
 export interface StoreSettings {
   /** Directory playing the bucket. */
   dir: string;
-  /** Key prefix, `""` or ending in `/`. */
+  /** Firehose prefix expression (`@fraud/contracts`' `firehosePrefixExpressions`), evaluated at the oldest record's arrival. */
   prefix: string;
   /** A stream's buffer is delivered when it holds this many bytes. */
   bufferBytes: number;
@@ -53,18 +54,13 @@ interface StreamBuffer extends Batch {
   timer: NodeJS.Timeout | undefined;
 }
 
-function pad(n: number, w = 2): string {
-  return String(n).padStart(w, "0");
-}
-
-/** Firehose's default object key for a delivery. @internal */
+/**
+ * Firehose's object key for a delivery: the prefix expression evaluated at the oldest record's
+ * arrival (UTC), then `<stream>-1-<write time>-<uuid>.gz`.
+ * @internal
+ */
 export function objectKey(prefix: string, stream: string, oldest: Date, written: Date, uuid: string): string {
-  const p = prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;
-  const d = oldest;
-  const w = written;
-  const folder = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${pad(d.getUTCHours())}/`;
-  const stamp = `${w.getUTCFullYear()}-${pad(w.getUTCMonth() + 1)}-${pad(w.getUTCDate())}-${pad(w.getUTCHours())}-${pad(w.getUTCMinutes())}-${pad(w.getUTCSeconds())}`;
-  return `${p}${folder}${stream}-1-${stamp}-${uuid}.gz`;
+  return `${evaluateFirehosePrefix(prefix, { timestamp: oldest, randomString: () => randomUUID().replace(/-/g, "").slice(0, 11) })}${firehoseObjectName({ stream, written, uuid })}`;
 }
 
 /** Writes one GZIP object; resolves with its key. @internal */

@@ -7,11 +7,12 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { FIREHOSE_STREAM_NAME_PATTERN } from "@fraud/contracts";
+import { FIREHOSE_DATE_PARTITIONS, FIREHOSE_STREAM_NAME_PATTERN, evaluateFirehosePrefix, isContractError } from "@fraud/contracts";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { z } from "zod";
 import { checkWritableDirectory } from "./directory.js";
+import { LocalAwsError } from "./errors.js";
 import { FirehoseFault, operate } from "./firehose-api.js";
 import type { ApiContext } from "./firehose-api.js";
 import { ObjectStore } from "./firehose-store.js";
@@ -78,8 +79,11 @@ export interface FirehoseOptions {
    */
   streamName?: string;
   /**
-   * Key prefix placed before Firehose's `YYYY/MM/DD/HH/` (a `/` is added when missing).
-   * @defaultValue ""
+   * Where objects go, as the stack configures its delivery stream: a plain key prefix (a `/` is
+   * added when missing) gets the stack's Hive-style partitions appended
+   * (`<prefix>year=YYYY/month=MM/day=DD/hour=HH/`, `firehosePrefixExpressions` of
+   * `@fraud/contracts`); a Firehose prefix expression (holding `!{…}`) is evaluated as it is.
+   * @defaultValue "" (partitions at the top of `dir`)
    */
   prefix?: string;
   /** Called with one line per request (debug logging). */
@@ -125,6 +129,21 @@ const optionsSchema = z.object({
     .optional(),
   prefix: z.string({ error: (i) => `prefix must be a string, got ${quote(i.input)}` }).default(""),
 });
+
+/**
+ * The prefix expression the stand-in evaluates: a plain prefix gets the stack's date partitions
+ * (one definition, in `@fraud/contracts`), an expression is taken as it is once it evaluates.
+ */
+function prefixExpression(prefix: string): string {
+  if (!prefix.includes("!{")) return `${prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`}${FIREHOSE_DATE_PARTITIONS}`;
+  try {
+    evaluateFirehosePrefix(prefix, { timestamp: new Date(0), randomString: () => "x".repeat(11) });
+  } catch (err) {
+    if (isContractError(err)) throw new LocalAwsError("INVALID_ARGUMENT", err.message, { cause: err });
+    throw err;
+  }
+  return prefix;
+}
 
 /** The parsed request: the operation and its JSON body. */
 async function readRequest(req: IncomingMessage): Promise<{ op: string; input: Record<string, unknown> }> {
@@ -188,9 +207,10 @@ export async function startFirehose(options: FirehoseOptions): Promise<FirehoseS
   const o = parseOptions(optionsSchema, options);
   const log = options.log;
   await checkWritableDirectory(o.dir);
+  const prefix = prefixExpression(o.prefix);
   const store = new ObjectStore({
     dir: o.dir,
-    prefix: o.prefix === "" || o.prefix.endsWith("/") ? o.prefix : `${o.prefix}/`,
+    prefix,
     bufferBytes: o.bufferMb * 1024 * 1024,
     bufferSeconds: o.bufferSeconds,
     maxRetainedBytes: o.maxBufferedMb * 1024 * 1024,
@@ -208,7 +228,7 @@ export async function startFirehose(options: FirehoseOptions): Promise<FirehoseS
     maxStreams: o.maxStreams,
     failRate: o.failRate,
     random: () => uniformFloat64(rng),
-    describe: { prefix: o.prefix, bufferMb: o.bufferMb, bufferSeconds: o.bufferSeconds },
+    describe: { prefix, bufferMb: o.bufferMb, bufferSeconds: o.bufferSeconds },
   };
   let requests = 0;
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {

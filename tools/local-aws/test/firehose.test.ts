@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { FIREHOSE_PREFIX_DEFAULTS, evaluateFirehosePrefix, firehosePrefixExpressions, firehosePrefixPattern } from "@fraud/contracts";
 import { LocalAwsError, startFirehose } from "@fraud/local-aws";
 import type { FirehoseServer } from "@fraud/local-aws";
 import { b64, firehoseCall, readObjects, tempDir } from "./helpers.js";
 
-const KEY = /^(?:[^/]+\/)*(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/([a-zA-Z0-9_.-]+)-1-(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-[0-9a-f-]{36}\.gz$/;
+const KEY = /^(?:[^/]+\/)*year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/hour=(\d{2})\/([a-zA-Z0-9_.-]+)-1-(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-[0-9a-f-]{36}\.gz$/;
 
 describe("startFirehose", () => {
   let dir: string;
@@ -163,6 +164,9 @@ describe("startFirehose", () => {
     [{ maxStreams: 0 }, /maxStreams must be an integer from 1 to 5000, got 0/],
     [{ maxBufferedMb: Number.NaN }, /maxBufferedMb must be a number from 1 to 4096, got NaN/],
     [{ prefix: 7 as unknown as string }, /prefix must be a string, got 7/],
+    [{ prefix: "out/!{timestamp:yyyy}/!{partitionKeyFromQuery:id}/" }, /invalid firehose prefix .*unsupported expression "!\{partitionKeyFromQuery:id\}"/],
+    [{ prefix: "out/!{timestamp:yyyy" }, /unclosed expression at character 5/],
+    [{ prefix: "out/!{timestamp:QQ}/" }, /unsupported timestamp pattern "QQ"/],
   ])("rejects invalid option %o", async (opts, msg) => {
     const err = await startFirehose({ dir, ...opts }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LocalAwsError);
@@ -188,5 +192,42 @@ describe("startFirehose", () => {
     const { join } = await import("node:path");
     const bytes = Buffer.concat(await Promise.all(server.objects.map(async (k) => gunzipSync(await readFile(join(dir, k))))));
     expect(bytes.equals(Buffer.concat(all))).toBe(true);
+  });
+
+  it("writes the keys the stack's prefix expression gives for the same records (stack expression and stand-in evaluated side by side)", async () => {
+    // Prepare: the stand-in configured as the stack configures its stream (the same plain prefix)
+    const stack = firehosePrefixExpressions(FIREHOSE_PREFIX_DEFAULTS.prefix, FIREHOSE_PREFIX_DEFAULTS.errorPrefix);
+    server = await startFirehose({ dir, prefix: FIREHOSE_PREFIX_DEFAULTS.prefix, streamName: "fraud-detection-dev-results", bufferSeconds: 900 });
+    const keys: string[] = [];
+    const expected: string[][] = [];
+    // Act: three deliveries, each of a few records
+    for (let i = 0; i < 3; i++) {
+      const before = new Date();
+      await firehoseCall(server.url, "PutRecordBatch", { DeliveryStreamName: "fraud-detection-dev-results", Records: [1, 2, 3].map((n) => ({ Data: b64(`{"i":${i},"n":${n}}\n`) })) });
+      const after = new Date();
+      keys.push(...(await server.flush()));
+      // the oldest record arrived between before and after: the stack's expression at either end
+      expected.push([...new Set([before, after].map((t) => evaluateFirehosePrefix(stack.prefix, { timestamp: t })))]);
+    }
+    // Assess: each key is the stack's evaluated prefix + Firehose's object name, and reads back by the layout
+    expect(keys).toHaveLength(3);
+    keys.forEach((key, i) => {
+      const prefix = expected[i]!.find((p) => key.startsWith(p));
+      expect(prefix, key).toBeDefined();
+      expect(key.slice(prefix!.length)).toMatch(/^fraud-detection-dev-results-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.gz$/);
+      const groups = firehosePrefixPattern(stack.prefix).exec(key)?.groups;
+      expect(groups).toMatchObject({ year: expect.stringMatching(/^\d{4}$/), month: expect.stringMatching(/^\d{2}$/), day: expect.stringMatching(/^\d{2}$/), hour: expect.stringMatching(/^\d{2}$/) });
+    });
+    const d = await firehoseCall(server.url, "DescribeDeliveryStream", { DeliveryStreamName: "fraud-detection-dev-results" });
+    const description = d.json["DeliveryStreamDescription"] as { Destinations: { ExtendedS3DestinationDescription: { Prefix: string } }[] };
+    expect(description.Destinations[0]!.ExtendedS3DestinationDescription.Prefix).toBe(stack.prefix);
+  });
+
+  it("evaluates a prefix given as a Firehose expression as it is", async () => {
+    server = await startFirehose({ dir, prefix: "raw/!{timestamp:yyyy-MM-dd}/r=!{firehose:random-string}/", bufferSeconds: 900 });
+    await firehoseCall(server.url, "PutRecord", { DeliveryStreamName: "s", Record: { Data: b64("x") } });
+    const [key] = await server.flush();
+    const today = evaluateFirehosePrefix("!{timestamp:yyyy-MM-dd}", { timestamp: new Date() });
+    expect(key).toMatch(new RegExp(`^raw/${today}/r=[A-Za-z0-9]{11}/s-1-`));
   });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { scorerConfigSchema } from "@fraud/lambda-scorer/config";
-import { ALGORITHMS, DEFAULT_ALGORITHM, ENVIRONMENT_NAME_PATTERN, SCORER_DEFAULTS, SCORING_MODES, imageUriSchema, lambdaZipPathFrom, s3UriSchema } from "@fraud/contracts";
+import { ALGORITHMS, DEFAULT_ALGORITHM, ENVIRONMENT_NAME_PATTERN, FIREHOSE_PREFIX_DEFAULTS, SCORER_DEFAULTS, SCORING_MODES, imageUriSchema, lambdaZipPathFrom, s3UriSchema } from "@fraud/contracts";
 
 // One zod schema per section: it gives both the TypeScript type (`z.output`) and the runtime
 // check. Messages are written to follow the field name: "invalid configuration: <field>: <message>
@@ -58,10 +58,20 @@ export const bucketSettingsSchema = z
     }
   });
 
-/** Where the model comes from. Without one the stack is the foundation only. @public */
+/** Algorithms of the classifier (`model`); a `randomcutforest` model is the {@link AnomalyDetectorSettings | anomaly detector}. @public */
+export const CLASSIFIER_ALGORITHMS = ["linear-learner", "xgboost"] as const satisfies readonly (typeof ALGORITHMS)[number][];
+
+/** Where the classifier comes from. Without one the stack is the foundation only. @public */
 export const modelSettingsSchema = z.strictObject({
-  /** The model's algorithm: picks the region's built-in serving image when `imageUri` is unset. @defaultValue `"linear-learner"` */
-  algorithm: oneOf(ALGORITHMS).default(DEFAULT_ALGORITHM),
+  /**
+   * The classifier's algorithm (`linear-learner` or `xgboost`; env `FRAUD_INFRA_MODEL_ALGORITHM`):
+   * picks the region's built-in serving image when `imageUri` is unset. The deploy sets it from
+   * the artifact it uploads or checks.
+   * @defaultValue `"linear-learner"`
+   */
+  algorithm: oneOf(ALGORITHMS)
+    .refine((a) => (CLASSIFIER_ALGORITHMS as readonly string[]).includes(a), { error: "the classifier must be linear-learner or xgboost (a randomcutforest model goes in anomalyDetector)" })
+    .default(DEFAULT_ALGORITHM),
   /** `s3://` URL of the `model.tar.gz` (env `FRAUD_INFRA_MODEL_DATA_URL`). When unset, it is read from `sagemakerJson`. */
   dataUrl: s3UriSchema.optional(),
   /** Path of the `sagemaker.json` written by `fraud-train sagemaker` (relative to the configuration file). */
@@ -71,6 +81,54 @@ export const modelSettingsSchema = z.strictObject({
   /** Version label passed to the scorer as `MODEL_VERSION` (the scorer's rule); defaults to the training job name, else the Lambda's default. */
   version: scorer.modelVersion,
 });
+
+const modelPath = (): z.ZodString => z.string({ error: "must be a string" }).min(1, { error: "must not be empty" });
+
+/**
+ * The optional second model: a Random Cut Forest anomaly detector scored beside the classifier,
+ * in endpoint or embedded mode of its own. A forest trained locally (`fraud-train local
+ * --algorithm randomcutforest`) is in a format only this project reads, so it is served embedded;
+ * one trained by SageMaker is in SageMaker's undocumented format, so only a SageMaker endpoint
+ * serves it. Combinations that cannot work are refused here.
+ * @public
+ */
+export const anomalyDetectorSettingsSchema = z
+  .strictObject({
+    /** Score an anomaly detector beside the classifier (env `FRAUD_INFRA_ANOMALY_DETECTOR`). @defaultValue `false` */
+    enabled: bool().default(false),
+    /**
+     * `endpoint` (a second SageMaker endpoint, `<prefix>-<env>-anomaly`) or `embedded` (loaded into
+     * the scorer from S3); env `FRAUD_INFRA_ANOMALY_SCORING_MODE`. Default: `endpoint` for a
+     * `sagemakerJson` model, else `embedded`.
+     */
+    scoringMode: oneOf(SCORING_MODES).optional(),
+    /** `s3://` URL of the detector's `model.tar.gz` (env `FRAUD_INFRA_ANOMALY_MODEL_DATA_URL`). */
+    dataUrl: s3UriSchema.optional(),
+    /** A local `model.tar.gz` from `fraud-train local --algorithm randomcutforest` (relative to the configuration file; env `FRAUD_INFRA_ANOMALY_MODEL_PATH`): the deploy uploads it. Served embedded only. */
+    modelPath: modelPath().optional(),
+    /** The `sagemaker.json` of a SageMaker Random Cut Forest training job (env `FRAUD_INFRA_ANOMALY_SAGEMAKER_JSON`). Served by an endpoint only. */
+    sagemakerJson: modelPath().optional(),
+    /** Anomaly score at or above which a transaction is flagged `anomalous` (env `FRAUD_INFRA_ANOMALY_THRESHOLD`); default the threshold recorded with the model. */
+    threshold: z.number({ error: "must be a finite number" }).refine(Number.isFinite, { error: "must be a finite number" }).optional(),
+    /** Serving image (endpoint mode); default the region's Random Cut Forest image, or the training job's. */
+    imageUri: imageUriSchema.optional(),
+    /** Version label written with every anomaly score (env `FRAUD_INFRA_ANOMALY_MODEL_VERSION`); default the training job's name. */
+    version: scorer.modelVersion,
+  })
+  .superRefine((a, ctx) => {
+    const sources = (["dataUrl", "modelPath", "sagemakerJson"] as const).filter((k) => a[k] !== undefined);
+    if (sources.length > 1) ctx.addIssue({ code: "custom", path: [sources[1]!], message: `give one of anomalyDetector.dataUrl, modelPath and sagemakerJson (got ${sources.join(" and ")})` });
+    if (a.modelPath !== undefined && a.scoringMode === "endpoint") {
+      ctx.addIssue({ code: "custom", path: ["scoringMode"], input: a.scoringMode, message: "a randomcutforest model trained locally (modelPath) is served embedded only: SageMaker's container cannot read it" });
+    }
+    if (a.sagemakerJson !== undefined && a.scoringMode === "embedded") {
+      ctx.addIssue({ code: "custom", path: ["scoringMode"], input: a.scoringMode, message: "a randomcutforest model trained by SageMaker (sagemakerJson) is served only by a SageMaker endpoint" });
+    }
+    const mode = a.scoringMode ?? (a.sagemakerJson !== undefined ? "endpoint" : "embedded");
+    if (a.enabled && mode === "endpoint" && a.threshold === undefined && a.modelPath === undefined) {
+      ctx.addIssue({ code: "custom", path: ["threshold"], message: "required in endpoint mode: a randomcutforest model trained by SageMaker records no anomaly threshold (e.g. the mean + 3 standard deviations of its training scores)" });
+    }
+  });
 
 /** SageMaker endpoint settings (endpoint scoring only). @public */
 export const endpointSettingsSchema = z
@@ -192,9 +250,9 @@ export const firehoseSettingsSchema = z
     /** Buffer size in MB. @defaultValue `64` */
     bufferMb: int(1, 128).default(64),
     /** Object key prefix; date partitions are appended. Must end with `/`. @defaultValue `"fraud-detection/firehose/"` */
-    prefix: text(S3_KEY_PREFIX, "must be a non-empty S3 key prefix ending with '/' and without expressions").default("fraud-detection/firehose/"),
+    prefix: text(S3_KEY_PREFIX, "must be a non-empty S3 key prefix ending with '/' and without expressions").default(FIREHOSE_PREFIX_DEFAULTS.prefix),
     /** Prefix for failed deliveries; the error type and date are appended. @defaultValue `"fraud-detection/firehose-errors/"` */
-    errorPrefix: text(S3_KEY_PREFIX, "must be a non-empty S3 key prefix ending with '/' and without expressions").default("fraud-detection/firehose-errors/"),
+    errorPrefix: text(S3_KEY_PREFIX, "must be a non-empty S3 key prefix ending with '/' and without expressions").default(FIREHOSE_PREFIX_DEFAULTS.errorPrefix),
     /** @defaultValue `14` */
     logRetentionDays: int(1, 3653).default(14),
   })
@@ -276,7 +334,9 @@ export const settingsSchema = z.strictObject({
   buckets: bucketSettingsSchema.prefault({}),
   /** See {@link ModelSettings}. */
   model: modelSettingsSchema.prefault({}),
-  /** See {@link EndpointSettings}. */
+  /** See {@link AnomalyDetectorSettings}. */
+  anomalyDetector: anomalyDetectorSettingsSchema.prefault({}),
+  /** See {@link EndpointSettings}; a detector endpoint uses the same settings. */
   endpoint: endpointSettingsSchema.prefault({}),
   /** See {@link NotebookSettings}. */
   notebook: notebookSettingsSchema.prefault({}),
@@ -296,6 +356,8 @@ export const settingsSchema = z.strictObject({
 export type BucketSettings = Settings["buckets"];
 /** Where the model comes from. @public */
 export type ModelSettings = Settings["model"];
+/** The optional anomaly detector. @public */
+export type AnomalyDetectorSettings = Settings["anomalyDetector"];
 /** SageMaker endpoint settings. @public */
 export type EndpointSettings = Settings["endpoint"];
 /** Notebook instance settings. @public */

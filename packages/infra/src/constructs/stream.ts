@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { serviceHost, servicePrincipal } from "@fraud/contracts";
+import { FIREHOSE_DATE_PARTITIONS, firehosePrefixExpressions, serviceHost, servicePrincipal } from "@fraud/contracts";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import { CloudwatchLogStream } from "@cdktf/provider-aws/lib/cloudwatch-log-stream/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
@@ -25,8 +25,12 @@ export interface ResultStreamProps {
   dataKey?: DataKey | undefined;
 }
 
-/** Hive-style date partitions appended to the Firehose prefix (UTC, arrival time). @public */
-export const DATE_PARTITIONS = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/";
+/**
+ * Hive-style date partitions appended to the Firehose prefix (UTC, arrival time): `FIREHOSE_DATE_PARTITIONS`
+ * of `@fraud/contracts`, the one definition the local Firehose stand-in evaluates too.
+ * @public
+ */
+export const DATE_PARTITIONS: string = FIREHOSE_DATE_PARTITIONS;
 
 /**
  * Kinesis Data Firehose (Direct PUT) delivering GZIP objects to the output bucket, with date
@@ -79,6 +83,7 @@ export class ResultStream extends Construct {
         Condition: { StringEquals: { "kms:ViaService": serviceHost("s3", props.region) } },
       });
     }
+    const expressions = firehosePrefixExpressions(f.prefix, f.errorPrefix);
     const policy = new IamRolePolicy(this, "role-policy", { name: "deliver-to-s3", role: this.role.id, policy: policyDocument(statements) });
 
     this.stream = new KinesisFirehoseDeliveryStream(this, "stream", {
@@ -91,8 +96,8 @@ export class ResultStream extends Construct {
         bufferingInterval: f.bufferSeconds,
         bufferingSize: f.bufferMb,
         compressionFormat: "GZIP",
-        prefix: `${f.prefix}${DATE_PARTITIONS}`,
-        errorOutputPrefix: `${f.errorPrefix}!{firehose:error-output-type}/${DATE_PARTITIONS}`,
+        prefix: expressions.prefix,
+        errorOutputPrefix: expressions.errorOutputPrefix,
         ...(storage.kmsKey ? { kmsKeyArn: storage.kmsKey.arn } : {}),
         cloudwatchLoggingOptions: { enabled: true, logGroupName: this.logGroup.name, logStreamName: logStream.name },
       },

@@ -1,12 +1,14 @@
 /**
- * Stage 6: Firehose flushed, every GZIP object read back, and each transaction accounted for:
- * delivered exactly once, or in the on-failure destination, or refused to its HTTP caller — never
- * nowhere.
+ * Stage 6: Firehose flushed, every GZIP object found by the stack's key layout (the prefix
+ * expression of `@fraud/contracts`, Hive-style `year=…/month=…/day=…/hour=…/`) and read back, and
+ * each transaction accounted for: delivered exactly once, or in the on-failure destination, or
+ * refused to its HTTP caller — never nowhere.
  * @packageDocumentation
  */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile, readdir } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { evaluateFirehosePrefix, firehosePrefixExpressions, firehosePrefixPattern } from "@fraud/contracts";
 import { scoredRecordSchema } from "@fraud/lambda-scorer/config";
 import type { FirehoseServer } from "@fraud/local-aws";
 import { runStage } from "../stages.js";
@@ -29,6 +31,31 @@ export interface DeliveryCheck {
   refused: number;
   /** GZIP objects written. */
   objects: number;
+}
+
+/**
+ * The objects under the run's bucket directory, found as a reader on S3 finds them: every key the
+ * stack's prefix expression gives, with its partition checked against the run's time window. An
+ * object the stand-in wrote elsewhere, or one it reported and that is not there, is an error.
+ */
+export async function listDelivered(bucketDir: string, reported: readonly string[], window: { from: Date; to: Date }): Promise<string[]> {
+  const expression = firehosePrefixExpressions(FIREHOSE_PREFIX).prefix;
+  const pattern = firehosePrefixPattern(expression);
+  const hours = new Set<string>();
+  for (let t = window.from.getTime() - 3_600_000; t <= window.to.getTime() + 3_600_000; t += 3_600_000) hours.add(evaluateFirehosePrefix(expression, { timestamp: new Date(t) }));
+  const keys: string[] = [];
+  for (const entry of await readdir(bucketDir, { recursive: true, withFileTypes: true }).catch(() => [])) {
+    if (!entry.isFile()) continue;
+    const key = relative(bucketDir, join(entry.parentPath, entry.name)).split(sep).join("/");
+    const m = pattern.exec(key);
+    if (!m) throw new Error(`object ${key} is not under the stack's layout ${expression}`);
+    if (![...hours].some((h) => key.startsWith(h))) throw new Error(`object ${key} is in a partition outside the run (${window.from.toISOString()} to ${window.to.toISOString()})`);
+    keys.push(key);
+  }
+  const found = new Set(keys);
+  const missing = reported.filter((k) => !found.has(k));
+  if (missing.length > 0) throw new Error(`${missing.length} object(s) Firehose reported are not under ${rel(bucketDir)}, e.g. ${missing[0]}`);
+  return keys.sort();
 }
 
 /**
@@ -56,11 +83,12 @@ async function readDelivered(firehoseDir: string, keys: readonly string[]): Prom
 }
 
 /** Stage `deliver`: fails when any transaction was lost or duplicated. @internal */
-export function checkDelivery(firehose: FirehoseServer, firehoseDir: string, streamed: StreamResult, reporter: Reporter, times: StageTimes): Promise<DeliveryCheck> {
+export function checkDelivery(firehose: FirehoseServer, firehoseDir: string, streamed: StreamResult, reporter: Reporter, times: StageTimes, started: Date = new Date()): Promise<DeliveryCheck> {
   return runStage("deliver", reporter, times, "flushing Firehose and checking the GZIP objects", async () => {
     await firehose.flush();
-    const { seen, lines } = await readDelivered(firehoseDir, firehose.objects);
-    const check: DeliveryCheck = { delivered: seen.size, lost: 0, duplicates: lines - seen.size, deadLettered: 0, refused: 0, objects: firehose.objects.length };
+    const keys = await listDelivered(firehoseDir, firehose.objects, { from: started, to: new Date() });
+    const { seen, lines } = await readDelivered(firehoseDir, keys);
+    const check: DeliveryCheck = { delivered: seen.size, lost: 0, duplicates: lines - seen.size, deadLettered: 0, refused: 0, objects: keys.length };
     for (const id of streamed.expected) {
       if (seen.has(id)) continue;
       if (streamed.deadLetteredIds.has(id)) check.deadLettered++;
