@@ -31,3 +31,4 @@ export type { CombinedEntry, CombinedEvaluation, CombinedEvaluationInput, Compar
 export { createModel, loadLinearLearnerModel, loadModel, writeModelArtifact } from "./model.js";
 export type { LinearLearnerModel, Model, ModelArtifactInput, Prediction, PredictorType } from "./model.js";
 export type { RawHyperparameters, TrainedModel, TrainingPlugin, TrainingPool, TrainingReportExtras, TrainingRun } from "./models/training.js";
+export { TRAINING_DEFAULTS } from "./defaults.js";

@@ -4,8 +4,10 @@ import type { Command } from "commander";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { DescribeTrainingJobResponse, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { parseHyperparameterArgs } from "../hyperparameters.js";
-import { LINEAR_LEARNER_REGISTRIES } from "../aws/images.js";
-import { TRAINING_JOB_DEFAULTS } from "./defaults.js";
+import { ALGORITHMS } from "@fraud/contracts";
+import type { Algorithm } from "@fraud/contracts";
+import { TRAINING_DEFAULTS, formatHyperparameters } from "../defaults.js";
+import { CHANNEL_CONTENT_TYPES, TRAINING_JOB_DEFAULTS } from "./defaults.js";
 import { formatJob, formatUpdate, uploadProgress } from "./display.js";
 import { SageMakerError } from "./errors.js";
 import type { WaitOptions } from "./monitor.js";
@@ -79,6 +81,9 @@ const defaultOnInterrupt = (handler: () => void): (() => void) => {
 };
 
 interface TrainFlags {
+  algorithm: string;
+  contentType?: string;
+  testChannel: boolean;
   data: string;
   stack?: string;
   bucket?: string;
@@ -107,7 +112,11 @@ async function trainOptions(flags: TrainFlags, now: Date | undefined): Promise<S
   const stack = flags.stack !== undefined ? await readStackFile(flags.stack) : undefined;
   const prefix = flags.prefix?.replace(/\/+$/, "");
   const opt = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+  const algorithm = flags.algorithm as Algorithm; // one of ALGORITHMS (commander's choices); checked again by the run
   return {
+    algorithm,
+    ...opt("contentType", flags.contentType),
+    ...(algorithm === "randomcutforest" || !flags.testChannel ? { testChannel: flags.testChannel } : {}),
     data: flags.data,
     ...opt("stack", stack),
     ...opt("bucket", flags.bucket),
@@ -171,8 +180,10 @@ function report(io: Io, result: SageMakerRunResult, json: boolean, dryRunOutput:
     io.stdout(`${name}\n`);
     return io.stderr(`follow with: fraud-train sagemaker-status ${name}\n`);
   }
-  const t = result.evaluation.metrics.test!;
-  io.stderr(`test split: precision ${t.precision.toFixed(4)}, recall ${t.recall.toFixed(4)}, PR AUC ${t.prAuc.toFixed(4)}\n`);
+  const t = result.evaluation.metrics.test;
+  if (t !== null) io.stderr(`test split: precision ${t.precision.toFixed(4)}, recall ${t.recall.toFixed(4)}, PR AUC ${t.prAuc.toFixed(4)}\n`);
+  const own = Object.entries(result.evaluation.metrics.sagemaker.finalMetrics ?? {});
+  if (own.length > 0) io.stderr(`SageMaker's metrics: ${own.map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
   for (const f of Object.values(result.evaluation.files)) io.stderr(`wrote ${f}\n`);
   io.stdout(`${name}\n`);
 }
@@ -220,13 +231,16 @@ async function train(flags: TrainFlags, io: Io): Promise<void> {
 function addTrainCommand(program: Command, io: Io): void {
   program
     .command("sagemaker")
-    .description("train Linear Learner on SageMaker: split, upload RecordIO to S3, CreateTrainingJob; with --wait, evaluate the model")
+    .description("train a built-in algorithm on SageMaker (Linear Learner, XGBoost 1.7-1, Random Cut Forest): split, upload the channels to S3, CreateTrainingJob; with --wait, evaluate the model")
     .requiredOption("--data <file>", "creditcard.csv to split (70/15/15, stratified) and upload")
+    .addOption(new Option("--algorithm <name>", "built-in algorithm, as SageMaker names it").choices([...ALGORITHMS]).default("linear-learner"))
+    .option("--content-type <type>", `xgboost channels: ${CHANNEL_CONTENT_TYPES.xgboost.join(" (label first, no header) or ")} (default ${CHANNEL_CONTENT_TYPES.xgboost[0]}); the others train on RecordIO-protobuf`)
+    .option("--no-test-channel", "randomcutforest: no labelled test channel (SageMaker then reports no metrics of its own)")
     .addOption(new Option("--stack <file>", "the deployed stack's outputs (fraud-stack.json or terraform output -json): bucket, prefixes, role, region, job-name prefix").conflicts(["bucket", "role", "prefix", "region"]))
     .option("--bucket <name>", "S3 bucket for data, checkpoints and model output (without --stack)")
     .option("--prefix <prefix>", `key prefix in the bucket: data under PREFIX/data/, output under PREFIX/models/ (default: ${TRAINING_JOB_DEFAULTS.dataPrefix.split("/")[0]})`)
     .option("--role <arn>", "IAM role ARN SageMaker assumes for the job (without --stack)")
-    .option("--region <region>", `AWS region (default: AWS_REGION or the profile's); one of ${LINEAR_LEARNER_REGISTRIES.length} Linear Learner regions`)
+    .option("--region <region>", "AWS region (default: AWS_REGION or the profile's); one where the algorithm's image is published")
     .option("--profile <name>", "AWS shared-config profile")
     .option("--instance-type <type>", "training instance type", TRAINING_JOB_DEFAULTS.instanceType)
     .option("--instance-count <n>", "training instances (train channel sharded by S3 key above 1)", int("--instance-count", 1), TRAINING_JOB_DEFAULTS.instanceCount)
@@ -234,9 +248,9 @@ function addTrainCommand(program: Command, io: Io): void {
     .option("--max-runtime <seconds>", "stopping condition: maximum training time", int("--max-runtime", 1), TRAINING_JOB_DEFAULTS.maxRuntimeSeconds)
     .option("--spot", "managed spot training, with checkpoints in S3")
     .option("--max-wait <seconds>", "spot: maximum wait including interruptions (default 2 x max runtime)", int("--max-wait", 1))
-    .option("--hp <key=value>", "Linear Learner hyperparameter (repeatable)", collect, [])
+    .option("--hp <key=value>", `the algorithm's SageMaker hyperparameter (repeatable), over the defaults: ${ALGORITHMS.map((a) => `${a} ${formatHyperparameters(TRAINING_DEFAULTS[a])}`).join("; ")}`, collect, [])
     .option("--tag <key=value>", "tag of the training job (repeatable)", collect, [])
-    .option("--job-name <name>", `training job name (default <prefix>yyyyMMddHHmmss: the stack's trainingJobPrefix, else ${TRAINING_JOB_DEFAULTS.jobNamePrefix})`)
+    .option("--job-name <name>", `training job name (default <prefix>yyyyMMddHHmmss: the stack's trainingJobPrefix, else fraud-<algorithm>-)`)
     .addOption(new Option("--seed <n>", "seed of the stratified split").argParser(int("--seed", 0)).default(0))
     .option("--wait", "follow the job, then evaluate its model on the test split and write DIR/metrics.json, report.html, sagemaker.json")
     .option("--out <dir>", "output directory: training-job.json; with --wait also metrics.json, report.html, sagemaker.json (required unless --dry-run)")

@@ -11,8 +11,10 @@ import type { Dataset } from "../data.js";
 import { ModelError, TrainError } from "../errors.js";
 import { evaluateBinary } from "../metrics.js";
 import type { BinaryMetrics } from "../metrics.js";
-import { loadLinearLearnerModel } from "../models/linear-learner/artifact.js";
-import type { LinearLearnerModel } from "../models/linear-learner/model.js";
+import type { Algorithm } from "@fraud/contracts";
+import { isFraudError } from "@fraud/contracts";
+import type { Model } from "../models/model.js";
+import { loadModel } from "../models/registry.js";
 import type { MetricsDocument } from "../pipeline.js";
 import { ensureDir } from "../outputs.js";
 import { renderReport } from "../report.js";
@@ -20,6 +22,8 @@ import { SageMakerError, awsErrorName, awsStatus, wrapAwsError } from "./errors.
 
 /** Facts about the finished job that go into `metrics.json` and `report.html`. @public */
 export interface JobFacts extends SageMakerJobRecord {
+  /** The algorithm the job trained. @defaultValue "linear-learner" */
+  algorithm?: Algorithm;
   /** `TrainingTimeInSeconds`. */
   trainSeconds: number;
   /** `BillableTimeInSeconds` (lower than the training time with spot). */
@@ -38,10 +42,16 @@ export interface JobFacts extends SageMakerJobRecord {
 
 /**
  * `metrics.json` of a SageMaker-trained model: the local trainer's document (same fields, so every
- * reader treats both alike) plus the job's facts under `sagemaker`.
+ * reader treats both alike) plus the job's facts under `sagemaker`. A model no local reader can
+ * score (a Random Cut Forest trained by SageMaker) has `threshold: null`, `test: null` and
+ * `servedOnlyBySageMaker`; SageMaker's own metrics are then under `sagemaker.finalMetrics`.
  * @public
  */
-export interface SageMakerMetrics extends MetricsDocument {
+export interface SageMakerMetrics extends Omit<MetricsDocument, "threshold"> {
+  /** Decision threshold (probability space; null when the model could not be scored here). */
+  threshold: number | null;
+  /** Why the model was not scored here (one line), when it was not. */
+  servedOnlyBySageMaker?: string;
   /** Where the model was trained. */
   engine: "sagemaker";
   /** The job, its final metrics as SageMaker computed them, and its settings. */
@@ -82,19 +92,20 @@ export interface SplitEvaluation {
 
 /**
  * Scores a test split with a model and computes the binary-classification metrics at the model's
- * own threshold, with the local trainer's evaluator.
+ * own threshold, with the local trainer's evaluator (an anomaly detector's scores are measured
+ * against the fraud label at its threshold).
  * @throws ModelError `MODEL_UNSUPPORTED` for a regressor, `BAD_FEATURE_COUNT` when the split's width differs.
  * @public
  */
-export function evaluateOnSplit(model: LinearLearnerModel, test: Dataset): SplitEvaluation {
-  if (model.predictorType !== "binary_classifier") {
-    throw new ModelError("MODEL_UNSUPPORTED", `the model is a ${model.predictorType}; only binary classifiers can be evaluated`);
+export function evaluateOnSplit(model: Model, test: Dataset): SplitEvaluation {
+  if (model.kind !== "binary_classifier" && model.kind !== "anomaly_detector") {
+    throw new ModelError("MODEL_UNSUPPORTED", `the model is a ${model.kind}; only binary classifiers and anomaly detectors can be evaluated`);
   }
   const width = test.rows === 0 ? model.featureDim : test.features.length / test.rows;
   if (width !== model.featureDim) {
     throw new ModelError("BAD_FEATURE_COUNT", `the model expects ${model.featureDim} features, the test split has ${width}`);
   }
-  const scores = model.scores({ data: test.features, rows: test.rows });
+  const scores = model.scores({ data: test.features, rows: test.rows, cols: width });
   return { scores, metrics: evaluateBinary(scores, test.labels, model.threshold) };
 }
 
@@ -102,8 +113,8 @@ export function evaluateOnSplit(model: LinearLearnerModel, test: Dataset): Split
 export interface EvaluationFiles {
   /** `metrics.json`. */
   metrics: string;
-  /** `report.html`. */
-  report: string;
+  /** `report.html` (absent when the model could not be scored here). */
+  report?: string;
   /** `sagemaker.json`. */
   sagemaker: string;
 }
@@ -126,40 +137,99 @@ export interface TestSplitSource {
 
 const pad = (n: number, w: number): string => String(n).padStart(w, "0");
 
+const TITLES: Readonly<Record<Algorithm, string>> = { "linear-learner": "Linear Learner", xgboost: "XGBoost", randomcutforest: "Random Cut Forest" };
+
+function featureNames(featureDim: number): readonly string[] {
+  return featureDim === FEATURE_COLUMNS.length ? FEATURE_COLUMNS : Array.from({ length: featureDim }, (_, i) => `f${pad(i, String(featureDim - 1).length)}`);
+}
+
+function thresholdReasonOf(model: Model): string {
+  if (model.algorithm === "linear-learner") return "the model's own threshold (additional-params.json), calibrated by SageMaker on the validation channel";
+  if (model.algorithm === "xgboost") return "0.5: a SageMaker XGBoost artifact records no threshold (the AWS solution's rule)";
+  return "the model's own threshold";
+}
+
+/** Loads the job's model; a model only SageMaker serves (RCF) is not an error for the job: its one line is returned. */
+async function loadJobModel(artifact: Uint8Array, algorithm: Algorithm): Promise<Model | string> {
+  try {
+    return await loadModel(artifact, { name: "model.tar.gz" });
+  } catch (err) {
+    if (algorithm === "randomcutforest" && isFraudError(err) && err.code === "MODEL_UNSUPPORTED" && /served only by SageMaker/.test(err.message)) return err.message;
+    throw err;
+  }
+}
+
+async function writeOutputs(outDir: string, metrics: SageMakerMetrics, record: SageMakerJobRecord, html: string | undefined): Promise<EvaluationFiles> {
+  await ensureDir(outDir);
+  const files: EvaluationFiles = { metrics: join(outDir, "metrics.json"), ...(html !== undefined ? { report: join(outDir, "report.html") } : {}), sagemaker: join(outDir, "sagemaker.json") };
+  const checked = sagemakerJobRecordSchema.safeParse(record);
+  if (!checked.success) throw new SageMakerError("AWS_ERROR", `the job's sagemaker.json record is not valid: ${checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  try {
+    await writeFileAtomic(files.metrics, `${JSON.stringify(metrics, null, 2)}\n`);
+    if (html !== undefined) await writeFileAtomic(files.report!, html);
+    await writeFileAtomic(files.sagemaker, `${JSON.stringify(checked.data, null, 2)}\n`);
+  } catch (err) {
+    throw new TrainError("IO_ERROR", `${outDir}: cannot write the evaluation (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
+  return files;
+}
+
 /**
- * The path a SageMaker job's artifact takes after the job: load the `model.tar.gz` bytes, evaluate
- * on the local test split with the local trainer's evaluator, and write `outDir/metrics.json`,
- * `outDir/report.html` (the local trainer's report) and `outDir/sagemaker.json`, each through a
- * temporary file and a rename.
- * @throws ModelError for an artifact that is not a Linear Learner binary classifier of the data's width.
+ * The path a SageMaker job's artifact takes after the job: load the `model.tar.gz` bytes with the
+ * model registry's `loadModel` (any registered algorithm), evaluate on the local test split with
+ * the local trainer's evaluator, and write `outDir/metrics.json`, `outDir/report.html` (the local
+ * trainer's report) and `outDir/sagemaker.json`, each through a temporary file and a rename.
+ * A Random Cut Forest artifact, served only by SageMaker, is not scored: `metrics.json` records
+ * SageMaker's own final metrics and the one-line reason (`servedOnlyBySageMaker`), with no report.
+ * @throws ModelError for an artifact no registered reader loads, or that is not a binary
+ *   classifier or anomaly detector of the data's width.
  * @public
  */
 export async function evaluateJobArtifact(artifact: Uint8Array, test: Dataset, facts: JobFacts, outDir: string, source: TestSplitSource = {}): Promise<EvaluationOutput> {
-  const model = await loadLinearLearnerModel(artifact);
-  const { scores, metrics: testMetrics } = evaluateOnSplit(model, test);
+  const algorithm = facts.algorithm ?? "linear-learner";
+  const loaded = await loadJobModel(artifact, algorithm);
   const { trainSeconds, ...rest } = facts;
-  const thresholdReason = "the model's own threshold (additional-params.json), calibrated by SageMaker on the validation channel";
-  const features = model.featureDim === FEATURE_COLUMNS.length ? FEATURE_COLUMNS : Array.from({ length: model.featureDim }, (_, i) => `f${pad(i, String(model.featureDim - 1).length)}`);
-  const metrics: SageMakerMetrics = {
-    algorithm: "linear-learner",
-    predictorType: model.predictorType,
-    threshold: model.threshold,
-    thresholdReason,
+  const record: SageMakerJobRecord = { jobName: facts.jobName, image: facts.image, modelDataUrl: facts.modelDataUrl, region: facts.region };
+  const data = { model: facts.modelDataUrl, split: "stratified 70/15/15", test: { ...(source.file !== undefined ? { file: source.file } : {}), ...fingerprint(test) } };
+  const common = {
     trainSeconds,
     ...(source.seed !== undefined ? { seed: source.seed } : {}),
     ...(facts.hyperparameters !== undefined ? { hyperparameters: facts.hyperparameters } : {}),
-    features,
-    data: {
-      model: facts.modelDataUrl,
-      split: "stratified 70/15/15",
-      test: { ...(source.file !== undefined ? { file: source.file } : {}), ...fingerprint(test) },
-    },
+  };
+  if (typeof loaded === "string") {
+    const featureDim = test.rows === 0 ? 0 : test.features.length / test.rows;
+    const metrics: SageMakerMetrics = {
+      algorithm,
+      predictorType: "anomaly_detector",
+      threshold: null,
+      thresholdReason: "SageMaker's own (its test-channel metrics are under sagemaker.finalMetrics)",
+      servedOnlyBySageMaker: loaded,
+      ...common,
+      features: featureNames(featureDim),
+      data,
+      validation: null,
+      test: null,
+      engine: "sagemaker",
+      sagemaker: { ...rest, algorithm },
+    };
+    return { metrics, files: await writeOutputs(outDir, metrics, record, undefined) };
+  }
+  const model = loaded;
+  const { scores, metrics: testMetrics } = evaluateOnSplit(model, test);
+  const thresholdReason = thresholdReasonOf(model);
+  const metrics: SageMakerMetrics = {
+    algorithm: model.algorithm,
+    predictorType: model.kind,
+    threshold: model.threshold,
+    thresholdReason,
+    ...common,
+    features: featureNames(model.featureDim),
+    data,
     validation: null,
     test: testMetrics,
     engine: "sagemaker",
-    sagemaker: rest,
+    sagemaker: { ...rest, algorithm: model.algorithm },
   };
-  const record: SageMakerJobRecord = { jobName: facts.jobName, image: facts.image, modelDataUrl: facts.modelDataUrl, region: facts.region };
   const reportFacts: Record<string, string | number> = {
     "training job": facts.jobName,
     region: facts.region,
@@ -173,23 +243,13 @@ export async function evaluateJobArtifact(artifact: Uint8Array, test: Dataset, f
   };
   for (const [k, v] of Object.entries(facts.finalMetrics ?? {}).sort(([a], [b]) => a.localeCompare(b))) reportFacts[`SageMaker ${k}`] = v;
   const html = renderReport({
-    title: `Linear Learner trained on SageMaker — ${facts.jobName}`,
+    title: `${TITLES[model.algorithm]} trained on SageMaker — ${facts.jobName}`,
+    kind: model.kind === "anomaly_detector" ? "anomaly_detector" : "binary_classifier",
     threshold: model.threshold,
     thresholdReason,
     sets: [{ name: "test", scores, labels: test.labels, metrics: testMetrics }],
     facts: reportFacts,
     ...(facts.hyperparameters !== undefined ? { hyperparameters: facts.hyperparameters } : {}),
   });
-  await ensureDir(outDir);
-  const files = { metrics: join(outDir, "metrics.json"), report: join(outDir, "report.html"), sagemaker: join(outDir, "sagemaker.json") };
-  const checked = sagemakerJobRecordSchema.safeParse(record);
-  if (!checked.success) throw new SageMakerError("AWS_ERROR", `the job's sagemaker.json record is not valid: ${checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  try {
-    await writeFileAtomic(files.metrics, `${JSON.stringify(metrics, null, 2)}\n`);
-    await writeFileAtomic(files.report, html);
-    await writeFileAtomic(files.sagemaker, `${JSON.stringify(checked.data, null, 2)}\n`);
-  } catch (err) {
-    throw new TrainError("IO_ERROR", `${outDir}: cannot write the evaluation (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
-  }
-  return { metrics, files };
+  return { metrics, files: await writeOutputs(outDir, metrics, record, html) };
 }

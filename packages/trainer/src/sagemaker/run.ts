@@ -10,7 +10,8 @@ import { ensureDir } from "../outputs.js";
 import { SageMakerError, awsErrorName } from "./errors.js";
 import { downloadObject, evaluateJobArtifact } from "./evaluate.js";
 import type { EvaluationOutput } from "./evaluate.js";
-import { planTrainingJob } from "./job.js";
+import { formatHyperparameters } from "../defaults.js";
+import { planTrainingJob, validateAlgorithm } from "./job.js";
 import type { TrainingJobPlan, TrainingJobSettings } from "./job.js";
 import { createTrainingJob, finalMetrics, waitForTrainingJob } from "./monitor.js";
 import type { JobUpdate, WaitOptions } from "./monitor.js";
@@ -136,10 +137,12 @@ export async function requireCredentials(client: S3Client | SageMakerClient): Pr
 
 const featureDimOf = (splits: Splits): number => splits.train.features.length / splits.train.rows;
 
+const ENCODING: Readonly<Record<string, string>> = { recordio: "RecordIO", "recordio-unlabelled": "unlabelled RecordIO", csv: "CSV" };
+
 /** Writes `training-job.json`: what was created, where the model will be. */
 async function writeJobFile(outDir: string, result: SageMakerRunResult): Promise<void> {
   const { plan, region, jobArn, uploads } = result;
-  const job = { jobName: plan.request.TrainingJobName, jobArn, region, image: plan.image, expectedModelDataUrl: plan.layout.modelDataUrl, uploads };
+  const job = { jobName: plan.request.TrainingJobName, algorithm: plan.algorithm, jobArn, region, image: plan.image, hyperparameters: plan.request.HyperParameters, expectedModelDataUrl: plan.layout.modelDataUrl, uploads };
   await ensureDir(outDir);
   try {
     await writeFileAtomic(join(outDir, "training-job.json"), `${JSON.stringify(job, null, 2)}\n`);
@@ -163,6 +166,7 @@ async function followAndEvaluate(options: SageMakerTrainOptions, sm: SageMakerCl
   const record: SageMakerJobRecord = { jobName, image: plan.image, modelDataUrl, region: result.region };
   const facts = {
     ...record,
+    algorithm: plan.algorithm,
     trainSeconds: job.TrainingTimeInSeconds ?? 0,
     ...(job.BillableTimeInSeconds !== undefined ? { billableSeconds: job.BillableTimeInSeconds } : {}),
     instanceType: plan.request.ResourceConfig?.InstanceType ?? "",
@@ -173,17 +177,21 @@ async function followAndEvaluate(options: SageMakerTrainOptions, sm: SageMakerCl
   };
   const source = { ...(typeof options.data === "string" ? { file: options.data } : {}), seed: options.seed ?? 0 };
   const evaluation = await evaluateJobArtifact(artifact, test, facts, options.outDir!, source);
+  if (evaluation.metrics.servedOnlyBySageMaker !== undefined) options.onStep?.(evaluation.metrics.servedOnlyBySageMaker);
   return { ...result, job, record, evaluation };
 }
 
 /**
- * Trains Linear Learner on SageMaker from a local `creditcard.csv`: validates every argument,
- * checks credentials and the bucket, splits the data like local training, streams each split as
- * RecordIO-protobuf into S3, creates the training job and, with `wait`, follows it, downloads the
- * model, evaluates it on the local test split and writes `metrics.json`, `report.html` and
- * `sagemaker.json`. Everything that can be checked is checked before anything is uploaded or billed.
- * With `stack` (the deployed stack's outputs) the bucket, prefixes, role, region and job names
- * are the stack's.
+ * Trains a built-in algorithm (Linear Learner by default, XGBoost 1.7-1 or Random Cut Forest) on
+ * SageMaker from a local `creditcard.csv`: validates every argument, checks credentials and the
+ * bucket, splits the data like local training, streams the algorithm's channels into S3
+ * (RecordIO-protobuf written by `@fraud/recordio`, or CSV for XGBoost), creates the training job
+ * with the hyperparameters of `TRAINING_DEFAULTS` under the user's and, with `wait`, follows it,
+ * downloads the model, evaluates it on the local test split with the model registry and writes
+ * `metrics.json`, `report.html` and `sagemaker.json` (a Random Cut Forest model, served only by
+ * SageMaker, is not scored here: SageMaker's own metrics are recorded). Everything that can be
+ * checked is checked before anything is uploaded or billed. With `stack` (the deployed stack's
+ * outputs) the bucket, prefixes, role, region and job names are the stack's.
  *
  * @example
  * ```ts
@@ -196,8 +204,9 @@ async function followAndEvaluate(options: SageMakerTrainOptions, sm: SageMakerCl
  */
 export async function runSageMakerTraining(options: SageMakerTrainOptions): Promise<SageMakerRunResult> {
   const dryRun = options.dryRun ?? false;
-  const target = resolveTarget(options, options.region ?? (options.stack ? undefined : await resolveRegion(undefined, options.profile)));
-  const settings = (featureDim: number): TrainingJobSettings => ({ ...options, ...target, featureDim });
+  const algorithm = validateAlgorithm(options.algorithm ?? "linear-learner");
+  const target = resolveTarget(options, options.region ?? (options.stack ? undefined : await resolveRegion(undefined, options.profile)), algorithm);
+  const settings = (featureDim: number): TrainingJobSettings => ({ ...options, ...target, algorithm, featureDim });
   planTrainingJob(settings(30)); // every argument is checked before the data or the network is touched
   if (options.wait && !dryRun && options.outDir === undefined) throw new SageMakerError("INVALID_ARGUMENT", "an output directory is needed to wait for the job");
 
@@ -213,10 +222,12 @@ export async function runSageMakerTraining(options: SageMakerTrainOptions): Prom
     options.onStep?.(`reading and splitting ${typeof options.data === "string" ? options.data : "data"}`);
     const splits = await loadSplits(options.data, options.seed ?? 0);
     const plan = planTrainingJob(settings(featureDimOf(splits)));
-    const parts = planUploads(splits, plan.layout);
+    options.onStep?.(`${plan.algorithm} hyperparameters: ${formatHyperparameters(plan.request.HyperParameters ?? {})}`);
+    const parts = planUploads(splits, plan.layout, plan.channels);
     if (dryRun) return { plan, uploads: summarizeUploads(parts), region: target.region, dryRun };
 
-    options.onStep?.(`uploading ${parts.length} RecordIO objects to s3://${plan.layout.bucket}/${plan.layout.jobPrefix}`);
+    const kinds = [...new Set(parts.map((p) => ENCODING[p.format ?? "recordio"]))].join(" and ");
+    options.onStep?.(`uploading ${parts.length} ${kinds} objects to s3://${plan.layout.bucket}/${plan.layout.jobPrefix}`);
     const progress = { ...options.uploadOptions, ...(options.onUploadProgress ? { onProgress: options.onUploadProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) };
     const uploads = await uploadSplits(s3!, parts, progress);
     const jobArn = await createTrainingJob(sm!, plan.request);

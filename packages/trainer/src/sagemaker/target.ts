@@ -4,7 +4,8 @@ import { trainingJobName } from "../aws/names.js";
 import { keyPrefix } from "../aws/s3.js";
 import type { StackOutputs } from "../aws/stack.js";
 import { quote } from "../text.js";
-import { TRAINING_JOB_DEFAULTS } from "./defaults.js";
+import type { Algorithm } from "@fraud/contracts";
+import { TRAINING_JOB_DEFAULTS, defaultJobNamePrefix } from "./defaults.js";
 
 /** Where a job runs: the stack's outputs, or explicit bucket, role and prefixes. @public */
 export interface TargetOptions {
@@ -25,7 +26,7 @@ export interface TargetOptions {
   modelPrefix?: string;
   /** Training job name; with `stack`, it must start with the stack's `trainingJobPrefix`. @defaultValue `${jobNamePrefix}yyyyMMddHHmmss` */
   jobName?: string;
-  /** Prefix of generated job names. @defaultValue the stack's `trainingJobPrefix`, else "fraud-linear-learner-" */
+  /** Prefix of generated job names. @defaultValue the stack's `trainingJobPrefix`, else "fraud-linear-learner-" (`fraud-<algorithm>-` for the other algorithms) */
   jobNamePrefix?: string;
   /** Clock for generated job names. @defaultValue new Date() */
   now?: Date;
@@ -68,7 +69,7 @@ function fromStack(options: TargetOptions, stack: StackOutputs): Target {
  * @param region - The region resolved by the SDK when neither the options nor a stack give one.
  * @throws {@link SageMakerError} `INVALID_ARGUMENT` for a missing bucket or role, or an option contradicting the stack.
  */
-export function resolveTarget(options: TargetOptions, region: string | undefined): Target {
+export function resolveTarget(options: TargetOptions, region: string | undefined, algorithm: Algorithm = "linear-learner"): Target {
   if (options.stack !== undefined) return fromStack(options, options.stack);
   if (options.bucket === undefined) invalid("a bucket is needed (--bucket, or --stack with the deployed stack's outputs)");
   if (options.roleArn === undefined) invalid("an execution role is needed (--role, or --stack with the deployed stack's outputs)");
@@ -80,6 +81,6 @@ export function resolveTarget(options: TargetOptions, region: string | undefined
     region: resolved,
     dataPrefix: options.dataPrefix ?? TRAINING_JOB_DEFAULTS.dataPrefix,
     modelPrefix: options.modelPrefix ?? TRAINING_JOB_DEFAULTS.modelPrefix,
-    jobName: options.jobName ?? trainingJobName(options.jobNamePrefix ?? TRAINING_JOB_DEFAULTS.jobNamePrefix, options.now),
+    jobName: options.jobName ?? trainingJobName(options.jobNamePrefix ?? defaultJobNamePrefix(algorithm), options.now),
   };
 }

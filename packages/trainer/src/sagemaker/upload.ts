@@ -5,8 +5,8 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { RecordIOWriter } from "@fraud/recordio";
 import type { Dataset } from "../data.js";
 import { SageMakerError, awsErrorName, awsStatus, wrapAwsError } from "./errors.js";
-import type { ChannelName, JobLayout } from "./job.js";
-import { CHANNELS, RECORDIO_PROTOBUF } from "./job.js";
+import type { ChannelFormat, ChannelName, ChannelPlan, JobLayout } from "./job.js";
+import { channelPlans } from "./job.js";
 import type { Splits } from "./splits.js";
 
 /** One RecordIO object to upload: a contiguous row range of one split. @public */
@@ -19,6 +19,10 @@ export interface UploadPart {
   key: string;
   /** The split the rows come from. */
   data: Dataset;
+  /** How the rows are encoded. @defaultValue "recordio" */
+  format?: ChannelFormat;
+  /** The object's `Content-Type`. @defaultValue "application/x-recordio-protobuf" */
+  contentType?: string;
   /** First row (inclusive). */
   start: number;
   /** Last row (exclusive). */
@@ -70,42 +74,82 @@ function colsOf(d: Dataset): number {
 
 /**
  * Cuts the splits into the objects of a {@link JobLayout}: one object per key, the train split
- * shared as evenly as possible between its shards (contiguous row ranges).
+ * shared as evenly as possible between its shards (contiguous row ranges), each channel made from
+ * the split of its name and encoded as the channel says.
  * @throws {@link SageMakerError} `INVALID_ARGUMENT` when a train shard would be empty.
  * @public
  */
-export function planUploads(splits: Splits, layout: JobLayout): UploadPart[] {
+export function planUploads(splits: Splits, layout: JobLayout, channels: readonly ChannelPlan[] = channelPlans("linear-learner", { instanceCount: layout.keys.train?.length ?? 1 })): UploadPart[] {
   const parts: UploadPart[] = [];
-  for (const channel of CHANNELS) {
+  for (const c of channels) {
+    const channel = c.name;
     const data = splits[channel];
-    const keys = layout.keys[channel];
+    const keys = layout.keys[channel] ?? [];
     if (data.rows < keys.length) {
       throw new SageMakerError("INVALID_ARGUMENT", `the ${channel} split has ${data.rows} rows, fewer than the ${keys.length} instances that each need a shard`);
     }
     keys.forEach((key, i) => {
       const start = Math.floor((i * data.rows) / keys.length);
       const end = Math.floor(((i + 1) * data.rows) / keys.length);
-      parts.push({ channel, bucket: layout.bucket, key, data, start, end });
+      parts.push({ channel, bucket: layout.bucket, key, data, start, end, format: c.format, contentType: c.contentType });
     });
   }
   return parts;
 }
 
 /**
- * Encodes rows `[start, end)` of a dataset as RecordIO-protobuf (float32 features, float32 label),
- * chunk by chunk: memory stays at one chunk whatever the number of rows.
+ * Encodes rows `[start, end)` of a dataset as RecordIO-protobuf (float32 features, and a float32
+ * label unless `labels` is false), chunk by chunk: memory stays at one chunk whatever the number of rows.
  * @public
  */
-export function* encodeRecordIO(data: Dataset, start = 0, end = data.rows, chunkBytes = 1 << 20): Generator<Uint8Array, void, undefined> {
+export function* encodeRecordIO(data: Dataset, start = 0, end = data.rows, chunkBytes = 1 << 20, labels = true): Generator<Uint8Array, void, undefined> {
   const cols = colsOf(data);
-  const writer = new RecordIOWriter({ cols, chunkBytes });
+  const writer = new RecordIOWriter({ cols, chunkBytes, ...(labels ? {} : { labelDtype: null }) });
   for (let i = start; i < end; i++) {
-    writer.write({ features: data.features.subarray(i * cols, (i + 1) * cols), label: data.labels[i]! });
+    const features = data.features.subarray(i * cols, (i + 1) * cols);
+    writer.write(labels ? { features, label: data.labels[i]! } : features);
     if ((i - start) % 1024 === 1023) yield* writer.take();
   }
   yield* writer.take();
   const last = writer.flush();
   if (last.length > 0) yield last;
+}
+
+/**
+ * Encodes rows `[start, end)` as CSV the way SageMaker's XGBoost reads it: the label first, then
+ * the features, no header, `\n` line ends; each value in the shortest form that reads back as the
+ * same double (`String(x)`), a missing value (NaN) as an empty field. Chunk by chunk, about
+ * `chunkBytes` each.
+ * @public
+ */
+export function* encodeCsv(data: Dataset, start = 0, end = data.rows, chunkBytes = 1 << 20): Generator<Uint8Array, void, undefined> {
+  const cols = colsOf(data);
+  const encoder = new TextEncoder();
+  let lines: string[] = [];
+  let size = 0;
+  for (let i = start; i < end; i++) {
+    let line = String(data.labels[i]!);
+    for (let j = i * cols, stop = j + cols; j < stop; j++) {
+      const v = data.features[j]!;
+      line += Number.isNaN(v) ? "," : `,${v}`;
+    }
+    line += "\n";
+    lines.push(line);
+    size += line.length;
+    if (size >= chunkBytes) {
+      yield encoder.encode(lines.join(""));
+      lines = [];
+      size = 0;
+    }
+  }
+  if (lines.length > 0) yield encoder.encode(lines.join(""));
+}
+
+/** The encoded chunks of one part, as its channel says. @public */
+export function encodePart(p: UploadPart, chunkBytes = 1 << 20): Generator<Uint8Array, void, undefined> {
+  const format = p.format ?? "recordio";
+  if (format === "csv") return encodeCsv(p.data, p.start, p.end, chunkBytes);
+  return encodeRecordIO(p.data, p.start, p.end, chunkBytes, format === "recordio");
 }
 
 /** Size in bytes of the RecordIO encoding of rows `[start, end)`, without keeping it. @public */
@@ -115,12 +159,19 @@ export function recordIOSize(data: Dataset, start = 0, end = data.rows): number 
   return n;
 }
 
+/** Size in bytes of one part's encoding, without keeping it. @public */
+export function partSize(p: UploadPart): number {
+  let n = 0;
+  for (const c of encodePart(p)) n += c.length;
+  return n;
+}
+
 /**
  * What {@link uploadSplits} would write, computed by encoding (for dry runs).
  * @public
  */
 export function summarizeUploads(parts: readonly UploadPart[]): UploadSummary[] {
-  return parts.map((p) => ({ bucket: p.bucket, key: p.key, bytes: recordIOSize(p.data, p.start, p.end), records: p.end - p.start }));
+  return parts.map((p) => ({ bucket: p.bucket, key: p.key, bytes: partSize(p), records: p.end - p.start }));
 }
 
 /**
@@ -161,10 +212,10 @@ export async function uploadSplits(s3: S3Client, parts: readonly UploadPart[], o
   for (const [i, p] of parts.entries()) {
     const totalBytes = sizes[i]!;
     let sent = 0;
-    const body = Readable.from(encodeRecordIO(p.data, p.start, p.end), { objectMode: false });
+    const body = Readable.from(encodePart(p), { objectMode: false });
     const upload = new Upload({
       client: s3,
-      params: { Bucket: p.bucket, Key: p.key, Body: body, ContentType: RECORDIO_PROTOBUF },
+      params: { Bucket: p.bucket, Key: p.key, Body: body, ContentType: p.contentType ?? "application/x-recordio-protobuf" },
       partSize: options.partSize ?? 8 * 1024 * 1024,
       queueSize: options.queueSize ?? 2,
       leavePartsOnError: false,
@@ -190,8 +241,9 @@ export async function uploadSplits(s3: S3Client, parts: readonly UploadPart[], o
   return out;
 }
 
-/** Dense float32 rows with a label all encode to the same size: measure one row. */
+/** Dense float32 RecordIO rows all encode to the same size: measure one row; CSV is measured whole. */
 function sizeFromOneRow(p: UploadPart): number {
   if (p.end <= p.start) return 0;
-  return recordIOSize(p.data, p.start, p.start + 1) * (p.end - p.start);
+  if (p.format === "csv") return partSize(p);
+  return partSize({ ...p, end: p.start + 1 }) * (p.end - p.start);
 }

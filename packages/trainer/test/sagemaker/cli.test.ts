@@ -139,7 +139,8 @@ describe("fraud-train sagemaker --wait", () => {
     expect(html).toContain("job-e2e");
     expect(html).toContain("SageMaker test:recall");
     const sent = mock.commandCalls(CreateTrainingJobCommand)[0]!.args[0].input;
-    expect(sent.HyperParameters).toEqual({ feature_dim: "30", mini_batch_size: "200", predictor_type: "binary_classifier" });
+    expect(sent.HyperParameters).toEqual({ epochs: "15", feature_dim: "30", mini_batch_size: "200", predictor_type: "binary_classifier" });
+    expect(log).toContain("linear-learner hyperparameters: epochs=15 feature_dim=30 mini_batch_size=200 predictor_type=binary_classifier\n");
     expect(sent.EnableManagedSpotTraining).toBe(true);
     expect(JSON.parse(await readFile(join(out, "training-job.json"), "utf8")).uploads).toHaveLength(3);
   });

@@ -26,7 +26,7 @@ describe("planTrainingJob", () => {
       TrainingJobName: "fraud-1",
       AlgorithmSpecification: { TrainingImage: image, TrainingInputMode: "File" },
       RoleArn: ROLE,
-      HyperParameters: { feature_dim: "30", predictor_type: "binary_classifier" },
+      HyperParameters: { epochs: "15", feature_dim: "30", mini_batch_size: "1000", predictor_type: "binary_classifier" },
       InputDataConfig: [
         channel("train", "s3://fraud-bucket/fraud-detection/data/fraud-1/train/", "FullyReplicated"),
         channel("validation", "s3://fraud-bucket/fraud-detection/data/fraud-1/validation/", "FullyReplicated"),
