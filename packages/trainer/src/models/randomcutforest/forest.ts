@@ -63,8 +63,13 @@ export interface Forest {
   readonly nodeF: Float32Array;
   /** Mass of each node (sum of its leaves' masses). */
   readonly mass: Float64Array;
-  /** Bounding box of each node, `2·dim` values: lower and upper bound of each dimension in turn (a leaf: its point twice). */
-  readonly box: Float32Array;
+  /**
+   * Lower bound of each node's bounding box, `dim` float32 values per node (node `g` at `g·dim`);
+   * a leaf's box is its point.
+   */
+  readonly lo: Float32Array;
+  /** Upper bound of each node's bounding box, laid out as {@link Forest.lo}. */
+  readonly hi: Float32Array;
   /** Sum over dimensions of each node's box side lengths. */
   readonly rangeSum: Float64Array;
   /** Deepest leaf (edges from its root). */
@@ -121,7 +126,8 @@ export function assembleForest(data: ForestData, file = "model.tar.gz"): Forest 
   const node = new Int32Array(3 * total);
   const nodeF = new Float32Array(node.buffer);
   const mass = new Float64Array(total);
-  const box = new Float32Array(total * 2 * d);
+  const lo = new Float32Array(total * d);
+  const hi = new Float32Array(total * d);
   const rangeSum = new Float64Array(total);
   const treeMass = new Float64Array(trees);
   const claimed = new Uint8Array(total);
@@ -145,11 +151,8 @@ export function assembleForest(data: ForestData, file = "model.tar.gz"): Forest 
         mass[g] = m;
         treeMass[t]! += m;
         const p = leaf * d;
-        const b = g * 2 * d;
-        for (let j = 0; j < d; j++) {
-          box[b + 2 * j] = data.points[p + j]!;
-          box[b + 2 * j + 1] = data.points[p + j]!;
-        }
+        lo.set(data.points.subarray(p, p + d), g * d);
+        hi.set(data.points.subarray(p, p + d), g * d);
         leaf++;
       } else {
         if (!(c > i && c + 1 < n)) throw corrupt(file, `tree ${t} node ${i} has children ${c} and ${c + 1} (must be after ${i} and below ${n})`);
@@ -171,38 +174,46 @@ export function assembleForest(data: ForestData, file = "model.tar.gz"): Forest 
     // Bottom-up: boxes and masses (children come after their parent).
     for (let i = n - 1; i >= 0; i--) {
       const g = start + i;
-      const b = g * 2 * d;
+      const b = g * d;
       const l = node[3 * g]!;
       if (l >= 0) {
-        const lb = l * 2 * d;
-        const rb = lb + 2 * d;
+        const lb = l * d;
+        const rb = lb + d;
         const k = node[3 * g + 1]!;
         const cut = nodeF[3 * g + 2]!;
-        if (!(box[lb + 2 * k + 1]! <= cut && box[rb + 2 * k]! > cut)) {
+        if (!(hi[lb + k]! <= cut && lo[rb + k]! > cut)) {
           throw corrupt(file, `tree ${t} node ${i}: cut x${k} <= ${cut} does not separate its children`);
         }
-        for (let j = 0; j < 2 * d; j += 2) {
-          box[b + j] = Math.min(box[lb + j]!, box[rb + j]!);
-          box[b + j + 1] = Math.max(box[lb + j + 1]!, box[rb + j + 1]!);
+        for (let j = 0; j < d; j++) {
+          lo[b + j] = Math.min(lo[lb + j]!, lo[rb + j]!);
+          hi[b + j] = Math.max(hi[lb + j]!, hi[rb + j]!);
         }
         mass[g] = mass[l]! + mass[l + 1]!;
       }
       let s = 0;
-      for (let j = 0; j < 2 * d; j += 2) s += box[b + j + 1]! - box[b + j]!;
+      for (let j = 0; j < d; j++) s += hi[b + j]! - lo[b + j]!;
       rangeSum[g] = s;
     }
   }
-  return { data, dim: d, trees, nodeStart, treeMass, node, nodeF, mass, box, rangeSum, maxDepth };
+  return { data, dim: d, trees, nodeStart, treeMass, node, nodeF, mass, lo, hi, rangeSum, maxDepth };
 }
 
 /** Reusable buffers of the tree walk. */
 interface Scratch {
+  /** Nodes from the root down to the leaf's parent. */
   path: Int32Array;
-  active: Int32Array;
+  /** Dimensions in which the point lies below the current ancestor's box, in index order. */
+  below: Int32Array;
+  /** Dimensions in which the point lies above the current ancestor's box, in index order. */
+  above: Int32Array;
+  /** `1 / (depth + 1)` for every depth (scoreUnseen). */
+  unseen: Float64Array;
 }
 
 function scratchFor(forest: Forest): Scratch {
-  return { path: new Int32Array(forest.maxDepth + 1), active: new Int32Array(forest.dim) };
+  const unseen = new Float64Array(forest.maxDepth + 1);
+  for (let k = 0; k <= forest.maxDepth; k++) unseen[k] = scoreUnseen(k);
+  return { path: new Int32Array(forest.maxDepth + 1), below: new Int32Array(forest.dim), above: new Int32Array(forest.dim), unseen };
 }
 
 /**
@@ -211,65 +222,117 @@ function scratchFor(forest: Forest): Scratch {
  * stops; unseen: 1/(depth+1)), then each ancestor up to the root,
  * `score = p/(depth+1) + (1 − p)·score` with p the probability that a random cut of the node's box
  * extended to the point separates the point, until p = 0.
+ *
+ * How it stays fast without changing the arithmetic: a dimension in which the point lies inside a
+ * node's box lies inside every ancestor's box, and one in which it lies below (above) a box can
+ * only stay below (above) or enter the ancestor's; so after the leaf's parent, which checks every
+ * dimension, each ancestor checks only the dimensions still outside, each against the one bound
+ * it lies beyond, and the walk ends when none is left (p = 0). The distances are summed per side
+ * in index order (as RandomCutTree.probabilityOfCut's minsum and maxsum). Choices between two
+ * outcomes that data decides (which child, which dimension stays outside) are arithmetic on the
+ * comparison, not branches the processor would mispredict half of the time.
  */
 function scoreBlock(forest: Forest, t: number, block: Float32Array, nr: number, acc: Float64Array, scratch: Scratch): void {
   const node = forest.node;
   const nodeF = forest.nodeF;
-  const box = forest.box;
+  const lo = forest.lo;
+  const hi = forest.hi;
   const rangeSum = forest.rangeSum;
   const mass = forest.mass;
   const d = forest.dim;
-  const d2 = 2 * d;
-  const path = scratch.path;
-  const active = scratch.active;
+  const { path, below, above, unseen } = scratch;
   const root = forest.nodeStart[t]!;
   const T = forest.treeMass[t]!;
   const norm = Math.log2(T + 1);
   for (let r = 0, off = 0; r < nr; r++, off += d) {
+    // Down: `x[cutDim] <= cut` goes left, else right (the next node).
     let g = root;
     let depth = 0;
     let c = node[3 * g]!;
     while (c >= 0) {
       path[depth++] = g;
-      g = block[off + node[3 * g + 1]!]! <= nodeF[3 * g + 2]! ? c : c + 1;
+      g = c + +(block[off + node[3 * g + 1]!]! > nodeF[3 * g + 2]!);
       c = node[3 * g]!;
     }
-    let b = g * d2;
+    // The leaf: its box is its point.
+    let b = g * d;
     let j = 0;
-    while (j < d && box[b + 2 * j] === block[off + j]) j++;
+    while (j < d && lo[b + j] === block[off + j]) j++;
     let score: number;
     if (j === d) {
       const m = mass[g]!;
       score = (1 - m / (2 * T)) / (depth + Math.log2(m + 1));
     } else {
-      score = 1 / (depth + 1);
-      // A coordinate inside a node's box is inside every ancestor's box: only the others are visited.
-      let na = d;
-      for (let i = 0; i < d; i++) active[i] = i;
-      for (let k = depth - 1; k >= 0; k--) {
-        const n = path[k]!;
-        b = n * d2;
-        let sum = 0;
-        let w = 0;
-        for (let a = 0; a < na; a++) {
-          const jj = active[a]!;
-          const v = block[off + jj]!;
-          const l = box[b + 2 * jj]!;
-          if (v < l) {
-            sum += l - v;
-            active[w++] = jj;
-          } else {
-            const h = box[b + 2 * jj + 1]!;
-            if (v > h) {
-              sum += v - h;
-              active[w++] = jj;
-            }
+      score = unseen[depth]!;
+      let k = depth - 1;
+      if (k >= 0) {
+        // The leaf's parent: every dimension.
+        let n = path[k]!;
+        b = n * d;
+        let nb = 0;
+        let na = 0;
+        let sb = 0;
+        let sa = 0;
+        for (let i = 0; i < d; i++) {
+          const v = block[off + i]!;
+          const dl = lo[b + i]! - v;
+          const dh = v - hi[b + i]!;
+          const ob = +(dl > 0);
+          const oa = +(dh > 0);
+          below[nb] = i;
+          nb += ob;
+          above[na] = i;
+          na += oa;
+          sb += dl * ob;
+          sa += dh * oa;
+        }
+        let sum = sb + sa;
+        // Ancestors while several dimensions are outside.
+        while (nb + na > 1) {
+          const p = sum / (rangeSum[n]! + sum);
+          score = p * unseen[k]! + (1 - p) * score;
+          if (--k < 0) break;
+          n = path[k]!;
+          b = n * d;
+          let w = 0;
+          sb = 0;
+          for (let a = 0; a < nb; a++) {
+            const i = below[a]!;
+            const dl = lo[b + i]! - block[off + i]!;
+            const o = +(dl > 0);
+            below[w] = i;
+            w += o;
+            sb += dl * o;
+          }
+          nb = w;
+          w = 0;
+          sa = 0;
+          for (let a = 0; a < na; a++) {
+            const i = above[a]!;
+            const dh = block[off + i]! - hi[b + i]!;
+            const o = +(dh > 0);
+            above[w] = i;
+            w += o;
+            sa += dh * o;
+          }
+          na = w;
+          sum = sb + sa;
+        }
+        // One dimension left outside: follow its one bound up.
+        if (nb + na === 1 && k >= 0) {
+          const i = nb === 1 ? below[0]! : above[0]!;
+          const v = block[off + i]!;
+          const bound = nb === 1 ? lo : hi;
+          const sign = nb === 1 ? 1 : -1;
+          for (;;) {
+            const p = sum / (rangeSum[n]! + sum);
+            score = p * unseen[k]! + (1 - p) * score;
+            if (--k < 0) break;
+            n = path[k]!;
+            sum = sign * (bound[n * d + i]! - v);
+            if (!(sum > 0)) break;
           }
         }
-        na = w;
-        if (na === 0) break;
-        const p = sum / (rangeSum[n]! + sum);
-        score = p / (k + 1) + (1 - p) * score;
       }
     }
     acc[r]! += score * norm;
