@@ -10,7 +10,18 @@ import * as z from "zod";
 import { ScorerError, quote } from "./errors.js";
 import { describeIssue } from "./issues.js";
 import type { ConfigIssue } from "./errors.js";
-import { CONTENT_TYPES, ContractError, SAGEMAKER_NAME_RULES, SCORER_DEFAULTS, SCORING_MODES, exampleQueueUrl, parseInteger, parseS3Uri } from "@fraud/contracts";
+import {
+  ANOMALY_DETECTOR_ENV_NAMES,
+  CLASSIFIER_ENV_NAMES,
+  CONTENT_TYPES,
+  ContractError,
+  SAGEMAKER_NAME_RULES,
+  SCORER_DEFAULTS,
+  SCORING_MODES,
+  exampleQueueUrl,
+  parseInteger,
+  parseS3Uri,
+} from "@fraud/contracts";
 import { FIREHOSE_STREAM_NAME_PATTERN } from "./limits.js";
 
 export * from "./limits.js";
@@ -23,6 +34,13 @@ export type { ConfigIssue, ScorerErrorCode, ScorerErrorOptions } from "./errors.
 // entry's users.
 export { CONTENT_TYPES, SCORING_MODES } from "@fraud/contracts";
 export type { ContentType, ScoringMode } from "@fraud/contracts";
+
+/**
+ * The algorithms a classifier may be (`MODEL_ALGORITHM`): the binary classifiers of `ALGORITHMS`
+ * (`randomcutforest` is an anomaly detector: configure it with the `ANOMALY_*` variables).
+ * @public
+ */
+export const CLASSIFIER_ALGORITHMS = ["linear-learner", "xgboost"] as const;
 
 /** Powertools log levels. @public */
 export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
@@ -71,6 +89,10 @@ function matching(pattern: RegExp, what: string) {
 export const scorerConfigSchema = z.object({
   /** `SCORING_MODE`. @defaultValue "endpoint" */
   scoringMode: z.literal(SCORING_MODES, { error: 'must be "endpoint" or "embedded"' }).default(SCORER_DEFAULTS.scoringMode),
+  /** `MODEL_ALGORITHM`: the classifier's algorithm; endpoint mode speaks its container's formats, embedded mode checks the artifact is one. @defaultValue endpoint mode: `linear-learner`; embedded mode: whatever the artifact is */
+  modelAlgorithm: z.literal(CLASSIFIER_ALGORITHMS, { error: `must be one of ${CLASSIFIER_ALGORITHMS.join(", ")}` }).optional(),
+  /** `MODEL_THRESHOLD`: fraud probability at or above which the label is 1 (0–1). @defaultValue the threshold recorded with the model (embedded), the label the endpoint answers, else 0.5 */
+  modelThreshold: z.number({ error: "must be a number from 0 to 1" }).min(0, { error: "must be a number from 0 to 1" }).max(1, { error: "must be a number from 0 to 1" }).optional(),
   /** `ENDPOINT_NAME`: required in endpoint mode. */
   endpointName: matching(ENDPOINT_RULE.pattern, `a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)`)
     .max(ENDPOINT_RULE.maxLength, { error: `must be a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)` })
@@ -95,6 +117,18 @@ export const scorerConfigSchema = z.object({
   deliverySafetyMarginMs: intIn(0, 300_000).default(SCORER_DEFAULTS.deliverySafetyMarginMs),
   /** `ON_FAILURE_QUEUE_URL`: SQS queue that receives records Firehose would not take in time (scheduled invocations). */
   onFailureQueueUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) SQS queue URL" }).optional(),
+  /** `ANOMALY_SCORING_MODE`: `endpoint` or `embedded`; set, it turns the anomaly detector (Random Cut Forest) on. @defaultValue unset: classifier only */
+  anomalyScoringMode: z.literal(SCORING_MODES, { error: 'must be "endpoint" or "embedded"' }).optional(),
+  /** `ANOMALY_ENDPOINT_NAME`: the detector's endpoint, required when `ANOMALY_SCORING_MODE` is `endpoint`. */
+  anomalyEndpointName: matching(ENDPOINT_RULE.pattern, `a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)`)
+    .max(ENDPOINT_RULE.maxLength, { error: `must be a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)` })
+    .optional(),
+  /** `ANOMALY_MODEL_S3_URI`: the detector's `model.tar.gz`, required in embedded mode (in endpoint mode, where its threshold is read when `ANOMALY_THRESHOLD` is unset). */
+  anomalyModelS3Uri: s3ObjectUri().optional(),
+  /** `ANOMALY_THRESHOLD`: anomaly score at or above which a record is `anomalous` (finite). @defaultValue the threshold recorded with the detector's model */
+  anomalyThreshold: z.number({ error: "must be a finite number" }).refine(Number.isFinite, { error: "must be a finite number" }).optional(),
+  /** `ANOMALY_MODEL_VERSION`: the detector's version label (1–128 printable characters). @defaultValue the detector's endpoint name, or its model URI */
+  anomalyModelVersion: matching(/^[\x21-\x7e]{1,128}$/, "1-128 printable characters without spaces").optional(),
   /** `POWERTOOLS_SERVICE_NAME`. @defaultValue "fraud-scorer" */
   serviceName: matching(/^[\x21-\x7e]{1,128}$/, "1-128 printable characters without spaces").default(SCORER_DEFAULTS.serviceName),
   /** `POWERTOOLS_METRICS_NAMESPACE`. @defaultValue "FraudDetection" */
@@ -107,9 +141,11 @@ export const scorerConfigSchema = z.object({
 export type ScorerConfigInput = z.input<typeof scorerConfigSchema>;
 
 /** The validated configuration, defaults applied. @public */
-export type ScorerConfig = Omit<z.output<typeof scorerConfigSchema>, "modelVersion"> & {
+export type ScorerConfig = Omit<z.output<typeof scorerConfigSchema>, "modelVersion" | "anomalyModelVersion"> & {
   /** Written with every score: `MODEL_VERSION`, else the endpoint name (endpoint mode) or the model URI. */
   modelVersion: string;
+  /** The detector's version: `ANOMALY_MODEL_VERSION`, else its endpoint name or model URI; unset without a detector. */
+  anomalyModelVersion?: string;
 };
 
 /** Environment variable of each configuration field. @public */
@@ -122,6 +158,10 @@ export const SCORER_ENV_NAMES = {
   modelS3Uri: "MODEL_S3_URI",
   /** Model size limit. */
   modelMaxBytes: "MODEL_MAX_BYTES",
+  /** The classifier's algorithm. */
+  modelAlgorithm: CLASSIFIER_ENV_NAMES.algorithm,
+  /** The classifier's decision threshold. */
+  modelThreshold: CLASSIFIER_ENV_NAMES.threshold,
   /** Firehose stream. */
   deliveryStreamName: "DELIVERY_STREAM_NAME",
   /** Transactions per scheduled invocation. */
@@ -138,6 +178,16 @@ export const SCORER_ENV_NAMES = {
   deliverySafetyMarginMs: "DELIVERY_SAFETY_MARGIN_MS",
   /** On-failure queue URL. */
   onFailureQueueUrl: "ON_FAILURE_QUEUE_URL",
+  /** The anomaly detector's scoring mode. */
+  anomalyScoringMode: ANOMALY_DETECTOR_ENV_NAMES.scoringMode,
+  /** The anomaly detector's endpoint. */
+  anomalyEndpointName: ANOMALY_DETECTOR_ENV_NAMES.endpointName,
+  /** The anomaly detector's model URI. */
+  anomalyModelS3Uri: ANOMALY_DETECTOR_ENV_NAMES.modelS3Uri,
+  /** The anomaly threshold. */
+  anomalyThreshold: ANOMALY_DETECTOR_ENV_NAMES.threshold,
+  /** The anomaly detector's version label. */
+  anomalyModelVersion: ANOMALY_DETECTOR_ENV_NAMES.modelVersion,
   /** Powertools service name. */
   serviceName: "POWERTOOLS_SERVICE_NAME",
   /** CloudWatch metrics namespace. */
@@ -148,13 +198,18 @@ export const SCORER_ENV_NAMES = {
 
 type Field = keyof typeof SCORER_ENV_NAMES;
 const FIELDS = Object.keys(SCORER_ENV_NAMES) as Field[];
-const NUMERIC: ReadonlySet<Field> = new Set(["modelMaxBytes", "batchSize", "fraudRate", "maxRowsPerRequest", "deliverySafetyMarginMs"]);
+const NUMERIC: ReadonlySet<Field> = new Set(["modelMaxBytes", "modelThreshold", "batchSize", "fraudRate", "maxRowsPerRequest", "deliverySafetyMarginMs", "anomalyThreshold"]);
+/** Fields read as decimal numbers (the others of {@link NUMERIC} are integers). */
+const DECIMAL_FIELDS: ReadonlySet<Field> = new Set(["fraudRate", "modelThreshold", "anomalyThreshold"]);
 /** Valid stand-ins for values the stack only knows at apply time (see {@link ScorerEnvOptions.isUnresolved}). */
 const PLACEHOLDERS: Partial<Record<Field, string>> = {
   endpointName: "e",
   modelS3Uri: "s3://bucket/key",
   deliveryStreamName: "s",
   modelVersion: "v",
+  anomalyEndpointName: "e",
+  anomalyModelS3Uri: "s3://bucket/key",
+  anomalyModelVersion: "v",
   onFailureQueueUrl: exampleQueueUrl("us-east-1"),
   serviceName: "s",
 };
@@ -176,6 +231,17 @@ function validate(raw: Partial<Record<Field, unknown>>, label: Label): { config?
   const mode = raw.scoringMode ?? "endpoint";
   if (mode === "endpoint" && raw.endpointName === undefined) add("endpointName", "is missing (required in endpoint scoring mode)");
   if (mode === "embedded" && raw.modelS3Uri === undefined) add("modelS3Uri", "is missing (required in embedded scoring mode)");
+  const anomaly = raw.anomalyScoringMode;
+  if (anomaly === "endpoint" && raw.anomalyEndpointName === undefined) add("anomalyEndpointName", "is missing (required when the anomaly detector is an endpoint)");
+  if (anomaly === "endpoint" && raw.anomalyThreshold === undefined && raw.anomalyModelS3Uri === undefined) {
+    add("anomalyThreshold", `is missing: an anomaly endpoint answers scores only, so give the threshold or ${ANOMALY_DETECTOR_ENV_NAMES.modelS3Uri} (the model it is read from)`);
+  }
+  if (anomaly === "embedded" && raw.anomalyModelS3Uri === undefined) add("anomalyModelS3Uri", "is missing (required when the anomaly detector is embedded)");
+  if (anomaly === undefined) {
+    for (const f of ["anomalyEndpointName", "anomalyModelS3Uri", "anomalyThreshold", "anomalyModelVersion"] as const) {
+      if (raw[f] !== undefined) add(f, `is set but ${ANOMALY_DETECTOR_ENV_NAMES.scoringMode} is not (set it to endpoint or embedded to run the anomaly detector)`);
+    }
+  }
   const seen = new Set<string>();
   const unique = issues
     .sort((a, b) => FIELDS.indexOf(a.field as Field) - FIELDS.indexOf(b.field as Field))
@@ -189,7 +255,10 @@ function validate(raw: Partial<Record<Field, unknown>>, label: Label): { config?
 
 function withDefaults(config: z.output<typeof scorerConfigSchema>): ScorerConfig {
   const modelVersion = config.modelVersion ?? (config.scoringMode === "endpoint" ? config.endpointName! : config.modelS3Uri!);
-  return { ...config, modelVersion };
+  const { anomalyModelVersion, ...rest } = config;
+  const anomaly = config.anomalyScoringMode;
+  if (anomaly === undefined) return { ...rest, modelVersion };
+  return { ...rest, modelVersion, anomalyModelVersion: anomalyModelVersion ?? (anomaly === "endpoint" ? config.anomalyEndpointName! : config.anomalyModelS3Uri!) };
 }
 
 const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
@@ -198,7 +267,7 @@ function fromEnvString(field: Field, value: string | undefined): unknown {
   const v = value?.trim();
   if (v === undefined || v === "") return undefined;
   if (!NUMERIC.has(field) || !DECIMAL.test(v)) return v;
-  if (field === "fraudRate") return Number(v);
+  if (DECIMAL_FIELDS.has(field)) return Number(v);
   // Integers are read the one way every package reads them (`@fraud/contracts`' parseInteger):
   // "1e3" or "+5" stay text and are refused as not an integer; "1.5" is refused as a fraction.
   const n = parseInteger(v);
@@ -299,6 +368,8 @@ export const SCORER_METRICS = {
   failed: "DeliveryFailedRecords",
   /** HTTP requests answered 4xx. */
   invalidRequests: "InvalidRequests",
+  /** Transactions the anomaly detector flagged `anomalous` (only with a detector). */
+  anomalous: "TransactionsAnomalous",
   /** Milliseconds spent scoring a batch. */
   scoringLatency: "ScoringLatency",
   /** Milliseconds spent delivering a batch. */

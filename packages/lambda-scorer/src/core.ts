@@ -50,10 +50,20 @@ export interface DeadLetterTarget {
   signal?: AbortSignal;
 }
 
+/** The optional second model: an anomaly detector scored beside the classifier. @public */
+export interface AnomalyDetector {
+  /** Its scorer: `score` is the anomaly score, `predictedLabel` 1 when anomalous. */
+  scorer: Scorer;
+  /** Written with every record as `anomalyModelVersion`. */
+  modelVersion: string;
+}
+
 /** Dependencies of {@link scoreTransactions}. @public */
 export interface ScoreDependencies {
-  /** Where scores come from. */
+  /** Where scores come from: the classifier. */
   scorer: Scorer;
+  /** An anomaly detector scored beside the classifier: records then carry `anomalyScore`, `anomalous` and `anomalyModelVersion`. */
+  detector?: AnomalyDetector;
   /** Firehose client. */
   firehose: FirehoseSender;
   /** Delivery stream name. */
@@ -89,6 +99,8 @@ export interface ScoreBatchResult {
   counts: Record<RecordStatus, number>;
   /** Transactions predicted fraudulent. */
   flagged: number;
+  /** Transactions the anomaly detector flagged (0 without one). */
+  anomalous: number;
   /** `PutRecordBatch` calls made. */
   deliveryCalls: number;
   /** Records re-sent to Firehose after failures, summed over rounds. */
@@ -116,6 +128,21 @@ export function recordId(modelVersion: string, transactionId: string): string {
 
 /** Serializes an output record: JSON in the schema's field order (no newline). @public */
 export function formatRecord(r: ScoredRecord): string {
+  if (r.anomalyScore !== undefined) {
+    return JSON.stringify({
+      id: r.id,
+      timestamp: r.timestamp,
+      transactionId: r.transactionId,
+      channel: r.channel,
+      amount: r.amount,
+      score: r.score,
+      predictedLabel: r.predictedLabel,
+      modelVersion: r.modelVersion,
+      anomalyScore: r.anomalyScore,
+      anomalous: r.anomalous,
+      anomalyModelVersion: r.anomalyModelVersion,
+    });
+  }
   return JSON.stringify({
     id: r.id,
     timestamp: r.timestamp,
@@ -128,7 +155,7 @@ export function formatRecord(r: ScoredRecord): string {
   });
 }
 
-async function scoreAll(transactions: readonly ScoringTransaction[], scorer: Scorer, modelVersion: string): Promise<ScoredRecord[]> {
+async function scoreAll(transactions: readonly ScoringTransaction[], scorer: Scorer, modelVersion: string, detector: AnomalyDetector | undefined): Promise<ScoredRecord[]> {
   const dim = transactions[0]!.features.length;
   const data = new Float64Array(transactions.length * dim);
   transactions.forEach((t, i) => {
@@ -137,14 +164,18 @@ async function scoreAll(transactions: readonly ScoringTransaction[], scorer: Sco
     }
     for (let j = 0; j < dim; j++) data[i * dim + j] = t.features[j]!;
   });
-  const scores = await scorer.score({ data, rows: transactions.length, cols: dim });
+  const matrix = { data, rows: transactions.length, cols: dim };
+  const [scores, anomalies] = await Promise.all([scorer.score(matrix), detector?.scorer.score(matrix)]);
   if (scores.length !== transactions.length) {
     throw new ScorerError("ENDPOINT_FAILED", `scorer returned ${scores.length} scores for ${transactions.length} transactions`);
+  }
+  if (anomalies !== undefined && anomalies.length !== transactions.length) {
+    throw new ScorerError("ENDPOINT_FAILED", `anomaly detector returned ${anomalies.length} scores for ${transactions.length} transactions`);
   }
   return transactions.map((t, i) => {
     const s = scores[i]!;
     const label = s.predictedLabel;
-    return {
+    const record: ScoredRecord = {
       id: recordId(modelVersion, t.id),
       timestamp: t.timestamp,
       transactionId: t.id,
@@ -154,6 +185,9 @@ async function scoreAll(transactions: readonly ScoringTransaction[], scorer: Sco
       predictedLabel: label === 0 || label === 1 ? label : null,
       modelVersion,
     };
+    if (anomalies === undefined) return record;
+    const a = anomalies[i]!;
+    return Object.assign(record, { anomalyScore: a.score, anomalous: a.predictedLabel === 1, anomalyModelVersion: detector!.modelVersion });
   });
 }
 
@@ -211,6 +245,7 @@ export async function scoreTransactions(transactions: readonly ScoringTransactio
     status: [],
     counts: { delivered: 0, already: 0, "dead-lettered": 0, failed: 0 },
     flagged: 0,
+    anomalous: 0,
     deliveryCalls: 0,
     retried: 0,
     lastError: undefined,
@@ -219,7 +254,7 @@ export async function scoreTransactions(transactions: readonly ScoringTransactio
   };
   if (transactions.length === 0) return result;
   const t0 = performance.now();
-  const records = await scoreAll(transactions, deps.scorer, deps.modelVersion);
+  const records = await scoreAll(transactions, deps.scorer, deps.modelVersion, deps.detector);
   const t1 = performance.now();
   const event = deps.event;
   const status: RecordStatus[] = records.map((r) => (event?.ledger.has(event.id, r.id) ? "already" : "failed"));
@@ -229,6 +264,7 @@ export async function scoreTransactions(transactions: readonly ScoringTransactio
     records,
     status,
     flagged: records.filter((r) => r.predictedLabel === 1).length,
+    anomalous: records.filter((r) => r.anomalous === true).length,
     scoreMs: t1 - t0,
     deliverMs: performance.now() - t1,
   });

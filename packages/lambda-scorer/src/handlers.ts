@@ -26,6 +26,8 @@ export interface ScheduledResult {
   scored: number;
   /** Transactions predicted fraudulent. */
   flagged: number;
+  /** Transactions the anomaly detector flagged (present only with a detector). */
+  anomalous?: number;
   /** Records Firehose accepted in this invocation. */
   delivered: number;
   /** Records skipped: this container delivered or dead-lettered them for the same event before. */
@@ -71,6 +73,7 @@ function record(runtime: ScorerRuntime, result: ScoreBatchResult): void {
   const add = (name: string, value: number, unit: (typeof MetricUnit)[keyof typeof MetricUnit] = MetricUnit.Count): void => void metrics.addMetric(name, unit, value);
   add(SCORER_METRICS.scored, result.records.length);
   add(SCORER_METRICS.flagged, result.flagged);
+  if (runtime.config.anomalyScoringMode !== undefined) add(SCORER_METRICS.anomalous, result.anomalous);
   add(SCORER_METRICS.delivered, result.counts.delivered);
   add(SCORER_METRICS.alreadyDelivered, result.counts.already);
   add(SCORER_METRICS.retried, result.retried);
@@ -81,6 +84,7 @@ function record(runtime: ScorerRuntime, result: ScoreBatchResult): void {
   const summary = {
     scored: result.records.length,
     flagged: result.flagged,
+    ...(runtime.config.anomalyScoringMode === undefined ? {} : { anomalous: result.anomalous }),
     delivered: result.counts.delivered,
     alreadyDelivered: result.counts.already,
     retried: result.retried,
@@ -98,8 +102,10 @@ function record(runtime: ScorerRuntime, result: ScoreBatchResult): void {
 async function run(runtime: ScorerRuntime, context: LambdaContext, transactions: ScoringTransaction[], extra: Partial<ScoreDependencies>): Promise<ScoreBatchResult> {
   const { config, logger, metrics } = runtime;
   try {
+    const [scorer, detector] = await Promise.all([runtime.getScorer(), runtime.getDetector()]);
     const result = await scoreTransactions(transactions, {
-      scorer: await runtime.getScorer(),
+      scorer,
+      ...(detector === undefined ? {} : { detector }),
       firehose: runtime.firehose,
       streamName: config.deliveryStreamName,
       modelVersion: config.modelVersion,
@@ -136,6 +142,7 @@ async function scheduledCore(runtime: ScorerRuntime, event: unknown, context: La
     eventId: e.id,
     scored: result.records.length,
     flagged: result.flagged,
+    ...(config.anomalyScoringMode === undefined ? {} : { anomalous: result.anomalous }),
     delivered: counts.delivered,
     alreadyDelivered: counts.already,
     deadLettered: counts["dead-lettered"],

@@ -28,6 +28,22 @@ export interface HttpPrediction {
   score: number;
   /** 1 = fraud, 0 = legitimate; `null` for a regressor. */
   predictedLabel: 0 | 1 | null;
+  /** With an anomaly detector: the anomaly score. */
+  anomalyScore?: number;
+  /** With an anomaly detector: whether the score is at or above the anomaly threshold. */
+  anomalous?: boolean;
+  /** With an anomaly detector: the classifier's answer, as the AWS solution's Lambda returns it. */
+  fraud_classifier?: {
+    /** Fraud probability. */
+    pred_proba: number;
+    /** Predicted label at the classifier's threshold (`null` for a regressor). */
+    prediction: 0 | 1 | null;
+  };
+  /** With an anomaly detector: the detector's answer, as the AWS solution's Lambda returns it. */
+  anomaly_detector?: {
+    /** Anomaly score. */
+    score: number;
+  };
 }
 
 /** A transaction whose record was not delivered. @public */
@@ -50,6 +66,8 @@ export interface HttpScoreResponse {
   count: number;
   /** Transactions predicted fraudulent. */
   flagged: number;
+  /** With an anomaly detector: transactions flagged anomalous. */
+  anomalous?: number;
   /** Ids of the transactions whose record Firehose accepted. */
   delivered: string[];
   /** Transactions whose record Firehose did not accept in time, with the last error. */
@@ -119,13 +137,24 @@ export function httpResponse(result: ScoreBatchResult, modelVersion: string): Ht
     if (result.status[i] === "failed") failed.push({ transactionId: r.transactionId, reason });
     else delivered.push(r.transactionId);
   });
+  const withDetector = result.records.length > 0 && result.records[0]!.anomalyScore !== undefined;
   const body: HttpScoreResponse = {
     modelVersion,
     count: result.records.length,
     flagged: result.flagged,
+    ...(withDetector ? { anomalous: result.anomalous } : {}),
     delivered,
     failed,
-    predictions: result.records.map((r) => ({ transactionId: r.transactionId, id: r.id, score: r.score, predictedLabel: r.predictedLabel })),
+    predictions: result.records.map((r): HttpPrediction => {
+      const p: HttpPrediction = { transactionId: r.transactionId, id: r.id, score: r.score, predictedLabel: r.predictedLabel };
+      if (r.anomalyScore === undefined) return p;
+      return Object.assign(p, {
+        anomalyScore: r.anomalyScore,
+        anomalous: r.anomalous === true,
+        fraud_classifier: { pred_proba: r.score, prediction: r.predictedLabel },
+        anomaly_detector: { score: r.anomalyScore },
+      });
+    }),
   };
   if (failed.length === 0) return json(200, body);
   body.message = `${failed.length} of ${result.records.length} records not delivered; re-send the failed transactions`;

@@ -24,7 +24,7 @@ export type { EndpointScorerOptions, InvokeSender, Scorer } from "./scorers.js";
 export { loadEmbeddedModel, s3ModelFetcher } from "./model.js";
 export type { ModelFetcher } from "./model.js";
 export { formatRecord, recordId, scoreTransactions } from "./core.js";
-export type { DeadLetterTarget, RecordStatus, ScoreBatchResult, ScoreDependencies, ScoringTransaction } from "./core.js";
+export type { AnomalyDetector, DeadLetterTarget, RecordStatus, ScoreBatchResult, ScoreDependencies, ScoringTransaction } from "./core.js";
 export { MAX_HTTP_BODY_BYTES, MAX_HTTP_TRANSACTIONS, drawTransactions, eventSeed, fromLiveTransaction, parseTransaction, parseTransactionsBody } from "./transactions.js";
 export { MAX_EVENT_DEPTH, httpEventSchema, parseHttpEvent, parseScheduledEvent, scheduledEventSchema } from "./events.js";
 export type { HttpEvent, ScheduledEvent } from "./events.js";

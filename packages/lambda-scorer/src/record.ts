@@ -14,6 +14,8 @@ export const SCORED_RECORD_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 /**
  * One output line (JSON, newline-terminated), fields in this order. Consumers de-duplicate on `id`.
+ * With an anomaly detector configured, every line also carries `anomalyScore`, `anomalous` and
+ * `anomalyModelVersion` (all three, or none).
  * @example
  * ```ts
  * const record = scoredRecordSchema.parse(JSON.parse(line));
@@ -37,6 +39,14 @@ export const scoredRecordSchema = z.strictObject({
   predictedLabel: z.union([z.literal(0), z.literal(1), z.null()]),
   /** Version of the model that scored it. */
   modelVersion: z.string().min(1).max(128),
+  /** The anomaly detector's score (higher is more anomalous); only when a detector is configured. */
+  anomalyScore: z.number().optional(),
+  /** Whether `anomalyScore` is at or above the anomaly threshold; only when a detector is configured. */
+  anomalous: z.boolean().optional(),
+  /** Version of the anomaly detector that scored it; only when a detector is configured. */
+  anomalyModelVersion: z.string().min(1).max(128).optional(),
+}).refine((r) => (r.anomalyScore === undefined) === (r.anomalous === undefined) && (r.anomalous === undefined) === (r.anomalyModelVersion === undefined), {
+  error: "anomalyScore, anomalous and anomalyModelVersion come together or not at all",
 });
 
 /** One output line, parsed. @public */

@@ -8,8 +8,13 @@ import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import { DEFAULT_ALGORITHM } from "@fraud/contracts";
+import { inferenceProtocol } from "@fraud/trainer/model";
+import type { Model } from "@fraud/trainer/model";
 import type { ScorerConfig } from "./config.js";
+import type { AnomalyDetector } from "./core.js";
 import type { QueueSender } from "./deadletter.js";
+import { ScorerError } from "./errors.js";
 import type { FirehoseSender } from "./delivery.js";
 import { createDeliveryLedger } from "./ledger.js";
 import type { DeliveryLedger } from "./ledger.js";
@@ -37,6 +42,8 @@ export interface ScorerRuntime {
   readonly retry: Omit<RetryPolicy, "remainingMs">;
   /** The scorer; the embedded model is loaded once, and again after a failed load. */
   getScorer(): Promise<Scorer>;
+  /** The anomaly detector when `ANOMALY_SCORING_MODE` is set, else undefined; loaded once, and again after a failed load. */
+  getDetector(): Promise<AnomalyDetector | undefined>;
 }
 
 /** Clients and tools {@link createRuntime} would otherwise make itself. @public */
@@ -84,23 +91,61 @@ export function createRuntime(config: ScorerConfig, overrides: RuntimeOverrides 
   const logger = overrides.logger ?? new Logger({ serviceName: config.serviceName, logLevel: config.logLevel });
   const metrics = overrides.metrics ?? new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
   let scorer: Promise<Scorer> | undefined;
+  let detector: Promise<AnomalyDetector | undefined> | undefined;
+  let sagemaker: InvokeSender | undefined;
+  const fetch = overrides.fetchModel ?? s3ModelFetcher();
+  const client = (): InvokeSender => (sagemaker ??= overrides.sagemaker ?? new SageMakerRuntimeClient({}));
+
+  const load = async (uri: string, role: string): Promise<Model> => {
+    const started = performance.now();
+    const model = await loadEmbeddedModel(uri, { fetch, maxBytes: config.modelMaxBytes });
+    const ms = Math.round(performance.now() - started);
+    const { algorithm, kind, featureDim, threshold, sha256 } = model.describe();
+    logger.info(`${role} loaded`, { model: uri, algorithm, kind, featureDim, threshold, sha256, ms });
+    return model;
+  };
 
   const makeScorer = async (): Promise<Scorer> => {
     if (config.scoringMode === "endpoint") {
       return createEndpointScorer({
-        client: overrides.sagemaker ?? new SageMakerRuntimeClient({}),
+        client: client(),
         endpointName: config.endpointName!,
+        algorithm: config.modelAlgorithm ?? DEFAULT_ALGORITHM,
         contentType: config.contentType,
         maxRowsPerRequest: config.maxRowsPerRequest,
+        ...(config.modelThreshold === undefined ? {} : { threshold: config.modelThreshold }),
       });
     }
     const uri = config.modelS3Uri!;
-    const started = performance.now();
-    const model = await loadEmbeddedModel(uri, { fetch: overrides.fetchModel ?? s3ModelFetcher(), maxBytes: config.modelMaxBytes });
-    const ms = Math.round(performance.now() - started);
-    const { algorithm, kind, featureDim, threshold, sha256 } = model.describe();
-    logger.info("model loaded", { model: uri, algorithm, kind, featureDim, threshold, sha256, ms });
-    return createEmbeddedScorer(model, uri);
+    const model = await load(uri, "model");
+    if (model.kind === "anomaly_detector") {
+      throw new ScorerError("MODEL_LOAD_FAILED", `model ${uri} is an anomaly detector (${model.algorithm}), not a classifier; give it as ANOMALY_MODEL_S3_URI`);
+    }
+    if (config.modelAlgorithm !== undefined && model.algorithm !== config.modelAlgorithm) {
+      throw new ScorerError("MODEL_LOAD_FAILED", `model ${uri} is ${model.algorithm}, but MODEL_ALGORITHM is ${config.modelAlgorithm}`);
+    }
+    return createEmbeddedScorer(model, uri, config.modelThreshold);
+  };
+
+  const makeDetector = async (): Promise<AnomalyDetector | undefined> => {
+    const mode = config.anomalyScoringMode;
+    if (mode === undefined) return undefined;
+    const modelVersion = config.anomalyModelVersion!;
+    const uri = config.anomalyModelS3Uri;
+    const loadDetector = async (): Promise<Model> => {
+      const model = await load(uri!, "anomaly detector");
+      if (model.kind !== "anomaly_detector") {
+        throw new ScorerError("MODEL_LOAD_FAILED", `anomaly model ${uri} is a ${model.kind} (${model.algorithm}), not an anomaly detector`);
+      }
+      return model;
+    };
+    if (mode === "embedded") return { scorer: createEmbeddedScorer(await loadDetector(), uri, config.anomalyThreshold), modelVersion };
+    // An endpoint answers scores only: the threshold is ANOMALY_THRESHOLD, else the one recorded with the model.
+    const threshold = config.anomalyThreshold ?? (await loadDetector()).threshold;
+    const protocol = inferenceProtocol("randomcutforest");
+    const contentType = protocol.requestContentTypes.includes(config.contentType) ? config.contentType : protocol.requestContentTypes[0]!;
+    const scorer = createEndpointScorer({ client: client(), endpointName: config.anomalyEndpointName!, algorithm: "randomcutforest", contentType, maxRowsPerRequest: config.maxRowsPerRequest, threshold });
+    return { scorer, modelVersion };
   };
 
   return {
@@ -117,6 +162,13 @@ export function createRuntime(config: ScorerConfig, overrides: RuntimeOverrides 
         throw err;
       });
       return scorer;
+    },
+    getDetector() {
+      detector ??= makeDetector().catch((err: unknown) => {
+        detector = undefined;
+        throw err;
+      });
+      return detector;
     },
   };
 }

@@ -45,6 +45,22 @@ export interface EndpointScorerOptions {
   maxRowsPerRequest?: number;
   /** Calls in flight at once. @defaultValue 4 */
   concurrency?: number;
+  /**
+   * Decision threshold: every row's label becomes `score >= threshold ? 1 : 0`.
+   * @defaultValue the label the endpoint answers (Linear Learner's container applies the model's
+   *   threshold), else 0.5 (XGBoost's container answers probabilities only)
+   */
+  threshold?: number;
+}
+
+/** Labels every prediction at `threshold`, or at 0.5 where the answer carried none. */
+function labelled(scores: Prediction[], threshold: number | undefined): Prediction[] {
+  for (let i = 0; i < scores.length; i++) {
+    const p = scores[i]!;
+    if (threshold !== undefined) scores[i] = { score: p.score, predictedLabel: p.score >= threshold ? 1 : 0 };
+    else if (p.predictedLabel === undefined) scores[i] = { score: p.score, predictedLabel: p.score >= 0.5 ? 1 : 0 };
+  }
+  return scores;
 }
 
 function protocolOf(options: EndpointScorerOptions): { protocol: InferenceProtocol; contentType: string; accept: string } {
@@ -77,6 +93,8 @@ function protocolOf(options: EndpointScorerOptions): { protocol: InferenceProtoc
  */
 export function createEndpointScorer(options: EndpointScorerOptions): Scorer {
   const { protocol, contentType, accept } = protocolOf(options);
+  const threshold = options.threshold;
+  if (threshold !== undefined && !Number.isFinite(threshold)) throw new ScorerError("INVALID_ARGUMENT", `threshold must be a finite number (got ${String(threshold).slice(0, 40)})`);
   const maxRows = options.maxRowsPerRequest ?? 1000;
   const limit = pLimit(Math.max(1, options.concurrency ?? 4));
 
@@ -112,7 +130,7 @@ export function createEndpointScorer(options: EndpointScorerOptions): Scorer {
       await scoreRange(m, mid, end, out);
       return;
     }
-    const scores = await invoke(body);
+    const scores = labelled(await invoke(body), threshold);
     if (scores.length !== end - start) throw new ScorerError("ENDPOINT_FAILED", `endpoint answered ${scores.length} predictions for ${end - start} rows`);
     for (let i = 0; i < scores.length; i++) out[start + i] = scores[i]!;
   };
@@ -134,6 +152,7 @@ export function createEndpointScorer(options: EndpointScorerOptions): Scorer {
 
 /**
  * Scores in-process with a loaded model of any registered algorithm: no endpoint, no network.
+ * Labels come from the model's recorded threshold, or from `threshold` when given.
  *
  * @throws {@link ScorerError} `INVALID_ARGUMENT` when rows do not have the model's feature count.
  * @example
@@ -142,7 +161,8 @@ export function createEndpointScorer(options: EndpointScorerOptions): Scorer {
  * ```
  * @public
  */
-export function createEmbeddedScorer(model: Model, description = "embedded model"): Scorer {
+export function createEmbeddedScorer(model: Model, description = "embedded model", threshold?: number): Scorer {
+  if (threshold !== undefined && !Number.isFinite(threshold)) throw new ScorerError("INVALID_ARGUMENT", `threshold must be a finite number (got ${String(threshold).slice(0, 40)})`);
   return {
     description: `${description} (${model.algorithm}, ${model.featureDim} features)`,
     score(m) {
@@ -150,7 +170,8 @@ export function createEmbeddedScorer(model: Model, description = "embedded model
         return Promise.reject(new ScorerError("INVALID_ARGUMENT", `rows have ${m.cols} features, the model expects ${model.featureDim}`));
       }
       try {
-        return Promise.resolve(model.predict(m));
+        const predictions = model.predict(m);
+        return Promise.resolve(threshold === undefined || model.kind === "regressor" ? predictions : labelled(predictions, threshold));
       } catch (err) {
         return Promise.reject(new ScorerError("INVALID_ARGUMENT", `cannot score rows: ${(err as Error).message}`, { cause: err }));
       }
