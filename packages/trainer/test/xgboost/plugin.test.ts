@@ -101,8 +101,8 @@ describe("the XGBoost container's inference protocol", () => {
   });
 
   it.each([
-    [undefined, "text/csv", "0.25,0.5"],
-    ["*/*", "text/csv", "0.25,0.5"],
+    [undefined, "text/csv", "0.25\n0.5\n"],
+    ["*/*", "text/csv", "0.25\n0.5\n"],
     ["application/json", "application/json", '{"predictions":[{"score":0.25},{"score":0.5}]}'],
     ["application/jsonlines", "application/jsonlines", '{"score":0.25}\n{"score":0.5}\n'],
   ])("answers Accept %s as %s", (accept, type, body) => {

@@ -3,7 +3,7 @@
  * `text/csv` (the default; no header, no label; an empty field is a missing value),
  * `text/libsvm` (`[label] index:value …`, 0-based indices; an absent index is missing) and
  * `application/x-recordio-protobuf` (dense or sparse `values`; absent keys are missing);
- * responses in `text/csv` (the default: the probabilities on one line, comma-separated),
+ * responses in `text/csv` (the default: one probability per line, as the 1.7-1 container writes it),
  * `application/json` (`{"predictions":[{"score":p}]}`), `application/jsonlines` and
  * RecordIO-protobuf; 415 for another content type, 400 for a body it cannot read.
  * @packageDocumentation
@@ -177,7 +177,10 @@ function negotiate(accept: string | undefined): string {
 
 function encodeResponse(predictions: readonly Prediction[], accept: string | undefined): EncodedBody {
   const type = negotiate(accept);
-  if (type === "text/csv") return { body: predictions.map((p) => String(p.score)).join(","), contentType: type };
+  // The 1.7-1 container (gunicorn + Flask, `sagemaker_containers` `encoders.encode`) writes text/csv as
+  // one value per line, each ending in "\n" (`array_to_csv` of the 1-D predictions); the comma-joined
+  // line was the answer of the earlier containers (0.90-x, 1.0-1).
+  if (type === "text/csv") return { body: predictions.map((p) => `${p.score}\n`).join(""), contentType: type };
   if (type === "application/json") return { body: `{"predictions":[${predictions.map((p) => `{"score":${p.score}}`).join(",")}]}`, contentType: type };
   if (type === "application/jsonlines") return { body: predictions.map((p) => `{"score":${p.score}}\n`).join(""), contentType: type };
   return { body: encodeInferenceResponse(predictions.map((p) => ({ score: p.score }))), contentType: type };
@@ -265,7 +268,7 @@ function parseResponse(body: Uint8Array, accept: string): Prediction[] {
  * @example
  * ```ts
  * const rows = XGBOOST_PROTOCOL.parseRequest(Buffer.from("1.5,,3\n"), "text/csv", 3); // NaN for the empty field
- * XGBOOST_PROTOCOL.encodeResponse([{ score: 0.25 }], undefined).body; // "0.25"
+ * XGBOOST_PROTOCOL.encodeResponse([{ score: 0.25 }], undefined).body; // "0.25\n"
  * ```
  * @public
  */
