@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildForest } from "../../src/models/randomcutforest/build.js";
 import { assembleForest, scoreRows } from "../../src/models/randomcutforest/forest.js";
+import { encodeRcfMember } from "../../src/models/randomcutforest/artifact.js";
 import { trainRandomCutForest } from "../../src/models/randomcutforest/train.js";
 import { createRng } from "../../src/rng.js";
 import type { Rng } from "../../src/rng.js";
@@ -116,5 +117,28 @@ describe("the fast scorer gives the reference visitor's scores", () => {
     const fast = model.scores({ data: q.values, rows: q.rows, cols: 30 });
     const ref = referenceScores(referenceForest(model.params.forest), q.values, q.rows, model.params.transform ?? undefined);
     expect(worstRelative(fast, ref)).toBeLessThanOrEqual(TOLERANCE);
+  });
+});
+
+/** Bytes of every typed array a loaded forest holds (its own and its stored form's). */
+function heldBytes(o: object): number {
+  let n = 0;
+  for (const v of Object.values(o)) if (ArrayBuffer.isView(v)) n += v.byteLength;
+  return n;
+}
+
+describe("a loaded forest's memory is bounded by its member's size", () => {
+  it("at most 4 bytes held per byte of rcf-model.json", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 128 }), fc.integer(), (d, rows, samples, seed) => {
+        const rng = createRng(seed, 4);
+        const data = matrix("mixed", rows, d, rng);
+        const { model } = trainRandomCutForest({ data, rows, cols: d }, { seed, hyperparameters: { num_trees: 50, num_samples_per_tree: samples } });
+        const member = encodeRcfMember(model.params).length;
+        const held = heldBytes(model.forest) + heldBytes(model.forest.data);
+        expect(held).toBeLessThanOrEqual(4 * member);
+      }),
+      { numRuns: 30 },
+    );
   });
 });
