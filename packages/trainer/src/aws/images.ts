@@ -1,6 +1,7 @@
 import { ALGORITHM_IMAGES, algorithmImage } from "@fraud/contracts";
 import type { AlgorithmRegistry } from "@fraud/contracts";
 import { asSageMakerErrors } from "./errors.js";
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- named by the TSDoc @throws links
 import type { SageMakerError } from "./errors.js";
 
 /** One region's Linear Learner registry (`@fraud/contracts`' `AlgorithmRegistry`). @public */

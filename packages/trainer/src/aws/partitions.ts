@@ -1,6 +1,7 @@
 import { dnsSuffix as contractDnsSuffix, partitionOf as contractPartitionOf } from "@fraud/contracts";
 import type { Partition } from "@fraud/contracts";
 import { asSageMakerErrors } from "./errors.js";
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- named by the TSDoc @throws links
 import type { SageMakerError } from "./errors.js";
 
 export type { Partition };

@@ -6,6 +6,7 @@ import {
 } from "@fraud/contracts";
 import type { S3Location } from "@fraud/contracts";
 import { asSageMakerErrors } from "./errors.js";
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- named by the TSDoc @throws links
 import type { SageMakerError } from "./errors.js";
 
 export type { S3Location };

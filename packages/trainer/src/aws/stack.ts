@@ -1,6 +1,7 @@
 import { parseStackOutputs as contractParseStackOutputs } from "@fraud/contracts";
 import type { StackOutputs } from "@fraud/contracts";
 import { asSageMakerErrors } from "./errors.js";
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- named by the TSDoc @throws links
 import type { SageMakerError } from "./errors.js";
 
 export type { StackOutputs };
