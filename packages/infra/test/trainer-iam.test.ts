@@ -1,7 +1,9 @@
 // The trainer and the stack's IAM cannot drift apart: `fraud-train sagemaker --stack`'s dry run
 // (its real uploads and CreateTrainingJob request, planned by @fraud/trainer against the
 // synthesized stack's outputs) is authorized request by request against the synthesized policies —
-// the trainer policy for the caller, the SageMaker role for what the job then does as the role.
+// the trainer policy for the caller, the SageMaker role for what the job then does as the role —
+// for every algorithm the trainer trains on SageMaker (Linear Learner, XGBoost in CSV and in
+// RecordIO, Random Cut Forest with its unlabelled train and labelled test channels).
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDataset } from "@fraud/simulator";
@@ -10,7 +12,8 @@ import type { StackOutputs } from "@fraud/trainer/aws";
 import { dryRunOutput, runSageMakerTraining } from "@fraud/trainer/sagemaker";
 import type { DryRunOutput } from "@fraud/trainer/sagemaker";
 import { TRAINING_LOG_GROUP } from "@fraud/infra";
-import { STACK_OUTPUT_NAMES } from "@fraud/contracts";
+import { ALGORITHMS, STACK_OUTPUT_NAMES } from "@fraud/contracts";
+import type { Algorithm } from "@fraud/contracts";
 import { synth, tempDir, writeZip } from "./helpers.js";
 import type { Synth } from "./helpers.js";
 import { allowedBy, resolveRefs } from "./iam-matcher.js";
@@ -25,7 +28,11 @@ let s: Synth;
 let stack: StackOutputs;
 let caller: IamStatement[];
 let role: IamStatement[];
-let dry: DryRunOutput;
+const CASES: readonly { name: string; algorithm: Algorithm; contentType?: string }[] = [
+  ...ALGORITHMS.map((algorithm) => ({ name: algorithm, algorithm })),
+  { name: "xgboost in RecordIO", algorithm: "xgboost", contentType: "application/x-recordio-protobuf" },
+];
+const dryRuns = new Map<string, DryRunOutput>();
 
 /** The stack's outputs and policies as they are once applied. */
 function applied(s: Synth): Record<string, string> {
@@ -56,11 +63,17 @@ beforeAll(async () => {
   caller = resolveRefs(statementsOf(s, "training_trainer-policy"), values) as IamStatement[];
   role = resolveRefs(statementsOf(s, "training_role-policy"), values) as IamStatement[];
   const data = generateDataset({ rows: 2000, seed: 7, fraudRate: 0.02 });
-  dry = dryRunOutput(await runSageMakerTraining({ data, stack, dryRun: true, now: new Date("2026-11-25T01:42:10Z") }));
+  for (const c of CASES) {
+    const options = { data, stack, dryRun: true, now: new Date("2026-11-25T01:42:10Z"), algorithm: c.algorithm, ...(c.contentType ? { contentType: c.contentType } : {}) };
+    dryRuns.set(c.name, dryRunOutput(await runSageMakerTraining(options)));
+  }
 });
 afterAll(() => tmp.cleanup());
 
-describe("what fraud-train sagemaker --stack sends, against the trainer policy", () => {
+describe.each(CASES.map((c) => c.name))("%s: what fraud-train sagemaker --stack sends, against the trainer policy", (name) => {
+  let dry: DryRunOutput;
+  beforeAll(() => void (dry = dryRuns.get(name)!));
+
   it("trains against the stack's own bucket, prefixes, role and job names", () => {
     const request = dry.createTrainingJob;
     expect(request.TrainingJobName).toBe("fraud-detection-dev-20261125014210");
@@ -71,7 +84,7 @@ describe("what fraud-train sagemaker --stack sends, against the trainer policy",
 
   it("may check the bucket and upload every object", () => {
     expect(allowedBy(caller, { action: "s3:ListBucket", resource: `arn:aws:s3:::${BUCKET}` }), "HeadBucket").toBeDefined();
-    expect(dry.uploads.length).toBeGreaterThanOrEqual(3);
+    expect(dry.uploads.length).toBe(dry.createTrainingJob.InputDataConfig!.length);
     for (const u of dry.uploads) {
       for (const action of ["s3:PutObject", "s3:AbortMultipartUpload"]) {
         expect(allowedBy(caller, { action, resource: `arn:aws:s3:::${u.bucket}/${u.key}` }), `${action} ${u.key}`).toBeDefined();
@@ -108,7 +121,10 @@ describe("what fraud-train sagemaker --stack sends, against the trainer policy",
   });
 });
 
-describe("what the job then does as the SageMaker role", () => {
+describe.each(CASES.map((c) => c.name))("%s: what the job then does as the SageMaker role", (name) => {
+  let dry: DryRunOutput;
+  beforeAll(() => void (dry = dryRuns.get(name)!));
+
   it("may list and read every channel", () => {
     for (const channel of dry.createTrainingJob.InputDataConfig ?? []) {
       const uri = channel.DataSource!.S3DataSource!.S3Uri!;
