@@ -5,6 +5,7 @@ import { infraEnv } from "./config/env.js";
 import { isInfraError } from "./errors.js";
 import { synthesize } from "./synth.js";
 import { runDestroy } from "./deploy/destroy.js";
+import { runOfflinePlan } from "./deploy/offline-plan.js";
 import { runPlan } from "./deploy/plan.js";
 import { DEPLOY_STEPS, modelSource, runDeploy } from "./deploy/run.js";
 import type { ModelSource } from "./deploy/model.js";
@@ -141,11 +142,22 @@ function addSynth(program: Command, ctx: CliContext): void {
 }
 
 function addPlan(program: Command, ctx: CliContext): void {
-  stackCommand(program, "plan", "synthesize the stack as deployed, then terraform init, validate and plan").action(async (opts: StackFlags) => {
-    const o = ctx.stackOptions(opts);
-    const changes = await runPlan(o);
-    ctx.io.stdout(`[${o.environment}] plan: ${changes ? "changes pending (deploy applies them)" : "no changes"}\n`);
-  });
+  stackCommand(program, "plan", "synthesize the stack as deployed, then terraform init, validate and plan")
+    .option("--offline", "plan without an AWS account: provider from the TF_PLUGIN_DIR mirror, example credentials, empty state")
+    .action(async (opts: StackFlags & { offline?: boolean }) => {
+      const o = ctx.stackOptions(opts);
+      if (opts.offline) {
+        const log = ctx.log(o.environment);
+        const { changes } = await runOfflinePlan({ ...o, log });
+        const types = new Map<string, number>();
+        for (const c of changes) types.set(c.type, (types.get(c.type) ?? 0) + 1);
+        const summary = [...types].map(([t, n]) => `${n} ${t}`).join(", ");
+        log(`offline plan: ${changes.length} resource(s) to create${summary ? ` (${summary})` : ""}; nothing was sent to AWS`);
+        return;
+      }
+      const changes = await runPlan(o);
+      ctx.io.stdout(`[${o.environment}] plan: ${changes ? "changes pending (deploy applies them)" : "no changes"}\n`);
+    });
 }
 
 function deploySource(opts: DeployFlags, ctx: CliContext): ModelSource | undefined {

@@ -95,11 +95,12 @@ function run(binary: string, args: string[], cwd: string, env: NodeJS.ProcessEnv
 /**
  * The `terraform` commands an action runs, in order, in the stack folder:
  * `init`, `validate`, then `plan`; `deploy` saves the plan and applies exactly it; `destroy` plans
- * a destroy and applies that. Saved plans apply without a prompt, so Nx can run them.
+ * a destroy and applies that. Saved plans apply without a prompt, so Nx can run them. Every
+ * command runs with `-no-color`: its output lands in logs, where ANSI codes are noise.
  *
  * @example
  * ```ts
- * terraformCommands("plan"); // [["init", "-input=false", "-no-color"], ["validate", "-no-color"], ["plan", "-input=false"]]
+ * terraformCommands("plan"); // [["init", "-input=false", "-no-color"], ["validate", "-no-color"], ["plan", "-input=false", "-no-color"]]
  * ```
  * @public
  */
@@ -109,11 +110,11 @@ export function terraformCommands(action: TerraformAction, options: { pluginDir?
   const vars = varArgs(options.vars);
   switch (action) {
     case "plan":
-      return [init, validate, ["plan", "-input=false", ...vars]];
+      return [init, validate, ["plan", "-input=false", "-no-color", ...vars]];
     case "deploy":
-      return [init, validate, ["plan", "-input=false", "-out=deploy.tfplan", ...vars], ["apply", "-input=false", "deploy.tfplan"]];
+      return [init, validate, ["plan", "-input=false", "-no-color", "-out=deploy.tfplan", ...vars], ["apply", "-input=false", "-no-color", "deploy.tfplan"]];
     case "destroy":
-      return [init, validate, ["plan", "-destroy", "-input=false", "-out=destroy.tfplan", ...vars], ["apply", "-input=false", "destroy.tfplan"]];
+      return [init, validate, ["plan", "-destroy", "-input=false", "-no-color", "-out=destroy.tfplan", ...vars], ["apply", "-input=false", "-no-color", "destroy.tfplan"]];
   }
 }
 
@@ -182,6 +183,8 @@ export interface PlanFlags {
   destroy?: boolean;
   /** `-var NAME=VALUE` settings. */
   vars?: Record<string, string>;
+  /** Read the real resources before planning; `false` adds `-refresh=false` (offline plans). @defaultValue `true` */
+  refresh?: boolean;
 }
 
 /** Options of {@link Terraform}. @public */
@@ -251,18 +254,18 @@ export class Terraform {
   }
 
   /**
-   * `terraform plan -detailed-exitcode -out=<file>`: saves the plan and returns whether it
+   * `terraform plan -no-color -detailed-exitcode -out=<file>`: saves the plan and returns whether it
    * changes anything (`true`) or not (`false`).
    */
   async plan(out: string, options: PlanFlags = {}): Promise<boolean> {
-    const args = ["plan", ...(options.destroy ? ["-destroy"] : []), "-input=false", "-detailed-exitcode", `-out=${out}`, ...varArgs(options.vars)];
+    const args = ["plan", ...(options.destroy ? ["-destroy"] : []), "-input=false", "-no-color", ...(options.refresh === false ? ["-refresh=false"] : []), "-detailed-exitcode", `-out=${out}`, ...varArgs(options.vars)];
     const { code } = await this.exec(args, [0, 2]);
     return code === 2;
   }
 
   /** `terraform apply <plan>`: applies exactly a saved plan, without a prompt. */
   async apply(planFile: string): Promise<void> {
-    await this.exec(["apply", "-input=false", planFile]);
+    await this.exec(["apply", "-input=false", "-no-color", planFile]);
   }
 
   /** `terraform output -json`, as output name → value (outputs with a null value are absent). */

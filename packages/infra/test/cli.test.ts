@@ -121,7 +121,7 @@ describe("plan / deploy / destroy with a stand-in terraform", () => {
       // no state file: what does Terraform say is deployed?
       "output -json -no-color",
       "validate -no-color",
-      `plan -input=false -detailed-exitcode -out=${join(work, "cdktf.out/stacks/prod/plan.tfplan")}`,
+      `plan -input=false -no-color -detailed-exitcode -out=${join(work, "cdktf.out/stacks/prod/plan.tfplan")}`,
     ]);
     expect(new Set(calls.map((c) => c.cwd))).toEqual(new Set([join(work, "cdktf.out/stacks/prod")]));
     expect(run.out.join("")).toBe("[prod] plan: changes pending (deploy applies them)\n");
@@ -149,7 +149,7 @@ describe("plan / deploy / destroy with a stand-in terraform", () => {
     expect(await runCli(["plan", "--var", "model_data_url=s3://bkt/m/model.tar.gz"], io(fakeEnv({ TF_PLUGIN_DIR: "/mirror" })).io)).toBe(0);
     const calls = fakeTerraformCalls(fakeRecord).map((c) => c.args.join(" "));
     expect(calls[0]).toBe("init -input=false -no-color -plugin-dir=/mirror");
-    expect(calls[3]).toMatch(/^plan -input=false -detailed-exitcode -out=\S+ -var model_data_url=s3:\/\/bkt\/m\/model\.tar\.gz$/);
+    expect(calls[3]).toMatch(/^plan -input=false -no-color -detailed-exitcode -out=\S+ -var model_data_url=s3:\/\/bkt\/m\/model\.tar\.gz$/);
   });
 
   it("resolves paths typed by the user from INIT_CWD (where npm, npx or Nx was run)", async () => {
@@ -252,9 +252,9 @@ describe("plan / deploy / destroy with a stand-in terraform", () => {
 
 describe("terraformCommands and runTerraform", () => {
   it.each([
-    { action: "plan" as const, expected: ["init -input=false -no-color", "validate -no-color", "plan -input=false"] },
-    { action: "deploy" as const, expected: ["init -input=false -no-color", "validate -no-color", "plan -input=false -out=deploy.tfplan", "apply -input=false deploy.tfplan"] },
-    { action: "destroy" as const, expected: ["init -input=false -no-color", "validate -no-color", "plan -destroy -input=false -out=destroy.tfplan", "apply -input=false destroy.tfplan"] },
+    { action: "plan" as const, expected: ["init -input=false -no-color", "validate -no-color", "plan -input=false -no-color"] },
+    { action: "deploy" as const, expected: ["init -input=false -no-color", "validate -no-color", "plan -input=false -no-color -out=deploy.tfplan", "apply -input=false -no-color deploy.tfplan"] },
+    { action: "destroy" as const, expected: ["init -input=false -no-color", "validate -no-color", "plan -destroy -input=false -no-color -out=destroy.tfplan", "apply -input=false -no-color destroy.tfplan"] },
   ])("$action runs validate before plan, in the stack folder", async ({ action, expected }) => {
     expect(terraformCommands(action).map((a) => a.join(" "))).toEqual(expected);
     writeFileSync(record, "");

@@ -14,3 +14,5 @@ export type { DeployedPhase, OpenedStack, PlanOutcome, StackCommandOptions, Stac
 export { getObjectBytes, headObject, parseS3Object, putObject } from "./s3.js";
 export type { ObjectHead } from "./s3.js";
 export { runPlan } from "./plan.js";
+export { OFFLINE_CREDENTIALS, offlineTerraformEnv, providerMirror, runOfflinePlan } from "./offline-plan.js";
+export type { OfflinePlanOptions, OfflinePlanResult } from "./offline-plan.js";
