@@ -99,12 +99,16 @@ describe("Poisson arrivals", () => {
 
   it("waits on the machine's clock by default (never early)", async () => {
     const t0 = performance.now();
-    let n = 0;
-    for await (const _ of transactionStream({ seed: 8, rate: 200, duration: 0.2 })) n++;
+    const live = [];
+    for await (const t of transactionStream({ seed: 8, rate: 200, duration: 0.2 })) live.push(t);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
     const again = [];
     for await (const t of transactionStream({ seed: 8, rate: 200, duration: 0.2, realTime: false })) again.push(t);
-    expect(n).toBe(again.length);
+    // the same transactions in the same order; on a machine too busy to keep up, the wall clock may
+    // end the live stream at its duration before the last few are due out, never with others
+    expect(live.length).toBeGreaterThan(0);
+    expect(live.length).toBeLessThanOrEqual(again.length);
+    expect(live.map((t) => t.id)).toEqual(again.slice(0, live.length).map((t) => t.id));
   });
 
   it("stops when aborted while waiting", async () => {
