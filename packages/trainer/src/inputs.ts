@@ -1,9 +1,14 @@
 // The data of a run: CSV files read with @fraud/simulator's reader, or data sets already in memory,
 // checked and split the way `fraud-train local` documents.
-import { readCreditCardCsv } from "@fraud/simulator";
+import { open } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { performance } from "node:perf_hooks";
+import { joinCreditCardCsvParts, parseCreditCardCsvPart, readCreditCardCsv, splitCsvLines } from "@fraud/simulator";
+import type { CsvPart } from "@fraud/simulator";
 import { DEFAULT_SPLIT, HOLDOUT_SPLIT, fingerprint, requireBothClasses, stratifiedSplit, validateDataset } from "./data.js";
 import type { DataFingerprint, Dataset } from "./data.js";
 import { TrainError } from "./errors.js";
+import type { WorkerPool } from "./pool.js";
 
 /** A data set given as a `creditcard.csv`-layout file or already in memory. @public */
 export type DataInput = string | Dataset;
@@ -24,16 +29,82 @@ function oneLine(message: string): string {
 }
 
 /**
- * Reads a creditcard.csv-layout file.
+ * Files from this size up are read in parts in parallel when worker threads are running; smaller
+ * ones take longer to hand out than to parse.
+ * @internal
+ */
+export const PARALLEL_READ_MIN_BYTES = 4 << 20;
+/** Largest file read whole into memory for the parallel parse; larger ones stream. */
+const PARALLEL_READ_MAX_BYTES = 2 ** 31 - 1;
+
+/** A regular file's bytes in shared memory (workers read them without a copy), or null when the path is not one the parallel reader takes. */
+async function sharedBytes(path: string, minBytes: number): Promise<Uint8Array | null> {
+  let fh;
+  try {
+    fh = await open(path, "r");
+  } catch {
+    return null; // the streaming reader reports it
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile() || st.size < minBytes || st.size > PARALLEL_READ_MAX_BYTES) return null;
+    const bytes = new Uint8Array(new SharedArrayBuffer(st.size));
+    let off = 0;
+    while (off < st.size) {
+      const { bytesRead } = await fh.read(bytes, off, st.size - off, off);
+      if (bytesRead === 0) break;
+      off += bytesRead;
+    }
+    return off === st.size ? bytes : bytes.subarray(0, off);
+  } catch {
+    return null;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * A worker's share of {@link readInParts}: a part after the first of a file in shared memory.
+ * @internal
+ */
+export function parsePart(task: { bytes: SharedArrayBuffer; length: number; start: number; end: number; file: string }): CsvPart {
+  return parseCreditCardCsvPart(new Uint8Array(task.bytes, 0, task.length), task.start, task.end, { file: task.file, first: false });
+}
+
+/**
+ * Parses a file in parts: this thread takes the first, the pool's workers the others (their rows
+ * come back in transferred buffers, no copy), joined into exactly what the one-pass reader gives.
+ */
+async function readInParts(path: string, bytes: Uint8Array, pool: WorkerPool): Promise<Dataset> {
+  const n = Math.max(1, Math.min(pool.size + 1, availableParallelism()));
+  const bounds = splitCsvLines(bytes, n);
+  const sab = bytes.buffer as SharedArrayBuffer;
+  const others = bounds.slice(2).map((end, k) =>
+    pool.run({ type: "parse", bytes: sab, length: bytes.length, start: bounds[k + 1]!, end, file: path }, "parsed").then((m) => m.part),
+  );
+  // Settled before anything throws, so no worker answer goes unhandled.
+  others.forEach((p) => p.catch(() => undefined));
+  const first = parseCreditCardCsvPart(bytes, 0, bounds[1]!, { file: path, first: true });
+  const parts: CsvPart[] = [first];
+  if (first.error === null) for (const p of others) parts.push(await p);
+  return joinCreditCardCsvParts(parts, { file: path });
+}
+
+/**
+ * Reads a creditcard.csv-layout file: in parts on `pool`'s workers and this thread when there is
+ * a pool and the file is large, else streaming on this thread. Both give the same data or the
+ * same error.
  * @throws {@link TrainError} `IO_ERROR` when the file cannot be read, `BAD_DATA` when its content
  *   is malformed (the reader's message names file, line and column) or empty.
  * @internal
  */
-export async function readDataset(path: string, name: string): Promise<Dataset> {
+export async function readDataset(path: string, name: string, pool: WorkerPool | null = null, parallelMinBytes = PARALLEL_READ_MIN_BYTES): Promise<Dataset> {
   let data: Dataset;
   try {
-    data = await readCreditCardCsv(path);
+    const bytes = pool !== null && pool.size > 0 ? await sharedBytes(path, parallelMinBytes) : null;
+    data = bytes !== null && pool !== null ? await readInParts(path, bytes, pool) : await readCreditCardCsv(path);
   } catch (err) {
+    if (err instanceof TrainError) throw err;
     const e = err as Error & { code?: string };
     if (e.code === "ENOENT") throw new TrainError("IO_ERROR", `${path}: no such file`, { cause: err });
     const io = e.code === undefined || e.code.startsWith("E") || e.code === "IO_ERROR";
@@ -44,9 +115,9 @@ export async function readDataset(path: string, name: string): Promise<Dataset> 
   return data;
 }
 
-/** A file is read; a data set in memory is checked. @internal */
-export async function loadInput(input: DataInput, name: string): Promise<Dataset> {
-  if (typeof input === "string") return readDataset(input, name);
+/** A file is read (in parallel on `pool` when large); a data set in memory is checked. @internal */
+export async function loadInput(input: DataInput, name: string, pool: WorkerPool | null = null): Promise<Dataset> {
+  if (typeof input === "string") return readDataset(input, name, pool);
   validateDataset(input, name);
   if (input.rows === 0) throw new TrainError("BAD_DATA", `${name}: no data rows`);
   return input;
@@ -68,30 +139,43 @@ export interface RunInputs {
   fullInput: DataInput;
   /** How the split was made, when there was one. */
   split: string | null;
+  /** Seconds reading the files (`read`) and splitting (`split`). */
+  stages: { read: number; split: number };
 }
 
+const since = (t: number): number => (performance.now() - t) / 1000;
+
 /** `--data`: one set split {@link DEFAULT_SPLIT}. */
-async function splitOne(input: DataInput, seed: number): Promise<RunInputs> {
-  const all = await loadInput(input, "data");
+async function splitOne(input: DataInput, seed: number, pool: WorkerPool | null): Promise<RunInputs> {
+  const t0 = performance.now();
+  const all = await loadInput(input, "data", pool);
+  const read = since(t0);
+  const t1 = performance.now();
   requireBothClasses(all, typeof input === "string" ? input : "data");
   const [train, validation, test] = stratifiedSplit(all, DEFAULT_SPLIT.fractions, seed, DEFAULT_SPLIT.names) as [Dataset, Dataset, Dataset];
   const shares = DEFAULT_SPLIT.fractions.map((f) => Math.round(f * 100)).join("/");
-  return { train, validation, splitTest: test, full: all, fullInput: input, split: `stratified ${shares}` };
+  return { train, validation, splitTest: test, full: all, fullInput: input, split: `stratified ${shares}`, stages: { read, split: since(t1) } };
 }
 
 /**
  * Loads and splits a run's training data: `data` split {@link DEFAULT_SPLIT}, or `train` with an
- * optional `validation` (else a stratified 15% of `train`). A separate test set is loaded by the
- * caller (it can load on a worker meanwhile).
+ * optional `validation` (else a stratified 15% of `train`), large files parsed in parallel on
+ * `pool`. A separate test set is loaded by the caller (it can load on a worker meanwhile).
  * @internal
  */
-export async function loadRunInputs(opts: { data?: DataInput; train?: DataInput; validation?: DataInput }, seed: number): Promise<RunInputs> {
-  if (opts.data !== undefined) return splitOne(opts.data, seed);
+export async function loadRunInputs(opts: { data?: DataInput; train?: DataInput; validation?: DataInput }, seed: number, pool: WorkerPool | null = null): Promise<RunInputs> {
+  if (opts.data !== undefined) return splitOne(opts.data, seed, pool);
   const trainInput = opts.train!;
-  const full = await loadInput(trainInput, "train");
+  const t0 = performance.now();
+  const full = await loadInput(trainInput, "train", pool);
   const given = { full, fullInput: trainInput, splitTest: null };
-  if (opts.validation !== undefined) return { ...given, train: full, validation: await loadInput(opts.validation, "validation"), split: null };
+  if (opts.validation !== undefined) {
+    const validation = await loadInput(opts.validation, "validation", pool);
+    return { ...given, train: full, validation, split: null, stages: { read: since(t0), split: 0 } };
+  }
+  const read = since(t0);
+  const t1 = performance.now();
   requireBothClasses(full, typeof trainInput === "string" ? trainInput : "train");
   const [train, validation] = stratifiedSplit(full, HOLDOUT_SPLIT.fractions, seed, HOLDOUT_SPLIT.names) as [Dataset, Dataset];
-  return { ...given, train, validation, split: "stratified 15% of --train held out for validation" };
+  return { ...given, train, validation, split: "stratified 15% of --train held out for validation", stages: { read, split: since(t1) } };
 }

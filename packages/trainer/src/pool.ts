@@ -1,23 +1,29 @@
-// A pool of worker threads running worker.ts: training shards, and reading CSV files while the
-// calling thread reads another. Workers start booting when the pool is made, so their start-up
+// A pool of worker threads running worker.ts: training shards, reading CSV files while the
+// calling thread reads another, and parsing parts of a large file the calling thread shares. Workers start booting when the pool is made, so their start-up
 // overlaps whatever the calling thread does next.
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import pLimit from "p-limit";
 import type { LimitFunction } from "p-limit";
+import type { CsvPart } from "@fraud/simulator";
 import type { Dataset } from "./data.js";
 import { TrainError } from "./errors.js";
 import type { TrainErrorCode } from "./errors.js";
 import type { KernelJob, KernelModelResult } from "./kernel.js";
 
 /** A job for a worker. @internal */
-export type WorkerTask = { type: "train"; job: KernelJob } | { type: "read"; path: string };
+export type WorkerTask =
+  | { type: "train"; job: KernelJob }
+  | { type: "read"; path: string }
+  /** Parse `bytes[start..end)` (a file's bytes in shared memory, `length` of them), not its first part. */
+  | { type: "parse"; bytes: SharedArrayBuffer; length: number; start: number; end: number; file: string };
 
 /** What a worker posts back. @internal */
 export type WorkerMessage =
   | { type: "epoch"; epoch: number; losses: number[] }
   | { type: "trained"; result: KernelModelResult[] }
   | { type: "read"; dataset: Dataset }
+  | { type: "parsed"; part: CsvPart }
   | { type: "error"; message: string; code?: string };
 
 const TASK_CODES: readonly string[] = ["INVALID_ARGUMENT", "BAD_DATA", "IO_ERROR", "WORKER_FAILED"] satisfies TrainErrorCode[];

@@ -123,6 +123,8 @@ export interface TrainResult {
   positiveWeight: number;
   /** Wall-clock seconds of training (scaler, models, selection). */
   trainSeconds: number;
+  /** Of {@link TrainResult.trainSeconds}, the seconds spent fitting the scaler and standardising the features. */
+  scaleSeconds: number;
   /** Worker threads used. */
   workers: number;
 }
@@ -281,11 +283,13 @@ export async function trainOnPool(train: Dataset, validation: Dataset, options: 
   requireBothClasses(validation, "validation");
   const pos = countPositives(train);
   const balanced = (train.rows - pos) / pos;
+  const scaleStarted = performance.now();
   const scaler = fitScaler(train.features, train.rows, d, hp, seed);
   const grid = modelGrid(hp, seed, balanced);
   const withVariant = options.balancedVariant === true && hp.positive_example_weight_mult !== "balanced";
   const all = withVariant ? [...grid, ...withPositiveWeight(grid, balanced)] : grid;
   const base = kernelBase(train, validation, d, scaler, hp, seed);
+  const scaleSeconds = (performance.now() - scaleStarted) / 1000;
   const results = await trainGrid(base, all, options, pool);
   const settings: CriterionSettings = { beta: hp.f_beta, targetRecall: hp.target_recall, targetPrecision: hp.target_precision };
   const calibration = calibrationRows(validation, hp, d);
@@ -311,6 +315,7 @@ export async function trainOnPool(train: Dataset, validation: Dataset, options: 
     validationLossHistory: results[chosen.index]!.valLoss,
     positiveWeight: grid[chosen.index]!.posWeight,
     trainSeconds: (performance.now() - started) / 1000,
+    scaleSeconds,
     workers: pool === null ? 1 : Math.min(pool.size, all.length),
   };
 }

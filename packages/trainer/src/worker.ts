@@ -1,5 +1,5 @@
 // Entry point of a worker thread (see pool.ts): trains shards of models with the same kernel the
-// calling thread uses, and reads CSV files, answering each task with its result or its failure.
+// calling thread uses, reads CSV files and parses parts of one, answering each task with its result or its failure.
 import { parentPort } from "node:worker_threads";
 import { TrainError } from "./errors.js";
 import { trainShard } from "./kernel.js";
@@ -9,6 +9,10 @@ async function handle(task: WorkerTask, send: (m: WorkerMessage, transfer?: Arra
   if (task.type === "train") {
     const result = trainShard(task.job, (epoch, losses) => send({ type: "epoch", epoch, losses }));
     send({ type: "trained", result });
+  } else if (task.type === "parse") {
+    const { parsePart } = await import("./inputs.js");
+    const part = parsePart(task);
+    send({ type: "parsed", part }, [part.features.buffer as ArrayBuffer, part.labels.buffer as ArrayBuffer]);
   } else {
     const { readDataset } = await import("./inputs.js");
     const dataset = await readDataset(task.path, task.path);

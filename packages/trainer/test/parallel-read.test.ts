@@ -1,0 +1,73 @@
+// A file read in parts by the calling thread and the pool's workers gives exactly what the
+// one-pass streaming read gives: the same rows, or the same error (code, file, line, column).
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatCreditCardCsv, generateDataset } from "@fraud/simulator";
+import { readDataset } from "../src/inputs.js";
+import { WorkerPool } from "../src/pool.js";
+
+let dir = "";
+let pool: WorkerPool;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "fraud-train-parallel-read-"));
+  pool = WorkerPool.start(2);
+});
+afterAll(async () => {
+  await pool.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function outcome(read: Promise<unknown>): Promise<unknown> {
+  try {
+    return await read;
+  } catch (err) {
+    return { code: (err as { code: string }).code, message: (err as Error).message };
+  }
+}
+
+const rows = formatCreditCardCsv(generateDataset({ rows: 400, seed: 3, fraudRate: 0.05 })).split("\n");
+const header = rows[0]!;
+const body = rows.slice(1).filter((l) => l !== "");
+
+const edit = fc.record({
+  at: fc.nat(),
+  kind: fc.constantFrom("bad field", "blank", "short", "header", "crlf"),
+  field: fc.nat(30),
+  value: fc.constantFrom("x", "", "1e999", "0x1", '"1'),
+});
+
+describe("readDataset in parts on worker threads", () => {
+  it("matches the one-pass read, bad fields and blank lines anywhere", async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(edit, { maxLength: 3 }), fc.integer({ min: 20, max: body.length }), fc.boolean(), async (edits, count, withHeader) => {
+        const lines = body.slice(0, count);
+        for (const e of edits) {
+          const i = e.at % lines.length;
+          if (e.kind === "bad field") {
+            const f = lines[i]!.split(",");
+            f[e.field] = e.value;
+            lines[i] = f.join(",");
+          } else if (e.kind === "blank") lines.splice(i, 0, "");
+          else if (e.kind === "short") lines[i] = "1,2,3";
+          else if (e.kind === "header") lines[i] = header;
+          else lines[i] = `${lines[i]}\r`;
+        }
+        const path = join(dir, `f${n++}.csv`);
+        await writeFile(path, (withHeader ? [header, ...lines] : lines).join("\n") + "\n");
+        const parallel = await outcome(readDataset(path, "data", pool, 0));
+        const streamed = await outcome(readDataset(path, "data"));
+        expect(parallel).toEqual(streamed);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("refuses a missing file as the one-pass read does", async () => {
+    const path = join(dir, "missing.csv");
+    expect(await outcome(readDataset(path, "data", pool, 0))).toEqual(await outcome(readDataset(path, "data")));
+  });
+});
