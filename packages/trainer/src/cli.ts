@@ -9,6 +9,7 @@ import { ALGORITHMS, DEFAULT_ALGORITHM, isAlgorithm } from "@fraud/contracts";
 import type { Algorithm } from "@fraud/contracts";
 import { trainableAlgorithms } from "./models/training.js";
 import { runEvaluation, runLocalTraining } from "./pipeline.js";
+import { formatStages } from "./stages.js";
 import type { TrainProgress } from "./train.js";
 import { registerSagemakerCommands } from "./sagemaker/cli.js";
 import { clip, quote } from "./text.js";
@@ -113,12 +114,13 @@ program
   .option("--workers <n>", "worker threads (default: all cores)", int("--workers", 0))
   .option("--balanced-variant", "also train the positive_example_weight_mult=balanced grid in the same pass (twice the training work) and report its operating points")
   .option("--quiet", "no progress output")
-  .action(async (o: { data?: string; train?: string; validation?: string; test?: string; out: string; seed: number; algorithm: Algorithm; hp: string[]; workers?: number; balancedVariant?: boolean; quiet?: boolean }) => {
+  .option("--verbose", "print the seconds of each stage (read, split, scale, train, evaluate, operating points, report, archive) to stderr")
+  .action(async (o: { data?: string; train?: string; validation?: string; test?: string; out: string; seed: number; algorithm: Algorithm; hp: string[]; workers?: number; balancedVariant?: boolean; quiet?: boolean; verbose?: boolean }) => {
     if (o.data === undefined && o.train === undefined) throw new CommanderError(2, "usage", "give --data FILE or --train FILE");
     if (o.train === undefined && (o.validation !== undefined || o.test !== undefined)) throw new CommanderError(2, "usage", "--validation and --test need --train");
     const progress = progressReporter(Boolean(o.quiet));
     try {
-      const { trained, metrics } = await runLocalTraining({
+      const { trained, metrics, stages } = await runLocalTraining({
         out: o.out,
         seed: o.seed,
         algorithm: o.algorithm,
@@ -138,6 +140,7 @@ program
           ["test", metrics.test],
         ])}\n\n${trained.summary}\n${pointsTable(metrics.operatingPoints)}wrote ${o.out}/model.tar.gz, metrics.json, report.html\n`,
       );
+      if (o.verbose) process.stderr.write(`${formatStages(stages)}\n`);
     } finally {
       progress.stop();
     }

@@ -15,6 +15,8 @@ import { renderReport } from "./report.js";
 import { smote } from "./smote.js";
 import type { ReportSet } from "./report.js";
 import { WorkerPool } from "./pool.js";
+import { StageClock } from "./stages.js";
+import type { StageSeconds } from "./stages.js";
 import type { TrainProgress, TrainResult } from "./train.js";
 import { trainingPlugin } from "./models/training.js";
 import type { TrainedModel, TrainingPlugin } from "./models/training.js";
@@ -123,6 +125,8 @@ export interface MetricsDocument {
    * `evaluate` for a classifier; absent for an anomaly detector, whose score is no probability.
    */
   operatingPoints?: OperatingPoints;
+  /** Seconds of each stage of `fraud-train local` before the outputs are written (see {@link StageSeconds}). */
+  stages?: StageSeconds;
   /** SMOTE applied to the training split (`local --smote`); absent when not applied. */
   smote?: SmoteSummary;
   /**
@@ -164,6 +168,8 @@ export interface LocalTrainingResult {
   metrics: MetricsDocument;
   /** The trained model's scores of the validation and test rows, in row order (test null without a test set). */
   scores: { validation: Float64Array; test: Float64Array | null };
+  /** Seconds of each stage, `archive` (writing the outputs) included. */
+  stages: StageSeconds;
 }
 
 function checkInputs(opts: LocalTrainingOptions): void {
@@ -307,7 +313,7 @@ async function loadAndTrain<H>(plugin: TrainingPlugin<H>, hp: H, opts: LocalTrai
     void pool?.close();
   });
   try {
-    const inputs = await loadRunInputs(opts, seed);
+    const inputs = await loadRunInputs(opts, seed, pool);
     requireBothClasses(inputs.train, "train");
     requireBothClasses(inputs.validation, "validation");
     const { train, smoted } = oversampled(inputs.train, opts.smote === true, seed);
@@ -361,17 +367,24 @@ export async function runLocalTraining(opts: LocalTrainingOptions): Promise<Loca
     await pool?.close();
   }
   const { inputs, smoted, trained, test, sources } = loaded;
-  const v = scoreSet(trained, inputs.validation);
-  const t = test ? scoreSet(trained, test) : null;
+  const clock = new StageClock();
+  clock.add("read", inputs.stages.read);
+  clock.add("split", inputs.stages.split);
+  const scaleSeconds = (trained.details as Partial<TrainResult> | undefined)?.scaleSeconds ?? 0;
+  clock.add("scale", scaleSeconds);
+  clock.add("train", trained.trainSeconds - scaleSeconds);
+  const v = clock.time("evaluate", () => scoreSet(trained, inputs.validation));
+  const t = clock.time("evaluate", () => (test ? scoreSet(trained, test) : null));
   const sweeps = { validation: v.sweep, test: t?.sweep ?? null };
   // an anomaly score is no probability: the classifier's selection criteria do not apply to it
-  const points = trained.operatingPoints
+  const points = clock.time("operatingPoints", () => trained.operatingPoints
     ? trained.operatingPoints(sweeps, inputs.validation, test)
     : trained.model.kind === "anomaly_detector"
       ? undefined
-      : evaluatedOperatingPoints(v.sweep, { beta: 1, targetRecall: 0.8, targetPrecision: 0.8 });
-  const metrics = metricsDocument(plugin as TrainingPlugin, trained, seed, sources, v, t, points, smoted);
-  const html = runReport(plugin as TrainingPlugin, trained, metrics, v, t);
-  await commitFiles(opts.out, { "model.tar.gz": trained.artifact, "metrics.json": JSON.stringify(metrics, null, 2) + "\n", "report.html": html });
-  return { trained, metrics, result: plugin.algorithm === "linear-learner" ? (trained.details as TrainResult) : undefined, scores: { validation: v.scores, test: t?.scores ?? null } };
+      : evaluatedOperatingPoints(v.sweep, { beta: 1, targetRecall: 0.8, targetPrecision: 0.8 }));
+  const metrics = clock.time("report", () => metricsDocument(plugin as TrainingPlugin, trained, seed, sources, v, t, points, smoted));
+  const html = clock.time("report", () => runReport(plugin as TrainingPlugin, trained, metrics, v, t));
+  metrics.stages = clock.stages;
+  await clock.timeAsync("archive", () => commitFiles(opts.out, { "model.tar.gz": trained.artifact, "metrics.json": JSON.stringify(metrics, null, 2) + "\n", "report.html": html }));
+  return { trained, metrics, result: plugin.algorithm === "linear-learner" ? (trained.details as TrainResult) : undefined, scores: { validation: v.scores, test: t?.scores ?? null }, stages: clock.stages };
 }
