@@ -48,8 +48,16 @@ export {
 export { ANOMALY_DETECTOR_ENV_NAMES, CLASSIFIER_ENV_NAMES, CONTENT_TYPES, LAMBDA_ZIP_PATH, SCORER_DEFAULTS, SCORING_MODES, lambdaZipPathFrom } from "./scoring.js";
 export type { AnomalyDetectorEnvField, ContentType, ScoringMode } from "./scoring.js";
 export { ENVIRONMENT_NAME_PATTERN, ENVIRONMENT_NAME_RULE, validateEnvironmentName } from "./environment.js";
-export { STACK_OUTPUT_NAMES, parseStackOutputs, stackDocumentFromTerraform, stackOutputsSchema } from "./stack.js";
-export type { StackOutputs } from "./stack.js";
+export {
+  NPM_INTEGRITY_PATTERN,
+  STACK_OUTPUT_NAMES,
+  notebookPackageSchema,
+  parseNotebookStackFile,
+  parseStackOutputs,
+  stackDocumentFromTerraform,
+  stackOutputsSchema,
+} from "./stack.js";
+export type { NotebookPackage, NotebookStackFile, StackOutputs } from "./stack.js";
 export { INFRA_ENV_VARIABLES, readInfraEnv } from "./infra-env.js";
 export type { InfraEnv, InfraEnvKind, InfraEnvValue, InfraEnvVariable } from "./infra-env.js";
 export { createRng } from "./rng.js";

@@ -175,3 +175,66 @@ export function parseStackOutputs(json: unknown, source = "fraud-stack.json"): S
   return invalidArgument(`${source}: invalid stack outputs: ${problems.join("; ")}`);
 }
 
+
+/** npm's integrity string of a tarball: `sha512-` and the base64 SHA-512 of its bytes. @public */
+export const NPM_INTEGRITY_PATTERN = /^sha512-[A-Za-z0-9+/]{86}==$/;
+
+/** One `npm pack` tarball uploaded beside the notebook. @public */
+export interface NotebookPackage {
+  /** Package name, e.g. `@fraud/simulator`. */
+  name: string;
+  /** Its version. */
+  version: string;
+  /** Object key of the tarball in the artifact bucket. */
+  key: string;
+  /** npm's integrity of the tarball (`sha512-<base64>`), checked before it is installed. */
+  integrity: string;
+  /** The commands its `bin` declares (`fraud-sim`, `fraud-train`, …). */
+  bin: string[];
+}
+
+/**
+ * Schema of a {@link NotebookPackage}.
+ * @example
+ * ```ts
+ * notebookPackageSchema.parse({ name: "@fraud/simulator", version: "0.1.0", key: "fraud-detection/notebook/packages/fraud-simulator-0.1.0.tgz", integrity, bin: ["fraud-sim"] });
+ * ```
+ * @public
+ */
+export const notebookPackageSchema: z.ZodType<NotebookPackage> = z.strictObject({
+  name: z.string().regex(/^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/, "an npm package name"),
+  version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "a semver version"),
+  key: z.string().min(1).regex(/\.tgz$/, "the key of a .tgz tarball"),
+  integrity: z.string().regex(NPM_INTEGRITY_PATTERN, "npm's sha512 integrity (sha512-<base64>)"),
+  bin: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a command name")),
+});
+
+/**
+ * The `fraud-stack.json` the stack uploads beside its notebook: the stack's outputs, plus the
+ * project's packages the notebook installs from the bucket (never from a public registry).
+ * @public
+ */
+export interface NotebookStackFile extends StackOutputs {
+  /** The `npm pack` tarballs uploaded under the notebook prefix, with their integrity. */
+  notebookPackages: NotebookPackage[];
+}
+
+/**
+ * Reads the notebook's `fraud-stack.json` ({@link NotebookStackFile}): the outputs' rules plus
+ * every package's integrity.
+ * @throws {@link ContractError} `INVALID_ARGUMENT` naming the first bad field.
+ * @example
+ * ```ts
+ * const file = parseNotebookStackFile(JSON.parse(readFileSync("fraud-stack.json", "utf8")));
+ * ```
+ * @public
+ */
+export function parseNotebookStackFile(value: unknown): NotebookStackFile {
+  const outputs = parseStackOutputs(value);
+  const parsed = z.array(notebookPackageSchema).safeParse((value as { notebookPackages?: unknown } | null)?.notebookPackages);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    invalidArgument(`invalid fraud-stack.json: notebookPackages${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}: ${issue.message}`);
+  }
+  return { ...outputs, notebookPackages: parsed.data };
+}

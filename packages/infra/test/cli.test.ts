@@ -87,7 +87,7 @@ describe("Nx targets", () => {
   });
 
   it("synth runs the built CLI after build and the scorer bundle", () => {
-    expect(project.targets["synth"]?.dependsOn).toEqual(["build", "lambda-scorer:bundle"]);
+    expect(project.targets["synth"]?.dependsOn).toEqual(["build", "lambda-scorer:bundle", "notebook-packages"]);
     expect(project.targets["synth"]?.options?.command).toBe("node bin/fraud-infra.js synth");
   });
 

@@ -5,8 +5,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { NOTEBOOK_FILE, onStartScript } from "@fraud/infra";
-import { STACK_OUTPUT_NAMES } from "@fraud/contracts";
+import { join } from "node:path";
+import { NOTEBOOK_FILE, NOTEBOOK_PACKAGES_DIR, onStartScript, readPackedPackages } from "@fraud/infra";
+import { STACK_OUTPUT_NAMES, notebookPackageSchema } from "@fraud/contracts";
+import type { NotebookPackage } from "@fraud/contracts";
 
 // nbformat 4.5 (the parts Jupyter checks): https://github.com/jupyter/nbformat/blob/main/nbformat/v4/nbformat.v4.5.schema.json
 const source = z.union([z.string(), z.array(z.string())]);
@@ -71,7 +73,7 @@ describe("the original's steps on the stack's own bucket and role", () => {
   const steps: [string, RegExp][] = [
     ["reads the stack's outputs", /json\.loads\(STACK_FILE\.read_text\(\)\)/],
     ["uses the real creditcard.csv when present", /CSV = Path\(os\.environ\.get\("CREDITCARD_CSV", "creditcard\.csv"\)\)\nif CSV\.exists\(\):/],
-    ["else generates data with the simulator's CLI", /"fraud-sim", "generate", "--rows", "284807", "--seed", "42", "--out", str\(CSV\)/],
+    ["else generates data with the simulator's CLI", /fraud_sim = fraud_command\("fraud-sim"\)\n\s+subprocess\.run\(\n\s+\[fraud_sim, "generate", "--rows", "284807", "--seed", "42", "--out", str\(CSV\)\]/],
     ["writes RecordIO with the SDK's writer", /write_numpy_to_dense_tensor\(buf, features\[rows\], labels\[rows\]\)/],
     ["uploads under the stack's data prefix", /key = f"\{DATA_PREFIX\}\{JOB_NAME\}\/\{name\}\/part-00000\.recordio"\n\s+s3\.upload_fileobj\(buf, BUCKET, key\)/],
     ["trains Linear Learner on the stack's role, writing under the model prefix", /Estimator\(\n\s+image_uri=container,\n\s+role=ROLE,[\s\S]*output_path=f"s3:\/\/\{BUCKET\}\/\{MODEL_PREFIX\}"/],
@@ -114,5 +116,77 @@ describe("the lifecycle script", () => {
 
   it.skipIf(spawnSync("bash", ["--version"]).status !== 0)("is valid bash", () => {
     expect(spawnSync("bash", ["-n"], { input: script }).status).toBe(0);
+  });
+});
+
+describe("the project's tools on the instance: uploaded tarballs, no public registry", () => {
+  const packed = readPackedPackages();
+  /** What each uploaded tarball really holds: its package.json and file list. */
+  const contents = packed.map((p) => {
+    const file = join(NOTEBOOK_PACKAGES_DIR, p.file);
+    const pkg = JSON.parse(execFileSync("tar", ["-xzOf", file, "package/package.json"], { encoding: "utf8" })) as { name: string; version: string; bin?: Record<string, string> };
+    const files = execFileSync("tar", ["-tzf", file], { encoding: "utf8" }).split("\n").filter(Boolean);
+    return { packed: p, pkg, files };
+  });
+  const commandCells = code.filter((c) => /fraud_command\(/.test(c) && !/^def fraud_command/m.test(c));
+
+  it("every command a cell runs is declared by an uploaded package's bin, and its file is in that tarball", () => {
+    const commands = [...all.matchAll(/fraud_command\("([^"]+)"\)/g)].map((m) => m[1]!);
+    expect(new Set(commands)).toEqual(new Set(["fraud-sim", "fraud-train"]));
+    // every project command named anywhere in a cell (fraud-sim, fraud-train, fraud-local, fraud-infra …)
+    for (const named of all.matchAll(/"(fraud-[a-z]+)"/g)) expect(commands).toContain(named[1]);
+    for (const command of commands) {
+      const owner = contents.find((c) => c.pkg.bin?.[command] !== undefined);
+      expect(owner, `${command} is in no uploaded package's bin`).toBeDefined();
+      const target = owner!.pkg.bin![command]!.replace(/^\.\//, "");
+      expect(owner!.files).toContain(`package/${target}`);
+      expect(owner!.packed.bin).toContain(command);
+    }
+  });
+
+  it("uploads each package the commands' packages depend on in this project, as the tarballs name them", () => {
+    for (const c of contents) expect([c.pkg.name, c.pkg.version]).toEqual([c.packed.name, c.packed.version]);
+    const names = new Set(contents.map((c) => c.pkg.name));
+    for (const c of contents) {
+      const deps = Object.keys((JSON.parse(execFileSync("tar", ["-xzOf", join(NOTEBOOK_PACKAGES_DIR, c.packed.file), "package/package.json"], { encoding: "utf8" })) as { dependencies?: Record<string, string> }).dependencies ?? {});
+      for (const d of deps.filter((n) => n.startsWith("@fraud/"))) expect(names, `${c.pkg.name} needs ${d}`).toContain(d);
+    }
+  });
+
+  it("no cell asks a registry for a package: no npx, no --yes, npm only installs the checked tarballs", () => {
+    // (cells mention `npx nx run infra:deploy` only as what to run in the repository)
+    expect(all).not.toMatch(/shutil\.which\("npx"\)|\[npx\b|"npx"/);
+    expect(all).not.toContain("--yes");
+    expect(all).not.toMatch(/["']@fraud\//);
+    const npmCalls = [...all.matchAll(/\[npm, ([^\]]*)\]/g)].map((m) => m[1]!);
+    expect(npmCalls).toEqual(['"install", "--prefix", str(TOOLS), "--no-audit", "--no-fund", "--omit=dev", *tarballs']);
+    expect(all).toMatch(/integrity = "sha512-" \+ base64\.b64encode\(hashlib\.sha512\(tarball\.read_bytes\(\)\)\.digest\(\)\)\.decode\(\)\n\s+if integrity != p\["integrity"\]:/);
+  });
+
+  it("each cell that needs Node.js says in one line how to get it on a notebook instance", () => {
+    expect(commandCells.length).toBe(2);
+    for (const cell of commandCells) expect(cell).toMatch(/^\s*# .*install Node\.js 22 on the instance with conda install -y -c conda-forge nodejs=22$/m);
+  });
+
+  it("the lifecycle script fetches the tarballs from the stack's bucket and checks their SHA-512 before installing", () => {
+    const packages: NotebookPackage[] = packed.map((p) => notebookPackageSchema.parse({ name: p.name, version: p.version, key: `fraud-detection/notebook/packages/${p.file}`, integrity: p.integrity, bin: p.bin }));
+    const script = onStartScript("my-artifacts", "fraud-detection/notebook/fraud-stack.json", "fraud-detection/notebook/fraud-detection.ipynb", packages);
+    for (const p of packed) {
+      expect(script).toContain(`fetch s3://my-artifacts/fraud-detection/notebook/packages/${p.file} .fraud/packages/${p.file}`);
+      expect(script).toContain(`echo '${Buffer.from(p.integrity.slice(7), "base64").toString("hex")}  ${p.file}' >> .fraud/packages/SHA512SUMS`);
+    }
+    const lines = script.split("\n");
+    const check = lines.findIndex((l) => l.includes("sha512sum --check --strict"));
+    const install = lines.findIndex((l) => l.includes("install --prefix"));
+    expect(check).toBeGreaterThan(0);
+    expect(install).toBeGreaterThan(check);
+    expect(script).not.toContain('"');
+    expect(script).not.toMatch(/\$\{|%\{|npx|--yes|registry/);
+    if (spawnSync("bash", ["--version"]).status === 0) expect(spawnSync("bash", ["-n"], { input: script }).status).toBe(0);
+  });
+
+  it("the checksums in the script verify the real tarballs with sha512sum", { skip: spawnSync("sha512sum", ["--version"]).status !== 0 }, () => {
+    const sums = packed.map((p) => `${Buffer.from(p.integrity.slice(7), "base64").toString("hex")}  ${p.file}\n`).join("");
+    expect(spawnSync("sha512sum", ["--check", "--strict", "--quiet", "-"], { input: sums, cwd: NOTEBOOK_PACKAGES_DIR }).status).toBe(0);
   });
 });

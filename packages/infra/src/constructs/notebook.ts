@@ -8,6 +8,9 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object/index.js";
 import { SagemakerNotebookInstance } from "@cdktf/provider-aws/lib/sagemaker-notebook-instance/index.js";
 import { SagemakerNotebookInstanceLifecycleConfiguration } from "@cdktf/provider-aws/lib/sagemaker-notebook-instance-lifecycle-configuration/index.js";
+import { join } from "node:path";
+import { notebookPackageSchema } from "@fraud/contracts";
+import type { NotebookPackage } from "@fraud/contracts";
 import type { NotebookSettings } from "../config.js";
 import { InfraError } from "../errors.js";
 import { policyDocument } from "../policy.js";
@@ -25,6 +28,60 @@ import type { TrainingAccess } from "./training.js";
  * @public
  */
 export const NOTEBOOK_FILE: string = fileURLToPath(new URL("../../notebook/fraud-detection.ipynb", import.meta.url));
+
+/**
+ * Where `scripts/pack-notebook-packages.mjs` (`nx run infra:notebook-packages`) leaves the `npm
+ * pack` tarballs of the project's packages the notebook runs, with `manifest.json`.
+ * @example
+ * ```ts
+ * join(NOTEBOOK_PACKAGES_DIR, "manifest.json");
+ * ```
+ * @public
+ */
+export const NOTEBOOK_PACKAGES_DIR: string = fileURLToPath(new URL("../../dist/notebook-packages", import.meta.url));
+
+/** One packed tarball, as `manifest.json` lists it. @public */
+export interface PackedPackage {
+  /** Package name. */
+  name: string;
+  /** Version. */
+  version: string;
+  /** Tarball file name in the folder. */
+  file: string;
+  /** npm's integrity (`sha512-<base64>`). */
+  integrity: string;
+  /** Commands its `bin` declares. */
+  bin: string[];
+}
+
+/**
+ * Reads the packed tarballs' manifest and checks each tarball's bytes against its integrity.
+ * @throws {@link InfraError} `ASSET_MISSING` when the tarballs were not packed or one does not
+ * match its recorded integrity.
+ * @example
+ * ```ts
+ * readPackedPackages().map((p) => p.name); // ["@fraud/contracts", "@fraud/recordio", "@fraud/simulator", "@fraud/trainer"]
+ * ```
+ * @public
+ */
+export function readPackedPackages(dir: string = NOTEBOOK_PACKAGES_DIR): PackedPackage[] {
+  const manifest = join(dir, "manifest.json");
+  const hint = 'run "nx run infra:notebook-packages" (npm pack of the packages the notebook runs)';
+  if (!existsSync(manifest)) throw new InfraError("ASSET_MISSING", `the notebook's packages are not packed: ${manifest} is missing; ${hint}`, { field: "notebook.enabled" });
+  const list = JSON.parse(readFileSync(manifest, "utf8")) as PackedPackage[];
+  for (const p of list) {
+    const file = join(dir, p.file);
+    if (!existsSync(file)) throw new InfraError("ASSET_MISSING", `the notebook's package ${p.name} is missing: ${file}; ${hint}`, { field: "notebook.enabled" });
+    const integrity = `sha512-${createHash("sha512").update(readFileSync(file)).digest("base64")}`;
+    if (integrity !== p.integrity) throw new InfraError("ASSET_MISSING", `${file} does not match its recorded integrity ${p.integrity}; ${hint}`, { field: "notebook.enabled" });
+  }
+  return list;
+}
+
+/** Hex SHA-512 of an npm integrity string, for `sha512sum -c`. */
+function integrityHex(integrity: string): string {
+  return Buffer.from(integrity.slice("sha512-".length), "base64").toString("hex");
+}
 
 /**
  * Where the notebook lands on the instance (the Jupyter root).
@@ -52,6 +109,8 @@ export interface NotebookProps {
   training: TrainingAccess;
   /** The stack outputs as `fraud-stack.json` holds them (Terraform references allowed); uploaded for the instance. */
   stackFile: Record<string, unknown>;
+  /** Folder of the packed tarballs and their `manifest.json`. @defaultValue {@link NOTEBOOK_PACKAGES_DIR} */
+  packagesDir?: string;
 }
 
 /**
@@ -66,7 +125,8 @@ export interface NotebookProps {
  * ```
  * @public
  */
-export function onStartScript(bucket: string, stackFileKey: string, notebookKey: string): string {
+export function onStartScript(bucket: string, stackFileKey: string, notebookKey: string, packages: readonly NotebookPackage[] = []): string {
+  const file = (p: NotebookPackage): string => p.key.split("/").pop()!;
   return [
     "#!/bin/bash",
     "set -euo pipefail",
@@ -76,6 +136,21 @@ export function onStartScript(bucket: string, stackFileKey: string, notebookKey:
     `fetch s3://${bucket}/${notebookKey} fraud-detection.latest.ipynb`,
     "[ -e fraud-detection.ipynb ] || cp fraud-detection.latest.ipynb fraud-detection.ipynb",
     "chown ec2-user:ec2-user fraud-stack.json fraud-detection.ipynb fraud-detection.latest.ipynb",
+    ...(packages.length === 0
+      ? []
+      : [
+          // The project's packages, from this stack's bucket only, each checked against its SHA-512
+          // (fraud-stack.json holds the same values as npm integrity); a mismatch fails the start.
+          "rm -rf .fraud/packages && mkdir -p .fraud/packages",
+          ...packages.map((p) => `fetch s3://${bucket}/${p.key} .fraud/packages/${file(p)}`),
+          ...packages.map((p) => `echo '${integrityHex(p.integrity)}  ${file(p)}' >> .fraud/packages/SHA512SUMS`),
+          "(cd .fraud/packages && sha512sum --check --strict --quiet SHA512SUMS)",
+          "chown -R ec2-user:ec2-user .fraud",
+          // Installed now when Node.js is on the instance (in the background: starts must end within 5 minutes);
+          // else the notebook installs the same checked tarballs once Node.js is there.
+          "NPM=$(sudo -u ec2-user -i command -v npm || echo none)",
+          `if [ $NPM != none ]; then nohup sudo -u ec2-user $NPM install --prefix ${NOTEBOOK_HOME}/.fraud --no-audit --no-fund --omit=dev ${packages.map((p) => `.fraud/packages/${file(p)}`).join(" ")} > .fraud/install.log 2>&1 & fi`,
+        ]),
     "",
   ].join("\n");
 }
@@ -102,6 +177,8 @@ export class Notebook extends Construct {
   readonly object: S3Object;
   /** The uploaded `fraud-stack.json` object. */
   readonly stackFile: S3Object;
+  /** The project's packages uploaded beside the notebook (as `fraud-stack.json` lists them). */
+  readonly packages: NotebookPackage[];
 
   constructor(scope: Construct, id: string, props: NotebookProps) {
     super(scope, id);
@@ -118,10 +195,25 @@ export class Notebook extends Construct {
       sourceHash: createHash("md5").update(readFileSync(NOTEBOOK_FILE)).digest("hex"),
       contentType: "application/x-ipynb+json",
     });
+    // The project's packages the notebook runs, uploaded beside it: the instance installs them from
+    // this bucket (checked against their integrity), never from a public registry.
+    const packed = readPackedPackages(props.packagesDir);
+    this.packages = packed.map((p) => ({ name: p.name, version: p.version, key: `${LAYOUT.notebookPrefix}packages/${p.file}`, integrity: p.integrity, bin: p.bin }));
+    for (const p of this.packages) notebookPackageSchema.parse(p);
+    const packageObjects = packed.map(
+      (p, i) =>
+        new S3Object(this, `package-${i}`, {
+          bucket: bucket.bucket,
+          key: this.packages[i]!.key,
+          source: new TerraformAsset(this, `package-asset-${i}`, { path: join(props.packagesDir ?? NOTEBOOK_PACKAGES_DIR, p.file), type: AssetType.FILE }).path,
+          sourceHash: createHash("md5").update(readFileSync(join(props.packagesDir ?? NOTEBOOK_PACKAGES_DIR, p.file))).digest("hex"),
+          contentType: "application/gzip",
+        }),
+    );
     this.stackFile = new S3Object(this, "stack-file", {
       bucket: bucket.bucket,
       key: stackFileKey,
-      content: `${JSON.stringify(props.stackFile, null, 2)}\n`,
+      content: `${JSON.stringify({ ...props.stackFile, notebookPackages: this.packages }, null, 2)}\n`,
       contentType: "application/json",
     });
 
@@ -138,7 +230,7 @@ export class Notebook extends Construct {
 
     const lifecycle = new SagemakerNotebookInstanceLifecycleConfiguration(this, "lifecycle", {
       name: names.notebookLifecycle,
-      onStart: Fn.base64encode(onStartScript(bucket.bucket, stackFileKey, key)),
+      onStart: Fn.base64encode(onStartScript(bucket.bucket, stackFileKey, key, this.packages)),
     });
     this.instance = new SagemakerNotebookInstance(this, "instance", {
       name: names.notebook,
@@ -151,7 +243,7 @@ export class Notebook extends Construct {
       rootAccess: "Disabled",
       ...(storage.kmsKey ? { kmsKeyId: storage.kmsKey.keyId } : {}),
       instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" },
-      dependsOn: [this.object, this.stackFile, policy, attachment, training.rolePolicy],
+      dependsOn: [this.object, this.stackFile, ...packageObjects, policy, attachment, training.rolePolicy],
     });
   }
 }
