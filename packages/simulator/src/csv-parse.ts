@@ -232,7 +232,8 @@ function shown(buf: Uint8Array, s: number, e: number): string {
   return quote(latin1.decode(buf.subarray(s, Math.min(e, s + 81))));
 }
 
-function countCommas(buf: Uint8Array, from: number, end: number): number {
+/** Commas in `buf[from..end)`. @internal */
+export function countCommas(buf: Uint8Array, from: number, end: number): number {
   let n = 0;
   for (let i = from; i < end; i++) if (buf[i] === 44) n++;
   return n;
