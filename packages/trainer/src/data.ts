@@ -74,10 +74,16 @@ export function takeRows(data: Dataset, rows: ArrayLike<number>, featureDim = FE
   const Features = data.features.constructor as new (length: number) => Dataset["features"];
   const features = new Features(rows.length * featureDim);
   const labels = new Uint8Array(rows.length);
-  for (let k = 0; k < rows.length; k++) {
+  const src = data.features;
+  // Runs of consecutive rows are copied in one go; a lone row value by value (no view per row).
+  for (let k = 0; k < rows.length; ) {
     const i = rows[k]!;
-    features.set(data.features.subarray(i * featureDim, (i + 1) * featureDim), k * featureDim);
-    labels[k] = data.labels[i]!;
+    let n = 1;
+    while (k + n < rows.length && rows[k + n] === i + n) n++;
+    if (n >= 8) features.set(src.subarray(i * featureDim, (i + n) * featureDim), k * featureDim);
+    else for (let o = k * featureDim, p = i * featureDim, e = p + n * featureDim; p < e; ) features[o++] = src[p++]!;
+    for (let j = 0; j < n; j++) labels[k + j] = data.labels[i + j]!;
+    k += n;
   }
   return { rows: rows.length, features, labels };
 }
