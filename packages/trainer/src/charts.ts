@@ -78,8 +78,8 @@ export function rocPoints(s: Sweep, max = 400): [number, number][] {
   return evenly(pts, max);
 }
 
-function frame(title: string, xLabel: string, yLabel: string, sx: (x: number) => number, sy: (y: number) => number, xMax: number, yMin: number, yMax: number): string {
-  let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">`;
+function frame(title: string, xLabel: string, yLabel: string, sx: (x: number) => number, sy: (y: number) => number, xMax: number, yMin: number, yMax: number, height = H): string {
+  let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" role="img" aria-label="${esc(title)}">`;
   svg += `<text x="${W / 2}" y="16" text-anchor="middle" class="t">${esc(title)}</text>`;
   for (const t of [0, 0.25, 0.5, 0.75, 1]) {
     const xv = t * xMax;
@@ -117,20 +117,28 @@ export function lineChart(
   xLabel: string,
   yLabel: string,
   series: Series[],
-  opts: { xMax?: number; yMax?: number; yMin?: number; diagonal?: boolean; legend?: "top" | "bottom"; markers?: Marker[] } = {},
+  opts: { xMax?: number; yMax?: number; yMin?: number; diagonal?: boolean; legend?: "top" | "bottom" | "below"; markers?: Marker[] } = {},
 ): string {
   const xMax = opts.xMax ?? 1;
   const yMax = opts.yMax ?? 1;
   const yMin = opts.yMin ?? 0;
   const sx = (x: number): number => L + (x / xMax) * (W - L - R);
   const sy = (y: number): number => H - B - ((y - yMin) / (yMax - yMin || 1)) * (H - B - T);
-  let svg = frame(title, xLabel, yLabel, sx, sy, xMax, yMin, yMax);
+  const below = opts.legend === "below";
+  let svg = frame(title, xLabel, yLabel, sx, sy, xMax, yMin, yMax, below ? H + 4 + series.length * 16 : H);
   if (opts.diagonal) svg += `<line x1="${sx(0)}" y1="${sy(0)}" x2="${sx(1)}" y2="${sy(1)}" class="d"/>`;
   for (const s of series) {
     const d = s.points.map(([x, y], k) => `${k ? "L" : "M"}${sx(x).toFixed(1)} ${sy(y).toFixed(1)}`).join("");
     svg += `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`;
   }
   svg += markersSvg(opts.markers ?? [], sx, sy);
+  if (below) {
+    // under the chart, one entry a line: long names cover no curve
+    series.forEach((s, i) => {
+      svg += `<rect x="${L}" y="${H + i * 16}" width="10" height="10" fill="${s.color}"/><text x="${L + 14}" y="${H + 9 + i * 16}">${esc(s.name)}</text>`;
+    });
+    return svg + "</svg>";
+  }
   // Legend sized to its longest entry (about 6.5 px a character at 11 px), top or bottom right.
   const lw = 18 + 6.5 * Math.max(...series.map((x) => x.name.length), 0);
   const ly = opts.legend === "bottom" ? H - B - 6 - series.length * 16 : T + 4;

@@ -595,7 +595,7 @@ ${STYLE}
 ${htmlTable(["model", "validation AP", "test AP", "test ROC AUC", "threshold", "test precision", "test recall", "test TP/FP/FN", "training s"], modelRows(doc.classifiers), [best])}
 <p class="note">Highlighted: the highest validation average precision. Each name links to the model's own report.${doc.classifiers.some((c) => c.smote) ? " SMOTE oversamples the frauds of the training split only (k = 5 neighbours, seeded); validation and test are untouched." : ""}</p>
 <h2>Curves on the test set</h2>
-<div class="charts">${lineChart("Precision–recall, test (steps)", "recall", "precision", pr, { legend: "bottom", markers: marks })}${lineChart("ROC, test", "false positive rate", "true positive rate", roc, { diagonal: true, legend: "bottom" })}</div>
+<div class="charts">${lineChart("Precision–recall, test (steps)", "recall", "precision", pr, { legend: "below", markers: marks })}${lineChart("ROC, test", "false positive rate", "true positive rate", roc, { diagonal: true, legend: "below" })}</div>
 <p class="note">Numbered dots: each model at its threshold (${models.map((m, i) => `${i + 1} ${esc(m.title)}`).join(", ")}).</p>
 `;
   if (doc.detector) {

@@ -34,6 +34,34 @@ afterAll(async () => {
 });
 
 const HP = ["--hp", "epochs=3", "--hp", "num_models=2", "--hp", "mini_batch_size=200", "--workers", "1"];
+/** Small models for `compare`. */
+const COMPARE_HP = ["--hp", "linear-learner.epochs=3", "--hp", "linear-learner.num_models=2", "--hp", "xgboost.num_round=10", "--workers", "1"];
+
+/** `fraud-train compare` given bad flags: exit code and the one line it prints. */
+const compareCases: [string, () => Promise<string[]>, number, RegExp][] = (
+  [
+    ["compare without --data", [], 2, /^fraud-train: required option '--data <file>' not specified\n$/],
+    ["compare of an unknown algorithm", ["--algorithms", "linear-learner,svm"], 2, /^fraud-train: option '--algorithms <list>' argument 'linear-learner,svm' is invalid\. --algorithms takes a comma-separated list of linear-learner, xgboost, got "svm"\n$/],
+    ["compare of a detector as a classifier", ["--algorithms", "randomcutforest"], 2, /--algorithms: randomcutforest is an anomaly detector; compare it with --detector randomcutforest\n$/],
+    ["compare of a classifier twice", ["--algorithms", "xgboost,xgboost"], 2, /--algorithms: xgboost is listed twice\n$/],
+    ["compare --smote-variant without XGBoost", ["--algorithms", "linear-learner", "--smote-variant"], 2, /^fraud-train: --smote-variant alone is XGBoost's: add xgboost to --algorithms, or name the classifiers \(--smote-variant linear-learner\)\n$/],
+    ["compare --smote-variant of an unknown algorithm", ["--smote-variant", "svm"], 2, /^fraud-train: --smote-variant takes a comma-separated list of linear-learner, xgboost, got "svm"\n$/],
+    ["compare --smote-variant of an algorithm not compared", ["--algorithms", "xgboost", "--smote-variant", "linear-learner"], 2, /^fraud-train: --smote-variant linear-learner: not in --algorithms \(xgboost\)\n$/],
+    ["compare with a classifier as the detector", ["--detector", "xgboost"], 2, /--detector must be one of randomcutforest, got "xgboost"\n$/],
+    ["compare --hp without an algorithm", ["--hp", "max_depth=5"], 2, /^fraud-train: --hp takes algorithm\.key=value \(e\.g\. xgboost\.max_depth=5\), got "max_depth=5"\n$/],
+    ["compare --hp of an algorithm not compared", ["--hp", "randomcutforest.num_trees=50"], 2, /^fraud-train: --hp "randomcutforest\.num_trees=50": randomcutforest is not compared here \(linear-learner, xgboost\)\n$/],
+    ["compare --hp with a bad value", ["--hp", "xgboost.eta=5"], 1, /^fraud-train: hyperparameter eta=5 is not valid: must be a number in \[0, 1\]\n$/],
+    ["compare --hp given twice", ["--hp", "xgboost.eta=0.1", "--hp", "xgboost.eta=0.2"], 1, /^fraud-train: hyperparameter eta given twice\n$/],
+    ["compare with an unknown flag", ["--bogus"], 2, /^fraud-train: unknown option '--bogus'\n$/],
+    ["compare with a bad --seed", ["--seed", "-1"], 2, /--seed must be an integer >= 0, got "-1"\n$/],
+    ["compare of a missing file", ["--data", "/no/such/dir/data.csv"], 1, /^fraud-train: .*\/no\/such\/dir\/data\.csv/],
+  ] as [string, string[], number, RegExp][]
+).map(([name, extra, code, stderr], i) => [
+  name,
+  () => Promise.resolve(["compare", ...(name === "compare without --data" || extra.includes("--data") ? [] : ["--data", csv]), "--out", join(dir, `c${i}`), ...extra]),
+  code,
+  stderr,
+]);
 
 describe("fraud-train local and evaluate", () => {
   it("trains, writes the three outputs, and evaluate re-scores the model identically", async () => {
@@ -41,7 +69,7 @@ describe("fraud-train local and evaluate", () => {
     const r = await run(["local", "--data", csv, "--out", out, "--seed", "3", ...HP]);
     expect(r.stderr).toContain("shard-epochs");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^set\s+rows\s+frauds\s+precision/);
+    expect(r.stdout).toMatch(/^Linear Learner \(linear-learner\)\nset\s+rows\s+frauds\s+precision/);
     expect((await readdir(out)).sort()).toEqual(["metrics.json", "model.tar.gz", "report.html"]);
     const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
     for (const k of ["precision", "recall", "f1", "accuracy", "balancedAccuracy", "rocAuc", "prAuc", "kappa"]) expect(typeof metrics.test[k]).toBe("number");
@@ -91,6 +119,8 @@ describe("fraud-train local and evaluate", () => {
     ["an --out the system refuses", async () => ["local", "--data", csv, "--out", "/proc/fraud-train/out", ...HP], 1, /^fraud-train: \/proc\/fraud-train: cannot create directory \(E[A-Z]+\)\n$/],
     ["a bad --seed", async () => ["local", "--data", csv, "--out", join(dir, "x12"), "--seed", "x".repeat(200)], 2, /--seed must be an integer >= 0, got "x{77}\.\.\."\n$/],
     ["a training hyperparameter given to evaluate", async () => ["evaluate", "--model", "m", "--data", csv, "--out", join(dir, "x13"), "--hp", "epochs=3"], 2, /^fraud-train: --hp epochs: evaluate takes only f_beta, target_recall, target_precision\n$/],
+    ["--smote for an anomaly detector", async () => ["local", "--data", csv, "--out", join(dir, "x15"), "--algorithm", "randomcutforest", "--smote"], 2, /^fraud-train: --smote oversamples a classifier's training split; randomcutforest is an anomaly detector\n$/],
+    ...compareCases,
   ];
   it.each(bad)("fails cleanly on %s, writing nothing", async (_name, args, code, stderr) => {
     const argv = await args();
@@ -113,8 +143,41 @@ describe("fraud-train local and evaluate", () => {
     expect(metrics.operatingPoints.points).toHaveLength(10);
   });
 
+  it("compare: trains every model on one split and prints the combined figures", async () => {
+    const out = join(dir, "compare");
+    const r = await run(["compare", "--data", csv, "--out", out, "--seed", "2", "--smote-variant", "--detector", "randomcutforest", "--hp", "randomcutforest.num_trees=50", ...COMPARE_HP]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^\[1\/4\] training Linear Learner…\n/);
+    expect(r.stderr).toMatch(/\[4\/4\] Random Cut Forest done in [\d.]+ s\n$/);
+    expect(r.stdout).toMatch(/^models on the same split \(stratified 70\/15\/15, seed 2\); test: 1800 rows, 36 frauds;/);
+    for (const title of ["Linear Learner", "XGBoost", "XGBoost \\+ SMOTE"]) expect(r.stdout).toMatch(new RegExp(`^[* ] ${title}\\s+\\d\\.\\d{4}\\s+\\d\\.\\d{4}`, "m"));
+    expect(r.stdout).toMatch(/^Random Cut Forest \(anomaly score\): test ROC AUC \d\.\d{4}, AP \d\.\d{4}; anomaly threshold [\d.]+ flags \d+ test rows/m);
+    expect(r.stdout).toMatch(/^ {2}XGBoost \+ SMOTE: alone precision [\d.]+, recall [\d.]+; misses \d+ frauds, the anomaly flag catches \d+ of them \([\d.]+%\); or-rule precision [\d.]+, recall [\d.]+ \(\+\d+ false positives\)$/m);
+    const doc = JSON.parse(readFileSync(join(out, "compare.json"), "utf8"));
+    expect(doc.classifiers.map((c: { name: string }) => c.name)).toEqual(["linear-learner", "xgboost", "xgboost-smote"]);
+    expect((await readdir(out)).sort()).toEqual(["compare.html", "compare.json", "linear-learner", "randomcutforest", "xgboost", "xgboost-smote"]);
+  });
+
+  it("local names the algorithm; an anomaly detector prints its score's quality, not classifier criteria", async () => {
+    const out = join(dir, "rcf");
+    const r = await run(["local", "--data", csv, "--out", out, "--algorithm", "randomcutforest", "--hp", "num_trees=50", "--quiet"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Random Cut Forest \(randomcutforest\)\n/);
+    expect(r.stdout).toMatch(/^anomaly score against the fraud label \(anomaly threshold \d+\.\d{4}: mean /m);
+    expect(r.stdout).toMatch(/^ {2}test: ROC AUC 0\.\d{4}, AP 0\.\d{4}; the threshold flags \d+ of 1800 rows \([\d.]+%\)$/m);
+    expect(r.stdout).not.toMatch(/loss_function|operating points|criterion/);
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    expect(metrics.anomalyScore.test.rocAuc).toBe(metrics.test.rocAuc);
+    expect(metrics.anomalyScore.test.averagePrecision).toBe(metrics.test.prAuc);
+
+    const s = await run(["local", "--data", csv, "--out", join(dir, "smote"), "--algorithm", "xgboost", "--smote", "--hp", "num_round=5", "--quiet"]);
+    expect(s.code).toBe(0);
+    expect(s.stdout).toMatch(/^XGBoost \+ SMOTE \(xgboost\)\n/);
+    expect(s.stdout).toMatch(/^SMOTE \(k=5\): training split 8400 rows, 168 frauds → 16464 rows, 8232 frauds$/m);
+  });
+
   it("has --help on every command", async () => {
-    for (const args of [["--help"], ["local", "--help"], ["evaluate", "--help"]]) {
+    for (const args of [["--help"], ["local", "--help"], ["evaluate", "--help"], ["compare", "--help"]]) {
       const r = await run(args);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain("Usage: fraud-train");

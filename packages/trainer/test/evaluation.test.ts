@@ -196,3 +196,97 @@ describe("WorkerPool", () => {
     }
   });
 });
+
+describe("--smote: SMOTE on the training split only", () => {
+  const copy = (d: Dataset): Dataset => ({ rows: d.rows, features: d.features.slice(), labels: d.labels.slice() });
+  const positives = (d: Dataset): number => d.labels.reduce((a, b) => a + b, 0);
+  const hyperparameters: Record<string, Record<string, number>> = { "linear-learner": fast, xgboost: { num_round: 8, max_depth: 3 } };
+
+  it.each(["linear-learner", "xgboost"] as const)("%s: oversamples the training frauds, leaves validation and test untouched, and trains a different model", async (algorithm) => {
+    const [v0, t0] = [copy(validation), copy(test)];
+    const run = (smote: boolean, out: string): ReturnType<typeof runLocalTraining> =>
+      runLocalTraining({ train, validation, test, out: join(dir, out), seed: 5, algorithm, hyperparameters: hyperparameters[algorithm], workers: 1, smote });
+    const plain = await run(false, `${algorithm}-plain`);
+    const smoted = await run(true, `${algorithm}-smote`);
+    // the sets given are not modified, and the metrics are of exactly those rows
+    expect(validation).toEqual(v0);
+    expect(test).toEqual(t0);
+    for (const set of ["validation", "test"] as const) expect(smoted.metrics.data[set]).toEqual(plain.metrics.data[set]);
+    expect(smoted.metrics.data["train"]).toEqual(plain.metrics.data["train"]); // the split as given: SMOTE is recorded beside it
+    expect(smoted.metrics.validation!.rows).toBe(validation.rows);
+    expect(smoted.metrics.test!.positives).toBe(positives(test));
+    // balanced: as many synthetic frauds as it takes to match the legitimate rows
+    const before = { rows: train.rows, positives: positives(train) };
+    const after = { rows: 2 * (train.rows - before.positives), positives: train.rows - before.positives };
+    expect(smoted.metrics.smote).toEqual({ k: 5, before, after });
+    expect(plain.metrics).not.toHaveProperty("smote");
+    expect(smoted.metrics.title).toMatch(/ \+ SMOTE$/);
+    // a different model: other scores on the same rows
+    expect(Array.from(smoted.scores.test!)).not.toEqual(Array.from(plain.scores.test!));
+    const [a, b] = await Promise.all([readFile(join(dir, `${algorithm}-plain`, "model.tar.gz")), readFile(join(dir, `${algorithm}-smote`, "model.tar.gz"))]);
+    expect(a.equals(b)).toBe(false);
+    const html = await readFile(join(dir, `${algorithm}-smote`, "report.html"), "utf8");
+    expect(html).toContain(`<title>${smoted.metrics.title} fraud model — evaluation</title>`);
+    expect(html).toMatch(/<span>SMOTE<\/span><b>k=5: \d+ → [\d,]+ training frauds<\/b>/);
+    expect(html).toMatch(new RegExp(`<span>algorithm</span><b>${smoted.metrics.title!.replace("+", "\\+")} \\(${algorithm}\\)</b>`));
+  });
+
+  it("is the same data set for the same seed", async () => {
+    const a = await runLocalTraining({ train, validation, test, out: join(dir, "smote-a"), seed: 6, algorithm: "xgboost", hyperparameters: { num_round: 4 }, smote: true });
+    const b = await runLocalTraining({ train, validation, test, out: join(dir, "smote-b"), seed: 6, algorithm: "xgboost", hyperparameters: { num_round: 4 }, smote: true });
+    expect(Array.from(a.scores.validation)).toEqual(Array.from(b.scores.validation));
+  });
+
+  it("refuses an anomaly detector, before reading any data", async () => {
+    await expect(runLocalTraining({ data: "/no/such/file.csv", out: join(dir, "smote-rcf"), algorithm: "randomcutforest", smote: true })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: "--smote oversamples a classifier's training split; randomcutforest is an anomaly detector",
+    });
+  });
+});
+
+describe("an anomaly detector's metrics and report", () => {
+  let doc: MetricsDocument;
+  let html = "";
+  beforeAll(async () => {
+    ({ metrics: doc } = await runLocalTraining({ train, validation, test, out: join(dir, "rcf"), seed: 3, algorithm: "randomcutforest", hyperparameters: { num_trees: 50, num_samples_per_tree: 128 } }));
+    html = await readFile(join(dir, "rcf", "report.html"), "utf8");
+  });
+
+  it("carries the score's ROC AUC and average precision, and no classifier criteria", () => {
+    expect(doc).toMatchObject({ algorithm: "randomcutforest", title: "Random Cut Forest", predictorType: "anomaly_detector" });
+    expect(doc).not.toHaveProperty("operatingPoints");
+    const a = doc.anomalyScore!;
+    expect(a.threshold).toBe(doc.threshold);
+    for (const [set, m] of [["validation", doc.validation!], ["test", doc.test!]] as const) {
+      expect(a[set]).toEqual({ rocAuc: m.rocAuc, averagePrecision: m.prAuc, flagged: m.confusion.tp + m.confusion.fp, rows: m.rows });
+      expect(m.rocAuc).toBeGreaterThan(0.8); // the simulator's frauds lie far out
+      expect(m.logLoss).toBeNaN(); // a score is no probability
+    }
+  });
+
+  it("shows the score's ROC and PR curves against the fraud label and its distribution per class", () => {
+    expect(html).toContain("<title>Random Cut Forest anomaly detector — its score against the fraud label</title>");
+    expect(html).toContain("<span>algorithm</span><b>Random Cut Forest (randomcutforest)</b>");
+    expect(html).toContain('aria-label="Precision–recall of the anomaly score (steps)"');
+    expect(html).toContain('aria-label="ROC of the anomaly score"');
+    expect(html).toContain("Scores by class — test (log count)");
+    expect(html).not.toMatch(/loss_function|Operating points|log loss/);
+    // the histogram spans the scores, not [0, 1]: a fraud bar's tooltip reads a range above the threshold
+    const bars = [...html.matchAll(/<title>class 1, ([\d.e+-]+)–([\d.e+-]+): (\d+)<\/title>/g)];
+    expect(bars.length).toBeGreaterThan(1);
+    expect(Math.max(...bars.map((b) => Number(b[2])))).toBeGreaterThan(doc.threshold);
+    // the threshold table flags the top shares of the rows, the model's threshold among them
+    expect(html).toContain(`${doc.threshold.toFixed(4)} (model's)`);
+    expect(html).toMatch(/<th>score ≥<\/th><th>flagged<\/th>/);
+  });
+
+  it("evaluate reads it back the same way", async () => {
+    const e = await runEvaluation({ model: join(dir, "rcf", "model.tar.gz"), data: test, out: join(dir, "rcf-eval") });
+    expect(e).not.toHaveProperty("operatingPoints");
+    expect(e.anomalyScore!.test).toEqual({ rocAuc: doc.test!.rocAuc, averagePrecision: doc.test!.prAuc, flagged: doc.anomalyScore!.test!.flagged, rows: test.rows });
+    const page = await readFile(join(dir, "rcf-eval", "report.html"), "utf8");
+    expect(page).toContain('aria-label="ROC of the anomaly score"');
+    expect(page).not.toContain("loss_function");
+  });
+});
