@@ -1,6 +1,6 @@
 import { basename, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { loadConfig } from "./config.js";
+import { CLASSIFIER_ALGORITHMS, loadConfig } from "./config.js";
 import { infraEnv } from "./config/env.js";
 import { isInfraError } from "./errors.js";
 import { synthesize } from "./synth.js";
@@ -181,23 +181,31 @@ function addDeploy(program: Command, ctx: CliContext): void {
     .option("--train", "train on SageMaker with the stack's bucket and role (needs --data)")
     .option("--data <file>", "creditcard.csv to train on")
     .option("--retrain", "train a new model and roll the endpoint to it without downtime")
-    .option("--hp <key=value>", "Linear Learner hyperparameter for training (repeatable)", collect, [])
+    .option("--hp <key=value>", "hyperparameter for training, by the algorithm's SageMaker name (repeatable)", collect, [])
+    .addOption(new Option("--algorithm <name>", "classifier algorithm --train trains (default model.algorithm of the configuration)").choices([...CLASSIFIER_ALGORITHMS]))
+    .option("--anomaly-model <file>", "local randomcutforest model.tar.gz (from fraud-train local --algorithm randomcutforest) to serve as the anomaly detector")
+    .option("--anomaly-model-url <url>", "s3:// URL of the anomaly detector's model.tar.gz (or env FRAUD_INFRA_ANOMALY_MODEL_DATA_URL)")
     .addOption(new Option("--until <step>", "stop after this step").choices([...DEPLOY_STEPS]))
     .option("--stack-file <file>", "where to write the stack outputs (default fraud-stack.json in this package)")
     .action(async (opts: DeployFlags) => {
       const o = ctx.stackOptions(opts);
       const source = deploySource(opts, ctx);
+      if (opts.anomalyModel !== undefined && opts.anomalyModelUrl !== undefined) throw new CommanderError(2, "fraud-infra.badFlags", "give only one of --anomaly-model FILE and --anomaly-model-url S3URL");
+      if (opts.algorithm !== undefined && !opts.train && !opts.retrain) throw new CommanderError(2, "fraud-infra.badFlags", "--algorithm is for --train or --retrain");
+      const detector = opts.anomalyModel !== undefined ? { kind: "file" as const, path: ctx.fromUser(opts.anomalyModel) } : opts.anomalyModelUrl !== undefined ? { kind: "url" as const, url: opts.anomalyModelUrl } : undefined;
       const result = await runDeploy({
         ...o,
         ...(opts.stackFile ? { stackFile: ctx.fromUser(opts.stackFile) } : {}),
         ...(source ? { model: source } : {}),
         retrain: opts.retrain ?? false,
         hyperparameters: parsePairs(opts.hp, "--hp"),
+        ...(opts.algorithm ? { algorithm: opts.algorithm } : {}),
+        ...(detector ? { anomalyModel: detector } : {}),
         ...(opts.until ? { until: opts.until } : {}),
         log: ctx.log(o.environment),
       });
       const done = result.steps.map((s) => `${s.step} ${s.status}`).join(", ");
-      ctx.io.stdout(`[${o.environment}] deploy finished: ${done}${result.model ? "" : " (no model yet)"}\n`);
+      ctx.io.stdout(`[${o.environment}] deploy finished: ${done}${result.model ? "" : " (no model yet)"}${result.anomalyDetector ? " (with an anomaly detector)" : ""}\n`);
     });
 }
 
@@ -229,6 +237,9 @@ interface DeployFlags extends StackFlags {
   data?: string;
   retrain?: boolean;
   hp: string[];
+  algorithm?: (typeof CLASSIFIER_ALGORITHMS)[number];
+  anomalyModel?: string;
+  anomalyModelUrl?: string;
   until?: DeployStep;
   stackFile?: string;
 }

@@ -5,8 +5,10 @@ export {
   ENVIRONMENT_PATTERN,
   INSTANCE_TYPE_PATTERN,
   PHASES,
+  CLASSIFIER_ALGORITHMS,
   PREFIX_PATTERN,
   alarmSettingsSchema,
+  anomalyDetectorSettingsSchema,
   backendSettingsSchema,
   bucketSettingsSchema,
   endpointSettingsSchema,
@@ -19,6 +21,7 @@ export {
 } from "./config/schema.js";
 export type {
   AlarmSettings,
+  AnomalyDetectorSettings,
   BackendSettings,
   BucketSettings,
   EndpointSettings,
@@ -33,5 +36,5 @@ export type {
   Settings,
 } from "./config/schema.js";
 export { loadConfig, resolveConfig } from "./config/resolve.js";
-export type { LoadConfigOptions, ResolvedModel, StackConfig } from "./config/resolve.js";
+export type { LoadConfigOptions, ResolvedAnomalyDetector, ResolvedModel, StackConfig } from "./config/resolve.js";
 export { readSageMakerJson } from "./config/sagemaker-json.js";

@@ -18,6 +18,7 @@ export type { InfraErrorCode, InfraErrorOptions } from "./errors.js";
 export { DEFAULTS, INSTANCE_TYPE_PATTERN, PHASES, loadConfig, resolveConfig, settingsSchema } from "./config.js";
 export type {
   AlarmSettings,
+  AnomalyDetectorSettings,
   BackendSettings,
   BucketSettings,
   EndpointSettings,
@@ -29,6 +30,7 @@ export type {
   ModelSettings,
   NotebookSettings,
   Phase,
+  ResolvedAnomalyDetector,
   ResolvedModel,
   ScheduleSettings,
   Settings,
@@ -43,7 +45,7 @@ export type { StackNames } from "./constructs/names.js";
 export { TrainingAccess } from "./constructs/training.js";
 export type { TrainingAccessProps } from "./constructs/training.js";
 export { ModelEndpoint, VARIANT_NAME } from "./constructs/endpoint.js";
-export type { ModelEndpointProps } from "./constructs/endpoint.js";
+export type { EndpointPurpose, ModelEndpointProps } from "./constructs/endpoint.js";
 export { NOTEBOOK_FILE, NOTEBOOK_HOME, NOTEBOOK_PACKAGES_DIR, Notebook, onStartScript, readPackedPackages } from "./constructs/notebook.js";
 export type { PackedPackage } from "./constructs/notebook.js";
 export type { NotebookProps } from "./constructs/notebook.js";

@@ -63,6 +63,20 @@ export function deployedPhase(config: StackConfig): Phase {
 }
 
 /**
+ * The anomaly detector the stack serves: enabled and with a model URL (a local `modelPath` is
+ * uploaded by the deploy, which then gives its URL), else `undefined`.
+ * @example
+ * ```ts
+ * activeAnomalyDetector(config)?.scoringMode; // "embedded"
+ * ```
+ * @internal
+ */
+export function activeAnomalyDetector(config: StackConfig): (StackConfig["anomalyDetector"] & { dataUrl: string }) | undefined {
+  const a = config.anomalyDetector;
+  return a.enabled && a.dataUrl !== undefined ? (a as StackConfig["anomalyDetector"] & { dataUrl: string }) : undefined;
+}
+
+/**
  * The whole fraud-detection system for one environment. The foundation — buckets, KMS key (when
  * asked), the SageMaker role and trainer policy, Firehose, logs, the on-failure queue, the alarm
  * topic and alarms, the notebook when enabled — needs no model. With a model
@@ -95,6 +109,8 @@ export class FraudDetectionStack extends TerraformStack {
   readonly notebook: Notebook | undefined;
   /** SageMaker model and endpoint: `serving` or `all` with a model, in endpoint scoring mode. */
   readonly endpoint: ModelEndpoint | undefined;
+  /** The anomaly detector's SageMaker model and endpoint: `serving` or `all` with a detector model, in its endpoint scoring mode. */
+  readonly anomalyEndpoint: ModelEndpoint | undefined;
   /** Lambda scorer and schedule: `all` with a model. */
   readonly scorer: Scorer | undefined;
   /** The synth-time least-privilege check of every policy. */
@@ -125,6 +141,8 @@ export class FraudDetectionStack extends TerraformStack {
 
     if (dataUrl !== undefined && this.phase !== "foundation") {
       const objectArn = modelObjectArn(dataUrl, partition);
+      const detector = activeAnomalyDetector(config);
+      const detectorArn = detector ? modelObjectArn(detector.dataUrl, partition) : undefined;
       if (endpointMode) {
         const image = config.model.imageUri;
         this.endpoint = new ModelEndpoint(this, "serving", {
@@ -141,6 +159,22 @@ export class FraudDetectionStack extends TerraformStack {
         });
         this.alarms?.watchEndpoint(this.endpoint.endpoint);
       }
+      if (detector?.scoringMode === "endpoint") {
+        this.anomalyEndpoint = new ModelEndpoint(this, "anomaly-serving", {
+          names,
+          partition,
+          endpoint: config.endpoint,
+          image: detector.imageUri,
+          builtInImage: detector.imageUri === regionImage("randomcutforest", region),
+          dataKey,
+          storage: this.storage,
+          training: this.training,
+          modelDataUrl: detector.dataUrl,
+          modelObjectArn: detectorArn!,
+          purpose: "anomalyDetector",
+        });
+        this.alarms?.watchEndpoint(this.anomalyEndpoint.endpoint, "anomaly-endpoint", "anomaly detector's SageMaker endpoint");
+      }
       if (this.phase === "all") {
         const zipSha256 = fileSha256Base64(config.lambda.zipPath);
         this.scorer = new Scorer(this, "scorer", {
@@ -155,6 +189,8 @@ export class FraudDetectionStack extends TerraformStack {
           endpoint: this.endpoint,
           modelDataUrl: dataUrl,
           modelObjectArn: objectArn,
+          anomalyEndpoint: this.anomalyEndpoint,
+          anomalyModelObjectArn: detector?.scoringMode === "embedded" ? detectorArn : undefined,
           zipSha256,
         });
         this.alarms?.watchFunction("scorer", this.scorer.fn, "scheduled fraud scorer");
@@ -208,6 +244,10 @@ export class FraudDetectionStack extends TerraformStack {
     }
     out("phase", this.phase, "What this stack holds: foundation, serving or all");
     out("model_data_url", config.model.dataUrl ?? null, "The model.tar.gz served, or null before a model");
+    const detector = this.phase === "foundation" ? undefined : activeAnomalyDetector(config);
+    out("anomaly_model_data_url", detector?.dataUrl ?? null, "The anomaly detector's model.tar.gz, or null without one");
+    out("anomaly_scoring_mode", detector?.scoringMode ?? null, "How the anomaly detector is scored (endpoint or embedded), or null without one");
+    if (this.anomalyEndpoint) out("anomaly_endpoint_name", this.anomalyEndpoint.endpoint.name, "The anomaly detector's SageMaker endpoint");
     out("delivery_stream_name", this.stream.stream.name, "Firehose delivery stream name");
     out("failure_queue_url", this.notifications.queue.url, "SQS on-failure queue (undelivered scores, failed invocations)");
     out("trainer_policy_arn", this.training.trainerPolicy.arn, "Managed policy for whoever runs fraud-train sagemaker --stack");

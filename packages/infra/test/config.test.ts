@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { regionImage } from "@fraud/contracts";
 import { linearLearnerImage } from "@fraud/trainer/aws";
 import { DEFAULTS, INSTANCE_TYPE_PATTERN, isInfraError, loadConfig, resolveConfig } from "@fraud/infra";
 import { synthesize } from "@fraud/infra/deploy";
@@ -42,10 +43,13 @@ describe("defaults", () => {
 
   it("exposes the same defaults as DEFAULTS, from the one schema", () => {
     const c = resolveConfig({}, "dev", { env: {}, baseDir: "/cfg" });
-    const { environment: _e, baseDir: _b, model: _m, lambda, ...rest } = c;
-    const { model: _dm, lambda: dl, ...defaults } = DEFAULTS;
+    const { environment: _e, baseDir: _b, model: _m, lambda, anomalyDetector, ...rest } = c;
+    const { model: _dm, lambda: dl, anomalyDetector: da, ...defaults } = DEFAULTS;
     expect(rest).toEqual(defaults);
     expect({ ...lambda, zipPath: dl.zipPath }).toEqual(dl);
+    // resolution picks the detector's mode and image
+    expect(anomalyDetector).toEqual({ ...da, scoringMode: "embedded", imageUri: regionImage("randomcutforest", "us-east-1") });
+    expect(da).toEqual({ enabled: false });
   });
 });
 

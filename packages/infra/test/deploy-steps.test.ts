@@ -195,7 +195,7 @@ describe("the model step", () => {
   });
 
   const failures: { name: string; source: () => Promise<ModelSource | undefined>; state?: () => Promise<DeployState>; retrain?: boolean; code: string; message: RegExp }[] = [
-    { name: "a file that is not a model", source: async () => ({ kind: "file", path: await modelFile("notes.tar.gz", Buffer.from("hello")) }), code: "MODEL_INVALID", message: /notes\.tar\.gz is not a Linear Learner model\.tar\.gz: / },
+    { name: "a file that is not a model", source: async () => ({ kind: "file", path: await modelFile("notes.tar.gz", Buffer.from("hello")) }), code: "MODEL_INVALID", message: /notes\.tar\.gz is not a classifier model\.tar\.gz \(linear-learner or xgboost\): / },
     { name: "a missing file", source: async () => ({ kind: "file", path: join(tmp.dir, "nope.tar.gz") }), code: "MODEL_INVALID", message: /^cannot read model .*nope\.tar\.gz \(ENOENT\)$/ },
     { name: "a URL with no object", source: async () => ({ kind: "url", url: "s3://fraud-artifacts-1/none/model.tar.gz" }), code: "MODEL_INVALID", message: /^model s3:\/\/fraud-artifacts-1\/none\/model\.tar\.gz does not exist$/ },
     { name: "a URL that is not s3://", source: async () => ({ kind: "url", url: "https://example.com/model.tar.gz" }), code: "INVALID_ARGUMENT", message: /^"https:\/\/example\.com\/model\.tar\.gz" is not an s3:\/\/bucket\/key URI$/ },

@@ -8,7 +8,8 @@ import { applyEnvOverrides, deepMerge, infraEnv, isPlainObject } from "./env.js"
 import { invalid, issueError, show } from "./issues.js";
 import { readSageMakerJson } from "./sagemaker-json.js";
 import { ENVIRONMENT_PATTERN, settingsSchema } from "./schema.js";
-import type { InfraConfigFile, ModelSettings, Settings } from "./schema.js";
+import type { AnomalyDetectorSettings, InfraConfigFile, ModelSettings, Settings } from "./schema.js";
+import type { ScoringMode } from "@fraud/contracts";
 
 /** The model settings once resolved: the image is always known. @public */
 export interface ResolvedModel extends ModelSettings {
@@ -16,17 +17,27 @@ export interface ResolvedModel extends ModelSettings {
   imageUri: string;
 }
 
+/** The anomaly detector's settings once resolved: mode, image and paths known. @public */
+export interface ResolvedAnomalyDetector extends Omit<AnomalyDetectorSettings, "scoringMode"> {
+  /** `endpoint` or `embedded`: as configured, else `endpoint` for a `sagemakerJson` model and `embedded` otherwise. */
+  scoringMode: ScoringMode;
+  /** Serving image in endpoint mode: `imageUri`, else the training job's image, else the region's Random Cut Forest image. */
+  imageUri: string;
+}
+
 /**
  * A fully resolved, validated configuration for one environment (one stack).
  * @public
  */
-export interface StackConfig extends Omit<Settings, "model"> {
+export interface StackConfig extends Omit<Settings, "model" | "anomalyDetector"> {
   /** Environment name, e.g. `dev`; also the stack's folder under `cdktf.out/stacks/`. */
   environment: string;
   /** Directory relative paths were resolved against (the configuration file's). */
   baseDir: string;
   /** The model, with `dataUrl` and `version` taken from `sagemakerJson` when that is given. */
   model: ResolvedModel;
+  /** The optional anomaly detector, with `dataUrl` and `version` taken from its `sagemakerJson` when that is given. */
+  anomalyDetector: ResolvedAnomalyDetector;
 }
 
 /** Longest `<prefix>-<environment>`: bucket prefixes and role names must stay within AWS limits. */
@@ -58,6 +69,7 @@ function checkNames(settings: Settings, environment: string): void {
   try {
     trainingJobName(names.trainingJobPrefix);
     validateSageMakerName("endpoint", names.endpoint);
+    validateSageMakerName("endpoint", names.anomalyEndpoint);
   } catch (err) {
     if (!isContractError(err)) throw err;
     throw invalid("prefix", err.message, err);
@@ -86,12 +98,37 @@ function resolveModel(settings: Settings, baseDir: string): ResolvedModel {
   return out;
 }
 
+function resolveAnomalyDetector(settings: Settings, baseDir: string): ResolvedAnomalyDetector {
+  const { anomalyDetector: a, region } = settings;
+  const { scoringMode: _mode, ...rest } = a;
+  const out: ResolvedAnomalyDetector = { ...rest, scoringMode: a.scoringMode ?? (a.sagemakerJson !== undefined ? "endpoint" : "embedded"), imageUri: "" };
+  if (!a.enabled) return { ...out, imageUri: a.imageUri ?? regionImage("randomcutforest", region) ?? "" };
+  const image = regionImage("randomcutforest", region);
+  if (out.scoringMode === "endpoint" && image === undefined && a.imageUri === undefined) {
+    throw invalid("anomalyDetector.imageUri", `randomcutforest has no built-in image in ${show(region)}: set anomalyDetector.imageUri or use anomalyDetector.scoringMode embedded`);
+  }
+  if (a.modelPath !== undefined) out.modelPath = resolvePath(baseDir, a.modelPath);
+  let job: ReturnType<typeof readSageMakerJson> | undefined;
+  if (a.sagemakerJson !== undefined) {
+    out.sagemakerJson = resolvePath(baseDir, a.sagemakerJson);
+    job = readSageMakerJson(out.sagemakerJson, "anomalyDetector.sagemakerJson");
+    if (job.region !== region) throw invalid("anomalyDetector.sagemakerJson", `the training job ran in ${job.region} but the stack's region is ${region}`);
+  }
+  const dataUrl = a.dataUrl ?? job?.modelDataUrl;
+  if (dataUrl !== undefined) out.dataUrl = dataUrl;
+  out.imageUri = a.imageUri ?? job?.image ?? image ?? "";
+  const version = a.version ?? job?.jobName;
+  if (version !== undefined) out.version = version;
+  return out;
+}
+
 function finish(settings: Settings, environment: string, baseDir: string): StackConfig {
   if (`${settings.prefix}-${environment}`.length > MAX_NAME) {
     throw invalid("prefix", `"${settings.prefix}-${environment}" is longer than ${MAX_NAME} characters, too long for bucket and role names`);
   }
   checkNames(settings, environment);
   const model = resolveModel(settings, baseDir);
+  const anomalyDetector = resolveAnomalyDetector(settings, baseDir);
   const backend = settings.backend.type === "local"
     ? settings.backend.path === undefined ? settings.backend : { ...settings.backend, path: resolvePath(baseDir, settings.backend.path) }
     : { ...settings.backend, key: settings.backend.key ?? `${settings.prefix}/${environment}/terraform.tfstate`, region: settings.backend.region ?? settings.region };
@@ -100,6 +137,7 @@ function finish(settings: Settings, environment: string, baseDir: string): Stack
     environment,
     baseDir,
     model,
+    anomalyDetector,
     backend,
     lambda: { ...settings.lambda, zipPath: resolvePath(baseDir, settings.lambda.zipPath) },
   };

@@ -10,18 +10,20 @@ import { issueError } from "./issues.js";
  * ```ts
  * readSageMakerJson("runs/sagemaker.json").modelDataUrl; // "s3://…/model.tar.gz"
  * ```
+ * @param path - the file
+ * @param field - the setting that named it, for error messages
  * @throws {@link InfraError} `CONFIG_NOT_FOUND`, `CONFIG_PARSE` or `INVALID_ARGUMENT` (field `model.sagemakerJson…`).
  * @public
  */
-export function readSageMakerJson(path: string): SageMakerJobRecord {
-  if (!existsSync(path)) throw new InfraError("CONFIG_NOT_FOUND", `sagemaker.json not found: ${path}`, { field: "model.sagemakerJson" });
+export function readSageMakerJson(path: string, field = "model.sagemakerJson"): SageMakerJobRecord {
+  if (!existsSync(path)) throw new InfraError("CONFIG_NOT_FOUND", `sagemaker.json not found: ${path}`, { field });
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
-    throw new InfraError("CONFIG_PARSE", `${path}: not valid JSON: ${(err as Error).message}`, { cause: err, field: "model.sagemakerJson" });
+    throw new InfraError("CONFIG_PARSE", `${path}: not valid JSON: ${(err as Error).message}`, { cause: err, field });
   }
   const parsed = sagemakerJobRecordSchema.safeParse(raw);
-  if (!parsed.success) throw issueError(parsed.error, raw, undefined, ["model", "sagemakerJson"]);
+  if (!parsed.success) throw issueError(parsed.error, raw, undefined, field.split("."));
   return parsed.data;
 }

@@ -102,7 +102,7 @@ export const anomalyDetectorSettingsSchema = z
      * `sagemakerJson` model, else `embedded`.
      */
     scoringMode: oneOf(SCORING_MODES).optional(),
-    /** `s3://` URL of the detector's `model.tar.gz` (env `FRAUD_INFRA_ANOMALY_MODEL_DATA_URL`). */
+    /** `s3://` URL of the detector's `model.tar.gz` (env `FRAUD_INFRA_ANOMALY_MODEL_DATA_URL`); the deploy sets it to its upload of `modelPath`. */
     dataUrl: s3UriSchema.optional(),
     /** A local `model.tar.gz` from `fraud-train local --algorithm randomcutforest` (relative to the configuration file; env `FRAUD_INFRA_ANOMALY_MODEL_PATH`): the deploy uploads it. Served embedded only. */
     modelPath: modelPath().optional(),
@@ -116,8 +116,10 @@ export const anomalyDetectorSettingsSchema = z
     version: scorer.modelVersion,
   })
   .superRefine((a, ctx) => {
-    const sources = (["dataUrl", "modelPath", "sagemakerJson"] as const).filter((k) => a[k] !== undefined);
-    if (sources.length > 1) ctx.addIssue({ code: "custom", path: [sources[1]!], message: `give one of anomalyDetector.dataUrl, modelPath and sagemakerJson (got ${sources.join(" and ")})` });
+    // modelPath and dataUrl go together once the deploy has uploaded the file (dataUrl is its copy).
+    if (a.sagemakerJson !== undefined && (a.dataUrl !== undefined || a.modelPath !== undefined)) {
+      ctx.addIssue({ code: "custom", path: ["sagemakerJson"], message: `give either anomalyDetector.sagemakerJson or ${a.modelPath !== undefined ? "modelPath" : "dataUrl"}, not both` });
+    }
     if (a.modelPath !== undefined && a.scoringMode === "endpoint") {
       ctx.addIssue({ code: "custom", path: ["scoringMode"], input: a.scoringMode, message: "a randomcutforest model trained locally (modelPath) is served embedded only: SageMaker's container cannot read it" });
     }

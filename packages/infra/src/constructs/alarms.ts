@@ -47,7 +47,7 @@ type AlarmSpec = Pick<CloudwatchMetricAlarmConfig, "alarmDescription" | "namespa
  * @public
  */
 export class Alarms extends Construct {
-  /** Every alarm, by id (`failure-queue-depth`, `delivery-failures`, `delivery-freshness`, `endpoint-5xx`, `<function id>-errors`). */
+  /** Every alarm, by id (`failure-queue-depth`, `delivery-failures`, `delivery-freshness`, `endpoint-5xx`, `anomaly-endpoint-5xx`, `<function id>-errors`). */
   readonly alarms: Map<string, CloudwatchMetricAlarm> = new Map();
   private readonly base: string;
   private readonly actions: string[];
@@ -85,10 +85,15 @@ export class Alarms extends Construct {
     });
   }
 
-  /** Alarms on the endpoint's `Invocation5XXErrors`. */
-  watchEndpoint(endpoint: SagemakerEndpoint): void {
-    this.add("endpoint-5xx", {
-      alarmDescription: "The SageMaker endpoint answered with 5xx errors",
+  /**
+   * Alarms on the endpoint's `Invocation5XXErrors`.
+   * @param endpoint - the endpoint watched
+   * @param id - the alarm's id before `-5xx`: `endpoint` (the classifier's) or `anomaly-endpoint`
+   * @param what - the endpoint in the alarm's description
+   */
+  watchEndpoint(endpoint: SagemakerEndpoint, id = "endpoint", what = "SageMaker endpoint"): void {
+    this.add(`${id}-5xx`, {
+      alarmDescription: `The ${what} answered with 5xx errors`,
       namespace: "AWS/SageMaker",
       metricName: "Invocation5XXErrors",
       dimensions: { EndpointName: endpoint.name, VariantName: VARIANT_NAME },

@@ -48,7 +48,16 @@ export interface ModelEndpointProps {
   modelDataUrl: string;
   /** ARN of the `model.tar.gz` object. */
   modelObjectArn: string;
+  /**
+   * Which model it serves: the classifier (endpoint `<base>-endpoint`, role policy `serving`) or
+   * the anomaly detector (endpoint `<base>-anomaly`, role policy `anomaly-serving`).
+   * @defaultValue `"classifier"`
+   */
+  purpose?: EndpointPurpose;
 }
+
+/** The model an endpoint serves. @public */
+export type EndpointPurpose = "classifier" | "anomalyDetector";
 
 function pullStatements(image: string, partition: string): PolicyStatement[] {
   // A custom image in a private ECR repository: pull rights on that repository only.
@@ -104,9 +113,11 @@ export class ModelEndpoint extends Construct {
     super(scope, id);
     const { names, partition, image, storage, training, dataKey } = props;
     const settings = props.endpoint;
+    const detector = props.purpose === "anomalyDetector";
+    const name = detector ? names.anomalyEndpoint : names.endpoint;
 
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
-      name: `/aws/sagemaker/Endpoints/${names.endpoint}`,
+      name: `/aws/sagemaker/Endpoints/${name}`,
       retentionInDays: settings.logRetentionDays,
       ...(dataKey ? { kmsKeyId: dataKey.key.arn, dependsOn: [dataKey.policy] } : {}),
     });
@@ -117,7 +128,7 @@ export class ModelEndpoint extends Construct {
       ...(storage.kmsKey ? [{ Sid: "DecryptModel", Action: ["kms:Decrypt"], Resource: [storage.kmsKey.arn] }] : []),
     ];
     // Hosting needs the grants in place before SageMaker downloads the model.
-    const policy = new IamRolePolicy(this, "role-policy", { name: "serving", role: training.role.id, policy: policyDocument(statements) });
+    const policy = new IamRolePolicy(this, "role-policy", { name: detector ? "anomaly-serving" : "serving", role: training.role.id, policy: policyDocument(statements) });
 
     this.model = new SagemakerModel(this, "model", {
       executionRoleArn: training.role.arn,
@@ -127,18 +138,18 @@ export class ModelEndpoint extends Construct {
       dependsOn: [policy, training.rolePolicy],
     });
     this.endpointConfig = new SagemakerEndpointConfiguration(this, "config", {
-      namePrefix: `${names.base}-`,
+      namePrefix: detector ? `${name}-` : `${names.base}-`,
       // SageMaker encrypts the ML storage volume of provisioned instances with it; serverless
       // endpoints take no key.
       ...(storage.kmsKey && settings.mode === "provisioned" ? { kmsKeyArn: storage.kmsKey.arn } : {}),
       productionVariants: [productionVariant(settings, this.model.name)],
       lifecycle: { createBeforeDestroy: true },
     });
-    this.endpoint = new SagemakerEndpoint(this, "endpoint", { name: names.endpoint, endpointConfigName: this.endpointConfig.name, dependsOn: [this.logGroup, policy] });
-    if (settings.autoscaling.enabled && settings.mode === "provisioned") this.autoscale(settings, names);
+    this.endpoint = new SagemakerEndpoint(this, "endpoint", { name, endpointConfigName: this.endpointConfig.name, dependsOn: [this.logGroup, policy] });
+    if (settings.autoscaling.enabled && settings.mode === "provisioned") this.autoscale(settings, detector ? name : names.base);
   }
 
-  private autoscale(settings: EndpointSettings, names: StackNames): void {
+  private autoscale(settings: EndpointSettings, base: string): void {
     const a = settings.autoscaling;
     const target = new AppautoscalingTarget(this, "scaling-target", {
       serviceNamespace: "sagemaker",
@@ -148,7 +159,7 @@ export class ModelEndpoint extends Construct {
       maxCapacity: a.maxCapacity,
     });
     new AppautoscalingPolicy(this, "scaling-policy", {
-      name: `${names.base}-invocations-per-instance`,
+      name: `${base}-invocations-per-instance`,
       policyType: "TargetTrackingScaling",
       serviceNamespace: target.serviceNamespace,
       resourceId: target.resourceId,

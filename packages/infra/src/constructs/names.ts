@@ -41,6 +41,8 @@ export interface StackNames {
   trainerPolicy: string;
   /** SageMaker endpoint (endpoint scoring). */
   endpoint: string;
+  /** The anomaly detector's SageMaker endpoint (its endpoint scoring). */
+  anomalyEndpoint: string;
   /** Firehose delivery stream. */
   stream: string;
   /** The role Firehose assumes. */
@@ -81,6 +83,7 @@ export function stackNames(config: { prefix: string; environment: string }): Sta
     sagemakerRole: `${base}-sagemaker`,
     trainerPolicy: `${base}-trainer`,
     endpoint: `${base}-endpoint`,
+    anomalyEndpoint: `${base}-anomaly`,
     stream: `${base}-results`,
     firehoseRole: `${base}-firehose`,
     scorerRole: `${base}-scorer`,

@@ -18,12 +18,20 @@ const FIELD_OF: Partial<Record<keyof ScorerConfigInput, string>> = {
   modelVersion: "model.version",
   fraudRate: "lambda.fraudRate",
   logLevel: "lambda.logLevel",
+  modelAlgorithm: "model.algorithm",
+  anomalyScoringMode: "anomalyDetector.scoringMode",
+  anomalyEndpointName: "prefix",
+  anomalyModelS3Uri: "anomalyDetector.dataUrl",
+  anomalyThreshold: "anomalyDetector.threshold",
+  anomalyModelVersion: "anomalyDetector.version",
 };
 
 /**
  * The scorer Lambda's configuration for this stack, in `@fraud/lambda-scorer/config`'s terms: the
- * names the stack gives the endpoint and stream, the model, the on-failure queue, and the
- * `lambda.*` settings that were set (unset ones take the Lambda's defaults).
+ * names the stack gives the endpoint and stream, the classifier and its algorithm, the anomaly
+ * detector when one is served (its endpoint, or its model in embedded mode, and its threshold),
+ * the on-failure queue, and the `lambda.*` settings that were set (unset ones take the Lambda's
+ * defaults).
  * @example
  * ```ts
  * scorerConfig(config, queue.url).deliveryStreamName; // "fraud-detection-dev-results"
@@ -48,6 +56,16 @@ export function scorerConfig(config: StackConfig, onFailureQueueUrl: string): Sc
   if (l.fraudRate !== undefined) input.fraudRate = l.fraudRate;
   if (l.logLevel !== undefined) input.logLevel = l.logLevel;
   if (l.modelMaxBytes !== undefined) input.modelMaxBytes = l.modelMaxBytes;
+  input.modelAlgorithm = config.model.algorithm as NonNullable<ScorerConfigInput["modelAlgorithm"]>;
+  const a = config.anomalyDetector;
+  if (a.enabled && a.dataUrl !== undefined) {
+    // The second model: called at its endpoint, or loaded from S3 into the function.
+    input.anomalyScoringMode = a.scoringMode;
+    if (a.scoringMode === "endpoint") input.anomalyEndpointName = names.anomalyEndpoint;
+    else input.anomalyModelS3Uri = a.dataUrl;
+    if (a.threshold !== undefined) input.anomalyThreshold = a.threshold;
+    if (a.version !== undefined) input.anomalyModelVersion = a.version;
+  }
   return input;
 }
 

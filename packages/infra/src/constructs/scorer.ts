@@ -65,6 +65,10 @@ export interface ScorerProps {
   modelDataUrl: string;
   /** ARN of the `model.tar.gz` object. */
   modelObjectArn: string;
+  /** The anomaly detector's endpoint, when it is scored in endpoint mode. */
+  anomalyEndpoint?: ModelEndpoint | undefined;
+  /** ARN of the anomaly detector's `model.tar.gz`, when it is scored in embedded mode (the function reads it). */
+  anomalyModelObjectArn?: string | undefined;
   /** Base64 SHA-256 of the zip, so a changed bundle redeploys. */
   zipSha256: string;
 }
@@ -124,7 +128,7 @@ export class Scorer extends Construct {
       environment: { variables: this.environment },
     };
     // The env names the endpoint and the stream literally: depend on them explicitly.
-    const serving = [props.stream.stream, ...(props.endpoint ? [props.endpoint.endpoint] : [])];
+    const serving = [props.stream.stream, ...[props.endpoint, props.anomalyEndpoint].flatMap((e) => (e ? [e.endpoint] : []))];
     this.fn = new LambdaFunction(this, "function", {
       ...common,
       functionName: names.function,
@@ -155,10 +159,12 @@ export class Scorer extends Construct {
       // dead-letters records Firehose would not take.
       { Sid: "DeadLetter", Action: ["sqs:SendMessage"], Resource: [props.notifications.queue.arn] },
     ];
-    if (props.endpoint) {
-      statements.push({ Sid: "InvokeEndpoint", Action: ["sagemaker:InvokeEndpoint"], Resource: [props.endpoint.endpoint.arn] });
-    } else {
-      statements.push({ Sid: "ReadModel", Action: ["s3:GetObject"], Resource: [props.modelObjectArn] });
+    // Each model is either called (its endpoint) or loaded (its object): exactly those, no more.
+    const endpoints = [props.endpoint, props.anomalyEndpoint].flatMap((e) => (e ? [e.endpoint.arn] : []));
+    const objects = [...(props.endpoint ? [] : [props.modelObjectArn]), ...(props.anomalyModelObjectArn === undefined ? [] : [props.anomalyModelObjectArn])];
+    if (endpoints.length > 0) statements.push({ Sid: "InvokeEndpoint", Action: ["sagemaker:InvokeEndpoint"], Resource: endpoints });
+    if (objects.length > 0) {
+      statements.push({ Sid: "ReadModel", Action: ["s3:GetObject"], Resource: objects });
       if (props.storage.kmsKey) statements.push({ Sid: "DecryptModel", Action: ["kms:Decrypt"], Resource: [props.storage.kmsKey.arn] });
     }
     return statements;

@@ -3,7 +3,7 @@ export type { DeployOptions, DeployResult, DeployStep, StepReport } from "./run.
 export { describeRemoval, runDestroy } from "./destroy.js";
 export type { DestroyOptions, DestroyResult } from "./destroy.js";
 export { inspectModel, modelVersionLabel, resolveModel, uploadUrl } from "./model.js";
-export type { ModelFingerprint, ModelFromFile, ModelFromTraining, ModelFromUrl, ModelSource, ModelStepOptions } from "./model.js";
+export type { ModelFingerprint, ModelFromFile, ModelFromTraining, ModelFromUrl, ModelRole, ModelSource, ModelStepOptions } from "./model.js";
 export { trainOnStack } from "./train.js";
 export type { StackClients, StackTrainer, StackTrainingRequest, TrainedModel } from "./train.js";
 export { stackOutputsFromTerraform, writeStackFile } from "./outputs.js";

@@ -7,7 +7,8 @@ import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { trainingJobName } from "@fraud/contracts";
 import type { StackOutputs } from "@fraud/contracts";
 import { isSageMakerError } from "@fraud/trainer/aws";
-import { MODEL_LIMITS, decodeModelArtifact } from "@fraud/trainer/model";
+import { MODEL_LIMITS, isModelError, loadModel } from "@fraud/trainer/model";
+import type { Algorithm, ScoringMode } from "@fraud/contracts";
 import { waitForTrainingJob } from "@fraud/trainer/sagemaker";
 import type { WaitOptions } from "@fraud/trainer/sagemaker";
 import { InfraError } from "../errors.js";
@@ -56,6 +57,8 @@ export interface ModelFingerprint {
   sha256: string;
   /** The object's ETag. */
   etag: string;
+  /** The algorithm recognised in the artifact. */
+  algorithm: Algorithm;
 }
 
 /** Everything the model step needs. @public */
@@ -74,8 +77,12 @@ export interface ModelStepOptions {
   s3: S3Client;
   /** SageMaker client in the stack's region (made on first use). */
   sagemaker: () => SageMakerClient;
-  /** Linear Learner hyperparameters for training. */
+  /** Hyperparameters for training (the algorithm's SageMaker names). */
   hyperparameters: Record<string, string>;
+  /** The classifier algorithm to train (`linear-learner` or `xgboost`). @defaultValue `"linear-learner"` */
+  algorithm?: Algorithm;
+  /** Which model this step handles. @defaultValue the classifier */
+  role?: ModelRole;
   /** Folder for the training outputs (`<dir>/<jobName>/metrics.json`, `report.html`, `sagemaker.json`). */
   trainingDir: string;
   /** Runs a training job; default {@link trainOnStack}. */
@@ -95,13 +102,56 @@ function sha256(bytes: Uint8Array): { hex: string; base64: string } {
   return { hex: digest.toString("hex"), base64: digest.toString("base64") };
 }
 
-/** Checks that bytes are a Linear Learner `model.tar.gz` the endpoint can serve. */
-async function checkArtifact(bytes: Uint8Array, name: string): Promise<void> {
+/**
+ * Which model a deploy step handles: the classifier, or the anomaly detector with the mode it is
+ * scored in (a Random Cut Forest trained locally is servable embedded only, one trained by
+ * SageMaker by a SageMaker endpoint only).
+ * @example
+ * ```ts
+ * const role: ModelRole = { kind: "anomalyDetector", scoringMode: "embedded" };
+ * ```
+ * @public
+ */
+export type ModelRole = { kind: "classifier" } | { kind: "anomalyDetector"; scoringMode: ScoringMode };
+
+const CLASSIFIER: ModelRole = { kind: "classifier" };
+
+/** A SageMaker-trained Random Cut Forest: the model reader recognises it and refuses to load it. */
+function isSageMakerForest(err: unknown): boolean {
+  return isModelError(err) && err.code === "MODEL_UNSUPPORTED" && /a randomcutforest model trained by SageMaker;/.test(err.message);
+}
+
+/**
+ * Recognises the algorithm of a `model.tar.gz` with the model registry (`loadModel`) and checks
+ * that the role can serve it: the classifier must be a Linear Learner or XGBoost binary
+ * classifier; the anomaly detector a Random Cut Forest servable in its scoring mode.
+ * @throws {@link InfraError} `MODEL_INVALID` naming the artifact and the problem.
+ */
+async function checkArtifact(bytes: Uint8Array, name: string, role: ModelRole): Promise<Algorithm> {
+  const what = name.slice(0, 120);
+  let algorithm: Algorithm;
   try {
-    await decodeModelArtifact(bytes, { name });
+    const model = await loadModel(bytes, { name });
+    algorithm = model.algorithm;
+    if (role.kind === "classifier" && (model.kind !== "binary_classifier" || algorithm === "randomcutforest")) {
+      throw new InfraError("MODEL_INVALID", `${what} is a ${algorithm} ${model.kind.replace("_", " ")}, not a classifier (linear-learner or xgboost)${algorithm === "randomcutforest" ? ": give it as the anomaly detector (--anomaly-model)" : ""}`);
+    }
+    if (role.kind === "anomalyDetector" && algorithm !== "randomcutforest") {
+      throw new InfraError("MODEL_INVALID", `${what} is a ${algorithm} model, not an anomaly detector (randomcutforest)`);
+    }
+    if (role.kind === "anomalyDetector" && role.scoringMode === "endpoint") {
+      throw new InfraError("MODEL_INVALID", `${what}: a randomcutforest model trained locally is served embedded only (SageMaker's container cannot read it): set anomalyDetector.scoringMode to embedded`);
+    }
   } catch (err) {
-    throw new InfraError("MODEL_INVALID", `${name.slice(0, 120)} is not a Linear Learner model.tar.gz: ${(err as Error).message.slice(0, 160)}`, { cause: err });
+    if (err instanceof InfraError) throw err;
+    if (isSageMakerForest(err) && role.kind === "anomalyDetector") {
+      if (role.scoringMode === "endpoint") return "randomcutforest";
+      throw new InfraError("MODEL_INVALID", `${what}: a randomcutforest model trained by SageMaker is served only by a SageMaker endpoint: set anomalyDetector.scoringMode to endpoint (with anomalyDetector.threshold)`, { cause: err });
+    }
+    const expected = role.kind === "classifier" ? "a classifier model.tar.gz (linear-learner or xgboost)" : "a randomcutforest model.tar.gz";
+    throw new InfraError("MODEL_INVALID", `${what} is not ${expected}: ${(err as Error).message.slice(0, 160)}`, { cause: err });
   }
+  return algorithm;
 }
 
 /**
@@ -140,16 +190,17 @@ export function modelVersionLabel(url: string): string | undefined {
 }
 
 /**
- * Reads a local `model.tar.gz` and checks it is a model the endpoint can serve: a regular file
- * within the model size limit that decodes as a model artifact.
+ * Reads a local `model.tar.gz` and checks it is a model its role can serve: a regular file
+ * within the model size limit that the model registry reads, of an algorithm the role takes
+ * (see {@link ModelRole}). Returns the bytes and the algorithm recognised.
  * @example
  * ```ts
- * const bytes = await readModelFile("runs/local/model.tar.gz");
+ * const { bytes, algorithm } = await readModelFile("runs/local/model.tar.gz"); // algorithm: "xgboost"
  * ```
  * @throws {@link InfraError} `MODEL_INVALID` naming the file and the problem.
  * @public
  */
-export async function readModelFile(path: string): Promise<Uint8Array> {
+export async function readModelFile(path: string, role: ModelRole = CLASSIFIER): Promise<{ bytes: Uint8Array; algorithm: Algorithm }> {
   let info: Stats;
   try {
     info = await stat(path);
@@ -165,12 +216,11 @@ export async function readModelFile(path: string): Promise<Uint8Array> {
     throw new InfraError("MODEL_INVALID", `cannot read model ${path.slice(0, 120)} (${(err as NodeJS.ErrnoException).code ?? "error"})`, { cause: err });
   }
   if (bytes.length > MAX_MODEL_BYTES) throw new InfraError("MODEL_INVALID", `${path.slice(0, 120)}: ${bytes.length} bytes, more than the ${MAX_MODEL_BYTES}-byte model limit`);
-  await checkArtifact(bytes, path);
-  return bytes;
+  return { bytes, algorithm: await checkArtifact(bytes, path, role) };
 }
 
 async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedModel> {
-  const bytes = await readModelFile(path);
+  const { bytes, algorithm } = await readModelFile(path, role(o));
   const hash = sha256(bytes);
   const url = uploadUrl(o.stack, hash.hex);
   const head = await headObject(o.s3, url);
@@ -181,29 +231,29 @@ async function uploadLocal(path: string, o: ModelStepOptions): Promise<DeployedM
     o.log(`uploading ${path} (${bytes.length} bytes, sha256 ${hash.hex.slice(0, 12)}) to ${url}`);
     etag = await putObject(o.s3, url, bytes, hash.base64, GZIP_TYPE);
   }
-  return { source: "upload", modelDataUrl: url, sha256: hash.hex, etag, file: path, at: o.now().toISOString() };
+  return { source: "upload", modelDataUrl: url, sha256: hash.hex, etag, file: path, algorithm, at: o.now().toISOString() };
 }
 
 /**
- * Reads, checks and hashes a model already in S3: its SHA-256 and ETag.
+ * Reads, checks and hashes a model already in S3: its SHA-256, ETag and algorithm.
  * @example
  * ```ts
  * const { sha256 } = await inspectModel(s3, "s3://b/models/model.tar.gz");
  * ```
- * @throws {@link InfraError} `MODEL_INVALID` (missing, too large, not a Linear Learner model) or `AWS_FAILED`.
+ * @throws {@link InfraError} `MODEL_INVALID` (missing, too large, not a model its role can serve) or `AWS_FAILED`.
  * @public
  */
-export async function inspectModel(s3: S3Client, url: string): Promise<ModelFingerprint> {
+export async function inspectModel(s3: S3Client, url: string, role: ModelRole = CLASSIFIER): Promise<ModelFingerprint> {
   const head = await headObject(s3, url);
   if (!head) throw new InfraError("MODEL_INVALID", `model ${url.slice(0, 120)} does not exist`);
   if (head.size > MAX_MODEL_BYTES) throw new InfraError("MODEL_INVALID", `${url.slice(0, 120)}: ${head.size} bytes, more than the ${MAX_MODEL_BYTES}-byte model limit`);
   const bytes = await getObjectBytes(s3, url);
-  await checkArtifact(bytes, url);
-  return { sha256: sha256(bytes).hex, etag: head.etag };
+  const algorithm = await checkArtifact(bytes, url, role);
+  return { sha256: sha256(bytes).hex, etag: head.etag, algorithm };
 }
 
 async function fromUrl(url: string, o: ModelStepOptions): Promise<DeployedModel> {
-  const recorded = o.state.model;
+  const recorded = recordedOf(o);
   if (recorded?.modelDataUrl === url) {
     const head = await headObject(o.s3, url);
     if (head && head.etag === recorded.etag) {
@@ -212,13 +262,26 @@ async function fromUrl(url: string, o: ModelStepOptions): Promise<DeployedModel>
     }
   }
   o.log(`checking model ${url}`);
-  return { source: "url", modelDataUrl: url, ...(await inspectModel(o.s3, url)), at: o.now().toISOString() };
+  return { source: "url", modelDataUrl: url, ...(await inspectModel(o.s3, url, role(o))), at: o.now().toISOString() };
+}
+
+function role(o: ModelStepOptions): ModelRole {
+  return o.role ?? CLASSIFIER;
+}
+
+/** The model recorded for this step's role. */
+function recordedOf(o: ModelStepOptions): DeployedModel | null {
+  return role(o).kind === "classifier" ? o.state.model : (o.state.anomalyDetector ?? null);
 }
 
 /** Records the model a finished training job wrote, and forgets the job. */
-async function recordTrained(jobName: string, data: string, modelDataUrl: string, o: ModelStepOptions): Promise<DeployedModel> {
+async function recordTrained(jobName: string, data: string, modelDataUrl: string, o: ModelStepOptions, asked?: Algorithm): Promise<DeployedModel> {
   const model: DeployedModel = { source: "train", modelDataUrl, ...(await inspectModel(o.s3, modelDataUrl)), jobName, data, at: o.now().toISOString() };
   o.state.training = null;
+  if (asked !== undefined && model.algorithm !== asked) {
+    await o.save();
+    throw new InfraError("TRAINING_FAILED", `training job ${jobName} wrote a ${model.algorithm ?? "unknown"} model, not the ${asked} model asked for`);
+  }
   return model;
 }
 
@@ -234,10 +297,11 @@ async function trainingFailed(err: unknown, ended: boolean, o: ModelStepOptions)
 
 async function train(data: string, o: ModelStepOptions): Promise<DeployedModel> {
   const jobName = trainingJobName(o.stack.trainingJobPrefix, o.now());
+  const algorithm = o.algorithm ?? "linear-learner";
   // Recorded before anything is sent: a deploy killed while the job runs re-attaches to it.
-  o.state.training = { jobName, data, startedAt: o.now().toISOString() };
+  o.state.training = { jobName, data, algorithm, startedAt: o.now().toISOString() };
   await o.save();
-  o.log(`training ${jobName} on SageMaker from ${data} (s3://${o.stack.artifactBucket}/${o.stack.dataPrefix}, role ${o.stack.sagemakerRoleArn})`);
+  o.log(`training ${jobName} (${algorithm}) on SageMaker from ${data} (s3://${o.stack.artifactBucket}/${o.stack.dataPrefix}, role ${o.stack.sagemakerRoleArn})`);
   const trainer = o.trainer ?? trainOnStack;
   let created = false;
   let modelDataUrl: string;
@@ -247,6 +311,7 @@ async function train(data: string, o: ModelStepOptions): Promise<DeployedModel> 
       data,
       jobName,
       outDir: join(o.trainingDir, jobName),
+      algorithm,
       hyperparameters: o.hyperparameters,
       clients: { s3: o.s3, sagemaker: o.sagemaker() },
       log: o.log,
@@ -258,11 +323,11 @@ async function train(data: string, o: ModelStepOptions): Promise<DeployedModel> 
   } catch (err) {
     return trainingFailed(err, !created, o);
   }
-  return recordTrained(jobName, data, modelDataUrl, o);
+  return recordTrained(jobName, data, modelDataUrl, o, algorithm);
 }
 
 async function resumeTraining(o: ModelStepOptions): Promise<DeployedModel> {
-  const { jobName, data } = o.state.training!;
+  const { jobName, data, algorithm } = o.state.training!;
   o.log(`following training job ${jobName}, started by an earlier deploy`);
   let url: string | undefined;
   try {
@@ -271,12 +336,12 @@ async function resumeTraining(o: ModelStepOptions): Promise<DeployedModel> {
   } catch (err) {
     if (isSageMakerError(err, "JOB_NOT_FOUND")) {
       o.log(`training job ${jobName} was never created; training again`);
-      return train(data, o);
+      return train(data, { ...o, algorithm: algorithm ?? o.algorithm });
     }
     return trainingFailed(err, false, o);
   }
   if (!url) return trainingFailed(new InfraError("TRAINING_FAILED", `training job ${jobName} completed without a model artifact`), true, o);
-  return recordTrained(jobName, data, url, o);
+  return recordTrained(jobName, data, url, o, algorithm);
 }
 
 async function keepRecorded(recorded: DeployedModel, o: ModelStepOptions): Promise<DeployedModel> {
@@ -287,8 +352,9 @@ async function keepRecorded(recorded: DeployedModel, o: ModelStepOptions): Promi
 }
 
 /**
- * The model step of the deploy (see {@link runDeploy}): makes sure the model the stack will serve is in S3 and recorded
- * with its content hash, doing only what is needed — an upload of the same bytes, a URL whose
+ * The model step of the deploy (see {@link runDeploy}): makes sure the model the stack will serve
+ * (the classifier, or with `role` the anomaly detector) is in S3 and recorded with its content
+ * hash and the algorithm recognised in it, doing only what is needed — an upload of the same bytes, a URL whose
  * ETag is unchanged, or a finished training run is not repeated, and a training job started by a
  * deploy that stopped early is followed to its end instead of starting another.
  *
@@ -304,6 +370,13 @@ async function keepRecorded(recorded: DeployedModel, o: ModelStepOptions): Promi
 export async function resolveModel(o: ModelStepOptions): Promise<DeployedModel | null> {
   const recorded = o.state.model;
   const source = o.source;
+  if (role(o).kind === "anomalyDetector") {
+    if (source?.kind === "file") return uploadLocal(source.path, o);
+    if (source?.kind === "url") return fromUrl(source.url, o);
+    if (source?.kind === "train") throw new InfraError("INVALID_ARGUMENT", "the deploy trains the classifier only: train the anomaly detector with fraud-train local --algorithm randomcutforest and give its model.tar.gz");
+    const detector = recordedOf(o);
+    return detector ? keepRecorded(detector, o) : null;
+  }
   if (o.state.training) {
     if (source?.kind !== "file" && source?.kind !== "url") return resumeTraining(o);
     o.log(`no longer following training job ${o.state.training.jobName} (it runs to its end on SageMaker)`);
@@ -312,7 +385,8 @@ export async function resolveModel(o: ModelStepOptions): Promise<DeployedModel |
   if (source?.kind === "file") return uploadLocal(source.path, o);
   if (source?.kind === "url") return fromUrl(source.url, o);
   if (source?.kind === "train") {
-    if (!o.retrain && recorded?.source === "train" && recorded.data === source.data) return keepRecorded(recorded, o);
+    const sameAlgorithm = (o.algorithm ?? "linear-learner") === (recorded?.algorithm ?? "linear-learner");
+    if (!o.retrain && recorded?.source === "train" && recorded.data === source.data && sameAlgorithm) return keepRecorded(recorded, o);
     return train(source.data, o);
   }
   if (o.retrain) {

@@ -7,11 +7,11 @@ import type { WaitOptions } from "@fraud/trainer/sagemaker";
 import { InfraError } from "../errors.js";
 import { inspectModel, readModelFile, resolveModel } from "./model.js";
 import { parseS3Object } from "./s3.js";
-import type { ModelSource } from "./model.js";
+import type { ModelFromFile, ModelFromUrl, ModelSource } from "./model.js";
 import { stackOutputsFromTerraform, writeStackFile } from "./outputs.js";
 import { openStack } from "./stack-runner.js";
-import type { StackCommandOptions, StackRunner } from "./stack-runner.js";
-import type { StackOutputs } from "@fraud/contracts";
+import type { StackCommandOptions, StackRunner, StackVariant } from "./stack-runner.js";
+import type { Algorithm, StackOutputs } from "@fraud/contracts";
 import { laterPhase, loadState, saveState } from "./state.js";
 import type { DeployState, DeployedModel } from "./state.js";
 import type { Phase } from "../config.js";
@@ -31,8 +31,12 @@ export interface DeployOptions extends StackCommandOptions {
   model?: ModelSource;
   /** Train a new model (with `model: {kind: "train"}` or the recorded training data) and roll the endpoint to it. */
   retrain?: boolean;
-  /** Linear Learner hyperparameters for training. */
+  /** Hyperparameters for training (the algorithm's SageMaker names). */
   hyperparameters?: Record<string, string>;
+  /** The classifier algorithm `--train` trains (`linear-learner` or `xgboost`); default the configuration's `model.algorithm`. */
+  algorithm?: Algorithm;
+  /** Where the anomaly detector comes from (a local Random Cut Forest `model.tar.gz` or an `s3://` URL); default the recorded one, else the configured `anomalyDetector.modelPath` / `dataUrl` when `anomalyDetector.enabled`. */
+  anomalyModel?: ModelFromFile | ModelFromUrl;
   /** Stop after this step. @defaultValue `"all"` */
   until?: DeployStep;
   /** AWS clients to use (tests, custom endpoints); default clients in the stack's region. */
@@ -65,6 +69,8 @@ export interface DeployResult {
   stack?: StackOutputs;
   /** The model served (`null` when none is known yet: the foundation only). */
   model: DeployedModel | null;
+  /** The anomaly detector served beside it (`null`: none). */
+  anomalyDetector: DeployedModel | null;
   /** Path of the state file. */
   stateFile: string;
   /** Path of `fraud-stack.json`. */
@@ -92,9 +98,19 @@ function report(run: Run, step: DeployStep, status: StepReport["status"], detail
   run.log(`${step}: ${detail}`);
 }
 
-/** The stack variant serving `model` (the runner labels the scorer's `MODEL_VERSION` from its URL). */
-function modelVariant(model: DeployedModel | null): { modelDataUrl: string | null } {
-  return { modelDataUrl: model ? model.modelDataUrl : null };
+/** The models a phase serves: the classifier, and the anomaly detector when there is one. */
+interface Served {
+  model: DeployedModel | null;
+  detector: DeployedModel | null;
+}
+
+/** The stack variant serving `models` (the runner labels the scorer's `MODEL_VERSION`s from their URLs, the image follows the algorithm recognised). */
+function modelVariant({ model, detector }: Served): StackVariant {
+  return {
+    modelDataUrl: model ? model.modelDataUrl : null,
+    ...(model?.algorithm ? { algorithm: model.algorithm } : {}),
+    anomalyModelDataUrl: model && detector ? detector.modelDataUrl : null,
+  };
 }
 
 /**
@@ -120,9 +136,9 @@ async function adopt(run: Run): Promise<void> {
  * Applies the stack as `phase` (never less than what a previous run applied, so nothing deployed
  * is planned away) with `model`: synth, then validate + plan, and apply only when the plan has changes.
  */
-async function applyPhase(run: Run, step: Phase, model: DeployedModel | null): Promise<void> {
+async function applyPhase(run: Run, step: Phase, served: Served): Promise<void> {
   const phase = laterPhase(run.state.phase, step);
-  const config = run.runner.synth({ phase, ...modelVariant(model) });
+  const config = run.runner.synth({ phase, ...modelVariant(served) });
   const as = phase === step ? "" : ` (as ${phase}: already deployed)`;
   if (run.clean === config) {
     report(run, step, "unchanged", `same configuration as the previous step${as}: no changes`);
@@ -176,6 +192,7 @@ async function modelStep(run: Run, stack: StackOutputs): Promise<DeployedModel |
       s3: c.s3,
       sagemaker: c.sagemaker,
       hyperparameters: run.o.hyperparameters ?? {},
+      algorithm: run.o.algorithm ?? run.runner.config().model.algorithm,
       trainingDir: join(run.o.cwd, ".fraud", "training"),
       log: run.log,
       now: run.now,
@@ -189,11 +206,67 @@ async function modelStep(run: Run, stack: StackOutputs): Promise<DeployedModel |
     run.state.model = model;
     await run.save();
     const same = before?.sha256 === model.sha256 && before.modelDataUrl === model.modelDataUrl;
-    report(run, "model", same ? "unchanged" : "done", `${model.modelDataUrl} (sha256 ${model.sha256.slice(0, 12)}, ${model.source})`);
+    report(run, "model", same ? "unchanged" : "done", `${model.modelDataUrl} (${model.algorithm ?? "linear-learner"}, sha256 ${model.sha256.slice(0, 12)}, ${model.source})`);
     return model;
   } finally {
     c.close();
   }
+}
+
+/**
+ * The anomaly detector's part of the model step: its `model.tar.gz` uploaded (a local forest) or
+ * checked (a URL), servable in its scoring mode; `null` when the configuration has none and no
+ * flag gives one (a detector switched off in the configuration is no longer served).
+ */
+async function detectorStep(run: Run, stack: StackOutputs): Promise<DeployedModel | null> {
+  const source = run.o.anomalyModel;
+  const settings = run.runner.config().anomalyDetector;
+  if (!source && !settings.enabled) {
+    if (run.state.anomalyDetector) {
+      run.log("anomaly detector: disabled in the configuration; it is removed from the stack");
+      run.state.anomalyDetector = null;
+      await run.save();
+    }
+    return null;
+  }
+  const c = await clients(run, stack.region);
+  try {
+    const before = run.state.anomalyDetector ?? null;
+    const detector = await resolveModel({
+      source,
+      retrain: false,
+      stack,
+      state: run.state,
+      save: run.save,
+      s3: c.s3,
+      sagemaker: c.sagemaker,
+      hyperparameters: {},
+      trainingDir: join(run.o.cwd, ".fraud", "training"),
+      log: run.log,
+      now: run.now,
+      role: { kind: "anomalyDetector", scoringMode: settings.scoringMode },
+    });
+    if (!detector) {
+      run.log("anomaly detector: enabled but no model yet; add --anomaly-model FILE (from fraud-train local --algorithm randomcutforest) or set anomalyDetector.dataUrl");
+      return null;
+    }
+    run.state.anomalyDetector = detector;
+    await run.save();
+    const same = before?.sha256 === detector.sha256 && before.modelDataUrl === detector.modelDataUrl;
+    report(run, "model", same ? "unchanged" : "done", `anomaly detector ${detector.modelDataUrl} (${settings.scoringMode}, sha256 ${detector.sha256.slice(0, 12)}, ${detector.source})`);
+    return detector;
+  } finally {
+    c.close();
+  }
+}
+
+/** The detector flags, else the configured `anomalyDetector.modelPath` or `dataUrl` (when enabled). */
+function configuredDetector(o: DeployOptions, runner: StackRunner): ModelFromFile | ModelFromUrl | undefined {
+  if (o.anomalyModel) return o.anomalyModel;
+  const a = runner.config().anomalyDetector;
+  if (!a.enabled) return undefined;
+  if (a.modelPath !== undefined) return { kind: "file", path: a.modelPath };
+  return a.dataUrl !== undefined ? { kind: "url", url: a.dataUrl } : undefined;
 }
 
 /** The model flags, else the configured `model.dataUrl` (`FRAUD_INFRA_MODEL_DATA_URL`, the file, or `sagemaker.json`). */
@@ -203,9 +276,10 @@ function configuredModel(o: DeployOptions, runner: StackRunner): ModelSource | u
   return url ? { kind: "url", url } : undefined;
 }
 
-/** The model the foundation step plans with: none before serving was ever applied. */
-function deployedModel(run: Run): DeployedModel | null {
-  return run.state.phase && run.state.phase !== "foundation" ? run.state.model : null;
+/** The models the foundation step plans with: none before serving was ever applied. */
+function deployedModels(run: Run): Served {
+  const served = run.state.phase && run.state.phase !== "foundation";
+  return { model: served ? run.state.model : null, detector: served ? (run.state.anomalyDetector ?? null) : null };
 }
 
 /** A readable, non-empty regular file, else `INVALID_ARGUMENT` naming the flag. */
@@ -236,6 +310,9 @@ async function checkInputs(o: DeployOptions, runner: StackRunner, state: DeployS
   const source = o.model;
   if (source?.kind === "file") await readModelFile(source.path);
   if (source?.kind === "url") parseS3Object(source.url);
+  const detector = o.anomalyModel;
+  if (detector?.kind === "file") await readModelFile(detector.path, { kind: "anomalyDetector", scoringMode: config.anomalyDetector.scoringMode });
+  if (detector?.kind === "url") parseS3Object(detector.url);
   if (source?.kind === "train") await checkDataFile(source.data, "--data");
   if (o.retrain && source?.kind !== "train" && !(state.model?.source === "train" && state.model.data)) {
     throw new InfraError("INVALID_ARGUMENT", "--retrain needs training data: add --data FILE (creditcard.csv)");
@@ -270,20 +347,23 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   const state = await loadState(stateFile, o.environment);
   const now = o.now ?? (() => new Date());
   const source = configuredModel(o, runner);
-  const run: Run = { o: { ...o, ...(source ? { model: source } : {}) }, env, state, stateFile, stackFile, runner, steps: [], log: o.log ?? (() => {}), now, save: () => saveState(stateFile, state, now()) };
-  const result = (stack?: StackOutputs): DeployResult => ({ steps: run.steps, ...(stack ? { stack } : {}), model: state.model, stateFile, stackFile });
+  const detectorSource = configuredDetector(o, runner);
+  const run: Run = { o: { ...o, ...(source ? { model: source } : {}), ...(detectorSource ? { anomalyModel: detectorSource } : {}) }, env, state, stateFile, stackFile, runner, steps: [], log: o.log ?? (() => {}), now, save: () => saveState(stateFile, state, now()) };
+  const result = (stack?: StackOutputs): DeployResult => ({ steps: run.steps, ...(stack ? { stack } : {}), model: state.model, anomalyDetector: state.anomalyDetector ?? null, stateFile, stackFile });
 
   await checkInputs(run.o, runner, state);
   if (state.phase === null) await adopt(run);
-  await applyPhase(run, "foundation", deployedModel(run));
+  await applyPhase(run, "foundation", deployedModels(run));
   if (until < 1) return result();
   let stack = await writeOutputs(run);
   if (until < 2) return result(stack);
   const model = await modelStep(run, stack);
-  if (!model || until < 3) return result(stack);
-  await applyPhase(run, "serving", model);
+  if (!model) return result(stack);
+  const detector = await detectorStep(run, stack);
+  if (until < 3) return result(stack);
+  await applyPhase(run, "serving", { model, detector });
   if (until < 4) return result(stack);
-  await applyPhase(run, "all", model);
+  await applyPhase(run, "all", { model, detector });
   stack = await writeOutputs(run);
   return result(stack);
 }

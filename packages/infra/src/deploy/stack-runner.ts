@@ -7,6 +7,7 @@ import { stackDir, synthesize } from "../synth.js";
 import { Terraform } from "../terraform.js";
 import type { PlanFlags, ResourceChange } from "../terraform.js";
 import { modelVersionLabel } from "./model.js";
+import type { Algorithm } from "@fraud/contracts";
 import { defaultStateFile } from "./state.js";
 import type { DeployState } from "./state.js";
 import type { Phase } from "../config.js";
@@ -37,6 +38,10 @@ export interface StackVariant {
   phase?: Phase;
   /** `FRAUD_INFRA_MODEL_DATA_URL`; `null` removes it, `undefined` keeps the environment's. */
   modelDataUrl?: string | null;
+  /** `FRAUD_INFRA_MODEL_ALGORITHM`: the classifier's algorithm as recognised in its artifact; `undefined` keeps the configuration's. */
+  algorithm?: Algorithm | undefined;
+  /** `FRAUD_INFRA_ANOMALY_MODEL_DATA_URL` (and `FRAUD_INFRA_ANOMALY_DETECTOR=true`); `null` leaves the detector out, `undefined` keeps the configuration's. */
+  anomalyModelDataUrl?: string | null;
   /** More `FRAUD_INFRA_*` settings. */
   extra?: Record<string, string>;
 }
@@ -88,6 +93,16 @@ export class StackRunner {
       // The scorer's MODEL_VERSION follows the model, unless the user set one.
       const label = modelVersionLabel(variant.modelDataUrl);
       if (label !== undefined && env["FRAUD_INFRA_MODEL_VERSION"] === undefined) env["FRAUD_INFRA_MODEL_VERSION"] = label;
+    }
+    if (variant.algorithm !== undefined) env["FRAUD_INFRA_MODEL_ALGORITHM"] = variant.algorithm;
+    if (variant.anomalyModelDataUrl === null) {
+      env["FRAUD_INFRA_ANOMALY_DETECTOR"] = "false";
+      delete env["FRAUD_INFRA_ANOMALY_MODEL_DATA_URL"];
+    } else if (variant.anomalyModelDataUrl !== undefined) {
+      env["FRAUD_INFRA_ANOMALY_DETECTOR"] = "true";
+      env["FRAUD_INFRA_ANOMALY_MODEL_DATA_URL"] = variant.anomalyModelDataUrl;
+      const label = modelVersionLabel(variant.anomalyModelDataUrl);
+      if (label !== undefined && env["FRAUD_INFRA_ANOMALY_MODEL_VERSION"] === undefined) env["FRAUD_INFRA_ANOMALY_MODEL_VERSION"] = label;
     }
     const [config] = loadConfig({ environments: [this.options.environment], env, cwd: this.options.cwd, ...(this.options.configFile ? { file: this.options.configFile } : {}) });
     return config!;
@@ -209,7 +224,7 @@ export function openStack(o: StackCommandOptions): OpenedStack {
 }
 
 /**
- * The variant the last deploy applied (its phase and model), so `plan` and `destroy` see the
+ * The variant the last deploy applied (its phase, classifier and anomaly detector), so `plan` and `destroy` see the
  * configuration Terraform's state was made from; `{}` (the configuration as it stands) when
  * nothing was deployed by `deploy`.
  * @example
@@ -220,5 +235,11 @@ export function openStack(o: StackCommandOptions): OpenedStack {
  */
 export function deployedVariant(state: DeployState): StackVariant {
   if (!state.phase) return {};
-  return { phase: state.phase, modelDataUrl: state.phase === "foundation" ? null : (state.model?.modelDataUrl ?? null) };
+  if (state.phase === "foundation") return { phase: state.phase, modelDataUrl: null, anomalyModelDataUrl: null };
+  return {
+    phase: state.phase,
+    modelDataUrl: state.model?.modelDataUrl ?? null,
+    ...(state.model?.algorithm ? { algorithm: state.model.algorithm } : {}),
+    ...(state.anomalyDetector ? { anomalyModelDataUrl: state.anomalyDetector.modelDataUrl } : {}),
+  };
 }

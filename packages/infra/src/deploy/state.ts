@@ -2,7 +2,8 @@ import { readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { ensureParentFolder } from "./fs.js";
-import { s3UriSchema } from "@fraud/contracts";
+import { ALGORITHMS, s3UriSchema } from "@fraud/contracts";
+import type { Algorithm } from "@fraud/contracts";
 import { z } from "zod";
 import { PHASES } from "../config.js";
 import type { Phase } from "../config.js";
@@ -40,6 +41,8 @@ export interface DeployedModel {
   jobName?: string | undefined;
   /** Training data file (`train`), reused by `--retrain`. */
   data?: string | undefined;
+  /** The algorithm recognised in the artifact (the serving image follows it); absent in state files written before it was recorded. */
+  algorithm?: Algorithm | undefined;
   /** When the model was recorded (ISO 8601). */
   at: string;
 }
@@ -60,6 +63,8 @@ export interface TrainingInFlight {
   jobName: string;
   /** Training data file. */
   data: string;
+  /** The algorithm trained. @defaultValue `"linear-learner"` */
+  algorithm?: Algorithm | undefined;
   /** When the deploy started it (ISO 8601). */
   startedAt: string;
 }
@@ -91,6 +96,8 @@ export interface DeployState {
   applied: Partial<Record<Phase, AppliedPhase>>;
   /** The model the stack serves, with its content hash. */
   model: DeployedModel | null;
+  /** The anomaly detector the stack serves beside the classifier (absent or `null`: none). */
+  anomalyDetector?: DeployedModel | null | undefined;
   /** A training job started but not yet recorded as `model`. */
   training: TrainingInFlight | null;
   /** When the file was last written (ISO 8601). */
@@ -106,6 +113,7 @@ const modelSchema = z
     file: z.string().optional(),
     jobName: z.string().optional(),
     data: z.string().optional(),
+    algorithm: z.enum(ALGORITHMS).optional(),
     at: isoTime,
   })
   .strict();
@@ -119,7 +127,8 @@ const stateSchema: z.ZodType<DeployState> = z
     phase: z.enum(PHASES).nullable(),
     applied: z.partialRecord(z.enum(PHASES), appliedSchema),
     model: modelSchema.nullable(),
-    training: z.object({ jobName: z.string().min(1), data: z.string().min(1), startedAt: isoTime }).strict().nullable(),
+    anomalyDetector: modelSchema.nullable().optional(),
+    training: z.object({ jobName: z.string().min(1), data: z.string().min(1), algorithm: z.enum(ALGORITHMS).optional(), startedAt: isoTime }).strict().nullable(),
     updatedAt: isoTime,
   })
   .strict();
@@ -145,7 +154,7 @@ export function defaultStateFile(cwd: string, environment: string): string {
  * @public
  */
 export function emptyState(environment: string, now: Date = new Date()): DeployState {
-  return { version: 1, environment, phase: null, applied: {}, model: null, training: null, updatedAt: now.toISOString() };
+  return { version: 1, environment, phase: null, applied: {}, model: null, anomalyDetector: null, training: null, updatedAt: now.toISOString() };
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { runSageMakerTraining } from "@fraud/trainer/sagemaker";
-import type { WaitOptions } from "@fraud/trainer/sagemaker";
-import type { StackOutputs } from "@fraud/contracts";
+import type { SageMakerTrainOptions, WaitOptions } from "@fraud/trainer/sagemaker";
+import type { Algorithm, StackOutputs } from "@fraud/contracts";
 
 /** One SageMaker training run against the deployed stack. @public */
 export interface StackTrainingRequest {
@@ -14,7 +14,9 @@ export interface StackTrainingRequest {
   jobName: string;
   /** Where `metrics.json`, `report.html` and `sagemaker.json` go. */
   outDir: string;
-  /** Linear Learner hyperparameters. */
+  /** The classifier algorithm to train (`linear-learner` or `xgboost`). @defaultValue `"linear-learner"` */
+  algorithm?: Algorithm;
+  /** Hyperparameters, by the algorithm's SageMaker names. */
   hyperparameters: Record<string, string>;
   /** Clients in the stack's region. */
   clients: StackClients;
@@ -55,7 +57,10 @@ export type StackTrainer = (request: StackTrainingRequest) => Promise<TrainedMod
  * @public
  */
 export const trainOnStack: StackTrainer = async (r) => {
-  const result = await runSageMakerTraining({
+  // `fraud-train sagemaker --algorithm`'s option; the model step checks the artifact it wrote is
+  // of the algorithm asked for, so a trainer that ignored it cannot deploy the wrong image.
+  const options: SageMakerTrainOptions & { algorithm: Algorithm } = {
+    algorithm: r.algorithm ?? "linear-learner",
     data: r.data,
     stack: r.stack,
     jobName: r.jobName,
@@ -67,6 +72,7 @@ export const trainOnStack: StackTrainer = async (r) => {
     ...(r.onJobCreated ? { onJobCreated: r.onJobCreated } : {}),
     onUpdate: (u) => r.log(`${r.jobName}: ${u.status} ${u.secondaryStatus}${u.message ? ` (${u.message})` : ""}`),
     ...(r.waitOptions ? { waitOptions: r.waitOptions } : {}),
-  });
+  };
+  const result = await runSageMakerTraining(options);
   return { modelDataUrl: result.record!.modelDataUrl };
 };
