@@ -2,7 +2,7 @@
 // anomaly detector): the model step recognises each artifact's algorithm with the model registry
 // and refuses what its role cannot serve; the phased deploy (stand-in terraform, mocked S3) serves
 // the image of the algorithm recognised and both models, and a second run changes nothing.
-import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -272,6 +272,15 @@ describe("the phased deploy", () => {
       const again = await runDeploy(options(w, s3, {}));
       expect(statuses(again)).toEqual(["foundation:unchanged", "outputs:done", "model:unchanged", "model:unchanged", "serving:unchanged", "all:unchanged", "outputs:done"]);
       expect(s3.puts).toHaveLength(2);
+      expect(fakeTerraformCalls(w.record).filter((c) => c.args[0] === "apply")).toHaveLength(applies);
+    });
+
+    it("continues from terraform's outputs without the state file (a new machine): both models adopted, nothing applied", async () => {
+      rmSync(join(w.work, ".fraud/deploy-dev.json"));
+      const applies = fakeTerraformCalls(w.record).filter((c) => c.args[0] === "apply").length;
+      const adopted = await runDeploy(options(w, s3, {}));
+      expect(adopted.model?.modelDataUrl).toBe(first.model!.modelDataUrl);
+      expect(adopted.anomalyDetector).toMatchObject({ modelDataUrl: first.anomalyDetector!.modelDataUrl, algorithm: "randomcutforest" });
       expect(fakeTerraformCalls(w.record).filter((c) => c.args[0] === "apply")).toHaveLength(applies);
     });
 

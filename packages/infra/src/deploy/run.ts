@@ -115,17 +115,22 @@ function modelVariant({ model, detector }: Served): StackVariant {
 
 /**
  * Without a state file (first run, or a new machine sharing an S3 backend), reads what is
- * deployed from Terraform's outputs (`phase`, `model_data_url`), so the first plan never removes
+ * deployed from Terraform's outputs (`phase`, `model_data_url`, `anomaly_model_data_url`), so the first plan never removes
  * serving or the scorer from a stack deployed earlier.
  */
 async function adopt(run: Run): Promise<void> {
   const deployed = await run.runner.deployedFromOutputs();
   if (!deployed) return;
-  const { phase, modelDataUrl: url } = deployed;
-  run.log(`no deploy state: continuing from what is deployed (${phase}, ${url})`);
-  const c = await clients(run, run.runner.config().region);
+  const { phase, modelDataUrl: url, anomalyModelDataUrl: detector } = deployed;
+  run.log(`no deploy state: continuing from what is deployed (${phase}, ${url}${detector ? `, anomaly detector ${detector}` : ""})`);
+  const config = run.runner.config();
+  const c = await clients(run, config.region);
   try {
     run.state.model = { source: "url", modelDataUrl: url, ...(await inspectModel(c.s3, url)), at: run.now().toISOString() };
+    if (detector !== undefined) {
+      const role = { kind: "anomalyDetector", scoringMode: config.anomalyDetector.scoringMode } as const;
+      run.state.anomalyDetector = { source: "url", modelDataUrl: detector, ...(await inspectModel(c.s3, detector, role)), at: run.now().toISOString() };
+    }
   } finally {
     c.close();
   }

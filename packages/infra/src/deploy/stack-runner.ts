@@ -60,6 +60,8 @@ export interface DeployedPhase {
   phase: Phase;
   /** The model the serving resources were created from. */
   modelDataUrl: string;
+  /** The anomaly detector's model, when one is deployed (output `anomaly_model_data_url`). */
+  anomalyModelDataUrl?: string;
 }
 
 /**
@@ -158,7 +160,9 @@ export class StackRunner {
     const outputs = await (await this.tf()).outputs();
     const phase = outputs["phase"];
     const url = outputs["model_data_url"];
-    return (phase === "serving" || phase === "all") && typeof url === "string" ? { phase, modelDataUrl: url } : undefined;
+    const detector = outputs["anomaly_model_data_url"];
+    if (!((phase === "serving" || phase === "all") && typeof url === "string")) return undefined;
+    return { phase, modelDataUrl: url, ...(typeof detector === "string" ? { anomalyModelDataUrl: detector } : {}) };
   }
 
   /** The `-var` settings of every plan. */
