@@ -1,5 +1,8 @@
-// CSV ingest throughput of readCreditCardCsv against pandas' read_csv, timed interleaved in the same
-// run (our read, then pandas', RUNS times) so the machine's load hits both alike. Two files:
+// CSV ingest throughput of readCreditCardCsv (one thread, streaming) and of the parallel read
+// (the file cut by splitCsvLines, parts parsed by this thread and worker threads started
+// beforehand, as fraud-train's pool is, joined by joinCreditCardCsvParts) against pandas'
+// read_csv, timed interleaved in the same run (ours, ours in parallel, then pandas', RUNS times)
+// so the machine's load hits all alike. Two files:
 // a full-precision creditcard-layout file (shortest round-trip doubles, 16-17 significant digits,
 // as pandas' to_csv writes them; 199,365 rows, about 113 MB) and the simulator's own output
 // (284,807 rows). Prints one JSON line per case; pandas is skipped, visibly, where Python or pandas
@@ -7,12 +10,45 @@
 //   env BENCH_RUNS (default 5), BENCH_PYTHON (default: python3, then /usr/bin/python3)
 import { spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
+import { mkdtemp, open, rm, stat, writeFile } from "node:fs/promises";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { Worker } from "node:worker_threads";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CSV_COLUMNS, generateDataset, readCreditCardCsv, writeCreditCardCsv } from "../src/index.js";
-import type { Dataset } from "../src/index.js";
+import { CSV_COLUMNS, generateDataset, joinCreditCardCsvParts, parseCreditCardCsvPart, readCreditCardCsv, splitCsvLines, writeCreditCardCsv } from "../src/index.js";
+import type { CsvPart, Dataset } from "../src/index.js";
+
+const THREADS = Number(process.env.BENCH_THREADS ?? availableParallelism());
+/** Worker threads for the parallel read, started (and booted) before any timing. */
+const workers = Array.from({ length: Math.max(0, THREADS - 1) }, () => new Worker(new URL("ingest-worker.mjs", import.meta.url), { execArgv: ["--conditions=@fraud/source"] }));
+
+/** Reads a file into shared memory, cuts it into THREADS parts, parses the first here and the others on the workers. */
+async function readParallel(path: string): Promise<Dataset> {
+  const fh = await open(path, "r");
+  let bytes: Uint8Array;
+  try {
+    const size = (await fh.stat()).size;
+    bytes = new Uint8Array(new SharedArrayBuffer(size));
+    for (let off = 0; off < size; ) {
+      const { bytesRead } = await fh.read(bytes, off, size - off, off);
+      if (bytesRead === 0) break;
+      off += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  const bounds = splitCsvLines(bytes, workers.length + 1);
+  const others = bounds.slice(2).map(
+    (end, k) =>
+      new Promise<CsvPart>((resolve) => {
+        const w = workers[k]!;
+        w.once("message", resolve);
+        w.postMessage({ bytes: bytes.buffer, length: bytes.length, start: bounds[k + 1], end, file: path });
+      }),
+  );
+  const first = parseCreditCardCsvPart(bytes, 0, bounds[1]!, { file: path, first: true });
+  return joinCreditCardCsvParts([first, ...(await Promise.all(others))], { file: path });
+}
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
@@ -63,14 +99,22 @@ try {
   for (const [name, path] of [["full-precision-199365", full], ["simulator-284807", sim]] as const) {
     const bytes = (await stat(path)).size;
     const ours: number[] = [];
+    const parallel: number[] = [];
     const theirs: number[] = [];
-    await readCreditCardCsv(path); // warm-up
+    const once = await readCreditCardCsv(path); // warm-up
+    const inParts = await readParallel(path);
+    if (Buffer.compare(Buffer.from(once.features.buffer), Buffer.from(inParts.features.buffer)) !== 0 || Buffer.compare(once.labels, inParts.labels) !== 0) {
+      throw new Error(`${name}: the parallel read differs from the one-pass read`);
+    }
     if (typeof pandas !== "string") await pandas.read(path);
     const loadBefore = load();
     for (let i = 0; i < RUNS; i++) {
       const t0 = performance.now();
       await readCreditCardCsv(path);
       ours.push((performance.now() - t0) / 1000);
+      const t1 = performance.now();
+      await readParallel(path);
+      parallel.push((performance.now() - t1) / 1000);
       if (typeof pandas !== "string") theirs.push(await pandas.read(path));
     }
     const mb = (s: number) => Number((bytes / 1e6 / s).toFixed(1));
@@ -81,6 +125,10 @@ try {
       oursBestSeconds: Number(Math.min(...ours).toFixed(3)),
       oursMBps: mb(Math.min(...ours)),
       oursMedianMBps: mb(median(ours)),
+      parallelThreads: workers.length + 1,
+      parallelBestSeconds: Number(Math.min(...parallel).toFixed(3)),
+      parallelMBps: mb(Math.min(...parallel)),
+      parallelMedianMBps: mb(median(parallel)),
     };
     if (typeof pandas !== "string") {
       Object.assign(line, {
@@ -89,6 +137,8 @@ try {
         pandasMedianMBps: mb(median(theirs)),
         ratioBest: Number((Math.min(...theirs) / Math.min(...ours)).toFixed(2)),
         ratioMedian: Number((median(theirs) / median(ours)).toFixed(2)),
+        parallelRatioBest: Number((Math.min(...theirs) / Math.min(...parallel)).toFixed(2)),
+        parallelRatioMedian: Number((median(theirs) / median(parallel)).toFixed(2)),
         pandas: pandas.version,
       });
     } else line.pandas = `skipped: ${pandas}`;
@@ -97,5 +147,6 @@ try {
   }
 } finally {
   if (typeof pandas !== "string") pandas.stop();
+  await Promise.all(workers.map((w) => w.terminate()));
   await rm(dir, { recursive: true, force: true });
 }
