@@ -25,6 +25,7 @@ export type { CriterionOutcome, ModelSummary, Scaler, TrainOptions, TrainProgres
 export type { OperatingPoint, OperatingPoints, PointMetrics } from "./operating-points.js";
 export { runEvaluation, runLocalTraining } from "./pipeline.js";
 export type { AnomalyScoreQuality, AnomalyScoreSet, DataInput, DataSource, EvaluationOptions, LocalTrainingOptions, LocalTrainingResult, MetricsDocument, SmoteSummary, SplitCounts } from "./pipeline.js";
+export type { StageSeconds } from "./stages.js";
 export { combinedEvaluation, compareModels } from "./compare.js";
 export type { CombinedEntry, CombinedEvaluation, CombinedEvaluationInput, CompareOptions, CompareProgress, ComparedModel, ComparisonDocument, ComparisonResult, ComparisonRun, ModelFigures, RuleFigures, ScoredRule } from "./compare.js";
 // The model, also here until every caller imports it from `@fraud/trainer/model` (deprecated here).
