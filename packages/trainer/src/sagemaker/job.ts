@@ -83,7 +83,7 @@ export interface TrainingJobSettings {
   /**
    * Content type of the data channels: XGBoost takes `text/csv` (label first, no header) or
    * `application/x-recordio-protobuf`; the others RecordIO-protobuf only.
-   * @defaultValue the algorithm's first {@link CHANNEL_CONTENT_TYPES} entry
+   * @defaultValue `text/csv` for XGBoost, `application/x-recordio-protobuf` for the others
    */
   contentType?: string;
   /**
@@ -336,7 +336,7 @@ export interface TrainingJobPlan {
 
 /**
  * Validates the settings and builds the `CreateTrainingJob` request: the region's built-in image
- * of the algorithm, its channels ({@link channelPlans}), string hyperparameters (the user's over
+ * of the algorithm, its channels (Linear Learner: train, validation, test; XGBoost: train, validation; Random Cut Forest: unlabelled train and an optional labelled test), string hyperparameters (the user's over
  * `TRAINING_DEFAULTS`, validated by the algorithm's training plug-in), stopping condition,
  * optional managed spot training with checkpoints, output under the prefix, tags. The built-in
  * algorithms publish their own metrics, so the request has no metric definitions. Pure: no AWS call.
