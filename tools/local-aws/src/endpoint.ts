@@ -14,6 +14,7 @@ import type { Prediction } from "@fraud/contracts";
 import { ProtocolError } from "@fraud/trainer/model";
 import type { Model, ModelLimits } from "@fraud/trainer/model";
 import { z } from "zod";
+import { LocalAwsError } from "./errors.js";
 import { BodyTooLarge, closeServer, listen, readBody, send, urlFor } from "./http.js";
 import type { RequestLogger } from "./http.js";
 import { loadEndpointModel } from "./model.js";
@@ -43,6 +44,13 @@ export interface EndpointOptions {
    */
   name?: string;
   /**
+   * Further endpoints served beside `name` at the same URL, by endpoint name (as one account and
+   * region holds several endpoints): e.g. an anomaly detector beside the classifier. The container
+   * API (`/invocations`) serves `model`.
+   * @defaultValue none
+   */
+  endpoints?: Readonly<Record<string, Model | string | Uint8Array>>;
+  /**
    * Region used in error texts.
    * @defaultValue "us-east-1"
    */
@@ -67,6 +75,8 @@ export interface EndpointServer {
   readonly name: string;
   /** The model served. */
   readonly model: Model;
+  /** Every endpoint served, by name (`name` first). */
+  readonly models: ReadonlyMap<string, Model>;
   /** Stops the server. */
   close(): Promise<void>;
 }
@@ -148,7 +158,7 @@ function routeOf(path: string): Route {
 }
 
 /** Refuses what is not an invocation of this endpoint; undefined when the request may proceed. */
-function refuseRoute(served: Served, req: IncomingMessage, res: ServerResponse, path: string, route: Route): string | undefined {
+function refuseRoute(known: ReadonlyMap<string, Served>, req: IncomingMessage, res: ServerResponse, path: string, route: Route): string | undefined {
   const text = { "content-type": "text/plain" };
   if (route.api === "ping") {
     req.resume();
@@ -168,7 +178,7 @@ function refuseRoute(served: Served, req: IncomingMessage, res: ServerResponse, 
     else send(res, 405, text, "method not allowed");
     return "405";
   }
-  if (route.api === "runtime" && route.endpoint !== served.name) {
+  if (route.api === "runtime" && !known.has(route.endpoint)) {
     req.resume();
     runtimeError(res, 400, "ValidationError", `Endpoint ${route.endpoint.slice(0, 80)} of account ${ACCOUNT} not found.`);
     return `400 ValidationError (unknown endpoint ${route.endpoint.slice(0, 80)})`;
@@ -177,11 +187,12 @@ function refuseRoute(served: Served, req: IncomingMessage, res: ServerResponse, 
 }
 
 /** Answers one request; resolves with a summary for the debug log. */
-async function handle(served: Served, req: IncomingMessage, res: ServerResponse): Promise<string> {
+async function handle(known: ReadonlyMap<string, Served>, primary: Served, req: IncomingMessage, res: ServerResponse): Promise<string> {
   const path = (req.url ?? "/").split("?")[0]!;
   const route = routeOf(path);
-  const refused = refuseRoute(served, req, res, path, route);
+  const refused = refuseRoute(known, req, res, path, route);
   if (refused !== undefined) return refused;
+  const served = route.api === "runtime" ? known.get(route.endpoint)! : primary;
   const runtime = route.api === "runtime";
   let body: Buffer;
   try {
@@ -233,9 +244,15 @@ export async function startEndpoint(options: EndpointOptions): Promise<EndpointS
   const o = parseOptions(optionsSchema, options);
   const log = options.log;
   const served: Served = { model: await loadEndpointModel(options.model, options.limits), name: o.name, region: o.region };
+  const known = new Map<string, Served>([[o.name, served]]);
+  for (const [name, model] of Object.entries(options.endpoints ?? {})) {
+    const n = parseOptions(optionsSchema, { name }).name;
+    if (known.has(n)) throw new LocalAwsError("INVALID_ARGUMENT", `endpoint ${quote(n)} is given twice`);
+    known.set(n, { model: await loadEndpointModel(model, options.limits), name: n, region: o.region });
+  }
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const started = performance.now();
-    handle(served, req, res).then(
+    handle(known, served, req, res).then(
       (summary) => log?.(`endpoint ${req.method} ${req.url?.slice(0, 80)} ${summary} ${(performance.now() - started).toFixed(2)}ms`),
       (err: unknown) => {
         log?.(`endpoint ${req.method} ${req.url?.slice(0, 80)} 500 ${(err as Error).message}`);
@@ -251,6 +268,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<EndpointS
     port,
     name: o.name,
     model: served.model,
+    models: new Map([...known].map(([n, s]) => [n, s.model])),
     close: () => (closing ??= closeServer(server)),
   };
 }

@@ -337,3 +337,26 @@ describe("hostile bodies: bounded depth and JSON size", () => {
     );
   });
 });
+
+describe("several endpoints at one URL", () => {
+  it("answers each endpoint name with its own model and protocol; the container API serves the first", async () => {
+    server = await startEndpoint({ model: summing(3), name: "classifier", endpoints: { "anomaly-detector": echo(3) }, port: 0 });
+    const body = "1,2,3\n-4,0,0";
+    const a = await invoke("/endpoints/classifier/invocations", body, { "content-type": "text/csv", accept: "application/json" });
+    const b = await invoke("/endpoints/anomaly-detector/invocations", body, { "content-type": "text/csv", accept: "application/json" });
+    const c = await invoke("/invocations", body, { "content-type": "text/csv", accept: "application/json" });
+    const d = await invoke("/endpoints/other/invocations", body, { "content-type": "text/csv" });
+    expect(JSON.parse(a.text)).toEqual({ predictions: [{ score: 6, predicted_label: 1 }, { score: -4, predicted_label: 0 }] });
+    expect(JSON.parse(b.text)).toEqual({ predictions: [{ score: 1 }, { score: -4 }] });
+    expect(c.text).toBe(a.text);
+    expect(d.status).toBe(400);
+    expect([...server.models.keys()]).toEqual(["classifier", "anomaly-detector"]);
+  });
+
+  it.each([
+    ["an invalid name", { "bad name!": echo(3) }, "invalid endpoint name"],
+    ["the first name again", { classifier: echo(3) }, 'endpoint "classifier" is given twice'],
+  ])("refuses %s", async (_name, endpoints, message) => {
+    await expect(startEndpoint({ model: summing(3), name: "classifier", endpoints, port: 0 })).rejects.toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringContaining(message) as string });
+  });
+});
