@@ -166,8 +166,13 @@ export interface LocalTrainingResult {
   result: TrainResult | undefined;
   /** The metrics.json content. */
   metrics: MetricsDocument;
-  /** The trained model's scores of the validation and test rows, in row order (test null without a test set). */
-  scores: { validation: Float64Array; test: Float64Array | null };
+  /** The trained model's scores of the validation and test rows, in row order. */
+  scores: {
+    /** One score per validation row. */
+    validation: Float64Array;
+    /** One score per test row; null without a test set. */
+    test: Float64Array | null;
+  };
   /** Seconds of each stage, `archive` (writing the outputs) included. */
   stages: StageSeconds;
 }
