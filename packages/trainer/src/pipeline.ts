@@ -8,7 +8,9 @@ import { loadInput, loadRunInputs, source } from "./inputs.js";
 import type { DataInput, DataSource, RunInputs } from "./inputs.js";
 import { evaluateBinary, sweep } from "./metrics.js";
 import type { BinaryMetrics, Sweep } from "./metrics.js";
-import { evaluatedOperatingPoints } from "./operating-points.js";
+import { pointAt } from "./operating-points.js";
+import { SELECTION_CRITERIA } from "./selection.js";
+import { thresholdFromSweep } from "./threshold.js";
 import type { OperatingPoints } from "./operating-points.js";
 import { commitFiles, ensureDir } from "./outputs.js";
 import { renderReport } from "./report.js";
@@ -207,6 +209,29 @@ function anomalySet(x: Scored): AnomalyScoreSet {
   return { rocAuc: x.metrics.rocAuc, averagePrecision: x.metrics.prAuc, flagged: c.tp + c.fp, rows: x.data.rows };
 }
 
+/**
+ * The operating points of a classifier trained as one model (XGBoost): each criterion's threshold
+ * tuned on validation, as the plug-in tunes its own, and evaluated on test too; the saved one marked.
+ */
+function singleModelPoints(trained: TrainedModel, validation: Sweep, test: Sweep | null): OperatingPoints {
+  const settings = { beta: 1, targetRecall: 0.8, targetPrecision: 0.8 };
+  const points = SELECTION_CRITERIA.map((criterion) => {
+    const choice = thresholdFromSweep(validation, criterion, settings);
+    return {
+      criterion,
+      weights: "given" as const,
+      selected: criterion === trained.thresholdCriterion && choice.threshold === trained.model.threshold,
+      model: 0,
+      threshold: choice.threshold,
+      met: choice.met,
+      reason: choice.reason,
+      tuned: pointAt(validation, choice.threshold),
+      test: test ? pointAt(test, choice.threshold) : null,
+    };
+  });
+  return { tunedOn: "validation", balanced: "not applicable (one model, no positive-weight grid)", points };
+}
+
 /** The model's name in reports. */
 function modelTitle(plugin: TrainingPlugin, smoted: SmoteSummary | null): string {
   return smoted ? `${plugin.title} + SMOTE` : plugin.title;
@@ -386,7 +411,7 @@ export async function runLocalTraining(opts: LocalTrainingOptions): Promise<Loca
     ? trained.operatingPoints(sweeps, inputs.validation, test)
     : trained.model.kind === "anomaly_detector"
       ? undefined
-      : evaluatedOperatingPoints(v.sweep, { beta: 1, targetRecall: 0.8, targetPrecision: 0.8 }));
+      : singleModelPoints(trained, v.sweep, t?.sweep ?? null));
   const metrics = clock.time("report", () => metricsDocument(plugin as TrainingPlugin, trained, seed, sources, v, t, points, smoted));
   const html = clock.time("report", () => runReport(plugin as TrainingPlugin, trained, metrics, v, t));
   metrics.stages = clock.stages;

@@ -221,6 +221,13 @@ describe("--smote: SMOTE on the training split only", () => {
     expect(smoted.metrics.smote).toEqual({ k: 5, before, after });
     expect(plain.metrics).not.toHaveProperty("smote");
     expect(smoted.metrics.title).toMatch(/ \+ SMOTE$/);
+    // the operating points are tuned on validation and evaluated on test, the saved one marked
+    const op = smoted.metrics.operatingPoints!;
+    expect(op.tunedOn).toBe("validation");
+    const saved = op.points.filter((p) => p.selected);
+    expect(saved.map((p) => [p.criterion, p.threshold])).toEqual([["accuracy", smoted.metrics.threshold]]);
+    expect(saved[0]!.test!.confusion).toEqual(smoted.metrics.test!.confusion);
+    expect(saved[0]!.tuned.confusion).toEqual(smoted.metrics.validation!.confusion);
     // a different model: other scores on the same rows
     expect(Array.from(smoted.scores.test!)).not.toEqual(Array.from(plain.scores.test!));
     const [a, b] = await Promise.all([readFile(join(dir, `${algorithm}-plain`, "model.tar.gz")), readFile(join(dir, `${algorithm}-smote`, "model.tar.gz"))]);
