@@ -1,4 +1,5 @@
-// Benchmark: `fraud-train local` against scikit-learn's LogisticRegression(max_iter=1000) on the same
+// Benchmark: first the whole `fraud-train local` command against scikit-learn on generated
+// full-precision files (bench/command.mjs), then `fraud-train local` against scikit-learn's LogisticRegression(max_iter=1000) on the same
 // 70/30 split, in the same run (bench/sklearn_compare.py does the split, the scikit-learn fits and
 // runs fraud-train). Data: $BENCH_DATA (e.g. the real creditcard.csv) or a generated 284,807-row set.
 // Prints one JSON line per case. Needs python3 (or $PYTHON) with scikit-learn, numpy and pandas, and a
@@ -19,6 +20,9 @@ try {
   }
   const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
   console.error(`data ${data}; ${cpus().length} cores, Node ${process.version}, load ${load()}`);
+  // The whole command on full-precision files of 113 MB and 49 MB against scikit-learn's read +
+  // StandardScaler + LogisticRegression fit, interleaved (bench/command.mjs).
+  execFileSync(process.execPath, ["--conditions=@fraud/source", "--import", "tsx", "bench/command.mjs"], { stdio: ["ignore", "inherit", "inherit"] });
   // The full comparison (both scikit-learn fits, then fraud-train with Linear Learner's defaults).
   execFileSync(python, ["bench/sklearn_compare.py", data, dir, "0"], { stdio: ["ignore", "inherit", "inherit"] });
   // Other settings of fraud-train on the same split (the scikit-learn fits are not repeated).
