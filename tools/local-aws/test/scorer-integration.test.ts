@@ -21,11 +21,12 @@ import { drawTransactions, eventSeed, recordId } from "@fraud/lambda-scorer";
 import type { HttpScoreResponse, ScheduledResult } from "@fraud/lambda-scorer";
 import { deadLetterMessageSchema, scoredRecordSchema } from "@fraud/lambda-scorer/config";
 import type { DeadLetterMessage, ScoredRecord } from "@fraud/lambda-scorer/config";
-import { loadLinearLearnerModel as loadModel } from "@fraud/trainer/model";
-import type { LinearLearnerModel } from "@fraud/trainer/model";
+import { loadModel as loadAnyModel, loadLinearLearnerModel as loadModel } from "@fraud/trainer/model";
+import type { LinearLearnerModel, Model } from "@fraud/trainer/model";
 import { startEndpoint, startFirehose } from "../src/index.js";
 import type { EndpointServer, FirehoseServer } from "../src/index.js";
 import { readObjects, smallModel } from "./helpers.js";
+import { trainTwoModels } from "./models.js";
 
 const run = promisify(execFile);
 const ZIP = resolve(import.meta.dirname, "../../../packages/lambda-scorer/dist/lambda/lambda.zip");
@@ -94,6 +95,10 @@ let bundle: string;
 let modelPath: string;
 let model: LinearLearnerModel;
 let endpoint: EndpointServer;
+let xgbEndpoint: EndpointServer;
+let rcfEndpoint: EndpointServer;
+let xgb: Model;
+let rcf: Model;
 const servers: Server[] = [];
 let s3Url: string;
 let sqsUrl: string;
@@ -112,10 +117,11 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<stri
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** S3 GetObject of the one model object (path-style, as the SDK addresses an IP endpoint). */
-async function startS3(artifact: Buffer): Promise<string> {
+/** S3 GetObject of the model objects, by `/bucket/key` path (path-style, as the SDK addresses an IP endpoint). */
+async function startS3(objects: Record<string, Buffer>): Promise<string> {
   return listen((req, res) => {
-    if (req.method === "GET" && req.url?.split("?")[0] === "/models/fraud/model.tar.gz") {
+    const artifact = req.method === "GET" ? objects[req.url?.split("?")[0] ?? ""] : undefined;
+    if (artifact !== undefined) {
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(artifact.length), etag: '"1"' });
       res.end(artifact);
     } else {
@@ -197,12 +203,23 @@ beforeAll(async () => {
   modelPath = await smallModel(WORK);
   model = await loadModel(modelPath);
   endpoint = await startEndpoint({ model: modelPath, name: ENDPOINT });
-  s3Url = await startS3(await readFile(modelPath));
+  const two = await trainTwoModels(WORK);
+  xgb = await loadAnyModel(two.xgboost);
+  rcf = await loadAnyModel(two.randomcutforest);
+  xgbEndpoint = await startEndpoint({ model: two.xgboost, name: ENDPOINT });
+  rcfEndpoint = await startEndpoint({ model: two.randomcutforest, name: "fraud-anomaly-endpoint" });
+  s3Url = await startS3({
+    "/models/fraud/model.tar.gz": await readFile(modelPath),
+    "/models/xgboost/model.tar.gz": await readFile(two.xgboost),
+    "/models/rcf/model.tar.gz": await readFile(two.randomcutforest),
+  });
   sqsUrl = await startSqs();
 }, 60_000);
 
 afterAll(async () => {
   await endpoint?.close();
+  await xgbEndpoint?.close();
+  await rcfEndpoint?.close();
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   await rm(WORK, { recursive: true, force: true });
 });
@@ -269,6 +286,68 @@ describe("bundled scorer against the local stand-ins, 30% of Firehose entries fa
       expect(deliveredIds.sort()).toEqual(requests.flat().map((t) => t.id).sort());
       expectExactlyOnce(lines, requests.flat().map((t) => t.id));
       expect(answers[5]![0]).toMatchObject({ statusCode: 400, body: JSON.stringify({ message: "event must be an object (got null)", code: "INVALID_ARGUMENT" }) });
+    } finally {
+      await firehose.close();
+    }
+  });
+});
+
+describe("bundled scorer with an XGBoost classifier and a Random Cut Forest detector, 30% of Firehose entries failing, default settings", { timeout: 180_000 }, () => {
+  it.each<{ name: string; env: () => Record<string, string>; threshold: () => number }>([
+    {
+      name: "XGBoost endpoint + RCF embedded",
+      env: () => ({ MODEL_ALGORITHM: "xgboost", AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: xgbEndpoint.url, ANOMALY_SCORING_MODE: "embedded", ANOMALY_MODEL_S3_URI: "s3://models/rcf/model.tar.gz" }),
+      threshold: () => rcf.threshold,
+    },
+    {
+      name: "XGBoost embedded + RCF endpoint",
+      env: () => ({
+        SCORING_MODE: "embedded",
+        MODEL_S3_URI: "s3://models/xgboost/model.tar.gz",
+        AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: rcfEndpoint.url,
+        ANOMALY_SCORING_MODE: "endpoint",
+        ANOMALY_ENDPOINT_NAME: "fraud-anomaly-endpoint",
+        ANOMALY_THRESHOLD: "0.9",
+      }),
+      threshold: () => 0.9,
+    },
+  ])("every record carries both models' scores, each transaction exactly once: $name", async ({ name, env, threshold }) => {
+    // Prepare
+    const slug = name.replace(/[^a-z0-9]+/gi, "-");
+    const dir = join(WORK, `firehose-${slug}`);
+    const firehose = await startFirehose({ dir, failRate: 0.3, seed: 5, bufferSeconds: 900, bufferMb: 1, streamName: STREAM });
+    const plan = Array.from({ length: 2 }, (_, i) => ({ handler: "scheduled" as const, event: scheduledEvent(20 + i) }));
+    try {
+      // Act
+      const out = await invoke({ BATCH_SIZE: "1000", MODEL_VERSION: "xgb-v1", ANOMALY_MODEL_VERSION: "rcf-v1", AWS_ENDPOINT_URL_FIREHOSE: firehose.url, ...env() }, plan, slug);
+      const lines = await delivered(firehose, dir);
+      // Assess
+      expect(out.importError).toBeUndefined();
+      const results = out.steps.map((s) => s.at(-1)!.value as ScheduledResult);
+      expect(results.map((r) => r.delivered + r.alreadyDelivered)).toEqual([1000, 1000]);
+      expect(results.reduce((a, r) => a + r.retried, 0)).toBeGreaterThan(0);
+      const expected = plan.flatMap(({ event }) => drawTransactions(1000, { seed: eventSeed(event.id), start: Date.parse(event.time) }));
+      expectExactlyOnce(lines, expected.map((t) => t.id));
+      const m = { data: Float64Array.from(expected.flatMap((t) => Array.from(t.features))), rows: expected.length, cols: 30 };
+      const p = xgb.predict(m);
+      const a = rcf.scores(m);
+      const byId = new Map(lines.map((l) => [l.transactionId, l]));
+      expected.forEach((t, i) => {
+        expect(byId.get(t.id)).toEqual({
+          id: recordId("xgb-v1", t.id),
+          timestamp: t.timestamp,
+          transactionId: t.id,
+          channel: t.channel,
+          amount: t.amount,
+          score: expect.closeTo(p[i]!.score, 6) as number,
+          predictedLabel: p[i]!.predictedLabel,
+          modelVersion: "xgb-v1",
+          anomalyScore: expect.closeTo(a[i]!, 9) as number,
+          anomalous: a[i]! >= threshold(),
+          anomalyModelVersion: "rcf-v1",
+        });
+      });
+      expect(results.reduce((n, r) => n + (r.anomalous ?? 0), 0)).toBe(Array.from(a).filter((x) => x >= threshold()).length);
     } finally {
       await firehose.close();
     }
