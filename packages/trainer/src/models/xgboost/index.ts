@@ -13,6 +13,7 @@ export type { XGBoostEvalMetric, XGBoostHyperparameters } from "./hyperparameter
 export { THRESHOLD_ATTRIBUTE, XGBOOST_MEMBER, XGBoostModel, encodeXGBoostArtifact } from "./model.js";
 export { xgboostPlugin } from "./plugin.js";
 export { XGBoostPredictor } from "./predict.js";
+export type { XGBoostPredictorOptions } from "./predict.js";
 export { XGBOOST_PROTOCOL } from "./protocol.js";
 export { XGBOOST_MAX_DEPTH, readXGBoostModel } from "./read.js";
 export type { ReadXGBoostOptions, ReadXGBoostResult, XGBoostFormat } from "./read.js";
