@@ -8,6 +8,10 @@ import { ALGORITHMS, DEFAULT_ALGORITHM, ENVIRONMENT_NAME_PATTERN, FIREHOSE_PREFI
 // scorer's own field schemas (`@fraud/lambda-scorer/config`), so infra accepts exactly what the
 // Lambda accepts; left unset, the Lambda's defaults apply.
 const scorer = scorerConfigSchema.shape;
+/** A scorer field without its default, optional here: left unset, the Lambda's default applies. (Core API: works whatever zod flavour the scorer's schema is built with.) */
+function unsetDefault<T extends z.core.SomeType>(field: z.core.$ZodDefault<T>): z.ZodOptional<T> {
+  return z.optional(field._zod.def.innerType);
+}
 
 const int = (min: number, max: number): z.ZodNumber => {
   const error = `must be an integer from ${min} to ${max}`;
@@ -212,15 +216,15 @@ export const lambdaSettingsSchema = z.strictObject({
   /** `endpoint` calls the SageMaker endpoint; `embedded` scores in the function from `MODEL_S3_URI` and the stack makes no endpoint. @defaultValue `"endpoint"` */
   scoringMode: oneOf(SCORING_MODES).default(SCORER_DEFAULTS.scoringMode),
   /** Transactions scored per scheduled invocation (`BATCH_SIZE`); the Lambda's default when unset. */
-  batchSize: scorer.batchSize.unwrap().optional(),
+  batchSize: unsetDefault(scorer.batchSize),
   /** Request content type sent to the endpoint (`CONTENT_TYPE`); the Lambda's default when unset. */
-  contentType: scorer.contentType.unwrap().optional(),
+  contentType: unsetDefault(scorer.contentType),
   /** Fraud rate of the simulated transactions, strictly between 0 and 1 (`FRAUD_RATE`); the simulator's default when unset. */
   fraudRate: scorer.fraudRate,
   /** Powertools log level (`POWERTOOLS_LOG_LEVEL`); the Lambda's default when unset. */
-  logLevel: scorer.logLevel.unwrap().optional(),
+  logLevel: unsetDefault(scorer.logLevel),
   /** Largest model object embedded scoring loads (`MODEL_MAX_BYTES`); the Lambda's default when unset. */
-  modelMaxBytes: scorer.modelMaxBytes.unwrap().optional(),
+  modelMaxBytes: unsetDefault(scorer.modelMaxBytes),
   /** Function URL for the HTTP handler (a second function with handler `index.http`). */
   functionUrl: z
     .strictObject({

@@ -112,7 +112,17 @@ function sha256(bytes: Uint8Array): { hex: string; base64: string } {
  * ```
  * @public
  */
-export type ModelRole = { kind: "classifier" } | { kind: "anomalyDetector"; scoringMode: ScoringMode };
+export type ModelRole =
+  | {
+      /** The classifier (`linear-learner` or `xgboost`). */
+      kind: "classifier";
+    }
+  | {
+      /** The anomaly detector (`randomcutforest`). */
+      kind: "anomalyDetector";
+      /** How it is scored: a local forest only `embedded`, a SageMaker-trained one only `endpoint`. */
+      scoringMode: ScoringMode;
+    };
 
 const CLASSIFIER: ModelRole = { kind: "classifier" };
 
