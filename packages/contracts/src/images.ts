@@ -199,6 +199,7 @@ export function parseImageUri(uri: string): ImageUriParts {
   return { account: m[1]!, region, repository: m[4]! };
 }
 
+// Built in a pure IIFE: a bundle that imports this module but not the schema (the scorer Lambda) leaves zod out.
 /**
  * Schema of an ECR image URI ({@link parseImageUri}).
  * @example
@@ -207,11 +208,12 @@ export function parseImageUri(uri: string): ImageUriParts {
  * ```
  * @public
  */
-export const imageUriSchema = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+export const imageUriSchema = /* @__PURE__ */ (() =>
+  z.string({ error: "must be a string" }).superRefine((v, ctx) => {
   try {
     parseImageUri(v);
   } catch (err) {
     if (!(err instanceof ContractError)) throw err;
     ctx.addIssue({ code: "custom", message: `must be an ECR image URI <account>.dkr.ecr.<region>.<partition domain>/<repository>:<tag> (${err.reason})` });
   }
-});
+}))();

@@ -116,6 +116,7 @@ export function s3ObjectArn(partition: string, location: S3Location): string {
   return `arn:${partition}:s3:::${location.bucket}/${location.key}`;
 }
 
+// Built in a pure IIFE: a bundle that imports this module but not the schema (the scorer Lambda) leaves zod out.
 /**
  * Schema of an `s3://bucket/key` object URI (the rules of {@link parseS3Uri}), for configuration
  * schemas: infra's model URL, the scorer's `MODEL_S3_URI`, `sagemaker.json`'s `modelDataUrl`.
@@ -125,7 +126,8 @@ export function s3ObjectArn(partition: string, location: S3Location): string {
  * ```
  * @public
  */
-export const s3UriSchema = z.string().superRefine(refineWith((v: string) => parseS3Uri(v)));
+export const s3UriSchema = /* @__PURE__ */ (() =>
+  z.string().superRefine(refineWith((v: string) => parseS3Uri(v))))();
 
 /**
  * Schema of an S3 bucket name.
@@ -135,7 +137,8 @@ export const s3UriSchema = z.string().superRefine(refineWith((v: string) => pars
  * ```
  * @public
  */
-export const bucketNameSchema = z.string().superRefine(refineWith(validateBucketName));
+export const bucketNameSchema = /* @__PURE__ */ (() =>
+  z.string().superRefine(refineWith(validateBucketName)))();
 
 /**
  * Schema of a normalised key prefix (`""` or `a/b/`).
@@ -145,9 +148,10 @@ export const bucketNameSchema = z.string().superRefine(refineWith(validateBucket
  * ```
  * @public
  */
-export const keyPrefixSchema = z.string().superRefine(
+export const keyPrefixSchema = /* @__PURE__ */ (() =>
+  z.string().superRefine(
   refineWith((v: string) => {
     if (keyPrefix(v) !== v) invalidArgument(`key prefix ${quote(v)} must be empty or end with "/" and have no leading "/"`);
   }),
-);
+))();
 

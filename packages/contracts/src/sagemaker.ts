@@ -176,6 +176,7 @@ export interface SageMakerJobRecord {
   region: string;
 }
 
+// Built in a pure IIFE: a bundle that imports this module but not the schema (the scorer Lambda) leaves zod out.
 /**
  * Schema of `sagemaker.json` ({@link SageMakerJobRecord}): the writer validates with it before
  * writing, readers parse with it. Unknown fields are ignored (later versions may add some).
@@ -186,9 +187,10 @@ export interface SageMakerJobRecord {
  * ```
  * @public
  */
-export const sagemakerJobRecordSchema: z.ZodType<SageMakerJobRecord> = z.object({
+export const sagemakerJobRecordSchema: z.ZodType<SageMakerJobRecord> = /* @__PURE__ */ (() =>
+  z.object({
   jobName: z.string().superRefine(refineWith((v: string) => validateSageMakerName("trainingJob", v))),
   image: imageUriSchema,
   modelDataUrl: s3UriSchema,
   region: z.string().superRefine(refineWith(partitionOf)),
-});
+}))();

@@ -87,6 +87,7 @@ export const STACK_OUTPUT_NAMES = Object.freeze({
   scoringMode: "scoring_mode",
 } as const satisfies Record<keyof StackOutputs, string>);
 
+// Built in a pure IIFE: a bundle that imports this module but not the schema (the scorer Lambda) leaves zod out.
 /**
  * Schema of {@link StackOutputs}: every field's type and range, plus the cross-field rules (the
  * partition is the region's, the role is in the stack's partition and account).
@@ -96,7 +97,8 @@ export const STACK_OUTPUT_NAMES = Object.freeze({
  * ```
  * @public
  */
-export const stackOutputsSchema: z.ZodType<StackOutputs> = z
+export const stackOutputsSchema: z.ZodType<StackOutputs> = /* @__PURE__ */ (() =>
+  z
   .object({
     version: z.literal(1),
     environment: z.string().regex(ENVIRONMENT_NAME_PATTERN, ENVIRONMENT_NAME_RULE),
@@ -123,7 +125,7 @@ export const stackOutputsSchema: z.ZodType<StackOutputs> = z
     const m = /^arn:([^:]+):iam::(\d{12}):/.exec(o.sagemakerRoleArn);
     if (m !== null && m[1] !== partition) ctx.addIssue({ code: "custom", path: ["sagemakerRoleArn"], message: `the role is in partition ${m[1]}, the stack in ${partition}` });
     if (m !== null && m[2] !== o.accountId) ctx.addIssue({ code: "custom", path: ["sagemakerRoleArn"], message: `the role is in account ${m[2]}, the stack in ${o.accountId}` });
-  });
+  }))();
 
 const FIELD_OF_OUTPUT: ReadonlyMap<string, keyof StackOutputs> = new Map(
   (Object.entries(STACK_OUTPUT_NAMES) as [keyof StackOutputs, string][]).map(([field, output]) => [output, field]),
@@ -201,13 +203,14 @@ export interface NotebookPackage {
  * ```
  * @public
  */
-export const notebookPackageSchema: z.ZodType<NotebookPackage> = z.strictObject({
+export const notebookPackageSchema: z.ZodType<NotebookPackage> = /* @__PURE__ */ (() =>
+  z.strictObject({
   name: z.string().regex(/^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/, "an npm package name"),
   version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "a semver version"),
   key: z.string().min(1).regex(/\.tgz$/, "the key of a .tgz tarball"),
   integrity: z.string().regex(NPM_INTEGRITY_PATTERN, "npm's sha512 integrity (sha512-<base64>)"),
   bin: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a command name")),
-});
+}))();
 
 /**
  * The `fraud-stack.json` the stack uploads beside its notebook: the stack's outputs, plus the

@@ -6,7 +6,8 @@
  * Depends on zod only.
  * @packageDocumentation
  */
-import * as z from "zod";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import { ScorerError, quote } from "./errors.js";
 import { describeIssue } from "./issues.js";
 import type { ConfigIssue } from "./errors.js";
@@ -48,23 +49,29 @@ export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL"
 /** Most transactions one scheduled invocation may draw (`BATCH_SIZE`, `detail.count`). @public */
 export const MAX_BATCH_SIZE = 10_000;
 
+// zod/mini (tree-shakable, so the Lambda bundle carries only what these schemas use) loads no
+// locale by itself: English, as zod's classic API sets it, keeps every default message unchanged.
+z.config(en());
+
 const MiB = 1024 * 1024;
 
 function intIn(min: number, max: number) {
   const error = `must be an integer from ${min} to ${max}`;
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+  return z.int({ error }).check(z.gte(min, { error }), z.lte(max, { error }));
 }
 /** `s3://bucket/key` by `@fraud/contracts`' rules; the message keeps its reason (e.g. the bad bucket name). */
 function s3ObjectUri() {
-  return z.string({ error: "must be an s3://bucket/key URI" }).superRefine((v, ctx) => {
-    try {
-      parseS3Uri(v);
-    } catch (err) {
-      if (!(err instanceof ContractError)) throw err;
-      const reason = err.reason === "not an s3://bucket/key URI" ? "" : ` (${err.reason})`;
-      ctx.addIssue({ code: "custom", message: `must be an s3://bucket/key URI${reason}` });
-    }
-  });
+  return z.string({ error: "must be an s3://bucket/key URI" }).check(
+    z.superRefine((v, ctx) => {
+      try {
+        parseS3Uri(v);
+      } catch (err) {
+        if (!(err instanceof ContractError)) throw err;
+        const reason = err.reason === "not an s3://bucket/key URI" ? "" : ` (${err.reason})`;
+        ctx.addIssue({ code: "custom", input: v, message: `must be an s3://bucket/key URI${reason}` });
+      }
+    }),
+  );
 }
 const ENDPOINT_RULE = SAGEMAKER_NAME_RULES.endpoint;
 
@@ -78,7 +85,7 @@ const ENDPOINT_RULE = SAGEMAKER_NAME_RULES.endpoint;
 export const SAGEMAKER_ENDPOINT_NAME_PATTERN: RegExp = ENDPOINT_RULE.pattern;
 function matching(pattern: RegExp, what: string) {
   const error = `must be ${what}`;
-  return z.string({ error }).regex(pattern, { error });
+  return z.string({ error }).check(z.regex(pattern, { error }));
 }
 
 /**
@@ -88,53 +95,59 @@ function matching(pattern: RegExp, what: string) {
  */
 export const scorerConfigSchema = z.object({
   /** `SCORING_MODE`. @defaultValue "endpoint" */
-  scoringMode: z.literal(SCORING_MODES, { error: 'must be "endpoint" or "embedded"' }).default(SCORER_DEFAULTS.scoringMode),
+  scoringMode: z._default(z.literal(SCORING_MODES, { error: 'must be "endpoint" or "embedded"' }), SCORER_DEFAULTS.scoringMode),
   /** `MODEL_ALGORITHM`: the classifier's algorithm; endpoint mode speaks its container's formats, embedded mode checks the artifact is one. @defaultValue endpoint mode: `linear-learner`; embedded mode: whatever the artifact is */
-  modelAlgorithm: z.literal(CLASSIFIER_ALGORITHMS, { error: `must be one of ${CLASSIFIER_ALGORITHMS.join(", ")}` }).optional(),
+  modelAlgorithm: z.optional(z.literal(CLASSIFIER_ALGORITHMS, { error: `must be one of ${CLASSIFIER_ALGORITHMS.join(", ")}` })),
   /** `MODEL_THRESHOLD`: fraud probability at or above which the label is 1 (0–1). @defaultValue the threshold recorded with the model (embedded), the label the endpoint answers, else 0.5 */
-  modelThreshold: z.number({ error: "must be a number from 0 to 1" }).min(0, { error: "must be a number from 0 to 1" }).max(1, { error: "must be a number from 0 to 1" }).optional(),
+  modelThreshold: z.optional(z.number({ error: "must be a number from 0 to 1" }).check(z.gte(0, { error: "must be a number from 0 to 1" }), z.lte(1, { error: "must be a number from 0 to 1" }))),
   /** `ENDPOINT_NAME`: required in endpoint mode. */
-  endpointName: matching(ENDPOINT_RULE.pattern, `a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)`)
-    .max(ENDPOINT_RULE.maxLength, { error: `must be a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)` })
-    .optional(),
+  endpointName: z.optional(
+    matching(ENDPOINT_RULE.pattern, `a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)`).check(
+      z.maxLength(ENDPOINT_RULE.maxLength, { error: `must be a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)` }),
+    ),
+  ),
   /** `MODEL_S3_URI`: `s3://bucket/key` of `model.tar.gz`, required in embedded mode. */
-  modelS3Uri: s3ObjectUri().optional(),
+  modelS3Uri: z.optional(s3ObjectUri()),
   /** `MODEL_MAX_BYTES`: largest model object the embedded mode loads (1 KiB–512 MiB). @defaultValue 16 MiB */
-  modelMaxBytes: intIn(1024, 512 * MiB).default(SCORER_DEFAULTS.modelMaxBytes),
+  modelMaxBytes: z._default(intIn(1024, 512 * MiB), SCORER_DEFAULTS.modelMaxBytes),
   /** `DELIVERY_STREAM_NAME`: the Firehose stream (required). */
   deliveryStreamName: matching(FIREHOSE_STREAM_NAME_PATTERN, "a Firehose stream name (1-64 of a-z A-Z 0-9 _ . -)"),
   /** `BATCH_SIZE`: transactions drawn per scheduled invocation (1–10,000). @defaultValue 100 */
-  batchSize: intIn(1, MAX_BATCH_SIZE).default(SCORER_DEFAULTS.batchSize),
+  batchSize: z._default(intIn(1, MAX_BATCH_SIZE), SCORER_DEFAULTS.batchSize),
   /** `CONTENT_TYPE` of `InvokeEndpoint` requests. @defaultValue "text/csv" */
-  contentType: z.literal(CONTENT_TYPES, { error: `must be one of ${CONTENT_TYPES.join(", ")}` }).default(SCORER_DEFAULTS.contentType),
+  contentType: z._default(z.literal(CONTENT_TYPES, { error: `must be one of ${CONTENT_TYPES.join(", ")}` }), SCORER_DEFAULTS.contentType),
   /** `MODEL_VERSION` written with every score (1–128 printable characters). @defaultValue the endpoint name, or the model URI in embedded mode */
-  modelVersion: matching(/^[\x21-\x7e]{1,128}$/, "1-128 printable characters without spaces").optional(),
+  modelVersion: z.optional(matching(/^[\x21-\x7e]{1,128}$/, "1-128 printable characters without spaces")),
   /** `FRAUD_RATE` of simulated transactions, strictly between 0 and 1 (what the simulator accepts). @defaultValue the simulator's `DEFAULT_FRAUD_RATE` (492/284,807) */
-  fraudRate: z.number({ error: "must be a number strictly between 0 and 1" }).gt(0, { error: "must be a number strictly between 0 and 1" }).lt(1, { error: "must be a number strictly between 0 and 1" }).optional(),
+  fraudRate: z.optional(
+    z.number({ error: "must be a number strictly between 0 and 1" }).check(z.gt(0, { error: "must be a number strictly between 0 and 1" }), z.lt(1, { error: "must be a number strictly between 0 and 1" })),
+  ),
   /** `MAX_ROWS_PER_REQUEST`: rows per `InvokeEndpoint` call (1–10,000). @defaultValue 1000 */
-  maxRowsPerRequest: intIn(1, 10_000).default(SCORER_DEFAULTS.maxRowsPerRequest),
+  maxRowsPerRequest: z._default(intIn(1, 10_000), SCORER_DEFAULTS.maxRowsPerRequest),
   /** `DELIVERY_SAFETY_MARGIN_MS`: time kept back from the invocation's remaining time for dead-lettering and returning (0–300,000). @defaultValue 5000 */
-  deliverySafetyMarginMs: intIn(0, 300_000).default(SCORER_DEFAULTS.deliverySafetyMarginMs),
+  deliverySafetyMarginMs: z._default(intIn(0, 300_000), SCORER_DEFAULTS.deliverySafetyMarginMs),
   /** `ON_FAILURE_QUEUE_URL`: SQS queue that receives records Firehose would not take in time (scheduled invocations). */
-  onFailureQueueUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) SQS queue URL" }).optional(),
+  onFailureQueueUrl: z.optional(z.url({ protocol: /^https?$/, error: "must be an http(s) SQS queue URL" })),
   /** `ANOMALY_SCORING_MODE`: `endpoint` or `embedded`; set, it turns the anomaly detector (Random Cut Forest) on. @defaultValue unset: classifier only */
-  anomalyScoringMode: z.literal(SCORING_MODES, { error: 'must be "endpoint" or "embedded"' }).optional(),
+  anomalyScoringMode: z.optional(z.literal(SCORING_MODES, { error: 'must be "endpoint" or "embedded"' })),
   /** `ANOMALY_ENDPOINT_NAME`: the detector's endpoint, required when `ANOMALY_SCORING_MODE` is `endpoint`. */
-  anomalyEndpointName: matching(ENDPOINT_RULE.pattern, `a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)`)
-    .max(ENDPOINT_RULE.maxLength, { error: `must be a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)` })
-    .optional(),
+  anomalyEndpointName: z.optional(
+    matching(ENDPOINT_RULE.pattern, `a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)`).check(
+      z.maxLength(ENDPOINT_RULE.maxLength, { error: `must be a SageMaker endpoint name (1-${ENDPOINT_RULE.maxLength} letters, digits, hyphens)` }),
+    ),
+  ),
   /** `ANOMALY_MODEL_S3_URI`: the detector's `model.tar.gz`, required in embedded mode (in endpoint mode, where its threshold is read when `ANOMALY_THRESHOLD` is unset). */
-  anomalyModelS3Uri: s3ObjectUri().optional(),
+  anomalyModelS3Uri: z.optional(s3ObjectUri()),
   /** `ANOMALY_THRESHOLD`: anomaly score at or above which a record is `anomalous` (finite). @defaultValue the threshold recorded with the detector's model */
-  anomalyThreshold: z.number({ error: "must be a finite number" }).refine(Number.isFinite, { error: "must be a finite number" }).optional(),
+  anomalyThreshold: z.optional(z.number({ error: "must be a finite number" }).check(z.refine(Number.isFinite, { error: "must be a finite number" }))),
   /** `ANOMALY_MODEL_VERSION`: the detector's version label (1–128 printable characters). @defaultValue the detector's endpoint name, or its model URI */
-  anomalyModelVersion: matching(/^[\x21-\x7e]{1,128}$/, "1-128 printable characters without spaces").optional(),
+  anomalyModelVersion: z.optional(matching(/^[\x21-\x7e]{1,128}$/, "1-128 printable characters without spaces")),
   /** `POWERTOOLS_SERVICE_NAME`. @defaultValue "fraud-scorer" */
-  serviceName: matching(/^[\x21-\x7e]{1,128}$/, "1-128 printable characters without spaces").default(SCORER_DEFAULTS.serviceName),
+  serviceName: z._default(matching(/^[\x21-\x7e]{1,128}$/, "1-128 printable characters without spaces"), SCORER_DEFAULTS.serviceName),
   /** `POWERTOOLS_METRICS_NAMESPACE`. @defaultValue "FraudDetection" */
-  metricsNamespace: matching(/^[A-Za-z0-9._#/-]{1,255}$/, "a CloudWatch namespace (1-255 of A-Z a-z 0-9 . _ # / -)").default(SCORER_DEFAULTS.metricsNamespace),
+  metricsNamespace: z._default(matching(/^[A-Za-z0-9._#/-]{1,255}$/, "a CloudWatch namespace (1-255 of A-Z a-z 0-9 . _ # / -)"), SCORER_DEFAULTS.metricsNamespace),
   /** `POWERTOOLS_LOG_LEVEL`. @defaultValue "INFO" */
-  logLevel: z.literal(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default(SCORER_DEFAULTS.logLevel),
+  logLevel: z._default(z.literal(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }), SCORER_DEFAULTS.logLevel),
 });
 
 /** What {@link scorerEnv} accepts: every field optional except `deliveryStreamName`. @public */

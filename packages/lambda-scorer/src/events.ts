@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { MAX_JSON_DEPTH } from "@fraud/contracts";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { MAX_BATCH_SIZE } from "./config.js";
 import { ScorerError, quote } from "./errors.js";
 import { describeIssue } from "./issues.js";
@@ -17,16 +17,21 @@ import { describeIssue } from "./issues.js";
  */
 export const scheduledEventSchema = z.looseObject({
   /** Unique event id. */
-  id: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).max(256, { error: "must be at most 256 characters" }),
+  id: z.string({ error: "must be a string" }).check(z.minLength(1, { error: "must not be empty" }), z.maxLength(256, { error: "must be at most 256 characters" })),
   /** Event time, ISO 8601. */
   time: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }),
   /** Optional overrides. */
-  detail: z
-    .looseObject({
-      /** Transactions to draw instead of `BATCH_SIZE`. */
-      count: z.int({ error: `must be an integer from 1 to ${MAX_BATCH_SIZE}` }).min(1, { error: `must be an integer from 1 to ${MAX_BATCH_SIZE}` }).max(MAX_BATCH_SIZE, { error: `must be an integer from 1 to ${MAX_BATCH_SIZE}` }).optional(),
-    }, { error: "must be an object" })
-    .optional(),
+  detail: z.optional(
+    z.looseObject(
+      {
+        /** Transactions to draw instead of `BATCH_SIZE`. */
+        count: z.optional(
+          z.int({ error: `must be an integer from 1 to ${MAX_BATCH_SIZE}` }).check(z.gte(1, { error: `must be an integer from 1 to ${MAX_BATCH_SIZE}` }), z.lte(MAX_BATCH_SIZE, { error: `must be an integer from 1 to ${MAX_BATCH_SIZE}` })),
+        ),
+      },
+      { error: "must be an object" },
+    ),
+  ),
 });
 
 /** A validated scheduled event. @public */
@@ -38,26 +43,29 @@ export type ScheduledEvent = z.infer<typeof scheduledEventSchema>;
  */
 export const httpEventSchema = z.looseObject({
   /** Request body. */
-  body: z.string({ error: "must be a string" }).nullish(),
+  body: z.nullish(z.string({ error: "must be a string" })),
   /** Whether `body` is base64. */
-  isBase64Encoded: z.boolean({ error: "must be a boolean" }).optional(),
+  isBase64Encoded: z.optional(z.boolean({ error: "must be a boolean" })),
   /** Request headers (lower-case names). */
-  headers: z.record(z.string(), z.string().optional(), { error: "must be an object of strings" }).nullish(),
+  headers: z.nullish(z.record(z.string(), z.optional(z.string()), { error: "must be an object of strings" })),
   /** Request context; `http.method` is checked. */
-  requestContext: z
-    .looseObject({
-      /** HTTP details. */
-      http: z
-        .looseObject(
-          {
-            /** Request method. */
-            method: z.string({ error: "must be a string" }).optional(),
-          },
-          { error: "must be an object" },
-        )
-        .optional(),
-    }, { error: "must be an object" })
-    .optional(),
+  requestContext: z.optional(
+    z.looseObject(
+      {
+        /** HTTP details. */
+        http: z.optional(
+          z.looseObject(
+            {
+              /** Request method. */
+              method: z.optional(z.string({ error: "must be a string" })),
+            },
+            { error: "must be an object" },
+          ),
+        ),
+      },
+      { error: "must be an object" },
+    ),
+  ),
 });
 
 /** A validated HTTP request. @public */
@@ -85,7 +93,7 @@ function nestedDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-function parseWith<T>(schema: z.ZodType<T>, name: string, event: unknown): T {
+function parseWith<T>(schema: z.ZodMiniType<T>, name: string, event: unknown): T {
   if (typeof event !== "object" || event === null || Array.isArray(event)) {
     throw new ScorerError("INVALID_ARGUMENT", `${name} must be an object (got ${quote(event)})`);
   }

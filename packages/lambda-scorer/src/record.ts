@@ -2,7 +2,7 @@
  * The output record: one JSON line per scored transaction, as delivered to Firehose.
  * @packageDocumentation
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /**
  * A record id: 32 lowercase hex digits, the first half of SHA-256 over
@@ -24,11 +24,11 @@ export const SCORED_RECORD_ID_PATTERN = /^[0-9a-f]{32}$/;
  */
 export const scoredRecordSchema = z.strictObject({
   /** Stable record id ({@link SCORED_RECORD_ID_PATTERN}). */
-  id: z.string().regex(SCORED_RECORD_ID_PATTERN),
+  id: z.string().check(z.regex(SCORED_RECORD_ID_PATTERN)),
   /** The transaction's event time, ISO 8601 UTC. */
   timestamp: z.iso.datetime(),
   /** The transaction's id (given by the HTTP caller, or derived from the scheduled event). */
-  transactionId: z.string().min(1).max(128),
+  transactionId: z.string().check(z.minLength(1), z.maxLength(128)),
   /** Where the transaction came from. */
   channel: z.literal(["Mobile", "Web", "Store"]),
   /** Amount in the dataset's currency. */
@@ -38,16 +38,18 @@ export const scoredRecordSchema = z.strictObject({
   /** 1 = fraud, 0 = legitimate; `null` for a regressor. */
   predictedLabel: z.union([z.literal(0), z.literal(1), z.null()]),
   /** Version of the model that scored it. */
-  modelVersion: z.string().min(1).max(128),
+  modelVersion: z.string().check(z.minLength(1), z.maxLength(128)),
   /** The anomaly detector's score (higher is more anomalous); only when a detector is configured. */
-  anomalyScore: z.number().optional(),
+  anomalyScore: z.optional(z.number()),
   /** Whether `anomalyScore` is at or above the anomaly threshold; only when a detector is configured. */
-  anomalous: z.boolean().optional(),
+  anomalous: z.optional(z.boolean()),
   /** Version of the anomaly detector that scored it; only when a detector is configured. */
-  anomalyModelVersion: z.string().min(1).max(128).optional(),
-}).refine((r) => (r.anomalyScore === undefined) === (r.anomalous === undefined) && (r.anomalous === undefined) === (r.anomalyModelVersion === undefined), {
-  error: "anomalyScore, anomalous and anomalyModelVersion come together or not at all",
-});
+  anomalyModelVersion: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+}).check(
+  z.refine((r) => (r.anomalyScore === undefined) === (r.anomalous === undefined) && (r.anomalous === undefined) === (r.anomalyModelVersion === undefined), {
+    error: "anomalyScore, anomalous and anomalyModelVersion come together or not at all",
+  }),
+);
 
 /** One output line, parsed. @public */
 export type ScoredRecord = z.infer<typeof scoredRecordSchema>;
@@ -70,13 +72,13 @@ export const deadLetterMessageSchema = z.strictObject({
   /** Format version. */
   version: z.literal(1),
   /** The Firehose stream the records were meant for. */
-  deliveryStreamName: z.string().min(1),
+  deliveryStreamName: z.string().check(z.minLength(1)),
   /** The EventBridge event id of the scheduled invocation. */
-  eventId: z.string().min(1),
+  eventId: z.string().check(z.minLength(1)),
   /** Why the records were not delivered (the last Firehose error). */
   reason: z.string(),
   /** The undelivered records. */
-  records: z.array(scoredRecordSchema).min(1),
+  records: z.array(scoredRecordSchema).check(z.minLength(1)),
 });
 
 /** One dead-letter message, parsed. @public */

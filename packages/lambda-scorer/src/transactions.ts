@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { FEATURE_COUNT, V_COUNT, createTransactionSource, transactionFeatures } from "@fraud/simulator";
 import type { LiveTransaction } from "@fraud/simulator";
 import { MAX_JSON_DEPTH, parseJsonBounded } from "@fraud/contracts";
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { ScoringTransaction } from "./core.js";
 import { ScorerError, quote } from "./errors.js";
 import { describeIssue } from "./issues.js";
@@ -57,11 +57,11 @@ export function drawTransactions(count: number, options: { seed: number; start?:
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const finite = z.number({ error: "must be a finite number" });
 const common = {
-  id: z.string({ error: "must be a string" }).regex(ID, { error: "must be 1-128 characters of A-Z a-z 0-9 . _ : -" }).optional(),
-  channel: z.literal(["Mobile", "Web", "Store"], { error: "must be Mobile, Web or Store" }).optional(),
-  timestamp: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
+  id: z.optional(z.string({ error: "must be a string" }).check(z.regex(ID, { error: "must be 1-128 characters of A-Z a-z 0-9 . _ : -" }))),
+  channel: z.optional(z.literal(["Mobile", "Web", "Store"], { error: "must be Mobile, Web or Store" })),
+  timestamp: z.optional(z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" })),
 };
-const numbers = (n: number) => z.array(finite, { error: `must be an array of ${n} numbers` }).length(n, { error: `must have ${n} numbers` });
+const numbers = (n: number) => z.array(finite, { error: `must be an array of ${n} numbers` }).check(z.length(n, { error: `must have ${n} numbers` }));
 const byFeatures = z.looseObject({ features: numbers(FEATURE_COUNT), ...common });
 const bySimulator = z.looseObject({ time: finite, v: numbers(V_COUNT), amount: finite, ...common });
 

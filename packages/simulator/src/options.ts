@@ -1,15 +1,15 @@
 // Option checks: one zod schema per kind of value, shared by the library and the CLI, so both accept
 // and refuse the same values with the same words.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { invalidArgument, quote } from "./errors.js";
 
 /** A kind of option value: its zod schema and what a message says it must be. @internal */
 export interface OptionSpec<T> {
-  readonly schema: z.ZodType<T, number>;
+  readonly schema: z.ZodMiniType<T, number>;
   readonly expect: string;
 }
 
-const spec = <T>(schema: z.ZodType<T, number>, expect: string): OptionSpec<T> => ({ schema, expect });
+const spec = <T>(schema: z.ZodMiniType<T, number>, expect: string): OptionSpec<T> => ({ schema, expect });
 
 /**
  * Largest row count `generateDataset` (and `fraud-sim generate --rows`) accepts: 5,000,000 rows are
@@ -34,16 +34,16 @@ export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
 /** Integers from `min` to `max`. @internal */
 export const integer = (min: number, max = Number.MAX_SAFE_INTEGER): OptionSpec<number> =>
-  spec(z.number().int().min(min).max(max), max === Number.MAX_SAFE_INTEGER ? (min === 0 ? "a non-negative integer" : `an integer >= ${min}`) : `an integer from ${min} to ${max}`);
+  spec(z.int().check(z.gte(min), z.lte(max)), max === Number.MAX_SAFE_INTEGER ? (min === 0 ? "a non-negative integer" : `an integer >= ${min}`) : `an integer from ${min} to ${max}`);
 
 /** @internal */
 export const SEED = integer(0);
 /** @internal */
 export const ROWS = integer(1, MAX_ROWS);
 /** @internal */
-export const FRAUD_RATE = spec(z.number().gt(0).lt(1), "a number in (0, 1)");
+export const FRAUD_RATE = spec(z.number().check(z.gt(0), z.lt(1)), "a number in (0, 1)");
 /** @internal */
-export const POSITIVE = spec(z.number().positive(), "a positive number");
+export const POSITIVE = spec(z.number().check(z.positive()), "a positive number");
 /** @internal */
 export const MAX_LINE_BYTES = integer(64, 1 << 30);
 
@@ -82,11 +82,11 @@ export const MAX_STREAM_SECONDS = 366 * 86_400;
 export const MAX_REPLAY_SPEED = 1_000_000;
 
 /** @internal */
-export const RATE = spec(z.number().positive().max(MAX_STREAM_RATE), `a positive number up to ${MAX_STREAM_RATE}`);
+export const RATE = spec(z.number().check(z.positive(), z.lte(MAX_STREAM_RATE)), `a positive number up to ${MAX_STREAM_RATE}`);
 /** @internal */
-export const DURATION = spec(z.number().positive().max(MAX_STREAM_SECONDS), `a positive number of seconds up to ${MAX_STREAM_SECONDS}`);
+export const DURATION = spec(z.number().check(z.positive(), z.lte(MAX_STREAM_SECONDS)), `a positive number of seconds up to ${MAX_STREAM_SECONDS}`);
 /** @internal */
-export const SPEED = spec(z.number().positive().max(MAX_REPLAY_SPEED), `a positive number up to ${MAX_REPLAY_SPEED}`);
+export const SPEED = spec(z.number().check(z.positive(), z.lte(MAX_REPLAY_SPEED)), `a positive number up to ${MAX_REPLAY_SPEED}`);
 
 /**
  * Checks that an options argument is a plain object (`undefined` too when `optional`).
@@ -139,7 +139,7 @@ const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * @internal
  */
 export function flagParser<T>(name: string, s: OptionSpec<T>, onError: (message: string) => Error): (text: string) => T {
-  const schema = z.string().trim().regex(NUMBER_TEXT).transform(Number).pipe(s.schema);
+  const schema = z.pipe(z.pipe(z.string().check(z.trim(), z.regex(NUMBER_TEXT)), z.transform(Number)), s.schema);
   return (text: string): T => {
     const r = schema.safeParse(text);
     if (!r.success) throw onError(`${name} must be ${s.expect}, got ${quote(text)}`);
