@@ -101,6 +101,21 @@ describe("trainXGBoost", () => {
     expect(c).not.toEqual(a);
   });
 
+  it("builds the same model bit for bit on one thread or two (large nodes in halves, the second on a helper thread)", () => {
+    const big = problem(40_000, 3, 8);
+    const hp = { num_round: 6, max_depth: 4, subsample: 0.9, colsample_bytree: 0.8, seed: 2 };
+    const one = trainXGBoost(big, { hyperparameters: hp, threads: 1 });
+    const two = trainXGBoost(big, { hyperparameters: hp, threads: 2 });
+    expect(one.threads).toBe(1);
+    expect(two.threads).toBe(2);
+    expect(encodeXGBoostModel(two.booster)).toEqual(encodeXGBoostModel(one.booster));
+    expect(one.booster.trees.every((t) => t.left.length > 7)).toBe(true);
+  }, 60_000);
+
+  it.each([0, 3, 1.5])("refuses threads=%s", (threads) => {
+    expect(() => trainXGBoost(train, { threads })).toThrow(`threads ${threads} is not valid: must be 1 or 2`);
+  });
+
   it("respects max_depth, and gamma prunes weak splits away", () => {
     const depthOf = (t: { left: Int32Array; right: Int32Array }): number => {
       const d = (i: number): number => (t.left[i] === -1 ? 0 : 1 + Math.max(d(t.left[i]!), d(t.right[i]!)));

@@ -19,6 +19,7 @@ export { XGBOOST_MAX_DEPTH, readXGBoostModel } from "./read.js";
 export type { ReadXGBoostOptions, ReadXGBoostResult, XGBoostFormat } from "./read.js";
 export { trainXGBoost } from "./train.js";
 export type { TrainXGBoostOptions, TrainXGBoostResult, XGBoostData } from "./train.js";
+export { XGBOOST_PARALLEL_ROWS } from "./train.js";
 export { xgboostTraining } from "./training.js";
 export { encodeXGBoostModel } from "./write.js";
 export type { XGBoostWriteFormat } from "./write.js";

@@ -8,7 +8,9 @@
 // Data layout: every value is binned once into a global bin index (feature offset + bin; each
 // feature has one extra bin for its missing values), row-major, so building a node's histogram
 // walks its rows' 30 bins in a row without a branch. A node's histogram is built for the smaller
-// child only; the larger one is its parent's minus it.
+// child only; the larger one is its parent's minus it. Histograms of large nodes are built in two
+// halves, on two threads when there are (histogram.ts): the same model with one thread or two.
+import { availableParallelism } from "node:os";
 import { TrainError } from "../../errors.js";
 import { averagePrecision, rocAuc, sweep } from "../../metrics.js";
 import { createRng } from "../../rng.js";
@@ -17,6 +19,7 @@ import { ROOT_PARENT, baseMargin } from "./booster.js";
 import type { XGBoostBooster, XGBoostTree } from "./booster.js";
 import { parseXGBoostHyperparameters } from "./hyperparameters.js";
 import type { XGBoostEvalMetric, XGBoostHyperparameters } from "./hyperparameters.js";
+import { HistogramBuilder, shared } from "./histogram.js";
 
 /** Rows for training: `rows × cols` values (NaN = missing) and 0/1 labels. @public */
 export interface XGBoostData {
@@ -38,7 +41,21 @@ export interface TrainXGBoostOptions {
   cols?: number;
   /** Called after each round with the validation metric (NaN without validation). */
   onRound?: (round: number, metric: number) => void;
+  /**
+   * Threads building histograms: 1, or 2 (the calling thread and a helper worker thread). The
+   * model is the same bit for bit either way.
+   * @defaultValue 2 from {@link XGBOOST_PARALLEL_ROWS} training rows up when the machine has two
+   *   cores or more, else 1
+   */
+  threads?: number;
 }
+
+/**
+ * Training rows from which {@link trainXGBoost} uses a second thread by default (below, starting
+ * it costs more than it saves).
+ * @public
+ */
+export const XGBOOST_PARALLEL_ROWS = 50_000;
 
 /** What {@link trainXGBoost} returns. @public */
 export interface TrainXGBoostResult {
@@ -54,6 +71,8 @@ export interface TrainXGBoostResult {
   bestScore: number;
   /** The validation metric of each round. */
   history: number[];
+  /** Threads that built histograms (1 or 2). */
+  threads: number;
 }
 
 const RT_EPS = 1e-6;
@@ -145,7 +164,7 @@ function quantise(x: Float64Array | Float32Array, rows: number, cols: number, ma
   }
   const total = offset[cols]!;
   if (total > 0xffff) throw new TrainError("INVALID_ARGUMENT", `${cols} features × ${maxBin} bins is more than this trainer's 65535 histogram bins`);
-  const bins = new Uint16Array(rows * cols);
+  const bins = shared(Uint16Array, rows * cols);
   for (let f = 0; f < cols; f++) {
     const c = cuts[f]!.values;
     const base = offset[f]!;
@@ -238,22 +257,6 @@ function sampleFeatures(from: Int32Array, share: number, rng: Rng): Int32Array {
   return Int32Array.from(a.slice(0, k).sort((p, q) => p - q));
 }
 
-/** Adds the rows `index[begin, end)` to a histogram. */
-function buildHist(hist: Float64Array, bins: Uint16Array, cols: number, index: Uint32Array, begin: number, end: number, grad: Float32Array, hess: Float32Array): void {
-  hist.fill(0);
-  for (let k = begin; k < end; k++) {
-    const r = index[k]!;
-    const g = grad[r]!;
-    const h = hess[r]!;
-    const o = r * cols;
-    for (let f = 0; f < cols; f++) {
-      const b = bins[o + f]! << 1;
-      hist[b] = hist[b]! + g;
-      hist[b + 1] = hist[b + 1]! + h;
-    }
-  }
-}
-
 /** The grower of one tree, reused across rounds. */
 class Grower {
   readonly index: Uint32Array;
@@ -265,8 +268,10 @@ class Grower {
   constructor(
     private readonly data: Binned,
     private readonly hp: XGBoostHyperparameters,
+    index: Uint32Array,
+    private readonly histograms: HistogramBuilder,
   ) {
-    this.index = new Uint32Array(data.rows);
+    this.index = index;
     this.scratch = new Uint32Array(data.rows);
     this.score = new Scoring(hp);
     this.allFeatures = Int32Array.from({ length: data.cols }, (_, i) => i);
@@ -363,7 +368,6 @@ class Grower {
 
   /** Grows one tree on the rows `index[0, n)`; returns the nodes (index 0 = root). */
   grow(n: number, grad: Float32Array, hess: Float32Array, rng: Rng): Node[] {
-    const { bins, cols } = this.data;
     const { max_depth: maxDepth } = this.hp;
     let G = 0;
     let H = 0;
@@ -373,7 +377,7 @@ class Grower {
       H += hess[r]!;
     }
     const rootHist = this.take();
-    buildHist(rootHist, bins, cols, this.index, 0, n, grad, hess);
+    this.histograms.build(rootHist, 0, n);
     const nodes: Node[] = [{ begin: 0, end: n, g: G, h: H, depth: 0, hist: rootHist, feature: -1, bin: 0, defaultLeft: false, gain: 0, gl: 0, hl: 0, left: -1, right: -1, weight: 0 }];
     const treeFeatures = sampleFeatures(this.allFeatures, this.hp.colsample_bytree, rng);
     let level = [0];
@@ -402,7 +406,7 @@ class Grower {
           const small = l.end - l.begin <= r.end - r.begin ? l : r;
           const large = small === l ? r : l;
           small.hist = this.take();
-          buildHist(small.hist, bins, cols, this.index, small.begin, small.end, grad, hess);
+          this.histograms.build(small.hist, small.begin, small.end);
           const ph = node.hist!;
           const sh = small.hist;
           for (let i = 0; i < ph.length; i++) ph[i] = ph[i]! - sh[i]!;
@@ -570,8 +574,8 @@ function checkData(d: XGBoostData, name: string, cols: number): void {
 }
 
 /**
- * Trains gradient-boosted trees for the logistic loss the way XGBoost 1.7's `hist` does, on one
- * thread, deterministically for a given `seed`.
+ * Trains gradient-boosted trees for the logistic loss the way XGBoost 1.7's `hist` does,
+ * deterministically for a given `seed`, on one thread or two (the same model either way).
  *
  * @example
  * ```ts
@@ -591,14 +595,30 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
   if (valid !== undefined) checkData(valid, "validation", cols);
   if (hp.early_stopping_rounds !== null && valid === undefined) throw new TrainError("INVALID_ARGUMENT", `early_stopping_rounds=${hp.early_stopping_rounds} needs a validation set`);
 
+  const threadsWanted = options.threads ?? (train.rows >= XGBOOST_PARALLEL_ROWS && availableParallelism() >= 2 ? 2 : 1);
+  if (threadsWanted !== 1 && threadsWanted !== 2) throw new TrainError("INVALID_ARGUMENT", `threads ${String(threadsWanted)} is not valid: must be 1 or 2`);
+
   const data = quantise(train.features, train.rows, cols, hp.max_bin);
-  const grower = new Grower(data, hp);
+  const rows = train.rows;
+  const grad = shared(Float32Array, rows);
+  const hess = shared(Float32Array, rows);
+  const histograms = new HistogramBuilder({ bins: data.bins, index: shared(Uint32Array, rows), grad, hess, cols, length: data.total * 2 }, threadsWanted);
+  try {
+    return boost(train, options, hp, cols, data, histograms);
+  } finally {
+    histograms.close();
+  }
+}
+
+function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHyperparameters, cols: number, data: Binned, histograms: HistogramBuilder): TrainXGBoostResult {
+  const { grad, hess } = histograms.inputs;
+  const valid = options.validation;
+  const threads = histograms.threads;
+  const grower = new Grower(data, hp, histograms.inputs.index, histograms);
   const rows = train.rows;
   const labels = train.labels;
   const base = baseMargin({ objective: hp.objective, baseScore: hp.base_score });
   const margin = new Float32Array(rows).fill(base);
-  const grad = new Float32Array(rows);
-  const hess = new Float32Array(rows);
   const spw = hp.scale_pos_weight;
   const rowRng = createRng(hp.seed, STREAM_SUBSAMPLE);
   const colRng = createRng(hp.seed, STREAM_COLUMNS);
@@ -655,5 +675,6 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
     bestIteration,
     bestScore,
     history,
+    threads,
   };
 }

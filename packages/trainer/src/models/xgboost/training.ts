@@ -56,7 +56,7 @@ export const xgboostTraining: TrainingPlugin<XGBoostHyperparameters, TrainXGBoos
         facts: { trees: String(booster.trees.length), "best round": String(result.bestIteration + 1), criterion: "accuracy" },
         hyperparameters: hpRecord,
       },
-      summary: `threshold ${choice.threshold.toFixed(4)} (accuracy): ${choice.reason}\n${booster.trees.length} trees (${result.rounds} rounds, best ${result.bestIteration + 1}), trained in ${trainSeconds.toFixed(2)} s on 1 thread`,
+      summary: `threshold ${choice.threshold.toFixed(4)} (accuracy): ${choice.reason}\n${booster.trees.length} trees (${result.rounds} rounds, best ${result.bestIteration + 1}), trained in ${trainSeconds.toFixed(2)} s on ${result.threads === 1 ? "1 thread" : `${result.threads} threads`}`,
       details: result,
     };
   },

@@ -1,0 +1,197 @@
+// Histogram building, the trainer's dominant cost, on the calling thread and one helper thread.
+//
+// A node of at least SPLIT_ROWS rows always has its histogram built as two halves of its row list
+// summed in a fixed order (first half + second half), whatever the number of threads; smaller
+// nodes are built in one pass. With a helper thread the second half is built there at the same
+// time, over the same shared memory (binned matrix, row index, gradients), so the model is the
+// same bit for bit with one thread or two.
+//
+// The helper is a worker thread started from this module's own kernel (`addRows` below, passed as
+// source text), driven through a SharedArrayBuffer with Atomics: the calling thread stays
+// synchronous and never waits on its event loop. If the helper has not started within
+// HELPER_WAIT_MS (or stops answering) the calling thread builds both halves itself (same result)
+// and stops it.
+import { Worker } from "node:worker_threads";
+
+/** Nodes from this many rows up are built as two halves summed in order. */
+export const SPLIT_ROWS = 8192;
+/**
+ * How long the calling thread waits for the helper to start, or to finish a job, before doing the
+ * work itself (same result) and stopping the helper.
+ */
+const HELPER_WAIT_MS = 60_000;
+
+/**
+ * Adds the rows `index[begin, end)` to a zeroed histogram: for each row, its gradient and hessian
+ * into the slots `2b`, `2b + 1` of each of its `cols` global bins. Self-contained: the helper
+ * thread runs this function's source text.
+ * @internal
+ */
+export function addRows(hist: Float64Array, bins: Uint16Array, cols: number, index: Uint32Array, begin: number, end: number, grad: Float32Array, hess: Float32Array): void {
+  for (let k = begin; k < end; k++) {
+    const r = index[k]!;
+    const g = grad[r]!;
+    const h = hess[r]!;
+    const o = r * cols;
+    for (let f = 0; f < cols; f++) {
+      const b = bins[o + f]! << 1;
+      hist[b] = hist[b]! + g;
+      hist[b + 1] = hist[b + 1]! + h;
+    }
+  }
+}
+
+// control words
+const JOB = 0; // sequence number of the latest job (or STOP)
+const DONE = 1; // sequence number of the latest job finished
+const BEGIN = 2;
+const END = 3;
+const READY = 4;
+const STOP = -1;
+
+const HELPER_SOURCE = (kernel: string): string => `
+const { workerData } = require("node:worker_threads");
+const addRows = ${kernel};
+const { control, bins, index, grad, hess, hist, cols } = workerData;
+const ctl = new Int32Array(control);
+const b = new Uint16Array(bins), ix = new Uint32Array(index), g = new Float32Array(grad), h = new Float32Array(hess), out = new Float64Array(hist);
+Atomics.store(ctl, ${READY}, 1);
+Atomics.notify(ctl, ${READY});
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, ${JOB}, seen);
+  const job = Atomics.load(ctl, ${JOB});
+  if (job === ${STOP}) break;
+  if (job === seen) continue;
+  out.fill(0);
+  addRows(out, b, cols, ix, ctl[${BEGIN}], ctl[${END}], g, h);
+  seen = job;
+  Atomics.store(ctl, ${DONE}, job);
+  Atomics.notify(ctl, ${DONE});
+}
+`;
+
+/** Shared training arrays a helper thread reads. */
+export interface SharedInputs {
+  bins: Uint16Array;
+  index: Uint32Array;
+  grad: Float32Array;
+  hess: Float32Array;
+  cols: number;
+  /** Histogram length (2 × bins). */
+  length: number;
+}
+
+/** A typed array over shared memory, of `length` elements. @internal */
+export function shared<T extends Uint16Array | Uint32Array | Float32Array | Float64Array>(Type: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+  return new Type(new SharedArrayBuffer(Math.max(1, length) * Type.BYTES_PER_ELEMENT));
+}
+
+/**
+ * Builds node histograms over {@link SharedInputs}, on one thread or two (same result).
+ * @internal
+ */
+export class HistogramBuilder {
+  private readonly second: Float64Array;
+  private readonly control: Int32Array | null = null;
+  private helper: Worker | null = null;
+  private helperOut: Float64Array | null = null;
+  private seq = 0;
+  private started = false;
+  private helped = 0;
+
+  constructor(
+    /** The shared arrays. */
+    readonly inputs: SharedInputs,
+    threads: number,
+  ) {
+    this.second = new Float64Array(inputs.length);
+    if (threads > 1) {
+      const control = new SharedArrayBuffer(8 * 4);
+      const hist = new SharedArrayBuffer(inputs.length * 8);
+      const buffer = (a: ArrayBufferView): ArrayBufferLike => a.buffer;
+      this.control = new Int32Array(control);
+      this.helperOut = new Float64Array(hist);
+      this.helper = new Worker(HELPER_SOURCE(addRows.toString()), {
+        eval: true,
+        workerData: { control, bins: buffer(inputs.bins), index: buffer(inputs.index), grad: buffer(inputs.grad), hess: buffer(inputs.hess), hist, cols: inputs.cols },
+      });
+      this.helper.unref();
+      // a helper that fails is replaced by the calling thread at its next job (same result)
+      this.helper.on("error", () => undefined);
+    }
+  }
+
+  /** Half-histograms the helper thread has built. */
+  get helperJobs(): number {
+    return this.helped;
+  }
+
+  /** Threads building histograms (1 or 2). */
+  get threads(): number {
+    return this.helper === null ? 1 : 2;
+  }
+
+  /** Whether the helper is up; waits for it on the first job. */
+  private helperReady(): boolean {
+    const ctl = this.control;
+    if (this.helper === null || ctl === null) return false;
+    if (!this.started) {
+      const deadline = performance.now() + HELPER_WAIT_MS;
+      while (Atomics.load(ctl, READY) !== 1 && performance.now() < deadline) Atomics.wait(ctl, READY, 0, 100);
+      if (Atomics.load(ctl, READY) !== 1) {
+        this.close();
+        return false;
+      }
+      this.started = true;
+    }
+    return true;
+  }
+
+  /** The histogram of the rows `index[begin, end)` into `hist`. */
+  build(hist: Float64Array, begin: number, end: number): void {
+    const { bins, cols, index, grad, hess } = this.inputs;
+    hist.fill(0);
+    if (end - begin < SPLIT_ROWS) {
+      addRows(hist, bins, cols, index, begin, end, grad, hess);
+      return;
+    }
+    const mid = begin + ((end - begin) >>> 1);
+    let second = this.second;
+    const ctl = this.control;
+    if (this.helperReady() && ctl !== null && this.helperOut !== null) {
+      const job = ++this.seq;
+      ctl[BEGIN] = mid;
+      ctl[END] = end;
+      Atomics.store(ctl, JOB, job);
+      Atomics.notify(ctl, JOB);
+      addRows(hist, bins, cols, index, begin, mid, grad, hess);
+      const deadline = performance.now() + HELPER_WAIT_MS;
+      while (Atomics.load(ctl, DONE) !== job && performance.now() < deadline) Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 100);
+      if (Atomics.load(ctl, DONE) === job) {
+        second = this.helperOut;
+        this.helped++;
+      } else {
+        this.close();
+        second.fill(0);
+        addRows(second, bins, cols, index, mid, end, grad, hess);
+      }
+    } else {
+      addRows(hist, bins, cols, index, begin, mid, grad, hess);
+      second.fill(0);
+      addRows(second, bins, cols, index, mid, end, grad, hess);
+    }
+    for (let i = 0; i < hist.length; i++) hist[i] = hist[i]! + second[i]!;
+  }
+
+  /** Stops the helper thread. */
+  close(): void {
+    if (this.helper === null) return;
+    if (this.control !== null) {
+      Atomics.store(this.control, JOB, STOP);
+      Atomics.notify(this.control, JOB);
+    }
+    void this.helper.terminate();
+    this.helper = null;
+  }
+}

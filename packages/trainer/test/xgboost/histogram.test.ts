@@ -1,0 +1,65 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { HistogramBuilder, SPLIT_ROWS, addRows, shared } from "../../src/models/xgboost/histogram.js";
+import { createRng } from "../../src/rng.js";
+
+/** Shared inputs of `rows` rows × `cols` features over `bins` global bins, seeded. */
+function inputs(rows: number, cols: number, binsTotal: number, seed: number) {
+  const rng = createRng(seed, 3);
+  const bins = shared(Uint16Array, rows * cols);
+  for (let i = 0; i < bins.length; i++) bins[i] = rng.int(binsTotal);
+  const index = shared(Uint32Array, rows);
+  for (let i = 0; i < rows; i++) index[i] = (i * 7919) % rows;
+  const grad = shared(Float32Array, rows);
+  const hess = shared(Float32Array, rows);
+  for (let i = 0; i < rows; i++) {
+    grad[i] = rng.next() * 2 - 1;
+    hess[i] = rng.next() * 0.25;
+  }
+  return { bins, index, grad, hess, cols, length: binsTotal * 2 };
+}
+
+describe("HistogramBuilder", () => {
+  it("builds on the helper thread exactly what one thread builds (large nodes in two halves)", () => {
+    const data = inputs(3 * SPLIT_ROWS, 6, 300, 1);
+    const one = new HistogramBuilder(data, 1);
+    const two = new HistogramBuilder(data, 2);
+    try {
+      expect(two.threads).toBe(2);
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: data.index.length }), fc.integer({ min: 0, max: data.index.length }), (a, b) => {
+          const [begin, end] = a <= b ? [a, b] : [b, a];
+          const h1 = new Float64Array(data.length);
+          const h2 = new Float64Array(data.length).fill(7);
+          one.build(h1, begin, end);
+          two.build(h2, begin, end);
+          expect(Array.from(h2)).toEqual(Array.from(h1));
+        }),
+        { numRuns: 40 },
+      );
+      expect(two.helperJobs).toBeGreaterThan(0);
+      expect(one.helperJobs).toBe(0);
+    } finally {
+      two.close();
+    }
+  });
+
+  it("sums every row's gradient and hessian into its bins (a node below SPLIT_ROWS in one pass)", () => {
+    const data = inputs(100, 3, 10, 2);
+    const h = new Float64Array(data.length);
+    new HistogramBuilder(data, 1).build(h, 10, 60);
+    const expected = new Float64Array(data.length);
+    for (let k = 10; k < 60; k++) {
+      const r = data.index[k]!;
+      for (let f = 0; f < 3; f++) {
+        const b = data.bins[r * 3 + f]!;
+        expected[2 * b] = expected[2 * b]! + data.grad[r]!;
+        expected[2 * b + 1] = expected[2 * b + 1]! + data.hess[r]!;
+      }
+    }
+    expect(Array.from(h)).toEqual(Array.from(expected));
+    const direct = new Float64Array(data.length);
+    addRows(direct, data.bins, 3, data.index, 10, 60, data.grad, data.hess);
+    expect(Array.from(direct)).toEqual(Array.from(expected));
+  });
+});
