@@ -12,6 +12,8 @@ import { DEFAULT_KEEP, pruneRuns } from "./runs.js";
 import type { RunsSummary } from "./runs.js";
 import { runDemo } from "./pipeline.js";
 import type { DemoSummary } from "./summary.js";
+import { modelTitle } from "./stages/train.js";
+import type { Algorithm } from "@fraud/contracts";
 import type { Reporter, Stage } from "./stages.js";
 
 /** A commander parser checking a flag with the option's own schema. */
@@ -80,14 +82,21 @@ function summaryLines(s: DemoSummary): string[] {
   const rel = (p: string): string => relative(process.cwd(), p) || ".";
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
   const st = s.stream;
+  const a = s.anomaly;
+  const c = a.combined;
   const undelivered = st.deadLettered + st.refused > 0 ? `, ${st.deadLettered} in the on-failure destination, ${st.refused} refused to HTTP callers` : "";
   return [
     "",
     "Fraud detection, end to end on this machine",
     `  data     ${s.data.rows.toLocaleString("en-US")} transactions, ${s.data.frauds} frauds (${s.data.source === "generated" ? `generated, seed ${s.data.seed}; creditcard.csv: ${s.data.csvSeconds.toFixed(1)} s to write, overlapping encode and train` : s.data.source})`,
-    `  model    Linear Learner: test PR AUC ${s.model.prAuc.toFixed(3)}, ROC AUC ${s.model.rocAuc.toFixed(3)}, precision ${pct(s.model.precision)}, recall ${pct(s.model.recall)}, trained in ${s.model.trainSeconds.toFixed(1)} s`,
+    ...Object.values(s.models).map(
+      (m) =>
+        `  ${m.served ? "served" : "model "}   ${modelTitle(m.algorithm as Algorithm).padEnd(14)} test PR AUC ${m.prAuc.toFixed(3)}, ROC AUC ${m.rocAuc.toFixed(3)}, precision ${pct(m.precision)}, recall ${pct(m.recall)} at threshold ${m.threshold.toFixed(3)}; validation PR AUC ${m.validationPrAuc.toFixed(3)}; trained in ${m.trainSeconds.toFixed(1)} s`,
+    ),
     `  threshold ${s.model.threshold.toFixed(3)}, chosen by ${s.model.criterion}`,
-    `  stream   ${st.sent} transactions (${st.scheduledInvocations} scheduled + ${st.httpRequests} HTTP invocations), ${st.flagged} flagged, ${st.throughputPerSecond.toLocaleString("en-US")}/s, latency p50 ${st.latencyMs.p50.toFixed(1)} ms / p99 ${st.latencyMs.p99.toFixed(1)} ms`,
+    `  anomaly  Random Cut Forest: fraud ROC AUC ${a.rocAuc.toFixed(3)}, PR AUC ${a.prAuc.toFixed(3)}, anomalous at score >= ${a.threshold.toFixed(3)}; trained in ${a.trainSeconds.toFixed(1)} s`,
+    `  combined on the test split (${c.frauds} frauds): ${modelTitle(s.model.algorithm as Algorithm)} alone precision ${pct(c.classifier.precision)}, recall ${pct(c.classifier.recall)}; it misses ${c.missedByClassifier}, the anomaly flag catches ${c.caughtByDetector} of them; "classifier or anomalous" precision ${pct(c.either.precision)}, recall ${pct(c.either.recall)} (${c.addedFalsePositives} more false positives)`,
+    `  stream   ${st.sent} transactions (${st.scheduledInvocations} scheduled + ${st.httpRequests} HTTP invocations), ${st.flagged} flagged, ${st.anomalous} anomalous, ${st.throughputPerSecond.toLocaleString("en-US")}/s, latency p50 ${st.latencyMs.p50.toFixed(1)} ms / p99 ${st.latencyMs.p99.toFixed(1)} ms`,
     `  delivery ${st.delivered} delivered, ${st.lost} lost, ${st.duplicates} duplicated${undelivered} (fail rate ${st.failRate}: ${st.retried} records resent by the Lambda, ${st.lambdaRetries} Lambda retries, ${st.clientResent} re-sent by HTTP clients)`,
     `  stages   ${Object.entries(s.stages).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")}`,
     "",

@@ -10,7 +10,7 @@ export type { DemoOptions } from "./options.js";
 export { STAGES } from "./stages.js";
 export type { Reporter, Stage } from "./stages.js";
 export { runDemo } from "./pipeline.js";
-export type { DataSummary, DemoSummary, LatencySummary, ModelSummary, OutputsSummary, StreamSummary } from "./summary.js";
+export type { AnomalySummary, ClassifierSummary, DataSummary, DemoSummary, LatencySummary, ModelSummary, OutputsSummary, StreamSummary } from "./summary.js";
 export { localLambdaEnv, startLambda } from "./lambda-host.js";
 export type { Invocation, LambdaHost, LambdaHostOptions, LocalServiceUrls } from "./lambda-host.js";
 export { invokeAsync, postTransactions } from "./invoke.js";

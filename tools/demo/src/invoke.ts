@@ -107,6 +107,8 @@ export interface HttpOutcome {
   resent: number;
   /** Transactions the function reported flagged. */
   flagged: number;
+  /** Delivered transactions the function's anomaly detector flagged (0 without one). */
+  anomalous: number;
   /** Records the function re-sent to Firehose after partial failures, as its answers report. */
   firehoseRetries: number;
   /** Ids still not delivered when the client gave up (the caller was told each time). */
@@ -125,7 +127,7 @@ interface HttpAnswer {
 }
 
 /** What one answer says: the ids delivered, the ids to re-send, and the delivered transactions flagged. */
-function readAnswer(answer: HttpAnswer, sent: readonly PostedTransaction[]): { failed: Set<string>; flagged: number; retried: number } {
+function readAnswer(answer: HttpAnswer, sent: readonly PostedTransaction[]): { failed: Set<string>; flagged: number; anomalous: number; retried: number } {
   let body: Partial<HttpScoreResponse> & { retried?: number };
   try {
     body = JSON.parse(answer.body) as typeof body;
@@ -136,7 +138,8 @@ function readAnswer(answer: HttpAnswer, sent: readonly PostedTransaction[]): { f
   const failed = Array.isArray(body.failed) ? new Set(body.failed.map((f) => f.transactionId)) : new Set(sent.map((t) => t.id));
   const delivered = new Set(Array.isArray(body.delivered) ? body.delivered : []);
   const flagged = (body.predictions ?? []).filter((p) => p.predictedLabel === 1 && delivered.has(p.transactionId)).length;
-  return { failed, flagged, retried: body.retried ?? 0 };
+  const anomalous = (body.predictions ?? []).filter((p) => p.anomalous === true && delivered.has(p.transactionId)).length;
+  return { failed, flagged, anomalous, retried: body.retried ?? 0 };
 }
 
 function httpEvent(transactions: readonly PostedTransaction[]): unknown {
@@ -165,7 +168,7 @@ function httpEvent(transactions: readonly PostedTransaction[]): unknown {
 export async function postTransactions(host: LambdaHost, transactions: readonly PostedTransaction[], options: HttpClientOptions = {}): Promise<HttpOutcome> {
   const maxAttempts = options.maxAttempts ?? 3;
   const delays = options.retryDelaysMs ?? [100, 200];
-  const outcome: HttpOutcome = { requests: 0, resent: 0, flagged: 0, firehoseRetries: 0, undelivered: [], ms: [], lastError: undefined, clientError: undefined };
+  const outcome: HttpOutcome = { requests: 0, resent: 0, flagged: 0, anomalous: 0, firehoseRetries: 0, undelivered: [], ms: [], lastError: undefined, clientError: undefined };
   let pending = transactions;
   while (pending.length > 0 && outcome.requests < maxAttempts) {
     if (outcome.requests > 0) {
@@ -181,8 +184,9 @@ export async function postTransactions(host: LambdaHost, transactions: readonly 
       break;
     }
     // 200: all delivered; 207 and 5xx: re-send exactly the failed ones; a thrown invocation delivered nothing known
-    const read = r.ok && answer ? readAnswer(answer, pending) : { failed: new Set(pending.map((t) => t.id)), flagged: 0, retried: 0 };
+    const read = r.ok && answer ? readAnswer(answer, pending) : { failed: new Set(pending.map((t) => t.id)), flagged: 0, anomalous: 0, retried: 0 };
     outcome.flagged += read.flagged;
+    outcome.anomalous += read.anomalous;
     outcome.firehoseRetries += read.retried;
     if (read.failed.size > 0) outcome.lastError = r.ok ? `HTTP ${answer?.statusCode}: ${answer?.body.slice(0, 200)}` : (r.error ?? "unknown error");
     pending = pending.filter((t) => read.failed.has(t.id));

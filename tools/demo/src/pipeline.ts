@@ -5,11 +5,12 @@
  */
 import { join } from "node:path";
 import { ensureDirectory } from "@fraud/local-aws";
+import { combinedEvaluation } from "@fraud/trainer";
 import { DemoError } from "./errors.js";
 import { resolveOptions } from "./options.js";
 import type { DemoOptions, ResolvedOptions } from "./options.js";
 import { round } from "./stages.js";
-import type { DemoSummary, ModelSummary, StreamSummary } from "./summary.js";
+import type { AnomalySummary, ClassifierSummary, DemoSummary, ModelSummary, StreamSummary } from "./summary.js";
 import type { Reporter, Stage, StageTimes } from "./stages.js";
 import { encodeSplits, prepareData } from "./stages/data.js";
 import type { PreparedData } from "./stages/data.js";
@@ -19,8 +20,8 @@ import { FIREHOSE_PREFIX, plannedServices, startServices, stopServices } from ".
 import type { Services } from "./stages/serve.js";
 import { streamTransactions } from "./stages/stream.js";
 import type { StreamResult } from "./stages/stream.js";
-import { thresholdChoice, trainModel } from "./stages/train.js";
-import type { TrainedModel } from "./stages/train.js";
+import { thresholdChoice, trainModels } from "./stages/train.js";
+import type { TrainedModel, TrainedModels } from "./stages/train.js";
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -32,16 +33,17 @@ interface RunParts {
   data: PreparedData;
   csvSeconds: number;
   recordio: string[];
-  model: TrainedModel;
+  models: TrainedModels;
   services: Services;
   streamed: StreamResult;
   delivery: DeliveryCheck;
   times: StageTimes;
 }
 
-function modelSummary({ metrics }: TrainedModel): ModelSummary {
+function modelSummary({ algorithm, metrics }: TrainedModel): ModelSummary {
   const t = metrics.test!;
   return {
+    algorithm,
     prAuc: round(t.prAuc),
     rocAuc: round(t.rocAuc),
     precision: round(t.precision),
@@ -53,12 +55,35 @@ function modelSummary({ metrics }: TrainedModel): ModelSummary {
   };
 }
 
+function classifierSummaries({ classifiers, served }: TrainedModels): Record<string, ClassifierSummary> {
+  return Object.fromEntries(classifiers.map((c) => [c.algorithm, { ...modelSummary(c), validationPrAuc: round(c.metrics.validation?.prAuc ?? 0), served: c === served }]));
+}
+
+function anomalySummary({ served, detector, testLabels }: TrainedModels): AnomalySummary {
+  const t = detector.metrics.test!;
+  const combined = combinedEvaluation({
+    labels: testLabels,
+    classifier: { scores: served.testScores, threshold: served.metrics.threshold },
+    detector: { scores: detector.testScores, threshold: detector.metrics.threshold },
+  });
+  const r = (f: typeof combined.classifier) => ({ ...f, precision: round(f.precision), recall: round(f.recall) });
+  return {
+    algorithm: detector.algorithm,
+    threshold: round(detector.metrics.threshold, 6),
+    rocAuc: round(t.rocAuc),
+    prAuc: round(t.prAuc),
+    trainSeconds: round(detector.metrics.trainSeconds, 3),
+    combined: { ...combined, classifier: r(combined.classifier), detector: r(combined.detector), either: r(combined.either), caughtShare: round(combined.caughtShare) },
+  };
+}
+
 function streamSummary({ o, services, streamed: s, delivery: d }: RunParts): StreamSummary {
   return {
     sent: s.sent,
     scheduledInvocations: s.scheduledInvocations,
     httpRequests: s.httpRequests,
     flagged: s.flagged,
+    anomalous: s.anomalous,
     delivered: d.delivered,
     lost: d.lost,
     duplicates: d.duplicates,
@@ -76,10 +101,13 @@ function streamSummary({ o, services, streamed: s, delivery: d }: RunParts): Str
 }
 
 function summarize(parts: RunParts): DemoSummary {
-  const { o, data, model, services } = parts;
+  const { o, data, models, services } = parts;
+  const model = models.served;
   return {
     data: { source: o.data ? data.csv : "generated", rows: data.dataset.rows, frauds: data.frauds, seed: o.seed, csvSeconds: round(parts.csvSeconds, 3) },
     model: modelSummary(model),
+    models: classifierSummaries(models),
+    anomaly: anomalySummary(models),
     stream: streamSummary(parts),
     stages: parts.times as Record<Stage, number>,
     outputs: {
@@ -125,14 +153,14 @@ export async function runDemo(options: DemoOptions, reporter: Reporter): Promise
   await ensureDirectory(o.out);
   const data = await prepareData(o, reporter, times);
   const encoded = await encodeSplits(o, data.dataset, reporter, times);
-  const model = await trainModel(o, encoded, reporter, times);
+  const models = await trainModels(o, encoded, reporter, times);
   const csvSeconds = await csvWritten(data);
   const services = plannedServices(o);
   try {
-    await startServices(o, join(model.dir, "model.tar.gz"), services, reporter, times);
+    await startServices(o, models, services, reporter, times);
     const streamed = await streamTransactions(o, services.lambda!, services.onFailure, reporter, times);
     const delivery = await checkDelivery(services.firehose!, services.firehoseDir, streamed, reporter, times);
-    return summarize({ o, data, csvSeconds, recordio: encoded.files, model, services, streamed, delivery, times });
+    return summarize({ o, data, csvSeconds, recordio: encoded.files, models, services, streamed, delivery, times });
   } finally {
     await stopServices(services);
   }

@@ -2,6 +2,7 @@
  * The run's summary: what `npm start -- --json` prints as one JSON line.
  * @packageDocumentation
  */
+import type { CombinedEvaluation } from "@fraud/trainer";
 import type { Stage } from "./stages.js";
 
 /** The data set of a run. @public */
@@ -18,8 +19,10 @@ export interface DataSummary {
   csvSeconds: number;
 }
 
-/** The trained model on the held-out test split. @public */
+/** A trained classifier on the held-out test split. @public */
 export interface ModelSummary {
+  /** The algorithm, as SageMaker names it (`linear-learner`, `xgboost`). */
+  algorithm: string;
   /** Area under the precision–recall curve. */
   prAuc: number;
   /** Area under the ROC curve. */
@@ -36,6 +39,33 @@ export interface ModelSummary {
   criterion: string;
   /** Training seconds. */
   trainSeconds: number;
+}
+
+/** One of the classifiers trained on the same split. @public */
+export interface ClassifierSummary extends ModelSummary {
+  /** Average precision on the validation split: the higher one is served. */
+  validationPrAuc: number;
+  /** Whether this is the classifier the endpoint serves. */
+  served: boolean;
+}
+
+/** The anomaly detector (Random Cut Forest) and what it adds to the served classifier. @public */
+export interface AnomalySummary {
+  /** The algorithm: `randomcutforest`. */
+  algorithm: string;
+  /** Anomaly score at or above which a transaction is `anomalous` (mean + 3 sd of the training scores). */
+  threshold: number;
+  /** Fraud ROC AUC of the anomaly score on the test split. */
+  rocAuc: number;
+  /** Fraud average precision of the anomaly score on the test split. */
+  prAuc: number;
+  /** Training seconds. */
+  trainSeconds: number;
+  /**
+   * On the test split: the served classifier alone at its threshold, the anomaly flag alone, the
+   * frauds the classifier misses that the flag catches, and "classifier or anomalous" as a rule.
+   */
+  combined: CombinedEvaluation;
 }
 
 /** Handler latencies, in milliseconds. @public */
@@ -58,6 +88,8 @@ export interface StreamSummary {
   httpRequests: number;
   /** Transactions the function flagged, among those delivered. */
   flagged: number;
+  /** Transactions the anomaly detector flagged, among those delivered. */
+  anomalous: number;
   /** Distinct transactions in the GZIP objects. */
   delivered: number;
   /** Transactions found nowhere (the run fails when this is not 0). */
@@ -114,8 +146,12 @@ export interface OutputsSummary {
 export interface DemoSummary {
   /** The data set. */
   data: DataSummary;
-  /** The trained model. */
+  /** The served classifier. */
   model: ModelSummary;
+  /** Every classifier trained on the same split, by algorithm. */
+  models: Record<string, ClassifierSummary>;
+  /** The anomaly detector streamed beside the classifier. */
+  anomaly: AnomalySummary;
   /** The stream. */
   stream: StreamSummary;
   /** Seconds per stage. */

@@ -80,6 +80,27 @@ describe("npm start (the demo CLI)", () => {
       expect(["Mobile", "Web", "Store"]).toContain(x["channel"]);
     }
     expect(records.filter((x) => x["predictedLabel"] === 1)).toHaveLength(s.stream.flagged);
+    // both classifiers trained on the same split; the one of higher validation AP is served
+    expect(Object.keys(s.models)).toEqual(["linear-learner", "xgboost"]);
+    const served = Object.values(s.models as Record<string, { served: boolean; validationPrAuc: number; algorithm: string; prAuc: number }>).filter((m) => m.served);
+    expect(served).toHaveLength(1);
+    expect(served[0]!.validationPrAuc).toBe(Math.max(s.models["linear-learner"].validationPrAuc, s.models["xgboost"].validationPrAuc));
+    expect(s.model).toMatchObject({ algorithm: served[0]!.algorithm, prAuc: served[0]!.prAuc });
+    for (const m of Object.values(s.models as Record<string, Record<string, number>>)) for (const k of ["prAuc", "rocAuc", "precision", "recall", "threshold"]) expect(typeof m[k]).toBe("number");
+    // the anomaly detector: its figures, the combined rule, and both scores on every record
+    expect(s.anomaly).toMatchObject({ algorithm: "randomcutforest" });
+    expect(s.anomaly.rocAuc).toBeGreaterThan(0.5);
+    const c = s.anomaly.combined;
+    expect(c.either.recall).toBeGreaterThanOrEqual(c.classifier.recall);
+    expect(c.either.tp).toBe(c.classifier.tp + c.caughtByDetector);
+    expect(c.missedByClassifier).toBe(c.classifier.fn);
+    for (const x of records) {
+      expect(typeof x["anomalyScore"]).toBe("number");
+      // the summary rounds the threshold to 6 digits: scores that close to it are not judged
+      if (Math.abs((x["anomalyScore"] as number) - s.anomaly.threshold) > 1e-5) expect(x["anomalous"]).toBe((x["anomalyScore"] as number) >= s.anomaly.threshold);
+      expect(x["anomalyModelVersion"]).toBe("local-rcf-1");
+    }
+    expect(records.filter((x) => x["anomalous"] === true)).toHaveLength(s.stream.anomalous);
   }, 120_000);
 
   it("names the failing stage in one line and exits 1", async () => {

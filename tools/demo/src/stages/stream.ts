@@ -26,6 +26,8 @@ export interface StreamResult {
   sent: number;
   /** Transactions the function flagged (in successful answers). */
   flagged: number;
+  /** Transactions the anomaly detector flagged (in successful answers). */
+  anomalous: number;
   /** Scheduled events. */
   scheduledInvocations: number;
   /** Lambda's retries of failed scheduled events. */
@@ -55,12 +57,13 @@ async function scheduledEvents(o: ResolvedOptions, host: LambdaHost, dlq: OnFail
     const event = { id: `demo-${o.seed}-${i}`, time: new Date(T0 + i * 60_000).toISOString(), "detail-type": "Scheduled Event", source: "aws.events", detail: { count: n } };
     const ids = drawTransactions(n, { seed: eventSeed(event.id), start: Date.parse(event.time), fraudRate: DEFAULT_FRAUD_RATE }).map((t) => t.id);
     for (const id of ids) r.expected.add(id);
-    const outcome = await invokeAsync<{ flagged: number; retried?: number }>(host, "scheduled", event, { destination: dlq });
+    const outcome = await invokeAsync<{ flagged: number; anomalous?: number; retried?: number }>(host, "scheduled", event, { destination: dlq });
     r.scheduledInvocations++;
     r.asyncRetries += outcome.attempts - 1;
     r.latencies.push(...outcome.ms);
     if (outcome.result) {
       r.flagged += outcome.result.value!.flagged;
+      r.anomalous += outcome.result.value!.anomalous ?? 0;
       r.firehoseRetries += outcome.result.value!.retried ?? 0;
     } else {
       r.deadLettered++;
@@ -80,6 +83,7 @@ async function httpStream(o: ResolvedOptions, host: LambdaHost, count: number, r
     r.httpRequests += outcome.requests;
     r.resent += outcome.resent;
     r.flagged += outcome.flagged;
+    r.anomalous += outcome.anomalous;
     r.firehoseRetries += outcome.firehoseRetries;
     r.latencies.push(...outcome.ms);
     for (const id of outcome.undelivered) r.refused.add(id);
@@ -102,7 +106,7 @@ async function httpStream(o: ResolvedOptions, host: LambdaHost, count: number, r
 /** Stage `stream`: half the transactions through scheduled events, half through HTTP. @internal */
 export function streamTransactions(o: ResolvedOptions, host: LambdaHost, dlq: OnFailureDestination, reporter: Reporter, times: StageTimes): Promise<StreamResult> {
   return runStage("stream", reporter, times, `streaming ${o.transactions} transactions through the bundled Lambda`, async () => {
-    const r: StreamResult = { expected: new Set(), refused: new Set(), deadLetteredIds: new Set(), sent: 0, flagged: 0, scheduledInvocations: 0, asyncRetries: 0, deadLettered: 0, httpRequests: 0, resent: 0, firehoseRetries: 0, seconds: 0, latencies: [] };
+    const r: StreamResult = { expected: new Set(), refused: new Set(), deadLetteredIds: new Set(), sent: 0, flagged: 0, anomalous: 0, scheduledInvocations: 0, asyncRetries: 0, deadLettered: 0, httpRequests: 0, resent: 0, firehoseRetries: 0, seconds: 0, latencies: [] };
     const tick = (): void => reporter.progress("stream", r.sent, o.transactions);
     const started = performance.now();
     const scheduled = Math.floor(o.transactions / 2);
@@ -112,7 +116,7 @@ export function streamTransactions(o: ResolvedOptions, host: LambdaHost, dlq: On
     r.latencies.sort((a, b) => a - b);
     const retries = r.asyncRetries + r.resent > 0 ? `, ${r.asyncRetries} Lambda retries, ${r.resent} re-sent by clients` : "";
     const failed = r.deadLettered + r.refused.size > 0 ? `, ${r.deadLettered} event(s) to the on-failure destination, ${r.refused.size} refused to HTTP callers` : "";
-    const line = `${r.sent} sent in ${r.scheduledInvocations} scheduled + ${r.httpRequests} HTTP invocations, ${r.flagged} flagged, ${(r.sent / r.seconds).toFixed(0)}/s${retries}${failed}`;
+    const line = `${r.sent} sent in ${r.scheduledInvocations} scheduled + ${r.httpRequests} HTTP invocations, ${r.flagged} flagged, ${r.anomalous} anomalous, ${(r.sent / r.seconds).toFixed(0)}/s${retries}${failed}`;
     return [r, line];
   });
 }
