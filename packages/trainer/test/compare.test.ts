@@ -190,7 +190,7 @@ describe("compareModels", () => {
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/i);
   });
 
-  it("replaces an earlier comparison in the same folder as a whole", async () => {
+  it("a second comparison in the same folder replaces what it writes, each folder as a whole", async () => {
     const again = await compareModels({ data, out: join(dir, "cmp"), seed: 2, algorithms: ["xgboost"], hyperparameters: { xgboost: { num_round: 5 } } });
     expect(again.document.classifiers.map((c) => c.name)).toEqual(["xgboost"]);
     expect(again.document.detector).toBeNull();
@@ -198,6 +198,10 @@ describe("compareModels", () => {
     expect((await readdir(join(dir, "cmp"))).filter((f) => f.startsWith("."))).toEqual([]);
     const written = JSON.parse(await readFile(join(dir, "cmp", "compare.json"), "utf8")) as ComparisonDocument;
     expect(written.classifiers).toHaveLength(1);
+    const xgb = JSON.parse(await readFile(join(dir, "cmp", "xgboost", "metrics.json"), "utf8")) as MetricsDocument & { trees: number };
+    expect(xgb.trees).toBe(5);
+    // the folders of models it did not train are left as they were
+    expect((await readdir(join(dir, "cmp"))).sort()).toEqual(["compare.html", "compare.json", "linear-learner", "randomcutforest", "xgboost", "xgboost-smote"]);
   });
 
   const [train, , test] = stratifiedSplit(data, DEFAULT_SPLIT.fractions, 1, DEFAULT_SPLIT.names) as [Dataset, Dataset, Dataset];
