@@ -73,7 +73,7 @@ export function deployedPhase(config: StackConfig): Phase {
  */
 export function activeAnomalyDetector(config: StackConfig): (StackConfig["anomalyDetector"] & { dataUrl: string }) | undefined {
   const a = config.anomalyDetector;
-  return a.enabled && a.dataUrl !== undefined ? (a as StackConfig["anomalyDetector"] & { dataUrl: string }) : undefined;
+  return a.enabled === true && a.dataUrl !== undefined ? (a as StackConfig["anomalyDetector"] & { dataUrl: string }) : undefined;
 }
 
 /**

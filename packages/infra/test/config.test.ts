@@ -49,7 +49,7 @@ describe("defaults", () => {
     expect({ ...lambda, zipPath: dl.zipPath }).toEqual(dl);
     // resolution picks the detector's mode and image
     expect(anomalyDetector).toEqual({ ...da, scoringMode: "embedded", imageUri: regionImage("randomcutforest", "us-east-1") });
-    expect(da).toEqual({ enabled: false });
+    expect(da).toEqual({});
   });
 });
 

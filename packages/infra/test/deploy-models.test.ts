@@ -293,6 +293,16 @@ describe("the phased deploy", () => {
     });
   });
 
+  it("keeps a detector given once by --anomaly-model on later runs without the flag", async () => {
+    const w = workspace("flag");
+    const s3 = fakeS3();
+    const first = await runDeploy(options(w, s3, { model: { kind: "file", path: join(w.work, "xgb.tar.gz") }, anomalyModel: { kind: "file", path: join(w.work, "rcf.tar.gz") } }));
+    expect(first.anomalyDetector).toMatchObject({ algorithm: "randomcutforest" });
+    const again = await runDeploy(options(w, s3, {}));
+    expect(again.anomalyDetector).toEqual(first.anomalyDetector);
+    expect(statuses(again)).toEqual(["foundation:unchanged", "outputs:done", "model:unchanged", "model:unchanged", "serving:unchanged", "all:unchanged", "outputs:done"]);
+  });
+
   it("refuses a local forest for an endpoint detector before anything is planned", async () => {
     const w = workspace("refuse");
     const err = await runDeploy(options(w, fakeS3(), { model: { kind: "file", path: join(w.work, "xgb.tar.gz") }, anomalyModel: { kind: "file", path: join(w.work, "rcf.tar.gz") }, env: { ...w.env, FRAUD_INFRA_ANOMALY_SCORING_MODE: "endpoint", FRAUD_INFRA_ANOMALY_THRESHOLD: "1" } })).catch((e: unknown) => e);

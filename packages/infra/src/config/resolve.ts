@@ -102,7 +102,7 @@ function resolveAnomalyDetector(settings: Settings, baseDir: string): ResolvedAn
   const { anomalyDetector: a, region } = settings;
   const { scoringMode: _mode, ...rest } = a;
   const out: ResolvedAnomalyDetector = { ...rest, scoringMode: a.scoringMode ?? (a.sagemakerJson !== undefined ? "endpoint" : "embedded"), imageUri: "" };
-  if (!a.enabled) return { ...out, imageUri: a.imageUri ?? regionImage("randomcutforest", region) ?? "" };
+  if (a.enabled !== true) return { ...out, imageUri: a.imageUri ?? regionImage("randomcutforest", region) ?? "" };
   const image = regionImage("randomcutforest", region);
   if (out.scoringMode === "endpoint" && image === undefined && a.imageUri === undefined) {
     throw invalid("anomalyDetector.imageUri", `randomcutforest has no built-in image in ${show(region)}: set anomalyDetector.imageUri or use anomalyDetector.scoringMode embedded`);

@@ -98,8 +98,12 @@ const modelPath = (): z.ZodString => z.string({ error: "must be a string" }).min
  */
 export const anomalyDetectorSettingsSchema = z
   .strictObject({
-    /** Score an anomaly detector beside the classifier (env `FRAUD_INFRA_ANOMALY_DETECTOR`). @defaultValue `false` */
-    enabled: bool().default(false),
+    /**
+     * Score an anomaly detector beside the classifier (env `FRAUD_INFRA_ANOMALY_DETECTOR`). Unset:
+     * none is configured, but a deploy keeps the one an earlier `deploy --anomaly-model` gave;
+     * `false` removes it.
+     */
+    enabled: bool().optional(),
     /**
      * `endpoint` (a second SageMaker endpoint, `<prefix>-<env>-anomaly`) or `embedded` (loaded into
      * the scorer from S3); env `FRAUD_INFRA_ANOMALY_SCORING_MODE`. Default: `endpoint` for a
@@ -131,7 +135,7 @@ export const anomalyDetectorSettingsSchema = z
       ctx.addIssue({ code: "custom", path: ["scoringMode"], input: a.scoringMode, message: "a randomcutforest model trained by SageMaker (sagemakerJson) is served only by a SageMaker endpoint" });
     }
     const mode = a.scoringMode ?? (a.sagemakerJson !== undefined ? "endpoint" : "embedded");
-    if (a.enabled && mode === "endpoint" && a.threshold === undefined && a.modelPath === undefined) {
+    if (a.enabled === true && mode === "endpoint" && a.threshold === undefined && a.modelPath === undefined) {
       ctx.addIssue({ code: "custom", path: ["threshold"], message: "required in endpoint mode: a randomcutforest model trained by SageMaker records no anomaly threshold (e.g. the mean + 3 standard deviations of its training scores)" });
     }
   });

@@ -58,7 +58,7 @@ export function scorerConfig(config: StackConfig, onFailureQueueUrl: string): Sc
   if (l.modelMaxBytes !== undefined) input.modelMaxBytes = l.modelMaxBytes;
   input.modelAlgorithm = config.model.algorithm as NonNullable<ScorerConfigInput["modelAlgorithm"]>;
   const a = config.anomalyDetector;
-  if (a.enabled && a.dataUrl !== undefined) {
+  if (a.enabled === true && a.dataUrl !== undefined) {
     // The second model: called at its endpoint, or loaded from S3 into the function.
     input.anomalyScoringMode = a.scoringMode;
     if (a.scoringMode === "endpoint") input.anomalyEndpointName = names.anomalyEndpoint;

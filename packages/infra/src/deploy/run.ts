@@ -220,13 +220,15 @@ async function modelStep(run: Run, stack: StackOutputs): Promise<DeployedModel |
 
 /**
  * The anomaly detector's part of the model step: its `model.tar.gz` uploaded (a local forest) or
- * checked (a URL), servable in its scoring mode; `null` when the configuration has none and no
- * flag gives one (a detector switched off in the configuration is no longer served).
+ * checked (a URL), servable in its scoring mode; `null` when neither the configuration, a flag nor
+ * an earlier deploy gives one (a detector switched off with `anomalyDetector.enabled: false` is no
+ * longer served).
  */
 async function detectorStep(run: Run, stack: StackOutputs): Promise<DeployedModel | null> {
   const source = run.o.anomalyModel;
   const settings = run.runner.config().anomalyDetector;
-  if (!source && !settings.enabled) {
+  // Unset `enabled` keeps a detector an earlier `--anomaly-model` gave; `false` removes it.
+  if (!source && settings.enabled !== true && (settings.enabled === false || !run.state.anomalyDetector)) {
     if (run.state.anomalyDetector) {
       run.log("anomaly detector: disabled in the configuration; it is removed from the stack");
       run.state.anomalyDetector = null;
