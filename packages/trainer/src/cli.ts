@@ -111,7 +111,7 @@ function progressReporter(quiet: boolean): { onProgress?: (p: TrainProgress) => 
 
 /** The `fraud-train` command tree. */
 export const program = new Command(NAME)
-  .description("Train, evaluate and package SageMaker-Linear-Learner-compatible fraud models.")
+  .description("Train, evaluate, compare and package fraud models SageMaker's containers serve: Linear Learner, XGBoost, Random Cut Forest.")
   .showHelpAfterError(false)
   .exitOverride()
   .configureOutput({ outputError: (str, write) => write(`${NAME}: ${str.replace(/^error: /, "")}`) });
@@ -168,7 +168,7 @@ program
 
 program
   .command("evaluate")
-  .description("score a labelled CSV with a Linear Learner binary-classifier model.tar.gz (ours or SageMaker's)")
+  .description("score a labelled CSV with a model.tar.gz of any registered algorithm (a binary classifier or an anomaly detector; ours or SageMaker's)")
   .requiredOption("--model <file>", "model.tar.gz")
   .requiredOption("--data <file>", "labelled CSV (creditcard.csv layout)")
   .requiredOption("--out <dir>", "output directory for metrics.json and report.html")
