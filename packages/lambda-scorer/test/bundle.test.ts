@@ -71,6 +71,23 @@ describe("lambda.zip", () => {
     expect((await readFile(ZIP)).length).toBeLessThanOrEqual(300 * 1024);
   });
 
+  it("is the size the README states (the figures block written by npm run figures), within 5%", async () => {
+    const readme = await readFile(join(ROOT, "README.md"), "utf8");
+    const block = /<!-- figures:lambda -->([\s\S]*?)<!-- \/figures:lambda -->/.exec(readme)?.[1] ?? "";
+    const stated = (file: string): number => Number(new RegExp(`\\| \`${file.replace(".", "\\.")}\`[^|]*\\| ([\\d,]+) B`).exec(block)?.[1]?.replaceAll(",", ""));
+    for (const file of ["index.mjs", "lambda.zip"]) {
+      const built = (await readFile(join(ROOT, "dist/lambda", file))).length;
+      expect(stated(file), `README's figures block states no size for ${file}: run "npm run figures"`).toBeGreaterThan(0);
+      expect(Math.abs(stated(file) - built) / built, `README states ${stated(file)} B for ${file}, the build made ${built} B: run "npm run figures"`).toBeLessThanOrEqual(0.05);
+    }
+  });
+
+  it("carries zod's tree-shakable core only: no schema class of zod's classic API", async () => {
+    const source = await readFile(bundle, "utf8");
+    expect(source).toMatch(/ZodMiniObject/);
+    expect(source).not.toMatch(/"ZodString"|"ZodObject"|"ZodNumber"/);
+  });
+
   it("bundles no code of the local stand-ins", async () => {
     const source = await readFile(bundle, "utf8");
     expect(source).not.toMatch(/local-aws|fraud-local/);
