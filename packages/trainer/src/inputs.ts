@@ -63,31 +63,61 @@ async function sharedBytes(path: string, minBytes: number): Promise<Uint8Array |
   }
 }
 
-/**
- * A worker's share of {@link readInParts}: a part after the first of a file in shared memory.
- * @internal
- */
-export function parsePart(task: { bytes: SharedArrayBuffer; length: number; start: number; end: number; file: string }): CsvPart {
-  return parseCreditCardCsvPart(new Uint8Array(task.bytes, 0, task.length), task.start, task.end, { file: task.file, first: false });
+/** A file's bytes in shared memory, cut into parts that threads claim one at a time. @internal */
+export interface SharedParts {
+  /** The bytes. */
+  bytes: SharedArrayBuffer;
+  /** How many of them. */
+  length: number;
+  /** Part boundaries (`splitCsvLines`). */
+  bounds: number[];
+  /** One Int32: the next part to claim. */
+  next: SharedArrayBuffer;
+  /** Name used in error messages. */
+  file: string;
 }
 
 /**
- * Parses a file in parts: this thread takes the first, the pool's workers the others (their rows
- * come back in transferred buffers, no copy), joined into exactly what the one-pass reader gives.
+ * Parses parts of a shared file until none is left unclaimed: the calling thread and every worker
+ * run this, so a worker that starts late simply finds less to do. A part with an error stops the
+ * claiming of later parts (they cannot change which error the file reports).
+ * @internal
  */
-async function readInParts(path: string, bytes: Uint8Array, pool: WorkerPool): Promise<Dataset> {
-  const n = Math.max(1, Math.min(pool.size + 1, availableParallelism()));
-  const bounds = splitCsvLines(bytes, n);
-  const sab = bytes.buffer as SharedArrayBuffer;
-  const others = bounds.slice(2).map((end, k) =>
-    pool.run({ type: "parse", bytes: sab, length: bytes.length, start: bounds[k + 1]!, end, file: path }, "parsed").then((m) => m.part),
-  );
+export function parseClaimedParts(task: SharedParts): { index: number; part: CsvPart }[] {
+  const bytes = new Uint8Array(task.bytes, 0, task.length);
+  const next = new Int32Array(task.next);
+  const count = task.bounds.length - 1;
+  const done: { index: number; part: CsvPart }[] = [];
+  for (let index = Atomics.add(next, 0, 1); index < count; index = Atomics.add(next, 0, 1)) {
+    const part = parseCreditCardCsvPart(bytes, task.bounds[index]!, task.bounds[index + 1]!, { file: task.file, first: index === 0 });
+    done.push({ index, part });
+    if (part.error !== null) Atomics.store(next, 0, count);
+  }
+  return done;
+}
+
+/** Parts per thread: small enough that a thread that starts late or runs slow is caught up by the others. */
+const PARTS_PER_THREAD = 8;
+/** No part smaller than this (handing out a part costs a message). */
+const MIN_PART_BYTES = 1 << 20;
+
+/**
+ * Parses a file in parts claimed by this thread and the pool's workers (their rows come back in
+ * transferred buffers, no copy), joined into exactly what the one-pass reader gives.
+ */
+async function readInParts(path: string, bytes: Uint8Array, pool: WorkerPool, minPartBytes: number): Promise<Dataset> {
+  const threads = Math.max(1, Math.min(pool.size + 1, availableParallelism()));
+  const wanted = Math.max(1, Math.min(1024, threads * PARTS_PER_THREAD, Math.floor(bytes.length / minPartBytes)));
+  const task: SharedParts = { bytes: bytes.buffer as SharedArrayBuffer, length: bytes.length, bounds: splitCsvLines(bytes, wanted), next: new SharedArrayBuffer(4), file: path };
+  const helpers = Array.from({ length: threads - 1 }, () => pool.run({ type: "parse", ...task }, "parsed").then((m) => m.parts));
   // Settled before anything throws, so no worker answer goes unhandled.
-  others.forEach((p) => p.catch(() => undefined));
-  const first = parseCreditCardCsvPart(bytes, 0, bounds[1]!, { file: path, first: true });
-  const parts: CsvPart[] = [first];
-  if (first.error === null) for (const p of others) parts.push(await p);
-  return joinCreditCardCsvParts(parts, { file: path });
+  helpers.forEach((p) => p.catch(() => undefined));
+  const parts: CsvPart[] = [];
+  for (const { index, part } of parseClaimedParts(task)) parts[index] = part;
+  for (const h of helpers) for (const { index, part } of await h) parts[index] = part;
+  // Parts past the first with an error may be missing: they cannot change the outcome.
+  const failed = parts.findIndex((p) => p !== undefined && p.error !== null);
+  return joinCreditCardCsvParts(failed >= 0 ? parts.slice(0, failed + 1) : parts, { file: path });
 }
 
 /**
@@ -102,7 +132,7 @@ export async function readDataset(path: string, name: string, pool: WorkerPool |
   let data: Dataset;
   try {
     const bytes = pool !== null && pool.size > 0 ? await sharedBytes(path, parallelMinBytes) : null;
-    data = bytes !== null && pool !== null ? await readInParts(path, bytes, pool) : await readCreditCardCsv(path);
+    data = bytes !== null && pool !== null ? await readInParts(path, bytes, pool, Math.min(MIN_PART_BYTES, parallelMinBytes)) : await readCreditCardCsv(path);
   } catch (err) {
     if (err instanceof TrainError) throw err;
     const e = err as Error & { code?: string };

@@ -7,6 +7,7 @@ import pLimit from "p-limit";
 import type { LimitFunction } from "p-limit";
 import type { CsvPart } from "@fraud/simulator";
 import type { Dataset } from "./data.js";
+import type { SharedParts } from "./inputs.js";
 import { TrainError } from "./errors.js";
 import type { TrainErrorCode } from "./errors.js";
 import type { KernelJob, KernelModelResult } from "./kernel.js";
@@ -15,15 +16,15 @@ import type { KernelJob, KernelModelResult } from "./kernel.js";
 export type WorkerTask =
   | { type: "train"; job: KernelJob }
   | { type: "read"; path: string }
-  /** Parse `bytes[start..end)` (a file's bytes in shared memory, `length` of them), not its first part. */
-  | { type: "parse"; bytes: SharedArrayBuffer; length: number; start: number; end: number; file: string };
+  /** Parse parts of a file in shared memory until none is left unclaimed. */
+  | ({ type: "parse" } & SharedParts);
 
 /** What a worker posts back. @internal */
 export type WorkerMessage =
   | { type: "epoch"; epoch: number; losses: number[] }
   | { type: "trained"; result: KernelModelResult[] }
   | { type: "read"; dataset: Dataset }
-  | { type: "parsed"; part: CsvPart }
+  | { type: "parsed"; parts: { index: number; part: CsvPart }[] }
   | { type: "error"; message: string; code?: string };
 
 const TASK_CODES: readonly string[] = ["INVALID_ARGUMENT", "BAD_DATA", "IO_ERROR", "WORKER_FAILED"] satisfies TrainErrorCode[];

@@ -10,9 +10,9 @@ async function handle(task: WorkerTask, send: (m: WorkerMessage, transfer?: Arra
     const result = trainShard(task.job, (epoch, losses) => send({ type: "epoch", epoch, losses }));
     send({ type: "trained", result });
   } else if (task.type === "parse") {
-    const { parsePart } = await import("./inputs.js");
-    const part = parsePart(task);
-    send({ type: "parsed", part }, [part.features.buffer as ArrayBuffer, part.labels.buffer as ArrayBuffer]);
+    const { parseClaimedParts } = await import("./inputs.js");
+    const parts = parseClaimedParts(task);
+    send({ type: "parsed", parts }, parts.flatMap(({ part }) => [part.features.buffer as ArrayBuffer, part.labels.buffer as ArrayBuffer]));
   } else {
     const { readDataset } = await import("./inputs.js");
     const dataset = await readDataset(task.path, task.path);
