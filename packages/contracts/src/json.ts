@@ -16,6 +16,7 @@ export type JsonErrorCode = "JSON_TOO_DEEP" | "JSON_INVALID" | "JSON_TOO_LARGE";
 
 /** The error of {@link parseJsonBounded}. @public */
 export class JsonError extends FraudError<JsonErrorCode> {
+  /** Always `JsonError`. */
   override readonly name = "JsonError";
 }
 
