@@ -1,6 +1,6 @@
 /**
- * Stage 3: the classifiers — Linear Learner (its defaults and the original's `mini_batch_size=200`)
- * and XGBoost (the AWS solution's hyperparameters) — and the Random Cut Forest anomaly detector
+ * Stage 3: the classifiers — Linear Learner (the one set of training defaults every path uses,
+ * `TRAINING_DEFAULTS` of `@fraud/trainer`) and XGBoost (the AWS solution's hyperparameters over them) — and the Random Cut Forest anomaly detector
  * (the AWS solution's `num_trees` 50 × `num_samples_per_tree` 512), all trained on the splits the
  * encode stage made (in memory: the CSV just written is not parsed again) and evaluated on the same
  * held-out test split. The classifier with the higher validation average precision is served.
@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import type { Algorithm } from "@fraud/contracts";
-import { runLocalTraining } from "@fraud/trainer";
+import { TRAINING_DEFAULTS, runLocalTraining } from "@fraud/trainer";
 import type { LocalTrainingResult, MetricsDocument, TrainProgress } from "@fraud/trainer";
 import type { ResolvedOptions } from "../options.js";
 import { runStage } from "../stages.js";
@@ -41,7 +41,7 @@ export interface TrainedModels {
 
 /** Each model's folder under the run folder, and its training settings. @internal */
 export const DEMO_MODELS = [
-  { algorithm: "linear-learner", dir: "model", title: "Linear Learner", what: "defaults, mini_batch_size=200", hyperparameters: { mini_batch_size: "200" } },
+  { algorithm: "linear-learner", dir: "model", title: "Linear Learner", what: "the training defaults", hyperparameters: {} },
   // the AWS solution's XGBoost hyperparameters (its notebook's; scale_pos_weight left at 1)
   { algorithm: "xgboost", dir: "model-xgboost", title: "XGBoost", what: "max_depth 5, eta 0.2, gamma 4, min_child_weight 6, subsample 0.8, 100 rounds", hyperparameters: { max_depth: 5, eta: 0.2, gamma: 4, min_child_weight: 6, subsample: 0.8, num_round: 100 } },
   { algorithm: "randomcutforest", dir: "model-rcf", title: "Random Cut Forest", what: "50 trees × 512 samples", hyperparameters: { num_trees: 50, num_samples_per_tree: 512 } },
@@ -61,7 +61,12 @@ export function thresholdChoice(metrics: MetricsDocument): string {
 /** Stage `train`. @internal */
 export function trainModels(o: ResolvedOptions, encoded: EncodedSplits, reporter: Reporter, times: StageTimes): Promise<TrainedModels> {
   const [train, validation, test] = encoded.splits;
-  const what = DEMO_MODELS.map((m) => `${m.title} (${m.what})`).join(", ");
+  // every run states the hyperparameters it trains with: the training defaults, then the demo's own
+  const settings = (m: (typeof DEMO_MODELS)[number]): string =>
+    Object.entries({ ...TRAINING_DEFAULTS[m.algorithm], ...m.hyperparameters })
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ");
+  const what = DEMO_MODELS.map((m) => `${m.title} (${m.what}: ${settings(m)})`).join(", ");
   return runStage("train", reporter, times, `training ${what} on the same split`, async () => {
     const trained: TrainedModel[] = [];
     for (const [i, m] of DEMO_MODELS.entries()) {
