@@ -44,10 +44,14 @@ export function addRows(hist: Float64Array, bins: Uint16Array, cols: number, ind
 // control words
 const JOB = 0; // sequence number of the latest job (or STOP)
 const DONE = 1; // sequence number of the latest job finished
-const BEGIN = 2;
-const END = 3;
-const READY = 4;
+const COUNT = 2; // histograms in the job
+const READY = 3;
+const RANGES = 4; // then (begin, end) of each
 const STOP = -1;
+/** Milliseconds a waiting thread spins before it sleeps (a woken thread may wait long for a core on a busy machine). */
+const SPIN_MS = 2;
+/** Histograms the helper builds per hand-over. */
+const BATCH = 16;
 
 const HELPER_SOURCE = (kernel: string): string => `
 const { workerData } = require("node:worker_threads");
@@ -59,12 +63,19 @@ Atomics.store(ctl, ${READY}, 1);
 Atomics.notify(ctl, ${READY});
 let seen = 0;
 for (;;) {
+  // a short spin before sleeping: the next job usually follows within a millisecond or two
+  const until = Date.now() + ${SPIN_MS};
+  for (let i = 0; Atomics.load(ctl, ${JOB}) === seen; i++) if ((i & 1023) === 0 && Date.now() > until) break;
   Atomics.wait(ctl, ${JOB}, seen);
   const job = Atomics.load(ctl, ${JOB});
   if (job === ${STOP}) break;
   if (job === seen) continue;
-  out.fill(0);
-  addRows(out, b, cols, ix, ctl[${BEGIN}], ctl[${END}], g, h);
+  const n = ctl[${COUNT}], len = out.length / ${BATCH};
+  for (let j = 0; j < n; j++) {
+    const o = out.subarray(j * len, (j + 1) * len);
+    o.fill(0);
+    addRows(o, b, cols, ix, ctl[${RANGES} + 2 * j], ctl[${RANGES} + 2 * j + 1], g, h);
+  }
   seen = job;
   Atomics.store(ctl, ${DONE}, job);
   Atomics.notify(ctl, ${DONE});
@@ -107,8 +118,8 @@ export class HistogramBuilder {
   ) {
     this.second = new Float64Array(inputs.length);
     if (threads > 1) {
-      const control = new SharedArrayBuffer(8 * 4);
-      const hist = new SharedArrayBuffer(inputs.length * 8);
+      const control = new SharedArrayBuffer((RANGES + 2 * BATCH) * 4);
+      const hist = new SharedArrayBuffer(BATCH * inputs.length * 8);
       const buffer = (a: ArrayBufferView): ArrayBufferLike => a.buffer;
       this.control = new Int32Array(control);
       this.helperOut = new Float64Array(hist);
@@ -150,37 +161,78 @@ export class HistogramBuilder {
 
   /** The histogram of the rows `index[begin, end)` into `hist`. */
   build(hist: Float64Array, begin: number, end: number): void {
+    this.buildMany([hist], Int32Array.of(begin, end));
+  }
+
+  /**
+   * The histograms of several row ranges (`ranges[2j], ranges[2j + 1]` into `hists[j]`), the second
+   * halves of the large ones handed to the helper thread BATCH at a time.
+   */
+  buildMany(hists: Float64Array[], ranges: Int32Array): void {
     const { bins, cols, index, grad, hess } = this.inputs;
-    hist.fill(0);
-    if (end - begin < SPLIT_ROWS) {
-      addRows(hist, bins, cols, index, begin, end, grad, hess);
-      return;
+    const large: number[] = [];
+    for (let j = 0; j < hists.length; j++) {
+      hists[j]!.fill(0);
+      if (ranges[2 * j + 1]! - ranges[2 * j]! >= SPLIT_ROWS) large.push(j);
     }
-    const mid = begin + ((end - begin) >>> 1);
-    let second = this.second;
-    const ctl = this.control;
-    if (this.helperReady() && ctl !== null && this.helperOut !== null) {
-      const job = ++this.seq;
-      ctl[BEGIN] = mid;
-      ctl[END] = end;
-      Atomics.store(ctl, JOB, job);
-      Atomics.notify(ctl, JOB);
-      addRows(hist, bins, cols, index, begin, mid, grad, hess);
-      const deadline = performance.now() + HELPER_WAIT_MS;
-      while (Atomics.load(ctl, DONE) !== job && performance.now() < deadline) Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 100);
-      if (Atomics.load(ctl, DONE) === job) {
-        second = this.helperOut;
-        this.helped++;
-      } else {
-        this.close();
-        second.fill(0);
-        addRows(second, bins, cols, index, mid, end, grad, hess);
+    const small = (): void => {
+      for (let j = 0; j < hists.length; j++) {
+        const begin = ranges[2 * j]!;
+        const end = ranges[2 * j + 1]!;
+        if (end - begin < SPLIT_ROWS) addRows(hists[j]!, bins, cols, index, begin, end, grad, hess);
       }
-    } else {
-      addRows(hist, bins, cols, index, begin, mid, grad, hess);
-      second.fill(0);
-      addRows(second, bins, cols, index, mid, end, grad, hess);
+    };
+    if (large.length === 0) return small();
+    const mid = (j: number): number => ranges[2 * j]! + ((ranges[2 * j + 1]! - ranges[2 * j]!) >>> 1);
+    const ctl = this.control;
+    for (let c = 0; c < large.length; c += BATCH) {
+      const chunk = large.slice(c, c + BATCH);
+      const out = this.helperOut;
+      if (this.helperReady() && ctl !== null && out !== null) {
+        const job = ++this.seq;
+        ctl[COUNT] = chunk.length;
+        chunk.forEach((j, k) => {
+          ctl[RANGES + 2 * k] = mid(j);
+          ctl[RANGES + 2 * k + 1] = ranges[2 * j + 1]!;
+        });
+        Atomics.store(ctl, JOB, job);
+        Atomics.notify(ctl, JOB);
+        for (const j of chunk) addRows(hists[j]!, bins, cols, index, ranges[2 * j]!, mid(j), grad, hess);
+        if (c === 0) small();
+        const spinUntil = performance.now() + SPIN_MS;
+        for (let i = 0; Atomics.load(ctl, DONE) !== job; i++) if ((i & 1023) === 0 && performance.now() > spinUntil) break;
+        const deadline = performance.now() + HELPER_WAIT_MS;
+        while (Atomics.load(ctl, DONE) !== job && performance.now() < deadline) Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 100);
+        if (Atomics.load(ctl, DONE) === job) {
+          this.helped += chunk.length;
+          const len = this.inputs.length;
+          chunk.forEach((j, k) => this.addInto(hists[j]!, out.subarray(k * len, (k + 1) * len)));
+          continue;
+        }
+        // the helper did not answer: the same work here
+        this.close();
+        for (const j of chunk) this.secondHalf(hists[j]!, mid(j), ranges[2 * j + 1]!);
+      } else {
+        for (const j of chunk) {
+          addRows(hists[j]!, bins, cols, index, ranges[2 * j]!, mid(j), grad, hess);
+          this.secondHalf(hists[j]!, mid(j), ranges[2 * j + 1]!);
+        }
+        if (c === 0) small();
+      }
     }
+  }
+
+  /** Builds `index[begin, end)` apart and adds it to `hist` (which holds the first half). */
+  private secondHalf(hist: Float64Array, begin: number, end: number): void {
+    const { bins, cols, index, grad, hess } = this.inputs;
+    const second = this.second;
+    second.fill(0);
+    addRows(second, bins, cols, index, begin, end, grad, hess);
+    this.addInto(hist, second);
+  }
+
+  /** hist += second, element by element (first half + second half, always in that order). */
+  private addInto(hist: Float64Array, second: Float64Array): void {
     for (let i = 0; i < hist.length; i++) hist[i] = hist[i]! + second[i]!;
   }
 

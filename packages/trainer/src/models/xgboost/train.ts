@@ -385,6 +385,7 @@ class Grower {
       const levelFeatures = sampleFeatures(treeFeatures, this.hp.colsample_bylevel, rng);
       for (const id of level) this.evaluate(nodes[id]!, sampleFeatures(levelFeatures, this.hp.colsample_bynode, rng));
       const next: number[] = [];
+      const pending: [parent: Node, small: Node, large: Node][] = [];
       for (const id of level) {
         const node = nodes[id]!;
         if (node.feature < 0) {
@@ -404,19 +405,22 @@ class Grower {
           const l = nodes[node.left]!;
           const r = nodes[node.right]!;
           const small = l.end - l.begin <= r.end - r.begin ? l : r;
-          const large = small === l ? r : l;
           small.hist = this.take();
-          this.histograms.build(small.hist, small.begin, small.end);
-          const ph = node.hist!;
-          const sh = small.hist;
-          for (let i = 0; i < ph.length; i++) ph[i] = ph[i]! - sh[i]!;
-          large.hist = ph;
-          node.hist = null;
+          pending.push([node, small, small === l ? r : l]);
           next.push(node.left, node.right);
         } else {
           this.give(node.hist);
           node.hist = null;
         }
+      }
+      // the level's histograms in one go (one hand-over to the helper thread per level)
+      this.histograms.buildMany(pending.map(([, small]) => small.hist!), Int32Array.from(pending.flatMap(([, small]) => [small.begin, small.end])));
+      for (const [parent, small, large] of pending) {
+        const ph = parent.hist!;
+        const sh = small.hist!;
+        for (let i = 0; i < ph.length; i++) ph[i] = ph[i]! - sh[i]!;
+        large.hist = ph;
+        parent.hist = null;
       }
       level = next;
     }
@@ -507,10 +511,25 @@ function toTree(nodes: Node[], data: Binned, eta: number): { tree: XGBoostTree; 
   return { tree, leafOf, splitBin, map };
 }
 
-/** Adds a tree's leaves to the margins of the binned training rows. */
-function addTreeBinned(tree: XGBoostTree, splitBin: Int32Array, data: Binned, margin: Float32Array): void {
+/**
+ * Adds a tree's leaves to the margins of the training rows: the rows the tree grew on by the row
+ * range each leaf holds in `index` (no walk), the others (left out by `subsample`) by a walk over
+ * their bins. One float32 addition per row either way.
+ */
+function addTreeBinned(tree: XGBoostTree, splitBin: Int32Array, data: Binned, margin: Float32Array, nodes: Node[], map: Int32Array, index: Uint32Array, sampled: Uint8Array): void {
   const { bins, cols, offset, rows } = data;
+  for (let id = 0; id < nodes.length; id++) {
+    const t = map[id]!;
+    if (t < 0 || tree.left[t] !== -1) continue;
+    const v = tree.splitCondition[t]!;
+    const { begin, end } = nodes[id]!;
+    for (let k = begin; k < end; k++) {
+      const r = index[k]!;
+      margin[r] = Math.fround(margin[r]! + v);
+    }
+  }
   for (let r = 0; r < rows; r++) {
+    if (sampled[r] === 1) continue;
     let n = 0;
     const o = r * cols;
     while (tree.left[n] !== -1) {
@@ -619,6 +638,7 @@ function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHype
   const labels = train.labels;
   const base = baseMargin({ objective: hp.objective, baseScore: hp.base_score });
   const margin = new Float32Array(rows).fill(base);
+  const sampled = new Uint8Array(rows);
   const spw = hp.scale_pos_weight;
   const rowRng = createRng(hp.seed, STREAM_SUBSAMPLE);
   const colRng = createRng(hp.seed, STREAM_COLUMNS);
@@ -639,12 +659,14 @@ function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHype
       const w = labels[r] ? spw : 1;
       grad[r] = (p - labels[r]!) * w;
       hess[r] = Math.max(p * (1 - p), 1e-16) * w;
-      if (hp.subsample >= 1 || rowRng.next() < hp.subsample) index[n++] = r;
+      const take = hp.subsample >= 1 || rowRng.next() < hp.subsample;
+      sampled[r] = take ? 1 : 0;
+      if (take) index[n++] = r;
     }
     const nodes = grower.grow(n, grad, hess, colRng);
     prune(nodes, hp.gamma);
-    const { tree, splitBin } = toTree(nodes, data, hp.eta);
-    addTreeBinned(tree, splitBin, data, margin);
+    const { tree, splitBin, map } = toTree(nodes, data, hp.eta);
+    addTreeBinned(tree, splitBin, data, margin, nodes, map, index, sampled);
     trees.push(tree);
     let score = NaN;
     if (valid && vx && vm) {
