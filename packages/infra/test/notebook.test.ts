@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { NOTEBOOK_FILE, NOTEBOOK_PACKAGES_DIR, onStartScript, readPackedPackages } from "@fraud/infra";
 import { STACK_OUTPUT_NAMES, notebookPackageSchema } from "@fraud/contracts";
 import type { NotebookPackage } from "@fraud/contracts";
+import { TRAINING_DEFAULTS } from "@fraud/trainer";
 
 // nbformat 4.5 (the parts Jupyter checks): https://github.com/jupyter/nbformat/blob/main/nbformat/v4/nbformat.v4.5.schema.json
 const source = z.union([z.string(), z.array(z.string())]);
@@ -77,7 +78,14 @@ describe("the original's steps on the stack's own bucket and role", () => {
     ["writes RecordIO with the SDK's writer", /write_numpy_to_dense_tensor\(buf, features\[rows\], labels\[rows\]\)/],
     ["uploads under the stack's data prefix", /key = f"\{DATA_PREFIX\}\{JOB_NAME\}\/\{name\}\/part-00000\.recordio"\n\s+s3\.upload_fileobj\(buf, BUCKET, key\)/],
     ["trains Linear Learner on the stack's role, writing under the model prefix", /Estimator\(\n\s+image_uri=container,\n\s+role=ROLE,[\s\S]*output_path=f"s3:\/\/\{BUCKET\}\/\{MODEL_PREFIX\}"/],
-    ["with the original hyperparameters", /set_hyperparameters\(feature_dim=30, predictor_type="binary_classifier", mini_batch_size=200\)/],
+    [
+      "with the training defaults every other path uses",
+      new RegExp(
+        `set_hyperparameters\\(feature_dim=30, ${Object.entries(TRAINING_DEFAULTS["linear-learner"])
+          .map(([k, v]) => `${k}=${/^\d+$/.test(v) ? v : `"${v}"`}`)
+          .join(", ")}\\)`,
+      ),
+    ],
     ["names the job with the stack's prefix", /JOB_NAME = stack\["trainingJobPrefix"\] \+ time\.strftime\("%Y%m%d%H%M%S", time\.gmtime\(\)\)/],
     ["evaluates on the held-out test channel", /"test:precision",\n\s+"test:recall",/],
     ["points the stack at the model", /print\(f"FRAUD_INFRA_MODEL_DATA_URL=\{MODEL_DATA_URL\}"\)/],
