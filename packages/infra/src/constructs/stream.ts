@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { FIREHOSE_DATE_PARTITIONS, firehosePrefixExpressions, serviceHost, servicePrincipal } from "@fraud/contracts";
+import { firehosePrefixExpressions, serviceHost, servicePrincipal } from "@fraud/contracts";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import { CloudwatchLogStream } from "@cdktf/provider-aws/lib/cloudwatch-log-stream/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
@@ -24,13 +24,6 @@ export interface ResultStreamProps {
   /** The customer key for the log group, when the environment uses KMS. */
   dataKey?: DataKey | undefined;
 }
-
-/**
- * Hive-style date partitions appended to the Firehose prefix (UTC, arrival time): `FIREHOSE_DATE_PARTITIONS`
- * of `@fraud/contracts`, the one definition the local Firehose stand-in evaluates too.
- * @public
- */
-export const DATE_PARTITIONS: string = FIREHOSE_DATE_PARTITIONS;
 
 /**
  * Kinesis Data Firehose (Direct PUT) delivering GZIP objects to the output bucket, with date
