@@ -13,7 +13,7 @@
 export { FraudError, isFraudError } from "./errors.js";
 export { ALGORITHMS, DEFAULT_ALGORITHM, isAlgorithm } from "./model.js";
 export type { Algorithm, FeatureMatrix, ModelKind, Prediction } from "./model.js";
-export { JsonError, MAX_JSON_DEPTH, jsonDepth, parseJsonBounded } from "./json.js";
+export { JsonError, MAX_JSON_DEPTH, jsonContainers, jsonDepth, parseJsonBounded } from "./json.js";
 export type { JsonBounds, JsonErrorCode } from "./json.js";
 export { parseDecimal, parseDecimalString, scanDecimal } from "./number.js";
 export type { ScanEnd } from "./number.js";

@@ -35,6 +35,38 @@ export interface JsonBounds {
 }
 
 /**
+ * One linear pass over a JSON text that skips strings (honouring escapes) and tracks the nesting
+ * depth and the number of containers (arrays and objects); it stops as soon as either limit is
+ * exceeded.
+ */
+function scanJson(text: string, maxDepth: number, maxContainers: number): { depth: number; containers: number } {
+  let depth = 0;
+  let max = 0;
+  let containers = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (++containers > maxContainers) break;
+      if (depth > max) {
+        max = depth;
+        if (max > maxDepth) break;
+      }
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return { depth: max, containers };
+}
+
+/**
  * The nesting depth of a JSON text, scanned in one linear pass that skips strings; stops as soon
  * as `limit` is exceeded (returns `limit + 1` then).
  * @example
@@ -44,29 +76,21 @@ export interface JsonBounds {
  * @public
  */
 export function jsonDepth(text: string, limit = Number.MAX_SAFE_INTEGER): number {
-  let depth = 0;
-  let max = 0;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // skip a string, honouring escapes
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
-      }
-    } else if (c === 0x5b || c === 0x7b) {
-      depth++;
-      if (depth > max) {
-        max = depth;
-        if (max > limit) return max;
-      }
-    } else if (c === 0x5d || c === 0x7d) {
-      depth--;
-    }
-  }
-  return max;
+  return scanJson(text, limit, Number.MAX_SAFE_INTEGER).depth;
+}
+
+/**
+ * How many containers (arrays and objects) a JSON text holds, counted in one linear pass that
+ * skips strings; stops as soon as `limit` is exceeded (returns `limit + 1` then). A bound on the
+ * work and memory parsing the text would take, known before parsing it.
+ * @example
+ * ```ts
+ * jsonContainers('{"instances":[{"features":[1]}]}'); // 4
+ * ```
+ * @public
+ */
+export function jsonContainers(text: string, limit = Number.MAX_SAFE_INTEGER): number {
+  return scanJson(text, Number.MAX_SAFE_INTEGER, limit).containers;
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { JsonError, jsonDepth, parseJsonBounded } from "@fraud/contracts";
+import { JsonError, jsonContainers, jsonDepth, parseJsonBounded } from "@fraud/contracts";
 
 describe("parseJsonBounded", () => {
   it.each([
@@ -36,6 +36,30 @@ describe("parseJsonBounded", () => {
       fc.property(fc.jsonValue({ maxDepth: 10 }), (v) => {
         const text = JSON.stringify(v);
         expect(parseJsonBounded(text)).toEqual(JSON.parse(text));
+      }),
+    );
+  });
+});
+
+describe("jsonContainers", () => {
+  it.each([
+    { text: "1", count: 0 },
+    { text: '{"instances":[{"features":[1]}]}', count: 4 },
+    { text: '["{[", {"a": "]}"}]', count: 2 },
+    { text: "[]".repeat(1000), count: 1000 },
+  ])("$text holds $count containers", ({ text, count }) => {
+    expect(jsonContainers(text)).toBe(count);
+  });
+
+  it("stops one past the limit", () => {
+    expect(jsonContainers("[]".repeat(1000), 10)).toBe(11);
+  });
+
+  it("counts what JSON.parse would build", () => {
+    const count = (v: unknown): number => (Array.isArray(v) ? 1 + v.reduce((n: number, x) => n + count(x), 0) : typeof v === "object" && v !== null ? 1 + Object.values(v).reduce((n: number, x) => n + count(x), 0) : 0);
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (v) => {
+        expect(jsonContainers(JSON.stringify(v))).toBe(count(v));
       }),
     );
   });

@@ -5,7 +5,7 @@
  * family, used by both the Lambda scorer's endpoint client and the local endpoint.
  * @packageDocumentation
  */
-import { FraudError, INVOKE_ENDPOINT_MAX_BYTES } from "@fraud/contracts";
+import { FraudError, INVOKE_ENDPOINT_MAX_BYTES, jsonContainers } from "@fraud/contracts";
 import type { FeatureMatrix, Prediction } from "@fraud/contracts";
 
 /**
@@ -149,18 +149,7 @@ export const MAX_REQUEST_JSON_CONTAINERS = 131_072;
  * {@link MAX_REQUEST_JSON_CONTAINERS} with a `PAYLOAD_TOO_LARGE` {@link ProtocolError}.
  */
 export function checkJsonContainers(text: string): void {
-  let count = 0;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
-      }
-    } else if ((c === 0x5b || c === 0x7b) && ++count > MAX_REQUEST_JSON_CONTAINERS) {
-      throw new ProtocolError("PAYLOAD_TOO_LARGE", `unable to evaluate payload provided: more than ${MAX_REQUEST_JSON_CONTAINERS} JSON objects and arrays in one request`);
-    }
+  if (jsonContainers(text, MAX_REQUEST_JSON_CONTAINERS) > MAX_REQUEST_JSON_CONTAINERS) {
+    throw new ProtocolError("PAYLOAD_TOO_LARGE", `unable to evaluate payload provided: more than ${MAX_REQUEST_JSON_CONTAINERS} JSON objects and arrays in one request`);
   }
 }
