@@ -5,7 +5,7 @@
  * family, used by both the Lambda scorer's endpoint client and the local endpoint.
  * @packageDocumentation
  */
-import { FraudError, INVOKE_ENDPOINT_MAX_BYTES, jsonContainers } from "@fraud/contracts";
+import { FraudError, INVOKE_ENDPOINT_MAX_BYTES, jsonContainers, parseJsonBounded } from "@fraud/contracts";
 import type { FeatureMatrix, Prediction } from "@fraud/contracts";
 
 /**
@@ -152,4 +152,36 @@ export function checkJsonContainers(text: string): void {
   if (jsonContainers(text, MAX_REQUEST_JSON_CONTAINERS) > MAX_REQUEST_JSON_CONTAINERS) {
     throw new ProtocolError("PAYLOAD_TOO_LARGE", `unable to evaluate payload provided: more than ${MAX_REQUEST_JSON_CONTAINERS} JSON objects and arrays in one request`);
   }
+}
+
+/**
+ * A response entry holding a numeric `score` (XGBoost's `predictions`, Random Cut Forest's
+ * `scores`), as a {@link Prediction}.
+ * @internal
+ */
+export function scoreEntry(v: unknown, i: number): Prediction {
+  const score = typeof v === "object" && v !== null ? (v as { score?: unknown }).score : undefined;
+  if (typeof score !== "number") throw new ProtocolError("BAD_RESPONSE", `endpoint response entry ${i} has no numeric score`);
+  return { score };
+}
+
+/**
+ * Reads a JSON response body into predictions, bounded in depth and containers: one entry a line
+ * for `application/jsonlines`, else the document's `key` array for `application/json`; each entry
+ * read by `entry`. Returns `undefined` for any other type, for the caller to handle.
+ * @internal
+ */
+export function parseJsonPredictions(text: string, type: string, key: string, entry: (v: unknown, i: number) => Prediction): Prediction[] | undefined {
+  checkJsonContainers(text);
+  if (type === "application/jsonlines") {
+    return text
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l, i) => entry(parseJsonBounded(l, { maxDepth: MAX_REQUEST_JSON_DEPTH }), i));
+  }
+  if (type !== "application/json") return undefined;
+  const doc = parseJsonBounded(text, { maxDepth: MAX_REQUEST_JSON_DEPTH }) as Record<string, unknown> | null;
+  const list = typeof doc === "object" && doc !== null ? doc[key] : undefined;
+  if (!Array.isArray(list)) throw new ProtocolError("BAD_RESPONSE", `endpoint response has no "${key}" array`);
+  return list.map(entry);
 }

@@ -11,7 +11,7 @@ import { CONTENT_TYPES, INVOKE_ENDPOINT_MAX_BYTES, parseDecimal, parseJsonBounde
 import type { ScanEnd } from "@fraud/contracts";
 import { RECORDIO_CONTENT_TYPE, decodeRecords, encodeInferenceResponse, parseInferenceResponse, serializeInferenceRequest } from "@fraud/recordio";
 import type { Value } from "@fraud/recordio";
-import { MAX_REQUEST_JSON_DEPTH, ProtocolError, checkJsonContainers, mimeType } from "../protocol.js";
+import { MAX_REQUEST_JSON_DEPTH, ProtocolError, checkJsonContainers, mimeType, parseJsonPredictions } from "../protocol.js";
 import type { EncodedBody, InferenceProtocol } from "../protocol.js";
 
 /** Request content types Linear Learner's container reads (the scorer's `CONTENT_TYPES`); the first is the clients' default. */
@@ -308,16 +308,9 @@ function parseResponse(body: Uint8Array, accept: string): Prediction[] {
   try {
     if (type === RECORDIO_CONTENT_TYPE) return parseInferenceResponse(body).map((p, i) => fromWire(p, i));
     const text = utf8(body);
-    if (type === "application/jsonlines") {
-      return text
-        .split("\n")
-        .filter((l) => l.trim() !== "")
-        .map((l, i) => fromWire(parseJsonBounded(l, { maxDepth: MAX_REQUEST_JSON_DEPTH }) as Wire, i));
-    }
-    if (type !== "application/json") throw new ProtocolError("BAD_RESPONSE", `response type ${quote(accept)} is not one Linear Learner writes`);
-    const doc = parseJsonBounded(text, { maxDepth: MAX_REQUEST_JSON_DEPTH }) as { predictions?: unknown } | null;
-    if (typeof doc !== "object" || doc === null || !Array.isArray(doc.predictions)) throw new ProtocolError("BAD_RESPONSE", 'endpoint response has no "predictions" array');
-    return (doc.predictions as Wire[]).map(fromWire);
+    const predictions = parseJsonPredictions(text, type, "predictions", (p, i) => fromWire(p as Wire, i));
+    if (predictions === undefined) throw new ProtocolError("BAD_RESPONSE", `response type ${quote(accept)} is not one Linear Learner writes`);
+    return predictions;
   } catch (err) {
     if (err instanceof ProtocolError) throw err;
     throw new ProtocolError("BAD_RESPONSE", `cannot parse endpoint response (${type}): ${(err as Error).message}`, { cause: err });

@@ -9,10 +9,10 @@
  * @packageDocumentation
  */
 import type { FeatureMatrix, Prediction } from "@fraud/contracts";
-import { INVOKE_ENDPOINT_MAX_BYTES, MAX_JSON_DEPTH, parseJsonBounded } from "@fraud/contracts";
+import { INVOKE_ENDPOINT_MAX_BYTES } from "@fraud/contracts";
 import { RECORDIO_CONTENT_TYPE, encodeInferenceResponse, parseInferenceResponse } from "@fraud/recordio";
 import { LINEAR_LEARNER_PROTOCOL } from "../linear-learner/protocol.js";
-import { ProtocolError, mimeType } from "../protocol.js";
+import { ProtocolError, mimeType, parseJsonPredictions, scoreEntry } from "../protocol.js";
 import type { EncodedBody, InferenceProtocol } from "../protocol.js";
 
 /** Request content types of the RCF container; the first is the default. @public */
@@ -81,27 +81,15 @@ function acceptFor(contentType: string): string {
   return requestType(contentType) === RECORDIO_CONTENT_TYPE ? RECORDIO_CONTENT_TYPE : "application/json";
 }
 
-function fromWire(p: unknown, i: number): Prediction {
-  const score = typeof p === "object" && p !== null ? (p as { score?: unknown }).score : undefined;
-  if (typeof score !== "number") throw new ProtocolError("BAD_RESPONSE", `endpoint response entry ${i} has no numeric score`);
-  return { score };
-}
 
 function parseResponse(body: Uint8Array, accept: string): Prediction[] {
   const type = ALIASES[mimeType(accept)] ?? mimeType(accept);
   try {
     if (type === RECORDIO_CONTENT_TYPE) return parseInferenceResponse(body).map((p) => ({ score: p.score }));
     const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
-    if (type === "application/jsonlines") {
-      return text
-        .split("\n")
-        .filter((l) => l.trim() !== "")
-        .map((l, i) => fromWire(parseJsonBounded(l, { maxDepth: MAX_JSON_DEPTH }), i));
-    }
-    if (type !== "application/json") throw new ProtocolError("BAD_RESPONSE", `response type ${quote(accept)} is not one randomcutforest writes`);
-    const doc = parseJsonBounded(text, { maxDepth: MAX_JSON_DEPTH }) as { scores?: unknown } | null;
-    if (typeof doc !== "object" || doc === null || !Array.isArray(doc.scores)) throw new ProtocolError("BAD_RESPONSE", 'endpoint response has no "scores" array');
-    return (doc.scores as unknown[]).map(fromWire);
+    const predictions = parseJsonPredictions(text, type, "scores", scoreEntry);
+    if (predictions === undefined) throw new ProtocolError("BAD_RESPONSE", `response type ${quote(accept)} is not one randomcutforest writes`);
+    return predictions;
   } catch (err) {
     if (err instanceof ProtocolError) throw err;
     throw new ProtocolError("BAD_RESPONSE", `cannot parse endpoint response (${type}): ${(err as Error).message.split("\n")[0]!.slice(0, 200)}`, { cause: err });

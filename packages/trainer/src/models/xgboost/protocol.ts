@@ -9,10 +9,10 @@
  * @packageDocumentation
  */
 import type { FeatureMatrix, Prediction } from "@fraud/contracts";
-import { INVOKE_ENDPOINT_MAX_BYTES, parseDecimal, parseJsonBounded } from "@fraud/contracts";
+import { INVOKE_ENDPOINT_MAX_BYTES, parseDecimal, parseDecimalString } from "@fraud/contracts";
 import { RECORDIO_CONTENT_TYPE, decodeRecords, encodeInferenceResponse, parseInferenceResponse, serializeInferenceRequest } from "@fraud/recordio";
 import type { Value } from "@fraud/recordio";
-import { MAX_REQUEST_JSON_DEPTH, ProtocolError, checkJsonContainers, mimeType } from "../protocol.js";
+import { ProtocolError, mimeType, parseJsonPredictions, scoreEntry } from "../protocol.js";
 import type { EncodedBody, InferenceProtocol } from "../protocol.js";
 
 const REQUEST_TYPES = ["text/csv", "text/libsvm", RECORDIO_CONTENT_TYPE] as const;
@@ -227,11 +227,6 @@ function acceptFor(contentType: string): string {
   return t === RECORDIO_CONTENT_TYPE ? t : "text/csv";
 }
 
-function scoreOf(v: unknown, i: number): Prediction {
-  const s = typeof v === "object" && v !== null ? (v as { score?: unknown }).score : undefined;
-  if (typeof s !== "number") throw new ProtocolError("BAD_RESPONSE", `endpoint response entry ${i} has no numeric score`);
-  return { score: s };
-}
 
 function parseResponse(body: Uint8Array, accept: string): Prediction[] {
   const type = ALIASES[mimeType(accept)] ?? mimeType(accept);
@@ -241,22 +236,14 @@ function parseResponse(body: Uint8Array, accept: string): Prediction[] {
     if (type === "text/csv") {
       const fields = text.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== "");
       return fields.map((f, i) => {
-        const v = Number(f);
+        const v = parseDecimalString(f);
         if (!Number.isFinite(v)) throw new ProtocolError("BAD_RESPONSE", `endpoint response value ${i} ${JSON.stringify(f.slice(0, 40))} is not a number`);
         return { score: v };
       });
     }
-    checkJsonContainers(text);
-    if (type === "application/jsonlines") {
-      return text
-        .split("\n")
-        .filter((l) => l.trim() !== "")
-        .map((l, i) => scoreOf(parseJsonBounded(l, { maxDepth: MAX_REQUEST_JSON_DEPTH }), i));
-    }
-    if (type !== "application/json") throw new ProtocolError("BAD_RESPONSE", `response type ${JSON.stringify(accept.slice(0, 80))} is not one XGBoost writes`);
-    const doc = parseJsonBounded(text, { maxDepth: MAX_REQUEST_JSON_DEPTH }) as { predictions?: unknown } | null;
-    if (typeof doc !== "object" || doc === null || !Array.isArray(doc.predictions)) throw new ProtocolError("BAD_RESPONSE", 'endpoint response has no "predictions" array');
-    return (doc.predictions as unknown[]).map(scoreOf);
+    const predictions = parseJsonPredictions(text, type, "predictions", scoreEntry);
+    if (predictions === undefined) throw new ProtocolError("BAD_RESPONSE", `response type ${JSON.stringify(accept.slice(0, 80))} is not one XGBoost writes`);
+    return predictions;
   } catch (err) {
     if (err instanceof ProtocolError) throw err;
     throw new ProtocolError("BAD_RESPONSE", `cannot parse endpoint response (${type}): ${(err as Error).message}`, { cause: err });
