@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HistogramBuilder, SPLIT_ROWS, addRows, shared } from "../../src/models/xgboost/histogram.js";
+import { HistogramBuilder, SPLIT_ROWS, addRows, logisticGradients, shared } from "../../src/models/xgboost/histogram.js";
 import { createRng } from "../../src/rng.js";
 
 /** Shared inputs of `rows` rows × `cols` features over `bins` global bins, seeded. */
@@ -39,6 +39,33 @@ describe("HistogramBuilder", () => {
       );
       expect(two.helperJobs).toBeGreaterThan(0);
       expect(one.helperJobs).toBe(0);
+    } finally {
+      two.close();
+    }
+  });
+
+  it("computes the logistic gradients with the helper thread exactly as on one thread", () => {
+    const rows = 2 * SPLIT_ROWS + 3;
+    const rng = createRng(4, 5);
+    const margin = shared(Float32Array, rows);
+    const labels = shared(Uint8Array, rows);
+    for (let r = 0; r < rows; r++) {
+      margin[r] = rng.next() * 8 - 4;
+      labels[r] = rng.next() < 0.1 ? 1 : 0;
+    }
+    const base = inputs(rows, 2, 10, 3);
+    const two = new HistogramBuilder({ ...base, margin, labels, scalePosWeight: 3.5 }, 2);
+    try {
+      two.gradients();
+      const grad = new Float32Array(rows);
+      const hess = new Float32Array(rows);
+      logisticGradients(margin, labels, grad, hess, 3.5, 0, rows);
+      expect(Array.from(base.grad)).toEqual(Array.from(grad));
+      expect(Array.from(base.hess)).toEqual(Array.from(hess));
+      // a positive row: (p - 1) × 3.5
+      const r = labels.indexOf(1);
+      const p = 1 / (1 + Math.exp(-margin[r]!));
+      expect(base.grad[r]).toBe(Math.fround((p - 1) * 3.5));
     } finally {
       two.close();
     }

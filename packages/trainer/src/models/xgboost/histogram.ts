@@ -41,22 +41,39 @@ export function addRows(hist: Float64Array, bins: Uint16Array, cols: number, ind
   }
 }
 
+/**
+ * The logistic loss's gradient and hessian of rows `[begin, end)` from their margins, positive
+ * rows weighted by `scalePosWeight`. Self-contained: the helper thread runs its source text.
+ * @internal
+ */
+export function logisticGradients(margin: Float32Array, labels: Uint8Array, grad: Float32Array, hess: Float32Array, scalePosWeight: number, begin: number, end: number): void {
+  for (let r = begin; r < end; r++) {
+    const p = 1 / (1 + Math.exp(-margin[r]!));
+    const w = labels[r] ? scalePosWeight : 1;
+    grad[r] = (p - labels[r]!) * w;
+    hess[r] = Math.max(p * (1 - p), 1e-16) * w;
+  }
+}
+
 // control words
 const JOB = 0; // sequence number of the latest job (or STOP)
 const DONE = 1; // sequence number of the latest job finished
 const COUNT = 2; // histograms in the job
 const READY = 3;
-const RANGES = 4; // then (begin, end) of each
+const KIND = 4; // 0: histograms, 1: gradients of the rows RANGES[0..1)
+const RANGES = 5; // then (begin, end) of each
 const STOP = -1;
 /** Milliseconds a waiting thread spins before it sleeps (a woken thread may wait long for a core on a busy machine). */
 const SPIN_MS = 2;
 /** Histograms the helper builds per hand-over. */
 const BATCH = 16;
 
-const HELPER_SOURCE = (kernel: string): string => `
+const HELPER_SOURCE = (kernel: string, gradients: string): string => `
 const { workerData } = require("node:worker_threads");
 const addRows = ${kernel};
-const { control, bins, index, grad, hess, hist, cols } = workerData;
+const logisticGradients = ${gradients};
+const { control, bins, index, grad, hess, hist, cols, margin, labels, scalePosWeight } = workerData;
+const m = margin ? new Float32Array(margin) : null, y = labels ? new Uint8Array(labels) : null;
 const ctl = new Int32Array(control);
 const b = new Uint16Array(bins), ix = new Uint32Array(index), g = new Float32Array(grad), h = new Float32Array(hess), out = new Float64Array(hist);
 Atomics.store(ctl, ${READY}, 1);
@@ -70,7 +87,8 @@ for (;;) {
   const job = Atomics.load(ctl, ${JOB});
   if (job === ${STOP}) break;
   if (job === seen) continue;
-  const n = ctl[${COUNT}], len = out.length / ${BATCH};
+  if (ctl[${KIND}] === 1) logisticGradients(m, y, g, h, scalePosWeight, ctl[${RANGES}], ctl[${RANGES} + 1]);
+  const n = ctl[${KIND}] === 1 ? 0 : ctl[${COUNT}], len = out.length / ${BATCH};
   for (let j = 0; j < n; j++) {
     const o = out.subarray(j * len, (j + 1) * len);
     o.fill(0);
@@ -91,10 +109,16 @@ export interface SharedInputs {
   cols: number;
   /** Histogram length (2 × bins). */
   length: number;
+  /** Margins of the training rows (for {@link HistogramBuilder.gradients}). */
+  margin?: Float32Array;
+  /** Labels of the training rows (for {@link HistogramBuilder.gradients}). */
+  labels?: Uint8Array;
+  /** Weight of positive rows (for {@link HistogramBuilder.gradients}). */
+  scalePosWeight?: number;
 }
 
 /** A typed array over shared memory, of `length` elements. @internal */
-export function shared<T extends Uint16Array | Uint32Array | Float32Array | Float64Array>(Type: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+export function shared<T extends Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array>(Type: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
   return new Type(new SharedArrayBuffer(Math.max(1, length) * Type.BYTES_PER_ELEMENT));
 }
 
@@ -123,9 +147,20 @@ export class HistogramBuilder {
       const buffer = (a: ArrayBufferView): ArrayBufferLike => a.buffer;
       this.control = new Int32Array(control);
       this.helperOut = new Float64Array(hist);
-      this.helper = new Worker(HELPER_SOURCE(addRows.toString()), {
+      this.helper = new Worker(HELPER_SOURCE(addRows.toString(), logisticGradients.toString()), {
         eval: true,
-        workerData: { control, bins: buffer(inputs.bins), index: buffer(inputs.index), grad: buffer(inputs.grad), hess: buffer(inputs.hess), hist, cols: inputs.cols },
+        workerData: {
+          control,
+          bins: buffer(inputs.bins),
+          index: buffer(inputs.index),
+          grad: buffer(inputs.grad),
+          hess: buffer(inputs.hess),
+          hist,
+          cols: inputs.cols,
+          margin: inputs.margin ? buffer(inputs.margin) : null,
+          labels: inputs.labels ? buffer(inputs.labels) : null,
+          scalePosWeight: inputs.scalePosWeight ?? 1,
+        },
       });
       this.helper.unref();
       // a helper that fails is replaced by the calling thread at its next job (same result)
@@ -190,6 +225,7 @@ export class HistogramBuilder {
       const out = this.helperOut;
       if (this.helperReady() && ctl !== null && out !== null) {
         const job = ++this.seq;
+        ctl[KIND] = 0;
         ctl[COUNT] = chunk.length;
         chunk.forEach((j, k) => {
           ctl[RANGES + 2 * k] = mid(j);
@@ -199,11 +235,7 @@ export class HistogramBuilder {
         Atomics.notify(ctl, JOB);
         for (const j of chunk) addRows(hists[j]!, bins, cols, index, ranges[2 * j]!, mid(j), grad, hess);
         if (c === 0) small();
-        const spinUntil = performance.now() + SPIN_MS;
-        for (let i = 0; Atomics.load(ctl, DONE) !== job; i++) if ((i & 1023) === 0 && performance.now() > spinUntil) break;
-        const deadline = performance.now() + HELPER_WAIT_MS;
-        while (Atomics.load(ctl, DONE) !== job && performance.now() < deadline) Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 100);
-        if (Atomics.load(ctl, DONE) === job) {
+        if (this.finished(ctl, job)) {
           this.helped += chunk.length;
           const len = this.inputs.length;
           chunk.forEach((j, k) => this.addInto(hists[j]!, out.subarray(k * len, (k + 1) * len)));
@@ -220,6 +252,42 @@ export class HistogramBuilder {
         if (c === 0) small();
       }
     }
+  }
+
+  /** Waits for the helper to finish `job` (a short spin, then sleeps); false when it does not answer. */
+  private finished(ctl: Int32Array, job: number): boolean {
+    const spinUntil = performance.now() + SPIN_MS;
+    for (let i = 0; Atomics.load(ctl, DONE) !== job; i++) if ((i & 1023) === 0 && performance.now() > spinUntil) break;
+    const deadline = performance.now() + HELPER_WAIT_MS;
+    while (Atomics.load(ctl, DONE) !== job && performance.now() < deadline) Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 100);
+    return Atomics.load(ctl, DONE) === job;
+  }
+
+  /**
+   * Gradients and hessians of every training row from the shared margins and labels, the second
+   * half of the rows on the helper thread (each row's arithmetic is the same wherever it runs).
+   */
+  gradients(): void {
+    const { margin, labels, grad, hess } = this.inputs;
+    const spw = this.inputs.scalePosWeight ?? 1;
+    if (margin === undefined || labels === undefined) throw new Error("gradients need the shared margins and labels");
+    const rows = margin.length;
+    const ctl = this.control;
+    if (rows >= SPLIT_ROWS && this.helperReady() && ctl !== null) {
+      const mid = rows >>> 1;
+      const job = ++this.seq;
+      ctl[KIND] = 1;
+      ctl[RANGES] = mid;
+      ctl[RANGES + 1] = rows;
+      Atomics.store(ctl, JOB, job);
+      Atomics.notify(ctl, JOB);
+      logisticGradients(margin, labels, grad, hess, spw, 0, mid);
+      if (this.finished(ctl, job)) return;
+      this.close();
+      logisticGradients(margin, labels, grad, hess, spw, mid, rows);
+      return;
+    }
+    logisticGradients(margin, labels, grad, hess, spw, 0, rows);
   }
 
   /** Builds `index[begin, end)` apart and adds it to `hist` (which holds the first half). */

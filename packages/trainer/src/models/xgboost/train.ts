@@ -621,7 +621,9 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
   const rows = train.rows;
   const grad = shared(Float32Array, rows);
   const hess = shared(Float32Array, rows);
-  const histograms = new HistogramBuilder({ bins: data.bins, index: shared(Uint32Array, rows), grad, hess, cols, length: data.total * 2 }, threadsWanted);
+  const labels = shared(Uint8Array, rows);
+  labels.set(train.labels);
+  const histograms = new HistogramBuilder({ bins: data.bins, index: shared(Uint32Array, rows), grad, hess, cols, length: data.total * 2, margin: shared(Float32Array, rows), labels, scalePosWeight: hp.scale_pos_weight }, threadsWanted);
   try {
     return boost(train, options, hp, cols, data, histograms);
   } finally {
@@ -635,9 +637,9 @@ function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHype
   const threads = histograms.threads;
   const grower = new Grower(data, hp, histograms.inputs.index, histograms);
   const rows = train.rows;
-  const labels = train.labels;
   const base = baseMargin({ objective: hp.objective, baseScore: hp.base_score });
-  const margin = new Float32Array(rows).fill(base);
+  const margin = histograms.inputs.margin!;
+  margin.fill(base);
   const sampled = new Uint8Array(rows);
   const spw = hp.scale_pos_weight;
   const rowRng = createRng(hp.seed, STREAM_SUBSAMPLE);
@@ -651,14 +653,11 @@ function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHype
   let bestIteration = 0;
   let bestScore = NaN;
   for (let round = 0; round < hp.num_round; round++) {
-    // gradient and hessian of the logistic loss, weighted by scale_pos_weight
+    // gradient and hessian of the logistic loss, weighted by scale_pos_weight; then the rows sampled
+    histograms.gradients();
     let n = 0;
     const index = grower.index;
     for (let r = 0; r < rows; r++) {
-      const p = sigmoid(margin[r]!);
-      const w = labels[r] ? spw : 1;
-      grad[r] = (p - labels[r]!) * w;
-      hess[r] = Math.max(p * (1 - p), 1e-16) * w;
       const take = hp.subsample >= 1 || rowRng.next() < hp.subsample;
       sampled[r] = take ? 1 : 0;
       if (take) index[n++] = r;
