@@ -15,7 +15,7 @@ import type { RecordIOWriterOptions, RowInput } from "./stream.js";
 
 export { createDenseReadStream, readDenseFile, readDenseFileInto, writeDenseFile } from "./node-files.js";
 export type { ReadDenseFileOptions, WriteDenseFileOptions } from "./node-files.js";
-export { checkOutput, openOutput, writeOutput } from "./output.js";
+export { checkOutput, openOutput, systemErrorReason, writeOutput } from "./output.js";
 export type { OutputFile, OutputKind } from "./output.js";
 
 /**

@@ -66,11 +66,23 @@ const REASONS: Record<string, string> = {
   EPIPE: "the reader went away",
 };
 
-function reason(err: unknown): string {
+/**
+ * A file-system error as a short lowercase reason (`permission denied`, `no space left on
+ * device`, …), the error's own message for codes without one; at most 200 characters. What every
+ * `@fraud` reader and writer says after the path.
+ * @example
+ * ```ts
+ * systemErrorReason(Object.assign(new Error("x"), { code: "EACCES" })); // "permission denied"
+ * ```
+ * @public
+ */
+export function systemErrorReason(err: unknown): string {
   const e = err as NodeJS.ErrnoException | undefined;
   const text = (e?.code ? REASONS[e.code] : undefined) ?? (err instanceof Error ? err.message : String(err));
   return text.slice(0, 200);
 }
+
+const reason = systemErrorReason;
 
 async function statOrUndefined(path: string, follow: boolean): Promise<Stats | undefined> {
   try {

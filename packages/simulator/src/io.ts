@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { isRecordIOError } from "@fraud/recordio";
-import { checkOutput, writeOutput } from "@fraud/recordio/node";
+import { checkOutput, systemErrorReason, writeOutput } from "@fraud/recordio/node";
 import { CsvError, SimulatorError } from "./errors.js";
 
 /** A growable byte buffer the file writers encode into. @internal */
@@ -98,19 +98,8 @@ export async function readChunks(path: string, consume: (chunk: Uint8Array) => v
   }
 }
 
-const REASONS: Record<string, string> = {
-  ENOENT: "no such file or directory",
-  EACCES: "permission denied",
-  EPERM: "permission denied",
-  EISDIR: "is a directory",
-  ENOTDIR: "a parent is not a directory",
-  ENOSPC: "no space left on device",
-  EROFS: "read-only file system",
-};
 
 /** Wraps a filesystem error into a one-line {@link CsvError} `IO_ERROR`. @internal */
 export function ioError(path: string, verb: string, err: unknown): CsvError {
-  const e = err as NodeJS.ErrnoException;
-  const why = (e?.code ? REASONS[e.code] : undefined) ?? e?.message ?? String(err);
-  return new CsvError("IO_ERROR", `${verb} ${path}: ${why}`, { cause: err });
+  return new CsvError("IO_ERROR", `${verb} ${path}: ${systemErrorReason(err)}`, { cause: err });
 }
