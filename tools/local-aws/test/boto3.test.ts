@@ -16,10 +16,14 @@ import { tempDir } from "./helpers.js";
 import { syntheticData, trainTwoModels } from "./models.js";
 
 const PYTHON = process.env["PYTHON"] ?? "python3";
-const probe = spawnSync(PYTHON, ["-c", "import boto3; print(boto3.__version__)"], { encoding: "utf8" });
+const probeBoto3 = (): ReturnType<typeof spawnSync> => spawnSync(PYTHON, ["-c", "import boto3; print(boto3.__version__)"], { encoding: "utf8", timeout: 60_000 });
+// one retry: on a loaded machine a first Python start can fail for reasons that are not boto3's absence
+let probe = probeBoto3();
+if (probe.status !== 0) probe = probeBoto3();
 const HAS_BOTO3 = probe.status === 0;
-const SKIP = HAS_BOTO3 ? "" : ` (skipped: ${PYTHON} cannot import boto3)`;
-if (!HAS_BOTO3) console.warn(`skipping boto3 endpoint tests: ${PYTHON} cannot import boto3`);
+const WHY = probe.error ? probe.error.message : (String(probe.stderr ?? "").trim().split("\n").pop() ?? "").slice(0, 160) || `exit ${probe.status}`;
+const SKIP = HAS_BOTO3 ? "" : ` (skipped: ${PYTHON} cannot import boto3: ${WHY})`;
+if (!HAS_BOTO3) console.warn(`skipping boto3 endpoint tests: ${PYTHON} cannot import boto3: ${WHY}`);
 
 /** Sends each request with boto3 and prints each answer (body base64) or its error as JSON. */
 const CLIENT = `
