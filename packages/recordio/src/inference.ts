@@ -3,7 +3,7 @@
  * input row, no features, `label["score"]` and (classifiers) `label["predicted_label"]`.
  * @packageDocumentation
  */
-import { describeValue, invalidArgument } from "./args.js";
+import { describeValue, invalidArgument, requireOptions } from "./args.js";
 import { decodeRecords } from "./decode.js";
 import { RecordIOError } from "./errors.js";
 import { frameRecords } from "./framing.js";
@@ -88,6 +88,7 @@ export function serializeInferenceRequest(
   rows: MatrixInput | NumericArray | readonly number[],
   options: Pick<EncodeDenseOptions, "dtype"> = {},
 ): Uint8Array {
+  requireOptions(options);
   let m: MatrixInput;
   if (isMatrix(rows)) {
     if (rows.shape.length === 1) m = { data: rows.data, shape: [1, rows.shape[0]!] };
