@@ -9,7 +9,6 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { SAGEMAKER_NAME_RULES } from "@fraud/trainer/aws";
-import { INVOKE_ENDPOINT_MAX_BYTES } from "@fraud/contracts";
 import type { Prediction } from "@fraud/contracts";
 import { ProtocolError } from "@fraud/trainer/model";
 import type { Model, ModelLimits } from "@fraud/trainer/model";
@@ -20,8 +19,6 @@ import type { RequestLogger } from "./http.js";
 import { loadEndpointModel } from "./model.js";
 import { nonEmpty, parseOptions, portSchema, quote } from "./options.js";
 
-/** Largest `InvokeEndpoint` body SageMaker accepts: 6 MiB (`INVOKE_ENDPOINT_MAX_BYTES` of `@fraud/contracts`). @public */
-export const MAX_INVOKE_PAYLOAD_BYTES = INVOKE_ENDPOINT_MAX_BYTES;
 const ACCOUNT = "000000000000";
 
 /** Options of {@link startEndpoint}. @public */

@@ -9,7 +9,7 @@ export { LocalAwsError, isLocalAwsError } from "./errors.js";
 export type { LocalAwsErrorCode, LocalAwsErrorOptions } from "./errors.js";
 export type { RequestLogger } from "./http.js";
 export { ensureDirectory } from "./directory.js";
-export { MAX_INVOKE_PAYLOAD_BYTES, startEndpoint } from "./endpoint.js";
+export { startEndpoint } from "./endpoint.js";
 export type { EndpointOptions, EndpointServer } from "./endpoint.js";
 export { startFirehose } from "./firehose.js";
 export type { FirehoseOptions, FirehoseServer } from "./firehose.js";

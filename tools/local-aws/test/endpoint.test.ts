@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { encodeDense, encodeRecord, frameRecords, parseInferenceResponse, serializeInferenceRequest } from "@fraud/recordio";
-import { LocalAwsError, MAX_INVOKE_PAYLOAD_BYTES, startEndpoint } from "@fraud/local-aws";
+import { INVOKE_ENDPOINT_MAX_BYTES } from "@fraud/contracts";
+import { LocalAwsError, startEndpoint } from "@fraud/local-aws";
 import type { EndpointServer } from "@fraud/local-aws";
 import { inferenceProtocol } from "@fraud/trainer/model";
 import type { Model } from "@fraud/trainer/model";
@@ -268,7 +269,7 @@ describe("errors SageMaker's way", () => {
     // Prepare
     server = await startEndpoint({ model: summing(3) });
     const line = "1.5,2.5,3.5\n";
-    const body = line.repeat(Math.ceil((MAX_INVOKE_PAYLOAD_BYTES + 1) / line.length));
+    const body = line.repeat(Math.ceil((INVOKE_ENDPOINT_MAX_BYTES + 1) / line.length));
     // Act
     const res = await invoke(runtimePath, body, { "content-type": "text/csv" });
     const after = await invoke(runtimePath, "1,2,3", { "content-type": "text/csv" });

@@ -5,7 +5,7 @@
  * family, used by both the Lambda scorer's endpoint client and the local endpoint.
  * @packageDocumentation
  */
-import { FraudError, INVOKE_ENDPOINT_MAX_BYTES, jsonContainers, parseJsonBounded } from "@fraud/contracts";
+import { FraudError, jsonContainers, parseJsonBounded } from "@fraud/contracts";
 import type { FeatureMatrix, Prediction } from "@fraud/contracts";
 
 /**
@@ -131,8 +131,6 @@ export function bodyBytes(body: string | Uint8Array): number {
   return typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
 }
 
-/** Largest `InvokeEndpoint` request body: `INVOKE_ENDPOINT_MAX_BYTES` of `@fraud/contracts` (6 MiB). */
-export const MAX_INVOKE_PAYLOAD_BYTES = INVOKE_ENDPOINT_MAX_BYTES;
 
 /** Deepest JSON nesting a protocol reads in a request or a response: 64 levels. */
 export const MAX_REQUEST_JSON_DEPTH = 64;
