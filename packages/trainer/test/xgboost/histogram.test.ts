@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HistogramBuilder, SPLIT_ROWS, addRows, logisticGradients, shared } from "../../src/models/xgboost/histogram.js";
+import { HistogramBuilder, SPLIT_ROWS, addRows, logisticGradients, rowKernel, shared } from "../../src/models/xgboost/histogram.js";
 import { createRng } from "../../src/rng.js";
 
 /** Shared inputs of `rows` rows × `cols` features over `bins` global bins, seeded. */
@@ -88,5 +88,23 @@ describe("HistogramBuilder", () => {
     const direct = new Float64Array(data.length);
     addRows(direct, data.bins, 3, data.index, 10, 60, data.grad, data.hess);
     expect(Array.from(direct)).toEqual(Array.from(expected));
+  });
+
+  it("builds with the unrolled kernel of each width exactly what the generic loop builds", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 600 }), fc.integer(), (cols, rows, binsTotal, seed) => {
+        const data = inputs(rows, cols, binsTotal, seed);
+        const kernel = rowKernel(cols);
+        expect(kernel).not.toBe(addRows);
+        const a = new Float64Array(data.length);
+        const b = new Float64Array(data.length);
+        addRows(a, data.bins, cols, data.index, 0, rows, data.grad, data.hess);
+        kernel(b, data.bins, cols, data.index, 0, rows, data.grad, data.hess);
+        expect(Array.from(b)).toEqual(Array.from(a));
+      }),
+      { numRuns: 60 },
+    );
+    // rows too wide to unroll keep the generic loop
+    expect(rowKernel(1000)).toBe(addRows);
   });
 });

@@ -41,6 +41,53 @@ export function addRows(hist: Float64Array, bins: Uint16Array, cols: number, ind
   }
 }
 
+/** A histogram kernel with {@link addRows}' signature and results. @internal */
+export type RowKernel = typeof addRows;
+
+/** Widest rows that get an unrolled kernel; wider ones use {@link addRows}. */
+const UNROLL_MAX_COLS = 256;
+
+/**
+ * Source text of a function expression doing what {@link addRows} does for rows of exactly `cols`
+ * features, with the feature loop unrolled: every bin updated in the same order with the same
+ * additions, so the histogram is the same bit for bit, at about twice the speed (no loop counter,
+ * bounds or index arithmetic per feature). The helper thread compiles the same text.
+ * @internal
+ */
+export function rowKernelSource(cols: number): string {
+  let body = "";
+  for (let f = 0; f < cols; f++) body += `b = bins[o + ${f}] << 1; hist[b] += g; hist[b + 1] += h;\n`;
+  return `(function addRows${cols}(hist, bins, cols, index, begin, end, grad, hess) {
+  for (let k = begin; k < end; k++) {
+    const r = index[k], g = grad[r], h = hess[r], o = r * ${cols};
+    let b;
+${body}  }
+})`;
+}
+
+const kernels = new Map<number, RowKernel>();
+
+/**
+ * The fastest kernel for rows of `cols` features: the unrolled one of {@link rowKernelSource},
+ * or {@link addRows} where rows are wider or code generation is not allowed.
+ * @internal
+ */
+export function rowKernel(cols: number): RowKernel {
+  let k = kernels.get(cols);
+  if (k === undefined) {
+    k = addRows;
+    if (Number.isSafeInteger(cols) && cols >= 1 && cols <= UNROLL_MAX_COLS) {
+      try {
+        k = (0, eval)(rowKernelSource(cols)) as RowKernel;
+      } catch {
+        k = addRows; // code generation disallowed (--disallow-code-generation-from-strings)
+      }
+    }
+    kernels.set(cols, k);
+  }
+  return k;
+}
+
 /**
  * The logistic loss's gradient and hessian of rows `[begin, end)` from their margins, positive
  * rows weighted by `scalePosWeight`. Self-contained: the helper thread runs its source text.
@@ -68,9 +115,10 @@ const SPIN_MS = 2;
 /** Histograms the helper builds per hand-over. */
 const BATCH = 16;
 
-const HELPER_SOURCE = (kernel: string, gradients: string): string => `
+const HELPER_SOURCE = (kernel: string, unrolled: string | null, gradients: string): string => `
 const { workerData } = require("node:worker_threads");
-const addRows = ${kernel};
+let addRows = ${kernel};
+${unrolled === null ? "" : `try { addRows = ${unrolled}; } catch {}`}
 const logisticGradients = ${gradients};
 const { control, bins, index, grad, hess, hist, cols, margin, labels, scalePosWeight } = workerData;
 const m = margin ? new Float32Array(margin) : null, y = labels ? new Uint8Array(labels) : null;
@@ -128,6 +176,8 @@ export function shared<T extends Uint8Array | Uint16Array | Uint32Array | Float3
  */
 export class HistogramBuilder {
   private readonly second: Float64Array;
+  /** The row kernel for the inputs' width. */
+  private readonly kernel: RowKernel;
   private readonly control: Int32Array | null = null;
   private helper: Worker | null = null;
   private helperOut: Float64Array | null = null;
@@ -141,13 +191,14 @@ export class HistogramBuilder {
     threads: number,
   ) {
     this.second = new Float64Array(inputs.length);
+    this.kernel = rowKernel(inputs.cols);
     if (threads > 1) {
       const control = new SharedArrayBuffer((RANGES + 2 * BATCH) * 4);
       const hist = new SharedArrayBuffer(BATCH * inputs.length * 8);
       const buffer = (a: ArrayBufferView): ArrayBufferLike => a.buffer;
       this.control = new Int32Array(control);
       this.helperOut = new Float64Array(hist);
-      this.helper = new Worker(HELPER_SOURCE(addRows.toString(), logisticGradients.toString()), {
+      this.helper = new Worker(HELPER_SOURCE(addRows.toString(), this.kernel === addRows ? null : rowKernelSource(inputs.cols), logisticGradients.toString()), {
         eval: true,
         workerData: {
           control,
@@ -205,6 +256,7 @@ export class HistogramBuilder {
    */
   buildMany(hists: Float64Array[], ranges: Int32Array): void {
     const { bins, cols, index, grad, hess } = this.inputs;
+    const kernel = this.kernel;
     const large: number[] = [];
     for (let j = 0; j < hists.length; j++) {
       hists[j]!.fill(0);
@@ -214,7 +266,7 @@ export class HistogramBuilder {
       for (let j = 0; j < hists.length; j++) {
         const begin = ranges[2 * j]!;
         const end = ranges[2 * j + 1]!;
-        if (end - begin < SPLIT_ROWS) addRows(hists[j]!, bins, cols, index, begin, end, grad, hess);
+        if (end - begin < SPLIT_ROWS) kernel(hists[j]!, bins, cols, index, begin, end, grad, hess);
       }
     };
     if (large.length === 0) return small();
@@ -233,7 +285,7 @@ export class HistogramBuilder {
         });
         Atomics.store(ctl, JOB, job);
         Atomics.notify(ctl, JOB);
-        for (const j of chunk) addRows(hists[j]!, bins, cols, index, ranges[2 * j]!, mid(j), grad, hess);
+        for (const j of chunk) kernel(hists[j]!, bins, cols, index, ranges[2 * j]!, mid(j), grad, hess);
         if (c === 0) small();
         if (this.finished(ctl, job)) {
           this.helped += chunk.length;
@@ -246,7 +298,7 @@ export class HistogramBuilder {
         for (const j of chunk) this.secondHalf(hists[j]!, mid(j), ranges[2 * j + 1]!);
       } else {
         for (const j of chunk) {
-          addRows(hists[j]!, bins, cols, index, ranges[2 * j]!, mid(j), grad, hess);
+          kernel(hists[j]!, bins, cols, index, ranges[2 * j]!, mid(j), grad, hess);
           this.secondHalf(hists[j]!, mid(j), ranges[2 * j + 1]!);
         }
         if (c === 0) small();
@@ -295,7 +347,7 @@ export class HistogramBuilder {
     const { bins, cols, index, grad, hess } = this.inputs;
     const second = this.second;
     second.fill(0);
-    addRows(second, bins, cols, index, begin, end, grad, hess);
+    this.kernel(second, bins, cols, index, begin, end, grad, hess);
     this.addInto(hist, second);
   }
 
