@@ -2,8 +2,9 @@
  * One exact decimal number parser for every text reader: straight from bytes, no string per
  * field, and the same double as `Number()` for every input it accepts.
  *
- * Decimals with up to 15 significant digits and a power of ten within ±22 take Clinger's fast
- * path (one exact multiplication or division); up to 19 significant digits take the
+ * The digits are read in one pass into 32-bit groups. A mantissa below 2^53 (every decimal of up
+ * to 15 significant digits, and many of 16 to 18) with a power of ten within ±22 takes Clinger's
+ * fast path (one exact multiplication or division); the rest up to 19 significant digits take the
  * Eisel–Lemire algorithm over a 128-bit table of powers of ten; the rare rest (more than 19
  * significant digits, exponents past ±347, and the few cases Eisel–Lemire cannot decide) go
  * through `Number()` on a Latin-1 copy of the field.
@@ -81,45 +82,41 @@ function scan(buf: Uint8Array, start: number, end: number, at: ScanEnd): number 
     neg = c === 45;
     c = ++i < end ? (buf[i] as number) : -1;
   }
-  // Find the digit runs first: [intStart, intEnd) and [fracStart, fracEnd).
+  // One pass over the digits: the significant ones (leading zeros are not) in 32-bit integer
+  // groups, the first 9 in s1, the next 9 in s2, the 19th in s3, all counted in nd; the value is
+  // those digits × 10^(exponent − fraction digits).
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let nd = 0;
   const intStart = i;
-  while (c >= 48 && c <= 57) c = ++i < end ? (buf[i] as number) : -1;
-  const intEnd = i;
-  let fracStart = i;
-  let fracEnd = i;
-  if (c === 46) {
-    fracStart = ++i;
-    c = i < end ? (buf[i] as number) : -1;
-    while (c >= 48 && c <= 57) c = ++i < end ? (buf[i] as number) : -1;
-    fracEnd = i;
+  while (c === 48) c = ++i < end ? (buf[i] as number) : -1;
+  while (c >= 48 && c <= 57) {
+    if (nd < 9) s1 = s1 * 10 + (c - 48);
+    else if (nd < 18) s2 = s2 * 10 + (c - 48);
+    else if (nd === 18) s3 = c - 48;
+    nd++;
+    c = ++i < end ? (buf[i] as number) : -1;
   }
-  if (intEnd === intStart && fracEnd === fracStart) {
+  let digits = i - intStart;
+  let frac = 0;
+  if (c === 46) {
+    const fracStart = ++i;
+    c = i < end ? (buf[i] as number) : -1;
+    if (nd === 0) while (c === 48) c = ++i < end ? (buf[i] as number) : -1;
+    while (c >= 48 && c <= 57) {
+      if (nd < 9) s1 = s1 * 10 + (c - 48);
+      else if (nd < 18) s2 = s2 * 10 + (c - 48);
+      else if (nd === 18) s3 = c - 48;
+      nd++;
+      c = ++i < end ? (buf[i] as number) : -1;
+    }
+    frac = i - fracStart;
+    digits += frac;
+  }
+  if (digits === 0) {
     at.end = start;
     return NaN;
-  }
-  // Significant digits: skip leading zeros, then take up to 15 into m and 4 more into r.
-  let k = intStart;
-  while (k < intEnd && buf[k] === 48) k++;
-  let nd: number;
-  if (k === intEnd) {
-    k = fracStart;
-    while (k < fracEnd && buf[k] === 48) k++;
-    nd = fracEnd - k;
-  } else nd = intEnd - k + (fracEnd - fracStart);
-  const scale = fracStart - fracEnd;
-  let m = 0;
-  let r = 0;
-  let rk = 0;
-  if (nd <= 19) {
-    let taken = 0;
-    for (; k < intEnd && taken < 15; k++, taken++) m = m * 10 + ((buf[k] as number) - 48);
-    if (k === intEnd && k < fracStart) k = fracStart;
-    for (; k < fracEnd && taken < 15; k++, taken++) m = m * 10 + ((buf[k] as number) - 48);
-    if (taken === 15) {
-      for (; k < intEnd; k++, rk++) r = r * 10 + ((buf[k] as number) - 48);
-      if (k === intEnd && k < fracStart) k = fracStart;
-      for (; k < fracEnd; k++, rk++) r = r * 10 + ((buf[k] as number) - 48);
-    }
   }
   let exp = 0;
   if (c === 101 || c === 69) {
@@ -142,43 +139,74 @@ function scan(buf: Uint8Array, start: number, end: number, at: ScanEnd): number 
   }
   at.end = i;
   if (nd === 0) return neg ? -0 : 0;
-  const p = scale + exp;
-  if (nd <= 15) {
-    // Clinger's fast path: m < 2^53 and 10^|p| exact, so one correctly rounded operation.
-    if (p >= 0) {
-      if (p <= 22) {
-        const v = m * (POW10[p] as number);
-        return neg ? -v : v;
-      }
-      if (p <= 37) {
-        const mm = m * (POW10[p - 22] as number);
-        if (mm <= 9007199254740992) {
-          const v = mm * 1e22;
-          return neg ? -v : v;
-        }
-      }
-    } else if (p >= -22) {
-      const v = m / (POW10[-p] as number);
-      return neg ? -v : v;
+  const p = exp - frac;
+  if (nd <= 9) {
+    const v = clinger(neg, s1, p);
+    return v === v ? v : slowDecimal(buf, start, i);
+  }
+  if (nd <= 18) {
+    const k = POW10[nd - 9] as number;
+    // Below 2^53 the mantissa is exact in a double (each step's true result is below 2^53, and
+    // one at or above it rounds to at least 2^53).
+    const w = s1 * k + s2;
+    if (w < 9007199254740992) {
+      const v = clinger(neg, w, p);
+      return v === v ? v : slowDecimal(buf, start, i);
     }
-    if (p >= MIN_EXP10 && p <= MAX_EXP10) {
-      const wl = m >>> 0;
-      const v = eiselLemire((m - wl) / 4294967296, wl, p);
-      if (v === v) return neg ? -v : v;
-    }
-  } else if (nd <= 19) {
-    // w = m * 10^rk + r as two 32-bit limbs (m < 2^50, 10^rk <= 10^4).
-    const wl0 = m >>> 0;
-    const scaleR = POW10[rk] as number;
-    const t = wl0 * scaleR + r; // < 2^46
-    const wl = t >>> 0;
-    const wh = ((m - wl0) / 4294967296) * scaleR + (t - wl) / 4294967296;
-    if (p >= MIN_EXP10 && p <= MAX_EXP10) {
-      const v = eiselLemire(wh, wl, p);
-      if (v === v) return neg ? -v : v;
-    }
+    // w as two 32-bit limbs: s1 < 10^9 and k <= 10^9, so the double product is within 2^7 of the
+    // exact one and its high limb rounds right.
+    const lo = Math.imul(s1, k) >>> 0;
+    const hi = Math.round((s1 * k - lo) * INV32);
+    const wl = lo + s2;
+    return lemire(neg, hi + (wl >= TWO32 ? 1 : 0), wl >>> 0, p, buf, start, i);
+  }
+  if (nd === 19) {
+    // (s1·10^9 + s2)·10 + s3, each step on 32-bit limbs.
+    const lo0 = Math.imul(s1, 1e9) >>> 0;
+    const hi0 = Math.round((s1 * 1e9 - lo0) * INV32);
+    const l1 = lo0 + s2;
+    const h1 = hi0 + (l1 >= TWO32 ? 1 : 0);
+    const l2 = (l1 >>> 0) * 10 + s3; // < 2^36
+    const wl = l2 >>> 0;
+    const wh = h1 * 10 + (l2 - wl) * INV32;
+    return lemire(neg, wh, wl, p, buf, start, i);
   }
   return slowDecimal(buf, start, i);
+}
+
+/** ±(wh·2^32 + wl) × 10^p by Eisel–Lemire, else `Number()` on the field `buf[start..end)`. */
+function lemire(neg: boolean, wh: number, wl: number, p: number, buf: Uint8Array, start: number, end: number): number {
+  if (p >= MIN_EXP10 && p <= MAX_EXP10) {
+    const v = eiselLemire(wh, wl, p);
+    if (v === v) return neg ? -v : v;
+  }
+  return slowDecimal(buf, start, end);
+}
+
+/** ±w × 10^p for an exact integer w < 2^53: Clinger's fast path, else Eisel–Lemire, else `Number()`. */
+function clinger(neg: boolean, w: number, p: number): number {
+  if (p >= 0) {
+    if (p <= 22) {
+      const v = w * (POW10[p] as number);
+      return neg ? -v : v;
+    }
+    if (p <= 37) {
+      const ww = w * (POW10[p - 22] as number);
+      if (ww <= 9007199254740992) {
+        const v = ww * 1e22;
+        return neg ? -v : v;
+      }
+    }
+  } else if (p >= -22) {
+    const v = w / (POW10[-p] as number);
+    return neg ? -v : v;
+  }
+  if (p >= MIN_EXP10 && p <= MAX_EXP10) {
+    const wl = w >>> 0;
+    const v = eiselLemire((w - wl) * INV32, wl, p);
+    if (v === v) return neg ? -v : v;
+  }
+  return NaN; // undecided
 }
 
 /**
@@ -227,7 +255,8 @@ const TWO32 = 4294967296;
  * set, as four 32-bit limbs (most significant first), and 2^(e - 1075) for the biased exponents e
  * in [0, 2047). Built on first use (about a millisecond).
  */
-const TABLES = { mant: new Uint32Array(0), pow2: new Float64Array(0) };
+let MANT = new Uint32Array(0);
+let POW2 = new Float64Array(0);
 
 function buildTables(): void {
   const t = new Uint32Array((MAX_EXP10 - MIN_EXP10 + 1) * 4);
@@ -251,8 +280,8 @@ function buildTables(): void {
   }
   const p = new Float64Array(2047);
   for (let e = 0; e < 2047; e++) p[e] = 2 ** (e - 1075);
-  TABLES.pow2 = p;
-  TABLES.mant = t;
+  POW2 = p;
+  MANT = t;
 }
 
 /**
@@ -261,9 +290,9 @@ function buildTables(): void {
  * @internal
  */
 export function powerOfTenMantissa(q: number): string {
-  if (TABLES.mant.length === 0) buildTables();
+  if (MANT.length === 0) buildTables();
   const o = (q - MIN_EXP10) * 4;
-  return Array.from(TABLES.mant.subarray(o, o + 4), (x) => x.toString(16).padStart(8, "0")).join("");
+  return Array.from(MANT.subarray(o, o + 4), (x) => x.toString(16).padStart(8, "0")).join("");
 }
 
 const INV32 = 1 / TWO32;
@@ -277,8 +306,8 @@ const INV32 = 1 / TWO32;
  * 2^31, so rounding recovers it exactly.
  */
 function eiselLemire(whIn: number, wlIn: number, q: number): number {
-  if (TABLES.mant.length === 0) buildTables();
-  const t = TABLES.mant;
+  if (MANT.length === 0) buildTables();
+  const t = MANT;
   let wh = whIn;
   let wl = wlIn;
   // Normalise w so its top bit is set.
@@ -345,7 +374,7 @@ function eiselLemire(whIn: number, wlIn: number, q: number): number {
     exp2++;
   }
   if (exp2 <= 0 || exp2 >= 0x7ff) return NaN;
-  return mant * (TABLES.pow2[exp2] as number);
+  return mant * (POW2[exp2] as number);
 }
 
 // Scratch results of mul64 (limbs, most significant first); the rare wide step only.

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseDecimal, parseDecimalString } from "@fraud/contracts";
+import { parseDecimal, parseDecimalString, scanDecimal } from "@fraud/contracts";
 import { powerOfTenMantissa } from "../src/number.js";
 
 const enc = new TextEncoder();
@@ -153,6 +153,42 @@ describe("parseDecimal", () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it("agrees with Number() on 10 to 19 digit mantissas with small exponents, both sides of 2^53", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(digitString(10, 19), fc.bigInt({ min: (1n << 53n) - 4096n, max: (1n << 53n) + 4096n }).map(String)),
+        fc.integer({ min: 0, max: 19 }),
+        fc.integer({ min: -25, max: 25 }),
+        fc.boolean(),
+        (digits, point, e, neg) => {
+          const at = Math.min(point, digits.length);
+          const text = `${neg ? "-" : ""}${digits.slice(0, at)}.${digits.slice(at)}`;
+          expectSame(text.endsWith(".") ? `${text}0` : text);
+          expectSame(`${neg ? "-" : ""}${digits}e${e}`);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it.each([
+    ["1.2,", 0, 3],
+    ["-0.5e3x", 0, 6],
+    ["12345678901234567890123,", 0, 23],
+    ["007.25e-1\n", 0, 9],
+    ["1e", 0, 1],
+  ])("scanDecimal of %j stops at the end of the number", (text, start, stop) => {
+    const bytes = enc.encode(text);
+    const at = { end: -1 };
+    const v = scanDecimal(bytes, start, bytes.length, at);
+    if (text === "1e") {
+      expect(v).toBeNaN();
+    } else {
+      expect(at.end).toBe(stop);
+      expect(Object.is(v, Number(text.slice(start, stop)))).toBe(true);
+    }
   });
 
   it("agrees with Number() on halfway integers between doubles and their neighbours", () => {
