@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HistogramBuilder, SPLIT_ROWS, addRows, logisticGradients, rowKernel, shared } from "../../src/models/xgboost/histogram.js";
+import type { RowSplit } from "../../src/models/xgboost/histogram.js";
 import { createRng } from "../../src/rng.js";
 
 /** Shared inputs of `rows` rows × `cols` features over `bins` global bins, seeded. */
@@ -106,5 +107,52 @@ describe("HistogramBuilder", () => {
     );
     // rows too wide to unroll keep the generic loop
     expect(rowKernel(1000)).toBe(addRows);
+  });
+
+  it("partitions nodes on the helper thread exactly as one stable pass does", () => {
+    const rows = 3 * SPLIT_ROWS;
+    const cols = 4;
+    const rng = createRng(9, 1);
+    const colBins = shared(Uint16Array, rows * cols);
+    for (let i = 0; i < colBins.length; i++) colBins[i] = rng.int(20);
+    const make = (threads: number) => {
+      const index = shared(Uint32Array, rows);
+      index.forEach((_, i) => (index[i] = (i * 7919) % rows));
+      const base = inputs(rows, cols, 20, 1);
+      return new HistogramBuilder({ ...base, index, colBins, scratch: shared(Uint32Array, rows) }, threads);
+    };
+    const one = make(1);
+    const two = make(2);
+    try {
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({ cut: fc.integer({ min: 0, max: rows }), feature: fc.integer({ min: 0, max: cols - 1 }), splitBin: fc.integer({ min: -1, max: 19 }), missingBin: fc.integer({ min: 0, max: 19 }), defaultLeft: fc.boolean() }), { minLength: 1, maxLength: 20 }),
+          (specs) => {
+            // disjoint nodes: the cuts sorted give consecutive ranges
+            const cuts = [...new Set([0, rows, ...specs.map((s) => s.cut)])].sort((a, b) => a - b);
+            const splits: RowSplit[] = cuts.slice(1).map((end, j) => ({ ...specs[j % specs.length]!, begin: cuts[j]!, end }));
+            const before = Array.from(one.inputs.index);
+            const expected = before.slice();
+            const lefts = splits.map((s) => {
+              const rowsOf = before.slice(s.begin, s.end);
+              const goesLeft = (r: number): boolean => {
+                const b = colBins[s.feature * rows + r]!;
+                return b === s.missingBin ? s.defaultLeft : b <= s.splitBin;
+              };
+              const left = rowsOf.filter(goesLeft);
+              expected.splice(s.begin, rowsOf.length, ...left, ...rowsOf.filter((r) => !goesLeft(r)));
+              return left.length;
+            });
+            expect(Array.from(one.partitionMany(splits))).toEqual(lefts);
+            expect(Array.from(one.inputs.index)).toEqual(expected);
+            expect(Array.from(two.partitionMany(splits))).toEqual(lefts);
+            expect(Array.from(two.inputs.index)).toEqual(expected);
+          },
+        ),
+        { numRuns: 25 },
+      );
+    } finally {
+      two.close();
+    }
   });
 });

@@ -110,7 +110,23 @@ describe("trainXGBoost", () => {
     expect(two.threads).toBe(2);
     expect(encodeXGBoostModel(two.booster)).toEqual(encodeXGBoostModel(one.booster));
     expect(one.booster.trees.every((t) => t.left.length > 7)).toBe(true);
+    // bins stored as bytes (the default here) or as 16-bit global bins: the same model
+    const wide = trainXGBoost(big, { hyperparameters: hp, threads: 2, byteBins: false });
+    expect(encodeXGBoostModel(wide.booster)).toEqual(encodeXGBoostModel(one.booster));
   }, 60_000);
+
+  it.each([
+    ["bytes fit: 255 bins and a missing one", 255, true],
+    ["bytes fit: 256 bins, no missing value", 256, false],
+    ["bytes do not fit: 256 bins and a missing one", 256, true],
+  ])("trains the same model whatever the bin storage (%s)", (_name, maxBin, withMissing) => {
+    const d = problem(3000, 11, 6);
+    if (!withMissing) d.features.forEach((v, i) => (d.features[i] = Number.isNaN(v) ? 0.25 : v));
+    const hp = { num_round: 4, max_depth: 4, max_bin: maxBin, seed: 1 };
+    const packed = encodeXGBoostModel(trainXGBoost(d, { hyperparameters: hp, threads: 1 }).booster);
+    const wide = encodeXGBoostModel(trainXGBoost(d, { hyperparameters: hp, threads: 1, byteBins: false }).booster);
+    expect(packed).toEqual(wide);
+  });
 
   it.each([0, 3, 1.5])("refuses threads=%s", (threads) => {
     expect(() => trainXGBoost(train, { threads })).toThrow(`threads ${threads} is not valid: must be 1 or 2`);

@@ -42,48 +42,78 @@ export function addRows(hist: Float64Array, bins: Uint16Array, cols: number, ind
 }
 
 /** A histogram kernel with {@link addRows}' signature and results. @internal */
-export type RowKernel = typeof addRows;
+export type RowKernel = (hist: Float64Array, bins: Uint8Array | Uint16Array, cols: number, index: Uint32Array, begin: number, end: number, grad: Float32Array, hess: Float32Array) => void;
+
+/**
+ * How the rows' bins are stored. `offset` null: `cols` global bins per row, `stride` apart
+ * (Uint16). `offset` set: each feature's bin counted from its first global bin (`offset[f]`), in
+ * bytes (Uint8), rows `stride` apart — half the memory, and rows padded so that none straddles a
+ * cache line.
+ * @internal
+ */
+export interface RowLayout {
+  cols: number;
+  stride: number;
+  offset: Int32Array | null;
+}
 
 /** Widest rows that get an unrolled kernel; wider ones use {@link addRows}. */
 const UNROLL_MAX_COLS = 256;
 
 /**
- * Source text of a function expression doing what {@link addRows} does for rows of exactly `cols`
- * features, with the feature loop unrolled: every bin updated in the same order with the same
+ * Source text of a function expression doing what {@link addRows} does for rows of the given
+ * layout, with the feature loop unrolled: every bin updated in the same order with the same
  * additions, so the histogram is the same bit for bit, at about twice the speed (no loop counter,
  * bounds or index arithmetic per feature). The helper thread compiles the same text.
  * @internal
  */
-export function rowKernelSource(cols: number): string {
+export function rowKernelSource(layout: RowLayout): string {
+  const { cols, stride, offset } = layout;
   let body = "";
-  for (let f = 0; f < cols; f++) body += `b = bins[o + ${f}] << 1; hist[b] += g; hist[b + 1] += h;\n`;
+  for (let f = 0; f < cols; f++) {
+    const bin = offset === null ? `bins[o + ${f}]` : `(bins[o + ${f}] + ${offset[f]!})`;
+    body += `    b = ${bin} << 1; hist[b] += g; hist[b + 1] += h;\n`;
+  }
   return `(function addRows${cols}(hist, bins, cols, index, begin, end, grad, hess) {
   for (let k = begin; k < end; k++) {
-    const r = index[k], g = grad[r], h = hess[r], o = r * ${cols};
+    const r = index[k], g = grad[r], h = hess[r], o = r * ${stride};
     let b;
 ${body}  }
 })`;
 }
 
-const kernels = new Map<number, RowKernel>();
+let generation: boolean | null = null;
+
+/** Whether this process may compile generated code (not under --disallow-code-generation-from-strings). @internal */
+export function codeGeneration(): boolean {
+  if (generation === null) {
+    try {
+      generation = (0, eval)("true") === true;
+    } catch {
+      generation = false;
+    }
+  }
+  return generation;
+}
+
+const kernels = new Map<string, RowKernel>();
 
 /**
- * The fastest kernel for rows of `cols` features: the unrolled one of {@link rowKernelSource},
- * or {@link addRows} where rows are wider or code generation is not allowed.
+ * The fastest kernel for rows of a layout: the unrolled one of {@link rowKernelSource}, or
+ * {@link addRows} for global bins where rows are wider or code generation is not allowed.
+ * @throws Error for a byte layout without code generation (callers choose that layout only with it)
  * @internal
  */
-export function rowKernel(cols: number): RowKernel {
-  let k = kernels.get(cols);
+export function rowKernel(layout: RowLayout | number): RowKernel {
+  const l: RowLayout = typeof layout === "number" ? { cols: layout, stride: layout, offset: null } : layout;
+  const key = `${l.cols}/${l.stride}/${l.offset === null ? "" : l.offset.join(",")}`;
+  let k = kernels.get(key);
   if (k === undefined) {
-    k = addRows;
-    if (Number.isSafeInteger(cols) && cols >= 1 && cols <= UNROLL_MAX_COLS) {
-      try {
-        k = (0, eval)(rowKernelSource(cols)) as RowKernel;
-      } catch {
-        k = addRows; // code generation disallowed (--disallow-code-generation-from-strings)
-      }
-    }
-    kernels.set(cols, k);
+    const unrolled = Number.isSafeInteger(l.cols) && l.cols >= 1 && l.cols <= UNROLL_MAX_COLS && codeGeneration();
+    if (unrolled) k = (0, eval)(rowKernelSource(l)) as RowKernel;
+    else if (l.offset === null && l.stride === l.cols) k = addRows as RowKernel;
+    else throw new Error("a byte-packed bin layout needs code generation");
+    kernels.set(key, k);
   }
   return k;
 }
@@ -102,28 +132,94 @@ export function logisticGradients(margin: Float32Array, labels: Uint8Array, grad
   }
 }
 
+/**
+ * Row sampling of one round for rows `[begin, end)`: a row is taken when a 32-bit hash of it and
+ * the round's `key` falls below `threshold` (subsample × 2³²), or always when `all`. Marks
+ * `sampled[r]` and writes the rows taken, in order, to `list` from `at`; returns how many. The
+ * choice of a row depends on nothing but the row and the key, so any split of the rows between
+ * threads samples the same rows. Self-contained: the helper thread runs its source text.
+ * @internal
+ */
+export function sampleRows(sampled: Uint8Array, list: Uint32Array, key: number, threshold: number, all: boolean, begin: number, end: number, at: number): number {
+  let n = at;
+  for (let r = begin; r < end; r++) {
+    let take = all;
+    if (!all) {
+      // murmur3's 32-bit finaliser of the row mixed with the key
+      let x = Math.imul(r ^ key, 0x9e3779b1);
+      x ^= x >>> 16;
+      x = Math.imul(x, 0x85ebca6b);
+      x ^= x >>> 13;
+      x = Math.imul(x, 0xc2b2ae35);
+      x ^= x >>> 16;
+      take = x >>> 0 < threshold;
+    }
+    sampled[r] = take ? 1 : 0;
+    if (take) list[n++] = r;
+  }
+  return n - at;
+}
+
+/**
+ * Stable partition of `index[begin, end)` on one split: the rows going left stay in `index` from
+ * `begin`, in order; the rows going right go to `scratch` from `begin`, in order. A row goes left
+ * when its bin of feature `f` (column-major `colBins`, `rows` per feature) is at most `splitBin`,
+ * or is `missingBin` and `defaultLeft`. Returns the rows going left. Self-contained: the helper
+ * thread runs its source text.
+ * @internal
+ */
+export function partitionRows(index: Uint32Array, scratch: Uint32Array, colBins: Uint16Array, rows: number, f: number, splitBin: number, missingBin: number, defaultLeft: boolean, begin: number, end: number): number {
+  const base = f * rows;
+  let l = begin;
+  let r = begin;
+  for (let k = begin; k < end; k++) {
+    const row = index[k]!;
+    const b = colBins[base + row]!;
+    if (b === missingBin ? defaultLeft : b <= splitBin) index[l++] = row;
+    else scratch[r++] = row;
+  }
+  return l - begin;
+}
+
+/** A node's split, for {@link HistogramBuilder.partitionMany}. @internal */
+export interface RowSplit {
+  begin: number;
+  end: number;
+  feature: number;
+  /** Last global bin going left. */
+  splitBin: number;
+  missingBin: number;
+  defaultLeft: boolean;
+}
+
 // control words
 const JOB = 0; // sequence number of the latest job (or STOP)
 const DONE = 1; // sequence number of the latest job finished
 const COUNT = 2; // histograms in the job
 const READY = 3;
-const KIND = 4; // 0: histograms, 1: gradients of the rows RANGES[0..1)
-const RANGES = 5; // then (begin, end) of each
+const KIND = 4; // 0: histograms, 1: gradients and sampling of the rows RANGES[0..1), 2: partitions
+const RANGES = 5; // then (begin, end) of each histogram; (begin, end, key, threshold, all) of a sampling; 6 words a partition
+/** Words per partition in the control block. */
+const SPLIT_WORDS = 6;
+/** Histograms, or partitions, the helper handles per hand-over. */
+const BATCH = 16;
+/** Where the helper writes its results (a count per partition, or the rows it sampled). */
+const RESULTS = RANGES + SPLIT_WORDS * BATCH;
 const STOP = -1;
 /** Milliseconds a waiting thread spins before it sleeps (a woken thread may wait long for a core on a busy machine). */
 const SPIN_MS = 2;
-/** Histograms the helper builds per hand-over. */
-const BATCH = 16;
 
-const HELPER_SOURCE = (kernel: string, unrolled: string | null, gradients: string): string => `
+const HELPER_SOURCE = (kernel: string): string => `
 const { workerData } = require("node:worker_threads");
-let addRows = ${kernel};
-${unrolled === null ? "" : `try { addRows = ${unrolled}; } catch {}`}
-const logisticGradients = ${gradients};
-const { control, bins, index, grad, hess, hist, cols, margin, labels, scalePosWeight } = workerData;
+const addRows = ${kernel};
+const logisticGradients = ${logisticGradients.toString()};
+const sampleRows = ${sampleRows.toString()};
+const partitionRows = ${partitionRows.toString()};
+const { control, bins, byteBins, index, grad, hess, hist, cols, margin, labels, scalePosWeight, colBins, scratch, sampled, rows } = workerData;
 const m = margin ? new Float32Array(margin) : null, y = labels ? new Uint8Array(labels) : null;
+const cb = colBins ? new Uint16Array(colBins) : null, sc = scratch ? new Uint32Array(scratch) : null, sm = sampled ? new Uint8Array(sampled) : null;
 const ctl = new Int32Array(control);
-const b = new Uint16Array(bins), ix = new Uint32Array(index), g = new Float32Array(grad), h = new Float32Array(hess), out = new Float64Array(hist);
+const b = byteBins ? new Uint8Array(bins) : new Uint16Array(bins), ix = new Uint32Array(index), g = new Float32Array(grad), h = new Float32Array(hess), out = new Float64Array(hist);
 Atomics.store(ctl, ${READY}, 1);
 Atomics.notify(ctl, ${READY});
 let seen = 0;
@@ -135,8 +231,16 @@ for (;;) {
   const job = Atomics.load(ctl, ${JOB});
   if (job === ${STOP}) break;
   if (job === seen) continue;
-  if (ctl[${KIND}] === 1) logisticGradients(m, y, g, h, scalePosWeight, ctl[${RANGES}], ctl[${RANGES} + 1]);
-  const n = ctl[${KIND}] === 1 ? 0 : ctl[${COUNT}], len = out.length / ${BATCH};
+  const kind = ctl[${KIND}];
+  if (kind === 1) {
+    const begin = ctl[${RANGES}], end = ctl[${RANGES} + 1];
+    logisticGradients(m, y, g, h, scalePosWeight, begin, end);
+    if (sm !== null) ctl[${RESULTS}] = sampleRows(sm, sc, ctl[${RANGES} + 2], ctl[${RANGES} + 3] >>> 0, ctl[${RANGES} + 4] === 1, begin, end, begin);
+  }
+  if (kind === 2) {
+    for (let j = 0, o = ${RANGES}; j < ctl[${COUNT}]; j++, o += ${SPLIT_WORDS}) ctl[${RESULTS} + j] = partitionRows(ix, sc, cb, rows, ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5] === 1, ctl[o], ctl[o + 1]);
+  }
+  const n = kind === 0 ? ctl[${COUNT}] : 0, len = out.length / ${BATCH};
   for (let j = 0; j < n; j++) {
     const o = out.subarray(j * len, (j + 1) * len);
     o.fill(0);
@@ -150,7 +254,12 @@ for (;;) {
 
 /** Shared training arrays a helper thread reads. */
 export interface SharedInputs {
-  bins: Uint16Array;
+  /** Each row's bins, in the layout given by `stride` and `offset` ({@link RowLayout}). */
+  bins: Uint8Array | Uint16Array;
+  /** Elements from one row's bins to the next. @defaultValue cols */
+  stride?: number;
+  /** Set when `bins` hold each feature's bins from `offset[f]` (Uint8); see {@link RowLayout}. */
+  offset?: Int32Array | null;
   index: Uint32Array;
   grad: Float32Array;
   hess: Float32Array;
@@ -163,6 +272,12 @@ export interface SharedInputs {
   labels?: Uint8Array;
   /** Weight of positive rows (for {@link HistogramBuilder.gradients}). */
   scalePosWeight?: number;
+  /** Column-major global bins, `rows` per feature (for {@link HistogramBuilder.partitionMany}). */
+  colBins?: Uint16Array;
+  /** Room for one row index per row (for sampling and partitions). */
+  scratch?: Uint32Array;
+  /** One flag per row: taken by this round's sampling (for {@link HistogramBuilder.gradients}). */
+  sampled?: Uint8Array;
 }
 
 /** A typed array over shared memory, of `length` elements. @internal */
@@ -191,18 +306,21 @@ export class HistogramBuilder {
     threads: number,
   ) {
     this.second = new Float64Array(inputs.length);
-    this.kernel = rowKernel(inputs.cols);
+    const layout: RowLayout = { cols: inputs.cols, stride: inputs.stride ?? inputs.cols, offset: inputs.offset ?? null };
+    if ((layout.offset === null) !== inputs.bins instanceof Uint16Array) throw new Error("byte bins go with offsets, 16-bit bins without");
+    this.kernel = rowKernel(layout);
     if (threads > 1) {
-      const control = new SharedArrayBuffer((RANGES + 2 * BATCH) * 4);
+      const control = new SharedArrayBuffer((RESULTS + BATCH) * 4);
       const hist = new SharedArrayBuffer(BATCH * inputs.length * 8);
       const buffer = (a: ArrayBufferView): ArrayBufferLike => a.buffer;
       this.control = new Int32Array(control);
       this.helperOut = new Float64Array(hist);
-      this.helper = new Worker(HELPER_SOURCE(addRows.toString(), this.kernel === addRows ? null : rowKernelSource(inputs.cols), logisticGradients.toString()), {
+      this.helper = new Worker(HELPER_SOURCE(this.kernel === addRows ? addRows.toString() : rowKernelSource(layout)), {
         eval: true,
         workerData: {
           control,
           bins: buffer(inputs.bins),
+          byteBins: inputs.bins instanceof Uint8Array,
           index: buffer(inputs.index),
           grad: buffer(inputs.grad),
           hess: buffer(inputs.hess),
@@ -211,6 +329,10 @@ export class HistogramBuilder {
           margin: inputs.margin ? buffer(inputs.margin) : null,
           labels: inputs.labels ? buffer(inputs.labels) : null,
           scalePosWeight: inputs.scalePosWeight ?? 1,
+          colBins: inputs.colBins ? buffer(inputs.colBins) : null,
+          scratch: inputs.scratch ? buffer(inputs.scratch) : null,
+          sampled: inputs.sampled ? buffer(inputs.sampled) : null,
+          rows: inputs.index.length,
         },
       });
       this.helper.unref();
@@ -316,30 +438,117 @@ export class HistogramBuilder {
   }
 
   /**
-   * Gradients and hessians of every training row from the shared margins and labels, the second
-   * half of the rows on the helper thread (each row's arithmetic is the same wherever it runs).
+   * Gradients and hessians of every training row from the shared margins and labels and, given a
+   * sampling, the round's rows: `index[0, n)` in order, `sampled` flags set (see
+   * {@link sampleRows}); returns n (every row without a sampling). The second half of the rows is
+   * done on the helper thread; each row's result is the same wherever it is computed.
    */
-  gradients(): void {
-    const { margin, labels, grad, hess } = this.inputs;
+  gradients(sampling?: { key: number; threshold: number; all: boolean }): number {
+    const { margin, labels, grad, hess, index, scratch, sampled } = this.inputs;
     const spw = this.inputs.scalePosWeight ?? 1;
     if (margin === undefined || labels === undefined) throw new Error("gradients need the shared margins and labels");
+    if (sampling !== undefined && (scratch === undefined || sampled === undefined)) throw new Error("sampling needs the shared scratch and sampled arrays");
     const rows = margin.length;
     const ctl = this.control;
+    const sample = (begin: number, end: number, list: Uint32Array, at: number): number =>
+      sampling === undefined ? 0 : sampleRows(sampled!, list, sampling.key | 0, sampling.threshold, sampling.all, begin, end, at);
     if (rows >= SPLIT_ROWS && this.helperReady() && ctl !== null) {
       const mid = rows >>> 1;
       const job = ++this.seq;
       ctl[KIND] = 1;
       ctl[RANGES] = mid;
       ctl[RANGES + 1] = rows;
+      ctl[RANGES + 2] = sampling === undefined ? 0 : sampling.key | 0;
+      ctl[RANGES + 3] = sampling === undefined ? 0 : sampling.threshold | 0;
+      ctl[RANGES + 4] = sampling?.all === true ? 1 : 0;
       Atomics.store(ctl, JOB, job);
       Atomics.notify(ctl, JOB);
       logisticGradients(margin, labels, grad, hess, spw, 0, mid);
-      if (this.finished(ctl, job)) return;
+      const first = sample(0, mid, index, 0);
+      if (this.finished(ctl, job)) {
+        if (sampling === undefined) return rows;
+        const second = ctl[RESULTS]!;
+        index.set(scratch!.subarray(mid, mid + second), first);
+        return first + second;
+      }
       this.close();
       logisticGradients(margin, labels, grad, hess, spw, mid, rows);
-      return;
+      return sampling === undefined ? rows : first + sample(mid, rows, index, first);
     }
     logisticGradients(margin, labels, grad, hess, spw, 0, rows);
+    return sampling === undefined ? rows : sample(0, rows, index, 0);
+  }
+
+  /**
+   * Partitions the rows of several nodes in place (see {@link partitionRows}): each node's rows
+   * going left first, then those going right, both in their order. The second half of a large
+   * node is partitioned on the helper thread and the halves joined, which is the same order as
+   * one pass. Returns the rows going left of each node.
+   */
+  partitionMany(splits: RowSplit[]): Int32Array {
+    const { index, scratch, colBins } = this.inputs;
+    if (scratch === undefined || colBins === undefined) throw new Error("partitions need the shared scratch and column-major bins");
+    const rows = index.length;
+    const lefts = new Int32Array(splits.length);
+    const one = (s: RowSplit, begin: number, end: number): number => partitionRows(index, scratch, colBins, rows, s.feature, s.splitBin, s.missingBin, s.defaultLeft, begin, end);
+    // joins [begin, mid) partitioned (lA left) and [mid, end) partitioned (lB left)
+    const join = (s: RowSplit, mid: number, lA: number, lB: number): number => {
+      index.copyWithin(s.begin + lA, mid, mid + lB);
+      const rA = mid - s.begin - lA;
+      index.set(scratch.subarray(s.begin, s.begin + rA), s.begin + lA + lB);
+      index.set(scratch.subarray(mid, s.end - lB), s.begin + lA + lB + rA);
+      return lA + lB;
+    };
+    const large: number[] = [];
+    splits.forEach((s, j) => {
+      if (s.end - s.begin >= SPLIT_ROWS) large.push(j);
+    });
+    const ctl = this.control;
+    const smallOnes = (): void =>
+      splits.forEach((s, j) => {
+        if (s.end - s.begin < SPLIT_ROWS) lefts[j] = join(s, s.end, one(s, s.begin, s.end), 0);
+      });
+    const mid = (s: RowSplit): number => s.begin + ((s.end - s.begin) >>> 1);
+    if (large.length === 0) {
+      smallOnes();
+    }
+    for (let c = 0; c < large.length; c += BATCH) {
+      const chunk = large.slice(c, c + BATCH);
+      if (this.helperReady() && ctl !== null) {
+        const job = ++this.seq;
+        ctl[KIND] = 2;
+        ctl[COUNT] = chunk.length;
+        chunk.forEach((j, k) => {
+          const s = splits[j]!;
+          const o = RANGES + SPLIT_WORDS * k;
+          ctl[o] = mid(s);
+          ctl[o + 1] = s.end;
+          ctl[o + 2] = s.feature;
+          ctl[o + 3] = s.splitBin;
+          ctl[o + 4] = s.missingBin;
+          ctl[o + 5] = s.defaultLeft ? 1 : 0;
+        });
+        Atomics.store(ctl, JOB, job);
+        Atomics.notify(ctl, JOB);
+        const firsts = chunk.map((j) => one(splits[j]!, splits[j]!.begin, mid(splits[j]!)));
+        if (c === 0) smallOnes();
+        if (this.finished(ctl, job)) {
+          chunk.forEach((j, k) => (lefts[j] = join(splits[j]!, mid(splits[j]!), firsts[k]!, ctl[RESULTS + k]!)));
+          continue;
+        }
+        // the helper did not answer: the same work here
+        this.close();
+        chunk.forEach((j, k) => (lefts[j] = join(splits[j]!, mid(splits[j]!), firsts[k]!, one(splits[j]!, mid(splits[j]!), splits[j]!.end))));
+      } else {
+        for (const j of chunk) {
+          const s = splits[j]!;
+          const m = mid(s);
+          lefts[j] = join(s, m, one(s, s.begin, m), one(s, m, s.end));
+        }
+        if (c === 0) smallOnes();
+      }
+    }
+    return lefts;
   }
 
   /** Builds `index[begin, end)` apart and adds it to `hist` (which holds the first half). */

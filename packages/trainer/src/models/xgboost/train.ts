@@ -19,7 +19,7 @@ import { ROOT_PARENT, baseMargin } from "./booster.js";
 import type { XGBoostBooster, XGBoostTree } from "./booster.js";
 import { parseXGBoostHyperparameters } from "./hyperparameters.js";
 import type { XGBoostEvalMetric, XGBoostHyperparameters } from "./hyperparameters.js";
-import { HistogramBuilder, shared } from "./histogram.js";
+import { HistogramBuilder, codeGeneration, shared } from "./histogram.js";
 
 /** Rows for training: `rows × cols` values (NaN = missing) and 0/1 labels. @public */
 export interface XGBoostData {
@@ -48,6 +48,12 @@ export interface TrainXGBoostOptions {
    *   cores or more, else 1
    */
   threads?: number;
+  /**
+   * Stores the bins as bytes where every feature's fit (the default); false keeps 16-bit global
+   * bins. The model is the same either way.
+   * @internal
+   */
+  byteBins?: boolean;
 }
 
 /**
@@ -127,8 +133,17 @@ function binOf(padded: Float32Array, size: number, v: number): number {
 interface Binned {
   rows: number;
   cols: number;
-  /** Global bin of each value, row-major (histograms read a row's bins together). */
-  bins: Uint16Array;
+  /**
+   * Each row's bins, row-major (histograms read a row's bins together): global bins (Uint16,
+   * `cols` per row) or, where every feature has at most 256 bins with its missing one and code
+   * generation is allowed, each feature's bin from `offset[f]` in a byte, rows `stride` apart
+   * (see histogram.ts' RowLayout).
+   */
+  bins: Uint8Array | Uint16Array;
+  /** Elements from one row's bins to the next. */
+  stride: number;
+  /** Whether `bins` are bytes counted from each feature's first bin. */
+  byteBins: boolean;
   /**
    * The same bins column-major (feature f's at `f * rows`): partitions and walks read one feature
    * of rows in ascending order, a stream rather than a cache miss per row.
@@ -141,36 +156,46 @@ interface Binned {
   total: number;
 }
 
-/** Rows beyond which the cut points are computed from every `stride`-th row (and the exact extremes). */
+/** Rows beyond which the cut points are computed from every `every`-th row (and the exact extremes). */
 const SKETCH_ROWS = 65_536;
 
-function quantise(x: Float64Array | Float32Array, rows: number, cols: number, maxBin: number): Binned {
+function quantise(x: Float64Array | Float32Array, rows: number, cols: number, maxBin: number, allowBytes: boolean): Binned {
   const cuts: Cuts[] = [];
   const offset = new Int32Array(cols + 1);
-  const stride = Math.max(1, Math.floor(rows / SKETCH_ROWS));
-  const column = new Float32Array(Math.ceil(rows / stride) + 2);
+  const every = Math.max(1, Math.floor(rows / SKETCH_ROWS));
+  const column = new Float32Array(Math.ceil(rows / every) + 2);
+  // bins a byte must hold per feature: its bins, and its missing bin where a value is missing
+  let widest = 0;
   for (let f = 0; f < cols; f++) {
     let n = 0;
     let lo = Infinity;
     let hi = -Infinity;
+    let missing = false;
     for (let r = 0; r < rows; r++) {
       const v = Math.fround(x[r * cols + f]!);
-      if (v !== v) continue;
+      if (v !== v) {
+        missing = true;
+        continue;
+      }
       if (v < lo) lo = v;
       if (v > hi) hi = v;
-      if (r % stride === 0) column[n++] = v;
+      if (r % every === 0) column[n++] = v;
     }
-    if (stride > 1 && n > 0) {
+    if (every > 1 && n > 0) {
       column[n++] = lo;
       column[n++] = hi;
     }
     cuts.push(featureCuts(column.slice(0, n), maxBin));
     offset[f + 1] = offset[f]! + cuts[f]!.values.length + 1;
+    widest = Math.max(widest, cuts[f]!.values.length + (missing ? 1 : 0));
   }
   const total = offset[cols]!;
   if (total > 0xffff) throw new TrainError("INVALID_ARGUMENT", `${cols} features × ${maxBin} bins is more than this trainer's 65535 histogram bins`);
-  const bins = shared(Uint16Array, rows * cols);
-  const colBins = new Uint16Array(rows * cols);
+  const byteBins = allowBytes && widest <= 256 && codeGeneration();
+  // byte rows padded to a power of two (up to 64) or a multiple of 64: no row straddles a cache line
+  const stride = !byteBins ? cols : cols <= 64 ? 2 ** Math.ceil(Math.log2(cols)) : Math.ceil(cols / 64) * 64;
+  const bins = byteBins ? shared(Uint8Array, rows * stride) : shared(Uint16Array, rows * cols);
+  const colBins = shared(Uint16Array, rows * cols);
   for (let f = 0; f < cols; f++) {
     const c = cuts[f]!.values;
     const base = offset[f]!;
@@ -180,14 +205,15 @@ function quantise(x: Float64Array | Float32Array, rows: number, cols: number, ma
     while (size < c.length) size *= 2;
     const padded = new Float32Array(size).fill(Infinity);
     padded.set(c);
-    for (let r = 0, i = f, j = f * rows; r < rows; r++, i += cols, j++) {
+    const local = byteBins ? base : 0;
+    for (let r = 0, i = f, j = f * rows, o = f; r < rows; r++, i += cols, j++, o += stride) {
       const v = Math.fround(x[i]!);
       const b = v === v ? base + Math.min(last, binOf(padded, size, v)) : missing;
-      bins[i] = b;
+      bins[o] = b - local;
       colBins[j] = b;
     }
   }
-  return { rows, cols, bins, colBins, offset, cuts, total };
+  return { rows, cols, bins, stride, byteBins, colBins, offset, cuts, total };
 }
 
 /** A node of the tree being grown. */
@@ -268,7 +294,6 @@ function sampleFeatures(from: Int32Array, share: number, rng: Rng): Int32Array {
 /** The grower of one tree, reused across rounds. */
 class Grower {
   readonly index: Uint32Array;
-  private readonly scratch: Uint32Array;
   private readonly score: Scoring;
   private readonly pool: Float64Array[] = [];
   private readonly allFeatures: Int32Array;
@@ -280,7 +305,6 @@ class Grower {
     private readonly histograms: HistogramBuilder,
   ) {
     this.index = index;
-    this.scratch = new Uint32Array(data.rows);
     this.score = new Scoring(hp);
     this.allFeatures = Int32Array.from({ length: data.cols }, (_, i) => i);
   }
@@ -352,29 +376,6 @@ class Grower {
     if (!(best > RT_EPS)) node.feature = -1;
   }
 
-  /** Splits the node's rows in place: left rows first. Returns the first right position. */
-  private partition(node: Node): number {
-    const { colBins, offset, rows } = this.data;
-    const f = node.feature;
-    const splitBin = offset[f]! + node.bin;
-    const missingBin = offset[f + 1]! - 1;
-    const dl = node.defaultLeft;
-    const idx = this.index;
-    const tmp = this.scratch;
-    const column = colBins.subarray(f * rows, (f + 1) * rows);
-    let l = node.begin;
-    let r = 0;
-    for (let k = node.begin; k < node.end; k++) {
-      const row = idx[k]!;
-      const b = column[row]!;
-      const left = b === missingBin ? dl : b <= splitBin;
-      if (left) idx[l++] = row;
-      else tmp[r++] = row;
-    }
-    idx.set(tmp.subarray(0, r), l);
-    return l;
-  }
-
   /** Grows one tree on the rows `index[0, n)`; returns the nodes (index 0 = root). */
   grow(n: number, grad: Float32Array, hess: Float32Array, rng: Rng): Node[] {
     const { max_depth: maxDepth } = this.hp;
@@ -395,14 +396,23 @@ class Grower {
       for (const id of level) this.evaluate(nodes[id]!, sampleFeatures(levelFeatures, this.hp.colsample_bynode, rng));
       const next: number[] = [];
       const pending: [parent: Node, small: Node, large: Node][] = [];
+      const splitting: Node[] = [];
       for (const id of level) {
         const node = nodes[id]!;
-        if (node.feature < 0) {
+        if (node.feature >= 0) splitting.push(node);
+        else {
           this.give(node.hist);
           node.hist = null;
-          continue;
         }
-        const mid = this.partition(node);
+      }
+      // the level's partitions in one go (one hand-over to the helper thread)
+      const { offset } = this.data;
+      const lefts = this.histograms.partitionMany(
+        splitting.map((node) => ({ begin: node.begin, end: node.end, feature: node.feature, splitBin: offset[node.feature]! + node.bin, missingBin: offset[node.feature + 1]! - 1, defaultLeft: node.defaultLeft })),
+      );
+      for (let j = 0; j < splitting.length; j++) {
+        const node = splitting[j]!;
+        const mid = node.begin + lefts[j]!;
         const make = (begin: number, end: number, g: number, h: number): number => {
           nodes.push({ begin, end, g, h, depth: depth + 1, hist: null, feature: -1, bin: 0, defaultLeft: false, gain: 0, gl: 0, hl: 0, left: -1, right: -1, weight: 0 });
           return nodes.length - 1;
@@ -625,13 +635,31 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
   const threadsWanted = options.threads ?? (train.rows >= XGBOOST_PARALLEL_ROWS && availableParallelism() >= 2 ? 2 : 1);
   if (threadsWanted !== 1 && threadsWanted !== 2) throw new TrainError("INVALID_ARGUMENT", `threads ${String(threadsWanted)} is not valid: must be 1 or 2`);
 
-  const data = quantise(train.features, train.rows, cols, hp.max_bin);
+  const data = quantise(train.features, train.rows, cols, hp.max_bin, options.byteBins !== false);
   const rows = train.rows;
   const grad = shared(Float32Array, rows);
   const hess = shared(Float32Array, rows);
   const labels = shared(Uint8Array, rows);
   labels.set(train.labels);
-  const histograms = new HistogramBuilder({ bins: data.bins, index: shared(Uint32Array, rows), grad, hess, cols, length: data.total * 2, margin: shared(Float32Array, rows), labels, scalePosWeight: hp.scale_pos_weight }, threadsWanted);
+  const histograms = new HistogramBuilder(
+    {
+      bins: data.bins,
+      stride: data.stride,
+      offset: data.byteBins ? data.offset : null,
+      index: shared(Uint32Array, rows),
+      grad,
+      hess,
+      cols,
+      length: data.total * 2,
+      margin: shared(Float32Array, rows),
+      labels,
+      scalePosWeight: hp.scale_pos_weight,
+      colBins: data.colBins,
+      scratch: shared(Uint32Array, rows),
+      sampled: shared(Uint8Array, rows),
+    },
+    threadsWanted,
+  );
   try {
     return boost(train, options, hp, cols, data, histograms);
   } finally {
@@ -644,11 +672,10 @@ function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHype
   const valid = options.validation;
   const threads = histograms.threads;
   const grower = new Grower(data, hp, histograms.inputs.index, histograms);
-  const rows = train.rows;
   const base = baseMargin({ objective: hp.objective, baseScore: hp.base_score });
   const margin = histograms.inputs.margin!;
   margin.fill(base);
-  const sampled = new Uint8Array(rows);
+  const sampled = histograms.inputs.sampled!;
   const spw = hp.scale_pos_weight;
   const rowRng = createRng(hp.seed, STREAM_SUBSAMPLE);
   const colRng = createRng(hp.seed, STREAM_COLUMNS);
@@ -661,15 +688,11 @@ function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHype
   let bestIteration = 0;
   let bestScore = NaN;
   for (let round = 0; round < hp.num_round; round++) {
-    // gradient and hessian of the logistic loss, weighted by scale_pos_weight; then the rows sampled
-    histograms.gradients();
-    let n = 0;
+    // gradient and hessian of the logistic loss, weighted by scale_pos_weight; and the rows
+    // sampled, each by a hash of the row and the round's key (the same rows on any thread)
+    const key = rowRng.int(2 ** 32);
+    const n = histograms.gradients({ key, threshold: Math.floor(hp.subsample * 2 ** 32), all: hp.subsample >= 1 });
     const index = grower.index;
-    for (let r = 0; r < rows; r++) {
-      const take = hp.subsample >= 1 || rowRng.next() < hp.subsample;
-      sampled[r] = take ? 1 : 0;
-      if (take) index[n++] = r;
-    }
     const nodes = grower.grow(n, grad, hess, colRng);
     prune(nodes, hp.gamma);
     const { tree, splitBin, map } = toTree(nodes, data, hp.eta);
