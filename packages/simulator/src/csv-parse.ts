@@ -1,6 +1,6 @@
 import { parseDecimal, scanDecimal } from "@fraud/contracts";
 import type { ScanEnd } from "@fraud/contracts";
-import { CSV_COLUMNS, FEATURE_COUNT, RowBuffer } from "./columns.js";
+import { CSV_COLUMNS, FEATURE_COUNT } from "./columns.js";
 import type { Dataset } from "./columns.js";
 import { CsvError, quote } from "./errors.js";
 import { requireObject, requireString } from "./options.js";
@@ -93,6 +93,108 @@ export function csvLines(file: string, maxLineBytes: number | undefined, rows: C
 }
 
 /**
+ * Arrays a reader writes rows into: `room` rows from row `row` on (features row-major, 30 a row).
+ * @public
+ */
+export interface CsvRowTarget {
+  /** Features of the rows, row-major; row r is `features[r * 30 .. r * 30 + 30)`. */
+  features: Float64Array;
+  /** One label per row. */
+  labels: Uint8Array;
+  /** The row the first one read goes to. */
+  row: number;
+  /** Rows there is room for from `row` on. */
+  room: number;
+}
+
+/**
+ * Where a reader's rows go: a caller's arrays ({@link CsvRowTarget}), or arrays of its own that
+ * grow; rows that outgrow a caller's room move to arrays of its own (so they are never lost, only
+ * no longer in place).
+ * @internal
+ */
+export class RowSink {
+  /** Features; the rows read are rows `first .. first + rows` of it. */
+  features: Float64Array;
+  /** Labels, same rows. */
+  labels: Uint8Array;
+  /** Row of the first row read. */
+  first: number;
+  /** Rows read. */
+  rows = 0;
+  /** Whether the arrays are the sink's own (false while the rows are in the caller's target). */
+  own: boolean;
+  /** Row past the last one there is room for. */
+  private limit: number;
+
+  constructor(capacity: number, into?: CsvRowTarget) {
+    if (into === undefined) {
+      this.features = new Float64Array(capacity * FEATURE_COUNT);
+      this.labels = new Uint8Array(capacity);
+      this.first = 0;
+      this.limit = capacity;
+      this.own = true;
+    } else {
+      this.features = into.features;
+      this.labels = into.labels;
+      this.first = into.row;
+      this.limit = into.row + into.room;
+      this.own = false;
+    }
+  }
+
+  /** Makes room for one more row; returns the index of its first feature. */
+  reserve(): number {
+    const r = this.first + this.rows;
+    if (r === this.limit) return this.grow();
+    return r * FEATURE_COUNT;
+  }
+
+  private grow(): number {
+    const cap = Math.max(1024, this.rows * 2);
+    const f = new Float64Array(cap * FEATURE_COUNT);
+    f.set(this.features.subarray(this.first * FEATURE_COUNT, (this.first + this.rows) * FEATURE_COUNT));
+    const l = new Uint8Array(cap);
+    l.set(this.labels.subarray(this.first, this.first + this.rows));
+    this.features = f;
+    this.labels = l;
+    this.first = 0;
+    this.limit = cap;
+    this.own = true;
+    return this.rows * FEATURE_COUNT;
+  }
+
+  /** Counts the row written since `reserve()`, with its label. */
+  commit(label: number): void {
+    this.labels[this.first + this.rows] = label;
+    this.rows++;
+  }
+
+  /** The features read, without a copy. */
+  featureView(): Float64Array {
+    return this.features.subarray(this.first * FEATURE_COUNT, (this.first + this.rows) * FEATURE_COUNT);
+  }
+
+  /** The labels read, without a copy. */
+  labelView(): Uint8Array {
+    return this.labels.subarray(this.first, this.first + this.rows);
+  }
+
+  /** The rows as a compact {@link Dataset} of their own, or `undefined` when there are none. */
+  toDataset(): Dataset | undefined {
+    if (this.rows === 0) return undefined;
+    const n = this.rows * FEATURE_COUNT;
+    // Arrays of the sink's own that the rows fill exactly are handed over; else the rows are copied.
+    const exact = this.own && this.first === 0 && this.features.length === n;
+    return {
+      rows: this.rows,
+      features: exact ? this.features : this.featureView().slice(),
+      labels: exact ? this.labels : this.labelView().slice(),
+    };
+  }
+}
+
+/**
  * The line parser behind {@link CsvParser} and the range parser: rows, line count and the blank
  * lines waiting for a data line (an error only if one follows).
  * @internal
@@ -105,23 +207,25 @@ export class CsvRows {
   /** Line of the first line that is not blank; 0 while there is none. */
   firstContent = 0;
   /** The rows read. */
-  readonly out: RowBuffer;
+  readonly out: RowSink;
   private sawFirst: boolean;
   private readonly at: ScanEnd = { end: 0 };
 
   /**
    * @param file - name used in error messages.
    * @param header - whether the first line may be the header (and start with a byte-order mark).
-   * @param capacity - rows to make room for at once.
+   * @param capacity - rows to make room for at once (when there is no `into`).
+   * @param into - arrays to write the rows into.
    */
   constructor(
     private readonly file: string,
     header = true,
     capacity = 4096,
+    into?: CsvRowTarget,
   ) {
     this.line = 0;
     this.sawFirst = !header;
-    this.out = new RowBuffer(Math.max(1, capacity));
+    this.out = new RowSink(Math.max(1, capacity), into);
   }
 
   private fail(reason: string, column?: number): CsvError {

@@ -4,6 +4,7 @@
 import { FEATURE_COUNT } from "./columns.js";
 import type { Dataset } from "./columns.js";
 import { CsvRows, countCommas } from "./csv-parse.js";
+import type { CsvRowTarget } from "./csv-parse.js";
 import { CsvError, invalidArgument } from "./errors.js";
 import type { CsvErrorCode } from "./errors.js";
 import { DEFAULT_MAX_LINE_BYTES, MAX_LINE_BYTES, optionalOption, requireObject, requireString } from "./options.js";
@@ -43,6 +44,8 @@ export interface CsvPart {
   trailingBlank: number;
   /** The first error, or null. */
   error: CsvPartError | null;
+  /** The row of the `into` arrays the rows were written from, when they are there. */
+  row?: number;
 }
 
 /** Options of {@link parseCreditCardCsvPart}. @public */
@@ -53,6 +56,12 @@ export interface CsvPartOptions {
   first?: boolean;
   /** Longest line accepted, in bytes, as the readers' `maxLineBytes`. @defaultValue 1048576 */
   maxLineBytes?: number;
+  /**
+   * Arrays to write the rows into (e.g. on a `SharedArrayBuffer` every thread writes its parts
+   * into, as {@link planCsvParts} lays them out), instead of arrays of the part's own. Rows past
+   * the room given go to arrays of the part's own: the result is the same, only not in place.
+   */
+  into?: CsvRowTarget;
 }
 
 /** Rows a part of `bytes` bytes probably holds, from the line length of its first 64 KiB (the buffer grows if it holds more). */
@@ -93,6 +102,78 @@ export function splitCsvLines(buf: Uint8Array, parts: number): number[] {
 }
 
 /**
+ * A file cut into parts ({@link splitCsvLines}) with the place of each part's rows in one pair of
+ * arrays: part k's rows go from row `rows[k]` on, with room for `rows[k + 1] - rows[k]` of them
+ * (every line of the part; the header line takes none).
+ * @public
+ */
+export interface CsvPartPlan {
+  /** Part boundaries: `[0, b1, …, buf.length]`. */
+  bounds: number[];
+  /** First row of each part, and last the rows there is room for in all (`bounds.length` numbers). */
+  rows: number[];
+}
+
+/**
+ * Cuts `buf` into at most `parts` parts ({@link splitCsvLines}) and counts their lines, so that
+ * every part can be parsed straight into its place in one pair of arrays (e.g. on a
+ * `SharedArrayBuffer`, written by several threads at once): pass
+ * `{ into: { features, labels, row: plan.rows[k], room: plan.rows[k + 1] - plan.rows[k] } }` to
+ * {@link parseCreditCardCsvPart} and the same arrays to {@link joinCreditCardCsvParts}, which then
+ * returns views of them, no copy.
+ *
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT` as {@link splitCsvLines}.
+ * @example
+ * ```ts
+ * const plan = planCsvParts(bytes, 2);
+ * const total = plan.rows.at(-1)!;
+ * const features = new Float64Array(new SharedArrayBuffer(total * 30 * 8));
+ * const labels = new Uint8Array(new SharedArrayBuffer(total));
+ * ```
+ * @public
+ */
+export function planCsvParts(buf: Uint8Array, parts: number): CsvPartPlan {
+  const bounds = splitCsvLines(buf, parts);
+  const lines = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const rows = [0];
+  // A first line that cannot start a number is the header (or an error): it holds no row.
+  let skip = 0;
+  if (buf.length > 0) {
+    const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    const c = buf[bom];
+    const isData = c !== undefined && ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46);
+    if (!isData && c !== 10 && c !== 13) skip = 1;
+  }
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    const start = bounds[k]!;
+    const end = bounds[k + 1]!;
+    let n = 0;
+    for (let i = lines.indexOf(10, start); i >= 0 && i < end; i = lines.indexOf(10, i + 1)) n++;
+    if (end > start && buf[end - 1] !== 10) n++;
+    if (k === 0) n = Math.max(0, n - skip);
+    rows.push(rows[k]! + n);
+  }
+  return { bounds, rows };
+}
+
+/** A part's target, checked. */
+function checkTarget(t: CsvRowTarget): CsvRowTarget {
+  const ok =
+    t !== null &&
+    typeof t === "object" &&
+    t.features instanceof Float64Array &&
+    t.labels instanceof Uint8Array &&
+    Number.isSafeInteger(t.row) &&
+    Number.isSafeInteger(t.room) &&
+    t.row >= 0 &&
+    t.room >= 0 &&
+    t.row + t.room <= t.labels.length &&
+    (t.row + t.room) * FEATURE_COUNT <= t.features.length;
+  if (!ok) throw invalidArgument("into must hold features (Float64Array) and labels (Uint8Array) with room for rows row .. row + room");
+  return t;
+}
+
+/**
  * Parses the lines of `buf[start..end)`, one part of a creditcard.csv file cut by
  * {@link splitCsvLines}, counting lines from the part's start. Never throws for the content:
  * the first error is returned in {@link CsvPart.error}; {@link joinCreditCardCsvParts} puts the
@@ -120,7 +201,8 @@ export function parseCreditCardCsvPart(buf: Uint8Array, start: number, end: numb
   const max = optionalOption("maxLineBytes", MAX_LINE_BYTES, options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
   // Line ends are found with Buffer's indexOf (memchr), much faster than a typed array's.
   const lines = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const rows = new CsvRows(file, options.first !== false, expectedRows(lines, start, end));
+  const into = options.into === undefined ? undefined : checkTarget(options.into);
+  const rows = new CsvRows(file, options.first !== false, into === undefined ? expectedRows(lines, start, end) : 0, into);
   let error: CsvPartError | null = null;
   try {
     // As the streaming reader's line splitter: a line longer than the limit is refused before it is parsed.
@@ -137,16 +219,17 @@ export function parseCreditCardCsvPart(buf: Uint8Array, start: number, end: numb
     if (!(err instanceof CsvError)) throw err;
     error = { code: err.code as CsvErrorCode, reason: err.reason, line: err.line ?? rows.line, ...(err.column === undefined ? {} : { column: err.column }) };
   }
-  const n = rows.out.rows;
+  const out = rows.out;
   const leadingBlanks = rows.firstContent > 0 ? rows.firstContent - 1 : error?.code === "LINE_TOO_LONG" ? error.line - 1 : rows.line;
   return {
-    rows: n,
-    features: rows.out.features.subarray(0, n * FEATURE_COUNT),
-    labels: rows.out.labels.subarray(0, n),
+    rows: out.rows,
+    features: out.featureView(),
+    labels: out.labelView(),
     lines: rows.line,
     leadingBlanks,
     trailingBlank: rows.pendingBlank,
     error,
+    ...(out.own ? {} : { row: out.first }),
   };
 }
 
@@ -154,6 +237,11 @@ export function parseCreditCardCsvPart(buf: Uint8Array, start: number, end: numb
 export interface CsvJoinOptions {
   /** Name used in error messages. @defaultValue "<input>" */
   file?: string;
+  /**
+   * The arrays the parts were parsed into (their `into`): when every part's rows are in place, one
+   * after the other from row 0, the result is views of them (no copy).
+   */
+  into?: { features: Float64Array; labels: Uint8Array };
 }
 
 /**
@@ -191,6 +279,10 @@ export function joinCreditCardCsvParts(parts: readonly CsvPart[], options: CsvJo
     total += part.rows;
   }
   if (total === 0) throw new CsvError("CSV_EMPTY", "no data rows", { file });
+  const into = options.into;
+  if (into !== undefined && into !== null && inPlace(parts, into, total)) {
+    return { rows: total, features: into.features.subarray(0, total * FEATURE_COUNT), labels: into.labels.subarray(0, total) };
+  }
   const features = new Float64Array(total * FEATURE_COUNT);
   const labels = new Uint8Array(total);
   let row = 0;
@@ -200,6 +292,22 @@ export function joinCreditCardCsvParts(parts: readonly CsvPart[], options: CsvJo
     row += part.rows;
   }
   return { rows: total, features, labels };
+}
+
+/** Whether the parts' rows lie in `into`, one part after the other from row 0. */
+function inPlace(parts: readonly CsvPart[], into: { features: Float64Array; labels: Uint8Array }, total: number): boolean {
+  if (!(into.features instanceof Float64Array) || !(into.labels instanceof Uint8Array)) return false;
+  if (into.features.length < total * FEATURE_COUNT || into.labels.length < total) return false;
+  const buffer = into.features.buffer.byteLength;
+  let row = 0;
+  for (const part of parts) {
+    if (part.rows === 0) continue;
+    // The same memory (a shared buffer posted between threads arrives as another object).
+    const same = part.features.buffer.byteLength === buffer && part.features.byteOffset === into.features.byteOffset + row * FEATURE_COUNT * 8;
+    if (part.row !== row || !same) return false;
+    row += part.rows;
+  }
+  return true;
 }
 
 function checkPart(part: CsvPart, k: number): void {

@@ -54,8 +54,10 @@ export class LineSplitter {
   /** Splits `chunk`; complete lines go to the handler, the trailing partial line is kept. */
   push(chunk: Uint8Array): void {
     let start = 0;
+    // Line ends are found with Buffer's indexOf (memchr), much faster than a typed array's.
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.pendingBytes > 0) {
-      const nl = chunk.indexOf(10);
+      const nl = bytes.indexOf(10);
       const head = nl < 0 ? chunk : chunk.subarray(0, nl);
       if (this.pendingBytes + head.length > this.maxLineBytes) this.tooLong(head);
       this.pending.push(head);
@@ -70,7 +72,7 @@ export class LineSplitter {
       start = nl + 1;
     }
     for (;;) {
-      const nl = chunk.indexOf(10, start);
+      const nl = bytes.indexOf(10, start);
       if (nl < 0) break;
       if (nl - start > this.maxLineBytes) this.onTooLong(chunk.subarray(start, start + this.maxLineBytes + 1));
       this.onLine(chunk, start, nl);

@@ -2,8 +2,8 @@
 // reader gives: the same rows, or the same error with the same file, line and column.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CsvParser, joinCreditCardCsvParts, parseCreditCardCsvPart, splitCsvLines } from "@fraud/simulator";
-import type { Dataset } from "@fraud/simulator";
+import { CsvParser, joinCreditCardCsvParts, parseCreditCardCsvPart, planCsvParts, splitCsvLines } from "@fraud/simulator";
+import type { CsvPart, Dataset } from "@fraud/simulator";
 
 const HEADER = ["Time", ...Array.from({ length: 28 }, (_, i) => `V${i + 1}`), "Amount", "Class"];
 
@@ -85,6 +85,60 @@ describe("creditcard.csv in parts", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("parses the parts of planCsvParts into one pair of shared arrays: the one-pass result, in place when it succeeds", () => {
+    fc.assert(
+      fc.property(file, fc.integer({ min: 1, max: 7 }), fc.boolean(), (text, n, reversed) => {
+        const bytes = new TextEncoder().encode(text);
+        const plan = planCsvParts(bytes, n);
+        const room = plan.rows.at(-1)!;
+        const into = { features: new Float64Array(new SharedArrayBuffer(room * 30 * 8)), labels: new Uint8Array(new SharedArrayBuffer(room)) };
+        const order = plan.bounds.slice(1).map((_, k) => k);
+        // Parts may finish in any order (threads claim them); each writes only its own rows.
+        if (reversed) order.reverse();
+        const parts: CsvPart[] = [];
+        for (const k of order) {
+          const target = { ...into, row: plan.rows[k]!, room: plan.rows[k + 1]! - plan.rows[k]! };
+          parts[k] = parseCreditCardCsvPart(bytes, plan.bounds[k]!, plan.bounds[k + 1]!, { file: "p.csv", first: k === 0, into: target });
+        }
+        let got: Dataset | string;
+        try {
+          got = joinCreditCardCsvParts(parts, { file: "p.csv", into });
+        } catch (err) {
+          got = `${(err as { code: string }).code} ${(err as Error).message}`;
+        }
+        const want = onePass(bytes, "p.csv", 1 << 20);
+        expect(got).toEqual(want);
+        if (typeof got !== "string") {
+          expect(got.features.buffer).toBe(into.features.buffer);
+          expect(got.labels.buffer).toBe(into.labels.buffer);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("moves rows that outgrow a part's room to arrays of its own: same rows, joined by copying", () => {
+    const line = "1," + "0.5,".repeat(29) + '"1"\n';
+    const bytes = new TextEncoder().encode(line.repeat(5));
+    const into = { features: new Float64Array(4 * 30), labels: new Uint8Array(4) };
+    const part = parseCreditCardCsvPart(bytes, 0, bytes.length, { into: { ...into, row: 1, room: 3 } });
+    expect(part.rows).toBe(5);
+    expect(part.row).toBeUndefined();
+    const data = joinCreditCardCsvParts([part], { into });
+    expect(data.features.buffer).not.toBe(into.features.buffer);
+    expect(data).toEqual(onePass(bytes, "<input>", 1 << 20));
+  });
+
+  it.each([
+    { features: new Float64Array(30), labels: new Uint8Array(2), row: 0, room: 2 },
+    { features: new Float64Array(60), labels: new Uint8Array(2), row: -1, room: 1 },
+    { features: new Float64Array(60), labels: new Uint8Array(2), row: 0, room: 1.5 },
+    { features: [0], labels: new Uint8Array(2), row: 0, room: 1 },
+  ])("refuses a target without room for its rows (%#)", (into) => {
+    const bytes = new TextEncoder().encode("1,2\n");
+    expect(() => parseCreditCardCsvPart(bytes, 0, bytes.length, { into: into as never })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
   });
 
   it.each([

@@ -3,12 +3,12 @@
 import { open } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
-import { joinCreditCardCsvParts, parseCreditCardCsvPart, readCreditCardCsv, splitCsvLines } from "@fraud/simulator";
+import { FEATURE_COUNT, joinCreditCardCsvParts, parseCreditCardCsvPart, planCsvParts, readCreditCardCsv } from "@fraud/simulator";
 import type { CsvPart } from "@fraud/simulator";
 import { DEFAULT_SPLIT, HOLDOUT_SPLIT, fingerprint, requireBothClasses, stratifiedSplit, validateDataset } from "./data.js";
 import type { DataFingerprint, Dataset } from "./data.js";
 import { TrainError } from "./errors.js";
-import type { WorkerPool } from "./pool.js";
+import { WorkerPool, inPoolWorker } from "./pool.js";
 
 /** A data set given as a `creditcard.csv`-layout file or already in memory. @public */
 export type DataInput = string | Dataset;
@@ -63,14 +63,24 @@ async function sharedBytes(path: string, minBytes: number): Promise<Uint8Array |
   }
 }
 
-/** A file's bytes in shared memory, cut into parts that threads claim one at a time. @internal */
+/**
+ * A file's bytes in shared memory, cut into parts that threads claim one at a time, and the shared
+ * arrays every part writes its rows into (its place counted beforehand, so nothing is copied
+ * afterwards). @internal
+ */
 export interface SharedParts {
   /** The bytes. */
   bytes: SharedArrayBuffer;
   /** How many of them. */
   length: number;
-  /** Part boundaries (`splitCsvLines`). */
+  /** Part boundaries (`planCsvParts`). */
   bounds: number[];
+  /** First row of each part in `features`/`labels`, then the rows there is room for. */
+  rows: number[];
+  /** Features of every row (`Float64Array`, 30 a row). */
+  features: SharedArrayBuffer;
+  /** Labels (`Uint8Array`). */
+  labels: SharedArrayBuffer;
   /** One Int32: the next part to claim. */
   next: SharedArrayBuffer;
   /** Name used in error messages. */
@@ -79,17 +89,22 @@ export interface SharedParts {
 
 /**
  * Parses parts of a shared file until none is left unclaimed: the calling thread and every worker
- * run this, so a worker that starts late simply finds less to do. A part with an error stops the
- * claiming of later parts (they cannot change which error the file reports).
+ * run this, so a worker that starts late simply finds less to do. Each part writes its rows in
+ * place in the shared arrays. A part with an error stops the claiming of later parts (they cannot
+ * change which error the file reports).
  * @internal
  */
 export function parseClaimedParts(task: SharedParts): { index: number; part: CsvPart }[] {
   const bytes = new Uint8Array(task.bytes, 0, task.length);
+  const features = new Float64Array(task.features);
+  const labels = new Uint8Array(task.labels);
   const next = new Int32Array(task.next);
   const count = task.bounds.length - 1;
   const done: { index: number; part: CsvPart }[] = [];
   for (let index = Atomics.add(next, 0, 1); index < count; index = Atomics.add(next, 0, 1)) {
-    const part = parseCreditCardCsvPart(bytes, task.bounds[index]!, task.bounds[index + 1]!, { file: task.file, first: index === 0 });
+    const row = task.rows[index]!;
+    const into = { features, labels, row, room: task.rows[index + 1]! - row };
+    const part = parseCreditCardCsvPart(bytes, task.bounds[index]!, task.bounds[index + 1]!, { file: task.file, first: index === 0, into });
     done.push({ index, part });
     if (part.error !== null) Atomics.store(next, 0, count);
   }
@@ -102,13 +117,18 @@ const PARTS_PER_THREAD = 8;
 const MIN_PART_BYTES = 1 << 20;
 
 /**
- * Parses a file in parts claimed by this thread and the pool's workers (their rows come back in
- * transferred buffers, no copy), joined into exactly what the one-pass reader gives.
+ * Parses a file in parts claimed by this thread and the pool's workers, every part writing its
+ * rows straight into shared arrays, which become the data set (no copy, and training's workers
+ * can be handed them without one); the result is exactly what the one-pass reader gives.
  */
 async function readInParts(path: string, bytes: Uint8Array, pool: WorkerPool, minPartBytes: number): Promise<Dataset> {
   const threads = Math.max(1, Math.min(pool.size + 1, availableParallelism()));
   const wanted = Math.max(1, Math.min(1024, threads * PARTS_PER_THREAD, Math.floor(bytes.length / minPartBytes)));
-  const task: SharedParts = { bytes: bytes.buffer as SharedArrayBuffer, length: bytes.length, bounds: splitCsvLines(bytes, wanted), next: new SharedArrayBuffer(4), file: path };
+  const plan = planCsvParts(bytes, wanted);
+  const room = plan.rows[plan.rows.length - 1]!;
+  const features = new SharedArrayBuffer(room * FEATURE_COUNT * Float64Array.BYTES_PER_ELEMENT);
+  const labels = new SharedArrayBuffer(room);
+  const task: SharedParts = { bytes: bytes.buffer as SharedArrayBuffer, length: bytes.length, bounds: plan.bounds, rows: plan.rows, features, labels, next: new SharedArrayBuffer(4), file: path };
   const helpers = Array.from({ length: threads - 1 }, () => pool.run({ type: "parse", ...task }, "parsed").then((m) => m.parts));
   // Settled before anything throws, so no worker answer goes unhandled.
   helpers.forEach((p) => p.catch(() => undefined));
@@ -117,7 +137,7 @@ async function readInParts(path: string, bytes: Uint8Array, pool: WorkerPool, mi
   for (const h of helpers) for (const { index, part } of await h) parts[index] = part;
   // Parts past the first with an error may be missing: they cannot change the outcome.
   const failed = parts.findIndex((p) => p !== undefined && p.error !== null);
-  return joinCreditCardCsvParts(failed >= 0 ? parts.slice(0, failed + 1) : parts, { file: path });
+  return joinCreditCardCsvParts(failed >= 0 ? parts.slice(0, failed + 1) : parts, { file: path, into: { features: new Float64Array(features), labels: new Uint8Array(labels) } });
 }
 
 /**
@@ -130,15 +150,24 @@ async function readInParts(path: string, bytes: Uint8Array, pool: WorkerPool, mi
  */
 export async function readDataset(path: string, name: string, pool: WorkerPool | null = null, parallelMinBytes = PARALLEL_READ_MIN_BYTES): Promise<Dataset> {
   let data: Dataset;
+  // Without a pool (an algorithm that trains on this thread), a large file still gets a worker of
+  // its own for the read when there is a second core (not from inside a worker: a pool's own
+  // workers read their files in one pass).
+  const cores = inPoolWorker() ? 1 : availableParallelism();
+  let own: WorkerPool | null = null;
   try {
-    const bytes = pool !== null && pool.size > 0 ? await sharedBytes(path, parallelMinBytes) : null;
-    data = bytes !== null && pool !== null ? await readInParts(path, bytes, pool, Math.min(MIN_PART_BYTES, parallelMinBytes)) : await readCreditCardCsv(path);
+    const bytes = (pool !== null && pool.size > 0) || cores > 1 ? await sharedBytes(path, parallelMinBytes) : null;
+    if (bytes !== null && (pool === null || pool.size === 0)) own = WorkerPool.start(1);
+    const readers = own ?? pool;
+    data = bytes !== null && readers !== null ? await readInParts(path, bytes, readers, Math.min(MIN_PART_BYTES, parallelMinBytes)) : await readCreditCardCsv(path);
   } catch (err) {
     if (err instanceof TrainError) throw err;
     const e = err as Error & { code?: string };
     if (e.code === "ENOENT") throw new TrainError("IO_ERROR", `${path}: no such file`, { cause: err });
     const io = e.code === undefined || e.code.startsWith("E") || e.code === "IO_ERROR";
     throw new TrainError(io ? "IO_ERROR" : "BAD_DATA", oneLine(e.message ?? String(err)), { cause: err });
+  } finally {
+    void own?.close();
   }
   validateDataset(data, path);
   if (data.rows === 0) throw new TrainError("BAD_DATA", `${path}: no data rows (${name})`);

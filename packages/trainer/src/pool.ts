@@ -2,7 +2,7 @@
 // calling thread reads another, and parsing parts of a large file the calling thread shares. Workers start booting when the pool is made, so their start-up
 // overlaps whatever the calling thread does next.
 import { createRequire } from "node:module";
-import { Worker } from "node:worker_threads";
+import { Worker, isMainThread, workerData } from "node:worker_threads";
 import pLimit from "p-limit";
 import type { LimitFunction } from "p-limit";
 import type { CsvPart } from "@fraud/simulator";
@@ -45,6 +45,14 @@ function workerEntry(): { url: URL; execArgv?: string[] } {
   return { url: new URL("./worker-tsx.mjs", here), execArgv: ["--conditions=@fraud/source"] };
 }
 
+/** The `workerData` a pool's workers are started with. */
+const POOL_WORKER = "fraud-train-pool-worker";
+
+/** Whether this thread is one of a {@link WorkerPool}'s workers. @internal */
+export function inPoolWorker(): boolean {
+  return !isMainThread && (workerData as { role?: unknown } | null)?.role === POOL_WORKER;
+}
+
 /** A worker and whether it is still alive. */
 interface Slot {
   worker: Worker;
@@ -69,7 +77,7 @@ export class WorkerPool {
   static start(size: number): WorkerPool {
     const { url, execArgv } = workerEntry();
     const slots = Array.from({ length: size }, (): Slot => {
-      const slot: Slot = { worker: new Worker(url, execArgv ? { execArgv } : {}), dead: null };
+      const slot: Slot = { worker: new Worker(url, { ...(execArgv ? { execArgv } : {}), workerData: { role: POOL_WORKER } }), dead: null };
       // A worker that dies while idle is marked, never an unhandled 'error' event.
       slot.worker.on("error", (err) => (slot.dead ??= err));
       slot.worker.on("exit", (code) => (slot.dead ??= new Error(`exit code ${code}`)));

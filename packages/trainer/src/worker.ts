@@ -12,7 +12,9 @@ async function handle(task: WorkerTask, send: (m: WorkerMessage, transfer?: Arra
   } else if (task.type === "parse") {
     const { parseClaimedParts } = await import("./inputs.js");
     const parts = parseClaimedParts(task);
-    send({ type: "parsed", parts }, parts.flatMap(({ part }) => [part.features.buffer as ArrayBuffer, part.labels.buffer as ArrayBuffer]));
+    // Rows written in place live in shared memory (not transferable, and not copied either).
+    const own = parts.flatMap(({ part }) => [part.features.buffer, part.labels.buffer]).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+    send({ type: "parsed", parts }, own);
   } else {
     const { readDataset } = await import("./inputs.js");
     const dataset = await readDataset(task.path, task.path);

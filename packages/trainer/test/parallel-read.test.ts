@@ -1,11 +1,11 @@
 // A file read in parts by the calling thread and the pool's workers gives exactly what the
 // one-pass streaming read gives: the same rows, or the same error (code, file, line, column).
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatCreditCardCsv, generateDataset } from "@fraud/simulator";
+import { formatCreditCardCsv, generateDataset, readCreditCardCsv } from "@fraud/simulator";
 import { readDataset } from "../src/inputs.js";
 import { WorkerPool } from "../src/pool.js";
 
@@ -64,6 +64,23 @@ describe("readDataset in parts on worker threads", () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it("writes the rows in place in shared memory, the one-pass read's rows exactly", async () => {
+    const path = join(dir, "shared.csv");
+    await writeFile(path, [header, ...body, ...body].join("\n") + "\n");
+    const parallel = await readDataset(path, "data", pool, 0);
+    expect(parallel.features.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(parallel.labels.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(parallel).toEqual(await readCreditCardCsv(path));
+  });
+
+  it("starts a reading worker of its own when given no pool (a file over the size limit), same rows", async () => {
+    const path = join(dir, "own.csv");
+    await writeFile(path, [header, ...body].join("\n") + "\n");
+    const read = await readDataset(path, "data", null, 0);
+    expect(read).toEqual(await readCreditCardCsv(path));
+    expect(read.features.buffer).toBeInstanceOf(availableParallelism() > 1 ? SharedArrayBuffer : ArrayBuffer);
   });
 
   it("refuses a missing file as the one-pass read does", async () => {
