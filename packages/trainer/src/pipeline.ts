@@ -194,9 +194,10 @@ interface Scored {
   metrics: BinaryMetrics;
 }
 
-function scoreSet(trained: TrainedModel, data: Dataset): Scored {
+/** Scores a set with the trained model, or takes `known` — the plug-in's own scores of the same rows. */
+function scoreSet(trained: TrainedModel, data: Dataset, known?: Float64Array): Scored {
   const { model } = trained;
-  const scores = model.scores({ data: data.features, rows: data.rows, cols: model.featureDim });
+  const scores = known !== undefined && known.length === data.rows ? known : model.scores({ data: data.features, rows: data.rows, cols: model.featureDim });
   const s = sweep(scores, data.labels);
   const metrics = evaluateBinary(scores, data.labels, model.threshold, s);
   // an anomaly score is no probability: it has no log loss
@@ -312,6 +313,15 @@ interface Loaded {
   trained: TrainedModel;
   test: Dataset | null;
   sources: MetricsDocument["data"];
+  /**
+   * Seconds: SMOTE; the plug-in's `train` call (its training, then its own work after it);
+   * hashing the fingerprints; waiting for the separate test file once training is done.
+   */
+  seconds: { smote: number; plugin: number; fingerprint: number; testRead: number };
+}
+
+function since(started: number): number {
+  return (performance.now() - started) / 1000;
 }
 
 /** SMOTE's nearest fraud neighbours, as imbalanced-learn's default and the AWS solution's variant. */
@@ -346,7 +356,10 @@ async function loadAndTrain<H>(plugin: TrainingPlugin<H>, hp: H, opts: LocalTrai
     const inputs = await loadRunInputs(opts, seed, pool);
     requireBothClasses(inputs.train, "train");
     requireBothClasses(inputs.validation, "validation");
+    const smoteStarted = performance.now();
     const { train, smoted } = oversampled(inputs.train, opts.smote === true, seed);
+    const smoteSeconds = since(smoteStarted);
+    const trainStarted = performance.now();
     const training = plugin.train({
       train,
       validation: inputs.validation,
@@ -358,11 +371,16 @@ async function loadAndTrain<H>(plugin: TrainingPlugin<H>, hp: H, opts: LocalTrai
       onProgress: opts.onProgress,
     });
     training.catch(() => undefined); // awaited below
+    // a plug-in training on this thread has finished by now; one on the workers trains meanwhile
+    const trainReturned = performance.now();
     const sources = dataSources(opts, inputs, inputs.splitTest, seed);
+    const hashSeconds = since(trainReturned);
     const trained = await training;
+    const pluginSeconds = Math.max(since(trainStarted) - hashSeconds, (trainReturned - trainStarted) / 1000);
+    const testStarted = performance.now();
     const test = inputs.splitTest ?? (await testLoad);
     if (opts.test !== undefined && test !== null) sources["test"] = source(opts.test, test);
-    return { inputs, smoted, trained, test, sources };
+    return { inputs, smoted, trained, test, sources, seconds: { smote: smoteSeconds, plugin: pluginSeconds, fingerprint: hashSeconds, testRead: since(testStarted) } };
   } catch (err) {
     if (testFailure) throw testFailure.error;
     throw err;
@@ -396,14 +414,17 @@ export async function runLocalTraining(opts: LocalTrainingOptions): Promise<Loca
   } finally {
     await pool?.close();
   }
-  const { inputs, smoted, trained, test, sources } = loaded;
+  const { inputs, smoted, trained, test, sources, seconds } = loaded;
   const clock = new StageClock();
-  clock.add("read", inputs.stages.read);
+  clock.add("read", inputs.stages.read + seconds.testRead);
   clock.add("split", inputs.stages.split);
+  if (smoted) clock.add("smote", seconds.smote);
   const scaleSeconds = (trained.details as Partial<TrainResult> | undefined)?.scaleSeconds ?? 0;
   clock.add("scale", scaleSeconds);
   clock.add("train", trained.trainSeconds - scaleSeconds);
-  const v = clock.time("evaluate", () => scoreSet(trained, inputs.validation));
+  clock.add("finish", seconds.plugin - trained.trainSeconds);
+  clock.add("fingerprint", seconds.fingerprint);
+  const v = clock.time("evaluate", () => scoreSet(trained, inputs.validation, trained.validationScores));
   const t = clock.time("evaluate", () => (test ? scoreSet(trained, test) : null));
   const sweeps = { validation: v.sweep, test: t?.sweep ?? null };
   // an anomaly score is no probability: the classifier's selection criteria do not apply to it

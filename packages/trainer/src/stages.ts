@@ -3,9 +3,13 @@ import { performance } from "node:perf_hooks";
 
 /**
  * Seconds spent in each stage of `fraud-train local`, in the order they ran: `read` (the
- * training and validation files; a separate test file is read on a worker meanwhile), `split`,
- * `scale`, `train`, `evaluate`, `operatingPoints`, `report` and `archive` (writing the outputs;
- * absent from `metrics.json`, which is written in that stage).
+ * training and validation files; a separate test file is read on a worker meanwhile, and any wait
+ * for it after training counts here), `split`, `smote` (only with `--smote`), `scale`, `train`,
+ * `finish` (the training plug-in's own work after training: scoring the validation set for its
+ * threshold or its figures, encoding the artifact), `fingerprint` (hashing the data for
+ * `metrics.json`; while worker threads train, it overlaps `train`), `evaluate`,
+ * `operatingPoints`, `report` and `archive` (writing the outputs; absent from `metrics.json`,
+ * which is written in that stage).
  * @public
  */
 export type StageSeconds = Record<string, number>;

@@ -88,6 +88,12 @@ export interface TrainedModel<D = unknown> {
    * criteria on the validation scores itself when absent.
    */
   operatingPoints?: (sweeps: { validation: Sweep; test: Sweep | null }, validation: Dataset, test: Dataset | null) => OperatingPoints;
+  /**
+   * `model`'s scores of the validation rows, in row order, when the plug-in has already computed
+   * them (to choose or check its threshold): the pipeline uses them rather than scoring the rows a
+   * second time. They must be exactly what `model.scores` gives.
+   */
+  validationScores?: Float64Array;
   /** Algorithm-specific result (Linear Learner: its `TrainResult`). */
   details: D;
 }

@@ -54,13 +54,15 @@ export const randomCutForestTraining: TrainingPlugin<RcfHyperparameters, RcfTrai
       rule.rule === "mean+sd"
         ? `mean ${rule.mean.toFixed(4)} + ${rule.sigmas} × sd ${rule.std.toFixed(4)} of the scores of ${rule.rows} training rows`
         : "given";
-    const validation = run.validation.rows > 0 ? evaluation(model.scores({ data: run.validation.features, rows: run.validation.rows, cols: model.featureDim }), run.validation, model.threshold, hp.eval_metrics) : null;
+    const validationScores = run.validation.rows > 0 ? model.scores({ data: run.validation.features, rows: run.validation.rows, cols: model.featureDim }) : new Float64Array(0);
+    const validation = run.validation.rows > 0 ? evaluation(validationScores, run.validation, model.threshold, hp.eval_metrics) : null;
     return Promise.resolve({
       model,
       artifact: encodeRcfArtifact(model.params),
       trainSeconds,
       thresholdReason: reason,
       thresholdCriterion: null,
+      validationScores,
       metricsExtras: {
         hyperparameters: { ...hp },
         threshold: model.threshold,
