@@ -3,10 +3,12 @@
 // anomalydetection/AbstractScalarScoreVisitor.java, tree/RandomCutTree.java probabilityOfCut,
 // CommonUtils.java), straight from the stored form (ForestData): every node's bounding box from
 // its leaves, a walk down recording the path, then the leaf and every ancestor up to the root with
-// the full box distance over all dimensions. No shortcut, no shared code with the fast scorer in
-// src/: the fast scorer must give these scores (to rounding; see rcf-fast.test.ts).
-// Its arithmetic is the one the first scorer of this package used: boxes of float32 values,
-// distances and range sums in double, dimensions summed in index order, `p / (depth + 1)`.
+// the full box distance over all dimensions. No shortcut, no shared code with the scorer in src/
+// (kernel.wat): the scorer must give these scores bit for bit (fast.test.ts).
+// Its arithmetic is the visitor's as forest.ts documents it: boxes of float32 values, distances
+// and range sums in double, the distances below the box summed in index order (minsum), those
+// above it likewise (maxsum), `p · (1 / (depth + 1)) + (1 − p) · score`, and a seen leaf's
+// `(1 − m/(2M)) / (depth + log2(m + 1))`.
 import type { ForestData } from "../../src/models/randomcutforest/forest.js";
 
 /** A forest with every node's parent, depth, box and mass, derived from its stored form. */
@@ -63,15 +65,17 @@ export function referenceForest(data: ForestData): ReferenceForest {
 /** RandomCutTree.probabilityOfCut: the chance a random cut of the box extended to `x` separates `x`. */
 function probabilityOfCut(f: ReferenceForest, n: number, x: Float32Array): number {
   const d = f.data.dim;
-  let sum = 0;
+  let minsum = 0;
+  let maxsum = 0;
   let range = 0;
   for (let j = 0; j < d; j++) {
     const l = f.lo[n * d + j]!;
     const h = f.hi[n * d + j]!;
     range += h - l;
-    if (x[j]! < l) sum += l - x[j]!;
-    else if (x[j]! > h) sum += x[j]! - h;
+    if (x[j]! < l) minsum += l - x[j]!;
+    else if (x[j]! > h) maxsum += x[j]! - h;
   }
+  const sum = maxsum + minsum;
   return sum === 0 ? 0 : sum / (range + sum);
 }
 
@@ -102,7 +106,7 @@ export function referenceTreeScore(f: ReferenceForest, t: number, x: Float32Arra
     for (let n = f.parent[g]!, k = depth - 1; n >= 0; n = f.parent[n]!, k--) {
       const p = probabilityOfCut(f, n, x);
       if (p === 0) break;
-      score = p / (k + 1) + (1 - p) * score;
+      score = p * (1 / (k + 1)) + (1 - p) * score;
     }
   }
   return score * Math.log2(treeMass + 1);

@@ -10,6 +10,8 @@
 //     over the node's bounding box; `point[cutDim] <= cutValue` goes left;
 //   - RandomCutForest.java: getAnomalyScore, the mean of the tree scores.
 import { ModelError } from "../../errors.js";
+import { BLOCK_ROWS, createKernel, kernelLayout } from "./kernel.js";
+import type { Kernel } from "./kernel.js";
 
 /**
  * A forest in its stored form: every tree's nodes in tree-local order (a child's index is always
@@ -38,8 +40,9 @@ export interface ForestData {
 }
 
 /**
- * A forest ready to score: {@link ForestData} plus every node's bounding box, mass and range sum,
- * with global node indices.
+ * A forest ready to score: {@link ForestData} laid out for the scorer (kernel.wat): every node's
+ * child, cut, parent and depth, bounding box and range sum, every leaf's seen score, with global
+ * node indices, in the memory of the forest's own WebAssembly scorer.
  * @public
  */
 export interface Forest {
@@ -49,31 +52,35 @@ export interface Forest {
   readonly dim: number;
   /** Number of trees. */
   readonly trees: number;
-  /** Global index of each tree's root; `nodeStart[trees]` is the number of nodes. */
+  /**
+   * Global index of each tree's root; `nodeStart[trees]` is the number of nodes (node
+   * `nodeStart[trees]` of the arrays below is a sentinel above every root, whose box holds
+   * everything).
+   */
   readonly nodeStart: Int32Array;
   /** Total mass of each tree (its sample size, duplicates included). */
   readonly treeMass: Float64Array;
   /**
-   * Three 32-bit words per node, in one buffer so a node is one memory read: the global index of
-   * the left child (−1 for a leaf; the right child follows it), the cut dimension, and the cut value
-   * (read through {@link Forest.nodeF}).
+   * Four 32-bit words per node: the global index of the left child (a leaf: itself; the right
+   * child follows the left), the cut dimension × 8 (a byte offset into a row of the scorer's
+   * block), the cut value as float32 (a leaf: +∞), and the parent (a root: the sentinel).
    */
   readonly node: Int32Array;
-  /** {@link Forest.node} seen as float32 (word `3·g + 2` is node `g`'s cut value). */
-  readonly nodeF: Float32Array;
-  /** Mass of each node (sum of its leaves' masses). */
-  readonly mass: Float64Array;
+  /** Depth of each node (edges from its root). */
+  readonly depth: Int32Array;
+  /** Each leaf's score of its own point, `(1 − m/(2M)) / (depth + log2(m + 1))`; 0 for internal nodes. */
+  readonly seen: Float64Array;
   /**
-   * Lower bound of each node's bounding box, `dim` float32 values per node (node `g` at `g·dim`);
-   * a leaf's box is its point.
+   * Each node's bounding box, `2·dim` float32 values per node (node `g` at `2·dim·g`): for each
+   * dimension its lower bound, then its upper bound negated. A leaf's box is its point.
    */
-  readonly lo: Float32Array;
-  /** Upper bound of each node's bounding box, laid out as {@link Forest.lo}. */
-  readonly hi: Float32Array;
-  /** Sum over dimensions of each node's box side lengths. */
+  readonly box: Float32Array;
+  /** Sum over dimensions of each node's box side lengths (upper − lower, in double). */
   readonly rangeSum: Float64Array;
   /** Deepest leaf (edges from its root). */
   readonly maxDepth: number;
+  /** The scorer over this forest's memory. @internal */
+  readonly kernel: Kernel;
 }
 
 /** Score contribution of a point not in the tree reaching a node at `depth` (CommonUtils.defaultScoreUnseenFunction). @internal */
@@ -90,7 +97,7 @@ function corrupt(file: string, message: string): ModelError {
 }
 
 /**
- * Checks a stored forest node by node and computes what scoring needs. Every index, count and value
+ * Checks a stored forest node by node and lays it out for scoring. Every index, count and value
  * is checked before use, so a hostile forest is refused (`MODEL_CORRUPT`) in time linear in its
  * size: a child pair must come after its parent and be claimed once (no cycles, no shared nodes),
  * leaves must have a mass ≥ 1, cut dimensions must be in range, values finite, and every cut must
@@ -123,21 +130,14 @@ export function assembleForest(data: ForestData, file = "model.tar.gz"): Forest 
     if (!Number.isFinite(data.points[i]!)) throw corrupt(file, `leaf point value ${i} is ${data.points[i]}`);
   }
 
-  const node = new Int32Array(3 * total);
-  const nodeF = new Float32Array(node.buffer);
-  const mass = new Float64Array(total);
-  const lo = new Float32Array(total * d);
-  const hi = new Float32Array(total * d);
-  const rangeSum = new Float64Array(total);
-  const treeMass = new Float64Array(trees);
+  // Top-down, every tree: structure, depths, tree masses.
   const claimed = new Uint8Array(total);
-  const depth = new Int32Array(total);
+  const depthOf = new Int32Array(total);
+  const treeMass = new Float64Array(trees);
   let maxDepth = 0;
-  let leaf = 0;
   for (let t = 0; t < trees; t++) {
     const start = nodeStart[t]!;
     const n = nodeStart[t + 1]! - start;
-    // Top-down: structure, leaf points in node order, depths.
     for (let i = 0; i < n; i++) {
       const g = start + i;
       const c = data.child[g]!;
@@ -146,14 +146,7 @@ export function assembleForest(data: ForestData, file = "model.tar.gz"): Forest 
         const m = data.leafMass[g]!;
         if (!(m >= 1)) throw corrupt(file, `tree ${t} leaf ${i} has mass ${m}`);
         if (data.cutDim[g] !== -1) throw corrupt(file, `tree ${t} leaf ${i} has cut dimension ${data.cutDim[g]}`);
-        node[3 * g] = -1;
-        node[3 * g + 1] = -1;
-        mass[g] = m;
         treeMass[t]! += m;
-        const p = leaf * d;
-        lo.set(data.points.subarray(p, p + d), g * d);
-        hi.set(data.points.subarray(p, p + d), g * d);
-        leaf++;
       } else {
         if (!(c > i && c + 1 < n)) throw corrupt(file, `tree ${t} node ${i} has children ${c} and ${c + 1} (must be after ${i} and below ${n})`);
         if (claimed[start + c] !== 0 || claimed[start + c + 1] !== 0) throw corrupt(file, `tree ${t} node ${i} claims a node that already has a parent`);
@@ -163,195 +156,127 @@ export function assembleForest(data: ForestData, file = "model.tar.gz"): Forest 
         if (!(k >= 0 && k < d)) throw corrupt(file, `tree ${t} node ${i} has cut dimension ${k} (features: ${d})`);
         if (!Number.isFinite(data.cutValue[g]!)) throw corrupt(file, `tree ${t} node ${i} has cut value ${data.cutValue[g]}`);
         if (data.leafMass[g] !== 0) throw corrupt(file, `tree ${t} internal node ${i} has leaf mass ${data.leafMass[g]}`);
-        node[3 * g] = start + c;
-        node[3 * g + 1] = k;
-        nodeF[3 * g + 2] = data.cutValue[g]!;
-        depth[start + c] = depth[g]! + 1;
-        depth[start + c + 1] = depth[g]! + 1;
-        if (depth[g]! + 1 > maxDepth) maxDepth = depth[g]! + 1;
+        depthOf[start + c] = depthOf[g]! + 1;
+        depthOf[start + c + 1] = depthOf[g]! + 1;
+        if (depthOf[g]! + 1 > maxDepth) maxDepth = depthOf[g]! + 1;
       }
     }
-    // Bottom-up: boxes and masses (children come after their parent).
-    for (let i = n - 1; i >= 0; i--) {
-      const g = start + i;
-      const b = g * d;
-      const l = node[3 * g]!;
-      if (l >= 0) {
-        const lb = l * d;
-        const rb = lb + d;
-        const k = node[3 * g + 1]!;
-        const cut = nodeF[3 * g + 2]!;
-        if (!(hi[lb + k]! <= cut && lo[rb + k]! > cut)) {
-          throw corrupt(file, `tree ${t} node ${i}: cut x${k} <= ${cut} does not separate its children`);
-        }
+  }
+
+  // The scorer's memory: nodes, then the sentinel (node `total`).
+  const layout = kernelLayout(total + 1, d, maxDepth);
+  const kernel = createKernel(layout, d);
+  const buf = kernel.buffer;
+  const node = new Int32Array(buf, layout.node, 4 * (total + 1));
+  const nodeF = new Float32Array(buf, layout.node, 4 * (total + 1));
+  const depth = new Int32Array(buf, layout.depth, total + 1);
+  const seen = new Float64Array(buf, layout.seen, total + 1);
+  const box = new Float32Array(buf, layout.box, 2 * d * (total + 1));
+  const rangeSum = new Float64Array(buf, layout.range, total + 1);
+  const unseen = new Float64Array(buf, layout.unseen - 8, maxDepth + 2);
+  depth.set(depthOf);
+  unseen[0] = 1;
+  for (let k = 0; k <= maxDepth; k++) unseen[k + 1] = scoreUnseen(k);
+  node[4 * total] = total;
+  nodeF[4 * total + 2] = Infinity;
+  node[4 * total + 3] = total;
+  box.fill(-Infinity, 2 * d * total);
+  rangeSum[total] = 1;
+
+  let leaf = 0;
+  for (let t = 0; t < trees; t++) {
+    const start = nodeStart[t]!;
+    const end = nodeStart[t + 1]!;
+    const T = treeMass[t]!;
+    node[4 * start + 3] = total;
+    // Top-down: children, cuts, parents, leaf points and seen scores.
+    for (let g = start; g < end; g++) {
+      const c = data.child[g]!;
+      if (c === -1) {
+        node[4 * g] = g;
+        nodeF[4 * g + 2] = Infinity;
+        const m = data.leafMass[g]!;
+        // As the scorer always has: damp over (depth + log2(m + 1)), one division.
+        seen[g] = (1 - m / (2 * T)) / (depthOf[g]! + Math.log2(m + 1));
+        const p = leaf * d;
+        const b = 2 * d * g;
         for (let j = 0; j < d; j++) {
-          lo[b + j] = Math.min(lo[lb + j]!, lo[rb + j]!);
-          hi[b + j] = Math.max(hi[lb + j]!, hi[rb + j]!);
+          const v = data.points[p + j]!;
+          box[b + 2 * j] = v;
+          box[b + 2 * j + 1] = -v;
         }
-        mass[g] = mass[l]! + mass[l + 1]!;
+        leaf++;
+      } else {
+        node[4 * g] = start + c;
+        node[4 * g + 1] = 8 * data.cutDim[g]!;
+        nodeF[4 * g + 2] = data.cutValue[g]!;
+        node[4 * (start + c) + 3] = g;
+        node[4 * (start + c + 1) + 3] = g;
+      }
+    }
+    // Bottom-up: boxes (children come after their parent) and range sums.
+    for (let g = end - 1; g >= start; g--) {
+      const b = 2 * d * g;
+      const l = node[4 * g]!;
+      if (l !== g) {
+        const lb = 2 * d * l;
+        const rb = lb + 2 * d;
+        const k = node[4 * g + 1]! >> 3;
+        const cut = nodeF[4 * g + 2]!;
+        if (!(-box[lb + 2 * k + 1]! <= cut && box[rb + 2 * k]! > cut)) {
+          throw corrupt(file, `tree ${t} node ${g - start}: cut x${k} <= ${cut} does not separate its children`);
+        }
+        for (let j = 0; j < 2 * d; j++) box[b + j] = Math.min(box[lb + j]!, box[rb + j]!);
       }
       let s = 0;
-      for (let j = 0; j < d; j++) s += hi[b + j]! - lo[b + j]!;
+      for (let j = 0; j < d; j++) s += -box[b + 2 * j + 1]! - box[b + 2 * j]!;
       rangeSum[g] = s;
     }
   }
-  return { data, dim: d, trees, nodeStart, treeMass, node, nodeF, mass, lo, hi, rangeSum, maxDepth };
+  return { data, dim: d, trees, nodeStart, treeMass, node, depth, seen, box, rangeSum, maxDepth, kernel };
 }
 
-/** Reusable buffers of the tree walk. */
-interface Scratch {
-  /** Nodes from the root down to the leaf's parent. */
-  path: Int32Array;
-  /** Dimensions in which the point lies below the current ancestor's box, in index order. */
-  below: Int32Array;
-  /** Dimensions in which the point lies above the current ancestor's box, in index order. */
-  above: Int32Array;
-  /** `1 / (depth + 1)` for every depth (scoreUnseen). */
-  unseen: Float64Array;
+/** The rows being scored, in the kernel's block: for each dimension the value, then the value negated. */
+interface Block {
+  x: Float32Array;
+  acc: Float64Array;
 }
 
-function scratchFor(forest: Forest): Scratch {
-  const unseen = new Float64Array(forest.maxDepth + 1);
-  for (let k = 0; k <= forest.maxDepth; k++) unseen[k] = scoreUnseen(k);
-  return { path: new Int32Array(forest.maxDepth + 1), below: new Int32Array(forest.dim), above: new Int32Array(forest.dim), unseen };
+function blockOf(forest: Forest): Block {
+  const layout = kernelLayout(forest.nodeStart[forest.trees]! + 1, forest.dim, forest.maxDepth);
+  return { x: new Float32Array(forest.kernel.buffer, layout.block, 2 * forest.dim * BLOCK_ROWS), acc: new Float64Array(forest.kernel.buffer, layout.acc, BLOCK_ROWS) };
 }
 
 /**
- * Adds tree `t`'s normalised score of each of the `nr` float32 points in `block` to `acc`:
- * AbstractScalarScoreVisitor's walk — down to the leaf, the leaf's score (seen: damped, and the walk
- * stops; unseen: 1/(depth+1)), then each ancestor up to the root,
- * `score = p/(depth+1) + (1 − p)·score` with p the probability that a random cut of the node's box
- * extended to the point separates the point, until p = 0.
- *
- * How it stays fast without changing the arithmetic: a dimension in which the point lies inside a
- * node's box lies inside every ancestor's box, and one in which it lies below (above) a box can
- * only stay below (above) or enter the ancestor's; so after the leaf's parent, which checks every
- * dimension, each ancestor checks only the dimensions still outside, each against the one bound
- * it lies beyond, and the walk ends when none is left (p = 0). The distances are summed per side
- * in index order (as RandomCutTree.probabilityOfCut's minsum and maxsum). Choices between two
- * outcomes that data decides (which child, which dimension stays outside) are arithmetic on the
- * comparison, not branches the processor would mispredict half of the time.
+ * Scores the first `nr` rows of the block with trees `[t0, t1)`: the accumulators start at 0, and
+ * each tree adds its normalised score, tree after tree. The block's rows past `nr`, up to a
+ * multiple of 8, are copies of its first row.
  */
-function scoreBlock(forest: Forest, t: number, block: Float32Array, nr: number, acc: Float64Array, scratch: Scratch): void {
-  const node = forest.node;
-  const nodeF = forest.nodeF;
-  const lo = forest.lo;
-  const hi = forest.hi;
-  const rangeSum = forest.rangeSum;
-  const mass = forest.mass;
-  const d = forest.dim;
-  const { path, below, above, unseen } = scratch;
-  const root = forest.nodeStart[t]!;
-  const T = forest.treeMass[t]!;
-  const norm = Math.log2(T + 1);
-  for (let r = 0, off = 0; r < nr; r++, off += d) {
-    // Down: `x[cutDim] <= cut` goes left, else right (the next node).
-    let g = root;
-    let depth = 0;
-    let c = node[3 * g]!;
-    while (c >= 0) {
-      path[depth++] = g;
-      g = c + +(block[off + node[3 * g + 1]!]! > nodeF[3 * g + 2]!);
-      c = node[3 * g]!;
-    }
-    // The leaf: its box is its point.
-    let b = g * d;
-    let j = 0;
-    while (j < d && lo[b + j] === block[off + j]) j++;
-    let score: number;
-    if (j === d) {
-      const m = mass[g]!;
-      score = (1 - m / (2 * T)) / (depth + Math.log2(m + 1));
-    } else {
-      score = unseen[depth]!;
-      let k = depth - 1;
-      if (k >= 0) {
-        // The leaf's parent: every dimension.
-        let n = path[k]!;
-        b = n * d;
-        let nb = 0;
-        let na = 0;
-        let sb = 0;
-        let sa = 0;
-        for (let i = 0; i < d; i++) {
-          const v = block[off + i]!;
-          const dl = lo[b + i]! - v;
-          const dh = v - hi[b + i]!;
-          const ob = +(dl > 0);
-          const oa = +(dh > 0);
-          below[nb] = i;
-          nb += ob;
-          above[na] = i;
-          na += oa;
-          sb += dl * ob;
-          sa += dh * oa;
-        }
-        let sum = sb + sa;
-        // Ancestors while several dimensions are outside.
-        while (nb + na > 1) {
-          const p = sum / (rangeSum[n]! + sum);
-          score = p * unseen[k]! + (1 - p) * score;
-          if (--k < 0) break;
-          n = path[k]!;
-          b = n * d;
-          let w = 0;
-          sb = 0;
-          for (let a = 0; a < nb; a++) {
-            const i = below[a]!;
-            const dl = lo[b + i]! - block[off + i]!;
-            const o = +(dl > 0);
-            below[w] = i;
-            w += o;
-            sb += dl * o;
-          }
-          nb = w;
-          w = 0;
-          sa = 0;
-          for (let a = 0; a < na; a++) {
-            const i = above[a]!;
-            const dh = block[off + i]! - hi[b + i]!;
-            const o = +(dh > 0);
-            above[w] = i;
-            w += o;
-            sa += dh * o;
-          }
-          na = w;
-          sum = sb + sa;
-        }
-        // One dimension left outside: follow its one bound up.
-        if (nb + na === 1 && k >= 0) {
-          const i = nb === 1 ? below[0]! : above[0]!;
-          const v = block[off + i]!;
-          const bound = nb === 1 ? lo : hi;
-          const sign = nb === 1 ? 1 : -1;
-          for (;;) {
-            const p = sum / (rangeSum[n]! + sum);
-            score = p * unseen[k]! + (1 - p) * score;
-            if (--k < 0) break;
-            n = path[k]!;
-            sum = sign * (bound[n * d + i]! - v);
-            if (!(sum > 0)) break;
-          }
-        }
-      }
-    }
-    acc[r]! += score * norm;
-  }
+function scoreBlock(forest: Forest, block: Block, nr: number, t0: number, t1: number): void {
+  const padded = (nr + 7) & ~7;
+  const w = 2 * forest.dim;
+  for (let r = nr; r < padded; r++) block.x.copyWithin(r * w, 0, w);
+  block.acc.fill(0, 0, padded);
+  for (let t = t0; t < t1; t++) forest.kernel.scoreTree(forest.nodeStart[t]!, normalizer(forest.treeMass[t]!), padded);
 }
 
 /**
- * One tree's normalised score of one point (rounded to float32, as the reference's points are).
+ * One tree's normalised score of one point (rounded to float32, as the reference's points are):
+ * AbstractScalarScoreVisitor's walk — down to the leaf, the leaf's score (seen: damped, and the
+ * walk stops; unseen: 1/(depth+1)), then each ancestor up to the root,
+ * `score = p·(1/(depth+1)) + (1 − p)·score` with p the probability that a random cut of the
+ * node's box extended to the point separates the point, until p = 0 (kernel.wat).
  * @internal
  */
 export function scoreTree(forest: Forest, t: number, point: ArrayLike<number>): number {
-  const block = Float32Array.from(point);
-  const acc = new Float64Array(1);
-  scoreBlock(forest, t, block, 1, acc, scratchFor(forest));
-  return acc[0]!;
+  const block = blockOf(forest);
+  for (let j = 0; j < forest.dim; j++) {
+    block.x[2 * j] = point[j]!;
+    block.x[2 * j + 1] = -block.x[2 * j]!;
+  }
+  scoreBlock(forest, block, 1, t, t + 1);
+  return block.acc[0]!;
 }
-
-/** Rows scored per block (245 KB of float32 at 30 features): a tree's boxes stay in cache while the block visits it. */
-const BLOCK_ROWS = 2048;
 
 /**
  * The affine map applied to every feature before the forest sees it: `(x − shift) · scale`.
@@ -378,22 +303,20 @@ export function scoreRows(forest: Forest, values: ArrayLike<number>, rows: numbe
   if (cols !== d) throw new ModelError("BAD_FEATURE_COUNT", `rows have ${cols} features, the model expects ${d}`);
   const shift = transform?.shift;
   const scale = transform?.scale;
-  const scratch = scratchFor(forest);
-  const blockRows = Math.max(1, Math.min(BLOCK_ROWS, count));
-  const block = new Float32Array(blockRows * d);
-  const acc = new Float64Array(blockRows);
+  const block = blockOf(forest);
+  const x = block.x;
   const trees = forest.trees;
   for (let r0 = from; r0 < from + count; r0 += BLOCK_ROWS) {
     const nr = Math.min(BLOCK_ROWS, from + count - r0);
-    for (let i = 0; i < nr * d; i++) {
+    for (let i = 0, o = 0; i < nr * d; i++, o += 2) {
       const v = values[r0 * d + i]!;
       if (!Number.isFinite(v)) {
         throw new ModelError("INVALID_ARGUMENT", `row ${r0 + Math.floor(i / d)} feature ${i % d} is ${String(v)}, not a finite number`);
       }
-      block[i] = shift === undefined || scale === undefined ? v : (v - shift[i % d]!) * scale[i % d]!;
+      x[o] = shift === undefined || scale === undefined ? v : (v - shift[i % d]!) * scale[i % d]!;
+      x[o + 1] = -x[o]!;
     }
-    acc.fill(0);
-    for (let t = 0; t < trees; t++) scoreBlock(forest, t, block, nr, acc, scratch);
-    for (let r = 0; r < nr; r++) out[r0 + r] = acc[r]! / trees;
+    scoreBlock(forest, block, nr, 0, trees);
+    for (let r = 0; r < nr; r++) out[r0 + r] = block.acc[r]! / trees;
   }
 }
