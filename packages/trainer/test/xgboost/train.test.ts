@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +8,7 @@ import { averagePrecision, sweep } from "../../src/metrics.js";
 import { parseXGBoostHyperparameters } from "../../src/models/xgboost/hyperparameters.js";
 import { XGBoostPredictor } from "../../src/models/xgboost/predict.js";
 import { readXGBoostModel } from "../../src/models/xgboost/read.js";
-import { trainXGBoost } from "../../src/models/xgboost/train.js";
+import { binFinder, findBin, trainXGBoost } from "../../src/models/xgboost/train.js";
 import type { XGBoostData } from "../../src/models/xgboost/train.js";
 import { encodeXGBoostModel } from "../../src/models/xgboost/write.js";
 import { createRng } from "../../src/rng.js";
@@ -189,4 +190,21 @@ describe("trainXGBoost", () => {
     const ours = new XGBoostPredictor(readXGBoostModel(encodeXGBoostModel(booster)).booster).probabilities({ data: test.features, rows: test.rows, cols: 5 });
     rows.forEach((_, i) => expect(Math.abs(real!.probability[i]! - ours[i]!)).toBeLessThanOrEqual(1e-5));
   }, 60_000);
+});
+
+describe("the bin finder", () => {
+  const f32 = fc.float({ noNaN: true, noDefaultInfinity: true });
+  it("counts the cuts at or below a value exactly as a plain scan does, whatever the range", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(f32, { minLength: 1, maxLength: 300, comparator: (a, b) => Object.is(Math.fround(a), Math.fround(b)) || Math.fround(a) === Math.fround(b) }), fc.array(f32, { maxLength: 50 }), (raw, values) => {
+        const cuts = Float32Array.from(raw).sort();
+        const finder = binFinder(cuts);
+        for (const v of [...values, ...Array.from(cuts), ...Array.from(cuts, (c) => c - 1e-3), 0, -0]) {
+          const x = Math.fround(v);
+          expect(findBin(cuts, finder, x)).toBe(cuts.filter((c) => c <= x).length);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

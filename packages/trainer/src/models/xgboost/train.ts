@@ -119,14 +119,51 @@ function featureCuts(values: Float32Array, maxBin: number): Cuts {
   return { values: Float32Array.from(cuts), min: Math.fround(lo - (Math.abs(lo) + 1e-5)) };
 }
 
+/** Buckets of a feature's value range in a {@link BinFinder}. */
+const FINDER_BUCKETS = 1024;
+
 /**
- * Index of the bin of `v` in cuts padded with +Infinity to a power of two (`size`): the first cut
- * above it, by a fixed number of halvings.
+ * Finds a value's bin among a feature's sorted cuts (the number of cuts at or below it) in a
+ * step or two: the value range is cut into FINDER_BUCKETS equal buckets by a monotone function,
+ * so a cut in an earlier bucket is below the value and one in a later bucket above it; only the
+ * cuts of the value's own bucket are compared.
+ * @internal
  */
-function binOf(padded: Float32Array, size: number, v: number): number {
-  let lo = 0;
-  for (let half = size >>> 1; half > 0; half >>>= 1) if (padded[lo + half - 1]! <= v) lo += half;
-  return lo;
+export interface BinFinder {
+  min: number;
+  scale: number;
+  /** First cut of each bucket (FINDER_BUCKETS + 2 entries). */
+  start: Int32Array;
+}
+
+function bucketOf(v: number, min: number, scale: number): number {
+  const t = Math.floor((v - min) * scale);
+  return t > 0 ? (t < FINDER_BUCKETS ? t : FINDER_BUCKETS) : 0;
+}
+
+/** The {@link BinFinder} of a feature's sorted, finite cuts. @internal */
+export function binFinder(cuts: Float32Array): BinFinder {
+  const n = cuts.length;
+  const min = cuts[0]!;
+  const range = cuts[n - 1]! - min;
+  const s = FINDER_BUCKETS / range;
+  // a degenerate or overflowing range: one bucket holds every cut (plain comparisons)
+  const scale = range > 0 && Number.isFinite(s) && Number.isFinite(range) ? s : 0;
+  const start = new Int32Array(FINDER_BUCKETS + 2);
+  for (let b = 0, j = 0; b <= FINDER_BUCKETS + 1; b++) {
+    while (j < n && bucketOf(cuts[j]!, min, scale) < b) j++;
+    start[b] = j;
+  }
+  return { min, scale, start };
+}
+
+/** How many of `cuts` are at or below `v` (a present value). @internal */
+export function findBin(cuts: Float32Array, finder: BinFinder, v: number): number {
+  const t = bucketOf(v, finder.min, finder.scale);
+  let j = finder.start[t]!;
+  const end = finder.start[t + 1]!;
+  while (j < end && cuts[j]! <= v) j++;
+  return j;
 }
 
 /** The quantised training matrix. */
@@ -160,34 +197,46 @@ interface Binned {
 const SKETCH_ROWS = 65_536;
 
 function quantise(x: Float64Array | Float32Array, rows: number, cols: number, maxBin: number, allowBytes: boolean): Binned {
+  // one row-major pass: each feature's extremes and whether a value is missing
+  const lo = new Float64Array(cols).fill(Infinity);
+  const hi = new Float64Array(cols).fill(-Infinity);
+  const missing = new Uint8Array(cols);
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    for (let f = 0; f < cols; f++) {
+      const v = Math.fround(x[o + f]!);
+      if (v !== v) missing[f] = 1;
+      else {
+        if (v < lo[f]!) lo[f] = v;
+        if (v > hi[f]!) hi[f] = v;
+      }
+    }
+  }
+  // the sketch: every `every`-th row's present values per feature (and the exact extremes)
+  const every = Math.max(1, Math.floor(rows / SKETCH_ROWS));
+  const sampledRows = Math.ceil(rows / every);
+  const columns = Array.from({ length: cols }, () => new Float32Array(sampledRows + 2));
+  const counts = new Int32Array(cols);
+  for (let r = 0; r < rows; r += every) {
+    const o = r * cols;
+    for (let f = 0; f < cols; f++) {
+      const v = Math.fround(x[o + f]!);
+      if (v === v) columns[f]![counts[f]!++] = v;
+    }
+  }
   const cuts: Cuts[] = [];
   const offset = new Int32Array(cols + 1);
-  const every = Math.max(1, Math.floor(rows / SKETCH_ROWS));
-  const column = new Float32Array(Math.ceil(rows / every) + 2);
   // bins a byte must hold per feature: its bins, and its missing bin where a value is missing
   let widest = 0;
   for (let f = 0; f < cols; f++) {
-    let n = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
-    let missing = false;
-    for (let r = 0; r < rows; r++) {
-      const v = Math.fround(x[r * cols + f]!);
-      if (v !== v) {
-        missing = true;
-        continue;
-      }
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-      if (r % every === 0) column[n++] = v;
-    }
+    let n = counts[f]!;
+    const column = columns[f]!;
     if (every > 1 && n > 0) {
-      column[n++] = lo;
-      column[n++] = hi;
+      column[n++] = lo[f]!;
+      column[n++] = hi[f]!;
     }
-    cuts.push(featureCuts(column.slice(0, n), maxBin));
+    cuts.push(featureCuts(column.subarray(0, n), maxBin));
     offset[f + 1] = offset[f]! + cuts[f]!.values.length + 1;
-    widest = Math.max(widest, cuts[f]!.values.length + (missing ? 1 : 0));
+    widest = Math.max(widest, cuts[f]!.values.length + missing[f]!);
   }
   const total = offset[cols]!;
   if (total > 0xffff) throw new TrainError("INVALID_ARGUMENT", `${cols} features × ${maxBin} bins is more than this trainer's 65535 histogram bins`);
@@ -196,21 +245,15 @@ function quantise(x: Float64Array | Float32Array, rows: number, cols: number, ma
   const stride = !byteBins ? cols : cols <= 64 ? 2 ** Math.ceil(Math.log2(cols)) : Math.ceil(cols / 64) * 64;
   const bins = byteBins ? shared(Uint8Array, rows * stride) : shared(Uint16Array, rows * cols);
   const colBins = shared(Uint16Array, rows * cols);
-  for (let f = 0; f < cols; f++) {
-    const c = cuts[f]!.values;
-    const base = offset[f]!;
-    const missing = offset[f + 1]! - 1;
-    const last = c.length - 1;
-    let size = 1;
-    while (size < c.length) size *= 2;
-    const padded = new Float32Array(size).fill(Infinity);
-    padded.set(c);
-    const local = byteBins ? base : 0;
-    for (let r = 0, i = f, j = f * rows, o = f; r < rows; r++, i += cols, j++, o += stride) {
+  const finders = cuts.map((c) => binFinder(c.values));
+  const lasts = Int32Array.from(cuts, (c) => c.values.length - 1);
+  // the second row-major pass: every value's bin, into both layouts
+  for (let r = 0, i = 0, o = 0; r < rows; r++, o += stride) {
+    for (let f = 0; f < cols; f++, i++) {
       const v = Math.fround(x[i]!);
-      const b = v === v ? base + Math.min(last, binOf(padded, size, v)) : missing;
-      bins[o] = b - local;
-      colBins[j] = b;
+      const b = v === v ? offset[f]! + Math.min(lasts[f]!, findBin(cuts[f]!.values, finders[f]!, v)) : offset[f + 1]! - 1;
+      bins[o + f] = byteBins ? b - offset[f]! : b;
+      colBins[f * rows + r] = b;
     }
   }
   return { rows, cols, bins, stride, byteBins, colBins, offset, cuts, total };
