@@ -1,9 +1,12 @@
-// Worker thread of the ingest bench's parallel read: parses the parts it is sent (a file's bytes in
-// shared memory) with parseCreditCardCsvPart and posts them back, their buffers transferred.
+// Worker thread of the ingest bench's parallel read: parses the parts of a shared file it claims
+// (in place in the shared result arrays) and posts them back; their rows are in shared memory, so
+// nothing is copied or transferred.
 import { parentPort } from "node:worker_threads";
-import { parseCreditCardCsvPart } from "../src/index.js";
+import { parseClaimed } from "./ingest-parts.js";
+import type { PartsTask } from "./ingest-parts.js";
 
-parentPort?.on("message", (m: { bytes: SharedArrayBuffer; length: number; start: number; end: number; file: string }) => {
-  const part = parseCreditCardCsvPart(new Uint8Array(m.bytes, 0, m.length), m.start, m.end, { file: m.file, first: false });
-  parentPort?.postMessage(part, [part.features.buffer as ArrayBuffer, part.labels.buffer as ArrayBuffer]);
+parentPort?.on("message", (task: PartsTask) => {
+  const parts = parseClaimed(task);
+  const own = parts.flatMap(({ part }) => [part.features.buffer, part.labels.buffer]).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  parentPort?.postMessage(parts, own);
 });

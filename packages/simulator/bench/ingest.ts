@@ -1,6 +1,7 @@
 // CSV ingest throughput of readCreditCardCsv (one thread, streaming) and of the parallel read
-// (the file cut by splitCsvLines, parts parsed by this thread and worker threads started
-// beforehand, as fraud-train's pool is, joined by joinCreditCardCsvParts) against pandas'
+// (the file cut by planCsvParts, parts claimed by this thread and worker threads started
+// beforehand, as fraud-train's pool is, each written in place into shared arrays, joined by
+// joinCreditCardCsvParts without a copy) against pandas'
 // read_csv, timed interleaved in the same run (ours, ours in parallel, then pandas', RUNS times)
 // so the machine's load hits all alike. Two files:
 // a full-precision creditcard-layout file (shortest round-trip doubles, 16-17 significant digits,
@@ -15,14 +16,23 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { Worker } from "node:worker_threads";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CSV_COLUMNS, generateDataset, joinCreditCardCsvParts, parseCreditCardCsvPart, readCreditCardCsv, splitCsvLines, writeCreditCardCsv } from "../src/index.js";
+import { CSV_COLUMNS, generateDataset, joinCreditCardCsvParts, planCsvParts, readCreditCardCsv, writeCreditCardCsv } from "../src/index.js";
+import { parseClaimed } from "./ingest-parts.js";
+import type { ClaimedPart, PartsTask } from "./ingest-parts.js";
 import type { CsvPart, Dataset } from "../src/index.js";
 
 const THREADS = Number(process.env.BENCH_THREADS ?? availableParallelism());
 /** Worker threads for the parallel read, started (and booted) before any timing. */
 const workers = Array.from({ length: Math.max(0, THREADS - 1) }, () => new Worker(new URL("ingest-worker.mjs", import.meta.url), { execArgv: ["--conditions=@fraud/source"] }));
 
-/** Reads a file into shared memory, cuts it into THREADS parts, parses the first here and the others on the workers. */
+/** Parts per thread, claimed one at a time (a thread slowed by the machine's load does fewer). */
+const PARTS_PER_THREAD = 4;
+
+/**
+ * Reads a file into shared memory, cuts it into parts (planCsvParts) that this thread and the
+ * workers claim one at a time, each part written in place into shared result arrays; joined
+ * without a copy.
+ */
 async function readParallel(path: string): Promise<Dataset> {
   const fh = await open(path, "r");
   let bytes: Uint8Array;
@@ -37,17 +47,33 @@ async function readParallel(path: string): Promise<Dataset> {
   } finally {
     await fh.close();
   }
-  const bounds = splitCsvLines(bytes, workers.length + 1);
-  const others = bounds.slice(2).map(
-    (end, k) =>
-      new Promise<CsvPart>((resolve) => {
-        const w = workers[k]!;
+  const plan = planCsvParts(bytes, (workers.length + 1) * PARTS_PER_THREAD);
+  const room = plan.rows.at(-1)!;
+  const task: PartsTask = {
+    bytes: bytes.buffer as SharedArrayBuffer,
+    length: bytes.length,
+    bounds: plan.bounds,
+    rows: plan.rows,
+    features: new SharedArrayBuffer(room * 30 * 8),
+    labels: new SharedArrayBuffer(room),
+    next: new SharedArrayBuffer(4),
+    file: path,
+  };
+  const others = workers.map(
+    (w) =>
+      new Promise<ClaimedPart[]>((resolve) => {
         w.once("message", resolve);
-        w.postMessage({ bytes: bytes.buffer, length: bytes.length, start: bounds[k + 1], end, file: path });
+        w.postMessage(task);
       }),
   );
-  const first = parseCreditCardCsvPart(bytes, 0, bounds[1]!, { file: path, first: true });
-  return joinCreditCardCsvParts([first, ...(await Promise.all(others))], { file: path });
+  const parts: CsvPart[] = [];
+  for (const { index, part } of parseClaimed(task)) parts[index] = part;
+  for (const done of await Promise.all(others)) for (const { index, part } of done) parts[index] = part;
+  const failed = parts.findIndex((p) => p !== undefined && p.error !== null);
+  return joinCreditCardCsvParts(failed >= 0 ? parts.slice(0, failed + 1) : parts, {
+    file: path,
+    into: { features: new Float64Array(task.features), labels: new Uint8Array(task.labels) },
+  });
 }
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -103,7 +129,8 @@ try {
     const theirs: number[] = [];
     const once = await readCreditCardCsv(path); // warm-up
     const inParts = await readParallel(path);
-    if (Buffer.compare(Buffer.from(once.features.buffer), Buffer.from(inParts.features.buffer)) !== 0 || Buffer.compare(once.labels, inParts.labels) !== 0) {
+    const view = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    if (once.rows !== inParts.rows || Buffer.compare(view(once.features), view(inParts.features)) !== 0 || Buffer.compare(once.labels, inParts.labels) !== 0) {
       throw new Error(`${name}: the parallel read differs from the one-pass read`);
     }
     if (typeof pandas !== "string") await pandas.read(path);

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { parseDecimal, scanDecimal } from "@fraud/contracts";
 import type { ScanEnd } from "@fraud/contracts";
 import { CSV_COLUMNS, FEATURE_COUNT } from "./columns.js";
@@ -59,11 +60,27 @@ export class CsvParser {
     this.lines = csvLines(file, options.maxLineBytes, rows);
   }
 
+  /** Bytes the whole input is expected to have (0: unknown), for the first row estimate. */
+  private expected = 0;
+
+  /**
+   * Tells the parser how many bytes the whole input has (a file's size): the rows' arrays are
+   * then sized once from the first chunk's line length instead of grown step by step.
+   * @internal
+   */
+  expectBytes(bytes: number): void {
+    this.expected = bytes;
+  }
+
   /**
    * Parses every complete line of `chunk` (a trailing partial line is kept for the next call).
    * @throws {@link CsvError} for a malformed line or one longer than `maxLineBytes`.
    */
   push(chunk: Uint8Array): void {
+    if (this.expected > 0) {
+      this.rows.out.ensure(estimateRows(chunk, this.expected));
+      this.expected = 0;
+    }
     // One array type at the parser's byte reads (a Buffer and a Uint8Array would make them polymorphic).
     this.lines.push(Object.getPrototypeOf(chunk) === Uint8Array.prototype ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
@@ -170,6 +187,19 @@ export class RowSink {
     this.rows++;
   }
 
+  /** Makes room for `capacity` rows in arrays of the sink's own (no effect on a caller's target). */
+  ensure(capacity: number): void {
+    if (!this.own || capacity <= this.limit) return;
+    const f = new Float64Array(capacity * FEATURE_COUNT);
+    f.set(this.featureView());
+    const l = new Uint8Array(capacity);
+    l.set(this.labelView());
+    this.features = f;
+    this.labels = l;
+    this.first = 0;
+    this.limit = capacity;
+  }
+
   /** The features read, without a copy. */
   featureView(): Float64Array {
     return this.features.subarray(this.first * FEATURE_COUNT, (this.first + this.rows) * FEATURE_COUNT);
@@ -183,13 +213,13 @@ export class RowSink {
   /** The rows as a compact {@link Dataset} of their own, or `undefined` when there are none. */
   toDataset(): Dataset | undefined {
     if (this.rows === 0) return undefined;
-    const n = this.rows * FEATURE_COUNT;
-    // Arrays of the sink's own that the rows fill exactly are handed over; else the rows are copied.
-    const exact = this.own && this.first === 0 && this.features.length === n;
+    // Arrays of the sink's own that the rows (nearly) fill are handed over as views; else the rows
+    // are copied, so at most an eighth more memory than the rows need stays held.
+    const fits = this.own && this.first === 0 && this.labels.length - this.rows <= this.rows / 8;
     return {
       rows: this.rows,
-      features: exact ? this.features : this.featureView().slice(),
-      labels: exact ? this.labels : this.labelView().slice(),
+      features: fits ? this.featureView() : this.featureView().slice(),
+      labels: fits ? this.labelView() : this.labelView().slice(),
     };
   }
 }
@@ -331,6 +361,15 @@ export class CsvRows {
   }
 }
 
+/** Rows of a `total`-byte input whose first bytes are `sample`, a little over (0 when no line ends in the sample). */
+function estimateRows(sample: Uint8Array, total: number): number {
+  const bytes = Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength);
+  let lines = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines++;
+  if (lines === 0) return 0;
+  return Math.min(Math.ceil((total / sample.length) * lines * 1.02) + 16, 1 << 22);
+}
+
 /** A bad field for a message: at most 80 characters, quoted. */
 function shown(buf: Uint8Array, s: number, e: number): string {
   return quote(latin1.decode(buf.subarray(s, Math.min(e, s + 81))));
@@ -377,6 +416,12 @@ export function parseCreditCardCsv(text: string, file = "<input>", options: Read
 export async function readCreditCardCsv(path: string, options: ReadOptions = {}): Promise<Dataset> {
   requireString("path", path);
   const parser = new CsvParser(path, options);
+  // A size hint only: the read itself reports a file that is missing or not readable.
+  const size = await stat(path).then(
+    (s) => (s.isFile() ? s.size : 0),
+    () => 0,
+  );
+  parser.expectBytes(size);
   await readChunks(path, (chunk) => parser.push(chunk));
   return parser.finish();
 }
