@@ -3,7 +3,8 @@
 // The forest: 100 trees × 256 samples (the defaults) trained on the simulator's rows; the rows
 // scored: other simulator rows (unseen points, as in serving) and training rows (the threshold's
 // sample). Reports rows per second of wall time and of this process's CPU time (the machine is
-// shared: CPU time is what one core gives), with the load average, and checks the scores agree.
+// shared: CPU time is what one core gives), with the load average, and counts the rows whose
+// scores differ from the literal visitor's in any bit (0 expected: exit 1 otherwise).
 //
 // run (from packages/trainer): node --conditions=@fraud/source --import tsx bench/rcf-score.mjs
 //   env RCF_SCORE_ROWS (default 20000), RCF_SCORE_ROUNDS (default 5), RCF_TREES (default 100),
@@ -48,8 +49,9 @@ for (let round = 0; round < rounds; round++) {
     // The reference is slow: it scores a tenth of the rows.
     const n = Math.max(1, Math.floor(x.rows / 10));
     const slow = timed(() => referenceScores(ref, x.data, n, transform));
-    let worst = 0;
-    for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(fast.out[i] - slow.out[i]) / Math.abs(slow.out[i]));
+    let differ = 0;
+    for (let i = 0; i < n; i++) if (!Object.is(fast.out[i], slow.out[i])) differ++;
+    if (differ > 0) process.exitCode = 1;
     const o = {
       set: name,
       round,
@@ -60,7 +62,8 @@ for (let round = 0; round < rounds; round++) {
       rowsPerCpuSecond: Math.round(x.rows / fast.cpu),
       referenceRowsPerSecond: Math.round(n / slow.wall),
       referenceRowsPerCpuSecond: Math.round(n / slow.cpu),
-      maxRelativeDifference: worst,
+      comparedRows: n,
+      rowsDifferingFromReference: differ,
     };
     emit(o);
     const b = best[name];

@@ -85,7 +85,7 @@
     (local $g i32) (local $j i32) (local $d4 i32) (local $k i32) (local $n i32) (local $b i32)
     (local $na i32) (local $nb i32) (local $q i32) (local $from i32) (local $to i32) (local $tmp i32)
     (local $list i32) (local $w i32) (local $length i32) (local $a i32) (local $e i32)
-    (local $sum f64) (local $p f64) (local $t v128) (local $m v128) (local $s v128)
+    (local $sum f64) (local $p f64) (local $sc f64) (local $t v128) (local $m v128) (local $s v128)
     (local.set $d4 (i32.shl (global.get $dim) (i32.const 2)))
     (local.set $stride (i32.shl (global.get $dim) (i32.const 3)))
     (block $end
@@ -261,6 +261,27 @@
               (f64.store (local.get $tmp)
                 (f64.add (f64.mul (local.get $p) (f64.load (i32.add (global.get $unseen) (i32.shl (local.get $k) (i32.const 3)))))
                          (f64.mul (f64.sub (f64.const 1) (local.get $p)) (f64.load (local.get $tmp)))))
+              ;; One bound left: follow it up in a loop of its own until the row is inside (the
+              ;; sum is that one distance, the other lane adding +0).
+              (if (i32.eq (local.get $w) (i32.const 1))
+                (then
+                  (local.set $e (i32.load (local.get $list)))
+                  (local.set $sc (f64.load (local.get $tmp)))
+                  (block $inside
+                    (loop $one
+                      (local.set $n (i32.load offset=12 (i32.add (global.get $node) (i32.shl (local.get $n) (i32.const 4)))))
+                      (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+                      (local.set $sum (f64.sub
+                        (f64.promote_f32 (f32.load (i32.add (i32.add (global.get $box) (i32.mul (local.get $n) (local.get $stride))) (local.get $e))))
+                        (f64.promote_f32 (f32.load (i32.add (local.get $o) (local.get $e))))))
+                      (br_if $inside (i32.eqz (f64.gt (local.get $sum) (f64.const 0))))
+                      (local.set $p (f64.div (local.get $sum)
+                        (f64.add (f64.load (i32.add (global.get $range) (i32.shl (local.get $n) (i32.const 3)))) (local.get $sum))))
+                      (local.set $sc (f64.add (f64.mul (local.get $p) (f64.load (i32.add (global.get $unseen) (i32.shl (local.get $k) (i32.const 3)))))
+                                              (f64.mul (f64.sub (f64.const 1) (local.get $p)) (local.get $sc))))
+                      (br $one)))
+                  (f64.store (local.get $tmp) (local.get $sc))
+                  (local.set $w (i32.const 0))))
               (i32.store (i32.add (global.get $cur) (i32.shl (local.get $i) (i32.const 2))) (local.get $n))
               (i32.store (i32.add (global.get $level) (i32.shl (local.get $i) (i32.const 2))) (local.get $k))
               (i32.store (i32.add (global.get $len) (i32.shl (local.get $i) (i32.const 2))) (local.get $w))
