@@ -236,28 +236,40 @@ export function assembleForest(data: ForestData, file = "model.tar.gz"): Forest 
   return { data, dim: d, trees, nodeStart, treeMass, node, depth, seen, box, rangeSum, maxDepth, kernel };
 }
 
-/** The rows being scored, in the kernel's block: for each dimension the value, then the value negated. */
+/** The kernel's block of rows being scored, and each tree's normaliser. */
 interface Block {
+  /** For each dimension of each row, the value, then the value negated. */
   x: Float32Array;
+  /** Each row's sum of normalised tree scores. */
   acc: Float64Array;
+  /** `log2(treeMass + 1)` of each tree. */
+  norm: Float64Array;
 }
 
+const blocks = new WeakMap<Forest, Block>();
+
 function blockOf(forest: Forest): Block {
-  const layout = kernelLayout(forest.nodeStart[forest.trees]! + 1, forest.dim, forest.maxDepth);
-  return { x: new Float32Array(forest.kernel.buffer, layout.block, 2 * forest.dim * BLOCK_ROWS), acc: new Float64Array(forest.kernel.buffer, layout.acc, BLOCK_ROWS) };
+  let block = blocks.get(forest);
+  if (block === undefined) {
+    const layout = kernelLayout(forest.nodeStart[forest.trees]! + 1, forest.dim, forest.maxDepth);
+    const x = new Float32Array(forest.kernel.buffer, layout.block, 2 * forest.dim * BLOCK_ROWS);
+    const acc = new Float64Array(forest.kernel.buffer, layout.acc, BLOCK_ROWS);
+    block = { x, acc, norm: forest.treeMass.map(normalizer) };
+    blocks.set(forest, block);
+  }
+  return block;
 }
 
 /**
  * Scores the first `nr` rows of the block with trees `[t0, t1)`: the accumulators start at 0, and
  * each tree adds its normalised score, tree after tree. The block's rows past `nr`, up to a
- * multiple of 8, are copies of its first row.
+ * multiple of 8, become copies of its first row (they walk down in lock step with the others).
  */
 function scoreBlock(forest: Forest, block: Block, nr: number, t0: number, t1: number): void {
-  const padded = (nr + 7) & ~7;
   const w = 2 * forest.dim;
-  for (let r = nr; r < padded; r++) block.x.copyWithin(r * w, 0, w);
-  block.acc.fill(0, 0, padded);
-  for (let t = t0; t < t1; t++) forest.kernel.scoreTree(forest.nodeStart[t]!, normalizer(forest.treeMass[t]!), padded);
+  for (let r = nr; r < ((nr + 7) & ~7); r++) block.x.copyWithin(r * w, 0, w);
+  block.acc.fill(0, 0, nr);
+  for (let t = t0; t < t1; t++) forest.kernel.scoreTree(forest.nodeStart[t]!, block.norm[t]!, nr);
 }
 
 /**

@@ -61,8 +61,8 @@ export interface Kernel {
   /** The memory the forest is laid out in. */
   readonly buffer: ArrayBuffer;
   /**
-   * Adds tree `root`'s score of the block's first `rows` rows (a multiple of 8), times `norm`, to
-   * their accumulators.
+   * Adds tree `root`'s score of the block's first `rows` rows, times `norm`, to their
+   * accumulators; the block's rows up to the next multiple of 8 must hold valid values too.
    */
   readonly scoreTree: (root: number, norm: number, rows: number) => void;
 }

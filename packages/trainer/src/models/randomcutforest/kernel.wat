@@ -77,8 +77,8 @@
     (global.set $score (i32.add (local.get $state) (i32.const 1792)))
     (global.set $lists (i32.add (local.get $state) (i32.const 2304))))
 
-  ;; Adds tree $root's normalised score (· $norm) of rows [0, $rows) of the block to acc. $rows is
-  ;; a multiple of 8 (the block is padded with valid rows).
+  ;; Adds tree $root's normalised score (· $norm) of rows [0, $rows) of the block to acc. The rows
+  ;; up to the next multiple of 8 must be valid too (they walk down with the others, and no further).
   (func (export "scoreTree") (param $root i32) (param $norm f64) (param $rows i32)
     (local $r i32) (local $stride i32) (local $base i32) (local $count i32) (local $i i32) (local $o i32)
     (local $g0 i32) (local $p0 i32) (local $g1 i32) (local $p1 i32) (local $g2 i32) (local $p2 i32) (local $g3 i32) (local $p3 i32) (local $g4 i32) (local $p4 i32) (local $g5 i32) (local $p5 i32) (local $g6 i32) (local $p6 i32) (local $g7 i32) (local $p7 i32)
