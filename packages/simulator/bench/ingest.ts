@@ -12,7 +12,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { mkdtemp, open, rm, stat, writeFile } from "node:fs/promises";
-import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { Worker } from "node:worker_threads";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -78,6 +78,7 @@ async function readParallel(path: string): Promise<Dataset> {
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, Node.js ${process.versions.node}`;
 
 /** The simulator's rows written with full double precision, each V value nudged off its short decimal. */
 function fullPrecisionCsv(data: Dataset): Uint8Array {
@@ -170,6 +171,8 @@ try {
       });
     } else line.pandas = `skipped: ${pandas}`;
     line.load = `${loadBefore} -> ${load()}`;
+    line.machine = machine;
+    line.at = new Date().toISOString();
     console.log(JSON.stringify(line));
   }
 } finally {

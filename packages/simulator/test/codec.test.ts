@@ -125,6 +125,23 @@ describe("creditcard.csv codec", () => {
     await expect(readCreditCardCsv(path)).rejects.toThrow(`${path}:2501:31: Class must be 0 or 1, got "7"`);
   });
 
+  it.each([
+    ["long lines first, then short ones (the rows outgrow the first estimate)", true],
+    ["short lines first, then long ones (the first estimate is far too high)", false],
+  ])("reads a file of %s: the rows of a one-piece parse", async (_, longFirst) => {
+    const long = `1,${Array.from({ length: 28 }, (_, j) => `0.${String(j + 1).repeat(60)}`).join(",")},2.5,"1"`;
+    const short = `2,${"0,".repeat(28)}0.5,0`;
+    const lines = longFirst ? [...Array(700).fill(long), ...Array(60_000).fill(short)] : [...Array(60_000).fill(short), ...Array(700).fill(long)];
+    const text = `${PUBLIC_HEADER}\n${lines.join("\n")}\n`;
+    const path = join(dir, `estimate-${longFirst ? "low" : "high"}.csv`);
+    await writeFile(path, text);
+    const back = await readCreditCardCsv(path);
+    expect(back).toEqual(parseCreditCardCsv(text));
+    expect(back.features.length).toBe(back.rows * 30);
+    // No more than an eighth more memory than the rows need stays held.
+    expect(back.features.buffer.byteLength).toBeLessThanOrEqual(back.features.byteLength * 1.125 + 8);
+  });
+
   it("write then read keeps every value to 15 significant digits", async () => {
     const data = generateDataset({ rows: 2000, seed: 11, fraudRate: 0.05 });
     const path = join(dir, "round.csv");
