@@ -1,94 +1,156 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HistogramBuilder, SPLIT_ROWS, addRows, logisticGradients, rowKernel, shared } from "../../src/models/xgboost/histogram.js";
-import type { RowSplit } from "../../src/models/xgboost/histogram.js";
+import { HistogramBuilder, SPLIT_ROWS, addRows, logisticGradients, rowKernel, sampleRows, shared } from "../../src/models/xgboost/histogram.js";
+import type { RowSplit, SharedInputs } from "../../src/models/xgboost/histogram.js";
 import { createRng } from "../../src/rng.js";
 
 /** Shared inputs of `rows` rows × `cols` features over `bins` global bins, seeded. */
-function inputs(rows: number, cols: number, binsTotal: number, seed: number) {
+function inputs(rows: number, cols: number, binsTotal: number, seed: number): SharedInputs {
   const rng = createRng(seed, 3);
   const bins = shared(Uint16Array, rows * cols);
-  for (let i = 0; i < bins.length; i++) bins[i] = rng.int(binsTotal);
+  const colBins = shared(Uint16Array, rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let f = 0; f < cols; f++) {
+      const b = rng.int(binsTotal);
+      bins[r * cols + f] = b;
+      colBins[f * rows + r] = b;
+    }
+  }
   const index = shared(Uint32Array, rows);
   for (let i = 0; i < rows; i++) index[i] = (i * 7919) % rows;
   const grad = shared(Float32Array, rows);
   const hess = shared(Float32Array, rows);
+  const margin = shared(Float32Array, rows);
+  const labels = shared(Uint8Array, rows);
   for (let i = 0; i < rows; i++) {
     grad[i] = rng.next() * 2 - 1;
     hess[i] = rng.next() * 0.25;
+    margin[i] = rng.next() * 8 - 4;
+    labels[i] = rng.next() < 0.1 ? 1 : 0;
   }
-  return { bins, index, grad, hess, cols, length: binsTotal * 2 };
+  return { bins, colBins, index, scratch: shared(Uint32Array, rows), grad, hess, margin, labels, sampled: shared(Uint8Array, rows), scalePosWeight: 3.5, cols, length: binsTotal * 2 };
+}
+
+/** The same inputs in fresh shared memory (a builder works on its own copy). */
+function copy(d: SharedInputs): SharedInputs {
+  const dup = <T extends Uint8Array | Uint16Array | Uint32Array | Float32Array>(a: T): T => {
+    const b = new (a.constructor as { new (b: SharedArrayBuffer): T })(new SharedArrayBuffer(a.byteLength));
+    b.set(a as never);
+    return b;
+  };
+  return { ...d, bins: dup(d.bins), colBins: dup(d.colBins), index: dup(d.index), scratch: dup(d.scratch), grad: dup(d.grad), hess: dup(d.hess), margin: dup(d.margin), labels: dup(d.labels), sampled: dup(d.sampled) };
+}
+
+/** The histogram of rows `index[begin, end)`, one row after another. */
+function plainHistogram(d: SharedInputs, begin: number, end: number): Float64Array {
+  const expected = new Float64Array(d.length);
+  for (let k = begin; k < end; k++) {
+    const r = d.index[k]!;
+    for (let f = 0; f < d.cols; f++) {
+      const b = d.bins[r * d.cols + f]!;
+      expected[2 * b] = expected[2 * b]! + d.grad[r]!;
+      expected[2 * b + 1] = expected[2 * b + 1]! + d.hess[r]!;
+    }
+  }
+  return expected;
 }
 
 describe("HistogramBuilder", () => {
-  it("builds on the helper thread exactly what one thread builds (large nodes in two halves)", () => {
+  it("builds with the helper thread exactly what one thread builds (large ranges in two halves)", () => {
     const data = inputs(3 * SPLIT_ROWS, 6, 300, 1);
-    const one = new HistogramBuilder(data, 1);
-    const two = new HistogramBuilder(data, 2);
+    const one = new HistogramBuilder(copy(data), 1);
+    const two = new HistogramBuilder(copy(data), 2);
+    const waiting = new HistogramBuilder(copy(data), 2, false);
     try {
       expect(two.threads).toBe(2);
       fc.assert(
-        fc.property(fc.integer({ min: 0, max: data.index.length }), fc.integer({ min: 0, max: data.index.length }), (a, b) => {
-          const [begin, end] = a <= b ? [a, b] : [b, a];
-          const h1 = new Float64Array(data.length);
-          const h2 = new Float64Array(data.length).fill(7);
-          one.build(h1, begin, end);
-          two.build(h2, begin, end);
-          expect(Array.from(h2)).toEqual(Array.from(h1));
+        fc.property(fc.array(fc.tuple(fc.nat(data.index.length), fc.nat(data.index.length)), { minLength: 1, maxLength: 20 }), (pairs) => {
+          const ranges = Int32Array.from(pairs.flatMap(([a, b]) => (a <= b ? [a, b] : [b, a])));
+          const h1 = pairs.map(() => new Float64Array(data.length));
+          const h2 = pairs.map(() => new Float64Array(data.length).fill(7));
+          const h3 = pairs.map(() => new Float64Array(data.length).fill(5));
+          one.buildMany(h1, ranges);
+          two.buildMany(h2, ranges);
+          waiting.buildMany(h3, ranges);
+          expect(h2.map((h) => Array.from(h))).toEqual(h1.map((h) => Array.from(h)));
+          expect(h3.map((h) => Array.from(h))).toEqual(h1.map((h) => Array.from(h)));
+          // a small range is one plain pass
+          pairs.forEach((_, j) => {
+            if (ranges[2 * j + 1]! - ranges[2 * j]! < SPLIT_ROWS) expect(Array.from(h1[j]!)).toEqual(Array.from(plainHistogram(data, ranges[2 * j]!, ranges[2 * j + 1]!)));
+          });
         }),
-        { numRuns: 40 },
+        { numRuns: 30 },
       );
-      expect(two.helperJobs).toBeGreaterThan(0);
+      // the helper did the second halves where this thread waited for it
+      expect(waiting.helperJobs).toBeGreaterThan(0);
       expect(one.helperJobs).toBe(0);
     } finally {
       two.close();
+      waiting.close();
     }
   });
 
-  it("computes the logistic gradients with the helper thread exactly as on one thread", () => {
+  it.each([
+    ["every row", 1, true],
+    ["a sample", 0.7, false],
+  ])("computes a round's root (gradients, %s, histogram) with the helper thread exactly as on one thread", (_name, subsample, all) => {
     const rows = 2 * SPLIT_ROWS + 3;
-    const rng = createRng(4, 5);
-    const margin = shared(Float32Array, rows);
-    const labels = shared(Uint8Array, rows);
-    for (let r = 0; r < rows; r++) {
-      margin[r] = rng.next() * 8 - 4;
-      labels[r] = rng.next() < 0.1 ? 1 : 0;
-    }
-    const base = inputs(rows, 2, 10, 3);
-    const two = new HistogramBuilder({ ...base, margin, labels, scalePosWeight: 3.5 }, 2);
+    const data = inputs(rows, 4, 50, 4);
+    const one = copy(data);
+    const two = copy(data);
+    const b1 = new HistogramBuilder(one, 1);
+    const b2 = new HistogramBuilder(two, 2, false);
     try {
-      two.gradients();
+      const sampling = { key: 12345, threshold: Math.floor(subsample * 2 ** 32), all };
+      const h1 = new Float64Array(data.length);
+      const h2 = new Float64Array(data.length).fill(3);
+      const n1 = b1.root(sampling, h1);
+      const n2 = b2.root(sampling, h2);
+      expect(n2).toBe(n1);
+      expect(b2.helperJobs).toBe(1);
+      expect(Array.from(two.index.subarray(0, n2))).toEqual(Array.from(one.index.subarray(0, n1)));
+      expect(Array.from(two.grad)).toEqual(Array.from(one.grad));
+      expect(Array.from(two.hess)).toEqual(Array.from(one.hess));
+      expect(Array.from(two.sampled)).toEqual(Array.from(one.sampled));
+      expect(Array.from(h2)).toEqual(Array.from(h1));
+      // the gradients are the logistic loss's, positive rows weighted
       const grad = new Float32Array(rows);
       const hess = new Float32Array(rows);
-      logisticGradients(margin, labels, grad, hess, 3.5, 0, rows);
-      expect(Array.from(base.grad)).toEqual(Array.from(grad));
-      expect(Array.from(base.hess)).toEqual(Array.from(hess));
-      // a positive row: (p - 1) × 3.5
-      const r = labels.indexOf(1);
-      const p = 1 / (1 + Math.exp(-margin[r]!));
-      expect(base.grad[r]).toBe(Math.fround((p - 1) * 3.5));
+      logisticGradients(data.margin, data.labels, grad, hess, 3.5, 0, rows);
+      expect(Array.from(one.grad)).toEqual(Array.from(grad));
+      const r = data.labels.indexOf(1);
+      const p = 1 / (1 + Math.exp(-data.margin[r]!));
+      expect(one.grad[r]).toBe(Math.fround((p - 1) * 3.5));
+      // the rows sampled, in order; every row when all
+      const taken = Array.from(one.index.subarray(0, n1));
+      expect(taken).toEqual([...taken].sort((a, b) => a - b));
+      if (all) expect(n1).toBe(rows);
+      else expect(Math.abs(n1 / rows - subsample)).toBeLessThan(0.03);
+      expect(taken.every((row) => one.sampled[row] === 1)).toBe(true);
+      expect(one.sampled.reduce((s, v) => s + v, 0)).toBe(n1);
     } finally {
-      two.close();
+      b2.close();
     }
   });
 
-  it("sums every row's gradient and hessian into its bins (a node below SPLIT_ROWS in one pass)", () => {
-    const data = inputs(100, 3, 10, 2);
-    const h = new Float64Array(data.length);
-    new HistogramBuilder(data, 1).build(h, 10, 60);
-    const expected = new Float64Array(data.length);
-    for (let k = 10; k < 60; k++) {
-      const r = data.index[k]!;
-      for (let f = 0; f < 3; f++) {
-        const b = data.bins[r * 3 + f]!;
-        expected[2 * b] = expected[2 * b]! + data.grad[r]!;
-        expected[2 * b + 1] = expected[2 * b + 1]! + data.hess[r]!;
-      }
-    }
-    expect(Array.from(h)).toEqual(Array.from(expected));
-    const direct = new Float64Array(data.length);
-    addRows(direct, data.bins, 3, data.index, 10, 60, data.grad, data.hess);
-    expect(Array.from(direct)).toEqual(Array.from(expected));
+  it("samples each row by its hash alone: any split of the rows takes the same rows", () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 500 }), (key, share, cut) => {
+        const rows = 500;
+        const threshold = Math.floor(share * 2 ** 32);
+        const whole = new Uint32Array(rows);
+        const parts = new Uint32Array(rows);
+        const s1 = new Uint8Array(rows);
+        const s2 = new Uint8Array(rows);
+        const n = sampleRows(s1, whole, key, threshold, false, 0, rows, 0);
+        const a = sampleRows(s2, parts, key, threshold, false, 0, cut, 0);
+        const b = sampleRows(s2, parts, key, threshold, false, cut, rows, a);
+        expect(a + b).toBe(n);
+        expect(Array.from(parts.subarray(0, n))).toEqual(Array.from(whole.subarray(0, n)));
+        expect(Array.from(s2)).toEqual(Array.from(s1));
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it("builds with the unrolled kernel of each width exactly what the generic loop builds", () => {
@@ -99,9 +161,10 @@ describe("HistogramBuilder", () => {
         expect(kernel).not.toBe(addRows);
         const a = new Float64Array(data.length);
         const b = new Float64Array(data.length);
-        addRows(a, data.bins, cols, data.index, 0, rows, data.grad, data.hess);
+        addRows(a, data.bins as Uint16Array, cols, data.index, 0, rows, data.grad, data.hess);
         kernel(b, data.bins, cols, data.index, 0, rows, data.grad, data.hess);
         expect(Array.from(b)).toEqual(Array.from(a));
+        expect(Array.from(a)).toEqual(Array.from(plainHistogram(data, 0, rows)));
       }),
       { numRuns: 60 },
     );
@@ -109,20 +172,12 @@ describe("HistogramBuilder", () => {
     expect(rowKernel(1000)).toBe(addRows);
   });
 
-  it("partitions nodes on the helper thread exactly as one stable pass does", () => {
+  it("partitions nodes with the helper thread exactly as one stable pass does", () => {
     const rows = 3 * SPLIT_ROWS;
     const cols = 4;
-    const rng = createRng(9, 1);
-    const colBins = shared(Uint16Array, rows * cols);
-    for (let i = 0; i < colBins.length; i++) colBins[i] = rng.int(20);
-    const make = (threads: number) => {
-      const index = shared(Uint32Array, rows);
-      index.forEach((_, i) => (index[i] = (i * 7919) % rows));
-      const base = inputs(rows, cols, 20, 1);
-      return new HistogramBuilder({ ...base, index, colBins, scratch: shared(Uint32Array, rows) }, threads);
-    };
-    const one = make(1);
-    const two = make(2);
+    const data = inputs(rows, cols, 20, 9);
+    const one = new HistogramBuilder(copy(data), 1);
+    const two = new HistogramBuilder(copy(data), 2, false);
     try {
       fc.assert(
         fc.property(
@@ -136,7 +191,7 @@ describe("HistogramBuilder", () => {
             const lefts = splits.map((s) => {
               const rowsOf = before.slice(s.begin, s.end);
               const goesLeft = (r: number): boolean => {
-                const b = colBins[s.feature * rows + r]!;
+                const b = data.colBins[s.feature * rows + r]!;
                 return b === s.missingBin ? s.defaultLeft : b <= s.splitBin;
               };
               const left = rowsOf.filter(goesLeft);
@@ -151,6 +206,7 @@ describe("HistogramBuilder", () => {
         ),
         { numRuns: 25 },
       );
+      expect(two.helperJobs).toBeGreaterThan(0);
     } finally {
       two.close();
     }

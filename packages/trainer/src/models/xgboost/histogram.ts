@@ -1,24 +1,23 @@
-// Histogram building, the trainer's dominant cost, on the calling thread and one helper thread.
+// The row work of XGBoost training (gradients, row sampling, partitions, histograms: nearly all
+// of its cost) on the calling thread and one helper thread.
 //
-// A node of at least SPLIT_ROWS rows always has its histogram built as two halves of its row list
-// summed in a fixed order (first half + second half), whatever the number of threads; smaller
-// nodes are built in one pass. With a helper thread the second half is built there at the same
-// time, over the same shared memory (binned matrix, row index, gradients), so the model is the
-// same bit for bit with one thread or two.
+// Work on at least SPLIT_ROWS rows is always done as two fixed parts (a range's halves), whose
+// histograms are summed in a fixed order (first + second) and whose partitions are joined in
+// row order, whatever the number of threads; smaller work is one part. With a helper thread the
+// second parts are offered to it over shared memory (binned matrix, row index, gradients) while
+// the calling thread does the first parts; then the calling thread takes back every part the
+// helper has not started and does it itself. So the model is the same bit for bit with one
+// thread or two, and a helper that is slow to be scheduled (a busy machine) costs little.
 //
-// The helper is a worker thread started from this module's own kernel (`addRows` below, passed as
-// source text), driven through a SharedArrayBuffer with Atomics: the calling thread stays
-// synchronous and never waits on its event loop. If the helper has not started within
-// HELPER_WAIT_MS (or stops answering) the calling thread builds both halves itself (same result)
-// and stops it.
+// The helper is a worker thread started from this module's own kernels (passed as source text),
+// driven through a SharedArrayBuffer with Atomics: the calling thread stays synchronous and never
+// waits on its event loop. A helper that has taken a part and does not finish it within
+// HELPER_WAIT_MS is stopped and training fails (its rows may be half moved).
 import { Worker } from "node:worker_threads";
 
-/** Nodes from this many rows up are built as two halves summed in order. */
+/** Work from this many rows up is done as two parts (histograms summed in order). */
 export const SPLIT_ROWS = 8192;
-/**
- * How long the calling thread waits for the helper to start, or to finish a job, before doing the
- * work itself (same result) and stopping the helper.
- */
+/** How long the calling thread waits for a part the helper has taken. */
 const HELPER_WAIT_MS = 60_000;
 
 /**
@@ -181,6 +180,38 @@ export function partitionRows(index: Uint32Array, scratch: Uint32Array, colBins:
   return l - begin;
 }
 
+/**
+ * The rows a thread handles for the root of a round: gradients of rows `[begin, end)`, the rows of
+ * them sampled (written to `list` from `begin`), and the histogram of those rows into a zeroed
+ * `hist`. Returns the rows sampled. Self-contained (the helper thread runs its source text with
+ * its own kernels).
+ * @internal
+ */
+export function rootPart(
+  kernel: RowKernel,
+  hist: Float64Array,
+  bins: Uint8Array | Uint16Array,
+  cols: number,
+  margin: Float32Array,
+  labels: Uint8Array,
+  grad: Float32Array,
+  hess: Float32Array,
+  scalePosWeight: number,
+  sampled: Uint8Array,
+  list: Uint32Array,
+  key: number,
+  threshold: number,
+  all: boolean,
+  begin: number,
+  end: number,
+): number {
+  logisticGradients(margin, labels, grad, hess, scalePosWeight, begin, end);
+  const n = sampleRows(sampled, list, key, threshold, all, begin, end, begin);
+  hist.fill(0);
+  kernel(hist, bins, cols, list, begin, begin + n, grad, hess);
+  return n;
+}
+
 /** A node's split, for {@link HistogramBuilder.partitionMany}. @internal */
 export interface RowSplit {
   begin: number;
@@ -192,22 +223,29 @@ export interface RowSplit {
   defaultLeft: boolean;
 }
 
-// control words
+// The control block. A job is posted by writing its parameters, then each item's claim word as
+// −job, then JOB. The helper claims an item by turning its word from −job to job and marks it done
+// in its DONE word; the calling thread, once its own parts are done, takes every item the helper
+// has not claimed (−job to 0) and does it itself. Either way an item's arithmetic is the same.
 const JOB = 0; // sequence number of the latest job (or STOP)
-const DONE = 1; // sequence number of the latest job finished
-const COUNT = 2; // histograms in the job
-const READY = 3;
-const KIND = 4; // 0: histograms, 1: gradients and sampling of the rows RANGES[0..1), 2: partitions
-const RANGES = 5; // then (begin, end) of each histogram; (begin, end, key, threshold, all) of a sampling; 6 words a partition
-/** Words per partition in the control block. */
-const SPLIT_WORDS = 6;
-/** Histograms, or partitions, the helper handles per hand-over. */
+const READY = 1;
+const KIND = 2; // KIND_ROOT, KIND_PARTITION or KIND_HISTOGRAM
+const COUNT = 3; // items in the job
+const KIND_ROOT = 1;
+const KIND_PARTITION = 2;
+const KIND_HISTOGRAM = 3;
+/** Items per job, at most. */
 const BATCH = 16;
-/** Where the helper writes its results (a count per partition, or the rows it sampled). */
-const RESULTS = RANGES + SPLIT_WORDS * BATCH;
+/** Parameter words per item. */
+const WORDS = 8;
+const PARAMS = 4;
+const CLAIM = PARAMS + WORDS * BATCH;
+const DONE = CLAIM + BATCH;
+const RESULT = DONE + BATCH;
+const CONTROL_WORDS = RESULT + BATCH;
 const STOP = -1;
 /** Milliseconds a waiting thread spins before it sleeps (a woken thread may wait long for a core on a busy machine). */
-const SPIN_MS = 2;
+const SPIN_MS = 1;
 
 const HELPER_SOURCE = (kernel: string): string => `
 const { workerData } = require("node:worker_threads");
@@ -215,40 +253,38 @@ const addRows = ${kernel};
 const logisticGradients = ${logisticGradients.toString()};
 const sampleRows = ${sampleRows.toString()};
 const partitionRows = ${partitionRows.toString()};
+const rootPart = ${rootPart.toString()};
 const { control, bins, byteBins, index, grad, hess, hist, cols, margin, labels, scalePosWeight, colBins, scratch, sampled, rows } = workerData;
 const m = margin ? new Float32Array(margin) : null, y = labels ? new Uint8Array(labels) : null;
 const cb = colBins ? new Uint16Array(colBins) : null, sc = scratch ? new Uint32Array(scratch) : null, sm = sampled ? new Uint8Array(sampled) : null;
 const ctl = new Int32Array(control);
 const b = byteBins ? new Uint8Array(bins) : new Uint16Array(bins), ix = new Uint32Array(index), g = new Float32Array(grad), h = new Float32Array(hess), out = new Float64Array(hist);
+const len = out.length / ${BATCH};
 Atomics.store(ctl, ${READY}, 1);
 Atomics.notify(ctl, ${READY});
 let seen = 0;
 for (;;) {
-  // a short spin before sleeping: the next job usually follows within a millisecond or two
+  // a short spin before sleeping: the next job usually follows within a millisecond
   const until = Date.now() + ${SPIN_MS};
   for (let i = 0; Atomics.load(ctl, ${JOB}) === seen; i++) if ((i & 1023) === 0 && Date.now() > until) break;
   Atomics.wait(ctl, ${JOB}, seen);
   const job = Atomics.load(ctl, ${JOB});
   if (job === ${STOP}) break;
   if (job === seen) continue;
-  const kind = ctl[${KIND}];
-  if (kind === 1) {
-    const begin = ctl[${RANGES}], end = ctl[${RANGES} + 1];
-    logisticGradients(m, y, g, h, scalePosWeight, begin, end);
-    if (sm !== null) ctl[${RESULTS}] = sampleRows(sm, sc, ctl[${RANGES} + 2], ctl[${RANGES} + 3] >>> 0, ctl[${RANGES} + 4] === 1, begin, end, begin);
-  }
-  if (kind === 2) {
-    for (let j = 0, o = ${RANGES}; j < ctl[${COUNT}]; j++, o += ${SPLIT_WORDS}) ctl[${RESULTS} + j] = partitionRows(ix, sc, cb, rows, ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5] === 1, ctl[o], ctl[o + 1]);
-  }
-  const n = kind === 0 ? ctl[${COUNT}] : 0, len = out.length / ${BATCH};
-  for (let j = 0; j < n; j++) {
-    const o = out.subarray(j * len, (j + 1) * len);
-    o.fill(0);
-    addRows(o, b, cols, ix, ctl[${RANGES} + 2 * j], ctl[${RANGES} + 2 * j + 1], g, h);
-  }
   seen = job;
-  Atomics.store(ctl, ${DONE}, job);
-  Atomics.notify(ctl, ${DONE});
+  const kind = ctl[${KIND}], count = ctl[${COUNT}];
+  for (let k = 0; k < count; k++) {
+    if (Atomics.compareExchange(ctl, ${CLAIM} + k, -job, job) !== -job) continue;
+    const o = ${PARAMS} + ${WORDS} * k, outK = out.subarray(k * len, (k + 1) * len);
+    if (kind === ${KIND_ROOT}) ctl[${RESULT} + k] = rootPart(addRows, outK, b, cols, m, y, g, h, scalePosWeight, sm, sc, ctl[o + 2], ctl[o + 3] >>> 0, ctl[o + 4] === 1, ctl[o], ctl[o + 1]);
+    else if (kind === ${KIND_PARTITION}) ctl[${RESULT} + k] = partitionRows(ix, sc, cb, rows, ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5] === 1, ctl[o], ctl[o + 1]);
+    else {
+      outK.fill(0);
+      addRows(outK, b, cols, ix, ctl[o], ctl[o + 1], g, h);
+    }
+    Atomics.store(ctl, ${DONE} + k, job);
+    Atomics.notify(ctl, ${DONE} + k);
+  }
 }
 `;
 
@@ -260,24 +296,25 @@ export interface SharedInputs {
   stride?: number;
   /** Set when `bins` hold each feature's bins from `offset[f]` (Uint8); see {@link RowLayout}. */
   offset?: Int32Array | null;
+  /** One row index per row: the round's rows, then each node's rows in a range of it. */
   index: Uint32Array;
+  /** Room for one row index per row. */
+  scratch: Uint32Array;
+  /** Column-major global bins, `rows` per feature. */
+  colBins: Uint16Array;
   grad: Float32Array;
   hess: Float32Array;
   cols: number;
   /** Histogram length (2 × bins). */
   length: number;
-  /** Margins of the training rows (for {@link HistogramBuilder.gradients}). */
-  margin?: Float32Array;
-  /** Labels of the training rows (for {@link HistogramBuilder.gradients}). */
-  labels?: Uint8Array;
-  /** Weight of positive rows (for {@link HistogramBuilder.gradients}). */
-  scalePosWeight?: number;
-  /** Column-major global bins, `rows` per feature (for {@link HistogramBuilder.partitionMany}). */
-  colBins?: Uint16Array;
-  /** Room for one row index per row (for sampling and partitions). */
-  scratch?: Uint32Array;
-  /** One flag per row: taken by this round's sampling (for {@link HistogramBuilder.gradients}). */
-  sampled?: Uint8Array;
+  /** Margins of the training rows. */
+  margin: Float32Array;
+  /** Labels of the training rows. */
+  labels: Uint8Array;
+  /** Weight of positive rows. */
+  scalePosWeight: number;
+  /** One flag per row: taken by the round's sampling. */
+  sampled: Uint8Array;
 }
 
 /** A typed array over shared memory, of `length` elements. @internal */
@@ -285,40 +322,52 @@ export function shared<T extends Uint8Array | Uint16Array | Uint32Array | Float3
   return new Type(new SharedArrayBuffer(Math.max(1, length) * Type.BYTES_PER_ELEMENT));
 }
 
+/** The sampling of a round (see {@link sampleRows}). @internal */
+export interface RoundSampling {
+  key: number;
+  /** subsample × 2³², below which a row's hash is taken. */
+  threshold: number;
+  /** Every row (subsample 1). */
+  all: boolean;
+}
+
 /**
- * Builds node histograms over {@link SharedInputs}, on one thread or two (same result).
+ * Runs the rounds' row work (gradients, sampling, partitions, histograms) over {@link SharedInputs}
+ * on one thread or two, with the same result: work on at least SPLIT_ROWS rows is always done as
+ * two fixed parts whose histograms are summed in order (first + second), and the helper thread
+ * does second parts while the calling thread does the first ones — or the calling thread does
+ * them too, when the helper has not taken them by then.
  * @internal
  */
 export class HistogramBuilder {
-  private readonly second: Float64Array;
-  /** The row kernel for the inputs' width. */
+  /** The second parts' histograms (helper thread's, or this thread's when it takes them). */
+  private readonly out: Float64Array;
+  /** The row kernel for the inputs' layout. */
   private readonly kernel: RowKernel;
-  private readonly control: Int32Array | null = null;
+  private readonly control: Int32Array;
   private helper: Worker | null = null;
-  private helperOut: Float64Array | null = null;
   private seq = 0;
-  private started = false;
   private helped = 0;
 
   constructor(
     /** The shared arrays. */
     readonly inputs: SharedInputs,
     threads: number,
+    /** Whether this thread takes the parts the helper has not taken yet (false: it waits; for tests). */
+    private readonly steal = true,
   ) {
-    this.second = new Float64Array(inputs.length);
     const layout: RowLayout = { cols: inputs.cols, stride: inputs.stride ?? inputs.cols, offset: inputs.offset ?? null };
     if ((layout.offset === null) !== inputs.bins instanceof Uint16Array) throw new Error("byte bins go with offsets, 16-bit bins without");
     this.kernel = rowKernel(layout);
+    this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+    const hist = new SharedArrayBuffer(BATCH * inputs.length * 8);
+    this.out = new Float64Array(hist);
     if (threads > 1) {
-      const control = new SharedArrayBuffer((RESULTS + BATCH) * 4);
-      const hist = new SharedArrayBuffer(BATCH * inputs.length * 8);
       const buffer = (a: ArrayBufferView): ArrayBufferLike => a.buffer;
-      this.control = new Int32Array(control);
-      this.helperOut = new Float64Array(hist);
       this.helper = new Worker(HELPER_SOURCE(this.kernel === addRows ? addRows.toString() : rowKernelSource(layout)), {
         eval: true,
         workerData: {
-          control,
+          control: this.control.buffer,
           bins: buffer(inputs.bins),
           byteBins: inputs.bins instanceof Uint8Array,
           index: buffer(inputs.index),
@@ -326,171 +375,107 @@ export class HistogramBuilder {
           hess: buffer(inputs.hess),
           hist,
           cols: inputs.cols,
-          margin: inputs.margin ? buffer(inputs.margin) : null,
-          labels: inputs.labels ? buffer(inputs.labels) : null,
-          scalePosWeight: inputs.scalePosWeight ?? 1,
-          colBins: inputs.colBins ? buffer(inputs.colBins) : null,
-          scratch: inputs.scratch ? buffer(inputs.scratch) : null,
-          sampled: inputs.sampled ? buffer(inputs.sampled) : null,
+          margin: buffer(inputs.margin),
+          labels: buffer(inputs.labels),
+          scalePosWeight: inputs.scalePosWeight,
+          colBins: buffer(inputs.colBins),
+          scratch: buffer(inputs.scratch),
+          sampled: buffer(inputs.sampled),
           rows: inputs.index.length,
         },
       });
       this.helper.unref();
-      // a helper that fails is replaced by the calling thread at its next job (same result)
+      // a helper that fails is replaced by the calling thread (it takes every part)
       this.helper.on("error", () => undefined);
     }
   }
 
-  /** Half-histograms the helper thread has built. */
+  /** Second parts the helper thread has done. */
   get helperJobs(): number {
     return this.helped;
   }
 
-  /** Threads building histograms (1 or 2). */
+  /** Threads doing the work (1 or 2). */
   get threads(): number {
     return this.helper === null ? 1 : 2;
   }
 
-  /** Whether the helper is up; waits for it on the first job. */
-  private helperReady(): boolean {
+  /**
+   * Posts a job of `count` items (their parameters already written) to the helper, when there is
+   * one; returns the job's number (0: no helper, every part is this thread's).
+   */
+  private post(kind: number, count: number): number {
+    // posted whether or not the helper is up yet: the parts it has not taken are done here
+    if (this.helper === null) return 0;
     const ctl = this.control;
-    if (this.helper === null || ctl === null) return false;
-    if (!this.started) {
-      const deadline = performance.now() + HELPER_WAIT_MS;
-      while (Atomics.load(ctl, READY) !== 1 && performance.now() < deadline) Atomics.wait(ctl, READY, 0, 100);
-      if (Atomics.load(ctl, READY) !== 1) {
-        this.close();
-        return false;
-      }
-      this.started = true;
-    }
-    return true;
-  }
-
-  /** The histogram of the rows `index[begin, end)` into `hist`. */
-  build(hist: Float64Array, begin: number, end: number): void {
-    this.buildMany([hist], Int32Array.of(begin, end));
+    const job = ++this.seq;
+    ctl[KIND] = kind;
+    ctl[COUNT] = count;
+    for (let k = 0; k < count; k++) Atomics.store(ctl, CLAIM + k, -job);
+    Atomics.store(ctl, JOB, job);
+    Atomics.notify(ctl, JOB);
+    return job;
   }
 
   /**
-   * The histograms of several row ranges (`ranges[2j], ranges[2j + 1]` into `hists[j]`), the second
-   * halves of the large ones handed to the helper thread BATCH at a time.
+   * After this thread's own parts: takes item `k` unless the helper has, or waits for the helper
+   * to finish it. True when this thread must do it.
    */
-  buildMany(hists: Float64Array[], ranges: Int32Array): void {
-    const { bins, cols, index, grad, hess } = this.inputs;
-    const kernel = this.kernel;
-    const large: number[] = [];
-    for (let j = 0; j < hists.length; j++) {
-      hists[j]!.fill(0);
-      if (ranges[2 * j + 1]! - ranges[2 * j]! >= SPLIT_ROWS) large.push(j);
-    }
-    const small = (): void => {
-      for (let j = 0; j < hists.length; j++) {
-        const begin = ranges[2 * j]!;
-        const end = ranges[2 * j + 1]!;
-        if (end - begin < SPLIT_ROWS) kernel(hists[j]!, bins, cols, index, begin, end, grad, hess);
-      }
-    };
-    if (large.length === 0) return small();
-    const mid = (j: number): number => ranges[2 * j]! + ((ranges[2 * j + 1]! - ranges[2 * j]!) >>> 1);
+  private mine(job: number, k: number): boolean {
+    if (job === 0) return true;
     const ctl = this.control;
-    for (let c = 0; c < large.length; c += BATCH) {
-      const chunk = large.slice(c, c + BATCH);
-      const out = this.helperOut;
-      if (this.helperReady() && ctl !== null && out !== null) {
-        const job = ++this.seq;
-        ctl[KIND] = 0;
-        ctl[COUNT] = chunk.length;
-        chunk.forEach((j, k) => {
-          ctl[RANGES + 2 * k] = mid(j);
-          ctl[RANGES + 2 * k + 1] = ranges[2 * j + 1]!;
-        });
-        Atomics.store(ctl, JOB, job);
-        Atomics.notify(ctl, JOB);
-        for (const j of chunk) kernel(hists[j]!, bins, cols, index, ranges[2 * j]!, mid(j), grad, hess);
-        if (c === 0) small();
-        if (this.finished(ctl, job)) {
-          this.helped += chunk.length;
-          const len = this.inputs.length;
-          chunk.forEach((j, k) => this.addInto(hists[j]!, out.subarray(k * len, (k + 1) * len)));
-          continue;
-        }
-        // the helper did not answer: the same work here
-        this.close();
-        for (const j of chunk) this.secondHalf(hists[j]!, mid(j), ranges[2 * j + 1]!);
-      } else {
-        for (const j of chunk) {
-          kernel(hists[j]!, bins, cols, index, ranges[2 * j]!, mid(j), grad, hess);
-          this.secondHalf(hists[j]!, mid(j), ranges[2 * j + 1]!);
-        }
-        if (c === 0) small();
-      }
-    }
-  }
-
-  /** Waits for the helper to finish `job` (a short spin, then sleeps); false when it does not answer. */
-  private finished(ctl: Int32Array, job: number): boolean {
+    if (this.steal && Atomics.compareExchange(ctl, CLAIM + k, -job, 0) === -job) return true;
     const spinUntil = performance.now() + SPIN_MS;
-    for (let i = 0; Atomics.load(ctl, DONE) !== job; i++) if ((i & 1023) === 0 && performance.now() > spinUntil) break;
+    for (let i = 0; Atomics.load(ctl, DONE + k) !== job; i++) if ((i & 1023) === 0 && performance.now() > spinUntil) break;
     const deadline = performance.now() + HELPER_WAIT_MS;
-    while (Atomics.load(ctl, DONE) !== job && performance.now() < deadline) Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 100);
-    return Atomics.load(ctl, DONE) === job;
+    while (Atomics.load(ctl, DONE + k) !== job && performance.now() < deadline) Atomics.wait(ctl, DONE + k, Atomics.load(ctl, DONE + k), 100);
+    if (Atomics.load(ctl, DONE + k) !== job) {
+      // the helper took the part and stopped answering: its rows may be half moved
+      this.close();
+      throw new Error(`the training helper thread stopped answering for ${HELPER_WAIT_MS / 1000} s`);
+    }
+    this.helped++;
+    return false;
   }
 
   /**
-   * Gradients and hessians of every training row from the shared margins and labels and, given a
-   * sampling, the round's rows: `index[0, n)` in order, `sampled` flags set (see
-   * {@link sampleRows}); returns n (every row without a sampling). The second half of the rows is
-   * done on the helper thread; each row's result is the same wherever it is computed.
+   * The root of a round: gradients and hessians of every row from the shared margins and labels,
+   * the rows sampled (`index[0, n)` in order, `sampled` flags set; see {@link sampleRows}) and
+   * their histogram into `hist`. Returns n.
    */
-  gradients(sampling?: { key: number; threshold: number; all: boolean }): number {
-    const { margin, labels, grad, hess, index, scratch, sampled } = this.inputs;
-    const spw = this.inputs.scalePosWeight ?? 1;
-    if (margin === undefined || labels === undefined) throw new Error("gradients need the shared margins and labels");
-    if (sampling !== undefined && (scratch === undefined || sampled === undefined)) throw new Error("sampling needs the shared scratch and sampled arrays");
+  root(sampling: RoundSampling, hist: Float64Array): number {
+    const { bins, cols, margin, labels, grad, hess, scalePosWeight: spw, sampled, index, scratch } = this.inputs;
     const rows = margin.length;
+    const kernel = this.kernel;
+    const part = (into: Float64Array, list: Uint32Array, begin: number, end: number): number =>
+      rootPart(kernel, into, bins, cols, margin, labels, grad, hess, spw, sampled, list, sampling.key | 0, sampling.threshold, sampling.all, begin, end);
+    if (rows < SPLIT_ROWS) return part(hist, index, 0, rows);
+    const mid = rows >>> 1;
     const ctl = this.control;
-    const sample = (begin: number, end: number, list: Uint32Array, at: number): number =>
-      sampling === undefined ? 0 : sampleRows(sampled!, list, sampling.key | 0, sampling.threshold, sampling.all, begin, end, at);
-    if (rows >= SPLIT_ROWS && this.helperReady() && ctl !== null) {
-      const mid = rows >>> 1;
-      const job = ++this.seq;
-      ctl[KIND] = 1;
-      ctl[RANGES] = mid;
-      ctl[RANGES + 1] = rows;
-      ctl[RANGES + 2] = sampling === undefined ? 0 : sampling.key | 0;
-      ctl[RANGES + 3] = sampling === undefined ? 0 : sampling.threshold | 0;
-      ctl[RANGES + 4] = sampling?.all === true ? 1 : 0;
-      Atomics.store(ctl, JOB, job);
-      Atomics.notify(ctl, JOB);
-      logisticGradients(margin, labels, grad, hess, spw, 0, mid);
-      const first = sample(0, mid, index, 0);
-      if (this.finished(ctl, job)) {
-        if (sampling === undefined) return rows;
-        const second = ctl[RESULTS]!;
-        index.set(scratch!.subarray(mid, mid + second), first);
-        return first + second;
-      }
-      this.close();
-      logisticGradients(margin, labels, grad, hess, spw, mid, rows);
-      return sampling === undefined ? rows : first + sample(mid, rows, index, first);
-    }
-    logisticGradients(margin, labels, grad, hess, spw, 0, rows);
-    return sampling === undefined ? rows : sample(0, rows, index, 0);
+    ctl[PARAMS] = mid;
+    ctl[PARAMS + 1] = rows;
+    ctl[PARAMS + 2] = sampling.key | 0;
+    ctl[PARAMS + 3] = sampling.threshold | 0;
+    ctl[PARAMS + 4] = sampling.all ? 1 : 0;
+    const job = this.post(KIND_ROOT, 1);
+    const first = part(hist, index, 0, mid);
+    const second = this.mine(job, 0) ? part(this.out.subarray(0, hist.length), scratch, mid, rows) : ctl[RESULT]!;
+    index.set(scratch.subarray(mid, mid + second), first);
+    this.addInto(hist, this.out.subarray(0, hist.length));
+    return first + second;
   }
 
   /**
    * Partitions the rows of several nodes in place (see {@link partitionRows}): each node's rows
-   * going left first, then those going right, both in their order. The second half of a large
-   * node is partitioned on the helper thread and the halves joined, which is the same order as
-   * one pass. Returns the rows going left of each node.
+   * going left first, then those going right, both in their order. A large node's second half is
+   * the helper's part; the halves joined give the order of one pass. Returns the rows going left
+   * of each node.
    */
   partitionMany(splits: RowSplit[]): Int32Array {
     const { index, scratch, colBins } = this.inputs;
-    if (scratch === undefined || colBins === undefined) throw new Error("partitions need the shared scratch and column-major bins");
     const rows = index.length;
     const lefts = new Int32Array(splits.length);
-    const one = (s: RowSplit, begin: number, end: number): number => partitionRows(index, scratch, colBins, rows, s.feature, s.splitBin, s.missingBin, s.defaultLeft, begin, end);
+    const part = (s: RowSplit, begin: number, end: number): number => partitionRows(index, scratch, colBins, rows, s.feature, s.splitBin, s.missingBin, s.defaultLeft, begin, end);
     // joins [begin, mid) partitioned (lA left) and [mid, end) partitioned (lB left)
     const join = (s: RowSplit, mid: number, lA: number, lB: number): number => {
       index.copyWithin(s.begin + lA, mid, mid + lB);
@@ -499,68 +484,80 @@ export class HistogramBuilder {
       index.set(scratch.subarray(mid, s.end - lB), s.begin + lA + lB + rA);
       return lA + lB;
     };
-    const large: number[] = [];
-    splits.forEach((s, j) => {
-      if (s.end - s.begin >= SPLIT_ROWS) large.push(j);
-    });
-    const ctl = this.control;
-    const smallOnes = (): void =>
-      splits.forEach((s, j) => {
-        if (s.end - s.begin < SPLIT_ROWS) lefts[j] = join(s, s.end, one(s, s.begin, s.end), 0);
-      });
+    const large = splits.flatMap((s, j) => (s.end - s.begin >= SPLIT_ROWS ? [j] : []));
     const mid = (s: RowSplit): number => s.begin + ((s.end - s.begin) >>> 1);
-    if (large.length === 0) {
-      smallOnes();
-    }
-    for (let c = 0; c < large.length; c += BATCH) {
+    const ctl = this.control;
+    for (let c = 0; c === 0 || c < large.length; c += BATCH) {
       const chunk = large.slice(c, c + BATCH);
-      if (this.helperReady() && ctl !== null) {
-        const job = ++this.seq;
-        ctl[KIND] = 2;
-        ctl[COUNT] = chunk.length;
-        chunk.forEach((j, k) => {
-          const s = splits[j]!;
-          const o = RANGES + SPLIT_WORDS * k;
-          ctl[o] = mid(s);
-          ctl[o + 1] = s.end;
-          ctl[o + 2] = s.feature;
-          ctl[o + 3] = s.splitBin;
-          ctl[o + 4] = s.missingBin;
-          ctl[o + 5] = s.defaultLeft ? 1 : 0;
+      chunk.forEach((j, k) => {
+        const s = splits[j]!;
+        const o = PARAMS + WORDS * k;
+        ctl[o] = mid(s);
+        ctl[o + 1] = s.end;
+        ctl[o + 2] = s.feature;
+        ctl[o + 3] = s.splitBin;
+        ctl[o + 4] = s.missingBin;
+        ctl[o + 5] = s.defaultLeft ? 1 : 0;
+      });
+      const job = chunk.length > 0 ? this.post(KIND_PARTITION, chunk.length) : 0;
+      const firsts = chunk.map((j) => part(splits[j]!, splits[j]!.begin, mid(splits[j]!)));
+      if (c === 0) {
+        splits.forEach((s, j) => {
+          if (s.end - s.begin < SPLIT_ROWS) lefts[j] = join(s, s.end, part(s, s.begin, s.end), 0);
         });
-        Atomics.store(ctl, JOB, job);
-        Atomics.notify(ctl, JOB);
-        const firsts = chunk.map((j) => one(splits[j]!, splits[j]!.begin, mid(splits[j]!)));
-        if (c === 0) smallOnes();
-        if (this.finished(ctl, job)) {
-          chunk.forEach((j, k) => (lefts[j] = join(splits[j]!, mid(splits[j]!), firsts[k]!, ctl[RESULTS + k]!)));
-          continue;
-        }
-        // the helper did not answer: the same work here
-        this.close();
-        chunk.forEach((j, k) => (lefts[j] = join(splits[j]!, mid(splits[j]!), firsts[k]!, one(splits[j]!, mid(splits[j]!), splits[j]!.end))));
-      } else {
-        for (const j of chunk) {
-          const s = splits[j]!;
-          const m = mid(s);
-          lefts[j] = join(s, m, one(s, s.begin, m), one(s, m, s.end));
-        }
-        if (c === 0) smallOnes();
+      }
+      for (let k = chunk.length - 1; k >= 0; k--) {
+        const s = splits[chunk[k]!]!;
+        const second = this.mine(job, k) ? part(s, mid(s), s.end) : ctl[RESULT + k]!;
+        lefts[chunk[k]!] = join(s, mid(s), firsts[k]!, second);
       }
     }
     return lefts;
   }
 
-  /** Builds `index[begin, end)` apart and adds it to `hist` (which holds the first half). */
-  private secondHalf(hist: Float64Array, begin: number, end: number): void {
+  /**
+   * The histograms of several row ranges (`ranges[2j], ranges[2j + 1]` into `hists[j]`); a large
+   * range as its two halves summed in order, the second the helper's part.
+   */
+  buildMany(hists: Float64Array[], ranges: Int32Array): void {
     const { bins, cols, index, grad, hess } = this.inputs;
-    const second = this.second;
-    second.fill(0);
-    this.kernel(second, bins, cols, index, begin, end, grad, hess);
-    this.addInto(hist, second);
+    const kernel = this.kernel;
+    const len = this.inputs.length;
+    const large: number[] = [];
+    for (let j = 0; j < hists.length; j++) if (ranges[2 * j + 1]! - ranges[2 * j]! >= SPLIT_ROWS) large.push(j);
+    const mid = (j: number): number => ranges[2 * j]! + ((ranges[2 * j + 1]! - ranges[2 * j]!) >>> 1);
+    const ctl = this.control;
+    for (let c = 0; c === 0 || c < large.length; c += BATCH) {
+      const chunk = large.slice(c, c + BATCH);
+      chunk.forEach((j, k) => {
+        ctl[PARAMS + WORDS * k] = mid(j);
+        ctl[PARAMS + WORDS * k + 1] = ranges[2 * j + 1]!;
+      });
+      const job = chunk.length > 0 ? this.post(KIND_HISTOGRAM, chunk.length) : 0;
+      for (const j of chunk) {
+        hists[j]!.fill(0);
+        kernel(hists[j]!, bins, cols, index, ranges[2 * j]!, mid(j), grad, hess);
+      }
+      if (c === 0) {
+        for (let j = 0; j < hists.length; j++) {
+          if (ranges[2 * j + 1]! - ranges[2 * j]! >= SPLIT_ROWS) continue;
+          hists[j]!.fill(0);
+          kernel(hists[j]!, bins, cols, index, ranges[2 * j]!, ranges[2 * j + 1]!, grad, hess);
+        }
+      }
+      for (let k = chunk.length - 1; k >= 0; k--) {
+        const j = chunk[k]!;
+        const outK = this.out.subarray(k * len, (k + 1) * len);
+        if (this.mine(job, k)) {
+          outK.fill(0);
+          kernel(outK, bins, cols, index, mid(j), ranges[2 * j + 1]!, grad, hess);
+        }
+        this.addInto(hists[j]!, outK);
+      }
+    }
   }
 
-  /** hist += second, element by element (first half + second half, always in that order). */
+  /** hist += second, element by element (first part + second part, always in that order). */
   private addInto(hist: Float64Array, second: Float64Array): void {
     for (let i = 0; i < hist.length; i++) hist[i] = hist[i]! + second[i]!;
   }
@@ -568,10 +565,8 @@ export class HistogramBuilder {
   /** Stops the helper thread. */
   close(): void {
     if (this.helper === null) return;
-    if (this.control !== null) {
-      Atomics.store(this.control, JOB, STOP);
-      Atomics.notify(this.control, JOB);
-    }
+    Atomics.store(this.control, JOB, STOP);
+    Atomics.notify(this.control, JOB);
     void this.helper.terminate();
     this.helper = null;
   }

@@ -20,6 +20,7 @@ import type { XGBoostBooster, XGBoostTree } from "./booster.js";
 import { parseXGBoostHyperparameters } from "./hyperparameters.js";
 import type { XGBoostEvalMetric, XGBoostHyperparameters } from "./hyperparameters.js";
 import { HistogramBuilder, codeGeneration, shared } from "./histogram.js";
+import type { RoundSampling } from "./histogram.js";
 
 /** Rows for training: `rows × cols` values (NaN = missing) and 0/1 labels. @public */
 export interface XGBoostData {
@@ -419,9 +420,15 @@ class Grower {
     if (!(best > RT_EPS)) node.feature = -1;
   }
 
-  /** Grows one tree on the rows `index[0, n)`; returns the nodes (index 0 = root). */
-  grow(n: number, grad: Float32Array, hess: Float32Array, rng: Rng): Node[] {
+  /**
+   * Grows one round's tree: the rows' gradients, the rows sampled (`index[0, n)`) and the root's
+   * histogram first; returns the nodes (index 0 = root).
+   */
+  grow(sampling: RoundSampling, rng: Rng): Node[] {
     const { max_depth: maxDepth } = this.hp;
+    const { grad, hess } = this.histograms.inputs;
+    const rootHist = this.take();
+    const n = this.histograms.root(sampling, rootHist);
     let G = 0;
     let H = 0;
     for (let k = 0; k < n; k++) {
@@ -429,8 +436,6 @@ class Grower {
       G += grad[r]!;
       H += hess[r]!;
     }
-    const rootHist = this.take();
-    this.histograms.build(rootHist, 0, n);
     const nodes: Node[] = [{ begin: 0, end: n, g: G, h: H, depth: 0, hist: rootHist, feature: -1, bin: 0, defaultLeft: false, gain: 0, gl: 0, hl: 0, left: -1, right: -1, weight: 0 }];
     const treeFeatures = sampleFeatures(this.allFeatures, this.hp.colsample_bytree, rng);
     let level = [0];
@@ -711,7 +716,6 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
 }
 
 function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHyperparameters, cols: number, data: Binned, histograms: HistogramBuilder): TrainXGBoostResult {
-  const { grad, hess } = histograms.inputs;
   const valid = options.validation;
   const threads = histograms.threads;
   const grower = new Grower(data, hp, histograms.inputs.index, histograms);
@@ -734,9 +738,8 @@ function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHype
     // gradient and hessian of the logistic loss, weighted by scale_pos_weight; and the rows
     // sampled, each by a hash of the row and the round's key (the same rows on any thread)
     const key = rowRng.int(2 ** 32);
-    const n = histograms.gradients({ key, threshold: Math.floor(hp.subsample * 2 ** 32), all: hp.subsample >= 1 });
+    const nodes = grower.grow({ key, threshold: Math.floor(hp.subsample * 2 ** 32), all: hp.subsample >= 1 }, colRng);
     const index = grower.index;
-    const nodes = grower.grow(n, grad, hess, colRng);
     prune(nodes, hp.gamma);
     const { tree, splitBin, map } = toTree(nodes, data, hp.eta);
     addTreeBinned(tree, splitBin, data, margin, nodes, map, index, sampled);
