@@ -14,6 +14,7 @@
 // waits on its event loop. A helper that has taken a part and does not finish it within
 // HELPER_WAIT_MS is stopped and training fails (its rows may be half moved).
 import { Worker } from "node:worker_threads";
+import { TrainError } from "../../errors.js";
 
 /** Work from this many rows up is done as two parts (histograms summed in order). */
 export const SPLIT_ROWS = 8192;
@@ -432,7 +433,7 @@ export class HistogramBuilder {
     if (Atomics.load(ctl, DONE + k) !== job) {
       // the helper took the part and stopped answering: its rows may be half moved
       this.close();
-      throw new Error(`the training helper thread stopped answering for ${HELPER_WAIT_MS / 1000} s`);
+      throw new TrainError("WORKER_FAILED", `the training helper thread stopped answering for ${HELPER_WAIT_MS / 1000} s`);
     }
     this.helped++;
     return false;
