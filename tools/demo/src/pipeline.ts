@@ -13,15 +13,15 @@ import { round } from "./stages.js";
 import type { AnomalySummary, ClassifierSummary, DemoSummary, ModelSummary, StreamSummary } from "./summary.js";
 import type { Reporter, Stage, StageTimes } from "./stages.js";
 import { encodeSplits, prepareData } from "./stages/data.js";
-import type { PreparedData } from "./stages/data.js";
+import type { EncodedSplits, PreparedData } from "./stages/data.js";
 import { checkDelivery } from "./stages/deliver.js";
 import type { DeliveryCheck } from "./stages/deliver.js";
 import { FIREHOSE_PREFIX, plannedServices, startServices, stopServices } from "./stages/serve.js";
 import type { Services } from "./stages/serve.js";
 import { streamTransactions } from "./stages/stream.js";
 import type { StreamResult } from "./stages/stream.js";
-import { thresholdChoice, trainModels } from "./stages/train.js";
-import type { TrainedModel, TrainedModels } from "./stages/train.js";
+import { startTrainingThreads, thresholdChoice, trainModels } from "./stages/train.js";
+import type { ThreadTrainings, TrainedModel, TrainedModels } from "./stages/train.js";
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -152,8 +152,18 @@ export async function runDemo(options: DemoOptions, reporter: Reporter): Promise
   const times: StageTimes = {};
   await ensureDirectory(o.out);
   const data = await prepareData(o, reporter, times);
-  const encoded = await encodeSplits(o, data.dataset, reporter, times);
-  const models = await trainModels(o, encoded, reporter, times);
+  // models trained on worker threads start as soon as the splits exist, beside the encoding
+  let threads: ThreadTrainings | undefined;
+  let models: TrainedModels;
+  let encoded: EncodedSplits;
+  try {
+    encoded = await encodeSplits(o, data.dataset, reporter, times, (splits) => {
+      threads = startTrainingThreads(o, splits);
+    });
+    models = await trainModels(o, encoded, reporter, times, threads!);
+  } finally {
+    await threads?.close();
+  }
   const csvSeconds = await csvWritten(data);
   const services = plannedServices(o);
   try {

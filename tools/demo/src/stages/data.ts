@@ -78,11 +78,16 @@ export interface EncodedSplits {
   files: string[];
 }
 
-/** Stage `encode`: the stratified splits (`DEFAULT_SPLIT`, seeded) as RecordIO-protobuf files. @internal */
-export function encodeSplits(o: ResolvedOptions, dataset: Dataset, reporter: Reporter, times: StageTimes): Promise<EncodedSplits> {
+/**
+ * Stage `encode`: the stratified splits (`DEFAULT_SPLIT`, seeded) as RecordIO-protobuf files.
+ * `onSplits` gets the splits as soon as they exist, before they are encoded.
+ * @internal
+ */
+export function encodeSplits(o: ResolvedOptions, dataset: Dataset, reporter: Reporter, times: StageTimes, onSplits: (splits: EncodedSplits["splits"]) => void = () => undefined): Promise<EncodedSplits> {
   const percent = DEFAULT_SPLIT.fractions.map((f) => Math.round(f * 100)).join("/");
   return runStage("encode", reporter, times, `encoding the ${percent} stratified splits to RecordIO-protobuf`, async () => {
     const splits = stratifiedSplit(dataset, DEFAULT_SPLIT.fractions, o.seed, DEFAULT_SPLIT.names) as [Dataset, Dataset, Dataset];
+    onSplits(splits);
     const dir = join(o.out, "recordio");
     await ensureDirectory(dir);
     let bytes = 0;

@@ -6,6 +6,7 @@
  * held-out test split. The classifier with the higher validation average precision is served.
  * @packageDocumentation
  */
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Algorithm } from "@fraud/contracts";
 import { TRAINING_DEFAULTS, runLocalTraining } from "@fraud/trainer";
@@ -13,6 +14,7 @@ import type { LocalTrainingResult, MetricsDocument, TrainProgress } from "@fraud
 import type { ResolvedOptions } from "../options.js";
 import { runStage } from "../stages.js";
 import type { Reporter, StageTimes } from "../stages.js";
+import { startTrainingThread } from "../training-thread.js";
 import type { EncodedSplits } from "./data.js";
 
 /** One trained model. @internal */
@@ -58,8 +60,83 @@ export function thresholdChoice(metrics: MetricsDocument): string {
   return criterion ? `${criterion}: ${metrics.thresholdReason}` : metrics.thresholdReason;
 }
 
-/** Stage `train`. @internal */
-export function trainModels(o: ResolvedOptions, encoded: EncodedSplits, reporter: Reporter, times: StageTimes): Promise<TrainedModels> {
+/**
+ * Where a model trains: `here` on the calling thread in the stage; `thread` on a worker thread of
+ * its own, started as soon as the splits exist; `alone` here once every thread's model is done (it
+ * wants the cores to itself).
+ * @internal
+ */
+export type TrainingPlace = "here" | "thread" | "alone";
+
+/** Where each model trains (`here` when not named). @internal */
+export type TrainingPlaces = Readonly<Partial<Record<Algorithm, TrainingPlace>>>;
+
+/**
+ * Where the models train on a machine with `cores` cores. With two or more, the Random Cut Forest
+ * (one thread, mostly scoring) trains on a worker thread from the moment the splits exist: beside
+ * the RecordIO encoding and Linear Learner's worker threads. XGBoost hands work to its helper
+ * thread many times a tree, which stalls when another thread holds a core: under four cores it
+ * trains once the forest is done. On one core everything trains here, one model after the other.
+ * @internal
+ */
+export function trainingPlaces(cores = availableParallelism()): TrainingPlaces {
+  if (cores < 2) return {};
+  return cores < 4 ? { randomcutforest: "thread", xgboost: "alone" } : { randomcutforest: "thread" };
+}
+
+/** Models training on worker threads, started before the `train` stage. @internal */
+export interface ThreadTrainings {
+  /** Per {@link DEMO_MODELS} entry: its training on a thread, or null when it trains in the stage. */
+  readonly runs: readonly (Promise<TrainedModel> | null)[];
+  /** Where each model trains. */
+  readonly places: TrainingPlaces;
+  /** Percent done, per {@link DEMO_MODELS} entry. */
+  readonly percent: number[];
+  /** Called on every progress step (set by the stage). */
+  onProgress: () => void;
+  /** Stops the threads (a training under way fails). */
+  close(): Promise<void>;
+}
+
+function percentOf(completed: number, total: number): number {
+  return Math.round((100 * completed) / Math.max(1, total));
+}
+
+/**
+ * Starts training the models whose place is `thread`, on the splits just made, so their work
+ * overlaps the stages before `train`.
+ * @internal
+ */
+export function startTrainingThreads(o: ResolvedOptions, splits: EncodedSplits["splits"], places: TrainingPlaces = trainingPlaces()): ThreadTrainings {
+  const [train, validation, test] = splits;
+  const threads = DEMO_MODELS.map((m) => (places[m.algorithm] === "thread" ? startTrainingThread() : null));
+  const started: ThreadTrainings = {
+    places,
+    percent: DEMO_MODELS.map(() => 0),
+    onProgress: () => undefined,
+    runs: DEMO_MODELS.map((m, i) => {
+      const thread = threads[i];
+      if (!thread) return null;
+      const dir = join(o.out, m.dir);
+      const job = { train, validation, test, out: dir, seed: o.seed, algorithm: m.algorithm, hyperparameters: m.hyperparameters };
+      const run = thread
+        .train(job, (c, t) => {
+          started.percent[i] = percentOf(c, t);
+          started.onProgress();
+        })
+        .then((r): TrainedModel => ({ algorithm: m.algorithm, dir, metrics: r.metrics, testScores: r.testScores }));
+      run.catch(() => undefined); // awaited in the stage
+      return run;
+    }),
+    close: async () => {
+      await Promise.all(threads.map((t) => t?.close()));
+    },
+  };
+  return started;
+}
+
+/** Stage `train`: the models of `threads` finish, the others train here. @internal */
+export function trainModels(o: ResolvedOptions, encoded: EncodedSplits, reporter: Reporter, times: StageTimes, threads: ThreadTrainings): Promise<TrainedModels> {
   const [train, validation, test] = encoded.splits;
   // every run states the hyperparameters it trains with: the training defaults, then the demo's own
   const settings = (m: (typeof DEMO_MODELS)[number]): string =>
@@ -67,9 +144,11 @@ export function trainModels(o: ResolvedOptions, encoded: EncodedSplits, reporter
       .map(([k, v]) => `${k}=${v}`)
       .join(" ");
   const what = DEMO_MODELS.map((m) => `${m.title} (${m.what}: ${settings(m)})`).join(", ");
+  const { percent } = threads;
+  threads.onProgress = () => reporter.progress("train", percent.reduce((a, b) => a + b, 0), DEMO_MODELS.length * 100);
   return runStage("train", reporter, times, `training ${what} on the same split`, async () => {
-    const trained: TrainedModel[] = [];
-    for (const [i, m] of DEMO_MODELS.entries()) {
+    const trainHere = async (i: number): Promise<TrainedModel> => {
+      const m = DEMO_MODELS[i]!;
       const dir = join(o.out, m.dir);
       const result: LocalTrainingResult = await runLocalTraining({
         train,
@@ -79,12 +158,26 @@ export function trainModels(o: ResolvedOptions, encoded: EncodedSplits, reporter
         seed: o.seed,
         algorithm: m.algorithm,
         hyperparameters: m.hyperparameters,
-        onProgress: (p: TrainProgress) => reporter.progress("train", i * 100 + Math.round((100 * p.completed) / Math.max(1, p.total)), DEMO_MODELS.length * 100),
+        onProgress: (p: TrainProgress) => {
+          percent[i] = percentOf(p.completed, p.total);
+          threads.onProgress();
+        },
       });
-      trained.push({ algorithm: m.algorithm, dir, metrics: result.metrics, testScores: result.scores.test! });
+      return { algorithm: m.algorithm, dir, metrics: result.metrics, testScores: result.scores.test! };
+    };
+    const place = (i: number): TrainingPlace => threads.places[DEMO_MODELS[i]!.algorithm] ?? "here";
+    const trained: (TrainedModel | undefined)[] = [];
+    try {
+      for (const i of DEMO_MODELS.keys()) if (place(i) === "here") trained[i] = await trainHere(i);
+      const done = await Promise.all(threads.runs);
+      for (const [i, t] of done.entries()) if (t) trained[i] = t;
+      for (const i of DEMO_MODELS.keys()) if (place(i) === "alone") trained[i] = await trainHere(i);
+    } finally {
+      await threads.close();
     }
-    const classifiers = trained.filter((t) => t.metrics.predictorType !== "anomaly_detector");
-    const detector = trained.find((t) => t.metrics.predictorType === "anomaly_detector")!;
+    const all = trained as TrainedModel[];
+    const classifiers = all.filter((t) => t.metrics.predictorType !== "anomaly_detector");
+    const detector = all.find((t) => t.metrics.predictorType === "anomaly_detector")!;
     const served = classifiers.reduce((best, c) => ((c.metrics.validation?.prAuc ?? 0) > (best.metrics.validation?.prAuc ?? 0) ? c : best));
     const line = classifiers
       .map((c) => `${modelTitle(c.algorithm)} test PR AUC ${c.metrics.test!.prAuc.toFixed(3)} (validation ${(c.metrics.validation?.prAuc ?? 0).toFixed(3)})`)
