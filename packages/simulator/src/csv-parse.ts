@@ -300,6 +300,18 @@ export class CsvRows {
     let label = 0;
     let pos = start;
     let col = 0;
+    // The usual features: an unquoted finite number followed by a comma and a non-empty field,
+    // read and stored in one step. Anything else is left to the general loop below, which reads
+    // that field again and reports it exactly as it always has.
+    const at = this.at;
+    for (; col < FEATURE_COUNT; col++) {
+      if (buf[pos] === 34) break;
+      const value = scanDecimal(buf, pos, end, at);
+      const next = at.end;
+      if (next + 1 >= end || buf[next] !== 44 || value - value !== 0) break;
+      out[base + col] = value;
+      pos = next + 1;
+    }
     for (;;) {
       // Find the field end.
       let fs = pos;
@@ -316,8 +328,10 @@ export class CsvRows {
         }
         fe = next;
       } else {
-        const close = buf.indexOf(34, pos + 1);
-        if (close < 0 || close >= end) throw this.fail("unterminated quoted field", col + 1);
+        // A short field (the class, "0"): a plain loop beats a typed array's indexOf call.
+        let close = pos + 1;
+        while (close < end && buf[close] !== 34) close++;
+        if (close >= end) throw this.fail("unterminated quoted field", col + 1);
         fs = pos + 1;
         fe = close;
         next = close + 1;
