@@ -132,6 +132,9 @@ async function readInParts(path: string, bytes: Uint8Array, pool: WorkerPool, mi
   const helpers = Array.from({ length: threads - 1 }, () => pool.run({ type: "parse", ...task }, "parsed").then((m) => m.parts));
   // Settled before anything throws, so no worker answer goes unhandled.
   helpers.forEach((p) => p.catch(() => undefined));
+  // The pool hands tasks out asynchronously: let it post them before this thread starts parsing
+  // (synchronously, to the end), or the workers would find every part taken.
+  await new Promise((resolve) => setImmediate(resolve));
   const parts: CsvPart[] = [];
   for (const { index, part } of parseClaimedParts(task)) parts[index] = part;
   for (const h of helpers) for (const { index, part } of await h) parts[index] = part;
