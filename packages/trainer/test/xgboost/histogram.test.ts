@@ -28,7 +28,8 @@ function inputs(rows: number, cols: number, binsTotal: number, seed: number): Sh
     margin[i] = rng.next() * 8 - 4;
     labels[i] = rng.next() < 0.1 ? 1 : 0;
   }
-  return { bins, colBins, index, scratch: shared(Uint32Array, rows), grad, hess, margin, labels, sampled: shared(Uint8Array, rows), scalePosWeight: 3.5, cols, length: binsTotal * 2 };
+  const offset = Int32Array.from({ length: cols + 1 }, (_, f) => Math.round((f * binsTotal) / cols));
+  return { bins, colBins, index, scratch: shared(Uint32Array, rows), grad, hess, margin, labels, sampled: shared(Uint8Array, rows), scalePosWeight: 3.5, cols, length: binsTotal * 2, offset, treeNodes: 63 };
 }
 
 /** The same inputs in fresh shared memory (a builder works on its own copy). */
@@ -209,6 +210,46 @@ describe("HistogramBuilder", () => {
       expect(two.helperJobs).toBeGreaterThan(0);
     } finally {
       two.close();
+    }
+  });
+
+  it("adds a tree to the margins of the rows not sampled with the helper thread exactly as on one thread", () => {
+    const rows = 2 * SPLIT_ROWS + 5;
+    const cols = 3;
+    const data = inputs(rows, cols, 30, 6);
+    data.sampled.forEach((_, r) => (data.sampled[r] = r % 3 === 0 ? 1 : 0));
+    // root on feature 1 (local bin ≤ 4 left, missing right), its left child on feature 2 (≤ 2 left, missing left)
+    const tree = {
+      left: Int32Array.of(1, 3, -1, -1, -1),
+      right: Int32Array.of(2, 4, -1, -1, -1),
+      splitIndex: Uint32Array.of(1, 2, 0, 0, 0),
+      defaultLeft: Uint8Array.of(0, 1, 0, 0, 0),
+      splitBin: Int32Array.of(4, 2, 0, 0, 0),
+      value: Float32Array.of(0, 0, 0.5, -0.25, 0.125),
+    };
+    const one = copy(data);
+    const two = copy(data);
+    const b2 = new HistogramBuilder(two, 2, false);
+    try {
+      let calls = 0;
+      new HistogramBuilder(one, 1).addTree(tree, () => calls++);
+      b2.addTree(tree, () => calls++);
+      expect(calls).toBe(2);
+      // both halves walked by the helper, as this thread waited for it
+      expect(b2.helperJobs).toBe(2);
+      expect(Array.from(two.margin)).toEqual(Array.from(one.margin));
+      for (let r = 0; r < rows; r++) {
+        let expected = data.margin[r]!;
+        if (data.sampled[r] === 0) {
+          const bin = (f: number): number => data.colBins[f * rows + r]! - data.offset[f]!;
+          const missing = (f: number): boolean => data.colBins[f * rows + r] === data.offset[f + 1]! - 1;
+          const leaf = missing(1) || bin(1) > 4 ? 2 : missing(2) || bin(2) <= 2 ? 3 : 4;
+          expected = Math.fround(expected + tree.value[leaf]!);
+        }
+        expect(one.margin[r]).toBe(expected);
+      }
+    } finally {
+      b2.close();
     }
   });
 });

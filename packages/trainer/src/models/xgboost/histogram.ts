@@ -213,6 +213,41 @@ export function rootPart(
   return n;
 }
 
+/**
+ * Adds a tree's leaf values to the margins of the rows in `[begin, end)` that the round did not
+ * sample (a walk over their column-major bins); the sampled ones are added by their leaves' row
+ * ranges elsewhere. `tree` holds five words a node (left child or −1, right child, feature,
+ * last bin going left counted from the feature's first, 1 if missing values go left) and
+ * `leaves` each leaf's value. Self-contained: the helper thread runs its source text.
+ * @internal
+ */
+export function walkRows(tree: Int32Array, leaves: Float32Array, colBins: Uint16Array, offset: Int32Array, rows: number, sampled: Uint8Array, margin: Float32Array, begin: number, end: number): void {
+  for (let r = begin; r < end; r++) {
+    if (sampled[r] === 1) continue;
+    let n = 0;
+    while (tree[5 * n] !== -1) {
+      const o = 5 * n;
+      const f = tree[o + 2]!;
+      const b = colBins[f * rows + r]!;
+      const left = b === offset[f + 1]! - 1 ? tree[o + 4] === 1 : b - offset[f]! <= tree[o + 3]!;
+      n = left ? tree[o]! : tree[o + 1]!;
+    }
+    margin[r] = Math.fround(margin[r]! + leaves[n]!);
+  }
+}
+
+/** A tree to add to the margins, for {@link HistogramBuilder.addTree}. @internal */
+export interface WalkTree {
+  left: Int32Array;
+  right: Int32Array;
+  splitIndex: Uint32Array;
+  defaultLeft: Uint8Array;
+  /** The last bin going left of each split, counted from its feature's first. */
+  splitBin: Int32Array;
+  /** Leaf values (at leaves). */
+  value: Float32Array;
+}
+
 /** A node's split, for {@link HistogramBuilder.partitionMany}. @internal */
 export interface RowSplit {
   begin: number;
@@ -235,6 +270,7 @@ const COUNT = 3; // items in the job
 const KIND_ROOT = 1;
 const KIND_PARTITION = 2;
 const KIND_HISTOGRAM = 3;
+const KIND_WALK = 4;
 /** Items per job, at most. */
 const BATCH = 16;
 /** Parameter words per item. */
@@ -255,7 +291,9 @@ const logisticGradients = ${logisticGradients.toString()};
 const sampleRows = ${sampleRows.toString()};
 const partitionRows = ${partitionRows.toString()};
 const rootPart = ${rootPart.toString()};
-const { control, bins, byteBins, index, grad, hess, hist, cols, margin, labels, scalePosWeight, colBins, scratch, sampled, rows } = workerData;
+const walkRows = ${walkRows.toString()};
+const { control, bins, byteBins, index, grad, hess, hist, cols, margin, labels, scalePosWeight, colBins, scratch, sampled, rows, tree, leaves, offset } = workerData;
+const tr = new Int32Array(tree), lv = new Float32Array(leaves), off = offset;
 const m = margin ? new Float32Array(margin) : null, y = labels ? new Uint8Array(labels) : null;
 const cb = colBins ? new Uint16Array(colBins) : null, sc = scratch ? new Uint32Array(scratch) : null, sm = sampled ? new Uint8Array(sampled) : null;
 const ctl = new Int32Array(control);
@@ -278,6 +316,7 @@ for (;;) {
     if (Atomics.compareExchange(ctl, ${CLAIM} + k, -job, job) !== -job) continue;
     const o = ${PARAMS} + ${WORDS} * k, outK = out.subarray(k * len, (k + 1) * len);
     if (kind === ${KIND_ROOT}) ctl[${RESULT} + k] = rootPart(addRows, outK, b, cols, m, y, g, h, scalePosWeight, sm, sc, ctl[o + 2], ctl[o + 3] >>> 0, ctl[o + 4] === 1, ctl[o], ctl[o + 1]);
+    else if (kind === ${KIND_WALK}) walkRows(tr, lv, cb, off, rows, sm, m, ctl[o], ctl[o + 1]);
     else if (kind === ${KIND_PARTITION}) ctl[${RESULT} + k] = partitionRows(ix, sc, cb, rows, ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5] === 1, ctl[o], ctl[o + 1]);
     else {
       outK.fill(0);
@@ -295,8 +334,8 @@ export interface SharedInputs {
   bins: Uint8Array | Uint16Array;
   /** Elements from one row's bins to the next. @defaultValue cols */
   stride?: number;
-  /** Set when `bins` hold each feature's bins from `offset[f]` (Uint8); see {@link RowLayout}. */
-  offset?: Int32Array | null;
+  /** Whether `bins` hold each feature's bins from `offset[f]` in bytes; see {@link RowLayout}. */
+  byteBins?: boolean;
   /** One row index per row: the round's rows, then each node's rows in a range of it. */
   index: Uint32Array;
   /** Room for one row index per row. */
@@ -316,10 +355,14 @@ export interface SharedInputs {
   scalePosWeight: number;
   /** One flag per row: taken by the round's sampling. */
   sampled: Uint8Array;
+  /** First global bin of each feature, and the total (for {@link HistogramBuilder.addTree}). */
+  offset: Int32Array;
+  /** Most nodes a tree can have (for {@link HistogramBuilder.addTree}). */
+  treeNodes: number;
 }
 
 /** A typed array over shared memory, of `length` elements. @internal */
-export function shared<T extends Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array>(Type: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+export function shared<T extends Uint8Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array>(Type: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
   return new Type(new SharedArrayBuffer(Math.max(1, length) * Type.BYTES_PER_ELEMENT));
 }
 
@@ -345,6 +388,9 @@ export class HistogramBuilder {
   private readonly out: Float64Array;
   /** The row kernel for the inputs' layout. */
   private readonly kernel: RowKernel;
+  /** The tree being added to the margins (see {@link walkRows}). */
+  private readonly tree: Int32Array;
+  private readonly leaves: Float32Array;
   private readonly control: Int32Array;
   private helper: Worker | null = null;
   private seq = 0;
@@ -357,12 +403,14 @@ export class HistogramBuilder {
     /** Whether this thread takes the parts the helper has not taken yet (false: it waits; for tests). */
     private readonly steal = true,
   ) {
-    const layout: RowLayout = { cols: inputs.cols, stride: inputs.stride ?? inputs.cols, offset: inputs.offset ?? null };
+    const layout: RowLayout = { cols: inputs.cols, stride: inputs.stride ?? inputs.cols, offset: inputs.byteBins === true ? inputs.offset : null };
     if ((layout.offset === null) !== inputs.bins instanceof Uint16Array) throw new Error("byte bins go with offsets, 16-bit bins without");
     this.kernel = rowKernel(layout);
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
     const hist = new SharedArrayBuffer(BATCH * inputs.length * 8);
     this.out = new Float64Array(hist);
+    this.tree = shared(Int32Array, 5 * inputs.treeNodes);
+    this.leaves = shared(Float32Array, inputs.treeNodes);
     if (threads > 1) {
       const buffer = (a: ArrayBufferView): ArrayBufferLike => a.buffer;
       this.helper = new Worker(HELPER_SOURCE(this.kernel === addRows ? addRows.toString() : rowKernelSource(layout)), {
@@ -383,6 +431,9 @@ export class HistogramBuilder {
           scratch: buffer(inputs.scratch),
           sampled: buffer(inputs.sampled),
           rows: inputs.index.length,
+          tree: this.tree.buffer,
+          leaves: this.leaves.buffer,
+          offset: inputs.offset,
         },
       });
       this.helper.unref();
@@ -556,6 +607,35 @@ export class HistogramBuilder {
         this.addInto(hists[j]!, outK);
       }
     }
+  }
+
+  /**
+   * Adds a round's tree to the training margins: `sampledRows` adds the sampled rows (by their
+   * leaves' row ranges) here, while the rows not sampled walk the tree in two halves, offered to
+   * the helper.
+   */
+  addTree(t: WalkTree, sampledRows: () => void): void {
+    const { colBins, offset, sampled, margin } = this.inputs;
+    const rows = margin.length;
+    const m = t.left.length;
+    if (m > this.leaves.length) throw new Error(`a tree of ${m} nodes is larger than the ${this.leaves.length} planned`);
+    for (let i = 0, o = 0; i < m; i++, o += 5) {
+      this.tree[o] = t.left[i]!;
+      this.tree[o + 1] = t.right[i]!;
+      this.tree[o + 2] = t.splitIndex[i]!;
+      this.tree[o + 3] = t.splitBin[i]!;
+      this.tree[o + 4] = t.defaultLeft[i]!;
+      this.leaves[i] = t.value[i]!;
+    }
+    const halves = rows >= SPLIT_ROWS ? [0, rows >>> 1, rows] : [0, rows];
+    const ctl = this.control;
+    for (let k = 0; k + 1 < halves.length; k++) {
+      ctl[PARAMS + WORDS * k] = halves[k]!;
+      ctl[PARAMS + WORDS * k + 1] = halves[k + 1]!;
+    }
+    const job = this.post(KIND_WALK, halves.length - 1);
+    sampledRows();
+    for (let k = halves.length - 2; k >= 0; k--) if (this.mine(job, k)) walkRows(this.tree, this.leaves, colBins, offset, rows, sampled, margin, halves[k]!, halves[k + 1]!);
   }
 
   /** hist += second, element by element (first part + second part, always in that order). */

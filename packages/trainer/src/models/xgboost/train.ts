@@ -578,13 +578,8 @@ function toTree(nodes: Node[], data: Binned, eta: number): { tree: XGBoostTree; 
   return { tree, leafOf, splitBin, map };
 }
 
-/**
- * Adds a tree's leaves to the margins of the training rows: the rows the tree grew on by the row
- * range each leaf holds in `index` (no walk), the others (left out by `subsample`) by a walk over
- * their bins. One float32 addition per row either way.
- */
-function addTreeBinned(tree: XGBoostTree, splitBin: Int32Array, data: Binned, margin: Float32Array, nodes: Node[], map: Int32Array, index: Uint32Array, sampled: Uint8Array): void {
-  const { colBins, offset, rows } = data;
+/** Adds a tree's leaves to the margins of the rows the tree grew on, by the row range each leaf holds in `index`. */
+function addLeafRanges(tree: XGBoostTree, margin: Float32Array, nodes: Node[], map: Int32Array, index: Uint32Array): void {
   for (let id = 0; id < nodes.length; id++) {
     const t = map[id]!;
     if (t < 0 || tree.left[t] !== -1) continue;
@@ -594,17 +589,6 @@ function addTreeBinned(tree: XGBoostTree, splitBin: Int32Array, data: Binned, ma
       const r = index[k]!;
       margin[r] = Math.fround(margin[r]! + v);
     }
-  }
-  for (let r = 0; r < rows; r++) {
-    if (sampled[r] === 1) continue;
-    let n = 0;
-    while (tree.left[n] !== -1) {
-      const f = tree.splitIndex[n]!;
-      const b = colBins[f * rows + r]!;
-      const left = b === offset[f + 1]! - 1 ? tree.defaultLeft[n] === 1 : b - offset[f]! <= splitBin[n]!;
-      n = left ? tree.left[n]! : tree.right[n]!;
-    }
-    margin[r] = Math.fround(margin[r]! + tree.splitCondition[n]!);
   }
 }
 
@@ -693,7 +677,9 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
     {
       bins: data.bins,
       stride: data.stride,
-      offset: data.byteBins ? data.offset : null,
+      byteBins: data.byteBins,
+      offset: data.offset,
+      treeNodes: Math.min(2 ** (hp.max_depth + 1) - 1, 2 * rows + 1),
       index: shared(Uint32Array, rows),
       grad,
       hess,
@@ -720,9 +706,8 @@ function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHype
   const threads = histograms.threads;
   const grower = new Grower(data, hp, histograms.inputs.index, histograms);
   const base = baseMargin({ objective: hp.objective, baseScore: hp.base_score });
-  const margin = histograms.inputs.margin!;
+  const margin = histograms.inputs.margin;
   margin.fill(base);
-  const sampled = histograms.inputs.sampled!;
   const spw = hp.scale_pos_weight;
   const rowRng = createRng(hp.seed, STREAM_SUBSAMPLE);
   const colRng = createRng(hp.seed, STREAM_COLUMNS);
@@ -741,8 +726,9 @@ function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHype
     const nodes = grower.grow({ key, threshold: Math.floor(hp.subsample * 2 ** 32), all: hp.subsample >= 1 }, colRng);
     const index = grower.index;
     prune(nodes, hp.gamma);
-    const { tree, splitBin, map } = toTree(nodes, data, hp.eta);
-    addTreeBinned(tree, splitBin, data, margin, nodes, map, index, sampled);
+    const { tree, splitBin, map, leafOf } = toTree(nodes, data, hp.eta);
+    // the sampled rows by their leaves' row ranges here; the others walk the tree (both threads)
+    histograms.addTree({ ...tree, splitBin, value: leafOf }, () => addLeafRanges(tree, margin, nodes, map, index));
     trees.push(tree);
     let score = NaN;
     if (valid && vx && vm) {
