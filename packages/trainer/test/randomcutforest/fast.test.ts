@@ -107,6 +107,18 @@ describe("the fast scorer gives the reference visitor's scores", () => {
     );
   });
 
+  it("with thousands of features, scored in blocks of a few rows", () => {
+    // 3,000 features: the block holds 16 rows (512 KiB), so 90 rows cross five blocks.
+    const rng = createRng(9, 5);
+    const d = 3000;
+    const rows = 90;
+    const data = matrix("gaussian", rows, d, rng);
+    const forestData = buildForest(data, rows, d, { trees: 3, samplesPerTree: 32, seed: 9 });
+    const fast = new Float64Array(rows);
+    scoreRows(assembleForest(forestData), data, rows, d, fast);
+    expect(differences(fast, referenceScores(referenceForest(forestData), data, rows))).toEqual([]);
+  });
+
   it("at the documented defaults, 100 trees × 256 samples of 30 features", () => {
     const rng = createRng(5, 3);
     const rows = 4000;

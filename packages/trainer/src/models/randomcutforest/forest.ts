@@ -10,7 +10,7 @@
 //     over the node's bounding box; `point[cutDim] <= cutValue` goes left;
 //   - RandomCutForest.java: getAnomalyScore, the mean of the tree scores.
 import { ModelError } from "../../errors.js";
-import { BLOCK_ROWS, createKernel, kernelLayout } from "./kernel.js";
+import { createKernel, kernelLayout } from "./kernel.js";
 import type { Kernel } from "./kernel.js";
 
 /**
@@ -252,8 +252,8 @@ function blockOf(forest: Forest): Block {
   let block = blocks.get(forest);
   if (block === undefined) {
     const layout = kernelLayout(forest.nodeStart[forest.trees]! + 1, forest.dim, forest.maxDepth);
-    const x = new Float32Array(forest.kernel.buffer, layout.block, 2 * forest.dim * BLOCK_ROWS);
-    const acc = new Float64Array(forest.kernel.buffer, layout.acc, BLOCK_ROWS);
+    const x = new Float32Array(forest.kernel.buffer, layout.block, 2 * forest.dim * layout.blockRows);
+    const acc = new Float64Array(forest.kernel.buffer, layout.acc, layout.blockRows);
     block = { x, acc, norm: forest.treeMass.map(normalizer) };
     blocks.set(forest, block);
   }
@@ -318,8 +318,9 @@ export function scoreRows(forest: Forest, values: ArrayLike<number>, rows: numbe
   const block = blockOf(forest);
   const x = block.x;
   const trees = forest.trees;
-  for (let r0 = from; r0 < from + count; r0 += BLOCK_ROWS) {
-    const nr = Math.min(BLOCK_ROWS, from + count - r0);
+  const rowsPerBlock = block.acc.length;
+  for (let r0 = from; r0 < from + count; r0 += rowsPerBlock) {
+    const nr = Math.min(rowsPerBlock, from + count - r0);
     for (let i = 0, o = 0; i < nr * d; i++, o += 2) {
       const v = values[r0 * d + i]!;
       if (!Number.isFinite(v)) {

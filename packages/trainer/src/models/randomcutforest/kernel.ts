@@ -10,8 +10,10 @@ interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum?: number }) => { buffer: ArrayBuffer };
 }
 
-/** Rows scored per block: each tree visits the whole block while its nodes are in cache. A multiple of 8. @internal */
-export const BLOCK_ROWS = 2048;
+/** Rows scored per block at most: each tree visits the whole block while its nodes are in cache. */
+const BLOCK_ROWS = 2048;
+/** Bytes of a block at most (so that a forest of many features keeps a small block). */
+const BLOCK_BYTES = 512 * 1024;
 /** Rows of a group rising together (kernel.wat's state holds 64). */
 const GROUP_ROWS = 64;
 const PAGE = 65536;
@@ -32,6 +34,8 @@ export interface KernelLayout {
   block: number;
   acc: number;
   state: number;
+  /** Rows of the block: 2048, fewer for more than 32 features (at most 512 KiB), a multiple of 8. */
+  blockRows: number;
   /** Bytes in all. */
   bytes: number;
 }
@@ -50,10 +54,11 @@ export function kernelLayout(nodes: number, dim: number, maxDepth: number): Kern
   const box = take(8 * dim * nodes);
   const range = take(8 * nodes);
   const unseen = take(8 * (maxDepth + 2)) + 8;
-  const block = take(8 * dim * BLOCK_ROWS);
-  const acc = take(8 * BLOCK_ROWS);
+  const blockRows = Math.max(8, Math.min(BLOCK_ROWS, Math.floor(BLOCK_BYTES / (8 * dim) / 8) * 8));
+  const block = take(8 * dim * blockRows);
+  const acc = take(8 * blockRows);
   const state = take(2304 + 4 * GROUP_ROWS * dim);
-  return { node, depth, seen, box, range, unseen, block, acc, state, bytes: at };
+  return { node, depth, seen, box, range, unseen, block, acc, state, blockRows, bytes: at };
 }
 
 /** A kernel instance over its own memory. @internal */
@@ -86,7 +91,12 @@ export function createKernel(layout: KernelLayout, dim: number): Kernel {
   const pages = Math.ceil(layout.bytes / PAGE);
   if (!(pages <= 65536)) throw new ModelError("MODEL_TOO_LARGE", `the forest needs ${layout.bytes} bytes to score, more than WebAssembly's 4 GiB`);
   compiled ??= new api.Module(Buffer.from(KERNEL_WASM_BASE64, "base64"));
-  const memory = new api.Memory({ initial: pages, maximum: pages });
+  let memory: { buffer: ArrayBuffer };
+  try {
+    memory = new api.Memory({ initial: pages, maximum: pages });
+  } catch (err) {
+    throw new ModelError("MODEL_TOO_LARGE", `the forest needs ${layout.bytes} bytes to score, more memory than WebAssembly was given`, { cause: err });
+  }
   const instance = new api.Instance(compiled, { rcf: { memory } });
   const exports = instance.exports as {
     layout: (...offsets: number[]) => void;
