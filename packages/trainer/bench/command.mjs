@@ -6,6 +6,9 @@
 // RUNS times) so the machine's load hits both alike; wall time from outside, start-up included.
 // Prints one JSON line per run and a summary line: median wall seconds, their ratio, the test
 // average precision of both, fraud-train's stage seconds, and the load average before and after.
+// fraud-train runs twice per round: with its defaults (SageMaker's: the model picked by validation
+// accuracy) and with binary_classifier_model_selection_criteria=loss_function (picked by
+// validation log loss, the quantity LogisticRegression minimises: the like-for-like comparison).
 // Runs fraud-train from its TypeScript sources through tsx unless FRAUD_TRAIN names a launcher
 // (e.g. bin/fraud-train.js after a build). Needs python3 (or $PYTHON) with pandas and scikit-learn;
 // the comparison is skipped, visibly, without them.
@@ -50,7 +53,7 @@ try {
   fullPrecisionCsv(test, TEST_ROWS, 12);
   const before = load();
   console.error(`train ${TRAIN_ROWS} rows, test ${TEST_ROWS} rows; ${availableParallelism()} cores, Node ${process.version}, load ${before}${python ? "" : "; scikit-learn comparison skipped: no python3 with pandas and scikit-learn"}`);
-  const walls = { ours: [], sklearn: [] };
+  const walls = { ours: [], oursLoss: [], sklearn: [] };
   let last = {};
   for (let i = 0; i < RUNS; i++) {
     const out = join(dir, `out${i}`);
@@ -61,6 +64,12 @@ try {
     const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
     last = { oursAp: metrics.test.prAuc, stages: metrics.stages };
     const line = { run: i + 1, oursSeconds: Number(walls.ours.at(-1).toFixed(2)), oursAp: Number(metrics.test.prAuc.toFixed(4)), stages: metrics.stages };
+    t = performance.now();
+    const c = spawnSync(ours[0], [...ours[1], "local", "--train", train, "--test", test, "--out", `${out}-loss`, "--quiet", "--hp", "binary_classifier_model_selection_criteria=loss_function"], { encoding: "utf8" });
+    walls.oursLoss.push((performance.now() - t) / 1000);
+    if (c.status !== 0) throw new Error(`fraud-train failed: ${c.stderr}`);
+    last.oursLossAp = JSON.parse(readFileSync(join(`${out}-loss`, "metrics.json"), "utf8")).test.prAuc;
+    Object.assign(line, { oursLossSeconds: Number(walls.oursLoss.at(-1).toFixed(2)), oursLossAp: Number(last.oursLossAp.toFixed(4)) });
     if (python) {
       t = performance.now();
       const b = spawnSync(python, [join(here, "sklearn_command.py"), train, test], { encoding: "utf8" });
@@ -73,7 +82,14 @@ try {
     line.load = load();
     console.log(JSON.stringify(line));
   }
-  const summary = { case: "fraud-train local vs scikit-learn", runs: RUNS, oursMedianSeconds: Number(median(walls.ours).toFixed(2)), oursAp: Number(last.oursAp.toFixed(4)) };
+  const summary = {
+    case: "fraud-train local vs scikit-learn",
+    runs: RUNS,
+    oursMedianSeconds: Number(median(walls.ours).toFixed(2)),
+    oursAp: Number(last.oursAp.toFixed(4)),
+    oursLossMedianSeconds: Number(median(walls.oursLoss).toFixed(2)),
+    oursLossAp: Number(last.oursLossAp.toFixed(4)),
+  };
   if (python) {
     Object.assign(summary, {
       sklearnMedianSeconds: Number(median(walls.sklearn).toFixed(2)),
@@ -81,6 +97,8 @@ try {
       ratioMedian: Number((median(walls.ours) / median(walls.sklearn)).toFixed(2)),
       ratioPairs: walls.ours.map((w, i) => Number((w / walls.sklearn[i]).toFixed(2))),
       apDifference: Number((last.oursAp - last.sklearnAp).toFixed(4)),
+      lossRatioMedian: Number((median(walls.oursLoss) / median(walls.sklearn)).toFixed(2)),
+      lossApDifference: Number((last.oursLossAp - last.sklearnAp).toFixed(4)),
     });
   } else summary.sklearn = "skipped: no python3 with pandas and scikit-learn";
   summary.load = `${before} -> ${load()}`;
