@@ -241,7 +241,12 @@ export interface CsvJoinOptions {
    * The arrays the parts were parsed into (their `into`): when every part's rows are in place, one
    * after the other from row 0, the result is views of them (no copy).
    */
-  into?: { features: Float64Array; labels: Uint8Array };
+  into?: {
+    /** The features array the parts were parsed into. */
+    features: Float64Array;
+    /** The labels array the parts were parsed into. */
+    labels: Uint8Array;
+  };
 }
 
 /**
