@@ -8,7 +8,7 @@ import { averagePrecision, sweep } from "../../src/metrics.js";
 import { parseXGBoostHyperparameters } from "../../src/models/xgboost/hyperparameters.js";
 import { XGBoostPredictor } from "../../src/models/xgboost/predict.js";
 import { readXGBoostModel } from "../../src/models/xgboost/read.js";
-import { binFinder, findBin, trainXGBoost } from "../../src/models/xgboost/train.js";
+import { binFinder, findBin, sortFloats, trainXGBoost } from "../../src/models/xgboost/train.js";
 import type { XGBoostData } from "../../src/models/xgboost/train.js";
 import { encodeXGBoostModel } from "../../src/models/xgboost/write.js";
 import { createRng } from "../../src/rng.js";
@@ -205,6 +205,21 @@ describe("the bin finder", () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("sortFloats", () => {
+  it("sorts float32 values as Float32Array.prototype.sort does (−0 before +0), long and short arrays", () => {
+    const f32 = fc.float({ noNaN: true });
+    fc.assert(
+      fc.property(fc.array(f32, { maxLength: 2000 }), fc.boolean(), (raw, repeat) => {
+        const values = Float32Array.from(repeat ? [...raw, ...raw, -0, 0, -0] : raw);
+        const expected = Float32Array.from(values).sort();
+        sortFloats(values);
+        expect(Array.from(values).map((v) => Object.is(v, -0) ? "-0" : v)).toEqual(Array.from(expected).map((v) => Object.is(v, -0) ? "-0" : v));
+      }),
+      { numRuns: 100 },
     );
   });
 });
