@@ -55,6 +55,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The worker script: beside this module once built; the built copy when running from sources (tests). */
 const ENTRY = existsSync(join(here, "train-worker.js")) ? join(here, "train-worker.js") : join(here, "..", "dist", "train-worker.js");
 
+/** Whether the worker script exists (from the sources, only once the package is built). @internal */
+export function trainingThreadAvailable(): boolean {
+  return existsSync(ENTRY);
+}
+
 /**
  * Starts a worker thread that will train one model.
  * @internal

@@ -9,6 +9,7 @@ import { DEFAULT_SPLIT, stratifiedSplit } from "@fraud/trainer";
 import type { Dataset } from "@fraud/simulator";
 import type { MetricsDocument } from "@fraud/trainer";
 import { resolveOptions } from "../src/options.js";
+import { trainingThreadAvailable } from "../src/training-thread.js";
 import type { Reporter } from "../src/stages.js";
 import { startTrainingThreads, trainModels, trainingPlaces } from "../src/stages/train.js";
 import type { TrainedModels, TrainingPlaces } from "../src/stages/train.js";
@@ -48,6 +49,7 @@ describe("the train stage", () => {
   });
 
   it("trains the same models on a thread of their own as on the calling thread", async () => {
+    expect(trainingThreadAvailable()).toBe(true); // the built worker script (the test target builds first)
     const here = await train(join(dir, "here"), {});
     const threads = await train(join(dir, "threads"), { randomcutforest: "thread", xgboost: "thread" });
     expect(threads.served.algorithm).toBe(here.served.algorithm);

@@ -14,7 +14,7 @@ import type { LocalTrainingResult, MetricsDocument, TrainProgress } from "@fraud
 import type { ResolvedOptions } from "../options.js";
 import { runStage } from "../stages.js";
 import type { Reporter, StageTimes } from "../stages.js";
-import { startTrainingThread } from "../training-thread.js";
+import { startTrainingThread, trainingThreadAvailable } from "../training-thread.js";
 import type { EncodedSplits } from "./data.js";
 
 /** One trained model. @internal */
@@ -104,11 +104,14 @@ function percentOf(completed: number, total: number): number {
 
 /**
  * Starts training the models whose place is `thread`, on the splits just made, so their work
- * overlaps the stages before `train`.
+ * overlaps the stages before `train` (all of them train in the stage when the worker script is not
+ * built).
  * @internal
  */
-export function startTrainingThreads(o: ResolvedOptions, splits: EncodedSplits["splits"], places: TrainingPlaces = trainingPlaces()): ThreadTrainings {
+export function startTrainingThreads(o: ResolvedOptions, splits: EncodedSplits["splits"], wanted: TrainingPlaces = trainingPlaces()): ThreadTrainings {
   const [train, validation, test] = splits;
+  // from the sources before any build there is no worker script: everything trains here
+  const places = trainingThreadAvailable() ? wanted : {};
   const threads = DEMO_MODELS.map((m) => (places[m.algorithm] === "thread" ? startTrainingThread() : null));
   const started: ThreadTrainings = {
     places,
