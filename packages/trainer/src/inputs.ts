@@ -1,6 +1,6 @@
 // The data of a run: CSV files read with @fraud/simulator's reader, or data sets already in memory,
 // checked and split the way `fraud-train local` documents.
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { FEATURE_COUNT, joinCreditCardCsvParts, parseCreditCardCsvPart, planCsvParts, readCreditCardCsv } from "@fraud/simulator";
@@ -36,6 +36,16 @@ function oneLine(message: string): string {
 export const PARALLEL_READ_MIN_BYTES = 4 << 20;
 /** Largest file read whole into memory for the parallel parse; larger ones stream. */
 const PARALLEL_READ_MAX_BYTES = 2 ** 31 - 1;
+
+/** Whether `path` is a regular file the parallel reader takes (by its size). */
+async function largeFile(path: string, minBytes: number): Promise<boolean> {
+  try {
+    const st = await stat(path);
+    return st.isFile() && st.size >= minBytes && st.size <= PARALLEL_READ_MAX_BYTES;
+  } catch {
+    return false; // the reader reports it
+  }
+}
 
 /** A regular file's bytes in shared memory (workers read them without a copy), or null when the path is not one the parallel reader takes. */
 async function sharedBytes(path: string, minBytes: number): Promise<Uint8Array | null> {
@@ -136,8 +146,11 @@ async function readInParts(path: string, bytes: Uint8Array, pool: WorkerPool, mi
   // (synchronously, to the end), or the workers would find every part taken.
   await new Promise((resolve) => setImmediate(resolve));
   const parts: CsvPart[] = [];
-  for (const { index, part } of parseClaimedParts(task)) parts[index] = part;
-  for (const h of helpers) for (const { index, part } of await h) parts[index] = part;
+  const mine = parseClaimedParts(task);
+  for (const { index, part } of mine) parts[index] = part;
+  // When this thread parsed every part (the workers were still booting), their answers hold
+  // nothing: not waited for.
+  if (mine.length < plan.bounds.length - 1) for (const h of helpers) for (const { index, part } of await h) parts[index] = part;
   // Parts past the first with an error may be missing: they cannot change the outcome.
   const failed = parts.findIndex((p) => p !== undefined && p.error !== null);
   return joinCreditCardCsvParts(failed >= 0 ? parts.slice(0, failed + 1) : parts, { file: path, into: { features: new Float64Array(features), labels: new Uint8Array(labels) } });
@@ -159,8 +172,10 @@ export async function readDataset(path: string, name: string, pool: WorkerPool |
   const cores = inPoolWorker() ? 1 : availableParallelism();
   let own: WorkerPool | null = null;
   try {
-    const bytes = (pool !== null && pool.size > 0) || cores > 1 ? await sharedBytes(path, parallelMinBytes) : null;
-    if (bytes !== null && (pool === null || pool.size === 0)) own = WorkerPool.start(1);
+    const pooled = pool !== null && pool.size > 0;
+    // The worker boots while the file is read into memory.
+    if (!pooled && cores > 1 && (await largeFile(path, parallelMinBytes))) own = WorkerPool.start(1);
+    const bytes = pooled || own !== null ? await sharedBytes(path, parallelMinBytes) : null;
     const readers = own ?? pool;
     data = bytes !== null && readers !== null ? await readInParts(path, bytes, readers, Math.min(MIN_PART_BYTES, parallelMinBytes)) : await readCreditCardCsv(path);
   } catch (err) {
