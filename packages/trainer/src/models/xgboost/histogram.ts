@@ -248,6 +248,83 @@ export interface WalkTree {
   value: Float32Array;
 }
 
+/** Buckets of a feature's value range in a {@link BinFinder}. */
+const FINDER_BUCKETS = 1024;
+
+/**
+ * Finds a value's bin among a feature's sorted cuts (the number of cuts at or below it) in a
+ * step or two: the value range is cut into FINDER_BUCKETS equal buckets by a monotone function,
+ * so a cut in an earlier bucket is below the value and one in a later bucket above it; only the
+ * cuts of the value's own bucket are compared.
+ * @internal
+ */
+export interface BinFinder {
+  min: number;
+  scale: number;
+  /** First cut of each bucket (FINDER_BUCKETS + 2 entries). */
+  start: Int32Array;
+}
+
+/** The bucket of `v` among `buckets` (see {@link BinFinder}). Self-contained. @internal */
+export function bucketOf(v: number, min: number, scale: number, buckets: number): number {
+  const t = Math.floor((v - min) * scale);
+  return t > 0 ? (t < buckets ? t : buckets) : 0;
+}
+
+/** The {@link BinFinder} of a feature's sorted, finite cuts. @internal */
+export function binFinder(cuts: Float32Array): BinFinder {
+  const n = cuts.length;
+  const min = cuts[0]!;
+  const range = cuts[n - 1]! - min;
+  const s = FINDER_BUCKETS / range;
+  // a degenerate or overflowing range: one bucket holds every cut (plain comparisons)
+  const scale = range > 0 && Number.isFinite(s) && Number.isFinite(range) ? s : 0;
+  const start = new Int32Array(FINDER_BUCKETS + 2);
+  for (let b = 0, j = 0; b <= FINDER_BUCKETS + 1; b++) {
+    while (j < n && bucketOf(cuts[j]!, min, scale, FINDER_BUCKETS) < b) j++;
+    start[b] = j;
+  }
+  return { min, scale, start };
+}
+
+/** How many of `cuts` are at or below `v` (a present value). Self-contained. @internal */
+export function findBin(cuts: Float32Array, finder: BinFinder, v: number): number {
+  const t = bucketOf(v, finder.min, finder.scale, finder.start.length - 2);
+  let j = finder.start[t]!;
+  const end = finder.start[t + 1]!;
+  while (j < end && cuts[j]! <= v) j++;
+  return j;
+}
+
+/** What filling the bins of the training rows needs (see {@link binRows}). @internal */
+export interface Binning {
+  /** The training values, float32, row-major. */
+  x: Float32Array;
+  /** Each feature's sorted cuts. */
+  cuts: Float32Array[];
+  /** Each feature's {@link BinFinder}. */
+  finders: BinFinder[];
+  /** Each feature's last bin (cuts − 1). */
+  lasts: Int32Array;
+}
+
+/**
+ * The bins of rows `[begin, end)`: each value's global bin (its feature's missing bin when NaN)
+ * into the row-major `bins` (counted from the feature's first bin when `byteBins`) and the
+ * column-major `colBins`. Self-contained: the helper thread runs its source text.
+ * @internal
+ */
+export function binRows(x: Float32Array, rows: number, cols: number, stride: number, byteBins: boolean, offset: Int32Array, cuts: Float32Array[], finders: BinFinder[], lasts: Int32Array, bins: Uint8Array | Uint16Array, colBins: Uint16Array, begin: number, end: number): void {
+  for (let r = begin, i = begin * cols, o = begin * stride; r < end; r++, o += stride) {
+    for (let f = 0; f < cols; f++, i++) {
+      const v = x[i]!;
+      const b = v === v ? offset[f]! + Math.min(lasts[f]!, findBin(cuts[f]!, finders[f]!, v)) : offset[f + 1]! - 1;
+      bins[o + f] = byteBins ? b - offset[f]! : b;
+      colBins[f * rows + r] = b;
+    }
+  }
+}
+
 /** A node's split, for {@link HistogramBuilder.partitionMany}. @internal */
 export interface RowSplit {
   begin: number;
@@ -271,6 +348,7 @@ const KIND_ROOT = 1;
 const KIND_PARTITION = 2;
 const KIND_HISTOGRAM = 3;
 const KIND_WALK = 4;
+const KIND_BIN = 5;
 /** Items per job, at most. */
 const BATCH = 16;
 /** Parameter words per item. */
@@ -292,7 +370,11 @@ const sampleRows = ${sampleRows.toString()};
 const partitionRows = ${partitionRows.toString()};
 const rootPart = ${rootPart.toString()};
 const walkRows = ${walkRows.toString()};
-const { control, bins, byteBins, index, grad, hess, hist, cols, margin, labels, scalePosWeight, colBins, scratch, sampled, rows, tree, leaves, offset } = workerData;
+const bucketOf = ${bucketOf.toString()};
+const findBin = ${findBin.toString()};
+const binRows = ${binRows.toString()};
+const { control, bins, byteBins, index, grad, hess, hist, cols, margin, labels, scalePosWeight, colBins, scratch, sampled, rows, tree, leaves, offset, stride, binning } = workerData;
+const bx = binning ? new Float32Array(binning.x) : null;
 const tr = new Int32Array(tree), lv = new Float32Array(leaves), off = offset;
 const m = margin ? new Float32Array(margin) : null, y = labels ? new Uint8Array(labels) : null;
 const cb = colBins ? new Uint16Array(colBins) : null, sc = scratch ? new Uint32Array(scratch) : null, sm = sampled ? new Uint8Array(sampled) : null;
@@ -317,6 +399,7 @@ for (;;) {
     const o = ${PARAMS} + ${WORDS} * k, outK = out.subarray(k * len, (k + 1) * len);
     if (kind === ${KIND_ROOT}) ctl[${RESULT} + k] = rootPart(addRows, outK, b, cols, m, y, g, h, scalePosWeight, sm, sc, ctl[o + 2], ctl[o + 3] >>> 0, ctl[o + 4] === 1, ctl[o], ctl[o + 1]);
     else if (kind === ${KIND_WALK}) walkRows(tr, lv, cb, off, rows, sm, m, ctl[o], ctl[o + 1]);
+    else if (kind === ${KIND_BIN}) binRows(bx, rows, cols, stride, byteBins, off, binning.cuts, binning.finders, binning.lasts, b, cb, ctl[o], ctl[o + 1]);
     else if (kind === ${KIND_PARTITION}) ctl[${RESULT} + k] = partitionRows(ix, sc, cb, rows, ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5] === 1, ctl[o], ctl[o + 1]);
     else {
       outK.fill(0);
@@ -359,6 +442,8 @@ export interface SharedInputs {
   offset: Int32Array;
   /** Most nodes a tree can have (for {@link HistogramBuilder.addTree}). */
   treeNodes: number;
+  /** What filling the bins needs (for {@link HistogramBuilder.bin}). */
+  binning?: Binning;
 }
 
 /** A typed array over shared memory, of `length` elements. @internal */
@@ -434,6 +519,8 @@ export class HistogramBuilder {
           tree: this.tree.buffer,
           leaves: this.leaves.buffer,
           offset: inputs.offset,
+          stride: layout.stride,
+          binning: inputs.binning ? { ...inputs.binning, x: inputs.binning.x.buffer } : null,
         },
       });
       this.helper.unref();
@@ -607,6 +694,23 @@ export class HistogramBuilder {
         this.addInto(hists[j]!, outK);
       }
     }
+  }
+
+  /** Fills the bins of every row (see {@link binRows}) from {@link SharedInputs.binning}, in two halves. */
+  bin(): void {
+    const { binning, bins, colBins, offset, cols } = this.inputs;
+    if (binning === undefined) throw new Error("binning needs the values, cuts and finders");
+    const rows = this.inputs.index.length;
+    const stride = this.inputs.stride ?? cols;
+    const byteBins = this.inputs.byteBins === true;
+    const halves = rows >= SPLIT_ROWS ? [0, rows >>> 1, rows] : [0, rows];
+    const ctl = this.control;
+    for (let k = 0; k + 1 < halves.length; k++) {
+      ctl[PARAMS + WORDS * k] = halves[k]!;
+      ctl[PARAMS + WORDS * k + 1] = halves[k + 1]!;
+    }
+    const job = this.post(KIND_BIN, halves.length - 1);
+    for (let k = 0; k + 1 < halves.length; k++) if (this.mine(job, k)) binRows(binning.x, rows, cols, stride, byteBins, offset, binning.cuts, binning.finders, binning.lasts, bins, colBins, halves[k]!, halves[k + 1]!);
   }
 
   /**

@@ -19,8 +19,8 @@ import { ROOT_PARENT, baseMargin } from "./booster.js";
 import type { XGBoostBooster, XGBoostTree } from "./booster.js";
 import { parseXGBoostHyperparameters } from "./hyperparameters.js";
 import type { XGBoostEvalMetric, XGBoostHyperparameters } from "./hyperparameters.js";
-import { HistogramBuilder, codeGeneration, shared } from "./histogram.js";
-import type { RoundSampling } from "./histogram.js";
+import { HistogramBuilder, binFinder, codeGeneration, shared } from "./histogram.js";
+import type { Binning, RoundSampling } from "./histogram.js";
 
 /** Rows for training: `rows × cols` values (NaN = missing) and 0/1 labels. @public */
 export interface XGBoostData {
@@ -160,53 +160,6 @@ function featureCuts(values: Float32Array, maxBin: number): Cuts {
   return { values: Float32Array.from(cuts), min: Math.fround(lo - (Math.abs(lo) + 1e-5)) };
 }
 
-/** Buckets of a feature's value range in a {@link BinFinder}. */
-const FINDER_BUCKETS = 1024;
-
-/**
- * Finds a value's bin among a feature's sorted cuts (the number of cuts at or below it) in a
- * step or two: the value range is cut into FINDER_BUCKETS equal buckets by a monotone function,
- * so a cut in an earlier bucket is below the value and one in a later bucket above it; only the
- * cuts of the value's own bucket are compared.
- * @internal
- */
-export interface BinFinder {
-  min: number;
-  scale: number;
-  /** First cut of each bucket (FINDER_BUCKETS + 2 entries). */
-  start: Int32Array;
-}
-
-function bucketOf(v: number, min: number, scale: number): number {
-  const t = Math.floor((v - min) * scale);
-  return t > 0 ? (t < FINDER_BUCKETS ? t : FINDER_BUCKETS) : 0;
-}
-
-/** The {@link BinFinder} of a feature's sorted, finite cuts. @internal */
-export function binFinder(cuts: Float32Array): BinFinder {
-  const n = cuts.length;
-  const min = cuts[0]!;
-  const range = cuts[n - 1]! - min;
-  const s = FINDER_BUCKETS / range;
-  // a degenerate or overflowing range: one bucket holds every cut (plain comparisons)
-  const scale = range > 0 && Number.isFinite(s) && Number.isFinite(range) ? s : 0;
-  const start = new Int32Array(FINDER_BUCKETS + 2);
-  for (let b = 0, j = 0; b <= FINDER_BUCKETS + 1; b++) {
-    while (j < n && bucketOf(cuts[j]!, min, scale) < b) j++;
-    start[b] = j;
-  }
-  return { min, scale, start };
-}
-
-/** How many of `cuts` are at or below `v` (a present value). @internal */
-export function findBin(cuts: Float32Array, finder: BinFinder, v: number): number {
-  const t = bucketOf(v, finder.min, finder.scale);
-  let j = finder.start[t]!;
-  const end = finder.start[t + 1]!;
-  while (j < end && cuts[j]! <= v) j++;
-  return j;
-}
-
 /** The quantised training matrix. */
 interface Binned {
   rows: number;
@@ -232,19 +185,25 @@ interface Binned {
   cuts: Cuts[];
   /** Total bins (with the missing bins). */
   total: number;
+  /** What filling the bins needs. */
+  binning: Binning;
 }
 
 /** Rows beyond which the cut points are computed from every `every`-th row (and the exact extremes). */
 const SKETCH_ROWS = 65_536;
 
-function quantise(x: Float64Array | Float32Array, rows: number, cols: number, maxBin: number, allowBytes: boolean): Binned {
+/**
+ * The cuts of every feature (quantile sketch) and the layout of the bins, from float32 values;
+ * the bins are allocated, to be filled by {@link HistogramBuilder.bin}.
+ */
+function planBins(x: Float32Array, rows: number, cols: number, maxBin: number, allowBytes: boolean): Binned {
   // one row-major pass: each feature's extremes and whether a value is missing
   const lo = new Float64Array(cols).fill(Infinity);
   const hi = new Float64Array(cols).fill(-Infinity);
   const missing = new Uint8Array(cols);
   for (let r = 0, o = 0; r < rows; r++, o += cols) {
     for (let f = 0; f < cols; f++) {
-      const v = Math.fround(x[o + f]!);
+      const v = x[o + f]!;
       if (v !== v) missing[f] = 1;
       else {
         if (v < lo[f]!) lo[f] = v;
@@ -260,7 +219,7 @@ function quantise(x: Float64Array | Float32Array, rows: number, cols: number, ma
   for (let r = 0; r < rows; r += every) {
     const o = r * cols;
     for (let f = 0; f < cols; f++) {
-      const v = Math.fround(x[o + f]!);
+      const v = x[o + f]!;
       if (v === v) columns[f]![counts[f]!++] = v;
     }
   }
@@ -284,20 +243,11 @@ function quantise(x: Float64Array | Float32Array, rows: number, cols: number, ma
   const byteBins = allowBytes && widest <= 256 && codeGeneration();
   // byte rows padded to a power of two (up to 64) or a multiple of 64: no row straddles a cache line
   const stride = !byteBins ? cols : cols <= 64 ? 2 ** Math.ceil(Math.log2(cols)) : Math.ceil(cols / 64) * 64;
+  // the bins themselves are filled by the row work (HistogramBuilder.bin), on both threads
   const bins = byteBins ? shared(Uint8Array, rows * stride) : shared(Uint16Array, rows * cols);
   const colBins = shared(Uint16Array, rows * cols);
-  const finders = cuts.map((c) => binFinder(c.values));
-  const lasts = Int32Array.from(cuts, (c) => c.values.length - 1);
-  // the second row-major pass: every value's bin, into both layouts
-  for (let r = 0, i = 0, o = 0; r < rows; r++, o += stride) {
-    for (let f = 0; f < cols; f++, i++) {
-      const v = Math.fround(x[i]!);
-      const b = v === v ? offset[f]! + Math.min(lasts[f]!, findBin(cuts[f]!.values, finders[f]!, v)) : offset[f + 1]! - 1;
-      bins[o + f] = byteBins ? b - offset[f]! : b;
-      colBins[f * rows + r] = b;
-    }
-  }
-  return { rows, cols, bins, stride, byteBins, colBins, offset, cuts, total };
+  const binning: Binning = { x, cuts: cuts.map((c) => c.values), finders: cuts.map((c) => binFinder(c.values)), lasts: Int32Array.from(cuts, (c) => c.values.length - 1) };
+  return { rows, cols, bins, stride, byteBins, colBins, offset, cuts, total, binning };
 }
 
 /** A node of the tree being grown. */
@@ -707,7 +657,10 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
   const threadsWanted = options.threads ?? (train.rows >= XGBOOST_PARALLEL_ROWS && availableParallelism() >= 2 ? 2 : 1);
   if (threadsWanted !== 1 && threadsWanted !== 2) throw new TrainError("INVALID_ARGUMENT", `threads ${String(threadsWanted)} is not valid: must be 1 or 2`);
 
-  const data = quantise(train.features, train.rows, cols, hp.max_bin, options.byteBins !== false);
+  // float32 values in shared memory (both threads bin them), as XGBoost reads them
+  const x = shared(Float32Array, train.features.length);
+  x.set(train.features);
+  const data = planBins(x, train.rows, cols, hp.max_bin, options.byteBins !== false);
   const rows = train.rows;
   const grad = shared(Float32Array, rows);
   const hess = shared(Float32Array, rows);
@@ -720,6 +673,7 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
       byteBins: data.byteBins,
       offset: data.offset,
       treeNodes: Math.min(2 ** (hp.max_depth + 1) - 1, 2 * rows + 1),
+      binning: data.binning,
       index: shared(Uint32Array, rows),
       grad,
       hess,
@@ -735,6 +689,7 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
     threadsWanted,
   );
   try {
+    histograms.bin();
     return boost(train, options, hp, cols, data, histograms);
   } finally {
     histograms.close();
