@@ -173,11 +173,10 @@ export function assembleForest(data: ForestData, file = "model.tar.gz"): Forest 
   const seen = new Float64Array(buf, layout.seen, total + 1);
   const box = new Float32Array(buf, layout.box, 2 * d * (total + 1));
   const rangeSum = new Float64Array(buf, layout.range, total + 1);
-  const unseen = new Float64Array(buf, layout.unseen - 16, maxDepth + 3);
+  const unseen = new Float64Array(buf, layout.unseen - 24, maxDepth + 4);
   depth.set(depthOf);
-  unseen[0] = 1;
-  unseen[1] = 1;
-  for (let k = 0; k <= maxDepth; k++) unseen[k + 2] = scoreUnseen(k);
+  unseen.fill(1, 0, 3);
+  for (let k = 0; k <= maxDepth; k++) unseen[k + 3] = scoreUnseen(k);
   node[4 * total] = total;
   nodeF[4 * total + 2] = Infinity;
   node[4 * total + 3] = total;

@@ -29,7 +29,7 @@ export interface KernelLayout {
   seen: number;
   box: number;
   range: number;
-  /** Where 1/(k + 1) for k = 0 is; k = −1 and −2 are the two f64 before it. */
+  /** Where 1/(k + 1) for k = 0 is; k = −1, −2 and −3 are the three f64 before it. */
   unseen: number;
   block: number;
   acc: number;
@@ -53,7 +53,7 @@ export function kernelLayout(nodes: number, dim: number, maxDepth: number): Kern
   const seen = take(8 * nodes);
   const box = take(8 * dim * nodes);
   const range = take(8 * nodes);
-  const unseen = take(8 * (maxDepth + 3)) + 16;
+  const unseen = take(8 * (maxDepth + 4)) + 24;
   const blockRows = Math.max(8, Math.min(BLOCK_ROWS, Math.floor(BLOCK_BYTES / (8 * dim) / 8) * 8));
   const block = take(8 * dim * blockRows);
   const acc = take(8 * blockRows);

@@ -29,7 +29,7 @@
 ;;   seen     f64 per node: a leaf's score of its own point, (1 − m/(2M)) / (depth + log2(m + 1))
 ;;   box      8·dim bytes per node: for each dimension its lower bound and its negated upper bound
 ;;   range    f64 per node: the sum of the box's side lengths
-;;   unseen   f64 1/(k + 1) at k = 0 … maxDepth, and 1 at k = −1 and −2 (the sentinel and above)
+;;   unseen   f64 1/(k + 1) at k = 0 … maxDepth, and 1 at k = −1, −2, −3 (the sentinel, above it)
 ;;   block    8·dim bytes per row: for each dimension its value and the value negated
 ;;   acc      f64 per row of the block: the sum of its normalised tree scores so far
 ;;   state    per row of a group of 64: leaf, node, depth, list length, two lists of the rows
@@ -85,7 +85,7 @@
     (local $g i32) (local $j i32) (local $d4 i32) (local $k i32) (local $n i32) (local $b i32)
     (local $na i32) (local $nb i32) (local $q i32) (local $from i32) (local $to i32) (local $tmp i32)
     (local $list i32) (local $w i32) (local $length i32) (local $a i32) (local $e i32)
-    (local $sum f64) (local $p f64) (local $sc f64) (local $n2 i32) (local $b2 i32) (local $x v128) (local $lane v128) (local $s2 v128) (local $t v128) (local $m v128) (local $s v128)
+    (local $sum f64) (local $p f64) (local $sc f64) (local $n2 i32) (local $b2 i32) (local $n3 i32) (local $b3 i32) (local $s3 v128) (local $x v128) (local $lane v128) (local $s2 v128) (local $t v128) (local $m v128) (local $s v128)
     (local.set $d4 (i32.shl (global.get $dim) (i32.const 2)))
     (local.set $stride (i32.shl (global.get $dim) (i32.const 3)))
     (block $end
@@ -253,12 +253,15 @@
               ;; inside the grandparent's too, and p = 0 leaves the score as it was.
               (local.set $n2 (i32.load offset=12 (i32.add (global.get $node) (i32.shl (local.get $n) (i32.const 4)))))
               (local.set $b2 (i32.add (global.get $box) (i32.mul (local.get $n2) (local.get $stride))))
+              (local.set $n3 (i32.load offset=12 (i32.add (global.get $node) (i32.shl (local.get $n2) (i32.const 4)))))
+              (local.set $b3 (i32.add (global.get $box) (i32.mul (local.get $n3) (local.get $stride))))
               (local.set $length (i32.load (i32.add (global.get $len) (i32.shl (local.get $i) (i32.const 2)))))
               (local.set $list (i32.add (global.get $lists) (i32.mul (local.get $i) (local.get $d4))))
               (local.set $w (i32.const 0))
               (local.set $a (i32.const 0))
               (local.set $s (v128.const i64x2 0 0))
               (local.set $s2 (v128.const i64x2 0 0))
+              (local.set $s3 (v128.const i64x2 0 0))
               (loop $outside
                 ;; Entry e is a byte offset into both the box and the row: lo − x below the box,
                 ;; (−hi) − (−x) = x − hi above it, in double from float32.
@@ -270,8 +273,11 @@
                 (local.set $s (f64x2.add (local.get $s)
                   (v128.and (v128.and (local.get $t) (f64x2.gt (local.get $t) (v128.const i64x2 0 0))) (local.get $lane))))
                 (local.set $t (f64x2.sub (f64x2.promote_low_f32x4 (v128.load32_splat (i32.add (local.get $b2) (local.get $e)))) (local.get $x)))
+                (local.set $s2 (f64x2.add (local.get $s2)
+                  (v128.and (v128.and (local.get $t) (f64x2.gt (local.get $t) (v128.const i64x2 0 0))) (local.get $lane))))
+                (local.set $t (f64x2.sub (f64x2.promote_low_f32x4 (v128.load32_splat (i32.add (local.get $b3) (local.get $e)))) (local.get $x)))
                 (local.set $m (f64x2.gt (local.get $t) (v128.const i64x2 0 0)))
-                (local.set $s2 (f64x2.add (local.get $s2) (v128.and (v128.and (local.get $t) (local.get $m)) (local.get $lane))))
+                (local.set $s3 (f64x2.add (local.get $s3) (v128.and (v128.and (local.get $t) (local.get $m)) (local.get $lane))))
                 (i32.store (i32.add (local.get $list) (i32.shl (local.get $w) (i32.const 2))) (local.get $e))
                 (local.set $w (i32.sub (local.get $w) (i32x4.extract_lane 0 (local.get $m))))
                 (local.set $a (i32.add (local.get $a) (i32.const 1)))
@@ -285,6 +291,13 @@
               (local.set $n (local.get $n2))
               (local.set $k (i32.sub (local.get $k) (i32.const 1)))
               (local.set $sum (f64.add (f64x2.extract_lane 0 (local.get $s2)) (f64x2.extract_lane 1 (local.get $s2))))
+              (local.set $p (f64.div (local.get $sum)
+                (f64.add (f64.load (i32.add (global.get $range) (i32.shl (local.get $n) (i32.const 3)))) (local.get $sum))))
+              (local.set $sc (f64.add (f64.mul (local.get $p) (f64.load (i32.add (global.get $unseen) (i32.shl (local.get $k) (i32.const 3)))))
+                                      (f64.mul (f64.sub (f64.const 1) (local.get $p)) (local.get $sc))))
+              (local.set $n (local.get $n3))
+              (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+              (local.set $sum (f64.add (f64x2.extract_lane 0 (local.get $s3)) (f64x2.extract_lane 1 (local.get $s3))))
               (local.set $p (f64.div (local.get $sum)
                 (f64.add (f64.load (i32.add (global.get $range) (i32.shl (local.get $n) (i32.const 3)))) (local.get $sum))))
               (f64.store (local.get $tmp)
