@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HistogramBuilder, SPLIT_ROWS, addRows, logisticGradients, rowKernel, sampleRows, shared } from "../../src/models/xgboost/histogram.js";
+import { HistogramBuilder, SPLIT_ROWS, addRows, binFinder, findBin, logisticGradients, rowKernel, sampleRows, shared } from "../../src/models/xgboost/histogram.js";
 import type { RowSplit, SharedInputs } from "../../src/models/xgboost/histogram.js";
 import { createRng } from "../../src/rng.js";
 
@@ -247,6 +247,45 @@ describe("HistogramBuilder", () => {
           expected = Math.fround(expected + tree.value[leaf]!);
         }
         expect(one.margin[r]).toBe(expected);
+      }
+    } finally {
+      b2.close();
+    }
+  });
+
+  it.each([
+    ["16-bit global bins", false],
+    ["byte bins", true],
+  ])("fills the bins (%s) with the helper thread exactly as on one thread", (_name, byteBins) => {
+    const rows = 2 * SPLIT_ROWS + 7;
+    const cols = 3;
+    const rng = createRng(8, 2);
+    const x = shared(Float32Array, rows * cols);
+    for (let i = 0; i < x.length; i++) x[i] = rng.next() < 0.05 ? NaN : Math.fround(rng.next() * 10 - 5);
+    const cuts = [0, 1, 2].map((f) => Float32Array.from({ length: 20 + 10 * f }, (_, j) => -5 + (10 * (j + 1)) / (20 + 10 * f)));
+    const offset = Int32Array.from([0, 21, 52, 93]);
+    const binning = { x, cuts, finders: cuts.map((c) => binFinder(c)), lasts: Int32Array.from(cuts, (c) => c.length - 1) };
+    const stride = byteBins ? 4 : cols;
+    const make = () => {
+      const d = inputs(rows, cols, 93, 1);
+      return { ...d, bins: byteBins ? shared(Uint8Array, rows * stride) : shared(Uint16Array, rows * cols), colBins: shared(Uint16Array, rows * cols), offset, stride, byteBins, binning };
+    };
+    const one = make();
+    const two = make();
+    const b2 = new HistogramBuilder(two, 2, false);
+    try {
+      new HistogramBuilder(one, 1).bin();
+      b2.bin();
+      expect(b2.helperJobs).toBe(2);
+      expect(Array.from(two.bins)).toEqual(Array.from(one.bins));
+      expect(Array.from(two.colBins)).toEqual(Array.from(one.colBins));
+      for (let r = 0; r < rows; r++) {
+        for (let f = 0; f < cols; f++) {
+          const v = x[r * cols + f]!;
+          const global = Number.isNaN(v) ? offset[f + 1]! - 1 : offset[f]! + Math.min(cuts[f]!.length - 1, findBin(cuts[f]!, binning.finders[f]!, v));
+          expect(one.colBins[f * rows + r]).toBe(global);
+          expect(one.bins[r * stride + f]).toBe(byteBins ? global - offset[f]! : global);
+        }
       }
     } finally {
       b2.close();
