@@ -342,7 +342,7 @@ export interface RowSplit {
 // has not claimed (−job to 0) and does it itself. Either way an item's arithmetic is the same.
 const JOB = 0; // sequence number of the latest job (or STOP)
 const READY = 1;
-const KIND = 2; // KIND_ROOT, KIND_PARTITION or KIND_HISTOGRAM
+const KIND = 2; // one of the KIND_ values below
 const COUNT = 3; // items in the job
 const KIND_ROOT = 1;
 const KIND_PARTITION = 2;
@@ -696,6 +696,16 @@ export class HistogramBuilder {
     }
   }
 
+  /** Posts a job over rows `[0, rows)` in two halves (one part below SPLIT_ROWS rows). */
+  private postHalves(kind: number, rows: number): { job: number; halves: number[] } {
+    const halves = rows >= SPLIT_ROWS ? [0, rows >>> 1, rows] : [0, rows];
+    for (let k = 0; k + 1 < halves.length; k++) {
+      this.control[PARAMS + WORDS * k] = halves[k]!;
+      this.control[PARAMS + WORDS * k + 1] = halves[k + 1]!;
+    }
+    return { job: this.post(kind, halves.length - 1), halves };
+  }
+
   /** Fills the bins of every row (see {@link binRows}) from {@link SharedInputs.binning}, in two halves. */
   bin(): void {
     const { binning, bins, colBins, offset, cols } = this.inputs;
@@ -703,13 +713,7 @@ export class HistogramBuilder {
     const rows = this.inputs.index.length;
     const stride = this.inputs.stride ?? cols;
     const byteBins = this.inputs.byteBins === true;
-    const halves = rows >= SPLIT_ROWS ? [0, rows >>> 1, rows] : [0, rows];
-    const ctl = this.control;
-    for (let k = 0; k + 1 < halves.length; k++) {
-      ctl[PARAMS + WORDS * k] = halves[k]!;
-      ctl[PARAMS + WORDS * k + 1] = halves[k + 1]!;
-    }
-    const job = this.post(KIND_BIN, halves.length - 1);
+    const { job, halves } = this.postHalves(KIND_BIN, rows);
     for (let k = 0; k + 1 < halves.length; k++) if (this.mine(job, k)) binRows(binning.x, rows, cols, stride, byteBins, offset, binning.cuts, binning.finders, binning.lasts, bins, colBins, halves[k]!, halves[k + 1]!);
   }
 
@@ -731,13 +735,7 @@ export class HistogramBuilder {
       this.tree[o + 4] = t.defaultLeft[i]!;
       this.leaves[i] = t.value[i]!;
     }
-    const halves = rows >= SPLIT_ROWS ? [0, rows >>> 1, rows] : [0, rows];
-    const ctl = this.control;
-    for (let k = 0; k + 1 < halves.length; k++) {
-      ctl[PARAMS + WORDS * k] = halves[k]!;
-      ctl[PARAMS + WORDS * k + 1] = halves[k + 1]!;
-    }
-    const job = this.post(KIND_WALK, halves.length - 1);
+    const { job, halves } = this.postHalves(KIND_WALK, rows);
     sampledRows();
     for (let k = halves.length - 2; k >= 0; k--) if (this.mine(job, k)) walkRows(this.tree, this.leaves, colBins, offset, rows, sampled, margin, halves[k]!, halves[k + 1]!);
   }
