@@ -16,9 +16,13 @@
 ;;     and keeps a list of the bounds the row lies beyond; each further ancestor checks only those.
 ;;     Lane 0 sums the distances below the box, lane 1 those above, each in dimension order
 ;;     (probabilityOfCut's minsum and maxsum), and the list ends empty exactly when p = 0;
-;;   - the walk up goes in rounds over a group of up to 64 rows, one ancestor per row per round,
-;;     so that one row's chain of ancestors overlaps with the other rows'. A row that ends inside
-;;     a box got p = 0 there, which leaves its score as it was (0·u + 1·s = s exactly).
+;;   - the walk up goes in rounds over a group of up to 64 rows, three ancestors per row per
+;;     round (a bound the row is not beyond at one ancestor it is not beyond higher up, so one
+;;     pass over the list gives the three ancestors' sums; the leaf's parent and grandparent are
+;;     done in the pass over every dimension), so that one row's chain of ancestors overlaps with
+;;     the other rows'. An ancestor at or above the one where the row got inside its box gets
+;;     p = 0, which leaves the score as it was (0·u + 1·s = s exactly); a row with one bound left
+;;     follows it up in a loop of its own.
 ;;
 ;; Memory (byte offsets in globals, set by `layout`; little-endian f32 and f64):
 ;;   0–31     two lane masks: keep lane 0, keep lane 1
@@ -229,10 +233,10 @@
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br_if $leaves (i32.lt_u (local.get $i) (local.get $count))))
 
-        ;; Up, in rounds: each active row moves to its parent, whose box it checks in the entries
+        ;; Up, in rounds: each active row moves up three ancestors, whose boxes it checks in the entries
         ;; still outside the previous box (each against the bound it lies beyond: a row below a box
-        ;; stays below or enters it going up, and one inside stays inside), and updates
-        ;; score = p·unseen(depth) + (1 − p)·score with p = Σ / (range + Σ) of the distances.
+        ;; stays below or enters it going up, and one inside stays inside), and updates, ancestor
+        ;; after ancestor, score = p·unseen(depth) + (1 − p)·score with p = Σ / (range + Σ).
         (local.set $from (global.get $act0))
         (local.set $to (global.get $act1))
         (block $risen
@@ -247,10 +251,10 @@
                 (i32.shl (i32.load (i32.add (global.get $cur) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 4)))))
               (local.set $k (i32.sub (i32.load (i32.add (global.get $level) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 1)))
               (local.set $b (i32.add (global.get $box) (i32.mul (local.get $n) (local.get $stride))))
-              ;; Two ancestors per pass: the node's parent and its grandparent. A bound the row is
-              ;; not beyond at the parent it is not beyond higher up either, so the grandparent's
-              ;; sums see the same entries; if the row is inside the parent's box (p = 0) it is
-              ;; inside the grandparent's too, and p = 0 leaves the score as it was.
+              ;; Three ancestors per pass: the node's parent, grandparent and great-grandparent. A bound
+              ;; the row is not beyond at one it is not beyond higher up either, so all three sums see
+              ;; the same entries; if the row is inside one's box (p = 0) it is inside those above
+              ;; too, and p = 0 leaves the score as it was. The list keeps the third one's entries.
               (local.set $n2 (i32.load offset=12 (i32.add (global.get $node) (i32.shl (local.get $n) (i32.const 4)))))
               (local.set $b2 (i32.add (global.get $box) (i32.mul (local.get $n2) (local.get $stride))))
               (local.set $n3 (i32.load offset=12 (i32.add (global.get $node) (i32.shl (local.get $n2) (i32.const 4)))))
