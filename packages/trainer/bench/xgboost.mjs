@@ -4,7 +4,9 @@
 // eta 0.2, gamma 4, min_child_weight 6, subsample 0.8, num_round 100, scale_pos_weight
 // √(neg/pos)); three seeds; ours on two threads (the default from 50,000 rows). Then prediction
 // with 100 trees of depth 5: ours on one core against XGBoost's `inplace_predict` with nthread=1
-// on the same model, alternated. Prints one JSON line per measurement (with the load average and
+// on the same model, alternated. Also Linear Learner with its defaults on the same split (trained
+// on the training part, validated on the validation part, as `fraud-train local` does), for the
+// quality target against it. Prints one JSON line per measurement (with the load average and
 // `uptime`) and a summary line.
 // Run: node bench/xgboost.mjs   (loads the TypeScript sources through tsx; needs /usr/bin/python3
 // with xgboost 1.7.4, else only our side runs). Env: XGB_BENCH_SEEDS (default 0,1,2), XGB_BENCH_ROWS,
@@ -22,6 +24,7 @@ const { stratifiedSplit, DEFAULT_SPLIT } = await src("data.ts");
 const { averagePrecision, sweep } = await src("metrics.ts");
 const { trainXGBoost } = await src("models/xgboost/train.ts");
 const { XGBoostPredictor } = await src("models/xgboost/predict.ts");
+const { trainLinearLearner } = await src("train.ts");
 const { encodeXGBoostModel } = await src("models/xgboost/write.ts");
 
 const PYTHON = "/usr/bin/python3";
@@ -77,7 +80,7 @@ print(json.dumps({"seconds": best, "cpuSeconds": bestCpu}))
 
 try {
   const data = generateDataset({ rows, seed: 42 });
-  const [train, , test] = stratifiedSplit(data, DEFAULT_SPLIT.fractions, 42, DEFAULT_SPLIT.names);
+  const [train, validation, test] = stratifiedSplit(data, DEFAULT_SPLIT.fractions, 42, DEFAULT_SPLIT.names);
   const cols = 30;
   for (const [name, d] of [["train", train], ["test", test]]) {
     writeFileSync(join(dir, `${name}.x`), Float32Array.from(d.features));
@@ -114,6 +117,11 @@ try {
       console.log(JSON.stringify({ case: "train-aws-hp", impl: "ours-1-thread", seed, seconds: (performance.now() - t1) / 1000, cpuSeconds: (c3.user + c3.system) / 1e6, sameModelAsTwoThreads: same, load: load(), uptime: uptime() }));
     }
   }
+  // Linear Learner, defaults, same split: the quality bar XGBoost must clear by 0.05 AP (on the
+  // calling thread: the same model as with workers)
+  const ll = await trainLinearLearner(train, validation, { seed: 0, workers: 1 });
+  const llAp = averagePrecision(sweep(ll.model.scores({ data: test.features, rows: test.rows, cols }), test.labels));
+  console.log(JSON.stringify({ case: "linear-learner-defaults", testAp: llAp, trainSeconds: ll.trainSeconds, load: load() }));
   // Embedded prediction: 100 trees of depth 5 on one core.
   const { booster } = trainXGBoost(train, { hyperparameters: { max_depth: 5, eta: 0.2, num_round: 100, min_child_weight: 0, seed: 0 }, cols });
   const nodes = booster.trees.reduce((s, t) => s + t.left.length, 0);
@@ -156,7 +164,7 @@ try {
   }
   const bestOf = (a, k) => Math.min(...a.map((x) => x[k]));
   const mean = (a, k) => a.reduce((s, x) => s + x[k], 0) / a.length;
-  const summary = { case: "summary", oursSeconds: mean(ours, "seconds"), oursCpuSeconds: mean(ours, "cpuSeconds"), oursAp: mean(ours, "ap"), oursPredictRowsPerSecond: Math.round(test.rows / bestOf(predicts.ours, "seconds")), oursPredictRowsPerCpuSecond: Math.round(test.rows / bestOf(predicts.ours, "cpuSeconds")) };
+  const summary = { case: "summary", oursSeconds: mean(ours, "seconds"), oursCpuSeconds: mean(ours, "cpuSeconds"), oursAp: mean(ours, "ap"), linearLearnerAp: llAp, apOverLinearLearner: mean(ours, "ap") - llAp, oursPredictRowsPerSecond: Math.round(test.rows / bestOf(predicts.ours, "seconds")), oursPredictRowsPerCpuSecond: Math.round(test.rows / bestOf(predicts.ours, "cpuSeconds")) };
   if (theirs.length) Object.assign(summary, { xgboostSeconds: mean(theirs, "seconds"), xgboostCpuSeconds: mean(theirs, "cpuSeconds"), xgboostAp: mean(theirs, "ap"), timeRatio: mean(ours, "seconds") / mean(theirs, "seconds"), apDelta: mean(ours, "ap") - mean(theirs, "ap"), xgboostPredictRowsPerSecond: Math.round(test.rows / bestOf(predicts.xgboost, "seconds")), xgboostPredictRowsPerCpuSecond: Math.round(test.rows / bestOf(predicts.xgboost, "cpuSeconds")) });
   console.log(JSON.stringify({ ...summary, load: load(), uptime: uptime() }));
 } finally {
