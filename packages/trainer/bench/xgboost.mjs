@@ -11,7 +11,8 @@
 // Run: node bench/xgboost.mjs   (loads the TypeScript sources through tsx; needs /usr/bin/python3
 // with xgboost 1.7.4, else only our side runs). Env: XGB_BENCH_SEEDS (default 0,1,2), XGB_BENCH_ROWS,
 // XGB_BENCH_ONE_THREAD=1 (also train ours with threads: 1 after each two-thread run: same model,
-// the time the helper thread saves).
+// the time the helper thread saves), XGB_BENCH_DATA=file.csv (a creditcard-layout file instead of
+// the simulator's data, e.g. one bench/rcf_data.py wrote).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -19,7 +20,7 @@ import { join } from "node:path";
 import { tsImport } from "tsx/esm/api";
 
 const src = (p) => tsImport(new URL(`../src/${p}`, import.meta.url).href, import.meta.url);
-const { generateDataset } = await tsImport("@fraud/simulator", import.meta.url);
+const { generateDataset, readCreditCardCsv } = await tsImport("@fraud/simulator", import.meta.url);
 const { stratifiedSplit, DEFAULT_SPLIT } = await src("data.ts");
 const { averagePrecision, sweep } = await src("metrics.ts");
 const { trainXGBoost } = await src("models/xgboost/train.ts");
@@ -79,7 +80,7 @@ print(json.dumps({"seconds": best, "cpuSeconds": bestCpu}))
 `;
 
 try {
-  const data = generateDataset({ rows, seed: 42 });
+  const data = process.env.XGB_BENCH_DATA ? await readCreditCardCsv(process.env.XGB_BENCH_DATA) : generateDataset({ rows, seed: 42 });
   const [train, validation, test] = stratifiedSplit(data, DEFAULT_SPLIT.fractions, 42, DEFAULT_SPLIT.names);
   const cols = 30;
   for (const [name, d] of [["train", train], ["test", test]]) {
@@ -89,7 +90,7 @@ try {
   let pos = 0;
   for (const l of train.labels) pos += l;
   const spw = Math.sqrt((train.rows - pos) / pos);
-  console.error(`${rows} rows (train ${train.rows}, test ${test.rows}); ${cpus().length} cores, ${cpus()[0]?.model}, Node ${process.version}, load ${load()}; xgboost ${hasXgb ? "1.7.4" : "absent"}`);
+  console.error(`${process.env.XGB_BENCH_DATA ?? "simulator data"}: ${data.rows} rows (train ${train.rows}, test ${test.rows}); ${cpus().length} cores, ${cpus()[0]?.model}, Node ${process.version}, load ${load()}; xgboost ${hasXgb ? "1.7.4" : "absent"}`);
   const ours = [];
   const theirs = [];
   for (const seed of seeds) {
