@@ -360,7 +360,7 @@ const RESULT = DONE + BATCH;
 const CONTROL_WORDS = RESULT + BATCH;
 const STOP = -1;
 /** Milliseconds a waiting thread spins before it sleeps (a woken thread may wait long for a core on a busy machine). */
-const SPIN_MS = 1;
+const SPIN_MS = 0.2;
 
 const HELPER_SOURCE = (kernel: string): string => `
 const { workerData } = require("node:worker_threads");
@@ -385,9 +385,9 @@ Atomics.store(ctl, ${READY}, 1);
 Atomics.notify(ctl, ${READY});
 let seen = 0;
 for (;;) {
-  // a short spin before sleeping: the next job usually follows within a millisecond
-  const until = Date.now() + ${SPIN_MS};
-  for (let i = 0; Atomics.load(ctl, ${JOB}) === seen; i++) if ((i & 1023) === 0 && Date.now() > until) break;
+  // a short spin before sleeping (parts not started are taken back, so a late wake-up costs little)
+  const until = performance.now() + ${SPIN_MS};
+  for (let i = 0; Atomics.load(ctl, ${JOB}) === seen; i++) if ((i & 255) === 0 && performance.now() > until) break;
   Atomics.wait(ctl, ${JOB}, seen);
   const job = Atomics.load(ctl, ${JOB});
   if (job === ${STOP}) break;
@@ -565,7 +565,7 @@ export class HistogramBuilder {
     const ctl = this.control;
     if (this.steal && Atomics.compareExchange(ctl, CLAIM + k, -job, 0) === -job) return true;
     const spinUntil = performance.now() + SPIN_MS;
-    for (let i = 0; Atomics.load(ctl, DONE + k) !== job; i++) if ((i & 1023) === 0 && performance.now() > spinUntil) break;
+    for (let i = 0; Atomics.load(ctl, DONE + k) !== job; i++) if ((i & 255) === 0 && performance.now() > spinUntil) break;
     const deadline = performance.now() + HELPER_WAIT_MS;
     while (Atomics.load(ctl, DONE + k) !== job && performance.now() < deadline) Atomics.wait(ctl, DONE + k, Atomics.load(ctl, DONE + k), 100);
     if (Atomics.load(ctl, DONE + k) !== job) {
