@@ -303,16 +303,30 @@ export function joinCreditCardCsvParts(parts: readonly CsvPart[], options: CsvJo
 function inPlace(parts: readonly CsvPart[], into: { features: Float64Array; labels: Uint8Array }, total: number): boolean {
   if (!(into.features instanceof Float64Array) || !(into.labels instanceof Uint8Array)) return false;
   if (into.features.length < total * FEATURE_COUNT || into.labels.length < total) return false;
-  const buffer = into.features.buffer.byteLength;
   let row = 0;
   for (const part of parts) {
     if (part.rows === 0) continue;
-    // The same memory (a shared buffer posted between threads arrives as another object).
-    const same = part.features.buffer.byteLength === buffer && part.features.byteOffset === into.features.byteOffset + row * FEATURE_COUNT * 8;
-    if (part.row !== row || !same) return false;
+    if (part.row !== row || !sameMemory(part.features, into.features.subarray(row * FEATURE_COUNT)) || !sameMemory(part.labels, into.labels.subarray(row))) return false;
     row += part.rows;
   }
   return true;
+}
+
+/**
+ * Whether two non-empty views start at the same memory. A shared buffer posted between threads
+ * arrives as another object, so where the buffers differ a probe value is written through `b`
+ * (then restored) and looked for through `a`.
+ */
+function sameMemory(a: Float64Array | Uint8Array, b: Float64Array | Uint8Array): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  if (a.buffer === b.buffer) return a.byteOffset === b.byteOffset;
+  if (a.buffer.byteLength !== b.buffer.byteLength || a.byteOffset !== b.byteOffset) return false;
+  const saved = b[0]!;
+  const probe = saved === 1 ? 2 : 1;
+  b[0] = probe;
+  const same = a[0] === probe;
+  b[0] = saved;
+  return same;
 }
 
 function checkPart(part: CsvPart, k: number): void {

@@ -131,6 +131,19 @@ describe("creditcard.csv in parts", () => {
     expect(data).toEqual(onePass(bytes, "<input>", 1 << 20));
   });
 
+  it("copies the rows when the join is given other arrays than the parts were parsed into", () => {
+    const line = "1," + "0.25,".repeat(29) + "0\n";
+    const bytes = new TextEncoder().encode(line.repeat(3));
+    const into = { features: new Float64Array(3 * 30), labels: new Uint8Array(3) };
+    const part = parseCreditCardCsvPart(bytes, 0, bytes.length, { into: { ...into, row: 0, room: 3 } });
+    expect(part.row).toBe(0);
+    const other = { features: new Float64Array(3 * 30), labels: new Uint8Array(3) };
+    const data = joinCreditCardCsvParts([part], { into: other });
+    expect(data.features.buffer).not.toBe(other.features.buffer);
+    expect(data).toEqual(onePass(bytes, "<input>", 1 << 20));
+    expect(joinCreditCardCsvParts([part], { into }).features.buffer).toBe(into.features.buffer);
+  });
+
   it.each([
     { features: new Float64Array(30), labels: new Uint8Array(2), row: 0, room: 2 },
     { features: new Float64Array(60), labels: new Uint8Array(2), row: -1, room: 1 },
