@@ -40,7 +40,8 @@ export const xgboostTraining: TrainingPlugin<XGBoostHyperparameters, TrainXGBoos
     });
     const trainSeconds = (performance.now() - t0) / 1000;
     const unthresholded = new XGBoostModel(result.booster, 0.5);
-    const s = sweep(unthresholded.scores({ data: run.validation.features, rows: run.validation.rows, cols }), run.validation.labels);
+    const validationScores = unthresholded.scores({ data: run.validation.features, rows: run.validation.rows, cols });
+    const s = sweep(validationScores, run.validation.labels);
     const choice = thresholdFromSweep(s, "accuracy", { beta: 1, targetRecall: 0.8, targetPrecision: 0.8 });
     const booster = { ...result.booster, attributes: { ...result.booster.attributes } };
     const model = new XGBoostModel(booster, choice.threshold);
@@ -51,6 +52,8 @@ export const xgboostTraining: TrainingPlugin<XGBoostHyperparameters, TrainXGBoos
       trainSeconds,
       thresholdReason: choice.reason,
       thresholdCriterion: "accuracy",
+      // the threshold does not change the scores: the pipeline need not score these rows again
+      validationScores,
       metricsExtras: { hyperparameters: hpRecord, rounds: result.rounds, trees: booster.trees.length, bestIteration: result.bestIteration, validationMetric: hp.eval_metric, validationHistory: result.history },
       reportExtras: {
         facts: { trees: String(booster.trees.length), "best round": String(result.bestIteration + 1), criterion: "accuracy" },
