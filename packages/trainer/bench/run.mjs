@@ -35,6 +35,11 @@ try {
   for (const extra of cases) {
     execFileSync(python, ["bench/sklearn_compare.py", data, dir, "0", "--", ...extra], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, SKLEARN_RAW: "0" } });
   }
+  // XGBoost against real XGBoost 1.7.4 (training, quality, prediction), the Random Cut Forest
+  // against IsolationForest (quality) and its training and scoring speed.
+  for (const bench of ["xgboost.mjs", "rcf.mjs", "rcf-train.mjs", "rcf-score.mjs"]) {
+    execFileSync(process.execPath, ["--conditions=@fraud/source", "--import", "tsx", `bench/${bench}`], { stdio: ["ignore", "inherit", "inherit"] });
+  }
   // The simulator's calibration target for this trainer, over five seeds (in memory, no CSV).
   execFileSync(process.execPath, ["bench/calibration.mjs"], { stdio: ["ignore", "inherit", "inherit"] });
   console.error(`load at the end ${load()}`);
