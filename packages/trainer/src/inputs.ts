@@ -34,6 +34,8 @@ function oneLine(message: string): string {
  * @internal
  */
 export const PARALLEL_READ_MIN_BYTES = 4 << 20;
+/** A reading worker of its own is started for files of this many times {@link PARALLEL_READ_MIN_BYTES} (32 MiB) and more. */
+const OWN_READER_FACTOR = 8;
 /** Largest file read whole into memory for the parallel parse; larger ones stream. */
 const PARALLEL_READ_MAX_BYTES = 2 ** 31 - 1;
 
@@ -173,8 +175,9 @@ export async function readDataset(path: string, name: string, pool: WorkerPool |
   let own: WorkerPool | null = null;
   try {
     const pooled = pool !== null && pool.size > 0;
-    // The worker boots while the file is read into memory.
-    if (!pooled && cores > 1 && (await largeFile(path, parallelMinBytes))) own = WorkerPool.start(1);
+    // Starting a worker costs its boot (loading the modules), so only for a file well over the
+    // parallel size; it boots while the file is read into memory.
+    if (!pooled && cores > 1 && (await largeFile(path, parallelMinBytes * OWN_READER_FACTOR))) own = WorkerPool.start(1);
     const bytes = pooled || own !== null ? await sharedBytes(path, parallelMinBytes) : null;
     const readers = own ?? pool;
     data = bytes !== null && readers !== null ? await readInParts(path, bytes, readers, Math.min(MIN_PART_BYTES, parallelMinBytes)) : await readCreditCardCsv(path);
