@@ -2,11 +2,11 @@
 // (in place in the shared result arrays) and posts them back; their rows are in shared memory, so
 // nothing is copied or transferred.
 import { parentPort } from "node:worker_threads";
-import { parseClaimed } from "./ingest-parts.js";
-import type { PartsTask } from "./ingest-parts.js";
+import { parseClaimedCsvParts } from "../src/index.js";
+import type { SharedCsvParts } from "../src/index.js";
 
-parentPort?.on("message", (task: PartsTask) => {
-  const parts = parseClaimed(task);
+parentPort?.on("message", (task: SharedCsvParts) => {
+  const parts = parseClaimedCsvParts(task);
   const own = parts.flatMap(({ part }) => [part.features.buffer, part.labels.buffer]).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   parentPort?.postMessage(parts, own);
 });

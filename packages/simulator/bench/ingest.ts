@@ -16,10 +16,8 @@ import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { Worker } from "node:worker_threads";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CSV_COLUMNS, generateDataset, joinCreditCardCsvParts, planCsvParts, readCreditCardCsv, writeCreditCardCsv } from "../src/index.js";
-import { parseClaimed } from "./ingest-parts.js";
-import type { ClaimedPart, PartsTask } from "./ingest-parts.js";
-import type { CsvPart, Dataset } from "../src/index.js";
+import { CSV_COLUMNS, generateDataset, joinCreditCardCsvParts, parseClaimedCsvParts, planCsvParts, readCreditCardCsv, writeCreditCardCsv } from "../src/index.js";
+import type { ClaimedCsvPart, CsvPart, Dataset, SharedCsvParts } from "../src/index.js";
 
 const THREADS = Number(process.env.BENCH_THREADS ?? availableParallelism());
 /** Worker threads for the parallel read, started (and booted) before any timing. */
@@ -49,7 +47,7 @@ async function readParallel(path: string): Promise<Dataset> {
   }
   const plan = planCsvParts(bytes, (workers.length + 1) * PARTS_PER_THREAD);
   const room = plan.rows.at(-1)!;
-  const task: PartsTask = {
+  const task: SharedCsvParts = {
     bytes: bytes.buffer as SharedArrayBuffer,
     length: bytes.length,
     bounds: plan.bounds,
@@ -61,13 +59,13 @@ async function readParallel(path: string): Promise<Dataset> {
   };
   const others = workers.map(
     (w) =>
-      new Promise<ClaimedPart[]>((resolve) => {
+      new Promise<ClaimedCsvPart[]>((resolve) => {
         w.once("message", resolve);
         w.postMessage(task);
       }),
   );
   const parts: CsvPart[] = [];
-  for (const { index, part } of parseClaimed(task)) parts[index] = part;
+  for (const { index, part } of parseClaimedCsvParts(task)) parts[index] = part;
   for (const done of await Promise.all(others)) for (const { index, part } of done) parts[index] = part;
   const failed = parts.findIndex((p) => p !== undefined && p.error !== null);
   return joinCreditCardCsvParts(failed >= 0 ? parts.slice(0, failed + 1) : parts, {

@@ -350,3 +350,66 @@ function partError(file: string, offset: number, e: CsvPartError): CsvError {
   const line = offset + e.line;
   return new CsvError(e.code, e.reason, e.column === undefined ? { file, line } : { file, line, column: e.column });
 }
+
+/**
+ * A file in shared memory cut into parts ({@link planCsvParts}), the shared arrays every part
+ * writes its rows into (each part's first row counted beforehand, so nothing is copied
+ * afterwards), and the counter threads claim parts with: what a thread needs to take part in a
+ * parallel read (it can be posted to a worker as it is).
+ * @public
+ */
+export interface SharedCsvParts {
+  /** The file's bytes. */
+  bytes: SharedArrayBuffer;
+  /** How many of them. */
+  length: number;
+  /** Part boundaries ({@link CsvPartPlan.bounds}). */
+  bounds: number[];
+  /** First row of each part in `features`/`labels`, then the rows there is room for ({@link CsvPartPlan.rows}). */
+  rows: number[];
+  /** Features of every row (`Float64Array`, 30 a row). */
+  features: SharedArrayBuffer;
+  /** Labels (`Uint8Array`). */
+  labels: SharedArrayBuffer;
+  /** One Int32: the next part to claim. */
+  next: SharedArrayBuffer;
+  /** Name used in error messages. */
+  file: string;
+}
+
+/** A part parsed by {@link parseClaimedCsvParts}, with its index in the file. @public */
+export interface ClaimedCsvPart {
+  /** The part's index. */
+  index: number;
+  /** What parsing it gave. */
+  part: CsvPart;
+}
+
+/**
+ * Parses parts of a shared file until none is left unclaimed (an atomic counter): every thread of
+ * a parallel read runs this, so a thread that starts late simply finds less to do. Each part
+ * writes its rows in place in the shared arrays; {@link joinCreditCardCsvParts} with `into` then
+ * gives the data set. A part with an error stops the claiming of later parts (they cannot change
+ * which error the file reports).
+ * @example
+ * ```ts
+ * const parts = parseClaimedCsvParts(task); // on each thread, then join them all in index order
+ * ```
+ * @public
+ */
+export function parseClaimedCsvParts(task: SharedCsvParts): ClaimedCsvPart[] {
+  const bytes = new Uint8Array(task.bytes, 0, task.length);
+  const features = new Float64Array(task.features);
+  const labels = new Uint8Array(task.labels);
+  const next = new Int32Array(task.next);
+  const count = task.bounds.length - 1;
+  const done: ClaimedCsvPart[] = [];
+  for (let index = Atomics.add(next, 0, 1); index < count; index = Atomics.add(next, 0, 1)) {
+    const row = task.rows[index]!;
+    const into = { features, labels, row, room: task.rows[index + 1]! - row };
+    const part = parseCreditCardCsvPart(bytes, task.bounds[index]!, task.bounds[index + 1]!, { file: task.file, first: index === 0, into });
+    done.push({ index, part });
+    if (part.error !== null) Atomics.store(next, 0, count);
+  }
+  return done;
+}

@@ -21,8 +21,8 @@ export {
 export type { Channel, Dataset, LiveTransaction, Transaction } from "./columns.js";
 export { CsvParser, parseCreditCardCsv, readCreditCardCsv } from "./csv-parse.js";
 export type { CsvRowTarget, ReadOptions } from "./csv-parse.js";
-export { joinCreditCardCsvParts, parseCreditCardCsvPart, planCsvParts, splitCsvLines } from "./csv-range.js";
-export type { CsvJoinOptions, CsvPart, CsvPartError, CsvPartOptions, CsvPartPlan } from "./csv-range.js";
+export { joinCreditCardCsvParts, parseClaimedCsvParts, parseCreditCardCsvPart, planCsvParts, splitCsvLines } from "./csv-range.js";
+export type { ClaimedCsvPart, CsvJoinOptions, CsvPart, CsvPartError, CsvPartOptions, CsvPartPlan, SharedCsvParts } from "./csv-range.js";
 export { creditCardCsvHeader, encodeCreditCardRows, formatCreditCardCsv, formatCreditCardRows, writeCreditCardCsv } from "./csv.js";
 export { createTransactionSource, generateDataset } from "./generate.js";
 export type { GenerateOptions, TransactionSource, TransactionSourceOptions } from "./generate.js";

@@ -3,8 +3,8 @@
 import { open, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
-import { FEATURE_COUNT, joinCreditCardCsvParts, parseCreditCardCsvPart, planCsvParts, readCreditCardCsv } from "@fraud/simulator";
-import type { CsvPart } from "@fraud/simulator";
+import { FEATURE_COUNT, joinCreditCardCsvParts, parseClaimedCsvParts, planCsvParts, readCreditCardCsv } from "@fraud/simulator";
+import type { CsvPart, SharedCsvParts } from "@fraud/simulator";
 import { DEFAULT_SPLIT, HOLDOUT_SPLIT, fingerprint, requireBothClasses, stratifiedSplit, validateDataset } from "./data.js";
 import type { DataFingerprint, Dataset } from "./data.js";
 import { TrainError } from "./errors.js";
@@ -75,53 +75,8 @@ async function sharedBytes(path: string, minBytes: number): Promise<Uint8Array |
   }
 }
 
-/**
- * A file's bytes in shared memory, cut into parts that threads claim one at a time, and the shared
- * arrays every part writes its rows into (its place counted beforehand, so nothing is copied
- * afterwards). @internal
- */
-export interface SharedParts {
-  /** The bytes. */
-  bytes: SharedArrayBuffer;
-  /** How many of them. */
-  length: number;
-  /** Part boundaries (`planCsvParts`). */
-  bounds: number[];
-  /** First row of each part in `features`/`labels`, then the rows there is room for. */
-  rows: number[];
-  /** Features of every row (`Float64Array`, 30 a row). */
-  features: SharedArrayBuffer;
-  /** Labels (`Uint8Array`). */
-  labels: SharedArrayBuffer;
-  /** One Int32: the next part to claim. */
-  next: SharedArrayBuffer;
-  /** Name used in error messages. */
-  file: string;
-}
-
-/**
- * Parses parts of a shared file until none is left unclaimed: the calling thread and every worker
- * run this, so a worker that starts late simply finds less to do. Each part writes its rows in
- * place in the shared arrays. A part with an error stops the claiming of later parts (they cannot
- * change which error the file reports).
- * @internal
- */
-export function parseClaimedParts(task: SharedParts): { index: number; part: CsvPart }[] {
-  const bytes = new Uint8Array(task.bytes, 0, task.length);
-  const features = new Float64Array(task.features);
-  const labels = new Uint8Array(task.labels);
-  const next = new Int32Array(task.next);
-  const count = task.bounds.length - 1;
-  const done: { index: number; part: CsvPart }[] = [];
-  for (let index = Atomics.add(next, 0, 1); index < count; index = Atomics.add(next, 0, 1)) {
-    const row = task.rows[index]!;
-    const into = { features, labels, row, room: task.rows[index + 1]! - row };
-    const part = parseCreditCardCsvPart(bytes, task.bounds[index]!, task.bounds[index + 1]!, { file: task.file, first: index === 0, into });
-    done.push({ index, part });
-    if (part.error !== null) Atomics.store(next, 0, count);
-  }
-  return done;
-}
+/** A file in shared memory cut into parts threads claim: `@fraud/simulator`'s {@link SharedCsvParts}. @internal */
+export type SharedParts = SharedCsvParts;
 
 /** Parts per thread: small enough that a thread that starts late or runs slow is caught up by the others. */
 const PARTS_PER_THREAD = 8;
@@ -148,7 +103,7 @@ async function readInParts(path: string, bytes: Uint8Array, pool: WorkerPool, mi
   // (synchronously, to the end), or the workers would find every part taken.
   await new Promise((resolve) => setImmediate(resolve));
   const parts: CsvPart[] = [];
-  const mine = parseClaimedParts(task);
+  const mine = parseClaimedCsvParts(task);
   for (const { index, part } of mine) parts[index] = part;
   // When this thread parsed every part (the workers were still booting), their answers hold
   // nothing: not waited for.

@@ -10,8 +10,8 @@ async function handle(task: WorkerTask, send: (m: WorkerMessage, transfer?: Arra
     const result = trainShard(task.job, (epoch, losses) => send({ type: "epoch", epoch, losses }));
     send({ type: "trained", result });
   } else if (task.type === "parse") {
-    const { parseClaimedParts } = await import("./inputs.js");
-    const parts = parseClaimedParts(task);
+    const { parseClaimedCsvParts } = await import("@fraud/simulator");
+    const parts = parseClaimedCsvParts(task);
     // Rows written in place live in shared memory (not transferable, and not copied either).
     const own = parts.flatMap(({ part }) => [part.features.buffer, part.labels.buffer]).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
     send({ type: "parsed", parts }, own);
