@@ -391,6 +391,7 @@ export interface ClaimedCsvPart {
  * writes its rows in place in the shared arrays; {@link joinCreditCardCsvParts} with `into` then
  * gives the data set. A part with an error stops the claiming of later parts (they cannot change
  * which error the file reports).
+ * @throws {@link SimulatorError} `INVALID_ARGUMENT` for a task of the wrong shape.
  * @example
  * ```ts
  * const parts = parseClaimedCsvParts(task); // on each thread, then join them all in index order
@@ -398,6 +399,15 @@ export interface ClaimedCsvPart {
  * @public
  */
 export function parseClaimedCsvParts(task: SharedCsvParts): ClaimedCsvPart[] {
+  requireObject("task", task);
+  for (const key of ["bytes", "features", "labels", "next"] as const) {
+    if (!(task[key] instanceof SharedArrayBuffer)) throw invalidArgument(`task.${key} must be a SharedArrayBuffer`);
+  }
+  if (!Number.isInteger(task.length) || task.length < 0 || task.length > task.bytes.byteLength) throw invalidArgument(`task.length must be an integer from 0 to ${task.bytes.byteLength}, got ${String(task.length)}`);
+  const counts = (a: unknown): a is number[] => Array.isArray(a) && a.length > 0 && a.every((v) => Number.isInteger(v) && v >= 0);
+  if (!counts(task.bounds) || !counts(task.rows) || task.rows.length !== task.bounds.length) throw invalidArgument("task.bounds and task.rows must be planCsvParts' arrays of non-negative integers, of one length");
+  if (task.next.byteLength < 4) throw invalidArgument("task.next must hold one Int32");
+  requireString("file", task.file);
   const bytes = new Uint8Array(task.bytes, 0, task.length);
   const features = new Float64Array(task.features);
   const labels = new Uint8Array(task.labels);
