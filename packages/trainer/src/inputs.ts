@@ -78,6 +78,9 @@ async function sharedBytes(path: string, minBytes: number): Promise<Uint8Array |
 /** A file in shared memory cut into parts threads claim: `@fraud/simulator`'s {@link SharedCsvParts}. @internal */
 export type SharedParts = SharedCsvParts;
 
+// the worker threads' part loop (worker.ts loads this module only when it has parts to parse)
+export { parseClaimedCsvParts };
+
 /** Parts per thread: small enough that a thread that starts late or runs slow is caught up by the others. */
 const PARTS_PER_THREAD = 8;
 /** No part smaller than this (handing out a part costs a message). */

@@ -10,7 +10,7 @@ async function handle(task: WorkerTask, send: (m: WorkerMessage, transfer?: Arra
     const result = trainShard(task.job, (epoch, losses) => send({ type: "epoch", epoch, losses }));
     send({ type: "trained", result });
   } else if (task.type === "parse") {
-    const { parseClaimedCsvParts } = await import("@fraud/simulator");
+    const { parseClaimedCsvParts } = await import("./inputs.js");
     const parts = parseClaimedCsvParts(task);
     // Rows written in place live in shared memory (not transferable, and not copied either).
     const own = parts.flatMap(({ part }) => [part.features.buffer, part.labels.buffer]).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
