@@ -5,11 +5,13 @@
 // pruning afterwards (XGBoost's `prune` updater), row and column sampling, scale_pos_weight and
 // early stopping on a validation set.
 //
-// Data layout: every value is binned once into a global bin index (feature offset + bin; each
-// feature has one extra bin for its missing values), row-major, so building a node's histogram
-// walks its rows' 30 bins in a row without a branch. A node's histogram is built for the smaller
-// child only; the larger one is its parent's minus it. Histograms of large nodes are built in two
-// halves, on two threads when there are (histogram.ts): the same model with one thread or two.
+// Data layout: every value (read as float32) gets a global bin (feature offset + bin; each feature
+// has one extra bin for its missing values), stored twice: row-major for histograms (a byte a
+// value counted from the feature's first bin where every feature fits, rows padded so none
+// straddles a cache line), so building a node's histogram walks its rows' bins without a branch,
+// and column-major for partitions and walks. A node's histogram is built for the smaller child
+// only; the larger one is its parent's minus it. The row work is done in fixed parts on one thread
+// or two (histogram.ts): the same model either way.
 import { availableParallelism } from "node:os";
 import { TrainError } from "../../errors.js";
 import { averagePrecision, rocAuc, sweep } from "../../metrics.js";
