@@ -341,9 +341,8 @@ export interface RowSplit {
 // in its DONE word; the calling thread, once its own parts are done, takes every item the helper
 // has not claimed (−job to 0) and does it itself. Either way an item's arithmetic is the same.
 const JOB = 0; // sequence number of the latest job (or STOP)
-const READY = 1;
-const KIND = 2; // one of the KIND_ values below
-const COUNT = 3; // items in the job
+const KIND = 1; // one of the KIND_ values below
+const COUNT = 2; // items in the job
 const KIND_ROOT = 1;
 const KIND_PARTITION = 2;
 const KIND_HISTOGRAM = 3;
@@ -353,7 +352,7 @@ const KIND_BIN = 5;
 const BATCH = 16;
 /** Parameter words per item. */
 const WORDS = 8;
-const PARAMS = 4;
+const PARAMS = 3;
 const CLAIM = PARAMS + WORDS * BATCH;
 const DONE = CLAIM + BATCH;
 const RESULT = DONE + BATCH;
@@ -381,8 +380,6 @@ const cb = colBins ? new Uint16Array(colBins) : null, sc = scratch ? new Uint32A
 const ctl = new Int32Array(control);
 const b = byteBins ? new Uint8Array(bins) : new Uint16Array(bins), ix = new Uint32Array(index), g = new Float32Array(grad), h = new Float32Array(hess), out = new Float64Array(hist);
 const len = out.length / ${BATCH};
-Atomics.store(ctl, ${READY}, 1);
-Atomics.notify(ctl, ${READY});
 let seen = 0;
 for (;;) {
   // a short spin before sleeping (parts not started are taken back, so a late wake-up costs little)

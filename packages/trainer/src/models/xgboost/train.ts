@@ -329,7 +329,6 @@ function sampleFeatures(from: Int32Array, share: number, rng: Rng): Int32Array {
 
 /** The grower of one tree, reused across rounds. */
 class Grower {
-  readonly index: Uint32Array;
   private readonly score: Scoring;
   private readonly pool: Float64Array[] = [];
   private readonly allFeatures: Int32Array;
@@ -337,10 +336,8 @@ class Grower {
   constructor(
     private readonly data: Binned,
     private readonly hp: XGBoostHyperparameters,
-    index: Uint32Array,
     private readonly histograms: HistogramBuilder,
   ) {
-    this.index = index;
     this.score = new Scoring(hp);
     this.allFeatures = Int32Array.from({ length: data.cols }, (_, i) => i);
   }
@@ -418,13 +415,13 @@ class Grower {
    */
   grow(sampling: RoundSampling, rng: Rng): Node[] {
     const { max_depth: maxDepth } = this.hp;
-    const { grad, hess } = this.histograms.inputs;
+    const { grad, hess, index } = this.histograms.inputs;
     const rootHist = this.take();
     const n = this.histograms.root(sampling, rootHist);
     let G = 0;
     let H = 0;
     for (let k = 0; k < n; k++) {
-      const r = this.index[k]!;
+      const r = index[k]!;
       G += grad[r]!;
       H += hess[r]!;
     }
@@ -701,7 +698,7 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
 function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHyperparameters, cols: number, data: Binned, histograms: HistogramBuilder): TrainXGBoostResult {
   const valid = options.validation;
   const threads = histograms.threads;
-  const grower = new Grower(data, hp, histograms.inputs.index, histograms);
+  const grower = new Grower(data, hp, histograms);
   const base = baseMargin({ objective: hp.objective, baseScore: hp.base_score });
   const margin = histograms.inputs.margin;
   margin.fill(base);
@@ -721,7 +718,7 @@ function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHype
     // sampled, each by a hash of the row and the round's key (the same rows on any thread)
     const key = rowRng.int(2 ** 32);
     const nodes = grower.grow({ key, threshold: Math.floor(hp.subsample * 2 ** 32), all: hp.subsample >= 1 }, colRng);
-    const index = grower.index;
+    const index = histograms.inputs.index;
     prune(nodes, hp.gamma);
     const { tree, splitBin, map, leafOf } = toTree(nodes, data, hp.eta);
     // the sampled rows by their leaves' row ranges here; the others walk the tree (both threads)
