@@ -21,6 +21,8 @@ export {
 export type { Channel, Dataset, LiveTransaction, Transaction } from "./columns.js";
 export { CsvParser, parseCreditCardCsv, readCreditCardCsv } from "./csv-parse.js";
 export type { CsvRowTarget, ReadOptions } from "./csv-parse.js";
+export { csvChunksRead, planCsvChunks, readClaimedCsvChunks, sharedCsvFile } from "./csv-file.js";
+export type { SharedCsvFile } from "./csv-file.js";
 export { joinCreditCardCsvParts, parseClaimedCsvParts, parseCreditCardCsvPart, planCsvParts, splitCsvLines } from "./csv-range.js";
 export type { ClaimedCsvPart, CsvJoinOptions, CsvPart, CsvPartError, CsvPartOptions, CsvPartPlan, SharedCsvParts } from "./csv-range.js";
 export { creditCardCsvHeader, encodeCreditCardRows, formatCreditCardCsv, formatCreditCardRows, writeCreditCardCsv } from "./csv.js";
