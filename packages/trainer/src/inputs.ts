@@ -1,10 +1,10 @@
 // The data of a run: CSV files read with @fraud/simulator's reader, or data sets already in memory,
 // checked and split the way `fraud-train local` documents.
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
-import { FEATURE_COUNT, joinCreditCardCsvParts, parseClaimedCsvParts, planCsvParts, readCreditCardCsv } from "@fraud/simulator";
-import type { CsvPart, SharedCsvParts } from "@fraud/simulator";
+import { FEATURE_COUNT, csvChunksRead, joinCreditCardCsvParts, parseClaimedCsvParts, planCsvChunks, readClaimedCsvChunks, readCreditCardCsv, sharedCsvFile } from "@fraud/simulator";
+import type { CsvPart, SharedCsvFile, SharedCsvParts } from "@fraud/simulator";
 import { DEFAULT_SPLIT, HOLDOUT_SPLIT, fingerprint, requireBothClasses, stratifiedSplit, validateDataset } from "./data.js";
 import type { DataFingerprint, Dataset } from "./data.js";
 import { TrainError } from "./errors.js";
@@ -39,47 +39,24 @@ const OWN_READER_FACTOR = 8;
 /** Largest file read whole into memory for the parallel parse; larger ones stream. */
 const PARALLEL_READ_MAX_BYTES = 2 ** 31 - 1;
 
-/** Whether `path` is a regular file the parallel reader takes (by its size). */
-async function largeFile(path: string, minBytes: number): Promise<boolean> {
+/** The size of `path` when it is a regular file the parallel reader takes (by its size), else null. */
+async function parallelSize(path: string, minBytes: number): Promise<number | null> {
   try {
     const st = await stat(path);
-    return st.isFile() && st.size >= minBytes && st.size <= PARALLEL_READ_MAX_BYTES;
+    return st.isFile() && st.size >= minBytes && st.size <= PARALLEL_READ_MAX_BYTES ? st.size : null;
   } catch {
-    return false; // the reader reports it
-  }
-}
-
-/** A regular file's bytes in shared memory (workers read them without a copy), or null when the path is not one the parallel reader takes. */
-async function sharedBytes(path: string, minBytes: number): Promise<Uint8Array | null> {
-  let fh;
-  try {
-    fh = await open(path, "r");
-  } catch {
-    return null; // the streaming reader reports it
-  }
-  try {
-    const st = await fh.stat();
-    if (!st.isFile() || st.size < minBytes || st.size > PARALLEL_READ_MAX_BYTES) return null;
-    const bytes = new Uint8Array(new SharedArrayBuffer(st.size));
-    let off = 0;
-    while (off < st.size) {
-      const { bytesRead } = await fh.read(bytes, off, st.size - off, off);
-      if (bytesRead === 0) break;
-      off += bytesRead;
-    }
-    return off === st.size ? bytes : bytes.subarray(0, off);
-  } catch {
-    return null;
-  } finally {
-    await fh.close();
+    return null; // the reader reports it
   }
 }
 
 /** A file in shared memory cut into parts threads claim: `@fraud/simulator`'s {@link SharedCsvParts}. @internal */
 export type SharedParts = SharedCsvParts;
 
-// the worker threads' part loop (worker.ts loads this module only when it has parts to parse)
-export { parseClaimedCsvParts };
+/** A file read into shared memory in chunks threads claim: `@fraud/simulator`'s {@link SharedCsvFile}. @internal */
+export type SharedChunks = SharedCsvFile;
+
+// the worker threads' chunk and part loops (worker.ts loads this module only when it has some to do)
+export { parseClaimedCsvParts, readClaimedCsvChunks };
 
 /** Parts per thread: small enough that a thread that starts late or runs slow is caught up by the others. */
 const PARTS_PER_THREAD = 8;
@@ -87,28 +64,36 @@ const PARTS_PER_THREAD = 8;
 const MIN_PART_BYTES = 1 << 20;
 
 /**
- * Parses a file in parts claimed by this thread and the pool's workers, every part writing its
- * rows straight into shared arrays, which become the data set (no copy, and training's workers
- * can be handed them without one); the result is exactly what the one-pass reader gives.
+ * Reads a file in chunks claimed by this thread and the pool's workers (each read at its place in
+ * shared memory, its line feeds counted), cuts it into parts from those counts, then parses the
+ * parts the same way, every part writing its rows straight into shared arrays, which become the
+ * data set (no copy, and training's workers can be handed them without one); the result is
+ * exactly what the one-pass reader gives.
  */
-async function readInParts(path: string, bytes: Uint8Array, pool: WorkerPool, minPartBytes: number): Promise<Dataset> {
+async function readInParts(path: string, size: number, pool: WorkerPool, minPartBytes: number): Promise<Dataset> {
   const threads = Math.max(1, Math.min(pool.size + 1, availableParallelism()));
-  const wanted = Math.max(1, Math.min(1024, threads * PARTS_PER_THREAD, Math.floor(bytes.length / minPartBytes)));
-  const plan = planCsvParts(bytes, wanted);
+  const wanted = Math.max(1, Math.min(1024, threads * PARTS_PER_THREAD, Math.floor(size / minPartBytes)));
+  const file = sharedCsvFile(path, size, wanted);
+  const readers = Array.from({ length: threads - 1 }, () => pool.run({ type: "chunks", ...file }, "chunked"));
+  // Settled before anything throws, so no worker answer goes unhandled.
+  readers.forEach((p) => p.catch(() => undefined));
+  // The pool hands tasks out asynchronously: let it post them before this thread starts (synchronously, to the end).
+  await new Promise((resolve) => setImmediate(resolve));
+  readClaimedCsvChunks(file);
+  // Chunks a worker claimed may still be under way: its answer says they are done (or failed).
+  if (!csvChunksRead(file)) await Promise.all(readers);
+  const plan = planCsvChunks(file);
   const room = plan.rows[plan.rows.length - 1]!;
   const features = new SharedArrayBuffer(room * FEATURE_COUNT * Float64Array.BYTES_PER_ELEMENT);
   const labels = new SharedArrayBuffer(room);
-  const task: SharedParts = { bytes: bytes.buffer as SharedArrayBuffer, length: bytes.length, bounds: plan.bounds, rows: plan.rows, features, labels, next: new SharedArrayBuffer(4), file: path };
+  const task: SharedParts = { bytes: file.bytes, length: file.length, bounds: plan.bounds, rows: plan.rows, features, labels, next: new SharedArrayBuffer(4), file: path };
   const helpers = Array.from({ length: threads - 1 }, () => pool.run({ type: "parse", ...task }, "parsed").then((m) => m.parts));
-  // Settled before anything throws, so no worker answer goes unhandled.
   helpers.forEach((p) => p.catch(() => undefined));
-  // The pool hands tasks out asynchronously: let it post them before this thread starts parsing
-  // (synchronously, to the end), or the workers would find every part taken.
   await new Promise((resolve) => setImmediate(resolve));
   const parts: CsvPart[] = [];
   const mine = parseClaimedCsvParts(task);
   for (const { index, part } of mine) parts[index] = part;
-  // When this thread parsed every part (the workers were still booting), their answers hold
+  // When this thread parsed every part (the workers were still busy), their answers hold
   // nothing: not waited for.
   if (mine.length < plan.bounds.length - 1) for (const h of helpers) for (const { index, part } of await h) parts[index] = part;
   // Parts past the first with an error may be missing: they cannot change the outcome.
@@ -134,11 +119,11 @@ export async function readDataset(path: string, name: string, pool: WorkerPool |
   try {
     const pooled = pool !== null && pool.size > 0;
     // Starting a worker costs its boot (loading the modules), so only for a file well over the
-    // parallel size; it boots while the file is read into memory.
-    if (!pooled && cores > 1 && (await largeFile(path, parallelMinBytes * OWN_READER_FACTOR))) own = WorkerPool.start(1);
-    const bytes = pooled || own !== null ? await sharedBytes(path, parallelMinBytes) : null;
+    // parallel size; it boots while this thread reads the first chunks.
+    const size = pooled ? await parallelSize(path, parallelMinBytes) : cores > 1 ? await parallelSize(path, parallelMinBytes * OWN_READER_FACTOR) : null;
+    if (!pooled && size !== null) own = WorkerPool.start(1);
     const readers = own ?? pool;
-    data = bytes !== null && readers !== null ? await readInParts(path, bytes, readers, Math.min(MIN_PART_BYTES, parallelMinBytes)) : await readCreditCardCsv(path);
+    data = size !== null && readers !== null ? await readInParts(path, size, readers, Math.min(MIN_PART_BYTES, parallelMinBytes)) : await readCreditCardCsv(path);
   } catch (err) {
     if (err instanceof TrainError) throw err;
     const e = err as Error & { code?: string };

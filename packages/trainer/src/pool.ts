@@ -7,7 +7,7 @@ import pLimit from "p-limit";
 import type { LimitFunction } from "p-limit";
 import type { CsvPart } from "@fraud/simulator";
 import type { Dataset } from "./data.js";
-import type { SharedParts } from "./inputs.js";
+import type { SharedChunks, SharedParts } from "./inputs.js";
 import { TrainError } from "./errors.js";
 import type { TrainErrorCode } from "./errors.js";
 import type { KernelJob, KernelModelResult } from "./kernel.js";
@@ -16,6 +16,8 @@ import type { KernelJob, KernelModelResult } from "./kernel.js";
 export type WorkerTask =
   | { type: "train"; job: KernelJob }
   | { type: "read"; path: string }
+  /** Read chunks of a file into shared memory until none is left unclaimed. */
+  | ({ type: "chunks" } & SharedChunks)
   /** Parse parts of a file in shared memory until none is left unclaimed. */
   | ({ type: "parse" } & SharedParts);
 
@@ -24,6 +26,7 @@ export type WorkerMessage =
   | { type: "epoch"; epoch: number; losses: number[] }
   | { type: "trained"; result: KernelModelResult[] }
   | { type: "read"; dataset: Dataset }
+  | { type: "chunked"; chunks: number }
   | { type: "parsed"; parts: { index: number; part: CsvPart }[] }
   | { type: "error"; message: string; code?: string };
 

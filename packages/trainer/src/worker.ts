@@ -9,6 +9,18 @@ async function handle(task: WorkerTask, send: (m: WorkerMessage, transfer?: Arra
   if (task.type === "train") {
     const result = trainShard(task.job, (epoch, losses) => send({ type: "epoch", epoch, losses }));
     send({ type: "trained", result });
+  } else if (task.type === "chunks") {
+    const { readClaimedCsvChunks } = await import("./inputs.js");
+    let chunks: number;
+    try {
+      chunks = readClaimedCsvChunks(task);
+    } catch (err) {
+      // the file's own fault (gone, unreadable, changed): the reader's one-line message
+      const e = err as Error & { code?: string };
+      if (e.code === "IO_ERROR") throw new TrainError("IO_ERROR", e.message, { cause: err });
+      throw err;
+    }
+    send({ type: "chunked", chunks });
   } else if (task.type === "parse") {
     const { parseClaimedCsvParts } = await import("./inputs.js");
     const parts = parseClaimedCsvParts(task);
