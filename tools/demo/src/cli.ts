@@ -88,7 +88,7 @@ function summaryLines(s: DemoSummary): string[] {
   return [
     "",
     "Fraud detection, end to end on this machine",
-    `  data     ${s.data.rows.toLocaleString("en-US")} transactions, ${s.data.frauds} frauds (${s.data.source === "generated" ? `generated, seed ${s.data.seed}; creditcard.csv: ${s.data.csvSeconds.toFixed(1)} s to write, overlapping encode and train` : s.data.source})`,
+    `  data     ${s.data.rows.toLocaleString("en-US")} transactions, ${s.data.frauds} frauds (${s.data.source === "generated" ? `generated, seed ${s.data.seed}; creditcard.csv: ${s.data.csvSeconds.toFixed(1)} s to write, overlapping serve and stream` : s.data.source})`,
     ...Object.values(s.models).map(
       (m) =>
         `  ${m.served ? "served" : "model "}   ${modelTitle(m.algorithm as Algorithm).padEnd(14)} test PR AUC ${m.prAuc.toFixed(3)}, ROC AUC ${m.rocAuc.toFixed(3)}, precision ${pct(m.precision)}, recall ${pct(m.recall)} at threshold ${m.threshold.toFixed(3)}; validation PR AUC ${m.validationPrAuc.toFixed(3)}; trained in ${m.trainSeconds.toFixed(1)} s`,

@@ -126,9 +126,9 @@ function summarize(parts: RunParts): DemoSummary {
 }
 
 /** Waits for `creditcard.csv`; a failed write fails the `data` stage. */
-async function csvWritten(data: PreparedData): Promise<number> {
+async function csvWritten(data: PreparedData, written: Promise<number>): Promise<number> {
   try {
-    return await data.written;
+    return await written;
   } catch (err) {
     throw new DemoError("STAGE_FAILED", `cannot write ${data.csv}: ${(err as Error).message}`, { cause: err, stage: "data" });
   }
@@ -164,14 +164,19 @@ export async function runDemo(options: DemoOptions, reporter: Reporter): Promise
   } finally {
     await threads?.close();
   }
-  const csvSeconds = await csvWritten(data);
+  // creditcard.csv is written while the endpoints start and the stream runs, which leave a core idle
+  const written = data.write();
+  written.catch(() => undefined); // awaited (and its error reported) below
   const services = plannedServices(o);
   try {
     await startServices(o, models, services, reporter, times);
     const streamed = await streamTransactions(o, services.lambda!, services.onFailure, reporter, times);
     const delivery = await checkDelivery(services.firehose!, services.firehoseDir, streamed, reporter, times);
+    const csvSeconds = await csvWritten(data, written);
     return summarize({ o, data, csvSeconds, recordio: encoded.files, models, services, streamed, delivery, times });
   } finally {
     await stopServices(services);
+    // a run that failed on the way still leaves the file whole, or not at all
+    await written.catch(() => undefined);
   }
 }

@@ -15,7 +15,7 @@ export interface DataSummary {
   frauds: number;
   /** Seed of the data, the split, the training and the stream. */
   seed: number;
-  /** Seconds the `creditcard.csv` write took, from formatting to the file on disk, overlapping encode and train (0 for `--data`). */
+  /** Seconds the `creditcard.csv` write took, from formatting to the file on disk, overlapping serve and stream (0 for `--data`). */
   csvSeconds: number;
 }
 

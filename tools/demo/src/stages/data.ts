@@ -6,10 +6,11 @@
 import { writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { encodeDense } from "@fraud/recordio";
-import { generateDataset, readCreditCardCsv, writeCreditCardCsv } from "@fraud/simulator";
+import { generateDataset, readCreditCardCsv } from "@fraud/simulator";
 import type { Dataset } from "@fraud/simulator";
 import { DEFAULT_SPLIT, stratifiedSplit } from "@fraud/trainer";
 import { ensureDirectory } from "@fraud/local-aws";
+import { writeCsvOffThread } from "../csv-thread.js";
 import type { ResolvedOptions } from "../options.js";
 import { runStage } from "../stages.js";
 import type { Reporter, StageTimes } from "../stages.js";
@@ -23,10 +24,12 @@ export interface PreparedData {
   /** Rows labelled fraud. */
   frauds: number;
   /**
-   * Resolves with the seconds the `creditcard.csv` write took (0 for `--data`): the file is written
-   * while the next stages run, from the data set already in memory. Rejects if the write fails.
+   * Starts writing `creditcard.csv` from the data set already in memory, on a thread of its own,
+   * and resolves with the seconds it took (at once with 0 for `--data`); rejects if the write
+   * fails. The pipeline starts it once the models are trained, so that it takes a core the stream
+   * leaves idle, not one training needs.
    */
-  written: Promise<number>;
+  write(): Promise<number>;
 }
 
 /** A path for progress lines: relative to the working directory. @internal */
@@ -40,16 +43,9 @@ function countFrauds(dataset: Dataset): number {
   return frauds;
 }
 
-/** Writes the CSV; resolves with the seconds it took. */
-async function writeCsv(csv: string, dataset: Dataset): Promise<number> {
-  const t0 = performance.now();
-  await writeCreditCardCsv(csv, dataset);
-  return (performance.now() - t0) / 1000;
-}
-
 /**
- * Stage `data`: generates the data set and starts writing `creditcard.csv` (finished while the
- * next stages run), or reads `--data`.
+ * Stage `data`: generates the data set (its `creditcard.csv` written later, {@link PreparedData.write}),
+ * or reads `--data`.
  * @internal
  */
 export function prepareData(o: ResolvedOptions, reporter: Reporter, times: StageTimes): Promise<PreparedData> {
@@ -59,14 +55,14 @@ export function prepareData(o: ResolvedOptions, reporter: Reporter, times: Stage
       const csv = resolve(o.data);
       const dataset = await readCreditCardCsv(csv);
       const frauds = countFrauds(dataset);
-      return [{ dataset, csv, frauds, written: Promise.resolve(0) }, `${dataset.rows} rows, ${frauds} frauds ← ${rel(csv)}`];
+      return [{ dataset, csv, frauds, write: () => Promise.resolve(0) }, `${dataset.rows} rows, ${frauds} frauds ← ${rel(csv)}`];
     }
     const dataset = generateDataset({ rows: o.rows, seed: o.seed });
     const csv = join(o.out, "creditcard.csv");
-    const written = writeCsv(csv, dataset);
-    written.catch(() => undefined); // awaited (and its error reported) after training
+    let written: Promise<number> | undefined;
+    const write = (): Promise<number> => (written ??= writeCsvOffThread(csv, dataset));
     const frauds = countFrauds(dataset);
-    return [{ dataset, csv, frauds, written }, `${dataset.rows} rows, ${frauds} frauds; ${rel(csv)} being written while the next stages run`];
+    return [{ dataset, csv, frauds, write }, `${dataset.rows} rows, ${frauds} frauds; ${rel(csv)} written while the stream runs`];
   });
 }
 
