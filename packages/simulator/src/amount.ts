@@ -65,12 +65,14 @@ export class QuantileTable {
   }
 }
 
-const AMOUNT_0 = new QuantileTable(AMOUNT_KNOTS_0);
-const AMOUNT_1 = new QuantileTable(AMOUNT_KNOTS_1);
+// Tabulated on first use: a program that only reads files (a reader's worker thread) never pays for them.
+let AMOUNT_0: QuantileTable | undefined;
+let AMOUNT_1: QuantileTable | undefined;
 
 /** Draws an amount in euros, rounded to cents. @internal */
 export function drawAmount(rng: Rng, fraud: boolean): number {
-  const a = Math.expm1((fraud ? AMOUNT_1 : AMOUNT_0).at(rng.uniform()));
+  const table = fraud ? (AMOUNT_1 ??= new QuantileTable(AMOUNT_KNOTS_1)) : (AMOUNT_0 ??= new QuantileTable(AMOUNT_KNOTS_0));
+  const a = Math.expm1(table.at(rng.uniform()));
   return Math.round(a * 100) / 100;
 }
 
