@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HistogramBuilder, SPLIT_ROWS, addRows, binFinder, findBin, logisticGradients, rowKernel, sampleRows, shared } from "../../src/models/xgboost/histogram.js";
+import { HistogramBuilder, RowMemory, SPLIT_ROWS, addRows, binFinder, findBin, logisticGradients, rowKernel, sampleRows, shared, wasmRowKernel, wasmRowKernelBytes } from "../../src/models/xgboost/histogram.js";
 import type { RowSplit, SharedInputs } from "../../src/models/xgboost/histogram.js";
 import { createRng } from "../../src/rng.js";
 
@@ -42,6 +42,18 @@ function copy(d: SharedInputs): SharedInputs {
   return { ...d, bins: dup(d.bins), colBins: dup(d.colBins), index: dup(d.index), scratch: dup(d.scratch), grad: dup(d.grad), hess: dup(d.hess), margin: dup(d.margin), labels: dup(d.labels), sampled: dup(d.sampled) };
 }
 
+/** The same inputs with the arrays the histogram kernel reads in a WebAssembly memory (so the builder uses the WebAssembly kernel). */
+function inMemory(d: SharedInputs): SharedInputs {
+  const rowBytes = d.bins.length * d.bins.BYTES_PER_ELEMENT / d.index.length;
+  const memory = new RowMemory(HistogramBuilder.memoryBytes(d.index.length, rowBytes, d.length));
+  const put = <T extends Uint8Array | Uint16Array | Uint32Array | Float32Array>(a: T): T => {
+    const b = memory.take(a.constructor as never, a.length) as T;
+    b.set(a as never);
+    return b;
+  };
+  return { ...copy(d), bins: put(d.bins), index: put(d.index), scratch: put(d.scratch), grad: put(d.grad), hess: put(d.hess), memory };
+}
+
 /** The histogram of rows `index[begin, end)`, one row after another. */
 function plainHistogram(d: SharedInputs, begin: number, end: number): Float64Array {
   const expected = new Float64Array(d.length);
@@ -62,19 +74,26 @@ describe("HistogramBuilder", () => {
     const one = new HistogramBuilder(copy(data), 1);
     const two = new HistogramBuilder(copy(data), 2);
     const waiting = new HistogramBuilder(copy(data), 2, false);
+    // the WebAssembly kernel, on both threads
+    const wasm = new HistogramBuilder(inMemory(data), 2, false);
     try {
       expect(two.threads).toBe(2);
+      expect(one.wasm).toBe(false);
+      expect(wasm.wasm).toBe(true);
       fc.assert(
         fc.property(fc.array(fc.tuple(fc.nat(data.index.length), fc.nat(data.index.length)), { minLength: 1, maxLength: 20 }), (pairs) => {
           const ranges = Int32Array.from(pairs.flatMap(([a, b]) => (a <= b ? [a, b] : [b, a])));
           const h1 = pairs.map(() => new Float64Array(data.length));
           const h2 = pairs.map(() => new Float64Array(data.length).fill(7));
           const h3 = pairs.map(() => new Float64Array(data.length).fill(5));
+          const h4 = pairs.map(() => new Float64Array(data.length).fill(3));
           one.buildMany(h1, ranges);
           two.buildMany(h2, ranges);
           waiting.buildMany(h3, ranges);
+          wasm.buildMany(h4, ranges);
           expect(h2.map((h) => Array.from(h))).toEqual(h1.map((h) => Array.from(h)));
           expect(h3.map((h) => Array.from(h))).toEqual(h1.map((h) => Array.from(h)));
+          expect(h4.map((h) => Array.from(h))).toEqual(h1.map((h) => Array.from(h)));
           // a small range is one plain pass
           pairs.forEach((_, j) => {
             if (ranges[2 * j + 1]! - ranges[2 * j]! < SPLIT_ROWS) expect(Array.from(h1[j]!)).toEqual(Array.from(plainHistogram(data, ranges[2 * j]!, ranges[2 * j + 1]!)));
@@ -84,10 +103,12 @@ describe("HistogramBuilder", () => {
       );
       // the helper did the second halves where this thread waited for it
       expect(waiting.helperJobs).toBeGreaterThan(0);
+      expect(wasm.helperJobs).toBeGreaterThan(0);
       expect(one.helperJobs).toBe(0);
     } finally {
       two.close();
       waiting.close();
+      wasm.close();
     }
   });
 
@@ -98,7 +119,8 @@ describe("HistogramBuilder", () => {
     const rows = 2 * SPLIT_ROWS + 3;
     const data = inputs(rows, 4, 50, 4);
     const one = copy(data);
-    const two = copy(data);
+    // the helper's part with the WebAssembly kernel, this thread's with the JavaScript one
+    const two = inMemory(data);
     const b1 = new HistogramBuilder(one, 1);
     const b2 = new HistogramBuilder(two, 2, false);
     try {
@@ -107,6 +129,7 @@ describe("HistogramBuilder", () => {
       const h2 = new Float64Array(data.length).fill(3);
       const n1 = b1.root(sampling, h1);
       const n2 = b2.root(sampling, h2);
+      expect(b2.wasm).toBe(true);
       expect(n2).toBe(n1);
       expect(b2.helperJobs).toBe(1);
       expect(Array.from(two.index.subarray(0, n2))).toEqual(Array.from(one.index.subarray(0, n1)));
@@ -171,6 +194,50 @@ describe("HistogramBuilder", () => {
     );
     // rows too wide to unroll keep the generic loop
     expect(rowKernel(1000)).toBe(addRows);
+  });
+
+  it.each([
+    ["16-bit global bins", false],
+    ["byte bins counted from each feature's first", true],
+  ])("builds with the WebAssembly kernel (%s) exactly what the generic loop builds", (_name, byteBins) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 7 }), fc.integer(), (cols, rows, pad, seed) => {
+        const rng = createRng(seed, 5);
+        // each feature 1–256 bins (bytes) or 1–1000 (global)
+        const widths = Array.from({ length: cols }, () => 1 + rng.int(byteBins ? 256 : 1000));
+        const offset = Int32Array.from({ length: cols + 1 }, () => 0);
+        widths.forEach((w, f) => (offset[f + 1] = offset[f]! + w));
+        const total = offset[cols]!;
+        const stride = cols + pad;
+        const memory = new RowMemory(RowMemory.bytes(rows * stride * (byteBins ? 1 : 2), 4 * rows, 4 * rows, 4 * rows, 16 * total));
+        const bins = byteBins ? memory.take(Uint8Array, rows * stride) : memory.take(Uint16Array, rows * stride);
+        const global = new Uint16Array(rows * cols);
+        for (let r = 0; r < rows; r++) {
+          for (let f = 0; f < cols; f++) {
+            const local = rng.next() < 0.3 ? 0 : rng.int(widths[f]!);
+            global[r * cols + f] = offset[f]! + local;
+            bins[r * stride + f] = byteBins ? local : offset[f]! + local;
+          }
+        }
+        const index = memory.take(Uint32Array, rows);
+        for (let k = 0; k < rows; k++) index[k] = rng.int(rows);
+        const grad = memory.take(Float32Array, rows);
+        const hess = memory.take(Float32Array, rows);
+        for (let r = 0; r < rows; r++) {
+          grad[r] = rng.next() * 2 - 1;
+          hess[r] = rng.next() * 0.25;
+        }
+        const hist = memory.take(Float64Array, 2 * total);
+        const begin = rng.int(rows + 1);
+        const end = begin + rng.int(rows - begin + 1);
+        const kernel = wasmRowKernel(wasmRowKernelBytes({ cols, stride, offset: byteBins ? offset : null }), memory.memory!);
+        kernel(hist, bins, cols, index, begin, end, grad, hess);
+        const expected = new Float64Array(2 * total);
+        addRows(expected, global, cols, index, begin, end, grad, hess);
+        expect(Array.from(hist)).toEqual(Array.from(expected));
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("partitions nodes with the helper thread exactly as one stable pass does", () => {

@@ -115,6 +115,9 @@ describe("trainXGBoost", () => {
     // bins stored as bytes (the default here) or as 16-bit global bins: the same model
     const wide = trainXGBoost(big, { hyperparameters: hp, threads: 2, byteBins: false });
     expect(encodeXGBoostModel(wide.booster)).toEqual(encodeXGBoostModel(one.booster));
+    // histograms by the JavaScript kernels instead of the WebAssembly one: the same model
+    const js = trainXGBoost(big, { hyperparameters: hp, threads: 2, wasm: false });
+    expect(encodeXGBoostModel(js.booster)).toEqual(encodeXGBoostModel(one.booster));
   }, 60_000);
 
   it.each([
@@ -128,6 +131,8 @@ describe("trainXGBoost", () => {
     const packed = encodeXGBoostModel(trainXGBoost(d, { hyperparameters: hp, threads: 1 }).booster);
     const wide = encodeXGBoostModel(trainXGBoost(d, { hyperparameters: hp, threads: 1, byteBins: false }).booster);
     expect(packed).toEqual(wide);
+    // and whatever the kernel: WebAssembly (the default) or JavaScript
+    for (const byteBins of [true, false]) expect(encodeXGBoostModel(trainXGBoost(d, { hyperparameters: hp, threads: 1, byteBins, wasm: false }).booster)).toEqual(packed);
   });
 
   it.each([0, 3, 1.5])("refuses threads=%s", (threads) => {

@@ -13,6 +13,10 @@
 // driven through a SharedArrayBuffer with Atomics: the calling thread stays synchronous and never
 // waits on its event loop. A helper that has taken a part and does not finish it within
 // HELPER_WAIT_MS is stopped and training fails (its rows may be half moved).
+//
+// Histograms are built by a WebAssembly kernel generated for the row layout (SIMD pairs of float64,
+// the same additions in the same order as the JavaScript kernels) where the arrays it reads are in
+// a shared WebAssembly memory (RowMemory), else by the JavaScript kernels.
 import { Worker } from "node:worker_threads";
 import { TrainError } from "../../errors.js";
 
@@ -80,6 +84,170 @@ export function rowKernelSource(layout: RowLayout): string {
     let b;
 ${body}  }
 })`;
+}
+
+/** Unsigned LEB128. */
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    out.push(byte);
+  } while (n > 0);
+  return out;
+}
+
+/** Signed LEB128 of a 32-bit integer. */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+/** A length-prefixed vector of bytes (a section, a name, a function body). */
+function vec(bytes: number[]): number[] {
+  return [...uleb(bytes.length), ...bytes];
+}
+
+/** Most pages a WebAssembly memory may have (4 GiB). */
+const WASM_MAX_PAGES = 65536;
+const WASM_PAGE = 65536;
+
+/**
+ * A WebAssembly module doing what {@link addRows} does for rows of a layout, with each bin's
+ * gradient and hessian as one pair of float64 lanes (SIMD): every bin gets the same additions in
+ * the same order, so the histogram is the same bit for bit, at about three times the unrolled
+ * JavaScript kernel's speed (no bounds checks, one load, add and store per bin). It imports a
+ * shared memory `m.memory` and exports `k(hist, bins, from, to, grad, hess)`: byte addresses of the
+ * histogram, the bins, the row indices `[from, to)`, the gradients and hessians.
+ * @internal
+ */
+export function wasmRowKernelBytes(layout: RowLayout): Uint8Array {
+  const { cols, stride, offset } = layout;
+  const rowBytes = offset === null ? stride * 2 : stride;
+  const HIST = 0;
+  const BINS = 1;
+  const P = 2;
+  const END = 3;
+  const GRAD = 4;
+  const HESS = 5;
+  const R = 6;
+  const O = 7;
+  const A = 8;
+  const GH = 9;
+  const get = (i: number): number[] => [0x20, i];
+  const set = (i: number): number[] => [0x21, i];
+  const i32 = (n: number): number[] => [0x41, ...sleb(n)];
+  const memarg = (align: number, at: number): number[] => [align, ...uleb(at)];
+  const body: number[] = [
+    0x02, 0x40, // block
+    0x03, 0x40, // loop
+    ...get(P), ...get(END), 0x4f, 0x0d, 1, // br_if 1 when p >= end (unsigned)
+    ...get(P), 0x28, ...memarg(2, 0), ...set(R), // r = index[p]
+    ...get(GRAD), ...get(R), ...i32(2), 0x74, 0x6a, 0x2a, ...memarg(2, 0), 0xbb, 0xfd, ...uleb(20), // f64x2.splat(grad[r])
+    ...get(HESS), ...get(R), ...i32(2), 0x74, 0x6a, 0x2a, ...memarg(2, 0), 0xbb, 0xfd, ...uleb(34), 1, ...set(GH), // lane 1 = hess[r]
+    ...get(BINS), ...get(R), ...i32(rowBytes), 0x6c, 0x6a, ...set(O), // o = bins + r × row bytes
+  ];
+  for (let f = 0; f < cols; f++) {
+    // a = hist + 16 × bin; hist pair at a (+ 16 × the feature's first bin) += (g, h)
+    const load = offset === null ? [0x2f, ...memarg(1, 2 * f)] : [0x2d, ...memarg(0, f)];
+    const at = offset === null ? 0 : 16 * offset[f]!;
+    body.push(...get(O), ...load, ...i32(4), 0x74, ...get(HIST), 0x6a, 0x22, A, ...get(A), 0xfd, ...uleb(0), ...memarg(4, at), ...get(GH), 0xfd, ...uleb(240), 0xfd, ...uleb(11), ...memarg(4, at));
+  }
+  body.push(...get(P), ...i32(4), 0x6a, ...set(P), 0x0c, 0, 0x0b, 0x0b, 0x0b); // p += 4; br 0; end loop, block, function
+  const locals = [2, 3, 0x7f, 1, 0x7b]; // 3 × i32 (r, o, a), 1 × v128 (gh)
+  const name = (t: string): number[] => vec(Array.from(t, (c) => c.charCodeAt(0)));
+  const section = (id: number, content: number[]): number[] => [id, ...vec(content)];
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, 6, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
+    ...section(2, [1, ...name("m"), ...name("memory"), 0x02, 0x03, ...uleb(0), ...uleb(WASM_MAX_PAGES)]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name("k"), 0x00, 0]),
+    ...section(10, [1, ...vec([...locals, ...body])]),
+  ]);
+}
+
+/** The part of the WebAssembly JavaScript API the kernels use (Node's global `WebAssembly`). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => { buffer: ArrayBuffer | SharedArrayBuffer };
+}
+
+/** A shared WebAssembly memory (the object both threads instantiate kernels over). @internal */
+export type WasmMemory = { buffer: ArrayBuffer | SharedArrayBuffer };
+
+function wasmApi(): WasmApi | null {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly ?? null;
+}
+
+/** The signature {@link wasmRowKernelBytes}' function has. */
+type WasmKernel = (hist: number, bins: number, from: number, to: number, grad: number, hess: number) => void;
+
+/**
+ * A {@link RowKernel} over {@link wasmRowKernelBytes}' module instantiated on `memory`: every
+ * array it is given must be a view of that memory. Self-contained (the helper thread runs its
+ * source text).
+ * @internal
+ */
+export function wasmRowKernel(bytes: Uint8Array, memory: WasmMemory): RowKernel {
+  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const k = new api.Instance(new api.Module(bytes), { m: { memory } }).exports["k"] as WasmKernel;
+  return (hist, bins, _cols, index, begin, end, grad, hess) => k(hist.byteOffset, bins.byteOffset, index.byteOffset + 4 * begin, index.byteOffset + 4 * end, grad.byteOffset, hess.byteOffset);
+}
+
+/**
+ * Shared memory the row arrays are laid out in, 64-byte aligned: a WebAssembly memory where the
+ * runtime has one (so the WebAssembly kernel can read them), else a SharedArrayBuffer.
+ * @internal
+ */
+export class RowMemory {
+  /** The WebAssembly memory, or null (no WebAssembly: a plain SharedArrayBuffer). */
+  readonly memory: WasmMemory | null;
+  readonly buffer: SharedArrayBuffer;
+  private at = 0;
+
+  constructor(
+    bytes: number,
+    /** Whether to make it a WebAssembly memory where the runtime allows (false: a SharedArrayBuffer). */
+    wasm = true,
+  ) {
+    const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE));
+    let memory: WasmMemory | null = null;
+    const api = wasm ? wasmApi() : null;
+    if (api !== null && pages <= WASM_MAX_PAGES) {
+      try {
+        memory = new api.Memory({ initial: pages, maximum: pages, shared: true });
+      } catch {
+        memory = null;
+      }
+    }
+    this.memory = memory;
+    this.buffer = memory !== null ? (memory.buffer as SharedArrayBuffer) : new SharedArrayBuffer(pages * WASM_PAGE);
+  }
+
+  /** Bytes a {@link RowMemory} needs for arrays of these byte lengths. */
+  static bytes(...lengths: number[]): number {
+    return lengths.reduce((s, l) => s + Math.ceil(Math.max(1, l) / 64) * 64, 0);
+  }
+
+  /** The next `length` elements of the memory, as a typed array. */
+  take<T extends Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array>(Type: { new (b: SharedArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, length: number): T {
+    const start = this.at;
+    const bytes = Math.ceil(Math.max(1, length * Type.BYTES_PER_ELEMENT) / 64) * 64;
+    if (start + bytes > this.buffer.byteLength) throw new Error(`row memory of ${this.buffer.byteLength} bytes is full`);
+    this.at = start + bytes;
+    return new Type(this.buffer, start, length);
+  }
 }
 
 let generation: boolean | null = null;
@@ -363,7 +531,7 @@ const SPIN_MS = 0.2;
 
 const HELPER_SOURCE = (kernel: string): string => `
 const { workerData } = require("node:worker_threads");
-const addRows = ${kernel};
+const wasmRowKernel = ${wasmRowKernel.toString()};
 const logisticGradients = ${logisticGradients.toString()};
 const sampleRows = ${sampleRows.toString()};
 const partitionRows = ${partitionRows.toString()};
@@ -372,13 +540,9 @@ const walkRows = ${walkRows.toString()};
 const bucketOf = ${bucketOf.toString()};
 const findBin = ${findBin.toString()};
 const binRows = ${binRows.toString()};
-const { control, bins, byteBins, index, grad, hess, hist, cols, margin, labels, scalePosWeight, colBins, scratch, sampled, rows, tree, leaves, offset, stride, binning } = workerData;
-const bx = binning ? new Float32Array(binning.x) : null;
-const tr = new Int32Array(tree), lv = new Float32Array(leaves), off = offset;
-const m = margin ? new Float32Array(margin) : null, y = labels ? new Uint8Array(labels) : null;
-const cb = colBins ? new Uint16Array(colBins) : null, sc = scratch ? new Uint32Array(scratch) : null, sm = sampled ? new Uint8Array(sampled) : null;
+const { control, bins: b, byteBins, index: ix, grad: g, hess: h, out, cols, margin: m, labels: y, scalePosWeight, colBins: cb, scratch: sc, sampled: sm, rows, tree: tr, leaves: lv, offset: off, stride, binning, wasm } = workerData;
+const addRows = wasm ? wasmRowKernel(wasm.bytes, wasm.memory) : ${kernel};
 const ctl = new Int32Array(control);
-const b = byteBins ? new Uint8Array(bins) : new Uint16Array(bins), ix = new Uint32Array(index), g = new Float32Array(grad), h = new Float32Array(hess), out = new Float64Array(hist);
 const len = out.length / ${BATCH};
 let seen = 0;
 for (;;) {
@@ -396,7 +560,7 @@ for (;;) {
     const o = ${PARAMS} + ${WORDS} * k, outK = out.subarray(k * len, (k + 1) * len);
     if (kind === ${KIND_ROOT}) ctl[${RESULT} + k] = rootPart(addRows, outK, b, cols, m, y, g, h, scalePosWeight, sm, sc, ctl[o + 2], ctl[o + 3] >>> 0, ctl[o + 4] === 1, ctl[o], ctl[o + 1]);
     else if (kind === ${KIND_WALK}) walkRows(tr, lv, cb, off, rows, sm, m, ctl[o], ctl[o + 1]);
-    else if (kind === ${KIND_BIN}) binRows(bx, rows, cols, stride, byteBins, off, binning.cuts, binning.finders, binning.lasts, b, cb, ctl[o], ctl[o + 1]);
+    else if (kind === ${KIND_BIN}) binRows(binning.x, rows, cols, stride, byteBins, off, binning.cuts, binning.finders, binning.lasts, b, cb, ctl[o], ctl[o + 1]);
     else if (kind === ${KIND_PARTITION}) ctl[${RESULT} + k] = partitionRows(ix, sc, cb, rows, ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5] === 1, ctl[o], ctl[o + 1]);
     else {
       outK.fill(0);
@@ -441,6 +605,12 @@ export interface SharedInputs {
   treeNodes: number;
   /** What filling the bins needs (for {@link HistogramBuilder.bin}). */
   binning?: Binning;
+  /**
+   * The memory `bins`, `index`, `scratch`, `grad` and `hess` are views of, with room for the
+   * builder's histograms ({@link HistogramBuilder.memoryBytes}): with a WebAssembly memory, the
+   * histograms are built by the WebAssembly kernel ({@link wasmRowKernelBytes}).
+   */
+  memory?: RowMemory;
 }
 
 /** A typed array over shared memory, of `length` elements. @internal */
@@ -466,8 +636,10 @@ export interface RoundSampling {
  * @internal
  */
 export class HistogramBuilder {
-  /** The second parts' histograms (helper thread's, or this thread's when it takes them). */
+  /** The second parts' histograms (helper thread's, or this thread's when it takes them): BATCH of them. */
   private readonly out: Float64Array;
+  /** This thread's parts' histograms: BATCH first parts, then one for a part done whole. */
+  private readonly own: Float64Array;
   /** The row kernel for the inputs' layout. */
   private readonly kernel: RowKernel;
   /** The tree being added to the margins (see {@link walkRows}). */
@@ -477,6 +649,13 @@ export class HistogramBuilder {
   private helper: Worker | null = null;
   private seq = 0;
   private helped = 0;
+  /** Whether histograms are built by the WebAssembly kernel. */
+  readonly wasm: boolean;
+
+  /** Bytes of a {@link RowMemory} for `rows` rows of `rowBytes` bytes of bins and histograms of `length` numbers. */
+  static memoryBytes(rows: number, rowBytes: number, length: number): number {
+    return RowMemory.bytes(rows * rowBytes, 4 * rows, 4 * rows, 4 * rows, 4 * rows, 8 * BATCH * length, 8 * (BATCH + 1) * length);
+  }
 
   constructor(
     /** The shared arrays. */
@@ -487,37 +666,52 @@ export class HistogramBuilder {
   ) {
     const layout: RowLayout = { cols: inputs.cols, stride: inputs.stride ?? inputs.cols, offset: inputs.byteBins === true ? inputs.offset : null };
     if ((layout.offset === null) !== inputs.bins instanceof Uint16Array) throw new Error("byte bins go with offsets, 16-bit bins without");
-    this.kernel = rowKernel(layout);
+    // the WebAssembly kernel where every array it reads is in the WebAssembly memory
+    const memory = inputs.memory?.memory ?? null;
+    const inMemory = (a: ArrayBufferView): boolean => memory !== null && a.buffer === memory.buffer;
+    let wasm: { bytes: Uint8Array; memory: WasmMemory } | null = null;
+    let kernel: RowKernel | null = null;
+    if (memory !== null && [inputs.bins, inputs.index, inputs.scratch, inputs.grad, inputs.hess].every(inMemory)) {
+      try {
+        const bytes = wasmRowKernelBytes(layout);
+        kernel = wasmRowKernel(bytes, memory);
+        wasm = { bytes, memory };
+      } catch {
+        kernel = null;
+      }
+    }
+    this.wasm = wasm !== null;
+    this.kernel = kernel ?? rowKernel(layout);
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
-    const hist = new SharedArrayBuffer(BATCH * inputs.length * 8);
-    this.out = new Float64Array(hist);
+    this.out = wasm !== null ? inputs.memory!.take(Float64Array, BATCH * inputs.length) : shared(Float64Array, BATCH * inputs.length);
+    this.own = wasm !== null ? inputs.memory!.take(Float64Array, (BATCH + 1) * inputs.length) : new Float64Array((BATCH + 1) * inputs.length);
     this.tree = shared(Int32Array, 5 * inputs.treeNodes);
     this.leaves = shared(Float32Array, inputs.treeNodes);
     if (threads > 1) {
-      const buffer = (a: ArrayBufferView): ArrayBufferLike => a.buffer;
-      this.helper = new Worker(HELPER_SOURCE(this.kernel === addRows ? addRows.toString() : rowKernelSource(layout)), {
+      this.helper = new Worker(HELPER_SOURCE(this.kernel === addRows || wasm !== null ? addRows.toString() : rowKernelSource(layout)), {
         eval: true,
         workerData: {
           control: this.control.buffer,
-          bins: buffer(inputs.bins),
+          bins: inputs.bins,
           byteBins: inputs.bins instanceof Uint8Array,
-          index: buffer(inputs.index),
-          grad: buffer(inputs.grad),
-          hess: buffer(inputs.hess),
-          hist,
+          index: inputs.index,
+          grad: inputs.grad,
+          hess: inputs.hess,
+          out: this.out,
           cols: inputs.cols,
-          margin: buffer(inputs.margin),
-          labels: buffer(inputs.labels),
+          margin: inputs.margin,
+          labels: inputs.labels,
           scalePosWeight: inputs.scalePosWeight,
-          colBins: buffer(inputs.colBins),
-          scratch: buffer(inputs.scratch),
-          sampled: buffer(inputs.sampled),
+          colBins: inputs.colBins,
+          scratch: inputs.scratch,
+          sampled: inputs.sampled,
           rows: inputs.index.length,
-          tree: this.tree.buffer,
-          leaves: this.leaves.buffer,
+          tree: this.tree,
+          leaves: this.leaves,
           offset: inputs.offset,
           stride: layout.stride,
-          binning: inputs.binning ? { ...inputs.binning, x: inputs.binning.x.buffer } : null,
+          binning: inputs.binning ?? null,
+          wasm,
         },
       });
       this.helper.unref();
@@ -585,7 +779,12 @@ export class HistogramBuilder {
     const kernel = this.kernel;
     const part = (into: Float64Array, list: Uint32Array, begin: number, end: number): number =>
       rootPart(kernel, into, bins, cols, margin, labels, grad, hess, spw, sampled, list, sampling.key | 0, sampling.threshold, sampling.all, begin, end);
-    if (rows < SPLIT_ROWS) return part(hist, index, 0, rows);
+    if (rows < SPLIT_ROWS) {
+      const whole = this.ownSlot(BATCH, hist.length);
+      const n = part(whole, index, 0, rows);
+      hist.set(whole);
+      return n;
+    }
     const mid = rows >>> 1;
     const ctl = this.control;
     ctl[PARAMS] = mid;
@@ -594,10 +793,12 @@ export class HistogramBuilder {
     ctl[PARAMS + 3] = sampling.threshold | 0;
     ctl[PARAMS + 4] = sampling.all ? 1 : 0;
     const job = this.post(KIND_ROOT, 1);
-    const first = part(hist, index, 0, mid);
-    const second = this.mine(job, 0) ? part(this.out.subarray(0, hist.length), scratch, mid, rows) : ctl[RESULT]!;
+    const firstHist = this.ownSlot(0, hist.length);
+    const secondHist = this.out.subarray(0, hist.length);
+    const first = part(firstHist, index, 0, mid);
+    const second = this.mine(job, 0) ? part(secondHist, scratch, mid, rows) : ctl[RESULT]!;
     index.set(scratch.subarray(mid, mid + second), first);
-    this.addInto(hist, this.out.subarray(0, hist.length));
+    this.sum(hist, firstHist, secondHist);
     return first + second;
   }
 
@@ -670,15 +871,18 @@ export class HistogramBuilder {
         ctl[PARAMS + WORDS * k + 1] = ranges[2 * j + 1]!;
       });
       const job = chunk.length > 0 ? this.post(KIND_HISTOGRAM, chunk.length) : 0;
-      for (const j of chunk) {
-        hists[j]!.fill(0);
-        kernel(hists[j]!, bins, cols, index, ranges[2 * j]!, mid(j), grad, hess);
-      }
+      chunk.forEach((j, k) => {
+        const firstK = this.ownSlot(k, len);
+        firstK.fill(0);
+        kernel(firstK, bins, cols, index, ranges[2 * j]!, mid(j), grad, hess);
+      });
       if (c === 0) {
+        const whole = this.ownSlot(BATCH, len);
         for (let j = 0; j < hists.length; j++) {
           if (ranges[2 * j + 1]! - ranges[2 * j]! >= SPLIT_ROWS) continue;
-          hists[j]!.fill(0);
-          kernel(hists[j]!, bins, cols, index, ranges[2 * j]!, ranges[2 * j + 1]!, grad, hess);
+          whole.fill(0);
+          kernel(whole, bins, cols, index, ranges[2 * j]!, ranges[2 * j + 1]!, grad, hess);
+          hists[j]!.set(whole);
         }
       }
       for (let k = chunk.length - 1; k >= 0; k--) {
@@ -688,7 +892,7 @@ export class HistogramBuilder {
           outK.fill(0);
           kernel(outK, bins, cols, index, mid(j), ranges[2 * j + 1]!, grad, hess);
         }
-        this.addInto(hists[j]!, outK);
+        this.sum(hists[j]!, this.ownSlot(k, len), outK);
       }
     }
   }
@@ -737,9 +941,14 @@ export class HistogramBuilder {
     for (let k = halves.length - 2; k >= 0; k--) if (this.mine(job, k)) walkRows(this.tree, this.leaves, colBins, offset, rows, sampled, margin, halves[k]!, halves[k + 1]!);
   }
 
-  /** hist += second, element by element (first part + second part, always in that order). */
-  private addInto(hist: Float64Array, second: Float64Array): void {
-    for (let i = 0; i < hist.length; i++) hist[i] = hist[i]! + second[i]!;
+  /** This thread's histogram slot `k` (of BATCH + 1), `length` numbers. */
+  private ownSlot(k: number, length: number): Float64Array {
+    return this.own.subarray(k * length, (k + 1) * length);
+  }
+
+  /** hist = first + second, element by element (first part + second part, always in that order). */
+  private sum(hist: Float64Array, first: Float64Array, second: Float64Array): void {
+    for (let i = 0; i < hist.length; i++) hist[i] = first[i]! + second[i]!;
   }
 
   /** Stops the helper thread. */

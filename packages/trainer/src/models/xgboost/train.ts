@@ -21,7 +21,7 @@ import { ROOT_PARENT, baseMargin } from "./booster.js";
 import type { XGBoostBooster, XGBoostTree } from "./booster.js";
 import { parseXGBoostHyperparameters } from "./hyperparameters.js";
 import type { XGBoostEvalMetric, XGBoostHyperparameters } from "./hyperparameters.js";
-import { HistogramBuilder, binFinder, codeGeneration, shared } from "./histogram.js";
+import { HistogramBuilder, RowMemory, binFinder, codeGeneration, shared } from "./histogram.js";
 import type { Binning, RoundSampling } from "./histogram.js";
 
 /** Rows for training: `rows × cols` values (NaN = missing) and 0/1 labels. @public */
@@ -57,6 +57,12 @@ export interface TrainXGBoostOptions {
    * @internal
    */
   byteBins?: boolean;
+  /**
+   * Builds histograms with the WebAssembly kernel where the runtime has WebAssembly (the
+   * default); false keeps the JavaScript kernels. The model is the same either way.
+   * @internal
+   */
+  wasm?: boolean;
 }
 
 /**
@@ -189,6 +195,8 @@ interface Binned {
   total: number;
   /** What filling the bins needs. */
   binning: Binning;
+  /** The memory `bins` is in, with room for the row index, its scratch, gradients, hessians and the histogram builder's histograms. */
+  memory: RowMemory;
 }
 
 /** Rows beyond which the cut points are computed from every `every`-th row (and the exact extremes). */
@@ -198,7 +206,7 @@ const SKETCH_ROWS = 65_536;
  * The cuts of every feature (quantile sketch) and the layout of the bins, from float32 values;
  * the bins are allocated, to be filled by {@link HistogramBuilder.bin}.
  */
-function planBins(x: Float32Array, rows: number, cols: number, maxBin: number, allowBytes: boolean): Binned {
+function planBins(x: Float32Array, rows: number, cols: number, maxBin: number, allowBytes: boolean, wasm: boolean): Binned {
   // one row-major pass: each feature's extremes and whether a value is missing
   const lo = new Float64Array(cols).fill(Infinity);
   const hi = new Float64Array(cols).fill(-Infinity);
@@ -246,10 +254,11 @@ function planBins(x: Float32Array, rows: number, cols: number, maxBin: number, a
   // byte rows padded to a power of two (up to 64) or a multiple of 64: no row straddles a cache line
   const stride = !byteBins ? cols : cols <= 64 ? 2 ** Math.ceil(Math.log2(cols)) : Math.ceil(cols / 64) * 64;
   // the bins themselves are filled by the row work (HistogramBuilder.bin), on both threads
-  const bins = byteBins ? shared(Uint8Array, rows * stride) : shared(Uint16Array, rows * cols);
+  const memory = new RowMemory(HistogramBuilder.memoryBytes(rows, byteBins ? stride : 2 * cols, 2 * total), wasm);
+  const bins = byteBins ? memory.take(Uint8Array, rows * stride) : memory.take(Uint16Array, rows * cols);
   const colBins = shared(Uint16Array, rows * cols);
   const binning: Binning = { x, cuts: cuts.map((c) => c.values), finders: cuts.map((c) => binFinder(c.values)), lasts: Int32Array.from(cuts, (c) => c.values.length - 1) };
-  return { rows, cols, bins, stride, byteBins, colBins, offset, cuts, total, binning };
+  return { rows, cols, bins, stride, byteBins, colBins, offset, cuts, total, binning, memory };
 }
 
 /** A node of the tree being grown. */
@@ -659,10 +668,10 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
   // float32 values in shared memory (both threads bin them), as XGBoost reads them
   const x = shared(Float32Array, train.features.length);
   x.set(train.features);
-  const data = planBins(x, train.rows, cols, hp.max_bin, options.byteBins !== false);
+  const data = planBins(x, train.rows, cols, hp.max_bin, options.byteBins !== false, options.wasm !== false);
   const rows = train.rows;
-  const grad = shared(Float32Array, rows);
-  const hess = shared(Float32Array, rows);
+  const grad = data.memory.take(Float32Array, rows);
+  const hess = data.memory.take(Float32Array, rows);
   const labels = shared(Uint8Array, rows);
   labels.set(train.labels);
   const histograms = new HistogramBuilder(
@@ -673,7 +682,7 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
       offset: data.offset,
       treeNodes: Math.min(2 ** (hp.max_depth + 1) - 1, 2 * rows + 1),
       binning: data.binning,
-      index: shared(Uint32Array, rows),
+      index: data.memory.take(Uint32Array, rows),
       grad,
       hess,
       cols,
@@ -682,7 +691,8 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
       labels,
       scalePosWeight: hp.scale_pos_weight,
       colBins: data.colBins,
-      scratch: shared(Uint32Array, rows),
+      scratch: data.memory.take(Uint32Array, rows),
+      memory: data.memory,
       sampled: shared(Uint8Array, rows),
     },
     threadsWanted,
