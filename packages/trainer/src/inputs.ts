@@ -133,7 +133,8 @@ export async function readDataset(path: string, name: string, pool: WorkerPool |
   } finally {
     void own?.close();
   }
-  validateDataset(data, path);
+  // Not validated again: the reader refuses every field that is not a finite number and every
+  // class that is not 0 or 1, and its arrays have the sizes of its rows.
   if (data.rows === 0) throw new TrainError("BAD_DATA", `${path}: no data rows (${name})`);
   return data;
 }
