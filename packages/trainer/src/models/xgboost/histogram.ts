@@ -524,7 +524,9 @@ const PARAMS = 3;
 const CLAIM = PARAMS + WORDS * BATCH;
 const DONE = CLAIM + BATCH;
 const RESULT = DONE + BATCH;
-const CONTROL_WORDS = RESULT + BATCH;
+/** 1 while the helper sleeps on JOB (so a job is notified only then: a notify costs a system call). */
+const SLEEPING = RESULT + BATCH;
+const CONTROL_WORDS = SLEEPING + 1;
 const STOP = -1;
 /** Milliseconds a waiting thread spins before it sleeps (a woken thread may wait long for a core on a busy machine). */
 const SPIN_MS = 0.2;
@@ -549,7 +551,10 @@ for (;;) {
   // a short spin before sleeping (parts not started are taken back, so a late wake-up costs little)
   const until = performance.now() + ${SPIN_MS};
   for (let i = 0; Atomics.load(ctl, ${JOB}) === seen; i++) if ((i & 255) === 0 && performance.now() > until) break;
+  // JOB is stored before SLEEPING is read, SLEEPING before JOB is checked: a job is seen or notified
+  Atomics.store(ctl, ${SLEEPING}, 1);
   Atomics.wait(ctl, ${JOB}, seen);
+  Atomics.store(ctl, ${SLEEPING}, 0);
   const job = Atomics.load(ctl, ${JOB});
   if (job === ${STOP}) break;
   if (job === seen) continue;
@@ -743,7 +748,7 @@ export class HistogramBuilder {
     ctl[COUNT] = count;
     for (let k = 0; k < count; k++) Atomics.store(ctl, CLAIM + k, -job);
     Atomics.store(ctl, JOB, job);
-    Atomics.notify(ctl, JOB);
+    if (Atomics.load(ctl, SLEEPING) === 1) Atomics.notify(ctl, JOB);
     return job;
   }
 
