@@ -2,13 +2,26 @@
  * The demo's options: one zod schema gives the defaults and the checks.
  * @packageDocumentation
  */
-import { join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DemoError } from "./errors.js";
 
-/** The repository root (tools/demo/{src,dist} → ../../..). @public */
-export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), "..", "..", "..", "..");
+/**
+ * The repository root: the nearest folder above this module holding `nx.json` (from
+ * tools/demo/src, tools/demo/dist and tools/demo/dist/bundle alike).
+ * @public
+ */
+export const REPO_ROOT = workspaceRoot(dirname(fileURLToPath(import.meta.url)));
+
+function workspaceRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "nx.json"))) return dir;
+    // not inside the workspace: where tools/demo/{src,dist} puts it
+    if (dirname(dir) === dir) return resolve(from, "..", "..", "..");
+  }
+}
 
 /** Options of {@link runDemo}. @public */
 export interface DemoOptions {

@@ -10,7 +10,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
-const CLI = resolve(import.meta.dirname, "../dist/cli.js");
+const CLI = resolve(import.meta.dirname, "../dist/bundle/cli.js");
 const work: string[] = [];
 
 async function demo(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
