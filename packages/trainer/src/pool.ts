@@ -3,7 +3,7 @@
 // overlaps whatever the calling thread does next.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker, isMainThread, workerData } from "node:worker_threads";
 import pLimit from "p-limit";
 import type { LimitFunction } from "p-limit";
@@ -36,16 +36,24 @@ const TASK_CODES: readonly string[] = ["INVALID_ARGUMENT", "BAD_DATA", "IO_ERROR
 
 /**
  * The worker module and its options: beside this file once built, `worker.bundle.js` (worker.js and
- * everything it imports in one file), else `worker.js`. From the TypeScript
+ * everything it imports in one file), else `worker.js`; the installed package's, when this module
+ * was bundled into another file. From the TypeScript
  * sources (vitest, tsx), `worker-tsx.mjs`, which loads `worker.ts` through tsx and resolves the
  * workspace packages from their sources too.
  */
 function workerEntry(): { url: URL; execArgv?: string[] } {
   const here = import.meta.url;
   if (!here.endsWith(".ts")) {
-    // the build's one-file bundle of worker.js (scripts/bundle-worker.mjs) loads in a fraction of the time
-    const bundle = new URL("./worker.bundle.js", here);
-    return { url: existsSync(fileURLToPath(bundle)) ? bundle : new URL("./worker.js", here) };
+    // the build's one-file bundle of worker.js (scripts/bundle-worker.mjs) loads in a fraction of the
+    // time; when this module is itself bundled into an application, the package's own dist
+    for (const dir of [new URL(".", here), packageDist(here)]) {
+      if (dir === null) continue;
+      for (const name of ["worker.bundle.js", "worker.js"]) {
+        const url = new URL(name, dir);
+        if (existsSync(fileURLToPath(url))) return { url };
+      }
+    }
+    throw new TrainError("WORKER_FAILED", "cannot find the trainer's worker script (dist/worker.bundle.js or dist/worker.js of @fraud/trainer)");
   }
   try {
     createRequire(here).resolve("tsx/esm/api");
@@ -53,6 +61,15 @@ function workerEntry(): { url: URL; execArgv?: string[] } {
     throw new TrainError("WORKER_FAILED", "training workers need tsx to run from the TypeScript sources (install tsx, or build first)", { cause: err });
   }
   return { url: new URL("./worker-tsx.mjs", here), execArgv: ["--conditions=@fraud/source"] };
+}
+
+/** The dist folder of the installed @fraud/trainer package, as seen from `from`; null when it cannot be resolved. */
+function packageDist(from: string): URL | null {
+  try {
+    return new URL("dist/", pathToFileURL(createRequire(from).resolve("@fraud/trainer/package.json")));
+  } catch {
+    return null;
+  }
 }
 
 /** The `workerData` a pool's workers are started with. */
