@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HistogramBuilder, RowMemory, SPLIT_ROWS, addRows, binFinder, findBin, logisticGradients, rowKernel, sampleRows, shared, wasmRowKernel, wasmRowKernelBytes } from "../../src/models/xgboost/histogram.js";
+import { HistogramBuilder, RowMemory, SPLIT_ROWS, addRows, binFinder, findBin, logisticGradients, rowKernel, sampleRows, shared, wasmKernelBytes, wasmKernels } from "../../src/models/xgboost/histogram.js";
 import type { RowSplit, SharedInputs } from "../../src/models/xgboost/histogram.js";
 import { createRng } from "../../src/rng.js";
 
@@ -51,7 +51,7 @@ function inMemory(d: SharedInputs): SharedInputs {
     b.set(a as never);
     return b;
   };
-  return { ...copy(d), bins: put(d.bins), index: put(d.index), scratch: put(d.scratch), grad: put(d.grad), hess: put(d.hess), memory };
+  return { ...copy(d), bins: put(d.bins), index: put(d.index), scratch: put(d.scratch), grad: put(d.grad), hess: put(d.hess), margin: put(d.margin), labels: put(d.labels), sampled: put(d.sampled), memory };
 }
 
 /** The histogram of rows `index[begin, end)`, one row after another. */
@@ -230,13 +230,76 @@ describe("HistogramBuilder", () => {
         const hist = memory.take(Float64Array, 2 * total);
         const begin = rng.int(rows + 1);
         const end = begin + rng.int(rows - begin + 1);
-        const kernel = wasmRowKernel(wasmRowKernelBytes({ cols, stride, offset: byteBins ? offset : null }), memory.memory!);
+        const kernel = wasmKernels(wasmKernelBytes({ cols, stride, offset: byteBins ? offset : null }), memory.memory!).rows;
         kernel(hist, bins, cols, index, begin, end, grad, hess);
         const expected = new Float64Array(2 * total);
         addRows(expected, global, cols, index, begin, end, grad, hess);
         expect(Array.from(hist)).toEqual(Array.from(expected));
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it("computes the exponential in WebAssembly exactly as Math.exp does (fdlibm's exp), for every kind of float32 argument", () => {
+    const memory = new RowMemory(64);
+    const wasm = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: Record<string, unknown> } } }).WebAssembly;
+    const instance = new wasm.Instance(new wasm.Module(wasmKernelBytes({ cols: 1, stride: 1, offset: null })), { m: { memory: memory.memory } });
+    const exp = instance.exports["exp"] as (x: number) => number;
+    const edges = [0, -0, 1, -1, 2, -2, NaN, Infinity, -Infinity, 1e-9, -1e-9, 2 ** -28, -(2 ** -28), 2 ** -29, 0.5 * Math.LN2, -0.5 * Math.LN2, 1.5 * Math.LN2, -1.5 * Math.LN2, 88.7, -103.9, 709.78, 709.79, -708.39, -708.4, -745.13, -745.14, 1000, -1000, 3.4e38, -3.4e38];
+    for (const x of edges) expect(Object.is(exp(x), Math.exp(x)), `exp(${x})`).toBe(true);
+    fc.assert(
+      fc.property(fc.float({ noDefaultInfinity: false }), (x) => {
+        expect(Object.is(exp(x), Math.exp(x)), `exp(${x})`).toBe(true);
+        expect(Object.is(exp(-x), Math.exp(-x)), `exp(${-x})`).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+    // a dense sweep of the margins training meets: every float32 in [-40, 40] 4099 ulps apart
+    const f = new Float32Array(1);
+    const bits = new Uint32Array(f.buffer);
+    for (const sign of [0, 0x80000000]) {
+      for (let b = 0; b <= 0x42200000; b += 4099) {
+        bits[0] = (b | sign) >>> 0;
+        if (Object.is(exp(f[0]!), Math.exp(f[0]!))) continue;
+        expect(exp(f[0]!), `exp(${f[0]})`).toBe(Math.exp(f[0]!));
+      }
+    }
+  });
+
+  it("computes gradients and samples in WebAssembly exactly as the JavaScript kernels do", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 400 }), fc.integer(), fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean(), fc.double({ min: 0.01, max: 100, noNaN: true }), (rows, seed, share, all, spw) => {
+        const rng = createRng(seed, 7);
+        const memory = new RowMemory(RowMemory.bytes(4 * rows, rows, 4 * rows, 4 * rows, rows, 4 * rows));
+        const margin = memory.take(Float32Array, rows);
+        const labels = memory.take(Uint8Array, rows);
+        const grad = memory.take(Float32Array, rows);
+        const hess = memory.take(Float32Array, rows);
+        const sampled = memory.take(Uint8Array, rows);
+        const list = memory.take(Uint32Array, rows);
+        for (let r = 0; r < rows; r++) {
+          margin[r] = rng.next() < 0.05 ? [0, -0, 40, -40, 1, -1][rng.int(6)]! : (rng.next() * 2 - 1) * 10 ** (rng.next() * 4 - 2);
+          labels[r] = rng.next() < 0.3 ? 1 : 0;
+        }
+        const k = wasmKernels(wasmKernelBytes({ cols: 1, stride: 1, offset: null }), memory.memory!);
+        const begin = rng.int(rows + 1);
+        const end = begin + rng.int(rows - begin + 1);
+        const g2 = new Float32Array(rows);
+        const h2 = new Float32Array(rows);
+        k.gradients(margin, labels, grad, hess, spw, begin, end);
+        logisticGradients(margin, labels, g2, h2, spw, begin, end);
+        expect(Array.from(grad)).toEqual(Array.from(g2));
+        expect(Array.from(hess)).toEqual(Array.from(h2));
+        const key = rng.int(2 ** 32);
+        const threshold = Math.floor(share * 2 ** 32);
+        const s2 = new Uint8Array(rows);
+        const l2 = new Uint32Array(rows);
+        const n = k.sample(sampled, list, key, threshold, all, begin, end, begin);
+        expect(n).toBe(sampleRows(s2, l2, key, threshold, all, begin, end, begin));
+        expect(Array.from(list.subarray(begin, begin + n))).toEqual(Array.from(l2.subarray(begin, begin + n)));
+        expect(Array.from(sampled)).toEqual(Array.from(s2));
+      }),
+      { numRuns: 200 },
     );
   });
 

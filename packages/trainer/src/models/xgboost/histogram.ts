@@ -14,9 +14,10 @@
 // waits on its event loop. A helper that has taken a part and does not finish it within
 // HELPER_WAIT_MS is stopped and training fails (its rows may be half moved).
 //
-// Histograms are built by a WebAssembly kernel generated for the row layout (SIMD pairs of float64,
-// the same additions in the same order as the JavaScript kernels) where the arrays it reads are in
-// a shared WebAssembly memory (RowMemory), else by the JavaScript kernels.
+// Histograms, gradients and samples are computed by WebAssembly kernels generated for the row
+// layout (SIMD pairs of float64; fdlibm's exp; the same arithmetic in the same order as the
+// JavaScript kernels) where the arrays they read are in a shared WebAssembly memory (RowMemory),
+// else by the JavaScript kernels.
 import { Worker } from "node:worker_threads";
 import { TrainError } from "../../errors.js";
 
@@ -121,59 +122,207 @@ function vec(bytes: number[]): number[] {
 const WASM_MAX_PAGES = 65536;
 const WASM_PAGE = 65536;
 
-/**
- * A WebAssembly module doing what {@link addRows} does for rows of a layout, with each bin's
- * gradient and hessian as one pair of float64 lanes (SIMD): every bin gets the same additions in
- * the same order, so the histogram is the same bit for bit, at about three times the unrolled
- * JavaScript kernel's speed (no bounds checks, one load, add and store per bin). It imports a
- * shared memory `m.memory` and exports `k(hist, bins, from, to, grad, hess)`: byte addresses of the
- * histogram, the bins, the row indices `[from, to)`, the gradients and hessians.
- * @internal
- */
-export function wasmRowKernelBytes(layout: RowLayout): Uint8Array {
-  const { cols, stride, offset } = layout;
-  const rowBytes = offset === null ? stride * 2 : stride;
-  const HIST = 0;
-  const BINS = 1;
-  const P = 2;
-  const END = 3;
-  const GRAD = 4;
-  const HESS = 5;
-  const R = 6;
-  const O = 7;
-  const A = 8;
-  const GH = 9;
-  const get = (i: number): number[] => [0x20, i];
-  const set = (i: number): number[] => [0x21, i];
-  const i32 = (n: number): number[] => [0x41, ...sleb(n)];
-  const memarg = (align: number, at: number): number[] => [align, ...uleb(at)];
-  const body: number[] = [
-    0x02, 0x40, // block
-    0x03, 0x40, // loop
-    ...get(P), ...get(END), 0x4f, 0x0d, 1, // br_if 1 when p >= end (unsigned)
-    ...get(P), 0x28, ...memarg(2, 0), ...set(R), // r = index[p]
-    ...get(GRAD), ...get(R), ...i32(2), 0x74, 0x6a, 0x2a, ...memarg(2, 0), 0xbb, 0xfd, ...uleb(20), // f64x2.splat(grad[r])
-    ...get(HESS), ...get(R), ...i32(2), 0x74, 0x6a, 0x2a, ...memarg(2, 0), 0xbb, 0xfd, ...uleb(34), 1, ...set(GH), // lane 1 = hess[r]
-    ...get(BINS), ...get(R), ...i32(rowBytes), 0x6c, 0x6a, ...set(O), // o = bins + r × row bytes
-  ];
-  for (let f = 0; f < cols; f++) {
-    // a = hist + 16 × bin; hist pair at a (+ 16 × the feature's first bin) += (g, h)
-    const load = offset === null ? [0x2f, ...memarg(1, 2 * f)] : [0x2d, ...memarg(0, f)];
-    const at = offset === null ? 0 : 16 * offset[f]!;
-    body.push(...get(O), ...load, ...i32(4), 0x74, ...get(HIST), 0x6a, 0x22, A, ...get(A), 0xfd, ...uleb(0), ...memarg(4, at), ...get(GH), 0xfd, ...uleb(240), 0xfd, ...uleb(11), ...memarg(4, at));
-  }
-  body.push(...get(P), ...i32(4), 0x6a, ...set(P), 0x0c, 0, 0x0b, 0x0b, 0x0b); // p += 4; br 0; end loop, block, function
-  const locals = [2, 3, 0x7f, 1, 0x7b]; // 3 × i32 (r, o, a), 1 × v128 (gh)
+// WebAssembly instructions (the binary format's opcodes) the kernels below are written in.
+const I32 = 0x7f;
+const F64 = 0x7c;
+const V128 = 0x7b;
+const op = {
+  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f, call: 0x10, select: 0x1b,
+  get: 0x20, set: 0x21, tee: 0x22,
+  i32Load: 0x28, f32Load: 0x2a, i32Load8u: 0x2d, i32Load16u: 0x2f, i32Store: 0x36, f32Store: 0x38, i32Store8: 0x3a,
+  i32Const: 0x41, i64Const: 0x42, f64Const: 0x44,
+  i32Eqz: 0x45, i32Eq: 0x46, i32LtU: 0x49, i32GtU: 0x4b, i32GeS: 0x4e, i32GeU: 0x4f,
+  i64Eqz: 0x50, f64Eq: 0x61, f64Lt: 0x63, f64Gt: 0x64,
+  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Or: 0x72, i32Xor: 0x73, i32Shl: 0x74, i32ShrU: 0x76,
+  i64And: 0x83, i64Shl: 0x86, i64ShrU: 0x88,
+  f64Neg: 0x9a, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Max: 0xa5,
+  i32WrapI64: 0xa7, i32TruncF64S: 0xaa, i64ExtendI32U: 0xad, f32DemoteF64: 0xb6, f64ConvertI32S: 0xb7, f64ConvertI32U: 0xb8, f64PromoteF32: 0xbb,
+  i64ReinterpretF64: 0xbd, f64ReinterpretI64: 0xbf,
+  simd: 0xfd,
+} as const;
+const SIMD_V128_LOAD = 0;
+const SIMD_V128_STORE = 11;
+const SIMD_F64X2_SPLAT = 20;
+const SIMD_F64X2_REPLACE_LANE = 34;
+const SIMD_F64X2_ADD = 240;
+const get = (i: number): number[] => [op.get, i];
+const set = (i: number): number[] => [op.set, i];
+const i32c = (n: number): number[] => [op.i32Const, ...sleb(n)];
+const f64c = (x: number): number[] => [op.f64Const, ...new Uint8Array(Float64Array.of(x).buffer)];
+const memarg = (align: number, at: number): number[] => [align, ...uleb(at)];
+const simd = (code: number): number[] => [op.simd, ...uleb(code)];
+
+/** One function of a generated module. */
+interface WasmFunction {
+  name: string;
+  params: number[];
+  results: number[];
+  /** Local declarations: [count, type] pairs. */
+  locals: [number, number][];
+  /** The body's instructions, without the final `end`. */
+  body: number[];
+}
+
+/** A module of `functions` (each exported by name) over an imported shared memory `m.memory`. */
+function wasmModule(functions: WasmFunction[]): Uint8Array {
   const name = (t: string): number[] => vec(Array.from(t, (c) => c.charCodeAt(0)));
   const section = (id: number, content: number[]): number[] => [id, ...vec(content)];
+  const n = functions.length;
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, 6, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
+    ...section(1, [n, ...functions.flatMap((f) => [0x60, ...vec(f.params), ...vec(f.results)])]),
     ...section(2, [1, ...name("m"), ...name("memory"), 0x02, 0x03, ...uleb(0), ...uleb(WASM_MAX_PAGES)]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name("k"), 0x00, 0]),
-    ...section(10, [1, ...vec([...locals, ...body])]),
+    ...section(3, [n, ...functions.map((_, i) => i)]),
+    ...section(7, [n, ...functions.flatMap((f, i) => [...name(f.name), 0x00, i])]),
+    ...section(10, [n, ...functions.flatMap((f) => vec([...uleb(f.locals.length), ...f.locals.flat(), ...f.body, op.end]))]),
   ]);
+}
+
+/**
+ * `k(hist, bins, from, to, grad, hess)` (byte addresses of the histogram, the bins, the row indices
+ * `[from, to)`, the gradients and hessians): what {@link addRows} does for rows of a layout, each
+ * bin's gradient and hessian added as one pair of float64 lanes (SIMD) — the same additions in the
+ * same order, so the same histogram bit for bit, without bounds checks.
+ */
+function rowsFunction(layout: RowLayout): WasmFunction {
+  const { cols, stride, offset } = layout;
+  const rowBytes = offset === null ? stride * 2 : stride;
+  const [HIST, BINS, P, END, GRAD, HESS, R, O, A, GH] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const body: number[] = [
+    op.block, 0x40, op.loop, 0x40,
+    ...get(P), ...get(END), op.i32GeU, op.brIf, 1, // p >= end: done
+    ...get(P), op.i32Load, ...memarg(2, 0), ...set(R), // r = index[p]
+    ...get(GRAD), ...get(R), ...i32c(2), op.i32Shl, op.i32Add, op.f32Load, ...memarg(2, 0), op.f64PromoteF32, ...simd(SIMD_F64X2_SPLAT),
+    ...get(HESS), ...get(R), ...i32c(2), op.i32Shl, op.i32Add, op.f32Load, ...memarg(2, 0), op.f64PromoteF32, ...simd(SIMD_F64X2_REPLACE_LANE), 1, ...set(GH), // gh = (grad[r], hess[r])
+    ...get(BINS), ...get(R), ...i32c(rowBytes), op.i32Mul, op.i32Add, ...set(O), // o = bins + r × row bytes
+  ];
+  for (let f = 0; f < cols; f++) {
+    // a = hist + 16 × bin; the pair at a (+ 16 × the feature's first bin for byte bins) += gh
+    const load = offset === null ? [op.i32Load16u, ...memarg(1, 2 * f)] : [op.i32Load8u, ...memarg(0, f)];
+    const at = offset === null ? 0 : 16 * offset[f]!;
+    body.push(...get(O), ...load, ...i32c(4), op.i32Shl, ...get(HIST), op.i32Add, op.tee, A, ...get(A), ...simd(SIMD_V128_LOAD), ...memarg(4, at), ...get(GH), ...simd(SIMD_F64X2_ADD), ...simd(SIMD_V128_STORE), ...memarg(4, at));
+  }
+  body.push(...get(P), ...i32c(4), op.i32Add, ...set(P), op.br, 0, op.end, op.end);
+  return { name: "k", params: [I32, I32, I32, I32, I32, I32], results: [], locals: [[3, I32], [1, V128]], body };
+}
+
+/**
+ * `exp(x)`: fdlibm's `__ieee754_exp`, as V8's `Math.exp` computes it (base/ieee754.cc), operation
+ * for operation, so the same double bit for bit (tested against `Math.exp`).
+ */
+function expFunction(): WasmFunction {
+  const [X, HX, XSB, K, HI, LO, T, C, Y, TWOPK] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const LN2_HI = 6.93147180369123816490e-1;
+  const LN2_LO = 1.90821492927058770002e-10;
+  const [P1, P2, P3, P4, P5] = [1.66666666666666019037e-1, -2.77777777770155933842e-3, 6.61375632143793436117e-5, -1.65339022054652515390e-6, 4.13813679705723846039e-8];
+  // 2^(high word's exponent field) as a double: (0x3ff + e) << 52
+  const pow2 = (bias: number): number[] => [...i32c(0x3ff + bias), ...get(K), op.i32Add, op.i64ExtendI32U, op.i64Const, ...sleb(52), op.i64Shl, op.f64ReinterpretI64];
+  const code: number[] = [
+    ...get(X), op.i64ReinterpretF64, op.i64Const, ...sleb(32), op.i64ShrU, op.i32WrapI64, op.tee, HX,
+    ...i32c(31), op.i32ShrU, ...set(XSB),
+    ...get(HX), ...i32c(0x7fffffff), op.i32And, ...set(HX),
+    ...get(HX), ...i32c(0x40862e42), op.i32GeU, op.if, 0x40,
+    ...get(HX), ...i32c(0x7ff00000), op.i32GeU, op.if, 0x40,
+    // NaN: x + x; +Infinity: x; −Infinity: 0
+    ...get(X), op.i64ReinterpretF64, op.i64Const, ...sleb(-1), op.i64Const, ...sleb(12), op.i64ShrU, op.i64And, op.i64Eqz,
+    op.if, F64, ...get(XSB), op.if, F64, ...f64c(0), op.else, ...get(X), op.end, op.else, ...get(X), ...get(X), op.f64Add, op.end, op.return,
+    op.end,
+    ...get(X), ...f64c(7.09782712893383973096e2), op.f64Gt, op.if, 0x40, ...f64c(Infinity), op.return, op.end,
+    ...get(X), ...f64c(-7.45133219101941108420e2), op.f64Lt, op.if, 0x40, ...f64c(0), op.return, op.end,
+    op.end,
+    // argument reduction
+    ...get(HX), ...i32c(0x3fd62e42), op.i32GtU, op.if, 0x40,
+    ...get(HX), ...i32c(0x3ff0a2b2), op.i32LtU, op.if, 0x40,
+    ...get(X), ...f64c(1), op.f64Eq, op.if, 0x40, ...f64c(2.718281828459045), op.return, op.end,
+    ...get(X), ...f64c(-LN2_HI), ...f64c(LN2_HI), ...get(XSB), op.select, op.f64Sub, ...set(HI),
+    ...f64c(-LN2_LO), ...f64c(LN2_LO), ...get(XSB), op.select, ...set(LO),
+    ...i32c(1), ...get(XSB), ...i32c(1), op.i32Shl, op.i32Sub, ...set(K),
+    op.else,
+    ...f64c(1.44269504088896338700), ...get(X), op.f64Mul, ...f64c(-0.5), ...f64c(0.5), ...get(XSB), op.select, op.f64Add, op.i32TruncF64S, ...set(K),
+    ...get(K), op.f64ConvertI32S, ...set(T),
+    ...get(X), ...get(T), ...f64c(LN2_HI), op.f64Mul, op.f64Sub, ...set(HI),
+    ...get(T), ...f64c(LN2_LO), op.f64Mul, ...set(LO),
+    op.end,
+    ...get(HI), ...get(LO), op.f64Sub, ...set(X),
+    op.else,
+    // |x| < 2^-28: 1 + x
+    ...get(HX), ...i32c(0x3e300000), op.i32LtU, op.if, 0x40, ...f64c(1), ...get(X), op.f64Add, op.return, op.end,
+    op.end,
+    // x is now in the primary range
+    ...get(X), ...get(X), op.f64Mul, ...set(T),
+    ...get(K), ...i32c(-1021), op.i32GeS, op.if, F64, ...pow2(0), op.else, ...pow2(1000), op.end, ...set(TWOPK),
+    // c = x − t(P1 + t(P2 + t(P3 + t(P4 + t P5))))
+    ...get(X), ...get(T), ...f64c(P1), ...get(T), ...f64c(P2), ...get(T), ...f64c(P3), ...get(T), ...f64c(P4), ...get(T), ...f64c(P5),
+    op.f64Mul, op.f64Add, op.f64Mul, op.f64Add, op.f64Mul, op.f64Add, op.f64Mul, op.f64Add, op.f64Mul, op.f64Sub, ...set(C),
+    // k = 0: 1 − ((x c)/(c − 2) − x)
+    ...get(K), op.i32Eqz, op.if, 0x40,
+    ...f64c(1), ...get(X), ...get(C), op.f64Mul, ...get(C), ...f64c(2), op.f64Sub, op.f64Div, ...get(X), op.f64Sub, op.f64Sub, op.return,
+    op.end,
+    // y = 1 − ((lo − (x c)/(2 − c)) − hi), scaled by 2^k
+    ...f64c(1), ...get(LO), ...get(X), ...get(C), op.f64Mul, ...f64c(2), ...get(C), op.f64Sub, op.f64Div, op.f64Sub, ...get(HI), op.f64Sub, op.f64Sub, ...set(Y),
+    ...get(K), ...i32c(-1021), op.i32GeS, op.if, F64,
+    ...get(K), ...i32c(1024), op.i32Eq, op.if, F64, ...get(Y), ...f64c(2), op.f64Mul, ...f64c(2 ** 1023), op.f64Mul, op.else, ...get(Y), ...get(TWOPK), op.f64Mul, op.end,
+    op.else,
+    ...get(Y), ...get(TWOPK), op.f64Mul, ...f64c(2 ** -1000), op.f64Mul,
+    op.end,
+  ];
+  return { name: "exp", params: [F64], results: [F64], locals: [[3, I32], [6, F64]], body: code };
+}
+
+/**
+ * `g(margin, labels, grad, hess, scalePosWeight, begin, end)`: what {@link logisticGradients}
+ * does, with the same double arithmetic (the exponential is {@link expFunction}'s).
+ */
+function gradientsFunction(exp: number): WasmFunction {
+  const [MARGIN, LABELS, GRAD, HESS, SPW, R, END, P, LABEL, W] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const body: number[] = [
+    op.block, 0x40, op.loop, 0x40,
+    ...get(R), ...get(END), op.i32GeU, op.brIf, 1,
+    // p = 1 / (1 + exp(−margin[r]))
+    ...f64c(1), ...f64c(1), ...get(MARGIN), ...get(R), ...i32c(2), op.i32Shl, op.i32Add, op.f32Load, ...memarg(2, 0), op.f64PromoteF32, op.f64Neg, op.call, exp, op.f64Add, op.f64Div, ...set(P),
+    ...get(LABELS), ...get(R), op.i32Add, op.i32Load8u, ...memarg(0, 0), op.tee, LABEL,
+    ...get(SPW), ...f64c(1), ...get(LABEL), op.select, ...set(W),
+    // grad[r] = (p − label) w; hess[r] = max(p (1 − p), 1e-16) w
+    ...get(GRAD), ...get(R), ...i32c(2), op.i32Shl, op.i32Add, ...get(P), ...get(LABEL), op.f64ConvertI32U, op.f64Sub, ...get(W), op.f64Mul, op.f32DemoteF64, op.f32Store, ...memarg(2, 0),
+    ...get(HESS), ...get(R), ...i32c(2), op.i32Shl, op.i32Add, ...get(P), ...f64c(1), ...get(P), op.f64Sub, op.f64Mul, ...f64c(1e-16), op.f64Max, ...get(W), op.f64Mul, op.f32DemoteF64, op.f32Store, ...memarg(2, 0),
+    ...get(R), ...i32c(1), op.i32Add, ...set(R), op.br, 0, op.end, op.end,
+  ];
+  return { name: "g", params: [I32, I32, I32, I32, F64, I32, I32], results: [], locals: [[1, F64], [1, I32], [1, F64]], body };
+}
+
+/**
+ * `s(sampled, list, key, threshold, all, begin, end, at)`: what {@link sampleRows} does (the same
+ * hash, the same rows), without a branch: every row's index is written at the list's next place
+ * and the place advances when the row is taken, so `list[at + n]` (within the room of `end −
+ * begin` the list has from `at`) may be overwritten too. Returns the rows taken.
+ */
+function sampleFunction(): WasmFunction {
+  const [SAMPLED, LIST, KEY, THRESHOLD, ALL, R, END, AT, N, X, TAKE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const mix = (shift: number, mul: number | null): number[] => [...get(X), ...get(X), ...i32c(shift), op.i32ShrU, op.i32Xor, ...(mul === null ? [] : [...i32c(mul | 0), op.i32Mul]), ...set(X)];
+  const body: number[] = [
+    ...get(AT), ...set(N),
+    op.block, 0x40, op.loop, 0x40,
+    ...get(R), ...get(END), op.i32GeU, op.brIf, 1,
+    ...get(R), ...get(KEY), op.i32Xor, ...i32c(0x9e3779b1 | 0), op.i32Mul, ...set(X),
+    ...mix(16, 0x85ebca6b), ...mix(13, 0xc2b2ae35), ...mix(16, null),
+    ...get(X), ...get(THRESHOLD), op.i32LtU, ...get(ALL), op.i32Or, ...set(TAKE),
+    ...get(SAMPLED), ...get(R), op.i32Add, ...get(TAKE), op.i32Store8, ...memarg(0, 0),
+    ...get(LIST), ...get(N), ...i32c(2), op.i32Shl, op.i32Add, ...get(R), op.i32Store, ...memarg(2, 0),
+    ...get(N), ...get(TAKE), op.i32Add, ...set(N),
+    ...get(R), ...i32c(1), op.i32Add, ...set(R), op.br, 0, op.end, op.end,
+    ...get(N), ...get(AT), op.i32Sub,
+  ];
+  return { name: "s", params: [I32, I32, I32, I32, I32, I32, I32, I32], results: [I32], locals: [[3, I32]], body };
+}
+
+/**
+ * The WebAssembly module of the row kernels for a layout: `k` (histograms, {@link rowsFunction}),
+ * `g` (gradients, {@link gradientsFunction}), `s` (sampling, {@link sampleFunction}), over an
+ * imported shared memory `m.memory`.
+ * @internal
+ */
+export function wasmKernelBytes(layout: RowLayout): Uint8Array {
+  return wasmModule([rowsFunction(layout), gradientsFunction(3), sampleFunction(), expFunction()]);
 }
 
 /** The part of the WebAssembly JavaScript API the kernels use (Node's global `WebAssembly`). */
@@ -190,19 +339,31 @@ function wasmApi(): WasmApi | null {
   return (globalThis as { WebAssembly?: WasmApi }).WebAssembly ?? null;
 }
 
-/** The signature {@link wasmRowKernelBytes}' function has. */
-type WasmKernel = (hist: number, bins: number, from: number, to: number, grad: number, hess: number) => void;
+/** The row kernels with the signatures of their JavaScript forms. @internal */
+export interface Kernels {
+  rows: RowKernel;
+  gradients: typeof logisticGradients;
+  sample: typeof sampleRows;
+}
 
 /**
- * A {@link RowKernel} over {@link wasmRowKernelBytes}' module instantiated on `memory`: every
- * array it is given must be a view of that memory. Self-contained (the helper thread runs its
- * source text).
+ * The kernels of {@link wasmKernelBytes}' module instantiated on `memory`: every array they are
+ * given must be a view of that memory. Self-contained (the helper thread runs its source text).
  * @internal
  */
-export function wasmRowKernel(bytes: Uint8Array, memory: WasmMemory): RowKernel {
+export function wasmKernels(bytes: Uint8Array, memory: WasmMemory): Kernels {
   const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  const k = new api.Instance(new api.Module(bytes), { m: { memory } }).exports["k"] as WasmKernel;
-  return (hist, bins, _cols, index, begin, end, grad, hess) => k(hist.byteOffset, bins.byteOffset, index.byteOffset + 4 * begin, index.byteOffset + 4 * end, grad.byteOffset, hess.byteOffset);
+  const e = new api.Instance(new api.Module(bytes), { m: { memory } }).exports as {
+    k: (hist: number, bins: number, from: number, to: number, grad: number, hess: number) => void;
+    g: (margin: number, labels: number, grad: number, hess: number, spw: number, begin: number, end: number) => void;
+    s: (sampled: number, list: number, key: number, threshold: number, all: number, begin: number, end: number, at: number) => number;
+  };
+  const { k, g, s } = e;
+  return {
+    rows: (hist, bins, _cols, index, begin, end, grad, hess) => k(hist.byteOffset, bins.byteOffset, index.byteOffset + 4 * begin, index.byteOffset + 4 * end, grad.byteOffset, hess.byteOffset),
+    gradients: (margin, labels, grad, hess, spw, begin, end) => g(margin.byteOffset, labels.byteOffset, grad.byteOffset, hess.byteOffset, spw, begin, end),
+    sample: (sampled, list, key, threshold, all, begin, end, at) => s(sampled.byteOffset, list.byteOffset, key | 0, threshold | 0, all ? 1 : 0, begin, end, at),
+  };
 }
 
 /**
@@ -352,12 +513,15 @@ export function partitionRows(index: Uint32Array, scratch: Uint32Array, colBins:
 /**
  * The rows a thread handles for the root of a round: gradients of rows `[begin, end)`, the rows of
  * them sampled (written to `list` from `begin`), and the histogram of those rows into a zeroed
- * `hist`. Returns the rows sampled. Self-contained (the helper thread runs its source text with
- * its own kernels).
+ * `hist`, with the given kernels ({@link logisticGradients}, {@link sampleRows} and a
+ * {@link RowKernel}, or their WebAssembly forms). Returns the rows sampled. Self-contained (the
+ * helper thread runs its source text with its own kernels).
  * @internal
  */
 export function rootPart(
   kernel: RowKernel,
+  gradients: typeof logisticGradients,
+  sample: typeof sampleRows,
   hist: Float64Array,
   bins: Uint8Array | Uint16Array,
   cols: number,
@@ -374,8 +538,8 @@ export function rootPart(
   begin: number,
   end: number,
 ): number {
-  logisticGradients(margin, labels, grad, hess, scalePosWeight, begin, end);
-  const n = sampleRows(sampled, list, key, threshold, all, begin, end, begin);
+  gradients(margin, labels, grad, hess, scalePosWeight, begin, end);
+  const n = sample(sampled, list, key, threshold, all, begin, end, begin);
   hist.fill(0);
   kernel(hist, bins, cols, list, begin, begin + n, grad, hess);
   return n;
@@ -533,7 +697,7 @@ const SPIN_MS = 0.2;
 
 const HELPER_SOURCE = (kernel: string): string => `
 const { workerData } = require("node:worker_threads");
-const wasmRowKernel = ${wasmRowKernel.toString()};
+const wasmKernels = ${wasmKernels.toString()};
 const logisticGradients = ${logisticGradients.toString()};
 const sampleRows = ${sampleRows.toString()};
 const partitionRows = ${partitionRows.toString()};
@@ -543,7 +707,8 @@ const bucketOf = ${bucketOf.toString()};
 const findBin = ${findBin.toString()};
 const binRows = ${binRows.toString()};
 const { control, bins: b, byteBins, index: ix, grad: g, hess: h, out, cols, margin: m, labels: y, scalePosWeight, colBins: cb, scratch: sc, sampled: sm, rows, tree: tr, leaves: lv, offset: off, stride, binning, wasm } = workerData;
-const addRows = wasm ? wasmRowKernel(wasm.bytes, wasm.memory) : ${kernel};
+const kernels = wasm ? wasmKernels(wasm.bytes, wasm.memory) : { rows: ${kernel}, gradients: logisticGradients, sample: sampleRows };
+const addRows = kernels.rows;
 const ctl = new Int32Array(control);
 const len = out.length / ${BATCH};
 let seen = 0;
@@ -563,7 +728,7 @@ for (;;) {
   for (let k = 0; k < count; k++) {
     if (Atomics.compareExchange(ctl, ${CLAIM} + k, -job, job) !== -job) continue;
     const o = ${PARAMS} + ${WORDS} * k, outK = out.subarray(k * len, (k + 1) * len);
-    if (kind === ${KIND_ROOT}) ctl[${RESULT} + k] = rootPart(addRows, outK, b, cols, m, y, g, h, scalePosWeight, sm, sc, ctl[o + 2], ctl[o + 3] >>> 0, ctl[o + 4] === 1, ctl[o], ctl[o + 1]);
+    if (kind === ${KIND_ROOT}) ctl[${RESULT} + k] = rootPart(addRows, kernels.gradients, kernels.sample, outK, b, cols, m, y, g, h, scalePosWeight, sm, sc, ctl[o + 2], ctl[o + 3] >>> 0, ctl[o + 4] === 1, ctl[o], ctl[o + 1]);
     else if (kind === ${KIND_WALK}) walkRows(tr, lv, cb, off, rows, sm, m, ctl[o], ctl[o + 1]);
     else if (kind === ${KIND_BIN}) binRows(binning.x, rows, cols, stride, byteBins, off, binning.cuts, binning.finders, binning.lasts, b, cb, ctl[o], ctl[o + 1]);
     else if (kind === ${KIND_PARTITION}) ctl[${RESULT} + k] = partitionRows(ix, sc, cb, rows, ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5] === 1, ctl[o], ctl[o + 1]);
@@ -611,9 +776,10 @@ export interface SharedInputs {
   /** What filling the bins needs (for {@link HistogramBuilder.bin}). */
   binning?: Binning;
   /**
-   * The memory `bins`, `index`, `scratch`, `grad` and `hess` are views of, with room for the
-   * builder's histograms ({@link HistogramBuilder.memoryBytes}): with a WebAssembly memory, the
-   * histograms are built by the WebAssembly kernel ({@link wasmRowKernelBytes}).
+   * The memory `bins`, `index`, `scratch`, `grad`, `hess`, `margin`, `labels` and `sampled` are
+   * views of, with room for the builder's histograms ({@link HistogramBuilder.memoryBytes}): with a
+   * WebAssembly memory, histograms, gradients and samples are computed by the WebAssembly kernels
+   * ({@link wasmKernelBytes}).
    */
   memory?: RowMemory;
 }
@@ -647,6 +813,9 @@ export class HistogramBuilder {
   private readonly own: Float64Array;
   /** The row kernel for the inputs' layout. */
   private readonly kernel: RowKernel;
+  /** The gradient and sampling kernels. */
+  private readonly gradients: typeof logisticGradients;
+  private readonly sample: typeof sampleRows;
   /** The tree being added to the margins (see {@link walkRows}). */
   private readonly tree: Int32Array;
   private readonly leaves: Float32Array;
@@ -659,7 +828,7 @@ export class HistogramBuilder {
 
   /** Bytes of a {@link RowMemory} for `rows` rows of `rowBytes` bytes of bins and histograms of `length` numbers. */
   static memoryBytes(rows: number, rowBytes: number, length: number): number {
-    return RowMemory.bytes(rows * rowBytes, 4 * rows, 4 * rows, 4 * rows, 4 * rows, 8 * BATCH * length, 8 * (BATCH + 1) * length);
+    return RowMemory.bytes(rows * rowBytes, 4 * rows, 4 * rows, 4 * rows, 4 * rows, 4 * rows, rows, rows, 8 * BATCH * length, 8 * (BATCH + 1) * length);
   }
 
   constructor(
@@ -675,18 +844,20 @@ export class HistogramBuilder {
     const memory = inputs.memory?.memory ?? null;
     const inMemory = (a: ArrayBufferView): boolean => memory !== null && a.buffer === memory.buffer;
     let wasm: { bytes: Uint8Array; memory: WasmMemory } | null = null;
-    let kernel: RowKernel | null = null;
-    if (memory !== null && [inputs.bins, inputs.index, inputs.scratch, inputs.grad, inputs.hess].every(inMemory)) {
+    let kernels: Kernels | null = null;
+    if (memory !== null && [inputs.bins, inputs.index, inputs.scratch, inputs.grad, inputs.hess, inputs.margin, inputs.labels, inputs.sampled].every(inMemory)) {
       try {
-        const bytes = wasmRowKernelBytes(layout);
-        kernel = wasmRowKernel(bytes, memory);
+        const bytes = wasmKernelBytes(layout);
+        kernels = wasmKernels(bytes, memory);
         wasm = { bytes, memory };
       } catch {
-        kernel = null;
+        kernels = null;
       }
     }
     this.wasm = wasm !== null;
-    this.kernel = kernel ?? rowKernel(layout);
+    this.kernel = kernels?.rows ?? rowKernel(layout);
+    this.gradients = kernels?.gradients ?? logisticGradients;
+    this.sample = kernels?.sample ?? sampleRows;
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
     this.out = wasm !== null ? inputs.memory!.take(Float64Array, BATCH * inputs.length) : shared(Float64Array, BATCH * inputs.length);
     this.own = wasm !== null ? inputs.memory!.take(Float64Array, (BATCH + 1) * inputs.length) : new Float64Array((BATCH + 1) * inputs.length);
@@ -783,7 +954,7 @@ export class HistogramBuilder {
     const rows = margin.length;
     const kernel = this.kernel;
     const part = (into: Float64Array, list: Uint32Array, begin: number, end: number): number =>
-      rootPart(kernel, into, bins, cols, margin, labels, grad, hess, spw, sampled, list, sampling.key | 0, sampling.threshold, sampling.all, begin, end);
+      rootPart(kernel, this.gradients, this.sample, into, bins, cols, margin, labels, grad, hess, spw, sampled, list, sampling.key | 0, sampling.threshold, sampling.all, begin, end);
     if (rows < SPLIT_ROWS) {
       const whole = this.ownSlot(BATCH, hist.length);
       const n = part(whole, index, 0, rows);

@@ -195,7 +195,7 @@ interface Binned {
   total: number;
   /** What filling the bins needs. */
   binning: Binning;
-  /** The memory `bins` is in, with room for the row index, its scratch, gradients, hessians and the histogram builder's histograms. */
+  /** The memory `bins` is in, with room for the other row arrays the kernels read and the histogram builder's histograms. */
   memory: RowMemory;
 }
 
@@ -672,7 +672,7 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
   const rows = train.rows;
   const grad = data.memory.take(Float32Array, rows);
   const hess = data.memory.take(Float32Array, rows);
-  const labels = shared(Uint8Array, rows);
+  const labels = data.memory.take(Uint8Array, rows);
   labels.set(train.labels);
   const histograms = new HistogramBuilder(
     {
@@ -687,13 +687,13 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
       hess,
       cols,
       length: data.total * 2,
-      margin: shared(Float32Array, rows),
+      margin: data.memory.take(Float32Array, rows),
       labels,
       scalePosWeight: hp.scale_pos_weight,
       colBins: data.colBins,
       scratch: data.memory.take(Uint32Array, rows),
       memory: data.memory,
-      sampled: shared(Uint8Array, rows),
+      sampled: data.memory.take(Uint8Array, rows),
     },
     threadsWanted,
   );
