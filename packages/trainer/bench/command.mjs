@@ -9,12 +9,13 @@
 // fraud-train runs twice per round: with its defaults (SageMaker's: the model picked by validation
 // accuracy) and with binary_classifier_model_selection_criteria=loss_function (picked by
 // validation log loss, the quantity LogisticRegression minimises: the like-for-like comparison).
-// Runs fraud-train from its TypeScript sources through tsx unless FRAUD_TRAIN names a launcher
-// (e.g. bin/fraud-train.js after a build). Needs python3 (or $PYTHON) with pandas and scikit-learn;
+// Runs fraud-train as users do, bin/fraud-train.js on the build (its nx target builds first), else
+// from its TypeScript sources through tsx (slower to start, its workers too: said in the output);
+// FRAUD_TRAIN names another launcher. Needs python3 (or $PYTHON) with pandas and scikit-learn;
 // the comparison is skipped, visibly, without them.
 // usage: node --conditions=@fraud/source --import tsx bench/command.mjs   env BENCH_RUNS (default 3)
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,9 +43,9 @@ function fullPrecisionCsv(path, rows, seed) {
 }
 
 const python = [process.env.PYTHON ?? "python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import pandas, sklearn"], { stdio: "ignore" }).status === 0);
-const ours = process.env.FRAUD_TRAIN
-  ? [process.execPath, [process.env.FRAUD_TRAIN]]
-  : [process.execPath, ["--conditions=@fraud/source", "--import", "tsx", join(here, "..", "src", "cli.ts")]];
+const built = existsSync(join(here, "..", "dist", "cli.js"));
+const launcher = process.env.FRAUD_TRAIN ?? (built ? join(here, "..", "bin", "fraud-train.js") : null);
+const ours = launcher ? [process.execPath, [launcher]] : [process.execPath, ["--conditions=@fraud/source", "--import", "tsx", join(here, "..", "src", "cli.ts")]];
 const dir = mkdtempSync(join(tmpdir(), "trainer-command-bench-"));
 try {
   const train = join(dir, "train.csv");
@@ -52,7 +53,7 @@ try {
   fullPrecisionCsv(train, TRAIN_ROWS, 11);
   fullPrecisionCsv(test, TEST_ROWS, 12);
   const before = load();
-  console.error(`train ${TRAIN_ROWS} rows, test ${TEST_ROWS} rows; ${availableParallelism()} cores, Node ${process.version}, load ${before}${python ? "" : "; scikit-learn comparison skipped: no python3 with pandas and scikit-learn"}`);
+  console.error(`train ${TRAIN_ROWS} rows, test ${TEST_ROWS} rows; ${availableParallelism()} cores, Node ${process.version}, load ${before}; fraud-train: ${launcher ?? "the TypeScript sources through tsx (not built)"}${python ? "" : "; scikit-learn comparison skipped: no python3 with pandas and scikit-learn"}`);
   const walls = { ours: [], oursLoss: [], sklearn: [] };
   let last = {};
   for (let i = 0; i < RUNS; i++) {
