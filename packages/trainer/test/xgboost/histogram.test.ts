@@ -44,14 +44,14 @@ function copy(d: SharedInputs): SharedInputs {
 
 /** The same inputs with the arrays the histogram kernel reads in a WebAssembly memory (so the builder uses the WebAssembly kernel). */
 function inMemory(d: SharedInputs): SharedInputs {
-  const rowBytes = d.bins.length * d.bins.BYTES_PER_ELEMENT / d.index.length;
-  const memory = new RowMemory(HistogramBuilder.memoryBytes(d.index.length, rowBytes, d.length));
+  const rowBytes = (d.bins.length * d.bins.BYTES_PER_ELEMENT) / d.index.length;
+  const memory = new RowMemory(HistogramBuilder.memoryBytes(d.index.length, d.cols, rowBytes, d.length));
   const put = <T extends Uint8Array | Uint16Array | Uint32Array | Float32Array>(a: T): T => {
     const b = memory.take(a.constructor as never, a.length) as T;
     b.set(a as never);
     return b;
   };
-  return { ...copy(d), bins: put(d.bins), index: put(d.index), scratch: put(d.scratch), grad: put(d.grad), hess: put(d.hess), margin: put(d.margin), labels: put(d.labels), sampled: put(d.sampled), memory };
+  return { ...copy(d), bins: put(d.bins), colBins: put(d.colBins), index: put(d.index), scratch: put(d.scratch), grad: put(d.grad), hess: put(d.hess), margin: put(d.margin), labels: put(d.labels), sampled: put(d.sampled), memory };
 }
 
 /** The histogram of rows `index[begin, end)`, one row after another. */
@@ -309,7 +309,10 @@ describe("HistogramBuilder", () => {
     const data = inputs(rows, cols, 20, 9);
     const one = new HistogramBuilder(copy(data), 1);
     const two = new HistogramBuilder(copy(data), 2, false);
+    // the WebAssembly partition (no branch), on both threads
+    const wasm = new HistogramBuilder(inMemory(data), 2, false);
     try {
+      expect(wasm.wasm).toBe(true);
       fc.assert(
         fc.property(
           fc.array(fc.record({ cut: fc.integer({ min: 0, max: rows }), feature: fc.integer({ min: 0, max: cols - 1 }), splitBin: fc.integer({ min: -1, max: 19 }), missingBin: fc.integer({ min: 0, max: 19 }), defaultLeft: fc.boolean() }), { minLength: 1, maxLength: 20 }),
@@ -333,13 +336,17 @@ describe("HistogramBuilder", () => {
             expect(Array.from(one.inputs.index)).toEqual(expected);
             expect(Array.from(two.partitionMany(splits))).toEqual(lefts);
             expect(Array.from(two.inputs.index)).toEqual(expected);
+            expect(Array.from(wasm.partitionMany(splits))).toEqual(lefts);
+            expect(Array.from(wasm.inputs.index)).toEqual(expected);
           },
         ),
         { numRuns: 25 },
       );
       expect(two.helperJobs).toBeGreaterThan(0);
+      expect(wasm.helperJobs).toBeGreaterThan(0);
     } finally {
       two.close();
+      wasm.close();
     }
   });
 

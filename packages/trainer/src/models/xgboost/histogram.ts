@@ -131,7 +131,7 @@ const op = {
   get: 0x20, set: 0x21, tee: 0x22,
   i32Load: 0x28, f32Load: 0x2a, i32Load8u: 0x2d, i32Load16u: 0x2f, i32Store: 0x36, f32Store: 0x38, i32Store8: 0x3a,
   i32Const: 0x41, i64Const: 0x42, f64Const: 0x44,
-  i32Eqz: 0x45, i32Eq: 0x46, i32LtU: 0x49, i32GtU: 0x4b, i32GeS: 0x4e, i32GeU: 0x4f,
+  i32Eqz: 0x45, i32Eq: 0x46, i32LtU: 0x49, i32GtU: 0x4b, i32LeS: 0x4c, i32GeS: 0x4e, i32GeU: 0x4f,
   i64Eqz: 0x50, f64Eq: 0x61, f64Lt: 0x63, f64Gt: 0x64,
   i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Or: 0x72, i32Xor: 0x73, i32Shl: 0x74, i32ShrU: 0x76,
   i64And: 0x83, i64Shl: 0x86, i64ShrU: 0x88,
@@ -316,13 +316,43 @@ function sampleFunction(): WasmFunction {
 }
 
 /**
+ * `p(index, scratch, column, splitBin, missingBin, defaultLeft, begin, end)` (`column`: the byte
+ * address of the split feature's column-major bins): what {@link partitionRows} does, without a
+ * branch — each row is written at both lists' next places and the place of its side advances — so
+ * the same rows in the same order, and `scratch` may be written anywhere in `[begin, end)`.
+ * Returns the rows going left.
+ */
+function partitionFunction(): WasmFunction {
+  const [INDEX, SCRATCH, COLUMN, SPLIT, MISSING, DEFAULT_LEFT, BEGIN, END, P, L, R, ROW, BIN, LEFT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const at = (base: number, i: number): number[] => [...get(base), ...get(i), ...i32c(2), op.i32Shl, op.i32Add];
+  const body: number[] = [
+    ...at(INDEX, BEGIN), op.tee, P, ...set(L),
+    ...at(INDEX, END), ...set(END), // (END from here: the end's address)
+    ...at(SCRATCH, BEGIN), ...set(R),
+    op.block, 0x40, op.loop, 0x40,
+    ...get(P), ...get(END), op.i32GeU, op.brIf, 1,
+    ...get(P), op.i32Load, ...memarg(2, 0), op.tee, ROW,
+    ...i32c(1), op.i32Shl, ...get(COLUMN), op.i32Add, op.i32Load16u, ...memarg(1, 0), op.tee, BIN,
+    // left = bin == missing ? defaultLeft : bin <= splitBin (signed: splitBin may be −1)
+    ...get(DEFAULT_LEFT), ...get(BIN), ...get(SPLIT), op.i32LeS, ...get(BIN), ...get(MISSING), op.i32Eq, op.select, ...set(LEFT),
+    ...get(L), ...get(ROW), op.i32Store, ...memarg(2, 0),
+    ...get(R), ...get(ROW), op.i32Store, ...memarg(2, 0),
+    ...get(L), ...get(LEFT), ...i32c(2), op.i32Shl, op.i32Add, ...set(L),
+    ...get(R), ...i32c(4), ...get(LEFT), ...i32c(2), op.i32Shl, op.i32Sub, op.i32Add, ...set(R),
+    ...get(P), ...i32c(4), op.i32Add, ...set(P), op.br, 0, op.end, op.end,
+    ...get(L), ...at(INDEX, BEGIN), op.i32Sub, ...i32c(2), op.i32ShrU,
+  ];
+  return { name: "p", params: [I32, I32, I32, I32, I32, I32, I32, I32], results: [I32], locals: [[6, I32]], body };
+}
+
+/**
  * The WebAssembly module of the row kernels for a layout: `k` (histograms, {@link rowsFunction}),
- * `g` (gradients, {@link gradientsFunction}), `s` (sampling, {@link sampleFunction}), over an
- * imported shared memory `m.memory`.
+ * `g` (gradients, {@link gradientsFunction}), `s` (sampling, {@link sampleFunction}) and `p`
+ * (partitions, {@link partitionFunction}), over an imported shared memory `m.memory`.
  * @internal
  */
 export function wasmKernelBytes(layout: RowLayout): Uint8Array {
-  return wasmModule([rowsFunction(layout), gradientsFunction(3), sampleFunction(), expFunction()]);
+  return wasmModule([rowsFunction(layout), gradientsFunction(3), sampleFunction(), expFunction(), partitionFunction()]);
 }
 
 /** The part of the WebAssembly JavaScript API the kernels use (Node's global `WebAssembly`). */
@@ -344,6 +374,7 @@ export interface Kernels {
   rows: RowKernel;
   gradients: typeof logisticGradients;
   sample: typeof sampleRows;
+  partition: typeof partitionRows;
 }
 
 /**
@@ -357,12 +388,14 @@ export function wasmKernels(bytes: Uint8Array, memory: WasmMemory): Kernels {
     k: (hist: number, bins: number, from: number, to: number, grad: number, hess: number) => void;
     g: (margin: number, labels: number, grad: number, hess: number, spw: number, begin: number, end: number) => void;
     s: (sampled: number, list: number, key: number, threshold: number, all: number, begin: number, end: number, at: number) => number;
+    p: (index: number, scratch: number, column: number, splitBin: number, missingBin: number, defaultLeft: number, begin: number, end: number) => number;
   };
-  const { k, g, s } = e;
+  const { k, g, s, p } = e;
   return {
     rows: (hist, bins, _cols, index, begin, end, grad, hess) => k(hist.byteOffset, bins.byteOffset, index.byteOffset + 4 * begin, index.byteOffset + 4 * end, grad.byteOffset, hess.byteOffset),
     gradients: (margin, labels, grad, hess, spw, begin, end) => g(margin.byteOffset, labels.byteOffset, grad.byteOffset, hess.byteOffset, spw, begin, end),
     sample: (sampled, list, key, threshold, all, begin, end, at) => s(sampled.byteOffset, list.byteOffset, key | 0, threshold | 0, all ? 1 : 0, begin, end, at),
+    partition: (index, scratch, colBins, rows, f, splitBin, missingBin, defaultLeft, begin, end) => p(index.byteOffset, scratch.byteOffset, colBins.byteOffset + 2 * f * rows, splitBin, missingBin, defaultLeft ? 1 : 0, begin, end),
   };
 }
 
@@ -707,7 +740,7 @@ const bucketOf = ${bucketOf.toString()};
 const findBin = ${findBin.toString()};
 const binRows = ${binRows.toString()};
 const { control, bins: b, byteBins, index: ix, grad: g, hess: h, out, cols, margin: m, labels: y, scalePosWeight, colBins: cb, scratch: sc, sampled: sm, rows, tree: tr, leaves: lv, offset: off, stride, binning, wasm } = workerData;
-const kernels = wasm ? wasmKernels(wasm.bytes, wasm.memory) : { rows: ${kernel}, gradients: logisticGradients, sample: sampleRows };
+const kernels = wasm ? wasmKernels(wasm.bytes, wasm.memory) : { rows: ${kernel}, gradients: logisticGradients, sample: sampleRows, partition: partitionRows };
 const addRows = kernels.rows;
 const ctl = new Int32Array(control);
 const len = out.length / ${BATCH};
@@ -731,7 +764,7 @@ for (;;) {
     if (kind === ${KIND_ROOT}) ctl[${RESULT} + k] = rootPart(addRows, kernels.gradients, kernels.sample, outK, b, cols, m, y, g, h, scalePosWeight, sm, sc, ctl[o + 2], ctl[o + 3] >>> 0, ctl[o + 4] === 1, ctl[o], ctl[o + 1]);
     else if (kind === ${KIND_WALK}) walkRows(tr, lv, cb, off, rows, sm, m, ctl[o], ctl[o + 1]);
     else if (kind === ${KIND_BIN}) binRows(binning.x, rows, cols, stride, byteBins, off, binning.cuts, binning.finders, binning.lasts, b, cb, ctl[o], ctl[o + 1]);
-    else if (kind === ${KIND_PARTITION}) ctl[${RESULT} + k] = partitionRows(ix, sc, cb, rows, ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5] === 1, ctl[o], ctl[o + 1]);
+    else if (kind === ${KIND_PARTITION}) ctl[${RESULT} + k] = kernels.partition(ix, sc, cb, rows, ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5] === 1, ctl[o], ctl[o + 1]);
     else {
       outK.fill(0);
       addRows(outK, b, cols, ix, ctl[o], ctl[o + 1], g, h);
@@ -776,8 +809,8 @@ export interface SharedInputs {
   /** What filling the bins needs (for {@link HistogramBuilder.bin}). */
   binning?: Binning;
   /**
-   * The memory `bins`, `index`, `scratch`, `grad`, `hess`, `margin`, `labels` and `sampled` are
-   * views of, with room for the builder's histograms ({@link HistogramBuilder.memoryBytes}): with a
+   * The memory `bins`, `colBins`, `index`, `scratch`, `grad`, `hess`, `margin`, `labels` and
+   * `sampled` are views of, with room for the builder's histograms ({@link HistogramBuilder.memoryBytes}): with a
    * WebAssembly memory, histograms, gradients and samples are computed by the WebAssembly kernels
    * ({@link wasmKernelBytes}).
    */
@@ -816,6 +849,7 @@ export class HistogramBuilder {
   /** The gradient and sampling kernels. */
   private readonly gradients: typeof logisticGradients;
   private readonly sample: typeof sampleRows;
+  private readonly partition: typeof partitionRows;
   /** The tree being added to the margins (see {@link walkRows}). */
   private readonly tree: Int32Array;
   private readonly leaves: Float32Array;
@@ -826,9 +860,9 @@ export class HistogramBuilder {
   /** Whether histograms are built by the WebAssembly kernel. */
   readonly wasm: boolean;
 
-  /** Bytes of a {@link RowMemory} for `rows` rows of `rowBytes` bytes of bins and histograms of `length` numbers. */
-  static memoryBytes(rows: number, rowBytes: number, length: number): number {
-    return RowMemory.bytes(rows * rowBytes, 4 * rows, 4 * rows, 4 * rows, 4 * rows, 4 * rows, rows, rows, 8 * BATCH * length, 8 * (BATCH + 1) * length);
+  /** Bytes of a {@link RowMemory} for `rows` rows of `cols` features (`rowBytes` bytes of row-major bins) and histograms of `length` numbers. */
+  static memoryBytes(rows: number, cols: number, rowBytes: number, length: number): number {
+    return RowMemory.bytes(rows * rowBytes, 2 * rows * cols, 4 * rows, 4 * rows, 4 * rows, 4 * rows, 4 * rows, rows, rows, 8 * BATCH * length, 8 * (BATCH + 1) * length);
   }
 
   constructor(
@@ -845,7 +879,7 @@ export class HistogramBuilder {
     const inMemory = (a: ArrayBufferView): boolean => memory !== null && a.buffer === memory.buffer;
     let wasm: { bytes: Uint8Array; memory: WasmMemory } | null = null;
     let kernels: Kernels | null = null;
-    if (memory !== null && [inputs.bins, inputs.index, inputs.scratch, inputs.grad, inputs.hess, inputs.margin, inputs.labels, inputs.sampled].every(inMemory)) {
+    if (memory !== null && [inputs.bins, inputs.colBins, inputs.index, inputs.scratch, inputs.grad, inputs.hess, inputs.margin, inputs.labels, inputs.sampled].every(inMemory)) {
       try {
         const bytes = wasmKernelBytes(layout);
         kernels = wasmKernels(bytes, memory);
@@ -858,6 +892,7 @@ export class HistogramBuilder {
     this.kernel = kernels?.rows ?? rowKernel(layout);
     this.gradients = kernels?.gradients ?? logisticGradients;
     this.sample = kernels?.sample ?? sampleRows;
+    this.partition = kernels?.partition ?? partitionRows;
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
     this.out = wasm !== null ? inputs.memory!.take(Float64Array, BATCH * inputs.length) : shared(Float64Array, BATCH * inputs.length);
     this.own = wasm !== null ? inputs.memory!.take(Float64Array, (BATCH + 1) * inputs.length) : new Float64Array((BATCH + 1) * inputs.length);
@@ -988,7 +1023,8 @@ export class HistogramBuilder {
     const { index, scratch, colBins } = this.inputs;
     const rows = index.length;
     const lefts = new Int32Array(splits.length);
-    const part = (s: RowSplit, begin: number, end: number): number => partitionRows(index, scratch, colBins, rows, s.feature, s.splitBin, s.missingBin, s.defaultLeft, begin, end);
+    const partition = this.partition;
+    const part = (s: RowSplit, begin: number, end: number): number => partition(index, scratch, colBins, rows, s.feature, s.splitBin, s.missingBin, s.defaultLeft, begin, end);
     // joins [begin, mid) partitioned (lA left) and [mid, end) partitioned (lB left)
     const join = (s: RowSplit, mid: number, lA: number, lB: number): number => {
       index.copyWithin(s.begin + lA, mid, mid + lB);

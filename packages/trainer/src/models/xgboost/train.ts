@@ -254,9 +254,9 @@ function planBins(x: Float32Array, rows: number, cols: number, maxBin: number, a
   // byte rows padded to a power of two (up to 64) or a multiple of 64: no row straddles a cache line
   const stride = !byteBins ? cols : cols <= 64 ? 2 ** Math.ceil(Math.log2(cols)) : Math.ceil(cols / 64) * 64;
   // the bins themselves are filled by the row work (HistogramBuilder.bin), on both threads
-  const memory = new RowMemory(HistogramBuilder.memoryBytes(rows, byteBins ? stride : 2 * cols, 2 * total), wasm);
+  const memory = new RowMemory(HistogramBuilder.memoryBytes(rows, cols, byteBins ? stride : 2 * cols, 2 * total), wasm);
   const bins = byteBins ? memory.take(Uint8Array, rows * stride) : memory.take(Uint16Array, rows * cols);
-  const colBins = shared(Uint16Array, rows * cols);
+  const colBins = memory.take(Uint16Array, rows * cols);
   const binning: Binning = { x, cuts: cuts.map((c) => c.values), finders: cuts.map((c) => binFinder(c.values)), lasts: Int32Array.from(cuts, (c) => c.values.length - 1) };
   return { rows, cols, bins, stride, byteBins, colBins, offset, cuts, total, binning, memory };
 }
