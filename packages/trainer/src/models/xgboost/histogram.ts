@@ -394,7 +394,11 @@ export function wasmKernels(bytes: Uint8Array, memory: WasmMemory): Kernels {
   return {
     rows: (hist, bins, _cols, index, begin, end, grad, hess) => k(hist.byteOffset, bins.byteOffset, index.byteOffset + 4 * begin, index.byteOffset + 4 * end, grad.byteOffset, hess.byteOffset),
     gradients: (margin, labels, grad, hess, spw, begin, end) => g(margin.byteOffset, labels.byteOffset, grad.byteOffset, hess.byteOffset, spw, begin, end),
-    sample: (sampled, list, key, threshold, all, begin, end, at) => s(sampled.byteOffset, list.byteOffset, key | 0, threshold | 0, all ? 1 : 0, begin, end, at),
+    // an integer x is below t when below ⌈t⌉; from 2³² every row is
+    sample: (sampled, list, key, threshold, all, begin, end, at) => {
+      const t = Math.ceil(threshold);
+      return s(sampled.byteOffset, list.byteOffset, key | 0, t > 0 ? t | 0 : 0, all || t >= 4294967296 ? 1 : 0, begin, end, at);
+    },
     partition: (index, scratch, colBins, rows, f, splitBin, missingBin, defaultLeft, begin, end) => p(index.byteOffset, scratch.byteOffset, colBins.byteOffset + 2 * f * rows, splitBin, missingBin, defaultLeft ? 1 : 0, begin, end),
   };
 }
