@@ -734,6 +734,9 @@ const SPIN_MS = 0.2;
 
 const HELPER_SOURCE = (kernel: string): string => `
 const { workerData } = require("node:worker_threads");
+// the functions below are their source text as loaded: a transpiler that keeps function names
+// (esbuild's keepNames, as tsx runs it) wraps nested ones in its __name helper
+const __name = (f) => f;
 const wasmKernels = ${wasmKernels.toString()};
 const logisticGradients = ${logisticGradients.toString()};
 const sampleRows = ${sampleRows.toString()};
