@@ -373,12 +373,16 @@ class Grower {
       const f = features[fi]!;
       const first = offset[f]!;
       const missingBin = offset[f + 1]! - 1;
-      // forward: missing values go right
+      // forward: missing values go right. An empty bin (both sums exactly 0: every row has a
+      // positive hessian) leaves the sums, so the gain, as they were: it cannot beat the best.
       let gl = 0;
       let hl = 0;
       for (let b = first; b < missingBin; b++) {
-        gl += hist[2 * b]!;
-        hl += hist[2 * b + 1]!;
+        const dg = hist[2 * b]!;
+        const dh = hist[2 * b + 1]!;
+        if (dh === 0 && dg === 0) continue;
+        gl += dg;
+        hl += dh;
         const hr = H - hl;
         if (hl >= mcw && hr >= mcw) {
           const gain = this.score.gain(gl, hl) + this.score.gain(G - gl, hr) - root;
@@ -397,8 +401,11 @@ class Grower {
         let gr = 0;
         let hr = 0;
         for (let b = missingBin - 1; b >= first; b--) {
-          gr += hist[2 * b]!;
-          hr += hist[2 * b + 1]!;
+          const dg = hist[2 * b]!;
+          const dh = hist[2 * b + 1]!;
+          if (dh === 0 && dg === 0) continue;
+          gr += dg;
+          hr += dh;
           const hl2 = H - hr;
           if (hl2 >= mcw && hr >= mcw) {
             const gain = this.score.gain(G - gr, hl2) + this.score.gain(gr, hr) - root;
