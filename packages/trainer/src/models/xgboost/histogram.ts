@@ -1040,13 +1040,13 @@ export class HistogramBuilder {
       index.set(scratch.subarray(mid, s.end - lB), s.begin + lA + lB + rA);
       return lA + lB;
     };
-    const large = splits.flatMap((s, j) => (s.end - s.begin >= SPLIT_ROWS ? [j] : []));
-    const mid = (s: RowSplit): number => s.begin + ((s.end - s.begin) >>> 1);
+    // every node is an item offered to the helper: a large node's second half (the first half is
+    // this thread's), a small node whole (its first half is empty)
+    const mid = (s: RowSplit): number => (s.end - s.begin >= SPLIT_ROWS ? s.begin + ((s.end - s.begin) >>> 1) : s.begin);
     const ctl = this.control;
-    for (let c = 0; c === 0 || c < large.length; c += BATCH) {
-      const chunk = large.slice(c, c + BATCH);
-      chunk.forEach((j, k) => {
-        const s = splits[j]!;
+    for (let c = 0; c < splits.length; c += BATCH) {
+      const chunk = splits.slice(c, c + BATCH);
+      chunk.forEach((s, k) => {
         const o = PARAMS + WORDS * k;
         ctl[o] = mid(s);
         ctl[o + 1] = s.end;
@@ -1055,63 +1055,51 @@ export class HistogramBuilder {
         ctl[o + 4] = s.missingBin;
         ctl[o + 5] = s.defaultLeft ? 1 : 0;
       });
-      const job = chunk.length > 0 ? this.post(KIND_PARTITION, chunk.length) : 0;
-      const firsts = chunk.map((j) => part(splits[j]!, splits[j]!.begin, mid(splits[j]!)));
-      if (c === 0) {
-        splits.forEach((s, j) => {
-          if (s.end - s.begin < SPLIT_ROWS) lefts[j] = join(s, s.end, part(s, s.begin, s.end), 0);
-        });
-      }
+      const job = this.post(KIND_PARTITION, chunk.length);
+      const firsts = chunk.map((s) => (mid(s) > s.begin ? part(s, s.begin, mid(s)) : 0));
       for (let k = chunk.length - 1; k >= 0; k--) {
-        const s = splits[chunk[k]!]!;
+        const s = chunk[k]!;
         const second = this.mine(job, k) ? part(s, mid(s), s.end) : ctl[RESULT + k]!;
-        lefts[chunk[k]!] = join(s, mid(s), firsts[k]!, second);
+        lefts[c + k] = join(s, mid(s), firsts[k]!, second);
       }
     }
     return lefts;
   }
 
   /**
-   * The histograms of several row ranges (`ranges[2j], ranges[2j + 1]` into `hists[j]`); a large
-   * range as its two halves summed in order, the second the helper's part.
+   * The histograms of several row ranges (`ranges[2j], ranges[2j + 1]` into `hists[j]`), each
+   * offered to the helper: a large range as its two halves summed in order (the second the
+   * helper's part), a small one whole. With `parents`, each `parents[j]` then loses `hists[j]`
+   * (the larger sibling's histogram, in the same pass).
    */
-  buildMany(hists: Float64Array[], ranges: Int32Array): void {
+  buildMany(hists: Float64Array[], ranges: Int32Array, parents?: Float64Array[]): void {
     const { bins, cols, index, grad, hess } = this.inputs;
     const kernel = this.kernel;
     const len = this.inputs.length;
-    const large: number[] = [];
-    for (let j = 0; j < hists.length; j++) if (ranges[2 * j + 1]! - ranges[2 * j]! >= SPLIT_ROWS) large.push(j);
-    const mid = (j: number): number => ranges[2 * j]! + ((ranges[2 * j + 1]! - ranges[2 * j]!) >>> 1);
+    const mid = (j: number): number => (ranges[2 * j + 1]! - ranges[2 * j]! >= SPLIT_ROWS ? ranges[2 * j]! + ((ranges[2 * j + 1]! - ranges[2 * j]!) >>> 1) : ranges[2 * j]!);
     const ctl = this.control;
-    for (let c = 0; c === 0 || c < large.length; c += BATCH) {
-      const chunk = large.slice(c, c + BATCH);
-      chunk.forEach((j, k) => {
-        ctl[PARAMS + WORDS * k] = mid(j);
-        ctl[PARAMS + WORDS * k + 1] = ranges[2 * j + 1]!;
-      });
-      const job = chunk.length > 0 ? this.post(KIND_HISTOGRAM, chunk.length) : 0;
-      chunk.forEach((j, k) => {
+    for (let c = 0; c < hists.length; c += BATCH) {
+      const count = Math.min(BATCH, hists.length - c);
+      for (let k = 0; k < count; k++) {
+        ctl[PARAMS + WORDS * k] = mid(c + k);
+        ctl[PARAMS + WORDS * k + 1] = ranges[2 * (c + k) + 1]!;
+      }
+      const job = this.post(KIND_HISTOGRAM, count);
+      for (let k = 0; k < count; k++) {
+        const j = c + k;
+        if (mid(j) === ranges[2 * j]) continue;
         const firstK = this.ownSlot(k, len);
         firstK.fill(0);
         kernel(firstK, bins, cols, index, ranges[2 * j]!, mid(j), grad, hess);
-      });
-      if (c === 0) {
-        const whole = this.ownSlot(BATCH, len);
-        for (let j = 0; j < hists.length; j++) {
-          if (ranges[2 * j + 1]! - ranges[2 * j]! >= SPLIT_ROWS) continue;
-          whole.fill(0);
-          kernel(whole, bins, cols, index, ranges[2 * j]!, ranges[2 * j + 1]!, grad, hess);
-          hists[j]!.set(whole);
-        }
       }
-      for (let k = chunk.length - 1; k >= 0; k--) {
-        const j = chunk[k]!;
+      for (let k = count - 1; k >= 0; k--) {
+        const j = c + k;
         const outK = this.out.subarray(k * len, (k + 1) * len);
         if (this.mine(job, k)) {
           outK.fill(0);
           kernel(outK, bins, cols, index, mid(j), ranges[2 * j + 1]!, grad, hess);
         }
-        this.sum(hists[j]!, this.ownSlot(k, len), outK);
+        this.finish(hists[j]!, mid(j) > ranges[2 * j]! ? this.ownSlot(k, len) : null, outK, parents?.[j]);
       }
     }
   }
@@ -1168,6 +1156,26 @@ export class HistogramBuilder {
   /** hist = first + second, element by element (first part + second part, always in that order). */
   private sum(hist: Float64Array, first: Float64Array, second: Float64Array): void {
     for (let i = 0; i < hist.length; i++) hist[i] = first[i]! + second[i]!;
+  }
+
+  /** hist = first + second (or second alone when first is null); then parent −= hist, if given. */
+  private finish(hist: Float64Array, first: Float64Array | null, second: Float64Array, parent: Float64Array | undefined): void {
+    if (parent === undefined) {
+      if (first === null) hist.set(second);
+      else this.sum(hist, first, second);
+    } else if (first === null) {
+      for (let i = 0; i < hist.length; i++) {
+        const v = second[i]!;
+        hist[i] = v;
+        parent[i] = parent[i]! - v;
+      }
+    } else {
+      for (let i = 0; i < hist.length; i++) {
+        const v = first[i]! + second[i]!;
+        hist[i] = v;
+        parent[i] = parent[i]! - v;
+      }
+    }
   }
 
   /** Stops the helper thread. */

@@ -486,12 +486,14 @@ class Grower {
         }
       }
       // the level's histograms in one go (one hand-over to the helper thread per level)
-      this.histograms.buildMany(pending.map(([, small]) => small.hist!), Int32Array.from(pending.flatMap(([, small]) => [small.begin, small.end])));
-      for (const [parent, small, large] of pending) {
-        const ph = parent.hist!;
-        const sh = small.hist!;
-        for (let i = 0; i < ph.length; i++) ph[i] = ph[i]! - sh[i]!;
-        large.hist = ph;
+      // (each parent's histogram becomes the larger child's: the parent's minus the smaller's)
+      this.histograms.buildMany(
+        pending.map(([, small]) => small.hist!),
+        Int32Array.from(pending.flatMap(([, small]) => [small.begin, small.end])),
+        pending.map(([parent]) => parent.hist!),
+      );
+      for (const [parent, , large] of pending) {
+        large.hist = parent.hist;
         parent.hist = null;
       }
       level = next;
