@@ -584,21 +584,23 @@ export function rootPart(
 
 /**
  * Adds a tree's leaf values to the margins of the rows in `[begin, end)` that the round did not
- * sample (a walk over their column-major bins); the sampled ones are added by their leaves' row
- * ranges elsewhere. `tree` holds five words a node (left child or −1, right child, feature,
+ * sample (a walk over their row-major bins, `stride` apart, bytes counted from each feature's
+ * first bin when `byteBins`, else global: a row's bins in one cache line); the sampled ones are
+ * added by their leaves' row ranges elsewhere. `tree` holds five words a node (left child or −1, right child, feature,
  * last bin going left counted from the feature's first, 1 if missing values go left) and
  * `leaves` each leaf's value. Self-contained: the helper thread runs its source text.
  * @internal
  */
-export function walkRows(tree: Int32Array, leaves: Float32Array, colBins: Uint16Array, offset: Int32Array, rows: number, sampled: Uint8Array, margin: Float32Array, begin: number, end: number): void {
-  for (let r = begin; r < end; r++) {
+export function walkRows(tree: Int32Array, leaves: Float32Array, bins: Uint8Array | Uint16Array, stride: number, byteBins: boolean, offset: Int32Array, sampled: Uint8Array, margin: Float32Array, begin: number, end: number): void {
+  for (let r = begin, at = begin * stride; r < end; r++, at += stride) {
     if (sampled[r] === 1) continue;
     let n = 0;
     while (tree[5 * n] !== -1) {
       const o = 5 * n;
       const f = tree[o + 2]!;
-      const b = colBins[f * rows + r]!;
-      const left = b === offset[f + 1]! - 1 ? tree[o + 4] === 1 : b - offset[f]! <= tree[o + 3]!;
+      // the row's bin of feature f counted from the feature's first (its missing bin last)
+      const b = byteBins ? bins[at + f]! : bins[at + f]! - offset[f]!;
+      const left = b === offset[f + 1]! - 1 - offset[f]! ? tree[o + 4] === 1 : b <= tree[o + 3]!;
       n = left ? tree[o]! : tree[o + 1]!;
     }
     margin[r] = Math.fround(margin[r]! + leaves[n]!);
@@ -769,7 +771,7 @@ for (;;) {
     if (Atomics.compareExchange(ctl, ${CLAIM} + k, -job, job) !== -job) continue;
     const o = ${PARAMS} + ${WORDS} * k, outK = out.subarray(k * len, (k + 1) * len);
     if (kind === ${KIND_ROOT}) ctl[${RESULT} + k] = rootPart(addRows, kernels.gradients, kernels.sample, outK, b, cols, m, y, g, h, scalePosWeight, sm, sc, ctl[o + 2], ctl[o + 3] >>> 0, ctl[o + 4] === 1, ctl[o], ctl[o + 1]);
-    else if (kind === ${KIND_WALK}) walkRows(tr, lv, cb, off, rows, sm, m, ctl[o], ctl[o + 1]);
+    else if (kind === ${KIND_WALK}) walkRows(tr, lv, b, stride, byteBins, off, sm, m, ctl[o], ctl[o + 1]);
     else if (kind === ${KIND_BIN}) binRows(binning.x, rows, cols, stride, byteBins, off, binning.cuts, binning.finders, binning.lasts, b, cb, ctl[o], ctl[o + 1]);
     else if (kind === ${KIND_PARTITION}) ctl[${RESULT} + k] = kernels.partition(ix, sc, cb, rows, ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5] === 1, ctl[o], ctl[o + 1]);
     else {
@@ -1131,7 +1133,7 @@ export class HistogramBuilder {
    * the helper.
    */
   addTree(t: WalkTree, sampledRows: () => void): void {
-    const { colBins, offset, sampled, margin } = this.inputs;
+    const { offset, sampled, margin } = this.inputs;
     const rows = margin.length;
     const m = t.left.length;
     if (m > this.leaves.length) throw new Error(`a tree of ${m} nodes is larger than the ${this.leaves.length} planned`);
@@ -1145,7 +1147,10 @@ export class HistogramBuilder {
     }
     const { job, halves } = this.postHalves(KIND_WALK, rows);
     sampledRows();
-    for (let k = halves.length - 2; k >= 0; k--) if (this.mine(job, k)) walkRows(this.tree, this.leaves, colBins, offset, rows, sampled, margin, halves[k]!, halves[k + 1]!);
+    const { bins, cols } = this.inputs;
+    const stride = this.inputs.stride ?? cols;
+    const byteBins = bins instanceof Uint8Array;
+    for (let k = halves.length - 2; k >= 0; k--) if (this.mine(job, k)) walkRows(this.tree, this.leaves, bins, stride, byteBins, offset, sampled, margin, halves[k]!, halves[k + 1]!);
   }
 
   /** This thread's histogram slot `k` (of BATCH + 1), `length` numbers. */
