@@ -43,9 +43,9 @@ function copy(d: SharedInputs): SharedInputs {
 }
 
 /** The same inputs with the arrays the histogram kernel reads in a WebAssembly memory (so the builder uses the WebAssembly kernel). */
-function inMemory(d: SharedInputs): SharedInputs {
+function inMemory(d: SharedInputs, extraBytes = 0): SharedInputs {
   const rowBytes = (d.bins.length * d.bins.BYTES_PER_ELEMENT) / d.index.length;
-  const memory = new RowMemory(HistogramBuilder.memoryBytes(d.index.length, d.cols, rowBytes, d.length));
+  const memory = new RowMemory(HistogramBuilder.memoryBytes(d.index.length, d.cols, rowBytes, d.length) + extraBytes);
   const put = <T extends Uint8Array | Uint16Array | Uint32Array | Float32Array>(a: T): T => {
     const b = memory.take(a.constructor as never, a.length) as T;
     b.set(a as never);
@@ -410,12 +410,24 @@ describe("HistogramBuilder", () => {
     const one = make();
     const two = make();
     const b2 = new HistogramBuilder(two, 2, false);
+    // the WebAssembly binning, on both threads: the values, bins and the other arrays in the memory
+    const d3 = inMemory(make(), RowMemory.bytes(2 * rows * cols));
+    const memory = d3.memory!;
+    const x3 = memory.take(Float32Array, x.length);
+    x3.set(x);
+    const three = { ...d3, bins: byteBins ? memory.take(Uint8Array, rows * stride) : memory.take(Uint16Array, rows * cols), binning: { ...binning, x: x3 } };
+    const b3 = new HistogramBuilder(three, 2, false);
     try {
       new HistogramBuilder(one, 1).bin();
       b2.bin();
+      b3.bin();
       expect(b2.helperJobs).toBe(2);
+      expect(b3.wasm).toBe(true);
+      expect(b3.helperJobs).toBe(2);
       expect(Array.from(two.bins)).toEqual(Array.from(one.bins));
       expect(Array.from(two.colBins)).toEqual(Array.from(one.colBins));
+      expect(Array.from(three.bins)).toEqual(Array.from(one.bins));
+      expect(Array.from(three.colBins)).toEqual(Array.from(one.colBins));
       for (let r = 0; r < rows; r++) {
         for (let f = 0; f < cols; f++) {
           const v = x[r * cols + f]!;
@@ -426,6 +438,7 @@ describe("HistogramBuilder", () => {
       }
     } finally {
       b2.close();
+      b3.close();
     }
   });
 });

@@ -124,18 +124,19 @@ const WASM_PAGE = 65536;
 
 // WebAssembly instructions (the binary format's opcodes) the kernels below are written in.
 const I32 = 0x7f;
+const F32 = 0x7d;
 const F64 = 0x7c;
 const V128 = 0x7b;
 const op = {
   block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f, call: 0x10, select: 0x1b,
   get: 0x20, set: 0x21, tee: 0x22,
-  i32Load: 0x28, f32Load: 0x2a, i32Load8u: 0x2d, i32Load16u: 0x2f, i32Store: 0x36, f32Store: 0x38, i32Store8: 0x3a,
+  i32Load: 0x28, f32Load: 0x2a, f64Load: 0x2b, i32Load8u: 0x2d, i32Load16u: 0x2f, i32Store: 0x36, f32Store: 0x38, i32Store8: 0x3a, i32Store16: 0x3b,
   i32Const: 0x41, i64Const: 0x42, f64Const: 0x44,
-  i32Eqz: 0x45, i32Eq: 0x46, i32LtU: 0x49, i32GtU: 0x4b, i32LeS: 0x4c, i32GeS: 0x4e, i32GeU: 0x4f,
-  i64Eqz: 0x50, f64Eq: 0x61, f64Lt: 0x63, f64Gt: 0x64,
+  i32Eqz: 0x45, i32Eq: 0x46, i32LtS: 0x48, i32LtU: 0x49, i32GtU: 0x4b, i32LeS: 0x4c, i32GeS: 0x4e, i32GeU: 0x4f,
+  i64Eqz: 0x50, f32Eq: 0x5b, f32Le: 0x5f, f64Eq: 0x61, f64Lt: 0x63, f64Gt: 0x64,
   i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Or: 0x72, i32Xor: 0x73, i32Shl: 0x74, i32ShrU: 0x76,
   i64And: 0x83, i64Shl: 0x86, i64ShrU: 0x88,
-  f64Neg: 0x9a, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Max: 0xa5,
+  f64Neg: 0x9a, f64Floor: 0x9c, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Max: 0xa5,
   i32WrapI64: 0xa7, i32TruncF64S: 0xaa, i64ExtendI32U: 0xad, f32DemoteF64: 0xb6, f64ConvertI32S: 0xb7, f64ConvertI32U: 0xb8, f64PromoteF32: 0xbb,
   i64ReinterpretF64: 0xbd, f64ReinterpretI64: 0xbf,
   simd: 0xfd,
@@ -345,14 +346,95 @@ function partitionFunction(): WasmFunction {
   return { name: "p", params: [I32, I32, I32, I32, I32, I32, I32, I32], results: [I32], locals: [[6, I32]], body };
 }
 
+/** Bytes of a feature's entry in a {@link binningTable}. */
+const TABLE_ENTRY = 48;
+
+/**
+ * The cuts and {@link BinFinder}s of every feature laid out in `memory` for the WebAssembly
+ * binning ({@link binFunction}): per feature, at 48 bytes a feature, the addresses of its cuts and
+ * of its finder's bucket starts, its last bin, its first and missing global bins, the finder's
+ * bucket count, min and scale; then the cuts and starts themselves.
+ * @internal
+ */
+export function binningTable(memory: RowMemory, binning: Binning, offset: Int32Array): Uint8Array {
+  const cols = binning.cuts.length;
+  const bytes = TABLE_ENTRY * cols + binning.cuts.reduce((sum, c, f) => sum + 4 * c.length + 4 * binning.finders[f]!.start.length, 0);
+  const table = memory.take(Uint8Array, bytes);
+  const view = new DataView(table.buffer, table.byteOffset, bytes);
+  let at = TABLE_ENTRY * cols;
+  for (let f = 0; f < cols; f++) {
+    const cuts = binning.cuts[f]!;
+    const finder = binning.finders[f]!;
+    const e = TABLE_ENTRY * f;
+    view.setInt32(e, table.byteOffset + at, true);
+    cuts.forEach((c, j) => view.setFloat32(at + 4 * j, c, true));
+    at += 4 * cuts.length;
+    view.setInt32(e + 4, table.byteOffset + at, true);
+    finder.start.forEach((v, j) => view.setInt32(at + 4 * j, v, true));
+    at += 4 * finder.start.length;
+    view.setInt32(e + 8, binning.lasts[f]!, true);
+    view.setInt32(e + 12, offset[f]!, true);
+    view.setInt32(e + 16, offset[f + 1]! - 1, true);
+    view.setInt32(e + 20, finder.start.length - 2, true);
+    view.setFloat64(e + 24, finder.min, true);
+    view.setFloat64(e + 32, finder.scale, true);
+  }
+  return table;
+}
+
+/**
+ * `b(x, bins, colBins, table, rows, cols, stride, byteBins, begin, end)`: what {@link binRows}
+ * does (the same bucket, the same comparisons), over a {@link binningTable}.
+ */
+function binFunction(): WasmFunction {
+  const [X, BINS, COLBINS, TABLE, ROWS, COLS, STRIDE, BYTES, R, END, F, E, V, J, JEND, B, T, XP] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+  const entry = (at: number): number[] => [...get(E), op.i32Load, ...memarg(2, at)];
+  const body: number[] = [
+    // XP: the address of x[begin × cols]
+    ...get(X), ...get(R), ...get(COLS), op.i32Mul, ...i32c(2), op.i32Shl, op.i32Add, ...set(XP),
+    op.block, 0x40, op.loop, 0x40,
+    ...get(R), ...get(END), op.i32GeU, op.brIf, 1,
+    ...i32c(0), ...set(F), ...get(TABLE), ...set(E),
+    op.block, 0x40, op.loop, 0x40,
+    ...get(F), ...get(COLS), op.i32GeU, op.brIf, 1,
+    ...get(XP), op.f32Load, ...memarg(2, 0), op.tee, V, ...get(V), op.f32Eq,
+    op.if, I32,
+    // t = the bucket: ⌊(v − min) × scale⌋ within [0, buckets]
+    ...get(V), op.f64PromoteF32, ...get(E), op.f64Load, ...memarg(3, 24), op.f64Sub, ...get(E), op.f64Load, ...memarg(3, 32), op.f64Mul, op.f64Floor, ...set(T),
+    ...get(T), ...entry(20), op.f64ConvertI32S, ...get(T), ...entry(20), op.f64ConvertI32S, op.f64Lt, op.select, ...f64c(0), ...get(T), ...f64c(0), op.f64Gt, op.select, op.i32TruncF64S,
+    ...i32c(2), op.i32Shl, ...entry(4), op.i32Add, op.tee, J, op.i32Load, ...memarg(2, 4), ...set(JEND), ...get(J), op.i32Load, ...memarg(2, 0), ...set(J),
+    // j = the cuts at or below v: first of the bucket's, then each of them
+    op.block, 0x40, op.loop, 0x40,
+    ...get(J), ...get(JEND), op.i32GeS, op.brIf, 1,
+    ...entry(0), ...get(J), ...i32c(2), op.i32Shl, op.i32Add, op.f32Load, ...memarg(2, 0), ...get(V), op.f32Le, op.i32Eqz, op.brIf, 1,
+    ...get(J), ...i32c(1), op.i32Add, ...set(J), op.br, 0, op.end, op.end,
+    ...entry(12), ...get(J), ...entry(8), ...get(J), ...entry(8), op.i32LtS, op.select, op.i32Add,
+    op.else, ...entry(16), op.end,
+    ...set(B),
+    // bins[r × stride + f] (from the feature's first bin when byteBins), colBins[f × rows + r]
+    ...get(BYTES), op.if, 0x40,
+    ...get(BINS), ...get(R), ...get(STRIDE), op.i32Mul, op.i32Add, ...get(F), op.i32Add, ...get(B), ...entry(12), op.i32Sub, op.i32Store8, ...memarg(0, 0),
+    op.else,
+    ...get(BINS), ...get(R), ...get(STRIDE), op.i32Mul, ...get(F), op.i32Add, ...i32c(1), op.i32Shl, op.i32Add, ...get(B), op.i32Store16, ...memarg(1, 0),
+    op.end,
+    ...get(COLBINS), ...get(F), ...get(ROWS), op.i32Mul, ...get(R), op.i32Add, ...i32c(1), op.i32Shl, op.i32Add, ...get(B), op.i32Store16, ...memarg(1, 0),
+    ...get(XP), ...i32c(4), op.i32Add, ...set(XP),
+    ...get(E), ...i32c(TABLE_ENTRY), op.i32Add, ...set(E),
+    ...get(F), ...i32c(1), op.i32Add, ...set(F), op.br, 0, op.end, op.end,
+    ...get(R), ...i32c(1), op.i32Add, ...set(R), op.br, 0, op.end, op.end,
+  ];
+  return { name: "b", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [], locals: [[2, I32], [1, F32], [3, I32], [1, F64], [1, I32]], body };
+}
+
 /**
  * The WebAssembly module of the row kernels for a layout: `k` (histograms, {@link rowsFunction}),
- * `g` (gradients, {@link gradientsFunction}), `s` (sampling, {@link sampleFunction}) and `p`
- * (partitions, {@link partitionFunction}), over an imported shared memory `m.memory`.
+ * `g` (gradients, {@link gradientsFunction}), `s` (sampling, {@link sampleFunction}), `p`
+ * (partitions, {@link partitionFunction}) and `b` (binning, {@link binFunction}), over an imported
+ * shared memory `m.memory`.
  * @internal
  */
 export function wasmKernelBytes(layout: RowLayout): Uint8Array {
-  return wasmModule([rowsFunction(layout), gradientsFunction(3), sampleFunction(), expFunction(), partitionFunction()]);
+  return wasmModule([rowsFunction(layout), gradientsFunction(3), sampleFunction(), expFunction(), partitionFunction(), binFunction()]);
 }
 
 /** The part of the WebAssembly JavaScript API the kernels use (Node's global `WebAssembly`). */
@@ -375,6 +457,8 @@ export interface Kernels {
   gradients: typeof logisticGradients;
   sample: typeof sampleRows;
   partition: typeof partitionRows;
+  /** {@link binRows} over a {@link binningTable} (null: the JavaScript form is used). */
+  bin: ((table: Uint8Array, x: Float32Array, bins: Uint8Array | Uint16Array, colBins: Uint16Array, rows: number, cols: number, stride: number, byteBins: boolean, begin: number, end: number) => void) | null;
 }
 
 /**
@@ -389,8 +473,9 @@ export function wasmKernels(bytes: Uint8Array, memory: WasmMemory): Kernels {
     g: (margin: number, labels: number, grad: number, hess: number, spw: number, begin: number, end: number) => void;
     s: (sampled: number, list: number, key: number, threshold: number, all: number, begin: number, end: number, at: number) => number;
     p: (index: number, scratch: number, column: number, splitBin: number, missingBin: number, defaultLeft: number, begin: number, end: number) => number;
+    b: (x: number, bins: number, colBins: number, table: number, rows: number, cols: number, stride: number, byteBins: number, begin: number, end: number) => void;
   };
-  const { k, g, s, p } = e;
+  const { k, g, s, p, b } = e;
   return {
     rows: (hist, bins, _cols, index, begin, end, grad, hess) => k(hist.byteOffset, bins.byteOffset, index.byteOffset + 4 * begin, index.byteOffset + 4 * end, grad.byteOffset, hess.byteOffset),
     gradients: (margin, labels, grad, hess, spw, begin, end) => g(margin.byteOffset, labels.byteOffset, grad.byteOffset, hess.byteOffset, spw, begin, end),
@@ -400,6 +485,7 @@ export function wasmKernels(bytes: Uint8Array, memory: WasmMemory): Kernels {
       return s(sampled.byteOffset, list.byteOffset, key | 0, t > 0 ? t | 0 : 0, all || t >= 4294967296 ? 1 : 0, begin, end, at);
     },
     partition: (index, scratch, colBins, rows, f, splitBin, missingBin, defaultLeft, begin, end) => p(index.byteOffset, scratch.byteOffset, colBins.byteOffset + 2 * f * rows, splitBin, missingBin, defaultLeft ? 1 : 0, begin, end),
+    bin: (table, x, bins, colBins, rows, cols, stride, byteBins, begin, end) => b(x.byteOffset, bins.byteOffset, colBins.byteOffset, table.byteOffset, rows, cols, stride, byteBins ? 1 : 0, begin, end),
   };
 }
 
@@ -748,8 +834,8 @@ const walkRows = ${walkRows.toString()};
 const bucketOf = ${bucketOf.toString()};
 const findBin = ${findBin.toString()};
 const binRows = ${binRows.toString()};
-const { control, bins: b, byteBins, index: ix, grad: g, hess: h, out, cols, margin: m, labels: y, scalePosWeight, colBins: cb, scratch: sc, sampled: sm, rows, tree: tr, leaves: lv, offset: off, stride, binning, wasm } = workerData;
-const kernels = wasm ? wasmKernels(wasm.bytes, wasm.memory) : { rows: ${kernel}, gradients: logisticGradients, sample: sampleRows, partition: partitionRows };
+const { control, bins: b, byteBins, index: ix, grad: g, hess: h, out, cols, margin: m, labels: y, scalePosWeight, colBins: cb, scratch: sc, sampled: sm, rows, tree: tr, leaves: lv, offset: off, stride, binning, wasm, table } = workerData;
+const kernels = wasm ? wasmKernels(wasm.bytes, wasm.memory) : { rows: ${kernel}, gradients: logisticGradients, sample: sampleRows, partition: partitionRows, bin: null };
 const addRows = kernels.rows;
 const ctl = new Int32Array(control);
 const len = out.length / ${BATCH};
@@ -772,7 +858,10 @@ for (;;) {
     const o = ${PARAMS} + ${WORDS} * k, outK = out.subarray(k * len, (k + 1) * len);
     if (kind === ${KIND_ROOT}) ctl[${RESULT} + k] = rootPart(addRows, kernels.gradients, kernels.sample, outK, b, cols, m, y, g, h, scalePosWeight, sm, sc, ctl[o + 2], ctl[o + 3] >>> 0, ctl[o + 4] === 1, ctl[o], ctl[o + 1]);
     else if (kind === ${KIND_WALK}) walkRows(tr, lv, b, stride, byteBins, off, sm, m, ctl[o], ctl[o + 1]);
-    else if (kind === ${KIND_BIN}) binRows(binning.x, rows, cols, stride, byteBins, off, binning.cuts, binning.finders, binning.lasts, b, cb, ctl[o], ctl[o + 1]);
+    else if (kind === ${KIND_BIN}) {
+      if (table !== null) kernels.bin(table, binning.x, b, cb, rows, cols, stride, byteBins, ctl[o], ctl[o + 1]);
+      else binRows(binning.x, rows, cols, stride, byteBins, off, binning.cuts, binning.finders, binning.lasts, b, cb, ctl[o], ctl[o + 1]);
+    }
     else if (kind === ${KIND_PARTITION}) ctl[${RESULT} + k] = kernels.partition(ix, sc, cb, rows, ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5] === 1, ctl[o], ctl[o + 1]);
     else {
       outK.fill(0);
@@ -859,6 +948,9 @@ export class HistogramBuilder {
   private readonly gradients: typeof logisticGradients;
   private readonly sample: typeof sampleRows;
   private readonly partition: typeof partitionRows;
+  private readonly binKernel: Kernels["bin"];
+  /** The binning's table in the memory (see {@link binningTable}), or null (JavaScript binning). */
+  private readonly table: Uint8Array | null;
   /** The tree being added to the margins (see {@link walkRows}). */
   private readonly tree: Int32Array;
   private readonly leaves: Float32Array;
@@ -869,9 +961,14 @@ export class HistogramBuilder {
   /** Whether histograms are built by the WebAssembly kernel. */
   readonly wasm: boolean;
 
-  /** Bytes of a {@link RowMemory} for `rows` rows of `cols` features (`rowBytes` bytes of row-major bins) and histograms of `length` numbers. */
+  /**
+   * Bytes of a {@link RowMemory} for `rows` rows of `cols` features (their float32 values,
+   * `rowBytes` bytes of row-major bins, the other row arrays) and histograms of `length` numbers
+   * (and the binning's table).
+   */
   static memoryBytes(rows: number, cols: number, rowBytes: number, length: number): number {
-    return RowMemory.bytes(rows * rowBytes, 2 * rows * cols, 4 * rows, 4 * rows, 4 * rows, 4 * rows, 4 * rows, rows, rows, 8 * BATCH * length, 8 * (BATCH + 1) * length);
+    const table = TABLE_ENTRY * cols + 4 * (FINDER_BUCKETS + 2) * cols + 2 * length;
+    return RowMemory.bytes(4 * rows * cols, rows * rowBytes, 2 * rows * cols, 4 * rows, 4 * rows, 4 * rows, 4 * rows, 4 * rows, rows, rows, 8 * BATCH * length, 8 * (BATCH + 1) * length, table);
   }
 
   constructor(
@@ -905,6 +1002,9 @@ export class HistogramBuilder {
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
     this.out = wasm !== null ? inputs.memory!.take(Float64Array, BATCH * inputs.length) : shared(Float64Array, BATCH * inputs.length);
     this.own = wasm !== null ? inputs.memory!.take(Float64Array, (BATCH + 1) * inputs.length) : new Float64Array((BATCH + 1) * inputs.length);
+    // the binning in WebAssembly where the values are in the memory too
+    this.binKernel = kernels?.bin ?? null;
+    this.table = wasm !== null && inputs.binning !== undefined && inMemory(inputs.binning.x) ? binningTable(inputs.memory!, inputs.binning, inputs.offset) : null;
     this.tree = shared(Int32Array, 5 * inputs.treeNodes);
     this.leaves = shared(Float32Array, inputs.treeNodes);
     if (threads > 1) {
@@ -932,6 +1032,7 @@ export class HistogramBuilder {
           stride: layout.stride,
           binning: inputs.binning ?? null,
           wasm,
+          table: this.table,
         },
       });
       this.helper.unref();
@@ -1124,7 +1225,12 @@ export class HistogramBuilder {
     const stride = this.inputs.stride ?? cols;
     const byteBins = this.inputs.byteBins === true;
     const { job, halves } = this.postHalves(KIND_BIN, rows);
-    for (let k = 0; k + 1 < halves.length; k++) if (this.mine(job, k)) binRows(binning.x, rows, cols, stride, byteBins, offset, binning.cuts, binning.finders, binning.lasts, bins, colBins, halves[k]!, halves[k + 1]!);
+    const { table, binKernel } = this;
+    for (let k = 0; k + 1 < halves.length; k++) {
+      if (!this.mine(job, k)) continue;
+      if (table !== null && binKernel !== null) binKernel(table, binning.x, bins, colBins, rows, cols, stride, byteBins, halves[k]!, halves[k + 1]!);
+      else binRows(binning.x, rows, cols, stride, byteBins, offset, binning.cuts, binning.finders, binning.lasts, bins, colBins, halves[k]!, halves[k + 1]!);
+    }
   }
 
   /**

@@ -21,7 +21,7 @@ import { ROOT_PARENT, baseMargin } from "./booster.js";
 import type { XGBoostBooster, XGBoostTree } from "./booster.js";
 import { parseXGBoostHyperparameters } from "./hyperparameters.js";
 import type { XGBoostEvalMetric, XGBoostHyperparameters } from "./hyperparameters.js";
-import { HistogramBuilder, RowMemory, binFinder, codeGeneration, shared } from "./histogram.js";
+import { HistogramBuilder, RowMemory, binFinder, codeGeneration } from "./histogram.js";
 import type { Binning, RoundSampling } from "./histogram.js";
 
 /** Rows for training: `rows × cols` values (NaN = missing) and 0/1 labels. @public */
@@ -206,7 +206,7 @@ const SKETCH_ROWS = 65_536;
  * The cuts of every feature (quantile sketch) and the layout of the bins, from float32 values;
  * the bins are allocated, to be filled by {@link HistogramBuilder.bin}.
  */
-function planBins(x: Float32Array, rows: number, cols: number, maxBin: number, allowBytes: boolean, wasm: boolean): Binned {
+function planBins(x: Float32Array, rows: number, cols: number, maxBin: number, allowBytes: boolean, memory: RowMemory): Binned {
   // one row-major pass: each feature's extremes and whether a value is missing
   const lo = new Float64Array(cols).fill(Infinity);
   const hi = new Float64Array(cols).fill(-Infinity);
@@ -254,7 +254,6 @@ function planBins(x: Float32Array, rows: number, cols: number, maxBin: number, a
   // byte rows padded to a power of two (up to 64) or a multiple of 64: no row straddles a cache line
   const stride = !byteBins ? cols : cols <= 64 ? 2 ** Math.ceil(Math.log2(cols)) : Math.ceil(cols / 64) * 64;
   // the bins themselves are filled by the row work (HistogramBuilder.bin), on both threads
-  const memory = new RowMemory(HistogramBuilder.memoryBytes(rows, cols, byteBins ? stride : 2 * cols, 2 * total), wasm);
   const bins = byteBins ? memory.take(Uint8Array, rows * stride) : memory.take(Uint16Array, rows * cols);
   const colBins = memory.take(Uint16Array, rows * cols);
   const binning: Binning = { x, cuts: cuts.map((c) => c.values), finders: cuts.map((c) => binFinder(c.values)), lasts: Int32Array.from(cuts, (c) => c.values.length - 1) };
@@ -674,10 +673,14 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
   const threadsWanted = options.threads ?? (train.rows >= XGBOOST_PARALLEL_ROWS && availableParallelism() >= 2 ? 2 : 1);
   if (threadsWanted !== 1 && threadsWanted !== 2) throw new TrainError("INVALID_ARGUMENT", `threads ${String(threadsWanted)} is not valid: must be 1 or 2`);
 
-  // float32 values in shared memory (both threads bin them), as XGBoost reads them
-  const x = shared(Float32Array, train.features.length);
+  // the row arrays in one shared memory (a WebAssembly memory where the runtime has one), sized
+  // for the widest layout (16-bit bins) and the most bins `max_bin` allows, each feature with its
+  // missing bin; pages never touched cost no memory
+  const memory = new RowMemory(HistogramBuilder.memoryBytes(train.rows, cols, 2 * cols, 2 * cols * (hp.max_bin + 1)), options.wasm !== false);
+  // float32 values (both threads bin them), as XGBoost reads them
+  const x = memory.take(Float32Array, train.features.length);
   x.set(train.features);
-  const data = planBins(x, train.rows, cols, hp.max_bin, options.byteBins !== false, options.wasm !== false);
+  const data = planBins(x, train.rows, cols, hp.max_bin, options.byteBins !== false, memory);
   const rows = train.rows;
   const grad = data.memory.take(Float32Array, rows);
   const hess = data.memory.take(Float32Array, rows);
