@@ -1,7 +1,7 @@
 // CSV ingest throughput of readCreditCardCsv (one thread, streaming) and of the parallel read
-// (the file cut by planCsvParts, parts claimed by this thread and worker threads started
-// beforehand, as fraud-train's pool is, each written in place into shared arrays, joined by
-// joinCreditCardCsvParts without a copy) against pandas'
+// (chunks claimed and counted by this thread and worker threads started beforehand, as
+// fraud-train's pool is, the parts cut by planCsvChunks, then claimed and parsed from the file,
+// each written in place into shared arrays, joined by joinCreditCardCsvParts without a copy) against pandas'
 // read_csv, timed interleaved in the same run (ours, ours in parallel, then pandas', RUNS times)
 // so the machine's load hits all alike. Two files:
 // a full-precision creditcard-layout file (shortest round-trip doubles, 16-17 significant digits,
@@ -40,9 +40,9 @@ function everyWorker<T>(task: SharedCsvFile | SharedCsvParts): Promise<T[]> {
 }
 
 /**
- * Reads a file into shared memory in chunks this thread and the workers claim (each counting its
- * line feeds), cuts it into parts from those counts (planCsvChunks), which the threads claim in
- * turn, each part written in place into shared result arrays; joined without a copy.
+ * Reads a file in chunks this thread and the workers claim (each counting its line feeds), cuts
+ * it into parts from those counts (planCsvChunks), which the threads claim in turn, each part read
+ * from the file and written in place into shared result arrays; joined without a copy.
  */
 async function readParallel(path: string): Promise<Dataset> {
   const file = sharedCsvFile(path, (await stat(path)).size, (workers.length + 1) * PARTS_PER_THREAD);
@@ -52,7 +52,7 @@ async function readParallel(path: string): Promise<Dataset> {
   const plan = planCsvChunks(file);
   const room = plan.rows.at(-1)!;
   const task: SharedCsvParts = {
-    bytes: file.bytes,
+    path,
     length: file.length,
     bounds: plan.bounds,
     rows: plan.rows,

@@ -1,6 +1,7 @@
 // Parsing a creditcard.csv file in parts: the bytes are cut at line ends, each part is parsed on
 // its own (on any thread), and the parts are joined into exactly what the single-threaded reader
 // returns or throws: the same rows, and the same first error with the same file, line and column.
+import { closeSync, openSync, readSync } from "node:fs";
 import { FEATURE_COUNT } from "./columns.js";
 import type { Dataset } from "./columns.js";
 import { CsvRows, countCommas } from "./csv-parse.js";
@@ -209,16 +210,29 @@ export function parseCreditCardCsvPart(buf: Uint8Array, start: number, end: numb
     for (let s = start; s < end; ) {
       let nl = lines.indexOf(10, s);
       if (nl < 0 || nl > end) nl = end;
-      if (nl - s > max) {
-        throw new CsvError("LINE_TOO_LONG", `line is longer than ${max} bytes (maxLineBytes)`, { file, line: rows.line + 1, column: countCommas(bytes, s, s + max + 1) + 1 });
-      }
+      if (nl - s > max) throw tooLong(bytes, s, max, rows, file);
       rows.parseLine(bytes, s, nl);
       s = nl + 1;
     }
   } catch (err) {
-    if (!(err instanceof CsvError)) throw err;
-    error = { code: err.code as CsvErrorCode, reason: err.reason, line: err.line ?? rows.line, ...(err.column === undefined ? {} : { column: err.column }) };
+    error = contentError(err, rows);
   }
+  return partOf(rows, error);
+}
+
+/** The `LINE_TOO_LONG` error of the line starting at `buf[s]` (at least `max + 1` bytes of it there). */
+function tooLong(buf: Uint8Array, s: number, max: number, rows: CsvRows, file: string): CsvError {
+  return new CsvError("LINE_TOO_LONG", `line is longer than ${max} bytes (maxLineBytes)`, { file, line: rows.line + 1, column: countCommas(buf, s, s + max + 1) + 1 });
+}
+
+/** A part's first error from what parsing it threw (anything else than a content error is thrown on). */
+function contentError(err: unknown, rows: CsvRows): CsvPartError {
+  if (!(err instanceof CsvError) || err.code === "IO_ERROR") throw err;
+  return { code: err.code as CsvErrorCode, reason: err.reason, line: err.line ?? rows.line, ...(err.column === undefined ? {} : { column: err.column }) };
+}
+
+/** The {@link CsvPart} of what `rows` read and the first error. */
+function partOf(rows: CsvRows, error: CsvPartError | null): CsvPart {
   const out = rows.out;
   const leadingBlanks = rows.firstContent > 0 ? rows.firstContent - 1 : error?.code === "LINE_TOO_LONG" ? error.line - 1 : rows.line;
   return {
@@ -231,6 +245,70 @@ export function parseCreditCardCsvPart(buf: Uint8Array, start: number, end: numb
     error,
     ...(out.own ? {} : { row: out.first }),
   };
+}
+
+/** Bytes a part read from its file is read in at a time (more when the longest line accepted needs them). */
+const PIECE_BYTES = 1 << 20;
+
+/**
+ * A buffer for {@link parseFilePart}: `lines` (for Buffer's indexOf) and `bytes` (a plain
+ * Uint8Array: one array type at the parser's byte reads) over the same memory.
+ */
+interface PartBuffer {
+  lines: Buffer;
+  bytes: Uint8Array;
+}
+
+function partBuffer(max: number): PartBuffer {
+  const lines = Buffer.allocUnsafeSlow(Math.max(PIECE_BYTES, max + 65537));
+  return { lines, bytes: new Uint8Array(lines.buffer, lines.byteOffset, lines.length) };
+}
+
+/**
+ * {@link parseCreditCardCsvPart} of the file's bytes `[start, end)`, read from `fd` through
+ * `buffer` (reused from part to part): the same rows and the same first error, without the file
+ * in memory. Throws `IO_ERROR` when the file ends early.
+ */
+function parseFilePart(fd: number, buffer: PartBuffer, start: number, end: number, file: string, path: string, first: boolean, into: CsvRowTarget): CsvPart {
+  const max = DEFAULT_MAX_LINE_BYTES;
+  const { lines, bytes } = buffer;
+  const rows = new CsvRows(file, first, 0, into);
+  let error: CsvPartError | null = null;
+  try {
+    // buffer[0, have) holds the file's bytes up to `pos`; lines from `s` on are not parsed yet
+    let have = 0;
+    let pos = start;
+    let s = 0;
+    for (;;) {
+      if (pos < end) {
+        const n = readSync(fd, lines, have, Math.min(lines.length - have, end - pos), pos);
+        if (n === 0) throw new CsvError("IO_ERROR", "the file is shorter than when the read began (it changed while being read)", { file: path });
+        have += n;
+        pos += n;
+      }
+      const last = pos >= end;
+      for (;;) {
+        let nl = lines.indexOf(10, s);
+        if (nl < 0 || nl >= have) {
+          // the part's last line has no line feed (the file's last line)
+          if (!last || s >= have) break;
+          nl = have;
+        }
+        if (nl - s > max) throw tooLong(bytes, s, max, rows, file);
+        rows.parseLine(bytes, s, nl);
+        s = nl + 1;
+      }
+      if (last) break;
+      // a line with no end in sight yet: refused once it is longer than the limit, else kept for the next read
+      if (have - s > max) throw tooLong(bytes, s, max, rows, file);
+      lines.copyWithin(0, s, have);
+      have -= s;
+      s = 0;
+    }
+  } catch (err) {
+    error = contentError(err, rows);
+  }
+  return partOf(rows, error);
 }
 
 /** Options of {@link joinCreditCardCsvParts}. @public */
@@ -352,16 +430,18 @@ function partError(file: string, offset: number, e: CsvPartError): CsvError {
 }
 
 /**
- * A file in shared memory cut into parts ({@link planCsvParts}), the shared arrays every part
+ * A file (in shared memory, or on disk) cut into parts ({@link planCsvParts}, {@link planCsvChunks}), the shared arrays every part
  * writes its rows into (each part's first row counted beforehand, so nothing is copied
  * afterwards), and the counter threads claim parts with: what a thread needs to take part in a
  * parallel read (it can be posted to a worker as it is).
  * @public
  */
 export interface SharedCsvParts {
-  /** The file's bytes. */
-  bytes: SharedArrayBuffer;
-  /** How many of them. */
+  /** The file's bytes, when it is in memory (else each part is read from `path`). */
+  bytes?: SharedArrayBuffer;
+  /** The file to read each part from, when there are no `bytes` ({@link planCsvChunks}' plans). */
+  path?: string;
+  /** The file's length in bytes. */
   length: number;
   /** Part boundaries ({@link CsvPartPlan.bounds}). */
   bounds: number[];
@@ -390,8 +470,11 @@ export interface ClaimedCsvPart {
  * a parallel read runs this, so a thread that starts late simply finds less to do. Each part
  * writes its rows in place in the shared arrays; {@link joinCreditCardCsvParts} with `into` then
  * gives the data set. A part with an error stops the claiming of later parts (they cannot change
- * which error the file reports).
- * @throws {@link SimulatorError} `INVALID_ARGUMENT` for a task of the wrong shape.
+ * which error the file reports). The parts are read from `task.bytes`, or from the file at
+ * `task.path` through a buffer of this thread's (the file is never whole in memory).
+ * @throws {@link CsvError} `IO_ERROR` when the file at `task.path` cannot be opened or read, or
+ *   ends before a part does (it changed since it was planned; the other threads then claim no more
+ *   parts); {@link SimulatorError} `INVALID_ARGUMENT` for a task of the wrong shape.
  * @example
  * ```ts
  * const parts = parseClaimedCsvParts(task); // on each thread, then join them all in index order
@@ -400,26 +483,52 @@ export interface ClaimedCsvPart {
  */
 export function parseClaimedCsvParts(task: SharedCsvParts): ClaimedCsvPart[] {
   requireObject("task", task);
-  for (const key of ["bytes", "features", "labels", "next"] as const) {
+  for (const key of ["features", "labels", "next"] as const) {
     if (!(task[key] instanceof SharedArrayBuffer)) throw invalidArgument(`task.${key} must be a SharedArrayBuffer`);
   }
-  if (!Number.isInteger(task.length) || task.length < 0 || task.length > task.bytes.byteLength) throw invalidArgument(`task.length must be an integer from 0 to ${task.bytes.byteLength}, got ${String(task.length)}`);
+  const inMemory = task.bytes !== undefined;
+  if (inMemory === (task.path !== undefined)) throw invalidArgument("task must have bytes or a path, not both");
+  if (inMemory && !(task.bytes instanceof SharedArrayBuffer)) throw invalidArgument("task.bytes must be a SharedArrayBuffer");
+  if (!inMemory) requireString("task.path", task.path);
+  const most = inMemory ? task.bytes!.byteLength : 2 ** 31 - 1;
+  if (!Number.isInteger(task.length) || task.length < 0 || task.length > most) throw invalidArgument(`task.length must be an integer from 0 to ${most}, got ${String(task.length)}`);
   const counts = (a: unknown): a is number[] => Array.isArray(a) && a.length > 0 && a.every((v) => Number.isInteger(v) && v >= 0);
   if (!counts(task.bounds) || !counts(task.rows) || task.rows.length !== task.bounds.length) throw invalidArgument("task.bounds and task.rows must be planCsvParts' arrays of non-negative integers, of one length");
+  if (task.bounds.some((b, k) => b > task.length || (k > 0 && b < task.bounds[k - 1]!))) throw invalidArgument(`task.bounds must rise from 0 to at most ${task.length}`);
   if (task.next.byteLength < 4) throw invalidArgument("task.next must hold one Int32");
   requireString("file", task.file);
-  const bytes = new Uint8Array(task.bytes, 0, task.length);
   const features = new Float64Array(task.features);
   const labels = new Uint8Array(task.labels);
   const next = new Int32Array(task.next);
   const count = task.bounds.length - 1;
   const done: ClaimedCsvPart[] = [];
-  for (let index = Atomics.add(next, 0, 1); index < count; index = Atomics.add(next, 0, 1)) {
-    const row = task.rows[index]!;
-    const into = { features, labels, row, room: task.rows[index + 1]! - row };
-    const part = parseCreditCardCsvPart(bytes, task.bounds[index]!, task.bounds[index + 1]!, { file: task.file, first: index === 0, into });
-    done.push({ index, part });
-    if (part.error !== null) Atomics.store(next, 0, count);
+  const bytes = inMemory ? new Uint8Array(task.bytes!, 0, task.length) : null;
+  let fd: number | undefined;
+  let buffer: PartBuffer | undefined;
+  try {
+    for (let index = Atomics.add(next, 0, 1); index < count; index = Atomics.add(next, 0, 1)) {
+      const row = task.rows[index]!;
+      const into = { features, labels, row, room: task.rows[index + 1]! - row };
+      const [start, end] = [task.bounds[index]!, task.bounds[index + 1]!];
+      let part: CsvPart;
+      if (bytes !== null) part = parseCreditCardCsvPart(bytes, start, end, { file: task.file, first: index === 0, into });
+      else {
+        fd ??= openSync(task.path!, "r");
+        buffer ??= partBuffer(DEFAULT_MAX_LINE_BYTES);
+        part = parseFilePart(fd, buffer, start, end, task.file, task.path!, index === 0, checkTarget(into));
+      }
+      done.push({ index, part });
+      if (part.error !== null) Atomics.store(next, 0, count);
+    }
+  } catch (err) {
+    // no other thread waits for parts that will not come
+    Atomics.store(next, 0, count);
+    const e = err as NodeJS.ErrnoException;
+    // the file system's errors (gone, unreadable) as IO_ERROR; the rest as they are
+    if (err instanceof CsvError || e?.syscall === undefined) throw err;
+    throw new CsvError("IO_ERROR", e.code === "ENOENT" ? "no such file" : `cannot read the file: ${e.message}`, { file: task.path ?? task.file, cause: err });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   return done;
 }

@@ -1,6 +1,6 @@
-// Reading a file into shared memory in chunks claimed by several threads, cutting the parts from
-// the chunks' line-feed counts (planCsvChunks), gives exactly what the one-pass reader gives, and
-// the same plan planCsvParts would make for those cuts.
+// Reading a file in chunks claimed by several threads, cutting the parts from the chunks'
+// line-feed counts (planCsvChunks) and parsing them from the file gives exactly what the one-pass
+// reader gives, and the same plan planCsvParts would make for those cuts.
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,6 +44,9 @@ function linesIn(bytes: Uint8Array, start: number, end: number): number {
   return end > start && bytes[end - 1] !== 10 ? n + 1 : n;
 }
 
+/** A parts task over a 10-byte file, for the argument checks. */
+const parts = () => ({ path: "f", length: 10, bounds: [0, 10], rows: [0, 1], features: new SharedArrayBuffer(240), labels: new SharedArrayBuffer(1), next: new SharedArrayBuffer(4), file: "f" });
+
 describe("a file read in claimed chunks", () => {
   it("cuts parts at line starts whose row places are the lines before them (the header taking none)", () => {
     fc.assert(
@@ -52,7 +55,6 @@ describe("a file read in claimed chunks", () => {
         const task = sharedCsvFile(written(bytes), bytes.length, chunks);
         expect(readClaimedCsvChunks(task)).toBe(new Int32Array(task.counts).length);
         expect(csvChunksRead(task)).toBe(true);
-        expect(Buffer.compare(Buffer.from(task.bytes), Buffer.from(bytes))).toBe(0);
         const { bounds, rows } = planCsvChunks(task);
         expect(bounds[0]).toBe(0);
         expect(bounds.at(-1)).toBe(bytes.length);
@@ -81,7 +83,7 @@ describe("a file read in claimed chunks", () => {
         readClaimedCsvChunks(task);
         const plan = planCsvChunks(task);
         const room = plan.rows.at(-1)!;
-        const shared = { bytes: task.bytes, length: task.length, bounds: plan.bounds, rows: plan.rows, features: new SharedArrayBuffer(room * 240), labels: new SharedArrayBuffer(room), next: new SharedArrayBuffer(4), file: "f.csv" };
+        const shared = { path: task.path, length: task.length, bounds: plan.bounds, rows: plan.rows, features: new SharedArrayBuffer(room * 240), labels: new SharedArrayBuffer(room), next: new SharedArrayBuffer(4), file: "f.csv" };
         let got: Dataset | string;
         try {
           const parts: CsvPart[] = [];
@@ -127,12 +129,50 @@ describe("a file read in claimed chunks", () => {
     expect(Atomics.load(new Int32Array(task.next), 0)).toBeGreaterThanOrEqual(4);
   });
 
+  it("parses parts longer than its buffer, with a line across each read, and refuses a line over the limit as the one-pass reader does", () => {
+    const row = (r: number): string => [r, ...Array.from({ length: 28 }, (_, c) => ((r * 31 + c) % 997) / 7), r % 5, r % 2].join(",");
+    const many = Array.from({ length: 12_000 }, (_, r) => row(r)).join("\n") + "\n";
+    const long = "1," + "0".repeat((1 << 20) + 10) + "\n";
+    for (const text of [many, many + long + many, many.slice(0, -1)]) {
+      const bytes = new TextEncoder().encode(text);
+      const task = sharedCsvFile(written(bytes), bytes.length, 3);
+      readClaimedCsvChunks(task);
+      const plan = planCsvChunks(task);
+      const room = plan.rows.at(-1)!;
+      const shared = { path: task.path, length: task.length, bounds: plan.bounds, rows: plan.rows, features: new SharedArrayBuffer(room * 240), labels: new SharedArrayBuffer(room), next: new SharedArrayBuffer(4), file: "f.csv" };
+      let got: Dataset | string;
+      try {
+        const parts: CsvPart[] = [];
+        for (const { index, part } of parseClaimedCsvParts(shared)) parts[index] = part;
+        const failed = parts.findIndex((p) => p.error !== null);
+        got = joinCreditCardCsvParts(failed >= 0 ? parts.slice(0, failed + 1) : parts, { file: "f.csv", into: { features: new Float64Array(shared.features), labels: new Uint8Array(shared.labels) } });
+      } catch (err) {
+        got = `${(err as { code: string }).code} ${(err as Error).message}`;
+      }
+      expect(got).toEqual(onePass(bytes));
+    }
+  });
+
+  it("refuses a file that shrank after it was planned with IO_ERROR, and stops the other threads' claims", () => {
+    const text = ("1," + "0.5,".repeat(29) + "0\n").repeat(1000);
+    const task = sharedCsvFile(written(new TextEncoder().encode(text)), text.length, 4);
+    readClaimedCsvChunks(task);
+    const plan = planCsvChunks(task);
+    truncateSync(task.path, 100);
+    const shared = { path: task.path, length: task.length, bounds: plan.bounds, rows: plan.rows, features: new SharedArrayBuffer(1000 * 240), labels: new SharedArrayBuffer(1000), next: new SharedArrayBuffer(4), file: "f.csv" };
+    expect(() => parseClaimedCsvParts(shared)).toThrow(expect.objectContaining({ code: "IO_ERROR", message: expect.stringMatching(/shorter than when the read began/) }));
+    expect(Atomics.load(new Int32Array(shared.next), 0)).toBeGreaterThanOrEqual(plan.bounds.length - 1);
+  });
+
   it.each([
     ["sharedCsvFile", () => sharedCsvFile("f", -1, 2), /length must be an integer/],
     ["sharedCsvFile", () => sharedCsvFile("f", 10, 0), /chunks must be an integer from 1 to 1024/],
     ["readClaimedCsvChunks", () => readClaimedCsvChunks({ ...sharedCsvFile("f", 10, 2), chunkBytes: 0 }), /task.chunkBytes must be a positive integer/],
     ["readClaimedCsvChunks", () => readClaimedCsvChunks({ ...sharedCsvFile("f", 10, 2), counts: new SharedArrayBuffer(4) }), /task.counts must hold 2 Int32/],
-    ["planCsvChunks", () => planCsvChunks({ ...sharedCsvFile("f", 10, 2), length: 11 }), /task.length must be an integer from 0 to 10/],
+    ["readClaimedCsvChunks", () => readClaimedCsvChunks({ ...sharedCsvFile("f", 10, 2), starts: new SharedArrayBuffer(4) }), /task.starts must hold 2 Int32/],
+    ["planCsvChunks", () => planCsvChunks({ ...sharedCsvFile("f", 10, 2), length: -1 }), /task.length must be an integer from 0 to 2147483647/],
+    ["parseClaimedCsvParts", () => parseClaimedCsvParts({ ...parts(), bytes: new SharedArrayBuffer(10) }), /bytes or a path, not both/],
+    ["parseClaimedCsvParts", () => parseClaimedCsvParts({ ...parts(), bounds: [0, 11], rows: [0, 1] }), /bounds must rise from 0 to at most 10/],
   ])("%s refuses a bad argument with INVALID_ARGUMENT", (_, call, message) => {
     expect(call).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringMatching(message) }));
   });

@@ -64,11 +64,11 @@ const PARTS_PER_THREAD = 8;
 const MIN_PART_BYTES = 1 << 20;
 
 /**
- * Reads a file in chunks claimed by this thread and the pool's workers (each read at its place in
- * shared memory, its line feeds counted), cuts it into parts from those counts, then parses the
- * parts the same way, every part writing its rows straight into shared arrays, which become the
- * data set (no copy, and training's workers can be handed them without one); the result is
- * exactly what the one-pass reader gives.
+ * Reads a file in chunks claimed by this thread and the pool's workers (each thread through a
+ * buffer of its own, counting line feeds), cuts it into parts from those counts, then parses the
+ * parts the same way, read from the file again, every part writing its rows straight into shared
+ * arrays, which become the data set (no copy, and training's workers can be handed them without
+ * one); the result is exactly what the one-pass reader gives.
  */
 async function readInParts(path: string, size: number, pool: WorkerPool, minPartBytes: number): Promise<Dataset> {
   const threads = Math.max(1, Math.min(pool.size + 1, availableParallelism()));
@@ -86,7 +86,7 @@ async function readInParts(path: string, size: number, pool: WorkerPool, minPart
   const room = plan.rows[plan.rows.length - 1]!;
   const features = new SharedArrayBuffer(room * FEATURE_COUNT * Float64Array.BYTES_PER_ELEMENT);
   const labels = new SharedArrayBuffer(room);
-  const task: SharedParts = { bytes: file.bytes, length: file.length, bounds: plan.bounds, rows: plan.rows, features, labels, next: new SharedArrayBuffer(4), file: path };
+  const task: SharedParts = { path, length: file.length, bounds: plan.bounds, rows: plan.rows, features, labels, next: new SharedArrayBuffer(4), file: path };
   const helpers = Array.from({ length: threads - 1 }, () => pool.run({ type: "parse", ...task }, "parsed").then((m) => m.parts));
   helpers.forEach((p) => p.catch(() => undefined));
   await new Promise((resolve) => setImmediate(resolve));

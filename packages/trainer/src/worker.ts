@@ -5,25 +5,28 @@ import { TrainError } from "./errors.js";
 import { trainShard } from "./kernel.js";
 import type { WorkerMessage, WorkerTask } from "./pool.js";
 
+/** `read()`, with the file's own faults (gone, unreadable, changed) as IO_ERROR: the reader's one-line message. */
+function fileFault<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (e.code === "IO_ERROR") throw new TrainError("IO_ERROR", e.message, { cause: err });
+    throw err;
+  }
+}
+
 async function handle(task: WorkerTask, send: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
   if (task.type === "train") {
     const result = trainShard(task.job, (epoch, losses) => send({ type: "epoch", epoch, losses }));
     send({ type: "trained", result });
   } else if (task.type === "chunks") {
     const { readClaimedCsvChunks } = await import("./inputs.js");
-    let chunks: number;
-    try {
-      chunks = readClaimedCsvChunks(task);
-    } catch (err) {
-      // the file's own fault (gone, unreadable, changed): the reader's one-line message
-      const e = err as Error & { code?: string };
-      if (e.code === "IO_ERROR") throw new TrainError("IO_ERROR", e.message, { cause: err });
-      throw err;
-    }
+    const chunks = fileFault(() => readClaimedCsvChunks(task));
     send({ type: "chunked", chunks });
   } else if (task.type === "parse") {
     const { parseClaimedCsvParts } = await import("./inputs.js");
-    const parts = parseClaimedCsvParts(task);
+    const parts = fileFault(() => parseClaimedCsvParts(task));
     // Rows written in place live in shared memory (not transferable, and not copied either).
     const own = parts.flatMap(({ part }) => [part.features.buffer, part.labels.buffer]).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
     send({ type: "parsed", parts }, own);
