@@ -74,20 +74,24 @@ async function readInParts(path: string, size: number, pool: WorkerPool, minPart
   const threads = Math.max(1, Math.min(pool.size + 1, availableParallelism()));
   const wanted = Math.max(1, Math.min(1024, threads * PARTS_PER_THREAD, Math.floor(size / minPartBytes)));
   const file = sharedCsvFile(path, size, wanted);
-  const readers = Array.from({ length: threads - 1 }, () => pool.run({ type: "chunks", ...file }, "chunked"));
+  // only workers free now take part (one busy elsewhere, e.g. reading the test file, would take
+  // its task after this thread had done the work, and hold up the parse behind it)
+  const readers = Array.from({ length: threads - 1 }, () => pool.tryRun({ type: "chunks", ...file }, "chunked")).filter((p) => p !== null);
   // Settled before anything throws, so no worker answer goes unhandled.
   readers.forEach((p) => p.catch(() => undefined));
   // The pool hands tasks out asynchronously: let it post them before this thread starts (synchronously, to the end).
   await new Promise((resolve) => setImmediate(resolve));
   readClaimedCsvChunks(file);
-  // Chunks a worker claimed may still be under way: its answer says they are done (or failed).
-  if (!csvChunksRead(file)) await Promise.all(readers);
+  // Chunks a worker claimed may still be under way: its answer says they are done (or failed),
+  // and frees it for the parse.
+  await Promise.all(readers);
+  if (!csvChunksRead(file)) throw new TrainError("WORKER_FAILED", `${path}: a reading worker stopped before its chunks were read`);
   const plan = planCsvChunks(file);
   const room = plan.rows[plan.rows.length - 1]!;
   const features = new SharedArrayBuffer(room * FEATURE_COUNT * Float64Array.BYTES_PER_ELEMENT);
   const labels = new SharedArrayBuffer(room);
   const task: SharedParts = { path, length: file.length, bounds: plan.bounds, rows: plan.rows, features, labels, next: new SharedArrayBuffer(4), file: path };
-  const helpers = Array.from({ length: threads - 1 }, () => pool.run({ type: "parse", ...task }, "parsed").then((m) => m.parts));
+  const helpers = Array.from({ length: threads - 1 }, () => pool.tryRun({ type: "parse", ...task }, "parsed")?.then((m) => m.parts) ?? null).filter((p) => p !== null);
   helpers.forEach((p) => p.catch(() => undefined));
   await new Promise((resolve) => setImmediate(resolve));
   const parts: CsvPart[] = [];

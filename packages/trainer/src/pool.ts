@@ -129,6 +129,15 @@ export class WorkerPool {
     });
   }
 
+  /**
+   * Runs a task on a worker that is free now, or returns null: for work this thread can do itself
+   * (the parts of a parallel read), which is no use queued behind a busy worker.
+   */
+  tryRun<T extends WorkerMessage["type"]>(task: WorkerTask, done: T): Promise<Extract<WorkerMessage, { type: T }>> | null {
+    if (this.closed || this.idle.length === 0 || this.limit.pendingCount > 0 || this.limit.activeCount >= this.slots.length) return null;
+    return this.run(task, done);
+  }
+
   private runOn<T extends WorkerMessage["type"]>(slot: Slot, task: WorkerTask, done: T, onMessage?: (m: WorkerMessage) => void): Promise<Extract<WorkerMessage, { type: T }>> {
     return new Promise((resolve, reject) => {
       const { worker } = slot;

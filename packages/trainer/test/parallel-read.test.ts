@@ -83,6 +83,26 @@ describe("readDataset in parts on worker threads", () => {
     expect(read.features.buffer).toBeInstanceOf(availableParallelism() > 1 ? SharedArrayBuffer : ArrayBuffer);
   });
 
+  it("hands chunks and parts only to workers free now: with the pool's worker busy, this thread reads alone, the same rows", async () => {
+    const path = join(dir, "busy.csv");
+    await writeFile(path, [header, ...body, ...body].join("\n") + "\n");
+    const one = WorkerPool.start(1);
+    try {
+      const busy = one.run({ type: "read", path }, "read");
+      expect(one.tryRun({ type: "read", path }, "read")).toBeNull();
+      const parallel = await readDataset(path, "data", one, 0);
+      expect(parallel.features.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(parallel).toEqual(await readCreditCardCsv(path));
+      expect((await busy).dataset).toEqual(parallel);
+      // free again: it takes the next task at once
+      const again = one.tryRun({ type: "read", path }, "read");
+      expect(again).not.toBeNull();
+      await again;
+    } finally {
+      await one.close();
+    }
+  });
+
   it("refuses a missing file as the one-pass read does", async () => {
     const path = join(dir, "missing.csv");
     expect(await outcome(readDataset(path, "data", pool, 0))).toEqual(await outcome(readDataset(path, "data")));
