@@ -24,7 +24,7 @@ const THREADS = Number(process.env.BENCH_THREADS ?? availableParallelism());
 const workers = Array.from({ length: Math.max(0, THREADS - 1) }, () => new Worker(new URL("ingest-worker.mjs", import.meta.url), { execArgv: ["--conditions=@fraud/source"] }));
 
 /** Parts per thread, claimed one at a time (a thread slowed by the machine's load does fewer). */
-const PARTS_PER_THREAD = 4;
+const PARTS_PER_THREAD = Number(process.env.BENCH_PARTS_PER_THREAD ?? 4);
 
 /** Posts a task to every worker; resolves with their answers. */
 function everyWorker<T>(task: SharedCsvFile | SharedCsvParts): Promise<T[]> {
