@@ -37,6 +37,27 @@ function written(bytes: Uint8Array): string {
   return path;
 }
 
+/**
+ * The file read as a parallel read does it, on this thread alone: chunks read and counted, parts
+ * planned from the counts, parsed from the file into shared arrays and joined; the data set, or
+ * the error as `CODE message`.
+ */
+function inParts(bytes: Uint8Array, chunks: number): Dataset | string {
+  const task = sharedCsvFile(written(bytes), bytes.length, chunks);
+  readClaimedCsvChunks(task);
+  const plan = planCsvChunks(task);
+  const room = plan.rows.at(-1)!;
+  const shared = { path: task.path, length: task.length, bounds: plan.bounds, rows: plan.rows, features: new SharedArrayBuffer(room * 240), labels: new SharedArrayBuffer(room), next: new SharedArrayBuffer(4), file: "f.csv" };
+  try {
+    const parts: CsvPart[] = [];
+    for (const { index, part } of parseClaimedCsvParts(shared)) parts[index] = part;
+    const failed = parts.findIndex((p) => p.error !== null);
+    return joinCreditCardCsvParts(failed >= 0 ? parts.slice(0, failed + 1) : parts, { file: "f.csv", into: { features: new Float64Array(shared.features), labels: new Uint8Array(shared.labels) } });
+  } catch (err) {
+    return `${(err as { code: string }).code} ${(err as Error).message}`;
+  }
+}
+
 /** Lines of bytes[start, end): line feeds, plus one for an unterminated last line. */
 function linesIn(bytes: Uint8Array, start: number, end: number): number {
   let n = 0;
@@ -79,21 +100,7 @@ describe("a file read in claimed chunks", () => {
     fc.assert(
       fc.property(file, fc.integer({ min: 1, max: 12 }), (text, chunks) => {
         const bytes = new TextEncoder().encode(text);
-        const task = sharedCsvFile(written(bytes), bytes.length, chunks);
-        readClaimedCsvChunks(task);
-        const plan = planCsvChunks(task);
-        const room = plan.rows.at(-1)!;
-        const shared = { path: task.path, length: task.length, bounds: plan.bounds, rows: plan.rows, features: new SharedArrayBuffer(room * 240), labels: new SharedArrayBuffer(room), next: new SharedArrayBuffer(4), file: "f.csv" };
-        let got: Dataset | string;
-        try {
-          const parts: CsvPart[] = [];
-          for (const { index, part } of parseClaimedCsvParts(shared)) parts[index] = part;
-          const failed = parts.findIndex((p) => p.error !== null);
-          got = joinCreditCardCsvParts(failed >= 0 ? parts.slice(0, failed + 1) : parts, { file: "f.csv", into: { features: new Float64Array(shared.features), labels: new Uint8Array(shared.labels) } });
-        } catch (err) {
-          got = `${(err as { code: string }).code} ${(err as Error).message}`;
-        }
-        expect(got).toEqual(onePass(bytes));
+        expect(inParts(bytes, chunks)).toEqual(onePass(bytes));
       }),
       { numRuns: 300 },
     );
@@ -135,21 +142,7 @@ describe("a file read in claimed chunks", () => {
     const long = "1," + "0".repeat((1 << 20) + 10) + "\n";
     for (const text of [many, many + long + many, many.slice(0, -1)]) {
       const bytes = new TextEncoder().encode(text);
-      const task = sharedCsvFile(written(bytes), bytes.length, 3);
-      readClaimedCsvChunks(task);
-      const plan = planCsvChunks(task);
-      const room = plan.rows.at(-1)!;
-      const shared = { path: task.path, length: task.length, bounds: plan.bounds, rows: plan.rows, features: new SharedArrayBuffer(room * 240), labels: new SharedArrayBuffer(room), next: new SharedArrayBuffer(4), file: "f.csv" };
-      let got: Dataset | string;
-      try {
-        const parts: CsvPart[] = [];
-        for (const { index, part } of parseClaimedCsvParts(shared)) parts[index] = part;
-        const failed = parts.findIndex((p) => p.error !== null);
-        got = joinCreditCardCsvParts(failed >= 0 ? parts.slice(0, failed + 1) : parts, { file: "f.csv", into: { features: new Float64Array(shared.features), labels: new Uint8Array(shared.labels) } });
-      } catch (err) {
-        got = `${(err as { code: string }).code} ${(err as Error).message}`;
-      }
-      expect(got).toEqual(onePass(bytes));
+      expect(inParts(bytes, 3)).toEqual(onePass(bytes));
     }
   });
 
