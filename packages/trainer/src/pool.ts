@@ -94,6 +94,8 @@ export class WorkerPool {
   private readonly idle: Slot[];
   private readonly limit: LimitFunction;
   private closed = false;
+  /** Tasks posted that have not yet taken a worker. */
+  private waiting = 0;
 
   private constructor(private readonly slots: Slot[]) {
     this.idle = [...slots];
@@ -121,7 +123,9 @@ export class WorkerPool {
 
   /** Runs a task on the next free worker; `onMessage` sees its progress messages. */
   run<T extends WorkerMessage["type"]>(task: WorkerTask, done: T, onMessage?: (m: WorkerMessage) => void): Promise<Extract<WorkerMessage, { type: T }>> {
+    this.waiting++;
     return this.limit(() => {
+      this.waiting--;
       const slot = this.idle.pop()!;
       return this.runOn(slot, task, done, onMessage).finally(() => {
         if (slot.dead === null) this.idle.push(slot);
@@ -134,7 +138,8 @@ export class WorkerPool {
    * (the parts of a parallel read), which is no use queued behind a busy worker.
    */
   tryRun<T extends WorkerMessage["type"]>(task: WorkerTask, done: T): Promise<Extract<WorkerMessage, { type: T }>> | null {
-    if (this.closed || this.idle.length === 0 || this.limit.pendingCount > 0 || this.limit.activeCount >= this.slots.length) return null;
+    // idle workers not yet promised to a task posted before this one
+    if (this.closed || this.idle.length - this.waiting <= 0) return null;
     return this.run(task, done);
   }
 

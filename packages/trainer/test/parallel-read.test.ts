@@ -94,9 +94,10 @@ describe("readDataset in parts on worker threads", () => {
       expect(parallel.features.buffer).toBeInstanceOf(SharedArrayBuffer);
       expect(parallel).toEqual(await readCreditCardCsv(path));
       expect((await busy).dataset).toEqual(parallel);
-      // free again: it takes the next task at once
+      // free again: it takes the next task at once, and only that one
       const again = one.tryRun({ type: "read", path }, "read");
       expect(again).not.toBeNull();
+      expect(one.tryRun({ type: "read", path }, "read")).toBeNull();
       await again;
     } finally {
       await one.close();
