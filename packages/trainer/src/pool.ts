@@ -126,7 +126,9 @@ export class WorkerPool {
     this.waiting++;
     return this.limit(() => {
       this.waiting--;
-      const slot = this.idle.pop()!;
+      const slot = this.idle.pop();
+      // every worker left has died (a dead one is never handed out again)
+      if (slot === undefined) return Promise.reject(new TrainError("WORKER_FAILED", "no worker thread left: they stopped"));
       return this.runOn(slot, task, done, onMessage).finally(() => {
         if (slot.dead === null) this.idle.push(slot);
       });

@@ -104,6 +104,18 @@ describe("readDataset in parts on worker threads", () => {
     }
   });
 
+  it("answers WORKER_FAILED, not a TypeError, once its only worker has died", async () => {
+    const one = WorkerPool.start(1);
+    try {
+      const worker = (one as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots[0]!.worker;
+      await worker.terminate();
+      const path = join(dir, "missing.csv");
+      for (let i = 0; i < 2; i++) await expect(one.run({ type: "read", path }, "read")).rejects.toMatchObject({ code: "WORKER_FAILED" });
+    } finally {
+      await one.close();
+    }
+  });
+
   it("refuses a missing file as the one-pass read does", async () => {
     const path = join(dir, "missing.csv");
     expect(await outcome(readDataset(path, "data", pool, 0))).toEqual(await outcome(readDataset(path, "data")));
