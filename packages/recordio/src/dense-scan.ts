@@ -30,6 +30,29 @@ export interface StructureCheck {
   wordValue: Uint32Array;
   byteAt: Int32Array;
   byteValue: Uint8Array;
+  /**
+   * The same comparison with the offsets and values written into the code (one expression, no
+   * loop over the tables), or null where the runtime does not allow code generation.
+   */
+  matches: ((view: DataView, at: number) => boolean) | null;
+}
+
+/**
+ * {@link matches} compiled for one check: `(view, at) => ((word at at+k) ^ v) | … === 0`. The
+ * source holds only integers taken from the template.
+ */
+function compiledCheck(wordAt: number[], wordValue: number[], byteAt: number[], byteValue: number[]): StructureCheck["matches"] {
+  const terms = [
+    ...wordAt.map((k, i) => `(view.getInt32(at + ${k}, true) ^ ${wordValue[i]! | 0})`),
+    ...byteAt.map((k, i) => `(view.getUint8(at + ${k}) ^ ${byteValue[i]!})`),
+  ];
+  if (terms.length === 0) return () => true;
+  try {
+    return new Function("view", "at", `return (${terms.join(" | ")}) === 0;`) as (view: DataView, at: number) => boolean;
+  } catch {
+    // no code generation here (a content security policy, --disallow-code-generation-from-strings)
+    return null;
+  }
 }
 
 let lastLayout: FixedLayout | undefined;
@@ -59,7 +82,13 @@ export function structureCheck(layout: FixedLayout): StructureCheck {
   };
   add(0, layout.featOffset);
   if (layout.labelOffset >= 0) add(layout.featOffset + layout.featWords * 4, layout.labelOffset);
-  lastCheck = { wordAt: Int32Array.from(wordAt), wordValue: Uint32Array.from(wordValue), byteAt: Int32Array.from(byteAt), byteValue: Uint8Array.from(byteValue) };
+  lastCheck = {
+    wordAt: Int32Array.from(wordAt),
+    wordValue: Uint32Array.from(wordValue),
+    byteAt: Int32Array.from(byteAt),
+    byteValue: Uint8Array.from(byteValue),
+    matches: compiledCheck(wordAt, wordValue, byteAt, byteValue),
+  };
   lastLayout = layout;
   return lastCheck;
 }
@@ -127,8 +156,9 @@ export function copyFixedRows(
   const { labelWords, labelOffset } = layout;
   const lw = target.labels && labelOffset >= 0 ? words(target.labels) : undefined;
   let good = 0;
+  const compiled = check.matches;
   for (let pos = bytes.byteOffset; good < rows; good++, pos += stride) {
-    if (!matches(view, pos, check)) break;
+    if (!(compiled !== null ? compiled(view, pos) : matches(view, pos, check))) break;
     if (lw) for (let w = 0, l = (rowOffset + good) * labelWords, p = pos + labelOffset; w < labelWords; w++, p += 4) lw[l + w] = view.getUint32(p, true);
   }
   const data = target.data;

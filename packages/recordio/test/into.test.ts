@@ -1,6 +1,7 @@
 // The allocation-free paths give exactly what the one-shot ones give: encoding into a caller's
 // buffer (exact size known first), decoding into caller arrays, chunked encoding, the streaming
 // writer's matrix path, and the Node file and upload-body paths built on them.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +21,7 @@ import type { DenseArray, Dtype } from "@fraud/recordio";
 import { createDenseReadStream, readDenseFile, readDenseFileInto, writeDenseFile } from "@fraud/recordio/node";
 import { denseCase, sameBits, tensorType, typed } from "./support/arbitraries.js";
 import type { Kind } from "./support/arbitraries.js";
+import { checkCompiled, decodeAll } from "./support/decode-all.js";
 import { entry, frame, ld, unpackedF32 } from "./support/proto.js";
 
 function arrayOf(kind: Kind, n: number): DenseArray {
@@ -81,6 +83,27 @@ describe("decoding into caller arrays", () => {
     const data = new Float32Array(4);
     expect(decodeDenseInto(bytes, { data })).toMatchObject({ rows: 2, labelType: "float32" });
     expect(Array.from(data)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("decodes alike with the canonical records' structure check compiled and without code generation, one byte changed anywhere or none", () => {
+    const cases = fc.sample(fc.tuple(denseCase.filter((c) => c.rows > 0 && c.cols > 0), fc.nat(), fc.integer({ min: -1, max: 255 })), { numRuns: 300, seed: 25 });
+    const inputs = cases.map(([c, at, value]) => {
+      const bytes = encodeDense({ data: typed(c.fKind, c.values), shape: [c.rows, c.cols] }, { labels: c.lKind ? typed(c.lKind, c.labels!) : undefined });
+      if (value >= 0) bytes[at % bytes.length] = value;
+      return bytes;
+    });
+    const dir = mkdtempSync(join(tmpdir(), "recordio-check-"));
+    try {
+      const file = join(dir, "inputs.json");
+      writeFileSync(file, JSON.stringify(inputs.map((b) => Buffer.from(b).toString("base64"))));
+      const script = new URL("./support/decode-all.ts", import.meta.url).pathname;
+      const child = spawnSync(process.execPath, ["--disallow-code-generation-from-strings", "--conditions=@fraud/source", "--import", "tsx", script, file], { encoding: "utf8", maxBuffer: 1 << 28 });
+      expect(child.status, child.stderr).toBe(0);
+      expect(checkCompiled()).toBe(true);
+      expect(JSON.parse(child.stdout)).toEqual({ compiled: false, results: decodeAll(inputs) });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("records off the canonical layout take the general path into the same arrays", () => {
