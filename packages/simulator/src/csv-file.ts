@@ -7,6 +7,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import type { CsvPartPlan } from "./csv-range.js";
 import { CsvError, invalidArgument } from "./errors.js";
+import { ioError, shrankError } from "./io.js";
 import { requireObject, requireString } from "./options.js";
 
 /**
@@ -77,11 +78,6 @@ function chunkCount(task: SharedCsvFile): number {
   return count;
 }
 
-/** The error of a file that shrank while it was read. */
-function shorter(task: SharedCsvFile): CsvError {
-  return new CsvError("IO_ERROR", `the file is shorter than the ${task.length} bytes it had when the read began (it changed while being read)`, { file: task.path });
-}
-
 /**
  * Reads chunks of a shared file until none is left unclaimed (an atomic counter): every thread of
  * a parallel read runs this, so a thread that starts late simply finds less to do. Each chunk is
@@ -117,7 +113,7 @@ export function readClaimedCsvChunks(task: SharedCsvFile): number {
       if (c === 0 && task.length > 0) {
         // the file's first bytes (a byte-order mark, then a header or a row), whatever the chunk size
         const head = Buffer.alloc(4);
-        if (readSync(fd, head, 0, Math.min(4, task.length), 0) < Math.min(4, task.length)) throw shorter(task);
+        if (readSync(fd, head, 0, Math.min(4, task.length), 0) < Math.min(4, task.length)) throw shrankError(task.path, task.length);
         edges.set(head.subarray(0, 4));
       }
       // from the byte before the chunk (a line starts at its first byte when that is a line feed)
@@ -125,7 +121,7 @@ export function readClaimedCsvChunks(task: SharedCsvFile): number {
       let start = -1;
       for (let at = Math.max(0, from - 1); at < end; ) {
         const n = readSync(fd, piece, 0, Math.min(piece.length, end - at), at);
-        if (n === 0) throw shorter(task);
+        if (n === 0) throw shrankError(task.path, task.length);
         if (at + n === task.length) edges[4] = piece[n - 1]!;
         let first = 0;
         if (at < from) {
@@ -147,8 +143,7 @@ export function readClaimedCsvChunks(task: SharedCsvFile): number {
     // no other thread waits for chunks that will not come
     Atomics.store(next, 0, count);
     if (err instanceof CsvError) throw err;
-    const e = err as NodeJS.ErrnoException;
-    throw new CsvError("IO_ERROR", e.code === "ENOENT" ? "no such file" : `cannot read the file: ${e.message ?? String(err)}`, { file: task.path, cause: err });
+    throw ioError(task.path, "cannot read", err);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

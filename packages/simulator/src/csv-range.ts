@@ -4,10 +4,11 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { FEATURE_COUNT } from "./columns.js";
 import type { Dataset } from "./columns.js";
-import { CsvRows, countCommas } from "./csv-parse.js";
+import { CsvRows, countCommas, csvLines } from "./csv-parse.js";
 import type { CsvRowTarget } from "./csv-parse.js";
 import { CsvError, invalidArgument } from "./errors.js";
 import type { CsvErrorCode } from "./errors.js";
+import { ioError, shrankError } from "./io.js";
 import { DEFAULT_MAX_LINE_BYTES, MAX_LINE_BYTES, optionalOption, requireObject, requireString } from "./options.js";
 
 /**
@@ -210,7 +211,9 @@ export function parseCreditCardCsvPart(buf: Uint8Array, start: number, end: numb
     for (let s = start; s < end; ) {
       let nl = lines.indexOf(10, s);
       if (nl < 0 || nl > end) nl = end;
-      if (nl - s > max) throw tooLong(bytes, s, max, rows, file);
+      if (nl - s > max) {
+        throw new CsvError("LINE_TOO_LONG", `line is longer than ${max} bytes (maxLineBytes)`, { file, line: rows.line + 1, column: countCommas(bytes, s, s + max + 1) + 1 });
+      }
       rows.parseLine(bytes, s, nl);
       s = nl + 1;
     }
@@ -218,11 +221,6 @@ export function parseCreditCardCsvPart(buf: Uint8Array, start: number, end: numb
     error = contentError(err, rows);
   }
   return partOf(rows, error);
-}
-
-/** The `LINE_TOO_LONG` error of the line starting at `buf[s]` (at least `max + 1` bytes of it there). */
-function tooLong(buf: Uint8Array, s: number, max: number, rows: CsvRows, file: string): CsvError {
-  return new CsvError("LINE_TOO_LONG", `line is longer than ${max} bytes (maxLineBytes)`, { file, line: rows.line + 1, column: countCommas(buf, s, s + max + 1) + 1 });
 }
 
 /** A part's first error from what parsing it threw (anything else than a content error is thrown on). */
@@ -247,64 +245,27 @@ function partOf(rows: CsvRows, error: CsvPartError | null): CsvPart {
   };
 }
 
-/** Bytes a part read from its file is read in at a time (more when the longest line accepted needs them). */
+/** Bytes a part read from its file is read in at a time (the buffer is reused from part to part). */
 const PIECE_BYTES = 1 << 20;
 
 /**
- * A buffer for {@link parseFilePart}: `lines` (for Buffer's indexOf) and `bytes` (a plain
- * Uint8Array: one array type at the parser's byte reads) over the same memory.
- */
-interface PartBuffer {
-  lines: Buffer;
-  bytes: Uint8Array;
-}
-
-function partBuffer(max: number): PartBuffer {
-  const lines = Buffer.allocUnsafeSlow(Math.max(PIECE_BYTES, max + 65537));
-  return { lines, bytes: new Uint8Array(lines.buffer, lines.byteOffset, lines.length) };
-}
-
-/**
  * {@link parseCreditCardCsvPart} of the file's bytes `[start, end)`, read from `fd` through
- * `buffer` (reused from part to part): the same rows and the same first error, without the file
- * in memory. Throws `IO_ERROR` when the file ends early.
+ * `piece` and split into lines by the streaming reader's splitter (which copies what it keeps of
+ * a line across reads): the same rows and the same first error, without the file in memory.
+ * Throws `IO_ERROR` when the file ends early.
  */
-function parseFilePart(fd: number, buffer: PartBuffer, start: number, end: number, file: string, path: string, first: boolean, into: CsvRowTarget): CsvPart {
-  const max = DEFAULT_MAX_LINE_BYTES;
-  const { lines, bytes } = buffer;
+function parseFilePart(fd: number, piece: Uint8Array, start: number, end: number, file: string, path: string, length: number, first: boolean, into: CsvRowTarget): CsvPart {
   const rows = new CsvRows(file, first, 0, into);
+  const lines = csvLines(file, undefined, rows);
   let error: CsvPartError | null = null;
   try {
-    // buffer[0, have) holds the file's bytes up to `pos`; lines from `s` on are not parsed yet
-    let have = 0;
-    let pos = start;
-    let s = 0;
-    for (;;) {
-      if (pos < end) {
-        const n = readSync(fd, lines, have, Math.min(lines.length - have, end - pos), pos);
-        if (n === 0) throw new CsvError("IO_ERROR", "the file is shorter than when the read began (it changed while being read)", { file: path });
-        have += n;
-        pos += n;
-      }
-      const last = pos >= end;
-      for (;;) {
-        let nl = lines.indexOf(10, s);
-        if (nl < 0 || nl >= have) {
-          // the part's last line has no line feed (the file's last line)
-          if (!last || s >= have) break;
-          nl = have;
-        }
-        if (nl - s > max) throw tooLong(bytes, s, max, rows, file);
-        rows.parseLine(bytes, s, nl);
-        s = nl + 1;
-      }
-      if (last) break;
-      // a line with no end in sight yet: refused once it is longer than the limit, else kept for the next read
-      if (have - s > max) throw tooLong(bytes, s, max, rows, file);
-      lines.copyWithin(0, s, have);
-      have -= s;
-      s = 0;
+    for (let pos = start; pos < end; ) {
+      const n = readSync(fd, piece, 0, Math.min(piece.length, end - pos), pos);
+      if (n === 0) throw shrankError(path, length);
+      lines.push(piece.subarray(0, n));
+      pos += n;
     }
+    lines.finish();
   } catch (err) {
     error = contentError(err, rows);
   }
@@ -504,7 +465,7 @@ export function parseClaimedCsvParts(task: SharedCsvParts): ClaimedCsvPart[] {
   const done: ClaimedCsvPart[] = [];
   const bytes = inMemory ? new Uint8Array(task.bytes!, 0, task.length) : null;
   let fd: number | undefined;
-  let buffer: PartBuffer | undefined;
+  let piece: Uint8Array | undefined;
   try {
     for (let index = Atomics.add(next, 0, 1); index < count; index = Atomics.add(next, 0, 1)) {
       const row = task.rows[index]!;
@@ -514,8 +475,8 @@ export function parseClaimedCsvParts(task: SharedCsvParts): ClaimedCsvPart[] {
       if (bytes !== null) part = parseCreditCardCsvPart(bytes, start, end, { file: task.file, first: index === 0, into });
       else {
         fd ??= openSync(task.path!, "r");
-        buffer ??= partBuffer(DEFAULT_MAX_LINE_BYTES);
-        part = parseFilePart(fd, buffer, start, end, task.file, task.path!, index === 0, checkTarget(into));
+        piece ??= new Uint8Array(PIECE_BYTES);
+        part = parseFilePart(fd, piece, start, end, task.file, task.path!, task.length, index === 0, checkTarget(into));
       }
       done.push({ index, part });
       if (part.error !== null) Atomics.store(next, 0, count);
@@ -523,10 +484,9 @@ export function parseClaimedCsvParts(task: SharedCsvParts): ClaimedCsvPart[] {
   } catch (err) {
     // no other thread waits for parts that will not come
     Atomics.store(next, 0, count);
-    const e = err as NodeJS.ErrnoException;
     // the file system's errors (gone, unreadable) as IO_ERROR; the rest as they are
-    if (err instanceof CsvError || e?.syscall === undefined) throw err;
-    throw new CsvError("IO_ERROR", e.code === "ENOENT" ? "no such file" : `cannot read the file: ${e.message}`, { file: task.path ?? task.file, cause: err });
+    if (err instanceof CsvError || (err as NodeJS.ErrnoException)?.syscall === undefined) throw err;
+    throw ioError(task.path!, "cannot read", err);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

@@ -99,6 +99,11 @@ export async function readChunks(path: string, consume: (chunk: Uint8Array) => v
 }
 
 
+/** The `IO_ERROR` of a file read in parts that ended before `length` bytes (it changed since the read began). @internal */
+export function shrankError(path: string, length: number): CsvError {
+  return new CsvError("IO_ERROR", `the file is shorter than the ${length} bytes it had when the read began (it changed while being read)`, { file: path });
+}
+
 /** Wraps a filesystem error into a one-line {@link CsvError} `IO_ERROR`. @internal */
 export function ioError(path: string, verb: string, err: unknown): CsvError {
   return new CsvError("IO_ERROR", `${verb} ${path}: ${systemErrorReason(err)}`, { cause: err });
