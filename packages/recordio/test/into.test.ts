@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import {
@@ -96,7 +97,7 @@ describe("decoding into caller arrays", () => {
     try {
       const file = join(dir, "inputs.json");
       writeFileSync(file, JSON.stringify(inputs.map((b) => Buffer.from(b).toString("base64"))));
-      const script = new URL("./support/decode-all.ts", import.meta.url).pathname;
+      const script = fileURLToPath(new URL("./support/decode-all.ts", import.meta.url));
       const child = spawnSync(process.execPath, ["--disallow-code-generation-from-strings", "--conditions=@fraud/source", "--import", "tsx", script, file], { encoding: "utf8", maxBuffer: 1 << 28 });
       expect(child.status, child.stderr).toBe(0);
       expect(checkCompiled()).toBe(true);
