@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HistogramBuilder, RowMemory, SPLIT_ROWS, addRows, binFinder, findBin, logisticGradients, rowKernel, sampleRows, shared, wasmKernelBytes, wasmKernels } from "../../src/models/xgboost/histogram.js";
-import type { RowSplit, SharedInputs } from "../../src/models/xgboost/histogram.js";
+import type { RowSplit, SharedInputs, SplitNode } from "../../src/models/xgboost/histogram.js";
+import { SPLIT_FOUND_WORDS, searchSplit } from "../../src/models/xgboost/split.js";
 import { createRng } from "../../src/rng.js";
 
 /** Shared inputs of `rows` rows × `cols` features over `bins` global bins, seeded. */
@@ -350,11 +351,17 @@ describe("HistogramBuilder", () => {
     }
   });
 
-  it("adds a tree to the margins of the rows not sampled with the helper thread exactly as on one thread", () => {
+  it("adds a tree to the margins (rows not sampled by a walk, sampled ones by their leaves' ranges) with the helper thread exactly as on one thread", () => {
     const rows = 2 * SPLIT_ROWS + 5;
     const cols = 3;
     const data = inputs(rows, cols, 30, 6);
     data.sampled.forEach((_, r) => (data.sampled[r] = r % 3 === 0 ? 1 : 0));
+    // the sampled rows first in the index, in a shuffled order; the leaves' ranges cut them in three
+    const sampledRows = Array.from({ length: rows }, (_, r) => r).filter((r) => r % 3 === 0);
+    const n = sampledRows.length;
+    const order = sampledRows.map((_, k) => sampledRows[(k * 7) % n]!);
+    data.index.set([...order, ...Array.from({ length: rows }, (_, r) => r).filter((r) => r % 3 !== 0)]);
+    const cuts = [Math.floor(n / 5), Math.floor((3 * n) / 4)];
     // root on feature 1 (local bin ≤ 4 left, missing right), its left child on feature 2 (≤ 2 left, missing left)
     const tree = {
       left: Int32Array.of(1, 3, -1, -1, -1),
@@ -363,21 +370,25 @@ describe("HistogramBuilder", () => {
       defaultLeft: Uint8Array.of(0, 1, 0, 0, 0),
       splitBin: Int32Array.of(4, 2, 0, 0, 0),
       value: Float32Array.of(0, 0, 0.5, -0.25, 0.125),
+      // the root's rows; its left child's (leaves 3 and 4) after leaf 2's
+      rows: Int32Array.of(0, n, cuts[0]!, n, 0, cuts[0]!, cuts[0]!, cuts[1]!, cuts[1]!, n),
     };
     const one = copy(data);
     const two = copy(data);
     const b2 = new HistogramBuilder(two, 2, false);
     try {
-      let calls = 0;
-      new HistogramBuilder(one, 1).addTree(tree, () => calls++);
-      b2.addTree(tree, () => calls++);
-      expect(calls).toBe(2);
-      // both halves walked by the helper, as this thread waited for it
+      new HistogramBuilder(one, 1).addTree(tree, n);
+      b2.addTree(tree, n);
+      // both halves done by the helper, as this thread waited for it
       expect(b2.helperJobs).toBe(2);
       expect(Array.from(two.margin)).toEqual(Array.from(one.margin));
       for (let r = 0; r < rows; r++) {
         let expected = data.margin[r]!;
-        if (data.sampled[r] === 0) {
+        if (data.sampled[r] === 1) {
+          const k = order.indexOf(r);
+          const leaf = k < cuts[0]! ? 2 : k < cuts[1]! ? 3 : 4;
+          expected = Math.fround(expected + tree.value[leaf]!);
+        } else {
           const bin = (f: number): number => data.colBins[f * rows + r]! - data.offset[f]!;
           const missing = (f: number): boolean => data.colBins[f * rows + r] === data.offset[f + 1]! - 1;
           const leaf = missing(1) || bin(1) > 4 ? 2 : missing(2) || bin(2) <= 2 ? 3 : 4;
@@ -388,6 +399,83 @@ describe("HistogramBuilder", () => {
     } finally {
       b2.close();
     }
+  });
+
+  it("finds each node's split with the helper thread exactly as one search over all its features does", () => {
+    const cols = 7;
+    const data = inputs(4, cols, 140, 2);
+    const one = new HistogramBuilder(copy(data), 1);
+    const two = new HistogramBuilder(copy(data), 2, false);
+    const rng = createRng(11, 4);
+    /** A node's histogram: a few rows' worth of sums in some bins, the rest empty; missing values or not. */
+    const node = (builder: HistogramBuilder, seed: number): SplitNode => {
+      const r = createRng(seed, 5);
+      const hist = builder.histogram();
+      let g = 0;
+      let h = 0;
+      for (let b = 0; b < data.length / 2; b++) {
+        if (r.next() < 0.3) continue;
+        const missing = data.offset.includes(b + 1);
+        if (missing && r.next() < 0.5) continue;
+        hist[2 * b] = r.next() * 4 - 2;
+        hist[2 * b + 1] = r.next() * 3;
+      }
+      // the node's sums: what the bins of one feature add up to
+      for (let b = 0; b < data.offset[1]!; b++) {
+        g += hist[2 * b]!;
+        h += hist[2 * b + 1]!;
+      }
+      const features = Int32Array.from({ length: cols }, (_, f) => f).filter(() => r.next() < 0.8);
+      return { hist, features, g, h };
+    };
+    try {
+      for (const params of [
+        { minChildWeight: 1, lambda: 1, alpha: 0, maxDeltaStep: 0 },
+        { minChildWeight: 0.5, lambda: 2, alpha: 0.3, maxDeltaStep: 0 },
+        { minChildWeight: 0, lambda: 0.5, alpha: 0, maxDeltaStep: 0.7 },
+        { minChildWeight: 2, lambda: 1, alpha: 0.2, maxDeltaStep: 1.5 },
+      ]) {
+        // more nodes than a job takes (16), as a deep level has
+        const seeds = Array.from({ length: 21 }, () => rng.int(1e9));
+        const nodes1 = seeds.map((seed) => node(one, seed));
+        const nodes2 = seeds.map((seed) => node(two, seed));
+        const expected = nodes1.map((n) => {
+          const out = new Float64Array(SPLIT_FOUND_WORDS);
+          searchSplit(n.hist, data.offset, n.features, 0, n.features.length, n.g, n.h, params.minChildWeight, params.lambda, params.alpha, params.maxDeltaStep, out, 0);
+          return { gain: out[0], feature: out[1], bin: out[2], defaultLeft: out[3] === 1, gl: out[4], hl: out[5] };
+        });
+        expect(expected.some((s) => s.feature! >= 0 && s.defaultLeft)).toBe(true);
+        expect(one.splits(nodes1, params)).toEqual(expected);
+        expect(two.splits(nodes2, params)).toEqual(expected);
+      }
+      expect(two.helperJobs).toBeGreaterThan(0);
+    } finally {
+      two.close();
+    }
+  });
+
+  it("finds the same split whatever the features are cut into two searches", () => {
+    const offset = Int32Array.of(0, 5, 12, 14, 30, 31, 40);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: 0, max: 2, noNaN: true })), { minLength: 40, maxLength: 40 }), fc.nat(6), fc.constantFrom(0, 0.4), fc.constantFrom(0, 0.8), (sums, cut, alpha, mds) => {
+        const hist = Float64Array.from(sums.flat());
+        const features = Int32Array.of(0, 1, 2, 3, 4, 5);
+        let g = 0;
+        let h = 0;
+        for (let b = 0; b < 5; b++) {
+          g += hist[2 * b]!;
+          h += hist[2 * b + 1]!;
+        }
+        const whole = new Float64Array(SPLIT_FOUND_WORDS);
+        const parts = new Float64Array(2 * SPLIT_FOUND_WORDS);
+        searchSplit(hist, offset, features, 0, 6, g, h, 0.1, 1, alpha, mds, whole, 0);
+        searchSplit(hist, offset, features, 0, cut, g, h, 0.1, 1, alpha, mds, parts, 0);
+        searchSplit(hist, offset, features, cut, 6, g, h, 0.1, 1, alpha, mds, parts, SPLIT_FOUND_WORDS);
+        const best = parts[SPLIT_FOUND_WORDS]! > parts[0]! ? parts.subarray(SPLIT_FOUND_WORDS) : parts.subarray(0, SPLIT_FOUND_WORDS);
+        expect(Array.from(best)).toEqual(Array.from(whole));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it.each([

@@ -1,5 +1,5 @@
-// The row work of XGBoost training (gradients, row sampling, partitions, histograms: nearly all
-// of its cost) on the calling thread and one helper thread.
+// The row work of XGBoost training (gradients, row sampling, partitions, histograms, the margins'
+// update: nearly all of its cost) and the split search on the calling thread and one helper thread.
 //
 // Work on at least SPLIT_ROWS rows is always done as two fixed parts (a range's halves), whose
 // histograms are summed in a fixed order (first + second) and whose partitions are joined in
@@ -7,7 +7,10 @@
 // second parts are offered to it over shared memory (binned matrix, row index, gradients) while
 // the calling thread does the first parts; then the calling thread takes back every part the
 // helper has not started and does it itself. So the model is the same bit for bit with one
-// thread or two, and a helper that is slow to be scheduled (a busy machine) costs little.
+// thread or two, and a helper that is slow to be scheduled (a busy machine) costs little. A
+// node's split search is cut by features instead (split.ts): the best of two parts is the best
+// of one search. Keeping the helper busy through every step also keeps it awake (a job posted to
+// a sleeping helper costs a wake-up on both threads).
 //
 // The helper is a worker thread started from this module's own kernels (passed as source text),
 // driven through a SharedArrayBuffer with Atomics: the calling thread stays synchronous and never
@@ -18,8 +21,11 @@
 // layout (SIMD pairs of float64; fdlibm's exp; the same arithmetic in the same order as the
 // JavaScript kernels) where the arrays they read are in a shared WebAssembly memory (RowMemory),
 // else by the JavaScript kernels.
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
 import { TrainError } from "../../errors.js";
+import { SPLIT_FOUND_WORDS, leafWeight, searchSplit, splitGain } from "./split.js";
+import type { SplitParams } from "./split.js";
 
 /** Work from this many rows up is done as two parts (histograms summed in order). */
 export const SPLIT_ROWS = 8192;
@@ -669,6 +675,25 @@ export function rootPart(
 }
 
 /**
+ * Adds a tree's leaf values to the margins of the round's sampled rows at `index[from, to)`: each
+ * leaf's rows are the range `ranges[2t], ranges[2t + 1]` of `index` its node was partitioned
+ * into (a stream of the index, no walk). `tree` and `leaves` as for {@link walkRows}, `nodes` the
+ * tree's nodes. Self-contained: the helper thread runs its source text.
+ * @internal
+ */
+export function addLeafRows(tree: Int32Array, leaves: Float32Array, ranges: Int32Array, nodes: number, index: Uint32Array, margin: Float32Array, from: number, to: number): void {
+  for (let t = 0; t < nodes; t++) {
+    if (tree[5 * t] !== -1) continue;
+    const v = leaves[t]!;
+    const end = Math.min(to, ranges[2 * t + 1]!);
+    for (let k = Math.max(from, ranges[2 * t]!); k < end; k++) {
+      const r = index[k]!;
+      margin[r] = Math.fround(margin[r]! + v);
+    }
+  }
+}
+
+/**
  * Adds a tree's leaf values to the margins of the rows in `[begin, end)` that the round did not
  * sample (a walk over their row-major bins, `stride` apart, bytes counted from each feature's
  * first bin when `byteBins`, else global: a row's bins in one cache line); the sampled ones are
@@ -695,6 +720,8 @@ export function walkRows(tree: Int32Array, leaves: Float32Array, bins: Uint8Arra
 
 /** A tree to add to the margins, for {@link HistogramBuilder.addTree}. @internal */
 export interface WalkTree {
+  /** Each node's rows among the round's sampled rows: `index[rows[2t], rows[2t + 1])` (read at leaves). */
+  rows: Int32Array;
   left: Int32Array;
   right: Int32Array;
   splitIndex: Uint32Array;
@@ -782,6 +809,48 @@ export function binRows(x: Float32Array, rows: number, cols: number, stride: num
   }
 }
 
+/** A node whose best split {@link HistogramBuilder.splits} finds. @internal */
+export interface SplitNode {
+  /** Its histogram, made by {@link HistogramBuilder.histogram}. */
+  hist: Float64Array;
+  /** The features it may split on, ascending. */
+  features: Int32Array;
+  /** Its gradient and hessian sums. */
+  g: number;
+  h: number;
+}
+
+/** A node's best split (see {@link searchSplit}). @internal */
+export interface SplitFound {
+  /** Its gain (0 when no split beats 0). */
+  gain: number;
+  /** Its feature, or −1 when no split beats 0. */
+  feature: number;
+  /** The last bin going left, counted from the feature's first (−1: only missing values go left). */
+  bin: number;
+  defaultLeft: boolean;
+  /** The left child's gradient and hessian sums. */
+  gl: number;
+  hl: number;
+}
+
+/** The split {@link searchSplit} wrote at `out[at]`. */
+function splitFound(out: Float64Array, at: number): SplitFound {
+  return { gain: out[at]!, feature: out[at + 1]!, bin: out[at + 2]!, defaultLeft: out[at + 3] === 1, gl: out[at + 4]!, hl: out[at + 5]! };
+}
+
+/**
+ * Where to cut a node's features in two parts of about as many bins (a split search's cost is
+ * about one step a bin): the first `cut` features and the rest.
+ */
+function featureCut(features: Int32Array, offset: Int32Array): number {
+  let total = 0;
+  for (let i = 0; i < features.length; i++) total += offset[features[i]! + 1]! - offset[features[i]!]!;
+  let cut = 0;
+  for (let bins = 0; cut < features.length && 2 * bins < total; cut++) bins += offset[features[cut]! + 1]! - offset[features[cut]!]!;
+  return cut;
+}
+
 /** A node's split, for {@link HistogramBuilder.partitionMany}. @internal */
 export interface RowSplit {
   begin: number;
@@ -805,6 +874,11 @@ const KIND_PARTITION = 2;
 const KIND_HISTOGRAM = 3;
 const KIND_WALK = 4;
 const KIND_BIN = 5;
+const KIND_SPLIT = 6;
+/** Numbers of a split search's parameters in the shared numbers ({@link SplitParams}). */
+const SPLIT_PARAMS = 4;
+/** Numbers per split search item: the node's G and H, then the split found ({@link SPLIT_FOUND_WORDS}). */
+const SPLIT_WORDS = 2 + SPLIT_FOUND_WORDS;
 /** Items per job, at most. */
 const BATCH = 16;
 /** Parameter words per item. */
@@ -821,7 +895,7 @@ const STOP = -1;
 const SPIN_MS = 0.2;
 
 const HELPER_SOURCE = (kernel: string): string => `
-const { workerData } = require("node:worker_threads");
+const { workerData, receiveMessageOnPort } = require("node:worker_threads");
 // the functions below are their source text as loaded: a transpiler that keeps function names
 // (esbuild's keepNames, as tsx runs it) wraps nested ones in its __name helper
 const __name = (f) => f;
@@ -834,7 +908,22 @@ const walkRows = ${walkRows.toString()};
 const bucketOf = ${bucketOf.toString()};
 const findBin = ${findBin.toString()};
 const binRows = ${binRows.toString()};
-const { control, bins: b, byteBins, index: ix, grad: g, hess: h, out, cols, margin: m, labels: y, scalePosWeight, colBins: cb, scratch: sc, sampled: sm, rows, tree: tr, leaves: lv, offset: off, stride, binning, wasm, table } = workerData;
+const addLeafRows = ${addLeafRows.toString()};
+const leafWeight = ${leafWeight.toString()};
+const splitGain = ${splitGain.toString()};
+const searchSplit = ${searchSplit.toString()};
+const { control, bins: b, byteBins, index: ix, grad: g, hess: h, out, cols, margin: m, labels: y, scalePosWeight, colBins: cb, scratch: sc, sampled: sm, rows, tree: tr, leaves: lv, ranges: rg, offset: off, stride, binning, wasm, table, numbers: nm, features: fs, histograms } = workerData;
+// the nodes' histograms by number, as the calling thread makes them (each announced on the port
+// before a job names it)
+const hists = [];
+const histogram = (id) => {
+  while (hists[id] === undefined) {
+    const got = receiveMessageOnPort(histograms);
+    if (got === undefined) throw new Error("histogram " + id + " was never announced");
+    hists[got.message.id] = got.message.hist;
+  }
+  return hists[id];
+};
 const kernels = wasm ? wasmKernels(wasm.bytes, wasm.memory) : { rows: ${kernel}, gradients: logisticGradients, sample: sampleRows, partition: partitionRows, bin: null };
 const addRows = kernels.rows;
 const ctl = new Int32Array(control);
@@ -857,7 +946,14 @@ for (;;) {
     if (Atomics.compareExchange(ctl, ${CLAIM} + k, -job, job) !== -job) continue;
     const o = ${PARAMS} + ${WORDS} * k, outK = out.subarray(k * len, (k + 1) * len);
     if (kind === ${KIND_ROOT}) ctl[${RESULT} + k] = rootPart(addRows, kernels.gradients, kernels.sample, outK, b, cols, m, y, g, h, scalePosWeight, sm, sc, ctl[o + 2], ctl[o + 3] >>> 0, ctl[o + 4] === 1, ctl[o], ctl[o + 1]);
-    else if (kind === ${KIND_WALK}) walkRows(tr, lv, b, stride, byteBins, off, sm, m, ctl[o], ctl[o + 1]);
+    else if (kind === ${KIND_WALK}) {
+      walkRows(tr, lv, b, stride, byteBins, off, sm, m, ctl[o], ctl[o + 1]);
+      addLeafRows(tr, lv, rg, ctl[o + 4], ix, m, ctl[o + 2], ctl[o + 3]);
+    }
+    else if (kind === ${KIND_SPLIT}) {
+      const at = ${SPLIT_PARAMS} + ${SPLIT_WORDS} * k;
+      searchSplit(histogram(ctl[o]), off, fs.subarray(k * cols, (k + 1) * cols), ctl[o + 1], ctl[o + 2], nm[at], nm[at + 1], nm[0], nm[1], nm[2], nm[3], nm, at + 2);
+    }
     else if (kind === ${KIND_BIN}) {
       if (table !== null) kernels.bin(table, binning.x, b, cb, rows, cols, stride, byteBins, ctl[o], ctl[o + 1]);
       else binRows(binning.x, rows, cols, stride, byteBins, off, binning.cuts, binning.finders, binning.lasts, b, cb, ctl[o], ctl[o + 1]);
@@ -951,9 +1047,18 @@ export class HistogramBuilder {
   private readonly binKernel: Kernels["bin"];
   /** The binning's table in the memory (see {@link binningTable}), or null (JavaScript binning). */
   private readonly table: Uint8Array | null;
-  /** The tree being added to the margins (see {@link walkRows}). */
+  /** The tree being added to the margins (see {@link walkRows}, {@link addLeafRows}). */
   private readonly tree: Int32Array;
   private readonly leaves: Float32Array;
+  private readonly ranges: Int32Array;
+  /** A split search's parameters and items (see {@link HistogramBuilder.splits}). */
+  private readonly numbers: Float64Array;
+  /** Each split search item's features, `cols` apart. */
+  private readonly features: Int32Array;
+  /** The histograms made by {@link HistogramBuilder.histogram}, by number (the helper's names for them). */
+  private readonly histogramIds = new Map<Float64Array, number>();
+  /** Where new histograms are announced to the helper. */
+  private port: MessagePort | null = null;
   private readonly control: Int32Array;
   private helper: Worker | null = null;
   private seq = 0;
@@ -1007,7 +1112,14 @@ export class HistogramBuilder {
     this.table = wasm !== null && inputs.binning !== undefined && inMemory(inputs.binning.x) ? binningTable(inputs.memory!, inputs.binning, inputs.offset) : null;
     this.tree = shared(Int32Array, 5 * inputs.treeNodes);
     this.leaves = shared(Float32Array, inputs.treeNodes);
+    this.ranges = shared(Int32Array, 2 * inputs.treeNodes);
+    this.numbers = shared(Float64Array, SPLIT_PARAMS + BATCH * SPLIT_WORDS);
+    this.features = shared(Int32Array, BATCH * inputs.cols);
     if (threads > 1) {
+      const { port1, port2 } = new MessageChannel();
+      // the port never keeps the process alive (the helper is unreferenced too)
+      port1.unref();
+      this.port = port1;
       this.helper = new Worker(HELPER_SOURCE(this.kernel === addRows || wasm !== null ? addRows.toString() : rowKernelSource(layout)), {
         eval: true,
         workerData: {
@@ -1028,12 +1140,17 @@ export class HistogramBuilder {
           rows: inputs.index.length,
           tree: this.tree,
           leaves: this.leaves,
+          ranges: this.ranges,
+          numbers: this.numbers,
+          features: this.features,
+          histograms: port2,
           offset: inputs.offset,
           stride: layout.stride,
           binning: inputs.binning ?? null,
           wasm,
           table: this.table,
         },
+        transferList: [port2],
       });
       this.helper.unref();
       // a helper that fails is replaced by the calling thread (it takes every part)
@@ -1049,6 +1166,71 @@ export class HistogramBuilder {
   /** Threads doing the work (1 or 2). */
   get threads(): number {
     return this.helper === null ? 1 : 2;
+  }
+
+  /**
+   * A new histogram of {@link SharedInputs.length} numbers in shared memory, which
+   * {@link HistogramBuilder.splits} can search on either thread: the helper is told of it (by
+   * number, on a port it reads when a job names a histogram it does not know yet).
+   */
+  histogram(): Float64Array {
+    const hist = shared(Float64Array, this.inputs.length);
+    const id = this.histogramIds.size;
+    this.histogramIds.set(hist, id);
+    this.port?.postMessage({ id, hist });
+    return hist;
+  }
+
+  /**
+   * The best split of each node (see {@link searchSplit}) over its features, each node's features
+   * cut in two parts of about as many bins: this thread searches the first parts, the helper is
+   * offered the second ones, and each node's split is the second part's best where it beats the
+   * first part's — the split one search over all the features finds.
+   * @param nodes Each node's histogram (made by {@link HistogramBuilder.histogram}), features
+   *   and gradient and hessian sums.
+   */
+  splits(nodes: readonly SplitNode[], params: SplitParams): SplitFound[] {
+    const { offset, cols } = this.inputs;
+    const ctl = this.control;
+    const numbers = this.numbers;
+    const { minChildWeight: mcw, lambda, alpha, maxDeltaStep: mds } = params;
+    numbers[0] = mcw;
+    numbers[1] = lambda;
+    numbers[2] = alpha;
+    numbers[3] = mds;
+    const found: SplitFound[] = [];
+    // this thread's parts' results
+    const own = new Float64Array(SPLIT_FOUND_WORDS);
+    for (let c = 0; c < nodes.length; c += BATCH) {
+      const chunk = nodes.slice(c, c + BATCH);
+      const cuts = chunk.map((node) => featureCut(node.features, offset));
+      chunk.forEach((node, k) => {
+        const id = this.histogramIds.get(node.hist);
+        if (id === undefined) throw new Error("a split search needs histograms made by HistogramBuilder.histogram");
+        if (node.features.length > cols) throw new Error(`a node of ${node.features.length} features is wider than the ${cols} planned`);
+        const o = PARAMS + WORDS * k;
+        ctl[o] = id;
+        ctl[o + 1] = cuts[k]!;
+        ctl[o + 2] = node.features.length;
+        this.features.set(node.features, k * cols);
+        numbers[SPLIT_PARAMS + SPLIT_WORDS * k] = node.g;
+        numbers[SPLIT_PARAMS + SPLIT_WORDS * k + 1] = node.h;
+      });
+      const job = this.post(KIND_SPLIT, chunk.length);
+      const firsts = chunk.map((node, k) => {
+        searchSplit(node.hist, offset, node.features, 0, cuts[k]!, node.g, node.h, mcw, lambda, alpha, mds, own, 0);
+        return splitFound(own, 0);
+      });
+      const seconds: SplitFound[] = [];
+      for (let k = chunk.length - 1; k >= 0; k--) {
+        const node = chunk[k]!;
+        const at = SPLIT_PARAMS + SPLIT_WORDS * k + 2;
+        if (this.mine(job, k)) searchSplit(node.hist, offset, node.features, cuts[k]!, node.features.length, node.g, node.h, mcw, lambda, alpha, mds, numbers, at);
+        seconds[k] = splitFound(numbers, at);
+      }
+      chunk.forEach((_, k) => found.push(seconds[k]!.gain > firsts[k]!.gain ? seconds[k]! : firsts[k]!));
+    }
+    return found;
   }
 
   /**
@@ -1207,12 +1389,16 @@ export class HistogramBuilder {
     }
   }
 
-  /** Posts a job over rows `[0, rows)` in two halves (one part below SPLIT_ROWS rows). */
-  private postHalves(kind: number, rows: number): { job: number; halves: number[] } {
+  /**
+   * Posts a job over rows `[0, rows)` in two halves (one part below SPLIT_ROWS rows): each part's
+   * first two parameters are its rows, and `more` writes any others from word `o` of part `k`.
+   */
+  private postHalves(kind: number, rows: number, more?: (k: number, o: number) => void): { job: number; halves: number[] } {
     const halves = rows >= SPLIT_ROWS ? [0, rows >>> 1, rows] : [0, rows];
     for (let k = 0; k + 1 < halves.length; k++) {
       this.control[PARAMS + WORDS * k] = halves[k]!;
       this.control[PARAMS + WORDS * k + 1] = halves[k + 1]!;
+      more?.(k, PARAMS + WORDS * k + 2);
     }
     return { job: this.post(kind, halves.length - 1), halves };
   }
@@ -1234,12 +1420,13 @@ export class HistogramBuilder {
   }
 
   /**
-   * Adds a round's tree to the training margins: `sampledRows` adds the sampled rows (by their
-   * leaves' row ranges) here, while the rows not sampled walk the tree in two halves, offered to
-   * the helper.
+   * Adds a round's tree to the training margins, in two halves offered to the helper: each half
+   * of the rows not sampled walks the tree ({@link walkRows}), and each half of the sampled rows
+   * (`index[0, sampledRows)`) gets its leaf's value by the leaves' row ranges ({@link addLeafRows}).
+   * Every row's margin gets one addition, so any split of the rows gives the same margins.
    */
-  addTree(t: WalkTree, sampledRows: () => void): void {
-    const { offset, sampled, margin } = this.inputs;
+  addTree(t: WalkTree, sampledRows: number): void {
+    const { offset, sampled, margin, index } = this.inputs;
     const rows = margin.length;
     const m = t.left.length;
     if (m > this.leaves.length) throw new Error(`a tree of ${m} nodes is larger than the ${this.leaves.length} planned`);
@@ -1251,12 +1438,22 @@ export class HistogramBuilder {
       this.tree[o + 4] = t.defaultLeft[i]!;
       this.leaves[i] = t.value[i]!;
     }
-    const { job, halves } = this.postHalves(KIND_WALK, rows);
-    sampledRows();
+    this.ranges.set(t.rows.subarray(0, 2 * m));
+    // a half of the rows not sampled and a half of the sampled ones a part (one part for few rows)
+    const sampledHalves = rows >= SPLIT_ROWS ? [0, sampledRows >>> 1, sampledRows] : [0, sampledRows];
+    const { job, halves } = this.postHalves(KIND_WALK, rows, (k, o) => {
+      this.control[o] = sampledHalves[k]!;
+      this.control[o + 1] = sampledHalves[k + 1]!;
+      this.control[o + 2] = m;
+    });
     const { bins, cols } = this.inputs;
     const stride = this.inputs.stride ?? cols;
     const byteBins = bins instanceof Uint8Array;
-    for (let k = halves.length - 2; k >= 0; k--) if (this.mine(job, k)) walkRows(this.tree, this.leaves, bins, stride, byteBins, offset, sampled, margin, halves[k]!, halves[k + 1]!);
+    for (let k = halves.length - 2; k >= 0; k--) {
+      if (!this.mine(job, k)) continue;
+      walkRows(this.tree, this.leaves, bins, stride, byteBins, offset, sampled, margin, halves[k]!, halves[k + 1]!);
+      addLeafRows(this.tree, this.leaves, this.ranges, m, index, margin, sampledHalves[k]!, sampledHalves[k + 1]!);
+    }
   }
 
   /** This thread's histogram slot `k` (of BATCH + 1), `length` numbers. */
@@ -1291,6 +1488,8 @@ export class HistogramBuilder {
 
   /** Stops the helper thread. */
   close(): void {
+    this.port?.close();
+    this.port = null;
     if (this.helper === null) return;
     Atomics.store(this.control, JOB, STOP);
     Atomics.notify(this.control, JOB);

@@ -23,6 +23,8 @@ import { parseXGBoostHyperparameters } from "./hyperparameters.js";
 import type { XGBoostEvalMetric, XGBoostHyperparameters } from "./hyperparameters.js";
 import { HistogramBuilder, RowMemory, binFinder, codeGeneration } from "./histogram.js";
 import type { Binning, RoundSampling } from "./histogram.js";
+import { leafWeight } from "./split.js";
+import type { SplitParams } from "./split.js";
 
 /** Rows for training: `rows × cols` values (NaN = missing) and 0/1 labels. @public */
 export interface XGBoostData {
@@ -284,45 +286,6 @@ interface Node {
   weight: number;
 }
 
-/** Split arithmetic of XGBoost's `param.h` (CalcWeight, CalcGain). */
-class Scoring {
-  constructor(private readonly hp: XGBoostHyperparameters) {
-    this.mcw = hp.min_child_weight;
-    this.lambda = hp.lambda;
-    this.plain = hp.max_delta_step === 0 && hp.alpha === 0;
-  }
-
-  private l1(g: number): number {
-    const a = this.hp.alpha;
-    return g > a ? g - a : g < -a ? g + a : 0;
-  }
-
-  weight(g: number, h: number): number {
-    const { min_child_weight: mcw, lambda, max_delta_step: mds } = this.hp;
-    if (h < mcw || h <= 0) return 0;
-    let w = -this.l1(g) / (h + lambda);
-    if (mds !== 0 && Math.abs(w) > mds) w = Math.sign(w) * mds;
-    return w;
-  }
-
-  private readonly mcw: number;
-  private readonly lambda: number;
-  private readonly plain: boolean;
-
-  gain(g: number, h: number): number {
-    if (this.plain) return h < this.mcw || h <= 0 ? 0 : (g * g) / (h + this.lambda);
-    const { min_child_weight: mcw, lambda, max_delta_step: mds, alpha } = this.hp;
-    if (h < mcw || h <= 0) return 0;
-    if (mds === 0) {
-      const t = alpha === 0 ? g : this.l1(g);
-      return (t * t) / (h + lambda);
-    }
-    const w = this.weight(g, h);
-    const ret = -(2 * g * w + (h + lambda) * w * w);
-    return alpha === 0 ? ret : ret + alpha * Math.abs(w);
-  }
-}
-
 /** `k` of `from`, sampled without replacement and sorted (XGBoost's ColumnSampler). */
 function sampleFeatures(from: Int32Array, share: number, rng: Rng): Int32Array {
   if (share >= 1) return from;
@@ -337,7 +300,8 @@ function sampleFeatures(from: Int32Array, share: number, rng: Rng): Int32Array {
 
 /** The grower of one tree, reused across rounds. */
 class Grower {
-  private readonly score: Scoring;
+  private readonly split: SplitParams;
+  /** Histograms free for reuse (in shared memory: either thread may search them). */
   private readonly pool: Float64Array[] = [];
   private readonly allFeatures: Int32Array;
 
@@ -346,82 +310,16 @@ class Grower {
     private readonly hp: XGBoostHyperparameters,
     private readonly histograms: HistogramBuilder,
   ) {
-    this.score = new Scoring(hp);
+    this.split = { minChildWeight: hp.min_child_weight, lambda: hp.lambda, alpha: hp.alpha, maxDeltaStep: hp.max_delta_step };
     this.allFeatures = Int32Array.from({ length: data.cols }, (_, i) => i);
   }
 
   private take(): Float64Array {
-    return this.pool.pop() ?? new Float64Array(this.data.total * 2);
+    return this.pool.pop() ?? this.histograms.histogram();
   }
 
   private give(h: Float64Array | null): void {
     if (h !== null) this.pool.push(h);
-  }
-
-  /** Finds the best split of a node over `features`; records it on the node. */
-  private evaluate(node: Node, features: Int32Array): void {
-    const { offset } = this.data;
-    const { min_child_weight: mcw } = this.hp;
-    const hist = node.hist!;
-    const G = node.g;
-    const H = node.h;
-    const root = this.score.gain(G, H);
-    let best = 0;
-    node.feature = -1;
-    for (let fi = 0; fi < features.length; fi++) {
-      const f = features[fi]!;
-      const first = offset[f]!;
-      const missingBin = offset[f + 1]! - 1;
-      // forward: missing values go right. An empty bin (both sums exactly 0: every row has a
-      // positive hessian) leaves the sums, so the gain, as they were: it cannot beat the best.
-      let gl = 0;
-      let hl = 0;
-      for (let b = first; b < missingBin; b++) {
-        const dg = hist[2 * b]!;
-        const dh = hist[2 * b + 1]!;
-        if (dh === 0 && dg === 0) continue;
-        gl += dg;
-        hl += dh;
-        const hr = H - hl;
-        if (hl >= mcw && hr >= mcw) {
-          const gain = this.score.gain(gl, hl) + this.score.gain(G - gl, hr) - root;
-          if (gain > best) {
-            best = gain;
-            node.feature = f;
-            node.bin = b - first;
-            node.defaultLeft = false;
-            node.gl = gl;
-            node.hl = hl;
-          }
-        }
-      }
-      // backward, where the node has missing values: they go left
-      if (hist[2 * missingBin + 1]! > 0 || hist[2 * missingBin]! !== 0) {
-        let gr = 0;
-        let hr = 0;
-        for (let b = missingBin - 1; b >= first; b--) {
-          const dg = hist[2 * b]!;
-          const dh = hist[2 * b + 1]!;
-          if (dh === 0 && dg === 0) continue;
-          gr += dg;
-          hr += dh;
-          const hl2 = H - hr;
-          if (hl2 >= mcw && hr >= mcw) {
-            const gain = this.score.gain(G - gr, hl2) + this.score.gain(gr, hr) - root;
-            if (gain > best) {
-              best = gain;
-              node.feature = f;
-              node.bin = b - first - 1;
-              node.defaultLeft = true;
-              node.gl = G - gr;
-              node.hl = hl2;
-            }
-          }
-        }
-      }
-    }
-    node.gain = best;
-    if (!(best > RT_EPS)) node.feature = -1;
   }
 
   /**
@@ -445,7 +343,25 @@ class Grower {
     let level = [0];
     for (let depth = 0; depth < maxDepth && level.length > 0; depth++) {
       const levelFeatures = sampleFeatures(treeFeatures, this.hp.colsample_bylevel, rng);
-      for (const id of level) this.evaluate(nodes[id]!, sampleFeatures(levelFeatures, this.hp.colsample_bynode, rng));
+      // the level's split searches in one go (each node's features in two parts, one per thread)
+      const found = this.histograms.splits(
+        level.map((id) => {
+          const node = nodes[id]!;
+          return { hist: node.hist!, features: sampleFeatures(levelFeatures, this.hp.colsample_bynode, rng), g: node.g, h: node.h };
+        }),
+        this.split,
+      );
+      level.forEach((id, j) => {
+        const node = nodes[id]!;
+        const s = found[j]!;
+        node.gain = s.gain;
+        // splits of at most RT_EPS gain are not made
+        node.feature = s.gain > RT_EPS ? s.feature : -1;
+        node.bin = s.bin;
+        node.defaultLeft = s.defaultLeft;
+        node.gl = s.gl;
+        node.hl = s.hl;
+      });
       const next: number[] = [];
       const pending: [parent: Node, small: Node, large: Node][] = [];
       const splitting: Node[] = [];
@@ -500,7 +416,7 @@ class Grower {
     for (const node of nodes) {
       this.give(node.hist);
       node.hist = null;
-      node.weight = this.score.weight(node.g, node.h);
+      node.weight = leafWeight(node.g, node.h, this.split.minChildWeight, this.split.lambda, this.split.alpha, this.split.maxDeltaStep);
     }
     return nodes;
   }
@@ -529,7 +445,7 @@ function prune(nodes: Node[], gamma: number): void {
 }
 
 /** The grown nodes as an XGBoost tree (reachable nodes renumbered breadth-first) with its leaf values. */
-function toTree(nodes: Node[], data: Binned, eta: number): { tree: XGBoostTree; leafOf: Float32Array; splitBin: Int32Array; map: Int32Array } {
+function toTree(nodes: Node[], data: Binned, eta: number): { tree: XGBoostTree; leafOf: Float32Array; splitBin: Int32Array; rows: Int32Array } {
   const order: number[] = [0];
   const map = new Int32Array(nodes.length).fill(-1);
   map[0] = 0;
@@ -556,9 +472,12 @@ function toTree(nodes: Node[], data: Binned, eta: number): { tree: XGBoostTree; 
   };
   const leafOf = new Float32Array(m);
   const splitBin = new Int32Array(m);
+  const rows = new Int32Array(2 * m);
   tree.parent[0] = ROOT_PARENT;
   order.forEach((id, i) => {
     const n = nodes[id]!;
+    rows[2 * i] = n.begin;
+    rows[2 * i + 1] = n.end;
     tree.baseWeight[i] = n.weight;
     tree.sumHessian[i] = n.h;
     if (n.feature >= 0) {
@@ -581,21 +500,7 @@ function toTree(nodes: Node[], data: Binned, eta: number): { tree: XGBoostTree; 
       leafOf[i] = tree.splitCondition[i]!;
     }
   });
-  return { tree, leafOf, splitBin, map };
-}
-
-/** Adds a tree's leaves to the margins of the rows the tree grew on, by the row range each leaf holds in `index`. */
-function addLeafRanges(tree: XGBoostTree, margin: Float32Array, nodes: Node[], map: Int32Array, index: Uint32Array): void {
-  for (let id = 0; id < nodes.length; id++) {
-    const t = map[id]!;
-    if (t < 0 || tree.left[t] !== -1) continue;
-    const v = tree.splitCondition[t]!;
-    const { begin, end } = nodes[id]!;
-    for (let k = begin; k < end; k++) {
-      const r = index[k]!;
-      margin[r] = Math.fround(margin[r]! + v);
-    }
-  }
+  return { tree, leafOf, splitBin, rows };
 }
 
 /** Adds a tree's leaves to the margins of float32 rows (XGBoost's comparison `x < split`). */
@@ -740,11 +645,10 @@ function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHype
     // sampled, each by a hash of the row and the round's key (the same rows on any thread)
     const key = rowRng.int(2 ** 32);
     const nodes = grower.grow({ key, threshold: Math.floor(hp.subsample * 2 ** 32), all: hp.subsample >= 1 }, colRng);
-    const index = histograms.inputs.index;
     prune(nodes, hp.gamma);
-    const { tree, splitBin, map, leafOf } = toTree(nodes, data, hp.eta);
-    // the sampled rows by their leaves' row ranges here; the others walk the tree (both threads)
-    histograms.addTree({ ...tree, splitBin, value: leafOf }, () => addLeafRanges(tree, margin, nodes, map, index));
+    const { tree, splitBin, leafOf, rows } = toTree(nodes, data, hp.eta);
+    // the sampled rows by their leaves' row ranges, the others by a walk of the tree (both threads)
+    histograms.addTree({ ...tree, splitBin, value: leafOf, rows }, nodes[0]!.end);
     trees.push(tree);
     let score = NaN;
     if (valid && vx && vm) {
