@@ -152,7 +152,8 @@ export class WorkerPool {
         worker.off("message", message);
         worker.off("error", failed);
         worker.off("exit", exited);
-        worker.unref();
+        // a closing pool keeps its workers referenced until they have exited (see close)
+        if (!this.closed) worker.unref();
       };
       const message = (m: WorkerMessage): void => {
         if (m.type === done) {
@@ -184,6 +185,13 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     this.limit.clearQueue();
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    // An idle worker is unreferenced: without a reference until it has exited, the process could
+    // end with this promise pending (nothing else keeping it alive), its awaiter never resumed.
+    await Promise.all(
+      this.slots.map((s) => {
+        s.worker.ref();
+        return s.worker.terminate();
+      }),
+    );
   }
 }

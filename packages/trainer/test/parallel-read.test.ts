@@ -1,8 +1,10 @@
 // A file read in parts by the calling thread and the pool's workers gives exactly what the
 // one-pass streaming read gives: the same rows, or the same error (code, file, line, column).
+import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatCreditCardCsv, generateDataset, readCreditCardCsv } from "@fraud/simulator";
@@ -114,6 +116,16 @@ describe("readDataset in parts on worker threads", () => {
     } finally {
       await one.close();
     }
+  });
+
+  it("closes in a process that has nothing else to wait for, its worker's answer still unhandled", async () => {
+    const child = fileURLToPath(new URL("./helpers/pool-close-child.ts", import.meta.url));
+    const run = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(process.execPath, ["--conditions=@fraud/source", "--import", "tsx", child, join(dir, "missing.csv"), "3000"], (err, stdout) => {
+        resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout });
+      });
+    });
+    expect(run).toEqual({ code: 0, stdout: "closed\n" });
   });
 
   it("refuses a missing file as the one-pass read does", async () => {
