@@ -295,10 +295,11 @@ export function writeTar(name: string, data: Uint8Array, mtime: Date): Uint8Arra
 
 /**
  * Gzip with the header of SageMaker's archives: no name, modification time 0, no extra flags,
- * operating system "unknown" (255).
+ * operating system "unknown" (255). `level` 9 by default; a large member of random-looking bytes
+ * (a forest's base64 floats) takes zlib's default, 6: 3.5 times faster for 0.3% more bytes.
  */
-export function writeGzip(data: Uint8Array): Uint8Array {
-  const out = gzipSync(data, { level: 9 });
+export function writeGzip(data: Uint8Array, level = 9): Uint8Array {
+  const out = gzipSync(data, { level });
   out.fill(0, 4, 9); // MTIME, XFL
   out[9] = 255; // OS
   return out;
