@@ -9,6 +9,7 @@ import type { DataInput } from "./inputs.js";
 import { evaluateBinary, sweep } from "./metrics.js";
 import { evaluatedOperatingPoints } from "./operating-points.js";
 import { commitFiles } from "./outputs.js";
+import { scoresOnTwoThreads } from "./parallel-scores.js";
 import type { MetricsDocument } from "./pipeline.js";
 import { renderReport } from "./report.js";
 
@@ -59,7 +60,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<MetricsDoc
   if (!Number.isFinite(threshold)) throw new TrainError("INVALID_ARGUMENT", `threshold ${threshold} is not a finite number`);
   const data = await loadInput(opts.data, "data");
   const started = performance.now();
-  const scores = model.scores({ data: data.features, rows: data.rows, cols: model.featureDim });
+  const scores = await scoresOnTwoThreads(model, { data: data.features, rows: data.rows, cols: model.featureDim });
   const s = sweep(scores, data.labels);
   const anomaly = model.kind === "anomaly_detector";
   const evaluated = evaluateBinary(scores, data.labels, threshold, s);

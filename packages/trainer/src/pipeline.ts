@@ -16,6 +16,7 @@ import { commitFiles, ensureDir } from "./outputs.js";
 import { renderReport } from "./report.js";
 import { smote } from "./smote.js";
 import type { ReportSet } from "./report.js";
+import { scoresOnTwoThreads } from "./parallel-scores.js";
 import { WorkerPool } from "./pool.js";
 import { StageClock } from "./stages.js";
 import type { StageSeconds } from "./stages.js";
@@ -194,10 +195,10 @@ interface Scored {
   metrics: BinaryMetrics;
 }
 
-/** Scores a set with the trained model, or takes `known` — the plug-in's own scores of the same rows. */
-function scoreSet(trained: TrainedModel, data: Dataset, known?: Float64Array): Scored {
+/** Scores a set with the trained model (on two threads when it is slow to score), or takes `known` — the plug-in's own scores of the same rows. */
+async function scoreSet(trained: TrainedModel, data: Dataset, known?: Float64Array): Promise<Scored> {
   const { model } = trained;
-  const scores = known !== undefined && known.length === data.rows ? known : model.scores({ data: data.features, rows: data.rows, cols: model.featureDim });
+  const scores = known !== undefined && known.length === data.rows ? known : await scoresOnTwoThreads(model, { data: data.features, rows: data.rows, cols: model.featureDim });
   const s = sweep(scores, data.labels);
   const metrics = evaluateBinary(scores, data.labels, model.threshold, s);
   // an anomaly score is no probability: it has no log loss
@@ -424,8 +425,8 @@ export async function runLocalTraining(opts: LocalTrainingOptions): Promise<Loca
   clock.add("train", trained.trainSeconds - scaleSeconds);
   clock.add("finish", seconds.plugin - trained.trainSeconds);
   clock.add("fingerprint", seconds.fingerprint);
-  const v = clock.time("evaluate", () => scoreSet(trained, inputs.validation, trained.validationScores));
-  const t = clock.time("evaluate", () => (test ? scoreSet(trained, test) : null));
+  const v = await clock.timeAsync("evaluate", () => scoreSet(trained, inputs.validation, trained.validationScores));
+  const t = await clock.timeAsync("evaluate", async () => (test ? scoreSet(trained, test) : null));
   const sweeps = { validation: v.sweep, test: t?.sweep ?? null };
   // an anomaly score is no probability: the classifier's selection criteria do not apply to it
   const points = clock.time("operatingPoints", () => trained.operatingPoints

@@ -1,6 +1,7 @@
 // A pool of worker threads running worker.ts: training shards, reading CSV files while the
-// calling thread reads another, and parsing parts of a large file the calling thread shares. Workers start booting when the pool is made, so their start-up
-// overlaps whatever the calling thread does next.
+// calling thread reads another, parsing parts of a large file the calling thread shares, and
+// scoring chunks of rows with the calling thread (parallel-scores.ts). Workers start booting when
+// the pool is made, so their start-up overlaps whatever the calling thread does next.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -13,6 +14,7 @@ import type { SharedChunks, SharedParts } from "./inputs.js";
 import { TrainError } from "./errors.js";
 import type { TrainErrorCode } from "./errors.js";
 import type { KernelJob, KernelModelResult } from "./kernel.js";
+import type { SharedScoring } from "./parallel-scores.js";
 
 /** A job for a worker. @internal */
 export type WorkerTask =
@@ -21,7 +23,9 @@ export type WorkerTask =
   /** Read chunks of a file into shared memory until none is left unclaimed. */
   | ({ type: "chunks" } & SharedChunks)
   /** Parse parts of a file in shared memory until none is left unclaimed. */
-  | ({ type: "parse" } & SharedParts);
+  | ({ type: "parse" } & SharedParts)
+  /** Score chunks of rows in shared memory until none is left unclaimed. */
+  | ({ type: "score" } & SharedScoring);
 
 /** What a worker posts back. @internal */
 export type WorkerMessage =
@@ -30,6 +34,7 @@ export type WorkerMessage =
   | { type: "read"; dataset: Dataset }
   | { type: "chunked"; chunks: number }
   | { type: "parsed"; parts: { index: number; part: CsvPart }[] }
+  | { type: "scored"; chunks: number }
   | { type: "error"; message: string; code?: string };
 
 const TASK_CODES: readonly string[] = ["INVALID_ARGUMENT", "BAD_DATA", "IO_ERROR", "WORKER_FAILED"] satisfies TrainErrorCode[];

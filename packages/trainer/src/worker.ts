@@ -1,5 +1,6 @@
 // Entry point of a worker thread (see pool.ts): trains shards of models with the same kernel the
-// calling thread uses, reads CSV files and parses parts of one, answering each task with its result or its failure.
+// calling thread uses, reads CSV files and parses parts of one, scores chunks of rows, answering
+// each task with its result or its failure.
 import { parentPort } from "node:worker_threads";
 import { TrainError } from "./errors.js";
 import { trainShard } from "./kernel.js";
@@ -16,6 +17,9 @@ function fileFault<T>(read: () => T): T {
   }
 }
 
+/** What each task is, in a failure's message. */
+const WORK: Record<WorkerTask["type"], string> = { train: "training", read: "reading", chunks: "reading", parse: "reading", score: "scoring" };
+
 async function handle(task: WorkerTask, send: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
   if (task.type === "train") {
     const result = trainShard(task.job, (epoch, losses) => send({ type: "epoch", epoch, losses }));
@@ -30,6 +34,9 @@ async function handle(task: WorkerTask, send: (m: WorkerMessage, transfer?: Arra
     // Rows written in place live in shared memory (not transferable, and not copied either).
     const own = parts.flatMap(({ part }) => [part.features.buffer, part.labels.buffer]).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
     send({ type: "parsed", parts }, own);
+  } else if (task.type === "score") {
+    const { scoreClaimedChunks } = await import("./parallel-scores.js");
+    send({ type: "scored", chunks: scoreClaimedChunks(task) });
   } else {
     const { readDataset } = await import("./inputs.js");
     const dataset = await readDataset(task.path, task.path);
@@ -44,7 +51,7 @@ if (port !== null) {
     handle(task, send).catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof TrainError) send({ type: "error", message, code: err.code });
-      else send({ type: "error", message: `${task.type === "train" ? "training" : "reading"} worker failed: ${message}` });
+      else send({ type: "error", message: `${WORK[task.type]} worker failed: ${message}` });
     });
   });
 }

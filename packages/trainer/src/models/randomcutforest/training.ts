@@ -5,6 +5,7 @@
  */
 import type { Dataset } from "../../data.js";
 import { averagePrecision, confusionAt, rocAuc, sweep } from "../../metrics.js";
+import { scoresOnTwoThreads } from "../../parallel-scores.js";
 import type { TrainedModel, TrainingPlugin } from "../training.js";
 import { encodeRcfArtifact } from "./artifact.js";
 import { parseRcfHyperparameters } from "./hyperparameters.js";
@@ -43,7 +44,7 @@ export const randomCutForestTraining: TrainingPlugin<RcfHyperparameters, RcfTrai
   supervised: false,
   parseHyperparameters: (raw) => parseRcfHyperparameters(raw),
   threads: () => 1,
-  train(run): Promise<TrainedModel<RcfTrainResult>> {
+  async train(run): Promise<TrainedModel<RcfTrainResult>> {
     const t0 = performance.now();
     const result = trainRandomCutForest({ data: run.train.features, rows: run.train.rows, cols: run.train.features.length / Math.max(1, run.train.rows) }, { hyperparameters: run.rawHyperparameters, seed: run.seed });
     const trainSeconds = (performance.now() - t0) / 1000;
@@ -54,9 +55,9 @@ export const randomCutForestTraining: TrainingPlugin<RcfHyperparameters, RcfTrai
       rule.rule === "mean+sd"
         ? `mean ${rule.mean.toFixed(4)} + ${rule.sigmas} × sd ${rule.std.toFixed(4)} of the scores of ${rule.rows} training rows`
         : "given";
-    const validationScores = run.validation.rows > 0 ? model.scores({ data: run.validation.features, rows: run.validation.rows, cols: model.featureDim }) : new Float64Array(0);
+    const validationScores = await scoresOnTwoThreads(model, { data: run.validation.features, rows: run.validation.rows, cols: model.featureDim });
     const validation = run.validation.rows > 0 ? evaluation(validationScores, run.validation, model.threshold, hp.eval_metrics) : null;
-    return Promise.resolve({
+    return {
       model,
       artifact: encodeRcfArtifact(model.params),
       trainSeconds,
@@ -87,7 +88,7 @@ export const randomCutForestTraining: TrainingPlugin<RcfHyperparameters, RcfTrai
         `${hp.num_trees} trees × ${hp.num_samples_per_tree} samples (max depth ${model.forest.maxDepth}), trained in ${trainSeconds.toFixed(2)} s` +
         (validation ? `; validation ROC AUC ${validation["rocAuc"]!.toFixed(4)}, AP ${validation["ap"]!.toFixed(4)}` : ""),
       details: result,
-    });
+    };
   },
 };
 
