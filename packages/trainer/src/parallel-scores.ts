@@ -78,18 +78,36 @@ function shared<T extends Float64Array | Float32Array>(a: T): T {
   return copy;
 }
 
+/** Scores, and how many chunks each thread scored. @internal */
+export interface TwoThreadScores {
+  scores: Float64Array;
+  /** Chunks this thread scored (every one when the worker was not used). */
+  here: number;
+  /** Chunks the worker scored. */
+  worker: number;
+}
+
 /**
  * `model.scores(matrix)`, on this thread and a worker of its own when that is faster: for a Random
  * Cut Forest and at least {@link PARALLEL_SCORE_MIN_ROWS} rows, on the main thread of a machine
- * with a second core (a worker thread is taken to be one of several already). The scores are the
- * same either way. Should the worker fail, this thread scores its chunks.
+ * with a second core (a worker thread is taken to be one of several already) that can start a
+ * worker. The scores are the same either way. Should the worker fail, this thread scores its
+ * chunks. `fromWorker`: take a second thread from a worker thread too (the tests, which run in
+ * worker threads).
  * @throws what `model.scores` throws for a bad matrix.
  * @internal
  */
-export async function scoresOnTwoThreads(model: Model, matrix: FeatureMatrix): Promise<Float64Array> {
+export async function scoresOnTwoThreads(model: Model, matrix: FeatureMatrix, options: { fromWorker?: boolean } = {}): Promise<Float64Array> {
+  return (await scoreOnTwoThreads(model, matrix, options)).scores;
+}
+
+/** {@link scoresOnTwoThreads}, telling which thread scored how many chunks. @internal */
+export async function scoreOnTwoThreads(model: Model, matrix: FeatureMatrix, options: { fromWorker?: boolean } = {}): Promise<TwoThreadScores> {
   const { rows, cols, data } = matrix;
   const ok = model instanceof RandomCutForestModel && cols === model.featureDim && Number.isSafeInteger(rows) && (data instanceof Float64Array || data instanceof Float32Array) && data.length === rows * cols;
-  if (!ok || rows < PARALLEL_SCORE_MIN_ROWS || !isMainThread || availableParallelism() < 2) return model.scores(matrix);
+  const fromHere = isMainThread || options.fromWorker === true;
+  const alone = (): TwoThreadScores => ({ scores: model.scores(matrix), here: 1, worker: 0 });
+  if (!ok || rows < PARALLEL_SCORE_MIN_ROWS || !fromHere || availableParallelism() < 2) return alone();
   const chunks = Math.ceil(rows / CHUNK_ROWS);
   const job: SharedScoring = {
     model: { algorithm: "randomcutforest", params: model.params as RcfModelParams },
@@ -101,23 +119,34 @@ export async function scoresOnTwoThreads(model: Model, matrix: FeatureMatrix): P
     next: new Int32Array(new SharedArrayBuffer(4)),
     done: new Uint8Array(new SharedArrayBuffer(chunks)),
   };
-  const pool = WorkerPool.start(1);
+  let pool: WorkerPool;
+  try {
+    pool = WorkerPool.start(1);
+  } catch {
+    // no worker script to start (an application bundling this module without the package's
+    // dist, or the sources without tsx): the same scores, on this thread
+    return alone();
+  }
+  let here = 0;
   try {
     const helper = pool.run({ type: "score", ...job }, "scored");
     helper.catch(() => undefined); // awaited below, or dropped when this thread did everything
     // The pool posts the task asynchronously: let it go out before this thread starts (synchronously, to the end).
     await new Promise((resolve) => setImmediate(resolve));
-    scoreClaimedChunks(job, model);
+    here = scoreClaimedChunks(job, model);
     // Chunks the worker claimed may be under way: its answer says they are done. When this thread
     // scored everything (the worker still starting), it is not waited for.
     if (undone(job).length > 0) {
       await helper.catch(() => undefined);
       // a worker that failed left its chunks undone: scored here
-      for (const c of undone(job)) scoreChunk(job, model, c);
+      for (const c of undone(job)) {
+        scoreChunk(job, model, c);
+        here++;
+      }
     }
   } finally {
     await pool.close();
   }
   // in memory of its own, like model.scores' answer (a shared buffer cannot be transferred)
-  return new Float64Array(job.out);
+  return { scores: new Float64Array(job.out), here, worker: chunks - here };
 }

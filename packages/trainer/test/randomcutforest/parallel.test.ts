@@ -3,7 +3,8 @@
 // refuses them (parallel-failure.test.ts: a worker that fails).
 import { describe, expect, it } from "vitest";
 import { trainRandomCutForest } from "../../src/models/randomcutforest/train.js";
-import { PARALLEL_SCORE_MIN_ROWS, scoreClaimedChunks, scoresOnTwoThreads } from "../../src/parallel-scores.js";
+import { RandomCutForestModel } from "../../src/models/randomcutforest/model.js";
+import { PARALLEL_SCORE_MIN_ROWS, scoreClaimedChunks, scoreOnTwoThreads, scoresOnTwoThreads } from "../../src/parallel-scores.js";
 import type { SharedScoring } from "../../src/parallel-scores.js";
 import { createRng } from "../../src/rng.js";
 
@@ -38,13 +39,30 @@ describe("scoresOnTwoThreads", () => {
     }],
   ])("gives model.scores' scores for a %s", async (_, input) => {
     const x = input();
-    const got = await scoresOnTwoThreads(model, { data: x, rows: n, cols: D });
+    const got = await scoresOnTwoThreads(model, { data: x, rows: n, cols: D }, { fromWorker: true });
     expect(sameBits(got, model.scores({ data: x, rows: n, cols: D }))).toBe(true);
     expect(got.buffer).toBeInstanceOf(ArrayBuffer);
   });
 
+  it("shares the chunks with a real worker: the scores it writes are the one-thread scores", async () => {
+    // This thread's first chunk takes 3 s, time for the worker to start and score the others.
+    class SlowFirstChunk extends RandomCutForestModel {
+      first = true;
+      override scores(m: { data: Float64Array | Float32Array; rows: number; cols: number }): Float64Array {
+        if (this.first) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+        this.first = false;
+        return super.scores(m);
+      }
+    }
+    const slow = new SlowFirstChunk(model.params, {}, "model.tar.gz", model.forest);
+    const got = await scoreOnTwoThreads(slow, { data, rows: n, cols: D }, { fromWorker: true });
+    expect(got.worker).toBeGreaterThan(0);
+    expect(got.here + got.worker).toBe(Math.ceil(n / 4096));
+    expect(sameBits(got.scores, expected)).toBe(true);
+  });
+
   it("scores a small set on this thread, the same scores", async () => {
-    const got = await scoresOnTwoThreads(model, { data: data.subarray(0, 100 * D), rows: 100, cols: D });
+    const got = await scoresOnTwoThreads(model, { data: data.subarray(0, 100 * D), rows: 100, cols: D }, { fromWorker: true });
     expect(sameBits(got, expected.subarray(0, 100))).toBe(true);
   });
 
@@ -52,7 +70,7 @@ describe("scoresOnTwoThreads", () => {
     ["a wrong feature count", { data, rows: n, cols: D + 1 }],
     ["too few values", { data: data.subarray(1), rows: n, cols: D }],
   ])("refuses %s as model.scores does", async (_, m) => {
-    await expect(scoresOnTwoThreads(model, m)).rejects.toMatchObject({ code: "BAD_FEATURE_COUNT" });
+    await expect(scoresOnTwoThreads(model, m, { fromWorker: true })).rejects.toMatchObject({ code: "BAD_FEATURE_COUNT" });
   });
 
   it("a worker's part: the forest rebuilt from its parameters scores the chunks left, into the shared scores", () => {
