@@ -2,8 +2,8 @@
 // own claim chunks of rows from a shared counter until none is left, each writing its chunks'
 // scores into one shared array. Rows are scored independently, so the scores are exactly what
 // `model.scores` gives on one thread. Only the Random Cut Forest takes this path: it scores about
-// 40,000 rows a second on one core, where the classifiers score hundreds of thousands, less than
-// the worker's start would cost.
+// 40,000 rows a second on one core; the classifiers score hundreds of thousands, so that a worker's
+// start would cost them more than it saves.
 import { availableParallelism } from "node:os";
 import { isMainThread } from "node:worker_threads";
 import type { FeatureMatrix } from "@fraud/contracts";
@@ -17,7 +17,7 @@ const CHUNK_ROWS = 4096;
 
 /**
  * Fewer rows than this are scored on the calling thread alone: the worker's start (booting, then
- * building the forest from its parameters, about 0.1 s) would not pay for itself.
+ * building the forest from its parameters: 0.1–0.15 s) would not pay for itself.
  * @internal
  */
 export const PARALLEL_SCORE_MIN_ROWS = 16_384;
@@ -108,7 +108,6 @@ export async function scoreOnTwoThreads(model: Model, matrix: FeatureMatrix, opt
   const fromHere = isMainThread || options.fromWorker === true;
   const alone = (): TwoThreadScores => ({ scores: model.scores(matrix), here: 1, worker: 0 });
   if (!ok || rows < PARALLEL_SCORE_MIN_ROWS || !fromHere || availableParallelism() < 2) return alone();
-  const chunks = Math.ceil(rows / CHUNK_ROWS);
   const job: SharedScoring = {
     model: { algorithm: "randomcutforest", params: model.params as RcfModelParams },
     data: shared(data),
@@ -117,7 +116,7 @@ export async function scoreOnTwoThreads(model: Model, matrix: FeatureMatrix, opt
     chunkRows: CHUNK_ROWS,
     out: new Float64Array(new SharedArrayBuffer(rows * Float64Array.BYTES_PER_ELEMENT)),
     next: new Int32Array(new SharedArrayBuffer(4)),
-    done: new Uint8Array(new SharedArrayBuffer(chunks)),
+    done: new Uint8Array(new SharedArrayBuffer(Math.ceil(rows / CHUNK_ROWS))),
   };
   let pool: WorkerPool;
   try {
@@ -148,5 +147,5 @@ export async function scoreOnTwoThreads(model: Model, matrix: FeatureMatrix, opt
     await pool.close();
   }
   // in memory of its own, like model.scores' answer (a shared buffer cannot be transferred)
-  return { scores: new Float64Array(job.out), here, worker: chunks - here };
+  return { scores: new Float64Array(job.out), here, worker: chunkCount(job) - here };
 }
