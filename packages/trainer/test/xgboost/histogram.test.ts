@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HistogramBuilder, RowMemory, SPLIT_ROWS, addRows, binFinder, findBin, logisticGradients, rowKernel, sampleRows, shared, wasmKernelBytes, wasmKernels } from "../../src/models/xgboost/histogram.js";
+import { HistogramBuilder, RowMemory, SPLIT_ROWS, TrainingHelper, addRows, binFinder, findBin, logisticGradients, rowKernel, sampleRows, shared, sketchColumns, wasmKernelBytes, wasmKernels } from "../../src/models/xgboost/histogram.js";
 import type { RowSplit, SharedInputs, SplitNode } from "../../src/models/xgboost/histogram.js";
 import { SPLIT_FOUND_WORDS, searchSplit } from "../../src/models/xgboost/split.js";
 import { createRng } from "../../src/rng.js";
@@ -476,6 +476,53 @@ describe("HistogramBuilder", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("sketches each feature with the helper thread exactly as one pass over the rows does (extremes, missing values, −0 and +0)", () => {
+    const rows = 2 * SPLIT_ROWS + 11;
+    const cols = 5;
+    const every = 3;
+    const rng = createRng(21, 6);
+    const x = shared(Float32Array, rows * cols);
+    const second = rows >>> 1;
+    for (let r = 0; r < rows; r++) {
+      // feature 0: +0 in the first half, −0 in the second (a minimum of zero, first seen +0); feature 1 the other way
+      x[r * cols] = r % 7 === 0 ? (r < second ? 0 : -0) : 1 + rng.int(50);
+      x[r * cols + 1] = r % 5 === 0 ? (r < second ? -0 : 0) : 1 + rng.int(50);
+      // feature 2: missing values in the second half only; 3: every value missing; 4: any float32
+      x[r * cols + 2] = r >= second && rng.next() < 0.1 ? NaN : Math.fround(rng.next() * 4 - 2);
+      x[r * cols + 3] = NaN;
+      x[r * cols + 4] = Math.fround((rng.next() - 0.5) * 1e6);
+    }
+    // one pass in row order: the extremes as first met, the sampled rows' present values, sorted
+    const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(Float32Array.from(a).buffer));
+    const expected = Array.from({ length: cols }, (_, f) => {
+      let lo = Infinity;
+      let hi = -Infinity;
+      let missing = false;
+      const values: number[] = [];
+      for (let r = 0; r < rows; r++) {
+        const v = x[r * cols + f]!;
+        if (Number.isNaN(v)) missing = true;
+        else {
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+          if (r % every === 0) values.push(v);
+        }
+      }
+      if (values.length > 0) values.push(lo, hi);
+      return { values: bits(Float32Array.from(values).sort()), missing };
+    });
+    const one = sketchColumns(new TrainingHelper(1), x, rows, cols, every);
+    const helper = new TrainingHelper(2, false);
+    try {
+      const two = sketchColumns(helper, x, rows, cols, every);
+      expect(one.map((c) => ({ values: bits(c.values), missing: c.missing }))).toEqual(expected);
+      expect(two.map((c) => ({ values: bits(c.values), missing: c.missing }))).toEqual(expected);
+      expect(helper.done).toBeGreaterThan(2);
+    } finally {
+      helper.close();
+    }
   });
 
   it.each([

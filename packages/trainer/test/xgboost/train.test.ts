@@ -9,7 +9,8 @@ import { parseXGBoostHyperparameters } from "../../src/models/xgboost/hyperparam
 import { XGBoostPredictor } from "../../src/models/xgboost/predict.js";
 import { readXGBoostModel } from "../../src/models/xgboost/read.js";
 import { binFinder, findBin } from "../../src/models/xgboost/histogram.js";
-import { sortFloats, trainXGBoost } from "../../src/models/xgboost/train.js";
+import { sortFloats } from "../../src/models/xgboost/sketch.js";
+import { trainXGBoost } from "../../src/models/xgboost/train.js";
 import type { XGBoostData } from "../../src/models/xgboost/train.js";
 import { encodeXGBoostModel } from "../../src/models/xgboost/write.js";
 import { createRng } from "../../src/rng.js";

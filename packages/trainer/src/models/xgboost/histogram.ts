@@ -24,6 +24,7 @@
 import { MessageChannel, Worker } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
 import { TrainError } from "../../errors.js";
+import { scanRows, sortFloats } from "./sketch.js";
 import { SPLIT_FOUND_WORDS, leafWeight, searchSplit, splitGain } from "./split.js";
 import type { SplitParams } from "./split.js";
 
@@ -875,6 +876,10 @@ const KIND_HISTOGRAM = 3;
 const KIND_WALK = 4;
 const KIND_BIN = 5;
 const KIND_SPLIT = 6;
+const KIND_SCAN = 7;
+const KIND_SORT = 8;
+/** Parts of the sketch's scan (row halves). */
+const SKETCH_PARTS = 2;
 /** Numbers of a split search's parameters in the shared numbers ({@link SplitParams}). */
 const SPLIT_PARAMS = 4;
 /** Numbers per split search item: the node's G and H, then the split found ({@link SPLIT_FOUND_WORDS}). */
@@ -894,11 +899,18 @@ const STOP = -1;
 /** Milliseconds a waiting thread spins before it sleeps (a woken thread may wait long for a core on a busy machine). */
 const SPIN_MS = 0.2;
 
-const HELPER_SOURCE = (kernel: string): string => `
+/**
+ * The helper thread's program. What its jobs read comes on a port, which it reads before each job
+ * (each message is sent before the job that needs it is posted): the sketch's arrays, the training
+ * arrays with the row kernel (`null`: {@link addRows}; else an unrolled kernel's source) and each
+ * node histogram by number.
+ */
+const HELPER_SOURCE = `
 const { workerData, receiveMessageOnPort } = require("node:worker_threads");
 // the functions below are their source text as loaded: a transpiler that keeps function names
 // (esbuild's keepNames, as tsx runs it) wraps nested ones in its __name helper
 const __name = (f) => f;
+const addRows = ${addRows.toString()};
 const wasmKernels = ${wasmKernels.toString()};
 const logisticGradients = ${logisticGradients.toString()};
 const sampleRows = ${sampleRows.toString()};
@@ -912,22 +924,23 @@ const addLeafRows = ${addLeafRows.toString()};
 const leafWeight = ${leafWeight.toString()};
 const splitGain = ${splitGain.toString()};
 const searchSplit = ${searchSplit.toString()};
-const { control, bins: b, byteBins, index: ix, grad: g, hess: h, out, cols, margin: m, labels: y, scalePosWeight, colBins: cb, scratch: sc, sampled: sm, rows, tree: tr, leaves: lv, ranges: rg, offset: off, stride, binning, wasm, table, numbers: nm, features: fs, histograms } = workerData;
-// the nodes' histograms by number, as the calling thread makes them (each announced on the port
-// before a job names it)
-const hists = [];
-const histogram = (id) => {
-  while (hists[id] === undefined) {
-    const got = receiveMessageOnPort(histograms);
-    if (got === undefined) throw new Error("histogram " + id + " was never announced");
-    hists[got.message.id] = got.message.hist;
-  }
-  return hists[id];
-};
-const kernels = wasm ? wasmKernels(wasm.bytes, wasm.memory) : { rows: ${kernel}, gradients: logisticGradients, sample: sampleRows, partition: partitionRows, bin: null };
-const addRows = kernels.rows;
+const scanRows = ${scanRows.toString()};
+const sortFloats = ${sortFloats.toString()};
+const { control, port } = workerData;
 const ctl = new Int32Array(control);
-const len = out.length / ${BATCH};
+// the training arrays (d) and kernels, the sketch's arrays (sk), the node histograms by number
+let d = null, kernels = null, rowKernel = null, len = 0, sk = null;
+const hists = [];
+const take = (message) => {
+  if (message.kind === "histogram") hists[message.id] = message.hist;
+  else if (message.kind === "sketch") sk = message;
+  else {
+    d = message;
+    kernels = d.wasm ? wasmKernels(d.wasm.bytes, d.wasm.memory) : { rows: d.kernel === null ? addRows : (0, eval)(d.kernel), gradients: logisticGradients, sample: sampleRows, partition: partitionRows, bin: null };
+    rowKernel = kernels.rows;
+    len = d.out.length / ${BATCH};
+  }
+};
 let seen = 0;
 for (;;) {
   // a short spin before sleeping (parts not started are taken back, so a late wake-up costs little)
@@ -941,33 +954,237 @@ for (;;) {
   if (job === ${STOP}) break;
   if (job === seen) continue;
   seen = job;
+  for (let got; (got = receiveMessageOnPort(port)) !== undefined; ) take(got.message);
   const kind = ctl[${KIND}], count = ctl[${COUNT}];
   for (let k = 0; k < count; k++) {
     if (Atomics.compareExchange(ctl, ${CLAIM} + k, -job, job) !== -job) continue;
-    const o = ${PARAMS} + ${WORDS} * k, outK = out.subarray(k * len, (k + 1) * len);
-    if (kind === ${KIND_ROOT}) ctl[${RESULT} + k] = rootPart(addRows, kernels.gradients, kernels.sample, outK, b, cols, m, y, g, h, scalePosWeight, sm, sc, ctl[o + 2], ctl[o + 3] >>> 0, ctl[o + 4] === 1, ctl[o], ctl[o + 1]);
+    const o = ${PARAMS} + ${WORDS} * k;
+    if (kind === ${KIND_SCAN}) scanRows(sk.x, sk.cols, sk.every, ctl[o], ctl[o + 1], k, sk.lo, sk.hi, sk.missing, sk.counts, sk.columns, sk.cap);
+    else if (kind === ${KIND_SORT}) {
+      for (let f = ctl[o]; f < ctl[o + 1]; f++) sortFloats(sk.columns.subarray(f * sk.cap, f * sk.cap + sk.counts[${SKETCH_PARTS} * sk.cols + f]));
+    }
+    else if (kind === ${KIND_ROOT}) ctl[${RESULT} + k] = rootPart(rowKernel, kernels.gradients, kernels.sample, d.out.subarray(k * len, (k + 1) * len), d.bins, d.cols, d.margin, d.labels, d.grad, d.hess, d.scalePosWeight, d.sampled, d.scratch, ctl[o + 2], ctl[o + 3] >>> 0, ctl[o + 4] === 1, ctl[o], ctl[o + 1]);
     else if (kind === ${KIND_WALK}) {
-      walkRows(tr, lv, b, stride, byteBins, off, sm, m, ctl[o], ctl[o + 1]);
-      addLeafRows(tr, lv, rg, ctl[o + 4], ix, m, ctl[o + 2], ctl[o + 3]);
+      walkRows(d.tree, d.leaves, d.bins, d.stride, d.byteBins, d.offset, d.sampled, d.margin, ctl[o], ctl[o + 1]);
+      addLeafRows(d.tree, d.leaves, d.ranges, ctl[o + 4], d.index, d.margin, ctl[o + 2], ctl[o + 3]);
     }
     else if (kind === ${KIND_SPLIT}) {
-      const at = ${SPLIT_PARAMS} + ${SPLIT_WORDS} * k;
-      searchSplit(histogram(ctl[o]), off, fs.subarray(k * cols, (k + 1) * cols), ctl[o + 1], ctl[o + 2], nm[at], nm[at + 1], nm[0], nm[1], nm[2], nm[3], nm, at + 2);
+      const at = ${SPLIT_PARAMS} + ${SPLIT_WORDS} * k, nm = d.numbers;
+      searchSplit(hists[ctl[o]], d.offset, d.features.subarray(k * d.cols, (k + 1) * d.cols), ctl[o + 1], ctl[o + 2], nm[at], nm[at + 1], nm[0], nm[1], nm[2], nm[3], nm, at + 2);
     }
     else if (kind === ${KIND_BIN}) {
-      if (table !== null) kernels.bin(table, binning.x, b, cb, rows, cols, stride, byteBins, ctl[o], ctl[o + 1]);
-      else binRows(binning.x, rows, cols, stride, byteBins, off, binning.cuts, binning.finders, binning.lasts, b, cb, ctl[o], ctl[o + 1]);
+      const bn = d.binning;
+      if (d.table !== null) kernels.bin(d.table, bn.x, d.bins, d.colBins, d.rows, d.cols, d.stride, d.byteBins, ctl[o], ctl[o + 1]);
+      else binRows(bn.x, d.rows, d.cols, d.stride, d.byteBins, d.offset, bn.cuts, bn.finders, bn.lasts, d.bins, d.colBins, ctl[o], ctl[o + 1]);
     }
-    else if (kind === ${KIND_PARTITION}) ctl[${RESULT} + k] = kernels.partition(ix, sc, cb, rows, ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5] === 1, ctl[o], ctl[o + 1]);
+    else if (kind === ${KIND_PARTITION}) ctl[${RESULT} + k] = kernels.partition(d.index, d.scratch, d.colBins, d.rows, ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5] === 1, ctl[o], ctl[o + 1]);
     else {
+      const outK = d.out.subarray(k * len, (k + 1) * len);
       outK.fill(0);
-      addRows(outK, b, cols, ix, ctl[o], ctl[o + 1], g, h);
+      rowKernel(outK, d.bins, d.cols, d.index, ctl[o], ctl[o + 1], d.grad, d.hess);
     }
     Atomics.store(ctl, ${DONE} + k, job);
     Atomics.notify(ctl, ${DONE} + k);
   }
 }
 `;
+
+/** A message to the helper thread: what the jobs posted after it read. */
+type HelperMessage = { kind: "histogram"; id: number; hist: Float64Array } | ({ kind: "sketch" } & SketchArrays) | ({ kind: "inputs" } & Record<string, unknown>);
+
+/**
+ * The helper worker thread and the control block through which it is offered parts of jobs (see
+ * the control block's description above). Started first thing in a training, before the values
+ * are sketched and binned: a worker takes some 25–40 ms to start, which the calling thread spends
+ * on its checks and copies, so that the helper is up for the sketch's scan.
+ * @internal
+ */
+export class TrainingHelper {
+  readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+  private worker: Worker | null = null;
+  /** Where what the helper's jobs read is sent. */
+  private port: MessagePort | null = null;
+  private seq = 0;
+  /** Parts the helper thread has done. */
+  done = 0;
+
+  constructor(
+    threads: number,
+    /** Whether this thread takes the parts the helper has not taken yet (false: it waits; for tests). */
+    private readonly steal = true,
+  ) {
+    if (threads < 2) return;
+    const { port1, port2 } = new MessageChannel();
+    // the port never keeps the process alive (the helper is unreferenced too)
+    port1.unref();
+    this.port = port1;
+    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { control: this.control.buffer, port: port2 }, transferList: [port2] });
+    this.worker.unref();
+    // a helper that fails is replaced by the calling thread (it takes every part)
+    this.worker.on("error", () => undefined);
+  }
+
+  /** Threads doing the work (1 or 2). */
+  get threads(): number {
+    return this.worker === null ? 1 : 2;
+  }
+
+  /** Sends the helper what the jobs posted from now on read (nothing without a helper). */
+  send(message: HelperMessage): void {
+    this.port?.postMessage(message);
+  }
+
+  /**
+   * Posts a job of `count` items (their parameters already written) to the helper, when there is
+   * one; returns the job's number (0: no helper, every part is this thread's).
+   */
+  post(kind: number, count: number): number {
+    // posted whether or not the helper is up yet: the parts it has not taken are done here
+    if (this.worker === null) return 0;
+    const ctl = this.control;
+    const job = ++this.seq;
+    ctl[KIND] = kind;
+    ctl[COUNT] = count;
+    for (let k = 0; k < count; k++) Atomics.store(ctl, CLAIM + k, -job);
+    Atomics.store(ctl, JOB, job);
+    if (Atomics.load(ctl, SLEEPING) === 1) Atomics.notify(ctl, JOB);
+    return job;
+  }
+
+  /**
+   * After this thread's own parts: takes item `k` unless the helper has, or waits for the helper
+   * to finish it. True when this thread must do it.
+   * @throws {@link TrainError} `WORKER_FAILED` when the helper took the item and stopped answering
+   */
+  mine(job: number, k: number): boolean {
+    if (job === 0) return true;
+    const ctl = this.control;
+    if (this.steal && Atomics.compareExchange(ctl, CLAIM + k, -job, 0) === -job) return true;
+    const spinUntil = performance.now() + SPIN_MS;
+    for (let i = 0; Atomics.load(ctl, DONE + k) !== job; i++) if ((i & 255) === 0 && performance.now() > spinUntil) break;
+    const deadline = performance.now() + HELPER_WAIT_MS;
+    while (Atomics.load(ctl, DONE + k) !== job && performance.now() < deadline) Atomics.wait(ctl, DONE + k, Atomics.load(ctl, DONE + k), 100);
+    if (Atomics.load(ctl, DONE + k) !== job) {
+      // the helper took the part and stopped answering: its rows may be half moved
+      this.close();
+      throw new TrainError("WORKER_FAILED", `the training helper thread stopped answering for ${HELPER_WAIT_MS / 1000} s`);
+    }
+    this.done++;
+    return false;
+  }
+
+  /** Stops the helper thread. */
+  close(): void {
+    this.port?.close();
+    this.port = null;
+    if (this.worker === null) return;
+    Atomics.store(this.control, JOB, STOP);
+    Atomics.notify(this.control, JOB);
+    void this.worker.terminate();
+    this.worker = null;
+  }
+}
+
+/** The shared arrays of the sketch (see {@link scanRows}). */
+interface SketchArrays {
+  x: Float32Array;
+  cols: number;
+  every: number;
+  /** Room of each feature's column. */
+  cap: number;
+  lo: Float64Array;
+  hi: Float64Array;
+  missing: Uint8Array;
+  /** Each part's count per feature, then each feature's sorted length. */
+  counts: Int32Array;
+  columns: Float32Array;
+}
+
+/** A feature's sorted sample and whether it has missing values (see {@link sketchColumns}). @internal */
+export interface SketchColumn {
+  values: Float32Array;
+  missing: boolean;
+}
+
+/**
+ * The quantile sketch's sample of each feature, sorted (see sketch.ts): the present values of the
+ * rows `every` apart and, when `every` > 1, the feature's exact extremes. The rows are scanned in
+ * two halves and the columns sorted in groups of features, offered to the helper: the same
+ * columns on one thread or two (extremes joined as one pass in row order finds them, a column's
+ * sort the same whatever the order of its values).
+ * @internal
+ */
+export function sketchColumns(helper: TrainingHelper, x: Float32Array, rows: number, cols: number, every: number): SketchColumn[] {
+  const cap = Math.ceil(rows / every) + 2;
+  const arrays: SketchArrays = {
+    x,
+    cols,
+    every,
+    cap,
+    lo: shared(Float64Array, SKETCH_PARTS * cols),
+    hi: shared(Float64Array, SKETCH_PARTS * cols),
+    missing: shared(Uint8Array, SKETCH_PARTS * cols),
+    counts: shared(Int32Array, (SKETCH_PARTS + 1) * cols),
+    columns: shared(Float32Array, cols * cap),
+  };
+  const { lo, hi, missing, counts, columns } = arrays;
+  helper.send({ kind: "sketch", ...arrays });
+  const { job, halves } = postHalves(helper, KIND_SCAN, rows);
+  for (let k = halves.length - 2; k >= 0; k--) if (helper.mine(job, k)) scanRows(x, cols, every, halves[k]!, halves[k + 1]!, k, lo, hi, missing, counts, columns, cap);
+  const out: SketchColumn[] = [];
+  for (let f = 0; f < cols; f++) {
+    let n = counts[f]!;
+    let low = lo[f]!;
+    let high = hi[f]!;
+    let missingLater = false;
+    if (halves.length === 3) {
+      // the second half's values follow the first's; its extremes count where strictly beyond
+      const base = Math.ceil(halves[1]! / every);
+      const n2 = counts[cols + f]!;
+      columns.copyWithin(f * cap + n, f * cap + base, f * cap + base + n2);
+      n += n2;
+      if (lo[cols + f]! < low) low = lo[cols + f]!;
+      if (hi[cols + f]! > high) high = hi[cols + f]!;
+      missingLater = missing[cols + f] === 1;
+    }
+    if (every > 1 && n > 0) {
+      columns[f * cap + n++] = low;
+      columns[f * cap + n++] = high;
+    }
+    counts[SKETCH_PARTS * cols + f] = n;
+    out.push({ values: columns.subarray(f * cap, f * cap + n), missing: missing[f] === 1 || missingLater });
+  }
+  // the sorts in groups of features of about as many values, the helper taking them from the first
+  const groups = Math.min(BATCH, cols);
+  const total = out.reduce((sum, c) => sum + c.values.length, 0);
+  const ends: number[] = [0];
+  for (let f = 0, sum = 0; f < cols; f++) {
+    sum += out[f]!.values.length;
+    if (ends.length < groups && sum * groups >= total * ends.length) ends.push(f + 1);
+  }
+  if (ends[ends.length - 1] !== cols) ends.push(cols);
+  for (let k = 0; k + 1 < ends.length; k++) {
+    helper.control[PARAMS + WORDS * k] = ends[k]!;
+    helper.control[PARAMS + WORDS * k + 1] = ends[k + 1]!;
+  }
+  const sortJob = helper.post(KIND_SORT, ends.length - 1);
+  for (let k = ends.length - 2; k >= 0; k--) if (helper.mine(sortJob, k)) for (let f = ends[k]!; f < ends[k + 1]!; f++) sortFloats(out[f]!.values);
+  return out;
+}
+
+/**
+ * Posts a job over rows `[0, rows)` in two halves (one part below SPLIT_ROWS rows): each part's
+ * first two parameters are its rows, and `more` writes any others from word `o` of part `k`.
+ */
+function postHalves(helper: TrainingHelper, kind: number, rows: number, more?: (k: number, o: number) => void): { job: number; halves: number[] } {
+  const halves = rows >= SPLIT_ROWS ? [0, rows >>> 1, rows] : [0, rows];
+  for (let k = 0; k + 1 < halves.length; k++) {
+    helper.control[PARAMS + WORDS * k] = halves[k]!;
+    helper.control[PARAMS + WORDS * k + 1] = halves[k + 1]!;
+    more?.(k, PARAMS + WORDS * k + 2);
+  }
+  return { job: helper.post(kind, halves.length - 1), halves };
+}
 
 /** Shared training arrays a helper thread reads. */
 export interface SharedInputs {
@@ -1057,12 +1274,9 @@ export class HistogramBuilder {
   private readonly features: Int32Array;
   /** The histograms made by {@link HistogramBuilder.histogram}, by number (the helper's names for them). */
   private readonly histogramIds = new Map<Float64Array, number>();
-  /** Where new histograms are announced to the helper. */
-  private port: MessagePort | null = null;
+  /** The helper thread (or none) and its control block. */
+  private readonly helper: TrainingHelper;
   private readonly control: Int32Array;
-  private helper: Worker | null = null;
-  private seq = 0;
-  private helped = 0;
   /** Whether histograms are built by the WebAssembly kernel. */
   readonly wasm: boolean;
 
@@ -1079,10 +1293,13 @@ export class HistogramBuilder {
   constructor(
     /** The shared arrays. */
     readonly inputs: SharedInputs,
-    threads: number,
+    /** The helper thread to offer parts to, or the threads to work on (a helper is started for 2). */
+    helper: TrainingHelper | number,
     /** Whether this thread takes the parts the helper has not taken yet (false: it waits; for tests). */
-    private readonly steal = true,
+    steal = true,
   ) {
+    this.helper = typeof helper === "number" ? new TrainingHelper(helper, steal) : helper;
+    this.control = this.helper.control;
     const layout: RowLayout = { cols: inputs.cols, stride: inputs.stride ?? inputs.cols, offset: inputs.byteBins === true ? inputs.offset : null };
     if ((layout.offset === null) !== inputs.bins instanceof Uint16Array) throw new Error("byte bins go with offsets, 16-bit bins without");
     // the WebAssembly kernel where every array it reads is in the WebAssembly memory
@@ -1104,7 +1321,6 @@ export class HistogramBuilder {
     this.gradients = kernels?.gradients ?? logisticGradients;
     this.sample = kernels?.sample ?? sampleRows;
     this.partition = kernels?.partition ?? partitionRows;
-    this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
     this.out = wasm !== null ? inputs.memory!.take(Float64Array, BATCH * inputs.length) : shared(Float64Array, BATCH * inputs.length);
     this.own = wasm !== null ? inputs.memory!.take(Float64Array, (BATCH + 1) * inputs.length) : new Float64Array((BATCH + 1) * inputs.length);
     // the binning in WebAssembly where the values are in the memory too
@@ -1115,57 +1331,44 @@ export class HistogramBuilder {
     this.ranges = shared(Int32Array, 2 * inputs.treeNodes);
     this.numbers = shared(Float64Array, SPLIT_PARAMS + BATCH * SPLIT_WORDS);
     this.features = shared(Int32Array, BATCH * inputs.cols);
-    if (threads > 1) {
-      const { port1, port2 } = new MessageChannel();
-      // the port never keeps the process alive (the helper is unreferenced too)
-      port1.unref();
-      this.port = port1;
-      this.helper = new Worker(HELPER_SOURCE(this.kernel === addRows || wasm !== null ? addRows.toString() : rowKernelSource(layout)), {
-        eval: true,
-        workerData: {
-          control: this.control.buffer,
-          bins: inputs.bins,
-          byteBins: inputs.bins instanceof Uint8Array,
-          index: inputs.index,
-          grad: inputs.grad,
-          hess: inputs.hess,
-          out: this.out,
-          cols: inputs.cols,
-          margin: inputs.margin,
-          labels: inputs.labels,
-          scalePosWeight: inputs.scalePosWeight,
-          colBins: inputs.colBins,
-          scratch: inputs.scratch,
-          sampled: inputs.sampled,
-          rows: inputs.index.length,
-          tree: this.tree,
-          leaves: this.leaves,
-          ranges: this.ranges,
-          numbers: this.numbers,
-          features: this.features,
-          histograms: port2,
-          offset: inputs.offset,
-          stride: layout.stride,
-          binning: inputs.binning ?? null,
-          wasm,
-          table: this.table,
-        },
-        transferList: [port2],
-      });
-      this.helper.unref();
-      // a helper that fails is replaced by the calling thread (it takes every part)
-      this.helper.on("error", () => undefined);
-    }
+    this.helper.send({
+      kind: "inputs",
+      kernel: this.kernel === addRows || wasm !== null ? null : rowKernelSource(layout),
+      bins: inputs.bins,
+      byteBins: inputs.bins instanceof Uint8Array,
+      index: inputs.index,
+      grad: inputs.grad,
+      hess: inputs.hess,
+      out: this.out,
+      cols: inputs.cols,
+      margin: inputs.margin,
+      labels: inputs.labels,
+      scalePosWeight: inputs.scalePosWeight,
+      colBins: inputs.colBins,
+      scratch: inputs.scratch,
+      sampled: inputs.sampled,
+      rows: inputs.index.length,
+      tree: this.tree,
+      leaves: this.leaves,
+      ranges: this.ranges,
+      numbers: this.numbers,
+      features: this.features,
+      offset: inputs.offset,
+      stride: layout.stride,
+      binning: inputs.binning ?? null,
+      wasm,
+      table: this.table,
+    });
   }
 
   /** Second parts the helper thread has done. */
   get helperJobs(): number {
-    return this.helped;
+    return this.helper.done;
   }
 
   /** Threads doing the work (1 or 2). */
   get threads(): number {
-    return this.helper === null ? 1 : 2;
+    return this.helper.threads;
   }
 
   /**
@@ -1177,7 +1380,7 @@ export class HistogramBuilder {
     const hist = shared(Float64Array, this.inputs.length);
     const id = this.histogramIds.size;
     this.histogramIds.set(hist, id);
-    this.port?.postMessage({ id, hist });
+    this.helper.send({ kind: "histogram", id, hist });
     return hist;
   }
 
@@ -1216,7 +1419,7 @@ export class HistogramBuilder {
         numbers[SPLIT_PARAMS + SPLIT_WORDS * k] = node.g;
         numbers[SPLIT_PARAMS + SPLIT_WORDS * k + 1] = node.h;
       });
-      const job = this.post(KIND_SPLIT, chunk.length);
+      const job = this.helper.post(KIND_SPLIT, chunk.length);
       const firsts = chunk.map((node, k) => {
         searchSplit(node.hist, offset, node.features, 0, cuts[k]!, node.g, node.h, mcw, lambda, alpha, mds, own, 0);
         return splitFound(own, 0);
@@ -1225,50 +1428,12 @@ export class HistogramBuilder {
       for (let k = chunk.length - 1; k >= 0; k--) {
         const node = chunk[k]!;
         const at = SPLIT_PARAMS + SPLIT_WORDS * k + 2;
-        if (this.mine(job, k)) searchSplit(node.hist, offset, node.features, cuts[k]!, node.features.length, node.g, node.h, mcw, lambda, alpha, mds, numbers, at);
+        if (this.helper.mine(job, k)) searchSplit(node.hist, offset, node.features, cuts[k]!, node.features.length, node.g, node.h, mcw, lambda, alpha, mds, numbers, at);
         seconds[k] = splitFound(numbers, at);
       }
       chunk.forEach((_, k) => found.push(seconds[k]!.gain > firsts[k]!.gain ? seconds[k]! : firsts[k]!));
     }
     return found;
-  }
-
-  /**
-   * Posts a job of `count` items (their parameters already written) to the helper, when there is
-   * one; returns the job's number (0: no helper, every part is this thread's).
-   */
-  private post(kind: number, count: number): number {
-    // posted whether or not the helper is up yet: the parts it has not taken are done here
-    if (this.helper === null) return 0;
-    const ctl = this.control;
-    const job = ++this.seq;
-    ctl[KIND] = kind;
-    ctl[COUNT] = count;
-    for (let k = 0; k < count; k++) Atomics.store(ctl, CLAIM + k, -job);
-    Atomics.store(ctl, JOB, job);
-    if (Atomics.load(ctl, SLEEPING) === 1) Atomics.notify(ctl, JOB);
-    return job;
-  }
-
-  /**
-   * After this thread's own parts: takes item `k` unless the helper has, or waits for the helper
-   * to finish it. True when this thread must do it.
-   */
-  private mine(job: number, k: number): boolean {
-    if (job === 0) return true;
-    const ctl = this.control;
-    if (this.steal && Atomics.compareExchange(ctl, CLAIM + k, -job, 0) === -job) return true;
-    const spinUntil = performance.now() + SPIN_MS;
-    for (let i = 0; Atomics.load(ctl, DONE + k) !== job; i++) if ((i & 255) === 0 && performance.now() > spinUntil) break;
-    const deadline = performance.now() + HELPER_WAIT_MS;
-    while (Atomics.load(ctl, DONE + k) !== job && performance.now() < deadline) Atomics.wait(ctl, DONE + k, Atomics.load(ctl, DONE + k), 100);
-    if (Atomics.load(ctl, DONE + k) !== job) {
-      // the helper took the part and stopped answering: its rows may be half moved
-      this.close();
-      throw new TrainError("WORKER_FAILED", `the training helper thread stopped answering for ${HELPER_WAIT_MS / 1000} s`);
-    }
-    this.helped++;
-    return false;
   }
 
   /**
@@ -1295,11 +1460,11 @@ export class HistogramBuilder {
     ctl[PARAMS + 2] = sampling.key | 0;
     ctl[PARAMS + 3] = sampling.threshold | 0;
     ctl[PARAMS + 4] = sampling.all ? 1 : 0;
-    const job = this.post(KIND_ROOT, 1);
+    const job = this.helper.post(KIND_ROOT, 1);
     const firstHist = this.ownSlot(0, hist.length);
     const secondHist = this.out.subarray(0, hist.length);
     const first = part(firstHist, index, 0, mid);
-    const second = this.mine(job, 0) ? part(secondHist, scratch, mid, rows) : ctl[RESULT]!;
+    const second = this.helper.mine(job, 0) ? part(secondHist, scratch, mid, rows) : ctl[RESULT]!;
     index.set(scratch.subarray(mid, mid + second), first);
     this.sum(hist, firstHist, secondHist);
     return first + second;
@@ -1340,11 +1505,11 @@ export class HistogramBuilder {
         ctl[o + 4] = s.missingBin;
         ctl[o + 5] = s.defaultLeft ? 1 : 0;
       });
-      const job = this.post(KIND_PARTITION, chunk.length);
+      const job = this.helper.post(KIND_PARTITION, chunk.length);
       const firsts = chunk.map((s) => (mid(s) > s.begin ? part(s, s.begin, mid(s)) : 0));
       for (let k = chunk.length - 1; k >= 0; k--) {
         const s = chunk[k]!;
-        const second = this.mine(job, k) ? part(s, mid(s), s.end) : ctl[RESULT + k]!;
+        const second = this.helper.mine(job, k) ? part(s, mid(s), s.end) : ctl[RESULT + k]!;
         lefts[c + k] = join(s, mid(s), firsts[k]!, second);
       }
     }
@@ -1369,7 +1534,7 @@ export class HistogramBuilder {
         ctl[PARAMS + WORDS * k] = mid(c + k);
         ctl[PARAMS + WORDS * k + 1] = ranges[2 * (c + k) + 1]!;
       }
-      const job = this.post(KIND_HISTOGRAM, count);
+      const job = this.helper.post(KIND_HISTOGRAM, count);
       for (let k = 0; k < count; k++) {
         const j = c + k;
         if (mid(j) === ranges[2 * j]) continue;
@@ -1380,27 +1545,13 @@ export class HistogramBuilder {
       for (let k = count - 1; k >= 0; k--) {
         const j = c + k;
         const outK = this.out.subarray(k * len, (k + 1) * len);
-        if (this.mine(job, k)) {
+        if (this.helper.mine(job, k)) {
           outK.fill(0);
           kernel(outK, bins, cols, index, mid(j), ranges[2 * j + 1]!, grad, hess);
         }
         this.finish(hists[j]!, mid(j) > ranges[2 * j]! ? this.ownSlot(k, len) : null, outK, parents?.[j]);
       }
     }
-  }
-
-  /**
-   * Posts a job over rows `[0, rows)` in two halves (one part below SPLIT_ROWS rows): each part's
-   * first two parameters are its rows, and `more` writes any others from word `o` of part `k`.
-   */
-  private postHalves(kind: number, rows: number, more?: (k: number, o: number) => void): { job: number; halves: number[] } {
-    const halves = rows >= SPLIT_ROWS ? [0, rows >>> 1, rows] : [0, rows];
-    for (let k = 0; k + 1 < halves.length; k++) {
-      this.control[PARAMS + WORDS * k] = halves[k]!;
-      this.control[PARAMS + WORDS * k + 1] = halves[k + 1]!;
-      more?.(k, PARAMS + WORDS * k + 2);
-    }
-    return { job: this.post(kind, halves.length - 1), halves };
   }
 
   /** Fills the bins of every row (see {@link binRows}) from {@link SharedInputs.binning}, in two halves. */
@@ -1410,10 +1561,11 @@ export class HistogramBuilder {
     const rows = this.inputs.index.length;
     const stride = this.inputs.stride ?? cols;
     const byteBins = this.inputs.byteBins === true;
-    const { job, halves } = this.postHalves(KIND_BIN, rows);
+    const { job, halves } = postHalves(this.helper, KIND_BIN, rows);
     const { table, binKernel } = this;
-    for (let k = 0; k + 1 < halves.length; k++) {
-      if (!this.mine(job, k)) continue;
+    // from the last part: the helper takes them from the first
+    for (let k = halves.length - 2; k >= 0; k--) {
+      if (!this.helper.mine(job, k)) continue;
       if (table !== null && binKernel !== null) binKernel(table, binning.x, bins, colBins, rows, cols, stride, byteBins, halves[k]!, halves[k + 1]!);
       else binRows(binning.x, rows, cols, stride, byteBins, offset, binning.cuts, binning.finders, binning.lasts, bins, colBins, halves[k]!, halves[k + 1]!);
     }
@@ -1441,7 +1593,7 @@ export class HistogramBuilder {
     this.ranges.set(t.rows.subarray(0, 2 * m));
     // a half of the rows not sampled and a half of the sampled ones a part (one part for few rows)
     const sampledHalves = rows >= SPLIT_ROWS ? [0, sampledRows >>> 1, sampledRows] : [0, sampledRows];
-    const { job, halves } = this.postHalves(KIND_WALK, rows, (k, o) => {
+    const { job, halves } = postHalves(this.helper, KIND_WALK, rows, (k, o) => {
       this.control[o] = sampledHalves[k]!;
       this.control[o + 1] = sampledHalves[k + 1]!;
       this.control[o + 2] = m;
@@ -1450,7 +1602,7 @@ export class HistogramBuilder {
     const stride = this.inputs.stride ?? cols;
     const byteBins = bins instanceof Uint8Array;
     for (let k = halves.length - 2; k >= 0; k--) {
-      if (!this.mine(job, k)) continue;
+      if (!this.helper.mine(job, k)) continue;
       walkRows(this.tree, this.leaves, bins, stride, byteBins, offset, sampled, margin, halves[k]!, halves[k + 1]!);
       addLeafRows(this.tree, this.leaves, this.ranges, m, index, margin, sampledHalves[k]!, sampledHalves[k + 1]!);
     }
@@ -1488,12 +1640,6 @@ export class HistogramBuilder {
 
   /** Stops the helper thread. */
   close(): void {
-    this.port?.close();
-    this.port = null;
-    if (this.helper === null) return;
-    Atomics.store(this.control, JOB, STOP);
-    Atomics.notify(this.control, JOB);
-    void this.helper.terminate();
-    this.helper = null;
+    this.helper.close();
   }
 }

@@ -21,8 +21,10 @@ import { ROOT_PARENT, baseMargin } from "./booster.js";
 import type { XGBoostBooster, XGBoostTree } from "./booster.js";
 import { parseXGBoostHyperparameters } from "./hyperparameters.js";
 import type { XGBoostEvalMetric, XGBoostHyperparameters } from "./hyperparameters.js";
-import { HistogramBuilder, RowMemory, binFinder, codeGeneration } from "./histogram.js";
+import { HistogramBuilder, RowMemory, TrainingHelper, binFinder, codeGeneration, sketchColumns } from "./histogram.js";
 import type { Binning, RoundSampling } from "./histogram.js";
+import { sortedCuts } from "./sketch.js";
+import type { Cuts } from "./sketch.js";
 import { leafWeight } from "./split.js";
 import type { SplitParams } from "./split.js";
 
@@ -96,80 +98,6 @@ const RT_EPS = 1e-6;
 const STREAM_SUBSAMPLE = 24;
 const STREAM_COLUMNS = 25;
 
-/** Quantile cuts of one feature: values below `cuts[b]` (and at least `cuts[b-1]`) fall in bin b. */
-interface Cuts {
-  /** Upper bounds of the bins (the last is above the maximum). */
-  values: Float32Array;
-  /** Lowest value minus a margin: the condition that sends every present value right. */
-  min: number;
-}
-
-/**
- * Cut points of a feature in the way of XGBoost's hist: with at most `maxBin` distinct values,
- * one bin each; otherwise `maxBin` equal-count bins. The last cut lies above the maximum.
- */
-/**
- * Sorts float32 values (no NaN) in place in the order of `Float32Array.prototype.sort` (−0 before
- * +0): a radix sort of their bits mapped to unsigned order, three passes of 11 bits.
- * @internal
- */
-export function sortFloats(values: Float32Array): void {
-  const n = values.length;
-  if (n < 256) {
-    values.sort();
-    return;
-  }
-  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
-  let a = new Uint32Array(n);
-  // sign set: flip every bit; sign clear: flip the sign bit — ascending unsigned order
-  for (let i = 0; i < n; i++) {
-    const u = bits[i]!;
-    a[i] = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
-  }
-  let b = new Uint32Array(n);
-  const count = new Int32Array(2048);
-  for (let shift = 0; shift < 32; shift += 11) {
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(a[i]! >>> shift) & 2047]!++;
-    for (let d = 0, sum = 0; d < 2048; d++) {
-      const c = count[d]!;
-      count[d] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const u = a[i]!;
-      b[count[(u >>> shift) & 2047]!++] = u;
-    }
-    [a, b] = [b, a];
-  }
-  for (let i = 0; i < n; i++) {
-    const u = a[i]!;
-    bits[i] = u & 0x80000000 ? (u & 0x7fffffff) >>> 0 : ~u >>> 0;
-  }
-}
-
-function featureCuts(values: Float32Array, maxBin: number): Cuts {
-  sortFloats(values);
-  const n = values.length;
-  if (n === 0) return { values: new Float32Array([1e-5]), min: -1e-5 };
-  const lo = values[0]!;
-  const hi = values[n - 1]!;
-  // distinct values, counted up to maxBin + 1
-  const distinct: number[] = [lo];
-  for (let i = 1; i < n && distinct.length <= maxBin; i++) if (values[i] !== values[i - 1]) distinct.push(values[i]!);
-  const cuts: number[] = [];
-  if (distinct.length <= maxBin) {
-    for (let i = 1; i < distinct.length; i++) cuts.push(distinct[i]!);
-  } else {
-    for (let k = 1; k < maxBin; k++) {
-      const v = values[Math.floor((k * n) / maxBin)]!;
-      if (v > lo && (cuts.length === 0 || v > cuts[cuts.length - 1]!)) cuts.push(v);
-    }
-  }
-  cuts.push(Math.fround(hi + (Math.abs(hi) + 1e-5)));
-  return { values: Float32Array.from(cuts), min: Math.fround(lo - (Math.abs(lo) + 1e-5)) };
-}
-
 /** The quantised training matrix. */
 interface Binned {
   rows: number;
@@ -205,50 +133,21 @@ interface Binned {
 const SKETCH_ROWS = 65_536;
 
 /**
- * The cuts of every feature (quantile sketch) and the layout of the bins, from float32 values;
- * the bins are allocated, to be filled by {@link HistogramBuilder.bin}.
+ * The cuts of every feature (quantile sketch, on both threads with a helper) and the layout of
+ * the bins, from float32 values; the bins are allocated, to be filled by {@link HistogramBuilder.bin}.
  */
-function planBins(x: Float32Array, rows: number, cols: number, maxBin: number, allowBytes: boolean, memory: RowMemory): Binned {
-  // one row-major pass: each feature's extremes and whether a value is missing
-  const lo = new Float64Array(cols).fill(Infinity);
-  const hi = new Float64Array(cols).fill(-Infinity);
-  const missing = new Uint8Array(cols);
-  for (let r = 0, o = 0; r < rows; r++, o += cols) {
-    for (let f = 0; f < cols; f++) {
-      const v = x[o + f]!;
-      if (v !== v) missing[f] = 1;
-      else {
-        if (v < lo[f]!) lo[f] = v;
-        if (v > hi[f]!) hi[f] = v;
-      }
-    }
-  }
-  // the sketch: every `every`-th row's present values per feature (and the exact extremes)
+function planBins(x: Float32Array, rows: number, cols: number, maxBin: number, allowBytes: boolean, memory: RowMemory, helper: TrainingHelper): Binned {
+  // the sketch: every `every`-th row's present values per feature (and the exact extremes), sorted
   const every = Math.max(1, Math.floor(rows / SKETCH_ROWS));
-  const sampledRows = Math.ceil(rows / every);
-  const columns = Array.from({ length: cols }, () => new Float32Array(sampledRows + 2));
-  const counts = new Int32Array(cols);
-  for (let r = 0; r < rows; r += every) {
-    const o = r * cols;
-    for (let f = 0; f < cols; f++) {
-      const v = x[o + f]!;
-      if (v === v) columns[f]![counts[f]!++] = v;
-    }
-  }
+  const columns = sketchColumns(helper, x, rows, cols, every);
   const cuts: Cuts[] = [];
   const offset = new Int32Array(cols + 1);
   // bins a byte must hold per feature: its bins, and its missing bin where a value is missing
   let widest = 0;
   for (let f = 0; f < cols; f++) {
-    let n = counts[f]!;
-    const column = columns[f]!;
-    if (every > 1 && n > 0) {
-      column[n++] = lo[f]!;
-      column[n++] = hi[f]!;
-    }
-    cuts.push(featureCuts(column.subarray(0, n), maxBin));
+    cuts.push(sortedCuts(columns[f]!.values, maxBin));
     offset[f + 1] = offset[f]! + cuts[f]!.values.length + 1;
-    widest = Math.max(widest, cuts[f]!.values.length + missing[f]!);
+    widest = Math.max(widest, cuts[f]!.values.length + (columns[f]!.missing ? 1 : 0));
   }
   const total = offset[cols]!;
   if (total > 0xffff) throw new TrainError("INVALID_ARGUMENT", `${cols} features × ${maxBin} bins is more than this trainer's 65535 histogram bins`);
@@ -570,14 +469,23 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
   const hp = parseXGBoostHyperparameters((options.hyperparameters ?? {}) as Record<string, string | number>);
   const cols = options.cols ?? (train && train.rows > 0 ? train.features.length / train.rows : NaN);
   if (!Number.isSafeInteger(cols) || cols < 1) throw new TrainError("INVALID_ARGUMENT", `cannot tell the feature count: ${String(train?.features?.length)} values for ${String(train?.rows)} rows`);
-  checkData(train, "training", cols);
   const valid = options.validation;
-  if (valid !== undefined) checkData(valid, "validation", cols);
   if (hp.early_stopping_rounds !== null && valid === undefined) throw new TrainError("INVALID_ARGUMENT", `early_stopping_rounds=${hp.early_stopping_rounds} needs a validation set`);
-
   const threadsWanted = options.threads ?? (train.rows >= XGBOOST_PARALLEL_ROWS && availableParallelism() >= 2 ? 2 : 1);
   if (threadsWanted !== 1 && threadsWanted !== 2) throw new TrainError("INVALID_ARGUMENT", `threads ${String(threadsWanted)} is not valid: must be 1 or 2`);
+  // the helper is started before the data is checked and copied: it is up by the sketch's scan
+  const helper = new TrainingHelper(threadsWanted);
+  try {
+    checkData(train, "training", cols);
+    if (valid !== undefined) checkData(valid, "validation", cols);
+    return trainOn(train, options, hp, cols, helper);
+  } finally {
+    helper.close();
+  }
+}
 
+/** {@link trainXGBoost} after the checks, with its helper thread (or none). */
+function trainOn(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHyperparameters, cols: number, helper: TrainingHelper): TrainXGBoostResult {
   // the row arrays in one shared memory (a WebAssembly memory where the runtime has one), sized
   // for the widest layout (16-bit bins) and the most bins `max_bin` allows, each feature with its
   // missing bin; pages never touched cost no memory
@@ -585,7 +493,7 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
   // float32 values (both threads bin them), as XGBoost reads them
   const x = memory.take(Float32Array, train.features.length);
   x.set(train.features);
-  const data = planBins(x, train.rows, cols, hp.max_bin, options.byteBins !== false, memory);
+  const data = planBins(x, train.rows, cols, hp.max_bin, options.byteBins !== false, memory, helper);
   const rows = train.rows;
   const grad = data.memory.take(Float32Array, rows);
   const hess = data.memory.take(Float32Array, rows);
@@ -612,14 +520,10 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
       memory: data.memory,
       sampled: data.memory.take(Uint8Array, rows),
     },
-    threadsWanted,
+    helper,
   );
-  try {
-    histograms.bin();
-    return boost(train, options, hp, cols, data, histograms);
-  } finally {
-    histograms.close();
-  }
+  histograms.bin();
+  return boost(train, options, hp, cols, data, histograms);
 }
 
 function boost(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHyperparameters, cols: number, data: Binned, histograms: HistogramBuilder): TrainXGBoostResult {
