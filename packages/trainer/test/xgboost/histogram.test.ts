@@ -128,10 +128,20 @@ describe("HistogramBuilder", () => {
       const sampling = { key: 12345, threshold: Math.floor(subsample * 2 ** 32), all };
       const h1 = new Float64Array(data.length);
       const h2 = new Float64Array(data.length).fill(3);
-      const n1 = b1.root(sampling, h1);
-      const n2 = b2.root(sampling, h2);
+      const r1 = b1.root(sampling, h1);
+      const r2 = b2.root(sampling, h2);
+      const n1 = r1.rows;
+      const n2 = r2.rows;
       expect(b2.wasm).toBe(true);
-      expect(n2).toBe(n1);
+      expect(r2).toEqual(r1);
+      // the sums: the rows' gradients and hessians added one after another, in row order
+      let g = 0;
+      let h = 0;
+      for (const row of one.index.subarray(0, n1)) {
+        g += one.grad[row]!;
+        h += one.hess[row]!;
+      }
+      expect([r1.g, r1.h]).toEqual([g, h]);
       expect(b2.helperJobs).toBe(1);
       expect(Array.from(two.index.subarray(0, n2))).toEqual(Array.from(one.index.subarray(0, n1)));
       expect(Array.from(two.grad)).toEqual(Array.from(one.grad));

@@ -227,16 +227,8 @@ class Grower {
    */
   grow(sampling: RoundSampling, rng: Rng): Node[] {
     const { max_depth: maxDepth } = this.hp;
-    const { grad, hess, index } = this.histograms.inputs;
     const rootHist = this.take();
-    const n = this.histograms.root(sampling, rootHist);
-    let G = 0;
-    let H = 0;
-    for (let k = 0; k < n; k++) {
-      const r = index[k]!;
-      G += grad[r]!;
-      H += hess[r]!;
-    }
+    const { rows: n, g: G, h: H } = this.histograms.root(sampling, rootHist);
     const nodes: Node[] = [{ begin: 0, end: n, g: G, h: H, depth: 0, hist: rootHist, feature: -1, bin: 0, defaultLeft: false, gain: 0, gl: 0, hl: 0, left: -1, right: -1, weight: 0 }];
     const treeFeatures = sampleFeatures(this.allFeatures, this.hp.colsample_bytree, rng);
     let level = [0];
