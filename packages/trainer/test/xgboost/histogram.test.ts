@@ -46,7 +46,7 @@ function copy(d: SharedInputs): SharedInputs {
 /** The same inputs with the arrays the histogram kernel reads in a WebAssembly memory (so the builder uses the WebAssembly kernel). */
 function inMemory(d: SharedInputs, extraBytes = 0): SharedInputs {
   const rowBytes = (d.bins.length * d.bins.BYTES_PER_ELEMENT) / d.index.length;
-  const memory = new RowMemory(HistogramBuilder.memoryBytes(d.index.length, d.cols, rowBytes, d.length) + extraBytes);
+  const memory = new RowMemory(HistogramBuilder.memoryBytes(d.index.length, d.cols, rowBytes, d.length, d.treeNodes) + extraBytes);
   const put = <T extends Uint8Array | Uint16Array | Uint32Array | Float32Array>(a: T): T => {
     const b = memory.take(a.constructor as never, a.length) as T;
     b.set(a as never);
@@ -385,13 +385,20 @@ describe("HistogramBuilder", () => {
     };
     const one = copy(data);
     const two = copy(data);
+    // the WebAssembly walk, on both threads
+    const three = inMemory(data);
     const b2 = new HistogramBuilder(two, 2, false);
+    const b3 = new HistogramBuilder(three, 2, false);
     try {
       new HistogramBuilder(one, 1).addTree(tree, n);
       b2.addTree(tree, n);
+      b3.addTree(tree, n);
       // both halves done by the helper, as this thread waited for it
       expect(b2.helperJobs).toBe(2);
+      expect(b3.wasm).toBe(true);
+      expect(b3.helperJobs).toBe(2);
       expect(Array.from(two.margin)).toEqual(Array.from(one.margin));
+      expect(Array.from(three.margin)).toEqual(Array.from(one.margin));
       for (let r = 0; r < rows; r++) {
         let expected = data.margin[r]!;
         if (data.sampled[r] === 1) {
@@ -408,6 +415,7 @@ describe("HistogramBuilder", () => {
       }
     } finally {
       b2.close();
+      b3.close();
     }
   });
 

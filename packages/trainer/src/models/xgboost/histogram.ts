@@ -141,7 +141,7 @@ const op = {
   i32Const: 0x41, i64Const: 0x42, f64Const: 0x44,
   i32Eqz: 0x45, i32Eq: 0x46, i32LtS: 0x48, i32LtU: 0x49, i32GtU: 0x4b, i32LeS: 0x4c, i32GeS: 0x4e, i32GeU: 0x4f,
   i64Eqz: 0x50, f32Eq: 0x5b, f32Le: 0x5f, f64Eq: 0x61, f64Lt: 0x63, f64Gt: 0x64,
-  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Or: 0x72, i32Xor: 0x73, i32Shl: 0x74, i32ShrU: 0x76,
+  f32Add: 0x92, i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Or: 0x72, i32Xor: 0x73, i32Shl: 0x74, i32ShrU: 0x76,
   i64And: 0x83, i64Shl: 0x86, i64ShrU: 0x88,
   f64Neg: 0x9a, f64Floor: 0x9c, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Max: 0xa5,
   i32WrapI64: 0xa7, i32TruncF64S: 0xaa, i64ExtendI32U: 0xad, f32DemoteF64: 0xb6, f64ConvertI32S: 0xb7, f64ConvertI32U: 0xb8, f64PromoteF32: 0xbb,
@@ -353,6 +353,48 @@ function partitionFunction(): WasmFunction {
   return { name: "p", params: [I32, I32, I32, I32, I32, I32, I32, I32], results: [I32], locals: [[6, I32]], body };
 }
 
+/**
+ * `w(tree, leaves, bins, sampled, margin, begin, end)` (byte addresses): what {@link walkRows}
+ * does for rows of a layout (its row width and bin size built in), each step down the tree
+ * chosen without a branch — a row's side at a split is as hard to predict as a coin, so a branch
+ * mispredicted about half the time — and each leaf's value added in float32 (the float32 sum of
+ * two float32 values, which is what `Math.fround` of their double sum gives).
+ */
+function walkFunction(layout: RowLayout): WasmFunction {
+  const { stride, offset } = layout;
+  const rowBytes = offset === null ? stride * 2 : stride;
+  const [TREE, LEAVES, BINS, SAMPLED, MARGIN, R, END, AT, N, O, B, LEFT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const word = (w: number): number[] => [...get(O), op.i32Load, ...memarg(2, 4 * w)];
+  // the row's bin of the node's feature (word 2): a byte, or 16 bits at twice the feature
+  const bin = offset === null ? [...get(AT), ...word(2), ...i32c(1), op.i32Shl, op.i32Add, op.i32Load16u, ...memarg(1, 0)] : [...get(AT), ...word(2), op.i32Add, op.i32Load8u, ...memarg(0, 0)];
+  const body: number[] = [
+    ...get(BINS), ...get(R), ...i32c(rowBytes), op.i32Mul, op.i32Add, ...set(AT),
+    op.block, 0x40, op.loop, 0x40,
+    ...get(R), ...get(END), op.i32GeU, op.brIf, 1,
+    ...get(SAMPLED), ...get(R), op.i32Add, op.i32Load8u, ...memarg(0, 0), op.i32Eqz, op.if, 0x40,
+    ...i32c(0), ...set(N),
+    op.block, 0x40, op.loop, 0x40,
+    ...get(TREE), ...get(N), ...i32c(4 * TREE_WORDS), op.i32Mul, op.i32Add, ...set(O),
+    ...word(0), op.tee, LEFT, ...i32c(-1), op.i32Eq, op.brIf, 1, // a leaf
+    ...bin, ...set(B),
+    // left = bin == missing ? defaultLeft : bin <= last bin going left (signed: it may be −1)
+    ...word(5), ...get(B), ...word(3), op.i32LeS, ...get(B), ...word(4), op.i32Eq, op.select,
+    ...set(B),
+    ...get(LEFT), ...word(1), ...get(B), op.select, ...set(N),
+    op.br, 0, op.end, op.end,
+    // margin[r] += leaves[n], in float32
+    ...get(MARGIN), ...get(R), ...i32c(2), op.i32Shl, op.i32Add,
+    ...get(MARGIN), ...get(R), ...i32c(2), op.i32Shl, op.i32Add, op.f32Load, ...memarg(2, 0),
+    ...get(LEAVES), ...get(N), ...i32c(2), op.i32Shl, op.i32Add, op.f32Load, ...memarg(2, 0),
+    op.f32Add, op.f32Store, ...memarg(2, 0),
+    op.end,
+    ...get(R), ...i32c(1), op.i32Add, ...set(R),
+    ...get(AT), ...i32c(rowBytes), op.i32Add, ...set(AT),
+    op.br, 0, op.end, op.end,
+  ];
+  return { name: "w", params: [I32, I32, I32, I32, I32, I32, I32], results: [], locals: [[5, I32]], body };
+}
+
 /** Bytes of a feature's entry in a {@link binningTable}. */
 const TABLE_ENTRY = 48;
 
@@ -436,12 +478,13 @@ function binFunction(): WasmFunction {
 /**
  * The WebAssembly module of the row kernels for a layout: `k` (histograms, {@link rowsFunction}),
  * `g` (gradients, {@link gradientsFunction}), `s` (sampling, {@link sampleFunction}), `p`
- * (partitions, {@link partitionFunction}) and `b` (binning, {@link binFunction}), over an imported
+ * (partitions, {@link partitionFunction}), `b` (binning, {@link binFunction}) and `w` (the walk of
+ * the rows not sampled, {@link walkFunction}), over an imported
  * shared memory `m.memory`.
  * @internal
  */
 export function wasmKernelBytes(layout: RowLayout): Uint8Array {
-  return wasmModule([rowsFunction(layout), gradientsFunction(3), sampleFunction(), expFunction(), partitionFunction(), binFunction()]);
+  return wasmModule([rowsFunction(layout), gradientsFunction(3), sampleFunction(), expFunction(), partitionFunction(), binFunction(), walkFunction(layout)]);
 }
 
 /** The part of the WebAssembly JavaScript API the kernels use (Node's global `WebAssembly`). */
@@ -464,6 +507,7 @@ export interface Kernels {
   gradients: typeof logisticGradients;
   sample: typeof sampleRows;
   partition: typeof partitionRows;
+  walk: typeof walkRows;
   /** {@link binRows} over a {@link binningTable} (null: the JavaScript form is used). */
   bin: ((table: Uint8Array, x: Float32Array, bins: Uint8Array | Uint16Array, colBins: Uint16Array, rows: number, cols: number, stride: number, byteBins: boolean, begin: number, end: number) => void) | null;
 }
@@ -481,8 +525,9 @@ export function wasmKernels(bytes: Uint8Array, memory: WasmMemory): Kernels {
     s: (sampled: number, list: number, key: number, threshold: number, all: number, begin: number, end: number, at: number) => number;
     p: (index: number, scratch: number, column: number, splitBin: number, missingBin: number, defaultLeft: number, begin: number, end: number) => number;
     b: (x: number, bins: number, colBins: number, table: number, rows: number, cols: number, stride: number, byteBins: number, begin: number, end: number) => void;
+    w: (tree: number, leaves: number, bins: number, sampled: number, margin: number, begin: number, end: number) => void;
   };
-  const { k, g, s, p, b } = e;
+  const { k, g, s, p, b, w } = e;
   // A WebAssembly function runs the code it was entered with to its end: a single long call made
   // before the engine has optimised the function runs wholly in its baseline code (binning a
   // training's rows at about 1.25 times the time). The binning, one call a thread a training, is
@@ -497,6 +542,7 @@ export function wasmKernels(bytes: Uint8Array, memory: WasmMemory): Kernels {
       return s(sampled.byteOffset, list.byteOffset, key | 0, t > 0 ? t | 0 : 0, all || t >= 4294967296 ? 1 : 0, begin, end, at);
     },
     partition: (index, scratch, colBins, rows, f, splitBin, missingBin, defaultLeft, begin, end) => p(index.byteOffset, scratch.byteOffset, colBins.byteOffset + 2 * f * rows, splitBin, missingBin, defaultLeft ? 1 : 0, begin, end),
+    walk: (tree, leaves, bins, _stride, sampled, margin, begin, end) => w(tree.byteOffset, leaves.byteOffset, bins.byteOffset, sampled.byteOffset, margin.byteOffset, begin, end),
     bin: (table, x, bins, colBins, rows, cols, stride, byteBins, begin, end) => {
       for (let r = begin; r < end; r += binRowsPerCall) b(x.byteOffset, bins.byteOffset, colBins.byteOffset, table.byteOffset, rows, cols, stride, byteBins ? 1 : 0, r, Math.min(end, r + binRowsPerCall));
     },
@@ -539,7 +585,7 @@ export class RowMemory {
   }
 
   /** The next `length` elements of the memory, as a typed array. */
-  take<T extends Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array>(Type: { new (b: SharedArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, length: number): T {
+  take<T extends Uint8Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array>(Type: { new (b: SharedArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, length: number): T {
     const start = this.at;
     const bytes = Math.ceil(Math.max(1, length * Type.BYTES_PER_ELEMENT) / 64) * 64;
     if (start + bytes > this.buffer.byteLength) throw new Error(`row memory of ${this.buffer.byteLength} bytes is full`);
@@ -712,8 +758,9 @@ export function addSums(list: Uint32Array, from: number, to: number, grad: Float
  * @internal
  */
 export function addLeafRows(tree: Int32Array, leaves: Float32Array, ranges: Int32Array, nodes: number, index: Uint32Array, margin: Float32Array, from: number, to: number): void {
+  // 8 words a node (TREE_WORDS)
   for (let t = 0; t < nodes; t++) {
-    if (tree[5 * t] !== -1) continue;
+    if (tree[8 * t] !== -1) continue;
     const v = leaves[t]!;
     const end = Math.min(to, ranges[2 * t + 1]!);
     for (let k = Math.max(from, ranges[2 * t]!); k < end; k++) {
@@ -723,25 +770,27 @@ export function addLeafRows(tree: Int32Array, leaves: Float32Array, ranges: Int3
   }
 }
 
+/** Words of a node in a tree being added to the margins (see {@link walkRows}). */
+const TREE_WORDS = 8;
+
 /**
  * Adds a tree's leaf values to the margins of the rows in `[begin, end)` that the round did not
- * sample (a walk over their row-major bins, `stride` apart, bytes counted from each feature's
- * first bin when `byteBins`, else global: a row's bins in one cache line); the sampled ones are
- * added by their leaves' row ranges elsewhere. `tree` holds five words a node (left child or −1, right child, feature,
- * last bin going left counted from the feature's first, 1 if missing values go left) and
- * `leaves` each leaf's value. Self-contained: the helper thread runs its source text.
+ * sample (a walk over their row-major bins, `stride` apart: a row's bins in one cache line); the
+ * sampled ones are added by their leaves' row ranges ({@link addLeafRows}). `tree` holds 8 words
+ * a node (TREE_WORDS): left child or −1 at a leaf, right child, feature, last bin going left and
+ * missing bin (both as the bins store them: counted from the feature's first bin for byte bins,
+ * global for 16-bit ones), 1 if missing values go left; `leaves` each leaf's value.
+ * Self-contained: the helper thread runs its source text.
  * @internal
  */
-export function walkRows(tree: Int32Array, leaves: Float32Array, bins: Uint8Array | Uint16Array, stride: number, byteBins: boolean, offset: Int32Array, sampled: Uint8Array, margin: Float32Array, begin: number, end: number): void {
+export function walkRows(tree: Int32Array, leaves: Float32Array, bins: Uint8Array | Uint16Array, stride: number, sampled: Uint8Array, margin: Float32Array, begin: number, end: number): void {
   for (let r = begin, at = begin * stride; r < end; r++, at += stride) {
     if (sampled[r] === 1) continue;
     let n = 0;
-    while (tree[5 * n] !== -1) {
-      const o = 5 * n;
-      const f = tree[o + 2]!;
-      // the row's bin of feature f counted from the feature's first (its missing bin last)
-      const b = byteBins ? bins[at + f]! : bins[at + f]! - offset[f]!;
-      const left = b === offset[f + 1]! - 1 - offset[f]! ? tree[o + 4] === 1 : b <= tree[o + 3]!;
+    while (tree[8 * n] !== -1) {
+      const o = 8 * n;
+      const b = bins[at + tree[o + 2]!]!;
+      const left = b === tree[o + 4] ? tree[o + 5] === 1 : b <= tree[o + 3]!;
       n = left ? tree[o]! : tree[o + 1]!;
     }
     margin[r] = Math.fround(margin[r]! + leaves[n]!);
@@ -968,7 +1017,7 @@ const take = (message) => {
   else if (message.kind === "sketch") sk = message;
   else {
     d = message;
-    kernels = d.wasm ? wasmKernels(d.wasm.bytes, d.wasm.memory) : { rows: d.kernel === null ? addRows : (0, eval)(d.kernel), gradients: logisticGradients, sample: sampleRows, partition: partitionRows, bin: null };
+    kernels = d.wasm ? wasmKernels(d.wasm.bytes, d.wasm.memory) : { rows: d.kernel === null ? addRows : (0, eval)(d.kernel), gradients: logisticGradients, sample: sampleRows, partition: partitionRows, walk: walkRows, bin: null };
     rowKernel = kernels.rows;
     len = d.out.length / ${BATCH};
   }
@@ -1007,7 +1056,7 @@ for (;;) {
       addSums(d.scratch, ctl[o], ctl[o] + n, d.grad, d.hess, d.sums, 2);
     }
     else if (kind === ${KIND_WALK}) {
-      walkRows(d.tree, d.leaves, d.bins, d.stride, d.byteBins, d.offset, d.sampled, d.margin, ctl[o], ctl[o + 1]);
+      kernels.walk(d.tree, d.leaves, d.bins, d.stride, d.sampled, d.margin, ctl[o], ctl[o + 1]);
       addLeafRows(d.tree, d.leaves, d.ranges, ctl[o + 4], d.index, d.margin, ctl[o + 2], ctl[o + 3]);
     }
     else if (kind === ${KIND_SPLIT}) {
@@ -1312,6 +1361,7 @@ export class HistogramBuilder {
   private readonly gradients: typeof logisticGradients;
   private readonly sample: typeof sampleRows;
   private readonly partition: typeof partitionRows;
+  private readonly walk: typeof walkRows;
   private readonly binKernel: Kernels["bin"];
   /** The binning's table in the memory (see {@link binningTable}), or null (JavaScript binning). */
   private readonly table: Uint8Array | null;
@@ -1335,12 +1385,12 @@ export class HistogramBuilder {
 
   /**
    * Bytes of a {@link RowMemory} for `rows` rows of `cols` features (their float32 values,
-   * `rowBytes` bytes of row-major bins, the other row arrays) and histograms of `length` numbers
-   * (and the binning's table).
+   * `rowBytes` bytes of row-major bins, the other row arrays), histograms of `length` numbers,
+   * the binning's table and trees of `treeNodes` nodes.
    */
-  static memoryBytes(rows: number, cols: number, rowBytes: number, length: number): number {
+  static memoryBytes(rows: number, cols: number, rowBytes: number, length: number, treeNodes: number): number {
     const table = TABLE_ENTRY * cols + 4 * (FINDER_BUCKETS + 2) * cols + 2 * length;
-    return RowMemory.bytes(4 * rows * cols, rows * rowBytes, 2 * rows * cols, 4 * rows, 4 * rows, 4 * rows, 4 * rows, 4 * rows, rows, rows, 8 * BATCH * length, 8 * (BATCH + 1) * length, table);
+    return RowMemory.bytes(4 * rows * cols, rows * rowBytes, 2 * rows * cols, 4 * rows, 4 * rows, 4 * rows, 4 * rows, 4 * rows, rows, rows, 8 * BATCH * length, 8 * (BATCH + 1) * length, table, 4 * TREE_WORDS * treeNodes, 4 * treeNodes);
   }
 
   constructor(
@@ -1374,13 +1424,15 @@ export class HistogramBuilder {
     this.gradients = kernels?.gradients ?? logisticGradients;
     this.sample = kernels?.sample ?? sampleRows;
     this.partition = kernels?.partition ?? partitionRows;
+    this.walk = kernels?.walk ?? walkRows;
     this.out = wasm !== null ? inputs.memory!.take(Float64Array, BATCH * inputs.length) : shared(Float64Array, BATCH * inputs.length);
     this.own = wasm !== null ? inputs.memory!.take(Float64Array, (BATCH + 1) * inputs.length) : new Float64Array((BATCH + 1) * inputs.length);
     // the binning in WebAssembly where the values are in the memory too
     this.binKernel = kernels?.bin ?? null;
     this.table = wasm !== null && inputs.binning !== undefined && inMemory(inputs.binning.x) ? binningTable(inputs.memory!, inputs.binning, inputs.offset) : null;
-    this.tree = shared(Int32Array, 5 * inputs.treeNodes);
-    this.leaves = shared(Float32Array, inputs.treeNodes);
+    // the tree in the memory for the WebAssembly walk
+    this.tree = wasm !== null ? inputs.memory!.take(Int32Array, TREE_WORDS * inputs.treeNodes) : shared(Int32Array, TREE_WORDS * inputs.treeNodes);
+    this.leaves = wasm !== null ? inputs.memory!.take(Float32Array, inputs.treeNodes) : shared(Float32Array, inputs.treeNodes);
     this.ranges = shared(Int32Array, 2 * inputs.treeNodes);
     this.numbers = shared(Float64Array, SPLIT_PARAMS + BATCH * SPLIT_WORDS);
     this.sums = shared(Float64Array, 4);
@@ -1651,12 +1703,18 @@ export class HistogramBuilder {
     const rows = margin.length;
     const m = t.left.length;
     if (m > this.leaves.length) throw new Error(`a tree of ${m} nodes is larger than the ${this.leaves.length} planned`);
-    for (let i = 0, o = 0; i < m; i++, o += 5) {
+    const { bins, cols } = this.inputs;
+    const byteBins = bins instanceof Uint8Array;
+    for (let i = 0, o = 0; i < m; i++, o += TREE_WORDS) {
+      const f = t.splitIndex[i]!;
+      // the bins as the rows store them: counted from the feature's first, or global
+      const first = byteBins ? 0 : offset[f]!;
       this.tree[o] = t.left[i]!;
       this.tree[o + 1] = t.right[i]!;
-      this.tree[o + 2] = t.splitIndex[i]!;
-      this.tree[o + 3] = t.splitBin[i]!;
-      this.tree[o + 4] = t.defaultLeft[i]!;
+      this.tree[o + 2] = f;
+      this.tree[o + 3] = t.left[i] === -1 ? 0 : first + t.splitBin[i]!;
+      this.tree[o + 4] = t.left[i] === -1 ? 0 : first + offset[f + 1]! - 1 - offset[f]!;
+      this.tree[o + 5] = t.defaultLeft[i]!;
       this.leaves[i] = t.value[i]!;
     }
     this.ranges.set(t.rows.subarray(0, 2 * m));
@@ -1667,12 +1725,10 @@ export class HistogramBuilder {
       this.control[o + 1] = sampledHalves[k + 1]!;
       this.control[o + 2] = m;
     });
-    const { bins, cols } = this.inputs;
     const stride = this.inputs.stride ?? cols;
-    const byteBins = bins instanceof Uint8Array;
     for (let k = halves.length - 2; k >= 0; k--) {
       if (!this.helper.mine(job, k)) continue;
-      walkRows(this.tree, this.leaves, bins, stride, byteBins, offset, sampled, margin, halves[k]!, halves[k + 1]!);
+      this.walk(this.tree, this.leaves, bins, stride, sampled, margin, halves[k]!, halves[k + 1]!);
       addLeafRows(this.tree, this.leaves, this.ranges, m, index, margin, sampledHalves[k]!, sampledHalves[k + 1]!);
     }
   }

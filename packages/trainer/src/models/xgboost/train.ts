@@ -481,7 +481,8 @@ function trainOn(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHy
   // the row arrays in one shared memory (a WebAssembly memory where the runtime has one), sized
   // for the widest layout (16-bit bins) and the most bins `max_bin` allows, each feature with its
   // missing bin; pages never touched cost no memory
-  const memory = new RowMemory(HistogramBuilder.memoryBytes(train.rows, cols, 2 * cols, 2 * cols * (hp.max_bin + 1)), options.wasm !== false);
+  const treeNodes = Math.min(2 ** (hp.max_depth + 1) - 1, 2 * train.rows + 1);
+  const memory = new RowMemory(HistogramBuilder.memoryBytes(train.rows, cols, 2 * cols, 2 * cols * (hp.max_bin + 1), treeNodes), options.wasm !== false);
   // float32 values (both threads bin them), as XGBoost reads them
   const x = memory.take(Float32Array, train.features.length);
   x.set(train.features);
@@ -497,7 +498,7 @@ function trainOn(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHy
       stride: data.stride,
       byteBins: data.byteBins,
       offset: data.offset,
-      treeNodes: Math.min(2 ** (hp.max_depth + 1) - 1, 2 * rows + 1),
+      treeNodes,
       binning: data.binning,
       index: data.memory.take(Uint32Array, rows),
       grad,
