@@ -430,18 +430,30 @@ function metric(name: XGBoostEvalMetric, margin: Float32Array, labels: Uint8Arra
   return name === "auc" ? rocAuc(s) : averagePrecision(s);
 }
 
-function checkData(d: XGBoostData, name: string, cols: number): void {
+/**
+ * Checks a data set's shapes, labels and values (no infinity); with `values`, also copies the
+ * values into it as float32, in the same pass (a training set's values are read once before the
+ * helper thread can share the work).
+ */
+function checkData(d: XGBoostData, name: string, cols: number, values?: Float32Array): void {
+  checkShape(d, name, cols);
+  if (d.labels.length !== d.rows) throw new TrainError("BAD_DATA", `${name} data has ${d.labels.length} labels for ${d.rows} rows`);
+  for (let i = 0; i < d.rows; i++) if (d.labels[i]! > 1) throw new TrainError("BAD_DATA", `${name} row ${i + 1}: label ${d.labels[i]} is not 0 or 1`);
+  const features = d.features;
+  for (let i = 0; i < features.length; i++) {
+    const v = features[i]!;
+    if (v === Infinity || v === -Infinity) throw new TrainError("BAD_DATA", `${name} row ${Math.floor(i / cols) + 1}, feature ${(i % cols) + 1}: ${v} is not finite (a missing value is NaN)`);
+    if (values !== undefined) values[i] = v;
+  }
+}
+
+/** The shapes of a data set, as {@link checkData} checks them before its values. */
+function checkShape(d: XGBoostData, name: string, cols: number): void {
   if (typeof d !== "object" || d === null || !(d.features instanceof Float64Array || d.features instanceof Float32Array) || !(d.labels instanceof Uint8Array)) {
     throw new TrainError("INVALID_ARGUMENT", `${name} data must be { features: Float64Array | Float32Array, labels: Uint8Array, rows }`);
   }
   if (!Number.isSafeInteger(d.rows) || d.rows < 1) throw new TrainError("BAD_DATA", `${name} data has ${String(d.rows)} rows; at least 1 is needed`);
   if (d.features.length !== d.rows * cols) throw new TrainError("BAD_DATA", `${name} data holds ${d.features.length} values, not ${d.rows} rows × ${cols} features`);
-  if (d.labels.length !== d.rows) throw new TrainError("BAD_DATA", `${name} data has ${d.labels.length} labels for ${d.rows} rows`);
-  for (let i = 0; i < d.rows; i++) if (d.labels[i]! > 1) throw new TrainError("BAD_DATA", `${name} row ${i + 1}: label ${d.labels[i]} is not 0 or 1`);
-  for (let i = 0; i < d.features.length; i++) {
-    const v = d.features[i]!;
-    if (v === Infinity || v === -Infinity) throw new TrainError("BAD_DATA", `${name} row ${Math.floor(i / cols) + 1}, feature ${(i % cols) + 1}: ${v} is not finite (a missing value is NaN)`);
-  }
 }
 
 /**
@@ -468,24 +480,24 @@ export function trainXGBoost(train: XGBoostData, options: TrainXGBoostOptions = 
   // the helper is started before the data is checked and copied: it is up by the sketch's scan
   const helper = new TrainingHelper(threadsWanted);
   try {
-    checkData(train, "training", cols);
+    checkShape(train, "training", cols);
+    // the row arrays in one shared memory (a WebAssembly memory where the runtime has one), sized
+    // for the widest layout (16-bit bins) and the most bins `max_bin` allows, each feature with its
+    // missing bin; pages never touched cost no memory
+    const treeNodes = Math.min(2 ** (hp.max_depth + 1) - 1, 2 * train.rows + 1);
+    const memory = new RowMemory(HistogramBuilder.memoryBytes(train.rows, cols, 2 * cols, 2 * cols * (hp.max_bin + 1), treeNodes), options.wasm !== false);
+    // float32 values (both threads bin them), as XGBoost reads them, copied as they are checked
+    const x = memory.take(Float32Array, train.features.length);
+    checkData(train, "training", cols, x);
     if (valid !== undefined) checkData(valid, "validation", cols);
-    return trainOn(train, options, hp, cols, helper);
+    return trainOn(train, options, hp, cols, helper, memory, x, treeNodes);
   } finally {
     helper.close();
   }
 }
 
-/** {@link trainXGBoost} after the checks, with its helper thread (or none). */
-function trainOn(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHyperparameters, cols: number, helper: TrainingHelper): TrainXGBoostResult {
-  // the row arrays in one shared memory (a WebAssembly memory where the runtime has one), sized
-  // for the widest layout (16-bit bins) and the most bins `max_bin` allows, each feature with its
-  // missing bin; pages never touched cost no memory
-  const treeNodes = Math.min(2 ** (hp.max_depth + 1) - 1, 2 * train.rows + 1);
-  const memory = new RowMemory(HistogramBuilder.memoryBytes(train.rows, cols, 2 * cols, 2 * cols * (hp.max_bin + 1), treeNodes), options.wasm !== false);
-  // float32 values (both threads bin them), as XGBoost reads them
-  const x = memory.take(Float32Array, train.features.length);
-  x.set(train.features);
+/** {@link trainXGBoost} after the checks, on the values copied as float32 into `x` (in `memory`), with its helper thread (or none). */
+function trainOn(train: XGBoostData, options: TrainXGBoostOptions, hp: XGBoostHyperparameters, cols: number, helper: TrainingHelper, memory: RowMemory, x: Float32Array, treeNodes: number): TrainXGBoostResult {
   const data = planBins(x, train.rows, cols, hp.max_bin, options.byteBins !== false, memory, helper);
   const rows = train.rows;
   const grad = data.memory.take(Float32Array, rows);
