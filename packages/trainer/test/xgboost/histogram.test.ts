@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HistogramBuilder, RowMemory, SPLIT_ROWS, TrainingHelper, addRows, binFinder, findBin, logisticGradients, rowKernel, sampleRows, shared, sketchColumns, wasmKernelBytes, wasmKernels } from "../../src/models/xgboost/histogram.js";
+import { HistogramBuilder, RowMemory, SPLIT_ROWS, TrainingHelper, addRows, binFinder, findBin, logisticGradients, rowKernel, sampleRows, shared, sketchColumns, sortModuleBytes, wasmKernelBytes, wasmKernels, wasmSort } from "../../src/models/xgboost/histogram.js";
 import type { RowSplit, SharedInputs, SplitNode } from "../../src/models/xgboost/histogram.js";
 import { SPLIT_FOUND_WORDS, searchSplit } from "../../src/models/xgboost/split.js";
 import { createRng } from "../../src/rng.js";
@@ -532,15 +532,35 @@ describe("HistogramBuilder", () => {
       return { values: bits(Float32Array.from(values).sort()), missing };
     });
     const one = sketchColumns(new TrainingHelper(1), x, rows, cols, every);
+    // the JavaScript sort
+    const plain = sketchColumns(new TrainingHelper(1), x, rows, cols, every, false);
     const helper = new TrainingHelper(2, false);
     try {
       const two = sketchColumns(helper, x, rows, cols, every);
       expect(one.map((c) => ({ values: bits(c.values), missing: c.missing }))).toEqual(expected);
+      expect(plain.map((c) => ({ values: bits(c.values), missing: c.missing }))).toEqual(expected);
       expect(two.map((c) => ({ values: bits(c.values), missing: c.missing }))).toEqual(expected);
       expect(helper.done).toBeGreaterThan(2);
     } finally {
       helper.close();
     }
+  });
+
+  it("sorts float32 values in WebAssembly as Float32Array.prototype.sort does (−0 before +0, infinities, subnormals)", () => {
+    const memory = new RowMemory(RowMemory.bytes(4 * 5000, 8 * 5000, 12 * 2048));
+    const values = memory.take(Float32Array, 5000);
+    const sort = wasmSort(sortModuleBytes(), memory.memory!, memory.take(Uint32Array, 2 * 5000), memory.take(Int32Array, 3 * 2048));
+    const special = [0, -0, Infinity, -Infinity, 1.4e-45, -1.4e-45, 3.4e38, -3.4e38, 1, -1];
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.float({ noNaN: true }), fc.constantFrom(...special)), { minLength: 0, maxLength: 5000 }), (xs) => {
+        const column = values.subarray(0, xs.length);
+        column.set(xs);
+        const expected = Float32Array.from(xs).sort();
+        sort(column);
+        expect(Array.from(new Uint32Array(Float32Array.from(column).buffer))).toEqual(Array.from(new Uint32Array(expected.buffer)));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it.each([

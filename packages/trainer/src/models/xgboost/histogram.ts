@@ -141,7 +141,7 @@ const op = {
   i32Const: 0x41, i64Const: 0x42, f64Const: 0x44,
   i32Eqz: 0x45, i32Eq: 0x46, i32LtS: 0x48, i32LtU: 0x49, i32GtU: 0x4b, i32LeS: 0x4c, i32GeS: 0x4e, i32GeU: 0x4f,
   i64Eqz: 0x50, f32Eq: 0x5b, f32Le: 0x5f, f64Eq: 0x61, f64Lt: 0x63, f64Gt: 0x64,
-  f32Add: 0x92, i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Or: 0x72, i32Xor: 0x73, i32Shl: 0x74, i32ShrU: 0x76,
+  f32Add: 0x92, i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Or: 0x72, i32Xor: 0x73, i32Shl: 0x74, i32ShrS: 0x75, i32ShrU: 0x76,
   i64And: 0x83, i64Shl: 0x86, i64ShrU: 0x88,
   f64Neg: 0x9a, f64Floor: 0x9c, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Max: 0xa5,
   i32WrapI64: 0xa7, i32TruncF64S: 0xaa, i64ExtendI32U: 0xad, f32DemoteF64: 0xb6, f64ConvertI32S: 0xb7, f64ConvertI32U: 0xb8, f64PromoteF32: 0xbb,
@@ -395,6 +395,84 @@ function walkFunction(layout: RowLayout): WasmFunction {
   return { name: "w", params: [I32, I32, I32, I32, I32, I32, I32], results: [], locals: [[5, I32]], body };
 }
 
+/** Digits of the radix sort ({@link sortFunction}): three passes of 11 bits. */
+const SORT_DIGITS = 2048;
+
+/**
+ * `r(values, n, a, b, counts)` (byte addresses: `n` float32 values without NaN, room for `n`
+ * 32-bit keys at `a` and at `b`, and 3 × 2048 counts): sorts the values in place in the order of
+ * {@link sortFloats} (−0 before +0) — the same radix sort: each value's bits mapped to a key in
+ * ascending unsigned order, three passes of 11 bits, the keys mapped back. A sorted array is the
+ * same whatever sort made it.
+ */
+function sortFunction(): WasmFunction {
+  const [V, N, A, B, C, I, K, T, SUM] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const at = (base: number, i: number): number[] => [...get(base), ...get(i), ...i32c(2), op.i32Shl, op.i32Add];
+  // counts[c + 4 × (pass × 2048 + digit)] += 1
+  const count = (pass: number): number[] => [
+    ...get(C), ...get(K), ...i32c(11 * pass), op.i32ShrU, ...i32c(SORT_DIGITS - 1), op.i32And, ...i32c(2), op.i32Shl, op.i32Add, op.tee, T,
+    ...get(T), op.i32Load, ...memarg(2, 4 * SORT_DIGITS * pass), ...i32c(1), op.i32Add, op.i32Store, ...memarg(2, 4 * SORT_DIGITS * pass),
+  ];
+  const loop = (limit: number[], inner: number[]): number[] => [
+    ...i32c(0), ...set(I),
+    op.block, 0x40, op.loop, 0x40,
+    ...get(I), ...limit, op.i32GeU, op.brIf, 1,
+    ...inner,
+    ...get(I), ...i32c(1), op.i32Add, ...set(I), op.br, 0, op.end, op.end,
+  ];
+  const body: number[] = [
+    ...loop(i32c(3 * SORT_DIGITS), [...at(C, I), ...i32c(0), op.i32Store, ...memarg(2, 0)]),
+    // keys: sign set (negative): every bit flipped; sign clear: the sign bit set
+    ...loop(get(N), [
+      ...at(V, I), op.i32Load, ...memarg(2, 0), op.tee, K, ...get(K), ...i32c(31), op.i32ShrS, ...i32c(-0x80000000), op.i32Or, op.i32Xor, ...set(K),
+      ...at(A, I), ...get(K), op.i32Store, ...memarg(2, 0),
+      ...count(0), ...count(1), ...count(2),
+    ]),
+  ];
+  for (let pass = 0; pass < 3; pass++) {
+    const [from, to] = pass % 2 === 0 ? [A, B] : [B, A];
+    const digit = [...get(C), ...get(K), ...i32c(11 * pass), op.i32ShrU, ...i32c(SORT_DIGITS - 1), op.i32And, ...i32c(2), op.i32Shl, op.i32Add, ...i32c(4 * SORT_DIGITS * pass), op.i32Add];
+    body.push(
+      // each digit's first place
+      ...i32c(0), ...set(SUM),
+      ...loop(i32c(SORT_DIGITS), [
+        ...at(C, I), ...i32c(4 * SORT_DIGITS * pass), op.i32Add, op.tee, T, op.i32Load, ...memarg(2, 0), ...set(K),
+        ...get(T), ...get(SUM), op.i32Store, ...memarg(2, 0),
+        ...get(SUM), ...get(K), op.i32Add, ...set(SUM),
+      ]),
+      // each key to its digit's next place, in order (stable)
+      ...loop(get(N), [
+        ...at(from, I), op.i32Load, ...memarg(2, 0), ...set(K),
+        ...digit, op.tee, T, op.i32Load, ...memarg(2, 0), ...set(SUM),
+        ...get(T), ...get(SUM), ...i32c(1), op.i32Add, op.i32Store, ...memarg(2, 0),
+        ...at(to, SUM), ...get(K), op.i32Store, ...memarg(2, 0),
+      ]),
+    );
+  }
+  // the keys (in b after three passes) back to values: sign set: the sign bit cleared; clear: every bit flipped
+  body.push(
+    ...loop(get(N), [
+      ...at(V, I),
+      ...at(B, I), op.i32Load, ...memarg(2, 0), op.tee, K, ...get(K), ...i32c(31), op.i32ShrS, ...i32c(-1), op.i32Xor, ...i32c(-0x80000000), op.i32Or, op.i32Xor,
+      op.i32Store, ...memarg(2, 0),
+    ]),
+  );
+  return { name: "r", params: [I32, I32, I32, I32, I32], results: [], locals: [[4, I32]], body };
+}
+
+/**
+ * The sort of {@link sortFunction} instantiated on `memory`, with a thread's own room for keys and
+ * counts in it (`keys`: twice the longest column's length): sorts a float32 array of that memory
+ * in place. Self-contained (the helper thread runs its source text).
+ * @internal
+ */
+export function wasmSort(bytes: Uint8Array, memory: WasmMemory, keys: Uint32Array, counts: Int32Array): (values: Float32Array) => void {
+  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const r = new api.Instance(new api.Module(bytes), { m: { memory } }).exports["r"] as (values: number, n: number, a: number, b: number, counts: number) => void;
+  const half = keys.length >>> 1;
+  return (values) => r(values.byteOffset, values.length, keys.byteOffset, keys.byteOffset + 4 * half, counts.byteOffset);
+}
+
 /** Bytes of a feature's entry in a {@link binningTable}. */
 const TABLE_ENTRY = 48;
 
@@ -473,6 +551,13 @@ function binFunction(): WasmFunction {
     ...get(R), ...i32c(1), op.i32Add, ...set(R), op.br, 0, op.end, op.end,
   ];
   return { name: "b", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [], locals: [[2, I32], [1, F32], [3, I32], [1, F64], [1, I32]], body };
+}
+
+let sortModule: Uint8Array | null = null;
+
+/** The WebAssembly module of the sort ({@link sortFunction}), over an imported shared memory `m.memory`. @internal */
+export function sortModuleBytes(): Uint8Array {
+  return (sortModule ??= wasmModule([sortFunction()]));
 }
 
 /**
@@ -1007,6 +1092,7 @@ const splitGain = ${splitGain.toString()};
 const searchSplit = ${searchSplit.toString()};
 const scanRows = ${scanRows.toString()};
 const sortFloats = ${sortFloats.toString()};
+const wasmSort = ${wasmSort.toString()};
 const { control, port } = workerData;
 const ctl = new Int32Array(control);
 // the training arrays (d) and kernels, the sketch's arrays (sk), the node histograms by number
@@ -1014,7 +1100,15 @@ let d = null, kernels = null, rowKernel = null, len = 0, sk = null;
 const hists = [];
 const take = (message) => {
   if (message.kind === "histogram") hists[message.id] = message.hist;
-  else if (message.kind === "sketch") sk = message;
+  else if (message.kind === "sketch") {
+    sk = message;
+    sk.sortColumn = sortFloats;
+    if (sk.sort !== null) {
+      try {
+        sk.sortColumn = wasmSort(sk.sort.bytes, sk.sort.memory, sk.sort.keys, sk.sort.counts);
+      } catch {}
+    }
+  }
   else {
     d = message;
     kernels = d.wasm ? wasmKernels(d.wasm.bytes, d.wasm.memory) : { rows: d.kernel === null ? addRows : (0, eval)(d.kernel), gradients: logisticGradients, sample: sampleRows, partition: partitionRows, walk: walkRows, bin: null };
@@ -1042,7 +1136,7 @@ for (;;) {
     const o = ${PARAMS} + ${WORDS} * k;
     if (kind === ${KIND_SCAN}) scanRows(sk.x, sk.cols, sk.every, ctl[o], ctl[o + 1], k, sk.lo, sk.hi, sk.missing, sk.counts, sk.columns, sk.cap);
     else if (kind === ${KIND_SORT}) {
-      for (let f = ctl[o]; f < ctl[o + 1]; f++) sortFloats(sk.columns.subarray(f * sk.cap, f * sk.cap + sk.counts[${SKETCH_PARTS} * sk.cols + f]));
+      for (let f = ctl[o]; f < ctl[o + 1]; f++) sk.sortColumn(sk.columns.subarray(f * sk.cap, f * sk.cap + sk.counts[${SKETCH_PARTS} * sk.cols + f]));
     }
     else if (kind === ${KIND_ROOT}) {
       const n = rootPart(rowKernel, kernels.gradients, kernels.sample, d.out.subarray(k * len, (k + 1) * len), d.bins, d.cols, d.margin, d.labels, d.grad, d.hess, d.scalePosWeight, d.sampled, d.scratch, ctl[o + 2], ctl[o + 3] >>> 0, ctl[o + 4] === 1, ctl[o], ctl[o + 1], null);
@@ -1189,6 +1283,8 @@ interface SketchArrays {
   /** Each part's count per feature, then each feature's sorted length. */
   counts: Int32Array;
   columns: Float32Array;
+  /** The WebAssembly sort's module, memory and the helper's room in it ({@link wasmSort}), or null (JavaScript sort). */
+  sort: { bytes: Uint8Array; memory: WasmMemory; keys: Uint32Array; counts: Int32Array } | null;
 }
 
 /** A feature's sorted sample and whether it has missing values (see {@link sketchColumns}). @internal */
@@ -1205,8 +1301,24 @@ export interface SketchColumn {
  * sort the same whatever the order of its values).
  * @internal
  */
-export function sketchColumns(helper: TrainingHelper, x: Float32Array, rows: number, cols: number, every: number): SketchColumn[] {
+export function sketchColumns(helper: TrainingHelper, x: Float32Array, rows: number, cols: number, every: number, wasm = true): SketchColumn[] {
   const cap = Math.ceil(rows / every) + 2;
+  // the columns in a memory of their own, with each thread's room for the sort's keys and counts:
+  // sorted in WebAssembly where the runtime allows (about five times the JavaScript sort's speed,
+  // and no warm-up in a new helper thread)
+  const memory = new RowMemory(RowMemory.bytes(4 * cols * cap, 8 * cap, 8 * cap, 12 * SORT_DIGITS, 12 * SORT_DIGITS), wasm);
+  const columns = memory.take(Float32Array, cols * cap);
+  const room = [0, 1].map(() => ({ keys: memory.take(Uint32Array, 2 * cap), counts: memory.take(Int32Array, 3 * SORT_DIGITS) }));
+  let sort: ((values: Float32Array) => void) | null = null;
+  let bytes: Uint8Array | null = null;
+  if (memory.memory !== null) {
+    try {
+      bytes = sortModuleBytes();
+      sort = wasmSort(bytes, memory.memory, room[0]!.keys, room[0]!.counts);
+    } catch {
+      bytes = null;
+    }
+  }
   const arrays: SketchArrays = {
     x,
     cols,
@@ -1216,9 +1328,10 @@ export function sketchColumns(helper: TrainingHelper, x: Float32Array, rows: num
     hi: shared(Float64Array, SKETCH_PARTS * cols),
     missing: shared(Uint8Array, SKETCH_PARTS * cols),
     counts: shared(Int32Array, (SKETCH_PARTS + 1) * cols),
-    columns: shared(Float32Array, cols * cap),
+    columns,
+    sort: bytes === null ? null : { bytes, memory: memory.memory!, ...room[1]! },
   };
-  const { lo, hi, missing, counts, columns } = arrays;
+  const { lo, hi, missing, counts } = arrays;
   helper.send({ kind: "sketch", ...arrays });
   const { job, halves } = postHalves(helper, KIND_SCAN, rows);
   for (let k = halves.length - 2; k >= 0; k--) if (helper.mine(job, k)) scanRows(x, cols, every, halves[k]!, halves[k + 1]!, k, lo, hi, missing, counts, columns, cap);
@@ -1259,7 +1372,7 @@ export function sketchColumns(helper: TrainingHelper, x: Float32Array, rows: num
     helper.control[PARAMS + WORDS * k + 1] = ends[k + 1]!;
   }
   const sortJob = helper.post(KIND_SORT, ends.length - 1);
-  for (let k = ends.length - 2; k >= 0; k--) if (helper.mine(sortJob, k)) for (let f = ends[k]!; f < ends[k + 1]!; f++) sortFloats(out[f]!.values);
+  for (let k = ends.length - 2; k >= 0; k--) if (helper.mine(sortJob, k)) for (let f = ends[k]!; f < ends[k + 1]!; f++) (sort ?? sortFloats)(out[f]!.values);
   return out;
 }
 

@@ -139,7 +139,7 @@ const SKETCH_ROWS = 65_536;
 function planBins(x: Float32Array, rows: number, cols: number, maxBin: number, allowBytes: boolean, memory: RowMemory, helper: TrainingHelper): Binned {
   // the sketch: every `every`-th row's present values per feature (and the exact extremes), sorted
   const every = Math.max(1, Math.floor(rows / SKETCH_ROWS));
-  const columns = sketchColumns(helper, x, rows, cols, every);
+  const columns = sketchColumns(helper, x, rows, cols, every, memory.memory !== null);
   const cuts: Cuts[] = [];
   const offset = new Int32Array(cols + 1);
   // bins a byte must hold per feature: its bins, and its missing bin where a value is missing
