@@ -151,9 +151,10 @@ describe("HistogramBuilder", () => {
       // the gradients are the logistic loss's, positive rows weighted
       const grad = new Float32Array(rows);
       const hess = new Float32Array(rows);
-      logisticGradients(data.margin, data.labels, grad, hess, 3.5, 0, rows);
-      expect(Array.from(one.grad)).toEqual(Array.from(grad));
-      const r = data.labels.indexOf(1);
+      // the sampled rows' (no other row's gradient is read)
+      logisticGradients(data.margin, data.labels, grad, hess, 3.5, Uint32Array.from({ length: rows }, (_, r) => r), 0, rows);
+      for (const row of one.index.subarray(0, n1)) expect([one.grad[row], one.hess[row]]).toEqual([grad[row], hess[row]]);
+      const r = Array.from(one.index.subarray(0, n1)).find((row) => data.labels[row] === 1)!;
       const p = 1 / (1 + Math.exp(-data.margin[r]!));
       expect(one.grad[r]).toBe(Math.fround((p - 1) * 3.5));
       // the rows sampled, in order; every row when all
@@ -297,8 +298,15 @@ describe("HistogramBuilder", () => {
         const end = begin + rng.int(rows - begin + 1);
         const g2 = new Float32Array(rows);
         const h2 = new Float32Array(rows);
-        k.gradients(margin, labels, grad, hess, spw, begin, end);
-        logisticGradients(margin, labels, g2, h2, spw, begin, end);
+        // every row, then every third row
+        list.forEach((_, i) => (list[i] = i));
+        k.gradients(margin, labels, grad, hess, spw, list, begin, end);
+        logisticGradients(margin, labels, g2, h2, spw, list, begin, end);
+        expect(Array.from(grad)).toEqual(Array.from(g2));
+        expect(Array.from(hess)).toEqual(Array.from(h2));
+        list.forEach((_, i) => (list[i] = (3 * i) % rows));
+        k.gradients(margin, labels, grad, hess, spw, list, begin, end);
+        logisticGradients(margin, labels, g2, h2, spw, list, begin, end);
         expect(Array.from(grad)).toEqual(Array.from(g2));
         expect(Array.from(hess)).toEqual(Array.from(h2));
         const key = rng.int(2 ** 32);

@@ -278,14 +278,16 @@ function expFunction(): WasmFunction {
 }
 
 /**
- * `g(margin, labels, grad, hess, scalePosWeight, begin, end)`: what {@link logisticGradients}
- * does, with the same double arithmetic (the exponential is {@link expFunction}'s).
+ * `g(margin, labels, grad, hess, scalePosWeight, from, to)` (`from`, `to`: byte addresses of a
+ * list of rows): what {@link logisticGradients} does, with the same double arithmetic (the
+ * exponential is {@link expFunction}'s).
  */
 function gradientsFunction(exp: number): WasmFunction {
-  const [MARGIN, LABELS, GRAD, HESS, SPW, R, END, P, LABEL, W] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [MARGIN, LABELS, GRAD, HESS, SPW, K, END, P, LABEL, W, R] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const body: number[] = [
     op.block, 0x40, op.loop, 0x40,
-    ...get(R), ...get(END), op.i32GeU, op.brIf, 1,
+    ...get(K), ...get(END), op.i32GeU, op.brIf, 1,
+    ...get(K), op.i32Load, ...memarg(2, 0), ...set(R),
     // p = 1 / (1 + exp(−margin[r]))
     ...f64c(1), ...f64c(1), ...get(MARGIN), ...get(R), ...i32c(2), op.i32Shl, op.i32Add, op.f32Load, ...memarg(2, 0), op.f64PromoteF32, op.f64Neg, op.call, exp, op.f64Add, op.f64Div, ...set(P),
     ...get(LABELS), ...get(R), op.i32Add, op.i32Load8u, ...memarg(0, 0), op.tee, LABEL,
@@ -293,9 +295,9 @@ function gradientsFunction(exp: number): WasmFunction {
     // grad[r] = (p − label) w; hess[r] = max(p (1 − p), 1e-16) w
     ...get(GRAD), ...get(R), ...i32c(2), op.i32Shl, op.i32Add, ...get(P), ...get(LABEL), op.f64ConvertI32U, op.f64Sub, ...get(W), op.f64Mul, op.f32DemoteF64, op.f32Store, ...memarg(2, 0),
     ...get(HESS), ...get(R), ...i32c(2), op.i32Shl, op.i32Add, ...get(P), ...f64c(1), ...get(P), op.f64Sub, op.f64Mul, ...f64c(1e-16), op.f64Max, ...get(W), op.f64Mul, op.f32DemoteF64, op.f32Store, ...memarg(2, 0),
-    ...get(R), ...i32c(1), op.i32Add, ...set(R), op.br, 0, op.end, op.end,
+    ...get(K), ...i32c(4), op.i32Add, ...set(K), op.br, 0, op.end, op.end,
   ];
-  return { name: "g", params: [I32, I32, I32, I32, F64, I32, I32], results: [], locals: [[1, F64], [1, I32], [1, F64]], body };
+  return { name: "g", params: [I32, I32, I32, I32, F64, I32, I32], results: [], locals: [[1, F64], [1, I32], [1, F64], [1, I32]], body };
 }
 
 /**
@@ -620,7 +622,7 @@ export function wasmKernels(bytes: Uint8Array, memory: WasmMemory): Kernels {
   const binRowsPerCall = 4096;
   return {
     rows: (hist, bins, _cols, index, begin, end, grad, hess) => k(hist.byteOffset, bins.byteOffset, index.byteOffset + 4 * begin, index.byteOffset + 4 * end, grad.byteOffset, hess.byteOffset),
-    gradients: (margin, labels, grad, hess, spw, begin, end) => g(margin.byteOffset, labels.byteOffset, grad.byteOffset, hess.byteOffset, spw, begin, end),
+    gradients: (margin, labels, grad, hess, spw, list, from, to) => g(margin.byteOffset, labels.byteOffset, grad.byteOffset, hess.byteOffset, spw, list.byteOffset + 4 * from, list.byteOffset + 4 * to),
     // an integer x is below t when below ⌈t⌉; from 2³² every row is
     sample: (sampled, list, key, threshold, all, begin, end, at) => {
       const t = Math.ceil(threshold);
@@ -716,12 +718,14 @@ export function rowKernel(layout: RowLayout | number): RowKernel {
 }
 
 /**
- * The logistic loss's gradient and hessian of rows `[begin, end)` from their margins, positive
- * rows weighted by `scalePosWeight`. Self-contained: the helper thread runs its source text.
+ * The logistic loss's gradient and hessian of the rows `list[from, to)` from their margins,
+ * positive rows weighted by `scalePosWeight` (a round's sampled rows: no other row's gradient is
+ * read). Self-contained: the helper thread runs its source text.
  * @internal
  */
-export function logisticGradients(margin: Float32Array, labels: Uint8Array, grad: Float32Array, hess: Float32Array, scalePosWeight: number, begin: number, end: number): void {
-  for (let r = begin; r < end; r++) {
+export function logisticGradients(margin: Float32Array, labels: Uint8Array, grad: Float32Array, hess: Float32Array, scalePosWeight: number, list: Uint32Array, from: number, to: number): void {
+  for (let k = from; k < to; k++) {
+    const r = list[k]!;
     const p = 1 / (1 + Math.exp(-margin[r]!));
     const w = labels[r] ? scalePosWeight : 1;
     grad[r] = (p - labels[r]!) * w;
@@ -779,8 +783,8 @@ export function partitionRows(index: Uint32Array, scratch: Uint32Array, colBins:
 }
 
 /**
- * The rows a thread handles for the root of a round: gradients of rows `[begin, end)`, the rows of
- * them sampled (written to `list` from `begin`), and the histogram of those rows into a zeroed
+ * The rows a thread handles for the root of a round: the rows of `[begin, end)` sampled (written
+ * to `list` from `begin`), their gradients, and the histogram of those rows into a zeroed
  * `hist`, with the given kernels ({@link logisticGradients}, {@link sampleRows} and a
  * {@link RowKernel}, or their WebAssembly forms); `sampledRows`, when given, is called with the
  * rows sampled before the histogram is built. Returns the rows sampled. Self-contained (the
@@ -808,8 +812,9 @@ export function rootPart(
   end: number,
   sampledRows: ((n: number) => void) | null,
 ): number {
-  gradients(margin, labels, grad, hess, scalePosWeight, begin, end);
+  // the rows sampled first: only their gradients are read
   const n = sample(sampled, list, key, threshold, all, begin, end, begin);
+  gradients(margin, labels, grad, hess, scalePosWeight, list, begin, begin + n);
   sampledRows?.(n);
   hist.fill(0);
   kernel(hist, bins, cols, list, begin, begin + n, grad, hess);
