@@ -113,6 +113,32 @@ describe("HistogramBuilder", () => {
     }
   });
 
+  it("builds nodes' histograms and takes them from their parents with the helper thread (which finishes small ones itself) exactly as one thread does", () => {
+    const data = inputs(3 * SPLIT_ROWS, 6, 300, 5);
+    const one = new HistogramBuilder(copy(data), 1);
+    const two = new HistogramBuilder(copy(data), 2, false);
+    // small, small, large (two halves), small
+    const ranges = Int32Array.of(0, 100, 200, 5000, 5000, 5000 + SPLIT_ROWS + 10, 100, 150);
+    const nodes = (b: HistogramBuilder): { hists: Float64Array[]; parents: Float64Array[] } => {
+      const rng = createRng(9, 1);
+      const hists = [0, 1, 2, 3].map(() => b.histogram().fill(7));
+      const parents = [0, 1, 2, 3].map(() => b.histogram().map(() => rng.next() * 10 - 5));
+      return { hists, parents };
+    };
+    try {
+      const a = nodes(one);
+      const b = nodes(two);
+      one.buildMany(a.hists, ranges, a.parents);
+      two.buildMany(b.hists, ranges, b.parents);
+      expect(b.hists.map((h) => Array.from(h))).toEqual(a.hists.map((h) => Array.from(h)));
+      expect(b.parents.map((h) => Array.from(h))).toEqual(a.parents.map((h) => Array.from(h)));
+      expect(Array.from(a.hists[0]!)).toEqual(Array.from(plainHistogram(data, 0, 100)));
+      expect(two.helperJobs).toBe(4);
+    } finally {
+      two.close();
+    }
+  });
+
   it.each([
     ["every row", 1, true],
     ["a sample", 0.7, false],

@@ -822,6 +822,32 @@ export function rootPart(
 }
 
 /**
+ * A node's histogram from its parts: `hist` = `first` + `second` element by element (first part
+ * + second part, always in that order; `second` alone when `first` is null), then `parent` −=
+ * `hist` when given (the larger sibling's histogram, in the same pass). Self-contained: the
+ * helper thread runs its source text.
+ * @internal
+ */
+export function finishHistogram(hist: Float64Array, first: Float64Array | null, second: Float64Array, parent: Float64Array | null): void {
+  if (parent === null) {
+    if (first === null) hist.set(second);
+    else for (let i = 0; i < hist.length; i++) hist[i] = first[i]! + second[i]!;
+  } else if (first === null) {
+    for (let i = 0; i < hist.length; i++) {
+      const v = second[i]!;
+      hist[i] = v;
+      parent[i] = parent[i]! - v;
+    }
+  } else {
+    for (let i = 0; i < hist.length; i++) {
+      const v = first[i]! + second[i]!;
+      hist[i] = v;
+      parent[i] = parent[i]! - v;
+    }
+  }
+}
+
+/**
  * Adds the gradients and hessians of the rows `list[from, to)`, one after another in double
  * precision, to the sums at `sums[at]`, `sums[at + 1]`: split anywhere, the rows give the sums of
  * one pass when the second part starts from the first part's sums. Self-contained: the helper
@@ -1092,6 +1118,7 @@ const findBin = ${findBin.toString()};
 const binRows = ${binRows.toString()};
 const addLeafRows = ${addLeafRows.toString()};
 const addSums = ${addSums.toString()};
+const finishHistogram = ${finishHistogram.toString()};
 const leafWeight = ${leafWeight.toString()};
 const splitGain = ${splitGain.toString()};
 const searchSplit = ${searchSplit.toString()};
@@ -1172,6 +1199,9 @@ for (;;) {
       const outK = d.out.subarray(k * len, (k + 1) * len);
       outK.fill(0);
       rowKernel(outK, d.bins, d.cols, d.index, ctl[o], ctl[o + 1], d.grad, d.hess);
+      // a node's histogram made whole here: finished here too (its parent loses it)
+      ctl[${RESULT} + k] = ctl[o + 2] >= 0 ? 1 : 0;
+      if (ctl[o + 2] >= 0) finishHistogram(hists[ctl[o + 2]], null, outK, ctl[o + 3] >= 0 ? hists[ctl[o + 3]] : null);
     }
     Atomics.store(ctl, ${DONE} + k, job);
     Atomics.notify(ctl, ${DONE} + k);
@@ -1705,7 +1735,7 @@ export class HistogramBuilder {
       sums[1] = sums[3]!;
     }
     index.set(scratch.subarray(mid, mid + second), first);
-    this.sum(hist, firstHist, secondHist);
+    finishHistogram(hist, firstHist, secondHist, null);
     return { rows: first + second, g: sums[0]!, h: sums[1]! };
   }
 
@@ -1770,8 +1800,16 @@ export class HistogramBuilder {
     for (let c = 0; c < hists.length; c += BATCH) {
       const count = Math.min(BATCH, hists.length - c);
       for (let k = 0; k < count; k++) {
-        ctl[PARAMS + WORDS * k] = mid(c + k);
-        ctl[PARAMS + WORDS * k + 1] = ranges[2 * (c + k) + 1]!;
+        const j = c + k;
+        ctl[PARAMS + WORDS * k] = mid(j);
+        ctl[PARAMS + WORDS * k + 1] = ranges[2 * j + 1]!;
+        // a small range's histogram (one part) the helper finishes itself where it knows the
+        // histograms (made by HistogramBuilder.histogram)
+        const parent = parents?.[j];
+        const parentId = parent === undefined ? -1 : (this.histogramIds.get(parent) ?? -2);
+        const id = mid(j) === ranges[2 * j] && parentId !== -2 ? (this.histogramIds.get(hists[j]!) ?? -1) : -1;
+        ctl[PARAMS + WORDS * k + 2] = id;
+        ctl[PARAMS + WORDS * k + 3] = parentId;
       }
       const job = this.helper.post(KIND_HISTOGRAM, count);
       for (let k = 0; k < count; k++) {
@@ -1787,8 +1825,8 @@ export class HistogramBuilder {
         if (this.helper.mine(job, k)) {
           outK.fill(0);
           kernel(outK, bins, cols, index, mid(j), ranges[2 * j + 1]!, grad, hess);
-        }
-        this.finish(hists[j]!, mid(j) > ranges[2 * j]! ? this.ownSlot(k, len) : null, outK, parents?.[j]);
+        } else if (ctl[RESULT + k] === 1) continue;
+        finishHistogram(hists[j]!, mid(j) > ranges[2 * j]! ? this.ownSlot(k, len) : null, outK, parents?.[j] ?? null);
       }
     }
   }
@@ -1854,31 +1892,6 @@ export class HistogramBuilder {
   /** This thread's histogram slot `k` (of BATCH + 1), `length` numbers. */
   private ownSlot(k: number, length: number): Float64Array {
     return this.own.subarray(k * length, (k + 1) * length);
-  }
-
-  /** hist = first + second, element by element (first part + second part, always in that order). */
-  private sum(hist: Float64Array, first: Float64Array, second: Float64Array): void {
-    for (let i = 0; i < hist.length; i++) hist[i] = first[i]! + second[i]!;
-  }
-
-  /** hist = first + second (or second alone when first is null); then parent −= hist, if given. */
-  private finish(hist: Float64Array, first: Float64Array | null, second: Float64Array, parent: Float64Array | undefined): void {
-    if (parent === undefined) {
-      if (first === null) hist.set(second);
-      else this.sum(hist, first, second);
-    } else if (first === null) {
-      for (let i = 0; i < hist.length; i++) {
-        const v = second[i]!;
-        hist[i] = v;
-        parent[i] = parent[i]! - v;
-      }
-    } else {
-      for (let i = 0; i < hist.length; i++) {
-        const v = first[i]! + second[i]!;
-        hist[i] = v;
-        parent[i] = parent[i]! - v;
-      }
-    }
   }
 
   /** Stops the helper thread. */
