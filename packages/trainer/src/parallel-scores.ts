@@ -106,7 +106,10 @@ export async function scoreOnTwoThreads(model: Model, matrix: FeatureMatrix, opt
   const { rows, cols, data } = matrix;
   const ok = model instanceof RandomCutForestModel && cols === model.featureDim && Number.isSafeInteger(rows) && (data instanceof Float64Array || data instanceof Float32Array) && data.length === rows * cols;
   const fromHere = isMainThread || options.fromWorker === true;
-  const alone = (): TwoThreadScores => ({ scores: model.scores(matrix), here: 1, worker: 0 });
+  const alone = (): TwoThreadScores => {
+    const scores = model.scores(matrix);
+    return { scores, here: Math.ceil(scores.length / CHUNK_ROWS), worker: 0 };
+  };
   if (!ok || rows < PARALLEL_SCORE_MIN_ROWS || !fromHere || availableParallelism() < 2) return alone();
   const job: SharedScoring = {
     model: { algorithm: "randomcutforest", params: model.params as RcfModelParams },
