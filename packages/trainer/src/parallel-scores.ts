@@ -104,15 +104,16 @@ export async function scoresOnTwoThreads(model: Model, matrix: FeatureMatrix, op
 /** {@link scoresOnTwoThreads}, telling which thread scored how many chunks. @internal */
 export async function scoreOnTwoThreads(model: Model, matrix: FeatureMatrix, options: { fromWorker?: boolean } = {}): Promise<TwoThreadScores> {
   const { rows, cols, data } = matrix;
-  const ok = model instanceof RandomCutForestModel && cols === model.featureDim && Number.isSafeInteger(rows) && (data instanceof Float64Array || data instanceof Float32Array) && data.length === rows * cols;
   const fromHere = isMainThread || options.fromWorker === true;
   const alone = (): TwoThreadScores => {
     const scores = model.scores(matrix);
     return { scores, here: Math.ceil(scores.length / CHUNK_ROWS), worker: 0 };
   };
-  if (!ok || rows < PARALLEL_SCORE_MIN_ROWS || !fromHere || availableParallelism() < 2) return alone();
+  // a bad matrix is model.scores' to refuse
+  const ok = cols === model.featureDim && Number.isSafeInteger(rows) && (data instanceof Float64Array || data instanceof Float32Array) && data.length === rows * cols;
+  if (!(model instanceof RandomCutForestModel) || !ok || rows < PARALLEL_SCORE_MIN_ROWS || !fromHere || availableParallelism() < 2) return alone();
   const job: SharedScoring = {
-    model: { algorithm: "randomcutforest", params: model.params as RcfModelParams },
+    model: { algorithm: "randomcutforest", params: model.params },
     data: shared(data),
     rows,
     cols,
